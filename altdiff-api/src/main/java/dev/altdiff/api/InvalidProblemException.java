@@ -1,0 +1,34 @@
+package dev.altdiff.api;
+
+/**
+ * Thrown when problem data or an upstream gradient is invalid: a shape mismatch, a NaN or
+ * infinite entry, or a P that is not symmetric or not positive semidefinite. The message names
+ * the offending block and, where one exists, the index (row, column) of the offending entry.
+ */
+public class InvalidProblemException extends IllegalArgumentException {
+    private final String block;
+    private final int row;
+    private final int col;
+
+    /**
+     * @param block the offending block ("P", "q", "A", "b", "G", "h", "n" or "v" for an upstream gradient)
+     * @param row   offending row or vector index, or -1 when the error concerns the whole block
+     * @param col   offending column, or -1 for a vector or a whole block
+     * @param message what is wrong
+     */
+    public InvalidProblemException(String block, int row, int col, String message) {
+        super(message);
+        this.block = block;
+        this.row = row;
+        this.col = col;
+    }
+
+    /** @return the offending block's name */
+    public String block() { return block; }
+
+    /** @return the offending row or vector index, or -1 */
+    public int row() { return row; }
+
+    /** @return the offending column, or -1 */
+    public int col() { return col; }
+}

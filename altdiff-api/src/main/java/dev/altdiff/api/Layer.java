@@ -1,0 +1,33 @@
+package dev.altdiff.api;
+
+import dev.altdiff.api.linalg.LinearAlgebra;
+
+import java.util.Objects;
+
+/**
+ * A differentiable optimization layer: a differentiator bound to a backend and settings.
+ * {@link #forward} solves a problem; {@link DifferentiableSolution#backward} on its result maps
+ * the upstream gradient v = ∂ℓ/∂x to ∂ℓ/∂θ. Thread-safe when its parts are (all shipped ones are).
+ */
+public final class Layer {
+    private final Differentiator differentiator;
+    private final LinearAlgebra backend;
+    private final Settings settings;
+
+    public Layer(Differentiator differentiator, LinearAlgebra backend, Settings settings) {
+        this.differentiator = Objects.requireNonNull(differentiator, "differentiator");
+        this.backend = Objects.requireNonNull(backend, "backend");
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    /** Solves the problem; call {@code backward(v)} on the result for gradients. */
+    public DifferentiableSolution forward(QuadraticProgram problem) {
+        return differentiator.solve(Objects.requireNonNull(problem, "problem"), settings, backend);
+    }
+
+    public Differentiator differentiator() { return differentiator; }
+
+    public LinearAlgebra backend() { return backend; }
+
+    public Settings settings() { return settings; }
+}

@@ -1,0 +1,89 @@
+package dev.altdiff.api.linalg;
+
+/**
+ * Backend service-provider interface: the dense linear algebra the Alt-Diff core and the KKT
+ * differentiator are written against. A backend is a thin adapter over one library.
+ * Implementations are discovered with {@link java.util.ServiceLoader} (entry in
+ * {@code META-INF/services/dev.altdiff.api.linalg.LinearAlgebra}) and must be thread-safe:
+ * operations touch only the matrices passed to them.
+ *
+ * <p>Conventions: matrices are dense doubles, vectors are n×1 matrices, in-place operations
+ * modify only the argument documented as the output, and shape mismatches throw
+ * {@link IllegalArgumentException}.
+ */
+public interface LinearAlgebra {
+
+    /** @return the unique name users select this backend by, e.g. {@code ojalgo} */
+    String name();
+
+    /** @return a rows×cols matrix holding a copy of {@code rowMajor} (length rows·cols) */
+    Matrix matrix(int rows, int cols, double[] rowMajor);
+
+    /** @return a rows×cols matrix of zeros */
+    Matrix zeros(int rows, int cols);
+
+    /** @return a column vector holding a copy of {@code values} */
+    default Matrix vector(double[] values) {
+        return matrix(values.length, 1, values);
+    }
+
+    /** @return the n×n identity */
+    Matrix identity(int n);
+
+    /** @return an independent copy */
+    Matrix copy(Matrix a);
+
+    /** @return a new matrix aᵀ */
+    Matrix transpose(Matrix a);
+
+    /**
+     * General product in place: c ← α·op(a)·op(b) + β·c, where op(x) is x or xᵀ. With β = 0 the
+     * previous contents of c are ignored (even NaN). c must not alias a or b.
+     */
+    void gemm(double alpha, Matrix a, boolean transposeA, Matrix b, boolean transposeB, double beta, Matrix c);
+
+    /** @return a new matrix op(a)·op(b) */
+    default Matrix multiply(Matrix a, boolean transposeA, Matrix b, boolean transposeB) {
+        Matrix c = zeros(transposeA ? a.cols() : a.rows(), transposeB ? b.rows() : b.cols());
+        gemm(1.0, a, transposeA, b, transposeB, 0.0, c);
+        return c;
+    }
+
+    /** @return a new matrix a·b */
+    default Matrix multiply(Matrix a, Matrix b) {
+        return multiply(a, false, b, false);
+    }
+
+    /** In place: y ← y + α·x (same shape). */
+    void axpy(double alpha, Matrix x, Matrix y);
+
+    /** In place: x ← α·x. */
+    void scale(double alpha, Matrix x);
+
+    /** In place: x ← diag(d)·x, i.e. row i of x is multiplied by d[i] (d.length = rows). */
+    void scaleRows(double[] d, Matrix x);
+
+    /** In place: x ← max(x, floor) element-wise. */
+    void clampBelow(Matrix x, double floor);
+
+    /** @return max |x_ij| (0 for an empty matrix) */
+    double normInf(Matrix x);
+
+    /** @return the Frobenius norm (the 2-norm of a vector) */
+    double normFrobenius(Matrix x);
+
+    /**
+     * Cholesky factorization of a symmetric positive definite matrix (only its values are used, the
+     * symmetry is assumed).
+     *
+     * @throws NotPositiveDefiniteException when the matrix is not numerically positive definite
+     */
+    Factorization cholesky(Matrix spd);
+
+    /**
+     * LU factorization with partial pivoting of a square matrix.
+     *
+     * @throws SingularMatrixException when the matrix is numerically singular
+     */
+    Factorization lu(Matrix square);
+}

@@ -1,0 +1,71 @@
+package dev.altdiff.core;
+
+import dev.altdiff.api.Differentiator;
+import dev.altdiff.api.Layer;
+import dev.altdiff.api.Settings;
+import dev.altdiff.api.linalg.LinearAlgebra;
+
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+
+/**
+ * The plain factory (no dependency injection needed): finds backends and differentiators on the
+ * class path with {@link ServiceLoader} and builds layers from their names.
+ * <pre>{@code
+ *   Layer layer = AltDiff.layer("altdiff", "ojalgo", Settings.DEFAULTS);
+ * }</pre>
+ * For Guice, install {@link AltDiffModule} instead.
+ */
+public final class AltDiff {
+    private AltDiff() {
+    }
+
+    /** @return every backend on the class path, by name (sorted) */
+    public static Map<String, LinearAlgebra> backends() {
+        return load(LinearAlgebra.class, ServiceLoader.load(LinearAlgebra.class));
+    }
+
+    /** @return every differentiator on the class path, by name (sorted) */
+    public static Map<String, Differentiator> differentiators() {
+        return load(Differentiator.class, ServiceLoader.load(Differentiator.class));
+    }
+
+    /** @throws IllegalArgumentException naming the available backends when none has this name */
+    public static LinearAlgebra backend(String name) {
+        return pick("backend", backends(), name);
+    }
+
+    /** @throws IllegalArgumentException naming the available differentiators when none has this name */
+    public static Differentiator differentiator(String name) {
+        return pick("differentiator", differentiators(), name);
+    }
+
+    /** @return a layer of the named differentiator on the named backend */
+    public static Layer layer(String differentiator, String backend, Settings settings) {
+        return new Layer(differentiator(differentiator), backend(backend), settings);
+    }
+
+    private static <T> Map<String, T> load(Class<T> type, ServiceLoader<T> loader) {
+        Map<String, T> byName = new TreeMap<>();
+        for (T service : loader) {
+            String name = type == LinearAlgebra.class ? ((LinearAlgebra) service).name()
+                    : ((Differentiator) service).name();
+            T previous = byName.putIfAbsent(name, service);
+            if (previous != null && previous.getClass() != service.getClass()) {
+                throw new IllegalStateException("two " + type.getSimpleName() + " services are named '" + name + "': "
+                        + previous.getClass().getName() + " and " + service.getClass().getName());
+            }
+        }
+        return byName;
+    }
+
+    private static <T> T pick(String kind, Map<String, T> available, String name) {
+        T found = available.get(name);
+        if (found == null) {
+            throw new IllegalArgumentException("no " + kind + " named '" + name + "'; available: "
+                    + String.join(", ", available.keySet()));
+        }
+        return found;
+    }
+}

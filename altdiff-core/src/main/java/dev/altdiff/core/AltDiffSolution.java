@@ -1,0 +1,218 @@
+package dev.altdiff.core;
+
+import dev.altdiff.api.Block;
+import dev.altdiff.api.DifferentiableSolution;
+import dev.altdiff.api.Gradients;
+import dev.altdiff.api.Solution;
+import dev.altdiff.api.linalg.LinearAlgebra;
+import dev.altdiff.api.linalg.Matrix;
+
+/**
+ * A solved problem with its Alt-Diff Jacobians ∂x_K/∂q, ∂x_K/∂b, ∂x_K/∂h: the exact derivatives of
+ * the K-th ADMM iterate, i.e. the recursion of {@code ALTDIFF.md} §3 run over the K iterations the
+ * forward pass did, with its masks D_k = 1[s_k &gt; 0]:
+ * <pre>
+ *   H ẋ_k   = −(dq − ρAᵀdb − ρGᵀdh) − Aᵀλ̇_{k−1} − Gᵀ(ν̇_{k−1} + ρṡ_{k−1})
+ *   ṡ_k     = D_k(−ν̇_{k−1}/ρ − (Gẋ_k − dh))
+ *   λ̇_k     = λ̇_{k−1} + ρ(Aẋ_k − db)
+ *   ν̇_k     = ν̇_{k−1} + ρ(Gẋ_k + ṡ_k − dh)
+ * </pre>
+ * <b>How it is evaluated.</b> The s, λ, ν updates see ẋ_k only through Aẋ_k and Gẋ_k, so with
+ * W_A = H⁻¹Aᵀ, W_G = H⁻¹Gᵀ and M = [A; G]H⁻¹[Aᵀ Gᵀ] (blocks M_AA, M_AG, M_GA, M_GG), the pair
+ * y_k = (Aẋ_k − db, Gẋ_k − dh) is y⁰ − M·(λ̇_{k−1}, ν̇_{k−1} + ρṡ_{k−1}), where y⁰ = −[A;G]H⁻¹(dq −
+ * ρAᵀdb − ρGᵀdh) − (db, dh) is constant over the iterations. The recursion is linear in y⁰, so it
+ * is run once with y⁰ ranging over the p + m unit vectors (the "transfer" Ψ, matrix-matrix work of
+ * (p+m)² per column per iteration, independent of dim θ) and every block's Jacobian is assembled
+ * from Ψ at the end: ẋ_K = −H⁻¹E − W_A λ̇_{K−1} − W_G(ν̇_{K−1} + ρṡ_{K−1}). This is the same
+ * recursion with the same iterates, reusing the one factorization of H; no inverse is formed
+ * (∂x/∂q contains H⁻¹ itself, obtained by solves only when that Jacobian is requested).
+ *
+ * <p>{@link #backward} returns the vector-Jacobian products vᵀ∂x_K/∂θ by contracting these
+ * Jacobians in closed form (no n×n product is formed). Thread-safe: the transfer is computed once,
+ * lazily, under a lock.
+ */
+public final class AltDiffSolution implements DifferentiableSolution {
+    private final Admm.Run run;
+    private final QpData d;
+    private final LinearAlgebra la;
+    private Transfer transfer;
+
+    AltDiffSolution(Admm.Run run) {
+        this.run = run;
+        this.d = run.data();
+        this.la = d.la;
+    }
+
+    @Override public Solution solution() { return run.solution(); }
+
+    /** W_A, W_G, the blocks of M, and Φ_A = ∂ẋ_K/∂y⁰_A, Φ_G = ∂ẋ_K/∂y⁰_G (null when a block is absent). */
+    private record Transfer(Matrix wA, Matrix wG, Matrix mAA, Matrix mAG, Matrix mGA, Matrix mGG, Matrix phiA,
+                            Matrix phiG) {
+    }
+
+    private synchronized Transfer transfer() {
+        if (transfer == null) {
+            transfer = computeTransfer();
+        }
+        return transfer;
+    }
+
+    private Transfer computeTransfer() {
+        Matrix wA = d.p > 0 ? d.H.solve(d.At) : null;
+        Matrix wG = d.m > 0 ? d.H.solve(d.Gt) : null;
+        Matrix mAA = d.p > 0 ? la.multiply(d.A, wA) : null;
+        Matrix mAG = d.p > 0 && d.m > 0 ? la.multiply(d.A, wG) : null;
+        Matrix mGA = d.p > 0 && d.m > 0 ? la.transpose(mAG) : null;
+        Matrix mGG = d.m > 0 ? la.multiply(d.G, wG) : null;
+        Transfer t = new Transfer(wA, wG, mAA, mAG, mGA, mGG, null, null);
+        Matrix phiA = d.p > 0 ? propagate(t, la.identity(d.p), la.zeros(d.m, d.p)) : null;
+        Matrix phiG = d.m > 0 ? propagate(t, d.p > 0 ? la.zeros(d.p, d.m) : null, la.identity(d.m)) : null;
+        return new Transfer(wA, wG, mAA, mAG, mGA, mGG, phiA, phiG);
+    }
+
+    /**
+     * Runs the recursion for K−1 steps with the constant source (y0A, y0G), c columns each, and
+     * returns W_A λ̇_{K−1} + W_G(ν̇_{K−1} + ρṡ_{K−1}) (n×c), so that ẋ_K = −H⁻¹E − (returned).
+     */
+    private Matrix propagate(Transfer t, Matrix y0A, Matrix y0G) {
+        double rho = d.rho;
+        int c = y0A != null ? y0A.cols() : y0G.cols();
+        Matrix lambdaDot = d.p > 0 ? la.zeros(d.p, c) : null;
+        Matrix nuDot = d.m > 0 ? la.zeros(d.m, c) : null;
+        Matrix sDot = d.m > 0 ? la.zeros(d.m, c) : null;
+        int k = run.solution().iterations();
+        for (int step = 0; step < k - 1; step++) {
+            // y = (Aẋ − db, Gẋ − dh) = y⁰ − M (λ̇, ν̇ + ρṡ), all from the previous iterate
+            Matrix u = d.m > 0 ? plus(nuDot, rho, sDot) : null;
+            Matrix yA = d.p > 0 ? la.copy(y0A) : null;
+            Matrix yG = d.m > 0 ? la.copy(y0G) : null;
+            if (d.p > 0) {
+                la.gemm(-1.0, t.mAA, false, lambdaDot, false, 1.0, yA);
+            }
+            if (d.p > 0 && d.m > 0) {
+                la.gemm(-1.0, t.mAG, false, u, false, 1.0, yA);
+                la.gemm(-1.0, t.mGA, false, lambdaDot, false, 1.0, yG);
+            }
+            if (d.m > 0) {
+                la.gemm(-1.0, t.mGG, false, u, false, 1.0, yG);
+            }
+            if (d.p > 0) { // λ̇⁺ = λ̇ + ρ(Aẋ⁺ − db)
+                la.axpy(rho, yA, lambdaDot);
+            }
+            if (d.m > 0) {
+                // ṡ⁺ = D⁺(−ν̇/ρ − (Gẋ⁺ − dh))
+                Matrix sNew = plus(yG, 1.0 / rho, nuDot);
+                la.scale(-1.0, sNew);
+                la.scaleRows(run.masks().get(step), sNew);
+                // ν̇⁺ = ν̇ + ρ(Gẋ⁺ − dh + ṡ⁺)
+                la.axpy(1.0, sNew, yG);
+                la.axpy(rho, yG, nuDot);
+                sDot = sNew;
+            }
+        }
+        Matrix out = la.zeros(d.n, c);
+        if (d.p > 0) {
+            la.gemm(1.0, t.wA, false, lambdaDot, false, 0.0, out);
+        }
+        if (d.m > 0) {
+            la.gemm(1.0, t.wG, false, plus(nuDot, rho, sDot), false, 1.0, out);
+        }
+        return out;
+    }
+
+    /** @return a new matrix x + α·y */
+    private Matrix plus(Matrix x, double alpha, Matrix y) {
+        Matrix out = la.copy(x);
+        la.axpy(alpha, y, out);
+        return out;
+    }
+
+    /**
+     * The full Jacobian of the truncated solution x_K with respect to one block.
+     *
+     * @param block {@link Block#q} (n×n), {@link Block#b} (n×p) or {@link Block#h} (n×m)
+     * @return the Jacobian as rows (row i is ∂x_i/∂θ); an n×0 array for an absent block
+     * @throws IllegalArgumentException for P, A or G (forward mode covers q, b, h)
+     */
+    public double[][] jacobian(Block block) {
+        Transfer t = transfer();
+        double rho = d.rho;
+        Matrix j;
+        switch (block) {
+            case q -> { // ∂x/∂q = −H⁻¹ + Φ_A W_Aᵀ + Φ_G W_Gᵀ
+                j = d.H.solve(la.identity(d.n));
+                la.scale(-1.0, j);
+                if (d.p > 0) {
+                    la.gemm(1.0, t.phiA, false, t.wA, true, 1.0, j);
+                }
+                if (d.m > 0) {
+                    la.gemm(1.0, t.phiG, false, t.wG, true, 1.0, j);
+                }
+            }
+            case b -> { // ∂x/∂b = ρW_A + Φ_A − ρΦ_A M_AA − ρΦ_G M_GA
+                if (d.p == 0) {
+                    return new double[d.n][0];
+                }
+                j = plus(t.phiA, rho, t.wA);
+                la.gemm(-rho, t.phiA, false, t.mAA, false, 1.0, j);
+                if (d.m > 0) {
+                    la.gemm(-rho, t.phiG, false, t.mGA, false, 1.0, j);
+                }
+            }
+            case h -> { // ∂x/∂h = ρW_G + Φ_G − ρΦ_A M_AG − ρΦ_G M_GG
+                if (d.m == 0) {
+                    return new double[d.n][0];
+                }
+                j = plus(t.phiG, rho, t.wG);
+                la.gemm(-rho, t.phiG, false, t.mGG, false, 1.0, j);
+                if (d.p > 0) {
+                    la.gemm(-rho, t.phiA, false, t.mAG, false, 1.0, j);
+                }
+            }
+            default -> throw new IllegalArgumentException(
+                    "forward-mode Alt-Diff gives Jacobians for q, b and h, not " + block);
+        }
+        return Vectors.rows(j);
+    }
+
+    /**
+     * vᵀ∂x_K/∂θ for θ = q, b, h, contracting the Jacobians of {@link #jacobian} in closed form:
+     * with g_A = Φ_Aᵀv and g_G = Φ_Gᵀv,
+     * <pre>
+     *   ∂ℓ/∂q = −H⁻¹v + W_A g_A + W_G g_G
+     *   ∂ℓ/∂b = ρW_Aᵀv + g_A − ρM_AA g_A − ρM_AG g_G
+     *   ∂ℓ/∂h = ρW_Gᵀv + g_G − ρM_GA g_A − ρM_GG g_G
+     * </pre>
+     */
+    @Override public Gradients backward(double[] v) {
+        Matrix vm = la.vector(Vectors.checkUpstream(v, d.n));
+        Transfer t = transfer();
+        double rho = d.rho;
+        Matrix gq = d.H.solve(vm);
+        la.scale(-1.0, gq);
+        Matrix gA = d.p > 0 ? la.multiply(t.phiA, true, vm, false) : null;
+        Matrix gG = d.m > 0 ? la.multiply(t.phiG, true, vm, false) : null;
+        Matrix gb = null;
+        Matrix gh = null;
+        if (d.p > 0) {
+            la.gemm(1.0, t.wA, false, gA, false, 1.0, gq);
+            gb = la.copy(gA);
+            la.gemm(rho, t.wA, true, vm, false, 1.0, gb);
+            la.gemm(-rho, t.mAA, false, gA, false, 1.0, gb);
+            if (d.m > 0) {
+                la.gemm(-rho, t.mAG, false, gG, false, 1.0, gb);
+            }
+        }
+        if (d.m > 0) {
+            la.gemm(1.0, t.wG, false, gG, false, 1.0, gq);
+            gh = la.copy(gG);
+            la.gemm(rho, t.wG, true, vm, false, 1.0, gh);
+            la.gemm(-rho, t.mGG, false, gG, false, 1.0, gh);
+            if (d.p > 0) {
+                la.gemm(-rho, t.mGA, false, gA, false, 1.0, gh);
+            }
+        }
+        return new Gradients(null, gq.toRowMajor(), null, gb == null ? null : gb.toRowMajor(), null,
+                gh == null ? null : gh.toRowMajor());
+    }
+}

@@ -1,0 +1,102 @@
+package dev.altdiff.core;
+
+import dev.altdiff.api.Block;
+import dev.altdiff.api.InvalidProblemException;
+import dev.altdiff.api.QuadraticProgram;
+import dev.altdiff.api.linalg.Factorization;
+import dev.altdiff.api.linalg.LinearAlgebra;
+import dev.altdiff.api.linalg.Matrix;
+import dev.altdiff.api.linalg.NotPositiveDefiniteException;
+
+/**
+ * A quadratic program's data in one backend's matrices, with the Cholesky factor of
+ * H = P + ρAᵀA + ρGᵀG. Built once per problem; every ADMM iteration, Jacobian update and
+ * differentiator reuses it. Absent blocks are {@code null} (A, b, At when p = 0; G, h, Gt when m = 0).
+ */
+public final class QpData {
+    /** Relative shift δ = PSD_SHIFT·max|P_ij| of the positive-semidefiniteness check of P. */
+    public static final double PSD_SHIFT = 1e-10;
+
+    public final QuadraticProgram problem;
+    public final LinearAlgebra la;
+    public final double rho;
+    public final int n;
+    public final int p;
+    public final int m;
+    /** n×n, or null for an LP. */
+    public final Matrix P;
+    public final Matrix q;
+    public final Matrix A;
+    public final Matrix At;
+    public final Matrix b;
+    public final Matrix G;
+    public final Matrix Gt;
+    public final Matrix h;
+    /** Cholesky factor of H = P + ρAᵀA + ρGᵀG. */
+    public final Factorization H;
+
+    /**
+     * Loads the problem into the backend, checks that P is positive semidefinite and factors H.
+     *
+     * @throws InvalidProblemException when P is not PSD (block "P") or H is not positive definite (block "H")
+     */
+    public QpData(QuadraticProgram problem, LinearAlgebra la, double rho) {
+        this.problem = problem;
+        this.la = la;
+        this.rho = rho;
+        this.n = problem.n();
+        this.p = problem.p();
+        this.m = problem.m();
+        this.P = problem.hasP() ? la.matrix(n, n, problem.rowMajor(Block.P)) : null;
+        this.q = la.vector(problem.rowMajor(Block.q));
+        this.A = p > 0 ? la.matrix(p, n, problem.rowMajor(Block.A)) : null;
+        this.At = p > 0 ? la.transpose(A) : null;
+        this.b = p > 0 ? la.vector(problem.rowMajor(Block.b)) : null;
+        this.G = m > 0 ? la.matrix(m, n, problem.rowMajor(Block.G)) : null;
+        this.Gt = m > 0 ? la.transpose(G) : null;
+        this.h = m > 0 ? la.vector(problem.rowMajor(Block.h)) : null;
+        checkPositiveSemidefinite();
+        this.H = factorH();
+    }
+
+    /** P is PSD (to rounding) iff P + δI is positive definite for a small δ relative to P's scale. */
+    private void checkPositiveSemidefinite() {
+        if (P == null) {
+            return;
+        }
+        double scale = la.normInf(P);
+        if (scale == 0) {
+            return;
+        }
+        Matrix shifted = la.copy(P);
+        la.axpy(PSD_SHIFT * scale, la.identity(n), shifted);
+        try {
+            la.cholesky(shifted);
+        } catch (NotPositiveDefiniteException e) {
+            throw new InvalidProblemException("P", -1, -1, "P is not positive semidefinite: P + δI with δ = "
+                    + PSD_SHIFT + "·max|P| = " + PSD_SHIFT * scale + " has no Cholesky factor");
+        }
+    }
+
+    private Factorization factorH() {
+        Matrix hMatrix = P != null ? la.copy(P) : la.zeros(n, n);
+        if (p > 0) {
+            la.gemm(rho, At, false, A, false, 1.0, hMatrix);
+        }
+        if (m > 0) {
+            la.gemm(rho, Gt, false, G, false, 1.0, hMatrix);
+        }
+        try {
+            return la.cholesky(hMatrix);
+        } catch (NotPositiveDefiniteException e) {
+            throw new InvalidProblemException("H", -1, -1, "H = P + ρAᵀA + ρGᵀG (ρ = " + rho
+                    + ") is not positive definite: P must be positive definite on the null space of [A; G]"
+                    + " (for an LP, [A; G] must have full column rank)");
+        }
+    }
+
+    /** @return ½xᵀPx + qᵀx for a backend vector x */
+    public double objective(Matrix x) {
+        return problem.objective(x.toRowMajor());
+    }
+}

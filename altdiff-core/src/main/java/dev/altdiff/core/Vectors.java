@@ -1,0 +1,41 @@
+package dev.altdiff.core;
+
+import dev.altdiff.api.InvalidProblemException;
+import dev.altdiff.api.linalg.Matrix;
+
+import java.util.Arrays;
+
+/** Conversions between backend matrices and Java arrays, and the check of an upstream gradient. */
+public final class Vectors {
+    private Vectors() {
+    }
+
+    /** @return the matrix as an array of rows */
+    public static double[][] rows(Matrix a) {
+        int r = a.rows();
+        int c = a.cols();
+        double[] flat = a.toRowMajor();
+        double[][] out = new double[r][];
+        for (int i = 0; i < r; i++) {
+            out[i] = Arrays.copyOfRange(flat, i * c, (i + 1) * c);
+        }
+        return out;
+    }
+
+    /**
+     * @return v itself after checking it is a finite n-vector
+     * @throws InvalidProblemException naming block "v" and the offending index
+     */
+    public static double[] checkUpstream(double[] v, int n) {
+        if (v == null || v.length != n) {
+            throw new InvalidProblemException("v", -1, -1, "upstream gradient v has length "
+                    + (v == null ? "null" : String.valueOf(v.length)) + ", expected n = " + n);
+        }
+        for (int i = 0; i < n; i++) {
+            if (!Double.isFinite(v[i])) {
+                throw new InvalidProblemException("v", i, -1, "v[" + i + "] is not finite (" + v[i] + ")");
+            }
+        }
+        return v;
+    }
+}

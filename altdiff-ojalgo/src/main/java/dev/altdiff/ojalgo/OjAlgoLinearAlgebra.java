@@ -1,0 +1,227 @@
+package dev.altdiff.ojalgo;
+
+import dev.altdiff.api.linalg.Factorization;
+import dev.altdiff.api.linalg.LinearAlgebra;
+import dev.altdiff.api.linalg.Matrix;
+import dev.altdiff.api.linalg.NotPositiveDefiniteException;
+import dev.altdiff.api.linalg.SingularMatrixException;
+import org.ojalgo.matrix.decomposition.Cholesky;
+import org.ojalgo.matrix.decomposition.LU;
+import org.ojalgo.matrix.decomposition.MatrixDecomposition;
+import org.ojalgo.matrix.store.MatrixStore;
+import org.ojalgo.matrix.store.R064Store;
+
+/**
+ * The pure-Java backend over ojAlgo's dense {@link R064Store} (column-major {@code double[]}) and its
+ * {@link Cholesky#R064} and {@link LU#R064} decompositions. Registered as {@code ojalgo}.
+ */
+public final class OjAlgoLinearAlgebra implements LinearAlgebra {
+
+    /** A matrix of this backend: a thin wrapper of one {@link R064Store}. */
+    static final class Store implements Matrix {
+        final R064Store store;
+
+        Store(R064Store store) { this.store = store; }
+
+        @Override public int rows() { return store.getRowDim(); }
+
+        @Override public int cols() { return store.getColDim(); }
+
+        @Override public double get(int i, int j) { return store.doubleValue(i, j); }
+
+        @Override public double[] toRowMajor() {
+            int r = rows();
+            int c = cols();
+            double[] out = new double[r * c];
+            double[] data = store.data;
+            for (int j = 0; j < c; j++) {
+                for (int i = 0; i < r; i++) {
+                    out[i * c + j] = data[j * r + i];
+                }
+            }
+            return out;
+        }
+
+        @Override public String toString() { return "ojalgo " + rows() + "x" + cols(); }
+    }
+
+    @Override public String name() { return "ojalgo"; }
+
+    private static R064Store store(Matrix m) {
+        if (m instanceof Store s) {
+            return s.store;
+        }
+        throw new IllegalArgumentException("matrix " + m + " was not created by the ojalgo backend");
+    }
+
+    private static double[] data(Matrix m) { return store(m).data; }
+
+    @Override public Matrix matrix(int rows, int cols, double[] rowMajor) {
+        if (rowMajor.length != rows * cols) {
+            throw new IllegalArgumentException("expected " + rows * cols + " values for a " + rows + "x" + cols
+                    + " matrix, got " + rowMajor.length);
+        }
+        R064Store s = R064Store.FACTORY.make(rows, cols);
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                s.data[j * rows + i] = rowMajor[i * cols + j];
+            }
+        }
+        return new Store(s);
+    }
+
+    @Override public Matrix zeros(int rows, int cols) { return new Store(R064Store.FACTORY.make(rows, cols)); }
+
+    @Override public Matrix identity(int n) {
+        R064Store s = R064Store.FACTORY.make(n, n);
+        for (int i = 0; i < n; i++) {
+            s.data[i * n + i] = 1.0;
+        }
+        return new Store(s);
+    }
+
+    @Override public Matrix copy(Matrix a) { return new Store(R064Store.FACTORY.copy(store(a))); }
+
+    @Override public Matrix transpose(Matrix a) { return new Store(R064Store.FACTORY.copy(store(a).transpose())); }
+
+    @Override
+    public void gemm(double alpha, Matrix a, boolean transposeA, Matrix b, boolean transposeB, double beta, Matrix c) {
+        R064Store sa = store(a);
+        R064Store sb = store(b);
+        R064Store sc = store(c);
+        if (sc == sa || sc == sb) {
+            throw new IllegalArgumentException("gemm output must not alias an input");
+        }
+        MatrixStore<Double> left = transposeA ? sa.transpose() : sa;
+        MatrixStore<Double> right = transposeB ? sb.transpose() : sb;
+        if (left.getColDim() != right.getRowDim() || left.getRowDim() != sc.getRowDim()
+                || right.getColDim() != sc.getColDim()) {
+            throw new IllegalArgumentException("gemm shapes: op(a) " + left.getRowDim() + "x" + left.getColDim()
+                    + ", op(b) " + right.getRowDim() + "x" + right.getColDim() + ", c " + sc.getRowDim() + "x"
+                    + sc.getColDim());
+        }
+        if (left.getColDim() == 0) {
+            scaleOrClear(beta, sc.data);
+            return;
+        }
+        if (alpha == 1.0 && beta == 0.0) {
+            sc.fillByMultiplying(left, right);
+            return;
+        }
+        R064Store product = R064Store.FACTORY.make(sc.getRowDim(), sc.getColDim());
+        product.fillByMultiplying(left, right);
+        double[] pd = product.data;
+        double[] cd = sc.data;
+        for (int k = 0; k < cd.length; k++) {
+            cd[k] = beta == 0.0 ? alpha * pd[k] : alpha * pd[k] + beta * cd[k];
+        }
+    }
+
+    private static void scaleOrClear(double beta, double[] data) {
+        for (int k = 0; k < data.length; k++) {
+            data[k] = beta == 0.0 ? 0.0 : beta * data[k];
+        }
+    }
+
+    @Override public void axpy(double alpha, Matrix x, Matrix y) {
+        requireSameShape(x, y);
+        double[] xd = data(x);
+        double[] yd = data(y);
+        for (int k = 0; k < yd.length; k++) {
+            yd[k] += alpha * xd[k];
+        }
+    }
+
+    @Override public void scale(double alpha, Matrix x) {
+        double[] xd = data(x);
+        for (int k = 0; k < xd.length; k++) {
+            xd[k] *= alpha;
+        }
+    }
+
+    @Override public void scaleRows(double[] d, Matrix x) {
+        int r = x.rows();
+        if (d.length != r) {
+            throw new IllegalArgumentException("scaleRows: " + d.length + " factors for " + r + " rows");
+        }
+        double[] xd = data(x);
+        for (int k = 0; k < xd.length; k++) {
+            xd[k] *= d[k % r];
+        }
+    }
+
+    @Override public void clampBelow(Matrix x, double floor) {
+        double[] xd = data(x);
+        for (int k = 0; k < xd.length; k++) {
+            if (xd[k] < floor) { // NaN compares false and stays NaN
+                xd[k] = floor;
+            }
+        }
+    }
+
+    @Override public double normInf(Matrix x) {
+        double max = 0;
+        for (double v : data(x)) {
+            max = Math.max(max, Math.abs(v));
+        }
+        return max;
+    }
+
+    @Override public double normFrobenius(Matrix x) {
+        double scale = normInf(x);
+        if (scale == 0 || !Double.isFinite(scale)) {
+            return scale;
+        }
+        double sum = 0;
+        for (double v : data(x)) {
+            double t = v / scale;
+            sum += t * t;
+        }
+        return scale * Math.sqrt(sum);
+    }
+
+    @Override public Factorization cholesky(Matrix spd) {
+        R064Store s = square(spd, "cholesky");
+        Cholesky<Double> chol = Cholesky.R064.make(s);
+        if (!chol.decompose(s) || !chol.isSPD()) {
+            throw new NotPositiveDefiniteException("matrix of order " + s.getRowDim() + " is not positive definite");
+        }
+        return new Solver(chol, s.getRowDim());
+    }
+
+    @Override public Factorization lu(Matrix square) {
+        R064Store s = square(square, "lu");
+        LU<Double> lu = LU.R064.make(s);
+        if (!lu.decompose(s) || !lu.isSolvable()) {
+            throw new SingularMatrixException("matrix of order " + s.getRowDim() + " is singular");
+        }
+        return new Solver(lu, s.getRowDim());
+    }
+
+    private static R064Store square(Matrix m, String what) {
+        R064Store s = store(m);
+        if (s.getRowDim() != s.getColDim()) {
+            throw new IllegalArgumentException(what + " needs a square matrix, got " + s.getRowDim() + "x" + s.getColDim());
+        }
+        return s;
+    }
+
+    private static void requireSameShape(Matrix x, Matrix y) {
+        if (x.rows() != y.rows() || x.cols() != y.cols()) {
+            throw new IllegalArgumentException("shape mismatch: " + x.rows() + "x" + x.cols() + " vs " + y.rows() + "x"
+                    + y.cols());
+        }
+    }
+
+    private record Solver(MatrixDecomposition.Solver<Double> decomposition, int size) implements Factorization {
+        @Override public Matrix solve(Matrix rhs) {
+            R064Store b = store(rhs);
+            if (b.getRowDim() != size) {
+                throw new IllegalArgumentException("solve: right-hand side has " + b.getRowDim() + " rows, expected " + size);
+            }
+            R064Store x = R064Store.FACTORY.make(size, b.getColDim());
+            decomposition.getSolution(b, x);
+            return new Store(x);
+        }
+    }
+}
