@@ -6,7 +6,7 @@ package dev.altdiff.api;
  * @param x              primal solution, length n
  * @param lambda         equality multipliers λ (free sign), length p (empty without A)
  * @param nu             inequality multipliers ν ≥ 0, length m (empty without G)
- * @param s              slacks s = h − Gx ≥ 0 at the solution, length m
+ * @param s              ADMM slack iterate s ≥ 0, length m (s = h − Gx at convergence)
  * @param status         outcome
  * @param iterations     ADMM iterations performed (the truncation point K)
  * @param primalResidual max(‖Ax−b‖∞, ‖Gx+s−h‖∞)

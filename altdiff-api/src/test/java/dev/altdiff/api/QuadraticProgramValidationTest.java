@@ -1,0 +1,119 @@
+package dev.altdiff.api;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class QuadraticProgramValidationTest {
+    private static final double[][] P2 = {{2, 0.5}, {0.5, 1}};
+
+    private static InvalidProblemException reject(QuadraticProgram.Builder b) {
+        return assertThrows(InvalidProblemException.class, b::build);
+    }
+
+    private static void expect(InvalidProblemException e, String block, int row, int col, String fragment) {
+        assertEquals(block, e.block(), e.getMessage());
+        assertEquals(row, e.row(), e.getMessage());
+        assertEquals(col, e.col(), e.getMessage());
+        assertTrue(e.getMessage().contains(fragment), e.getMessage());
+    }
+
+    @Test
+    void validProblemKeepsCopiesAndDimensions() {
+        double[] q = {1, -1};
+        QuadraticProgram qp = QuadraticProgram.builder(2).P(P2).q(q)
+                .equalities(new double[][]{{1, 1}}, new double[]{1})
+                .inequalities(new double[][]{{1, 0}, {0, 1}, {-1, 0}}, new double[]{1, 1, 0}).build();
+        q[0] = 99;
+        assertEquals(1, qp.q()[0]);
+        assertEquals(2, qp.n());
+        assertEquals(1, qp.p());
+        assertEquals(3, qp.m());
+        assertArrayEquals(new double[]{2, 0.5, 0.5, 1}, qp.rowMajor(Block.P));
+        assertEquals(0.5 * (2 + 0.5 + 0.5 + 1) + 1 - 1, qp.objective(new double[]{1, 1}), 1e-15);
+    }
+
+    @Test
+    void linearProgramHasNoP() {
+        QuadraticProgram lp = QuadraticProgram.builder(2).q(new double[]{1, 1}).build();
+        assertFalse(lp.hasP());
+        assertNull(lp.P());
+        assertArrayEquals(new double[4], lp.rowMajor(Block.P));
+        assertFalse(lp.hasEqualities());
+        assertFalse(lp.hasInequalities());
+    }
+
+    @Test
+    void qDefaultsToZero() {
+        assertArrayEquals(new double[3], QuadraticProgram.builder(3).build().q());
+    }
+
+    @Test
+    void nonPositiveDimension() {
+        expect(reject(QuadraticProgram.builder(0)), "n", -1, -1, "n must be >= 1");
+    }
+
+    @Test
+    void shapeMismatches() {
+        expect(reject(QuadraticProgram.builder(2).P(new double[][]{{1, 0}})), "P", -1, -1, "1 rows, expected 2");
+        expect(reject(QuadraticProgram.builder(2).P(new double[][]{{1, 0}, {0}})), "P", 1, -1, "row 1 has 1 entries");
+        expect(reject(QuadraticProgram.builder(2).q(new double[3])), "q", -1, -1, "length 3, expected 2");
+        expect(reject(QuadraticProgram.builder(2).equalities(new double[][]{{1, 0, 0}}, new double[1])), "A", 0, -1,
+                "row 0 has 3 entries, expected 2");
+        expect(reject(QuadraticProgram.builder(2).equalities(new double[][]{{1, 0}}, new double[2])), "b", -1, -1,
+                "length 2, expected 1");
+        expect(reject(QuadraticProgram.builder(2).inequalities(new double[][]{{1, 0}, {0, 1}}, new double[1])), "h",
+                -1, -1, "length 1, expected 2");
+        expect(reject(QuadraticProgram.builder(2).inequalities(new double[][]{{1}}, new double[1])), "G", 0, -1,
+                "row 0 has 1 entries");
+        expect(reject(QuadraticProgram.builder(2).equalities(null, new double[1])), "A", -1, -1, "A is missing");
+        expect(reject(QuadraticProgram.builder(2).inequalities(new double[][]{{1, 0}}, null)), "h", -1, -1,
+                "h is missing");
+    }
+
+    @ParameterizedTest
+    @ValueSource(doubles = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY})
+    void nonFiniteEntriesNameBlockAndIndex(double bad) {
+        double[][] p = {{2, 0}, {0, bad}};
+        expect(reject(QuadraticProgram.builder(2).P(p)), "P", 1, 1, "P[1][1] is not finite");
+        expect(reject(QuadraticProgram.builder(2).q(new double[]{0, bad})), "q", 1, -1, "q[1] is not finite");
+        expect(reject(QuadraticProgram.builder(2).equalities(new double[][]{{bad, 0}}, new double[1])), "A", 0, 0,
+                "A[0][0]");
+        expect(reject(QuadraticProgram.builder(2).equalities(new double[][]{{1, 0}}, new double[]{bad})), "b", 0, -1,
+                "b[0]");
+        expect(reject(QuadraticProgram.builder(2).inequalities(new double[][]{{1, 0}, {0, bad}}, new double[2])), "G",
+                1, 1, "G[1][1]");
+        expect(reject(QuadraticProgram.builder(2).inequalities(new double[][]{{1, 0}}, new double[]{bad})), "h", 0, -1,
+                "h[0]");
+    }
+
+    @Test
+    void asymmetricPNamesTheEntry() {
+        double[][] p = {{1, 0, 0}, {0, 1, 0.3}, {0, 0.2, 1}};
+        expect(reject(QuadraticProgram.builder(3).P(p)), "P", 1, 2, "not symmetric");
+    }
+
+    @Test
+    void roundingLevelAsymmetryIsAcceptedAndSymmetrized() {
+        double[][] p = {{1, 0.5 + 1e-14}, {0.5, 1}};
+        QuadraticProgram qp = QuadraticProgram.builder(2).P(p).build();
+        double[][] stored = qp.P();
+        assertEquals(stored[0][1], stored[1][0]);
+    }
+
+    @Test
+    void settingsRejectBadValues() {
+        assertThrows(IllegalArgumentException.class, () -> Settings.DEFAULTS.withRho(0));
+        assertThrows(IllegalArgumentException.class, () -> Settings.DEFAULTS.withRho(Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> Settings.DEFAULTS.withTolerance(-1));
+        assertThrows(IllegalArgumentException.class, () -> Settings.DEFAULTS.withMaxIterations(0));
+        assertThrows(IllegalArgumentException.class, () -> Settings.DEFAULTS.withTruncation(null));
+    }
+}
