@@ -11,7 +11,8 @@ public class InvalidProblemException extends IllegalArgumentException {
     private final int col;
 
     /**
-     * @param block the offending block ("P", "q", "A", "b", "G", "h", "n" or "v" for an upstream gradient)
+     * @param block the offending block: "P", "q", "A", "b", "G", "h", "n" (the dimension), "H" (a
+     *              singular P + ρAᵀA + ρGᵀG) or "v" (an upstream gradient)
      * @param row   offending row or vector index, or -1 when the error concerns the whole block
      * @param col   offending column, or -1 for a vector or a whole block
      * @param message what is wrong

@@ -20,23 +20,40 @@ import java.util.List;
  *   λ⁺ = λ + ρ(Ax⁺ − b)
  *   ν⁺ = ν + ρ(Gx⁺ + s⁺ − h)
  * </pre>
- * The run records, per iteration, the mask D_k = 1[s_k &gt; 0] that the Alt-Diff recursion needs.
+ * The run records, per iteration, the mask D_k = 1[s_k &gt; 0] that the Alt-Diff recursion needs and,
+ * on request, the iterates that reverse mode needs ({@link Trajectory}).
  */
 public final class Admm {
     private Admm() {
     }
 
-    /** The outcome of one ADMM run: the solution, the problem's matrices and the masks D_1..D_K. */
-    public record Run(QpData data, Solution solution, Matrix x, Matrix lambda, Matrix nu, List<double[]> masks) {
+    /**
+     * The outcome of one ADMM run: the solution, the problem's matrices, the masks D_1..D_K and, when
+     * recorded, the trajectory (else null).
+     */
+    public record Run(QpData data, Solution solution, Matrix x, Matrix lambda, Matrix nu, List<double[]> masks,
+                      Trajectory trajectory) {
     }
 
-    /** Loads the problem into the backend, factors H and runs ADMM. */
+    /**
+     * The iterates k = 1..K that the reverse sweep needs, as row-major arrays: x_k, λ_k and
+     * ν̃_k = ν_{k−1} + ρ(Gx_k + s_{k−1} − h) (the multiplier the x-step's ρGᵀ(Gx + s − h) term sees).
+     * Memory K·(n + p + m) doubles.
+     */
+    public record Trajectory(List<double[]> x, List<double[]> lambda, List<double[]> nuTilde) {
+    }
+
+    /** Loads the problem into the backend, factors H and runs ADMM without recording the trajectory. */
     public static Run solve(QuadraticProgram problem, Settings settings, LinearAlgebra la) {
-        return solve(new QpData(problem, la, settings.rho()), settings);
+        return solve(new QpData(problem, la, settings.rho()), settings, false);
     }
 
-    /** Runs ADMM from zero on already loaded data (whose ρ must equal the settings' ρ). */
-    public static Run solve(QpData d, Settings settings) {
+    /**
+     * Runs ADMM from zero on already loaded data (whose ρ must equal the settings' ρ).
+     *
+     * @param record whether to keep the {@link Trajectory} for reverse mode
+     */
+    public static Run solve(QpData d, Settings settings, boolean record) {
         if (d.rho != settings.rho()) {
             throw new IllegalArgumentException("data factored with rho " + d.rho + ", settings say " + settings.rho());
         }
@@ -60,6 +77,7 @@ public final class Admm {
         double scalePrimal = 1 + Math.max(d.p > 0 ? la.normInf(d.b) : 0, d.m > 0 ? la.normInf(d.h) : 0);
         double scaleDual = 1 + la.normInf(d.q);
         List<double[]> masks = new ArrayList<>();
+        Trajectory trajectory = record ? new Trajectory(new ArrayList<>(), new ArrayList<>(), new ArrayList<>()) : null;
         Status status = Status.MAX_ITERATIONS;
         double primal = Double.NaN;
         int k = 0;
@@ -87,6 +105,13 @@ public final class Admm {
             if (d.m > 0) {
                 // s⁺ = max(0, h − Gx⁺ − ν/ρ)
                 la.gemm(1.0, d.G, false, xNew, false, 0.0, gx);
+                if (record) { // ν̃ = ν + ρ(Gx⁺ + s − h)
+                    Matrix nuTilde = la.copy(nu);
+                    la.axpy(rho, gx, nuTilde);
+                    la.axpy(rho, s, nuTilde);
+                    la.axpy(-rho, d.h, nuTilde);
+                    trajectory.nuTilde().add(nuTilde.toRowMajor());
+                }
                 Matrix sNew = la.copy(d.h);
                 la.axpy(-1.0, gx, sNew);
                 la.axpy(-1.0 / rho, nu, sNew);
@@ -106,6 +131,13 @@ public final class Admm {
             } else {
                 masks.add(new double[0]);
             }
+            if (record) {
+                trajectory.x().add(xNew.toRowMajor());
+                trajectory.lambda().add(d.p > 0 ? lambda.toRowMajor() : new double[0]);
+                if (d.m == 0) {
+                    trajectory.nuTilde().add(new double[0]);
+                }
+            }
             Matrix dx = la.copy(xNew);
             la.axpy(-1.0, x, dx);
             double change = la.normFrobenius(dx);
@@ -124,7 +156,7 @@ public final class Admm {
         Solution solution = new Solution(x.toRowMajor(), lambda == null ? empty : lambda.toRowMajor(),
                 nu == null ? empty : nu.toRowMajor(), s == null ? empty : s.toRowMajor(), status, k, primal, dual,
                 d.objective(x));
-        return new Run(d, solution, x, lambda, nu, List.copyOf(masks));
+        return new Run(d, solution, x, lambda, nu, List.copyOf(masks), trajectory);
     }
 
     /** @return ‖Px + q + Aᵀλ + Gᵀν‖∞, computed directly */

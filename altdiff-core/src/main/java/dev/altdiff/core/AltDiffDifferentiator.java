@@ -7,22 +7,58 @@ import dev.altdiff.api.Settings;
 import dev.altdiff.api.linalg.LinearAlgebra;
 
 import java.util.EnumSet;
+import java.util.Objects;
 import java.util.Set;
 
 /**
- * Alt-Diff (Sun et al., ICLR 2023), forward mode: the ADMM forward pass of {@link Admm} and the
- * paper's Jacobian recursion for q, b and h over the same, truncated, iterations (see
- * {@link AltDiffSolution}). Registered as {@code altdiff}.
+ * Alt-Diff (Sun et al., ICLR 2023): the ADMM forward pass of {@link Admm} and the derivative of
+ * exactly the iterations it ran (truncation included). Registered as {@code altdiff}, in
+ * {@link Mode#REVERSE reverse mode}: {@code backward(v)} returns gradients for all six blocks by one
+ * reverse sweep. In {@link Mode#FORWARD forward mode} (the paper's own formulation)
+ * {@code backward(v)} contracts the full Jacobians ∂x/∂q, ∂x/∂b, ∂x/∂h. Both give the same numbers
+ * for q, b, h (to rounding); every {@link AltDiffSolution} also offers {@link AltDiffSolution#jacobian}
+ * and {@link AltDiffSolution#jvp} whatever its mode.
  */
 public final class AltDiffDifferentiator implements Differentiator {
     public static final String NAME = "altdiff";
 
+    /** How {@code backward(v)} is evaluated. */
+    public enum Mode {
+        /**
+         * The adjoint of the truncated recursion, one sweep over the stored iterates: per iteration one
+         * solve with H's factor and four matrix-vector products, for all six blocks ({@code ALTDIFF.md} §5).
+         */
+        REVERSE,
+        /**
+         * The paper's forward-mode recursion for the full Jacobians of q, b, h, contracted with v: per
+         * iteration (p+m)³ work (see {@link AltDiffSolution}); blocks q, b, h only.
+         */
+        FORWARD
+    }
+
+    private final Mode mode;
+
+    /** Reverse mode, the default of the layer API. */
+    public AltDiffDifferentiator() {
+        this(Mode.REVERSE);
+    }
+
+    public AltDiffDifferentiator(Mode mode) {
+        this.mode = Objects.requireNonNull(mode, "mode");
+    }
+
+    public Mode mode() { return mode; }
+
     @Override public String name() { return NAME; }
 
-    @Override public Set<Block> blocks() { return EnumSet.of(Block.q, Block.b, Block.h); }
+    @Override public Set<Block> blocks() {
+        return mode == Mode.REVERSE ? EnumSet.allOf(Block.class) : EnumSet.of(Block.q, Block.b, Block.h);
+    }
 
-    /** {@inheritDoc} The result also gives full Jacobians ({@link AltDiffSolution#jacobian}). */
+    /**
+     * {@inheritDoc} The run keeps its iterates (K·(n + p + m) doubles) for the backward pass.
+     */
     @Override public AltDiffSolution solve(QuadraticProgram problem, Settings settings, LinearAlgebra backend) {
-        return new AltDiffSolution(Admm.solve(problem, settings, backend));
+        return new AltDiffSolution(Admm.solve(new QpData(problem, backend, settings.rho()), settings, true), mode);
     }
 }

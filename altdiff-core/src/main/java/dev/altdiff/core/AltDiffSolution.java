@@ -27,21 +27,28 @@ import dev.altdiff.api.linalg.Matrix;
  * recursion with the same iterates, reusing the one factorization of H; no inverse is formed
  * (∂x/∂q contains H⁻¹ itself, obtained by solves only when that Jacobian is requested).
  *
- * <p>{@link #backward} returns the vector-Jacobian products vᵀ∂x_K/∂θ by contracting these
- * Jacobians in closed form (no n×n product is formed). Thread-safe: the transfer is computed once,
+ * <p>{@link #backward} returns the vector-Jacobian products vᵀ∂x_K/∂θ: in reverse mode by the
+ * adjoint sweep of {@link ReverseSweep} (all six blocks), in forward mode by contracting these
+ * Jacobians in closed form ({@link #contractJacobians}; no n×n product is formed).
+ * {@link #jvp} evaluates the recursion along one direction in every block. Thread-safe: the transfer is computed once,
  * lazily, under a lock.
  */
 public final class AltDiffSolution implements DifferentiableSolution {
     private final Admm.Run run;
+    private final AltDiffDifferentiator.Mode mode;
     private final QpData d;
     private final LinearAlgebra la;
     private Transfer transfer;
 
-    AltDiffSolution(Admm.Run run) {
+    AltDiffSolution(Admm.Run run, AltDiffDifferentiator.Mode mode) {
         this.run = run;
+        this.mode = mode;
         this.d = run.data();
         this.la = d.la;
     }
+
+    /** @return how {@link #backward} is evaluated */
+    public AltDiffDifferentiator.Mode mode() { return mode; }
 
     @Override public Solution solution() { return run.solution(); }
 
@@ -176,6 +183,107 @@ public final class AltDiffSolution implements DifferentiableSolution {
     }
 
     /**
+     * The directional derivative ẋ_K(dθ) of the truncated solution: the recursion of
+     * {@code ALTDIFF.md} §3 run literally, one direction, one solve with H's factor per iteration.
+     * Cost K solves; used to check the reverse mode by the dot-product identity.
+     *
+     * @param direction dθ in the layout of {@link Gradients}: dP (n×n), dq (n), dA (p×n), db (p), dG
+     *                  (m×n), dh (m); a null block means no change in that block
+     * @return ẋ_K, length n
+     */
+    public double[] jvp(Gradients direction) {
+        Admm.Trajectory trajectory = run.trajectory();
+        double rho = d.rho;
+        Matrix dP = direction.P() == null ? null : la.matrix(d.n, d.n, flatten(direction.P(), d.n, d.n));
+        Matrix dq = direction.q() == null ? la.zeros(d.n, 1) : la.vector(length(direction.q(), d.n));
+        Matrix dA = d.p == 0 || direction.A() == null ? null : la.matrix(d.p, d.n, flatten(direction.A(), d.p, d.n));
+        Matrix db = d.p == 0 || direction.b() == null ? (d.p > 0 ? la.zeros(d.p, 1) : null)
+                : la.vector(length(direction.b(), d.p));
+        Matrix dG = d.m == 0 || direction.G() == null ? null : la.matrix(d.m, d.n, flatten(direction.G(), d.m, d.n));
+        Matrix dh = d.m == 0 || direction.h() == null ? (d.m > 0 ? la.zeros(d.m, 1) : null)
+                : la.vector(length(direction.h(), d.m));
+        Matrix lambdaDot = d.p > 0 ? la.zeros(d.p, 1) : null;
+        Matrix nuDot = d.m > 0 ? la.zeros(d.m, 1) : null;
+        Matrix sDot = d.m > 0 ? la.zeros(d.m, 1) : null;
+        Matrix xDot = null;
+        int k = run.solution().iterations();
+        for (int step = 0; step < k; step++) {
+            Matrix x = la.vector(trajectory.x().get(step));
+            // rhs = dP x + dq + dAᵀλ_k + dGᵀν̃_k + ρAᵀ(dA x − db) + ρGᵀ(dG x + ṡ − dh) + Aᵀλ̇ + Gᵀν̇
+            Matrix rhs = la.copy(dq);
+            if (dP != null) {
+                la.gemm(1.0, dP, false, x, false, 1.0, rhs);
+            }
+            Matrix eqTangent = null; // dA x − db
+            if (d.p > 0) {
+                eqTangent = la.copy(db);
+                la.scale(-1.0, eqTangent);
+                if (dA != null) {
+                    la.gemm(1.0, dA, false, x, false, 1.0, eqTangent);
+                    la.gemm(1.0, dA, true, la.vector(trajectory.lambda().get(step)), false, 1.0, rhs);
+                }
+                Matrix w = plus(lambdaDot, rho, eqTangent);
+                la.gemm(1.0, d.At, false, w, false, 1.0, rhs);
+            }
+            Matrix inTangent = null; // dG x − dh
+            if (d.m > 0) {
+                inTangent = la.copy(dh);
+                la.scale(-1.0, inTangent);
+                if (dG != null) {
+                    la.gemm(1.0, dG, false, x, false, 1.0, inTangent);
+                    la.gemm(1.0, dG, true, la.vector(trajectory.nuTilde().get(step)), false, 1.0, rhs);
+                }
+                Matrix w = plus(nuDot, rho, sDot);
+                la.axpy(rho, inTangent, w);
+                la.gemm(1.0, d.Gt, false, w, false, 1.0, rhs);
+            }
+            xDot = d.H.solve(rhs);
+            la.scale(-1.0, xDot);
+            if (d.p > 0) { // λ̇ += ρ(Aẋ + dA x − db)
+                la.gemm(1.0, d.A, false, xDot, false, 1.0, eqTangent);
+                la.axpy(rho, eqTangent, lambdaDot);
+            }
+            if (d.m > 0) { // a = Gẋ + dG x − dh ; ṡ = D(−ν̇/ρ − a) ; ν̇ += ρ(a + ṡ)
+                la.gemm(1.0, d.G, false, xDot, false, 1.0, inTangent);
+                Matrix sNew = plus(inTangent, 1.0 / rho, nuDot);
+                la.scale(-1.0, sNew);
+                la.scaleRows(run.masks().get(step), sNew);
+                la.axpy(1.0, sNew, inTangent);
+                la.axpy(rho, inTangent, nuDot);
+                sDot = sNew;
+            }
+        }
+        return xDot.toRowMajor();
+    }
+
+    private static double[] flatten(double[][] rows, int r, int c) {
+        if (rows.length != r) {
+            throw new IllegalArgumentException("direction block has " + rows.length + " rows, expected " + r);
+        }
+        double[] out = new double[r * c];
+        for (int i = 0; i < r; i++) {
+            System.arraycopy(length(rows[i], c), 0, out, i * c, c);
+        }
+        return out;
+    }
+
+    private static double[] length(double[] v, int len) {
+        if (v.length != len) {
+            throw new IllegalArgumentException("direction block has length " + v.length + ", expected " + len);
+        }
+        return v;
+    }
+
+    /**
+     * The gradient vᵀ∂x_K/∂θ: in reverse mode for all six blocks ({@link ReverseSweep}), in forward
+     * mode for q, b, h ({@link #contractJacobians}).
+     */
+    @Override public Gradients backward(double[] v) {
+        Vectors.checkUpstream(v, d.n);
+        return mode == AltDiffDifferentiator.Mode.REVERSE ? ReverseSweep.gradients(run, v) : contractJacobians(v);
+    }
+
+    /**
      * vᵀ∂x_K/∂θ for θ = q, b, h, contracting the Jacobians of {@link #jacobian} in closed form:
      * with g_A = Φ_Aᵀv and g_G = Φ_Gᵀv,
      * <pre>
@@ -184,7 +292,7 @@ public final class AltDiffSolution implements DifferentiableSolution {
      *   ∂ℓ/∂h = ρW_Gᵀv + g_G − ρM_GA g_A − ρM_GG g_G
      * </pre>
      */
-    @Override public Gradients backward(double[] v) {
+    public Gradients contractJacobians(double[] v) {
         Matrix vm = la.vector(Vectors.checkUpstream(v, d.n));
         Transfer t = transfer();
         double rho = d.rho;

@@ -220,7 +220,8 @@ class ClosedFormProblemsTest {
     @ValueSource(longs = {12, 13, 14})
     void backwardIsTheContractionOfTheJacobians(long seed) {
         QuadraticProgram qp = RandomQp.paper(seed, 12, 4, 7, 0.1);
-        AltDiffSolution sol = new AltDiffDifferentiator().solve(qp, Settings.DEFAULTS.withTolerance(1e-4), LA);
+        AltDiffSolution sol = new AltDiffDifferentiator(AltDiffDifferentiator.Mode.FORWARD)
+                .solve(qp, Settings.DEFAULTS.withTolerance(1e-4), LA);
         double[] v = RandomQp.gaussian(new Random(seed), 12);
         Gradients g = sol.backward(v);
         assertContraction(v, sol.jacobian(Block.q), g.q());

@@ -1,0 +1,75 @@
+package dev.altdiff.examples;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The {@code altdiff} command line: {@code altdiff demo} (the paper's numerical experiment) and
+ * {@code altdiff solve} (one problem file in, one JSON object out). Run by {@code bin/altdiff}.
+ * {@link #commandLine()} builds the configured command for in-process use (tests): call
+ * {@code setOut}/{@code setErr} on it, then {@code execute(args)} returns the exit status.
+ */
+@Command(name = "altdiff", mixinStandardHelpOptions = true, versionProvider = AltdiffCommand.Version.class,
+        description = "Differentiable QP layers (Alt-Diff, Sun et al., ICLR 2023).",
+        subcommands = {DemoCommand.class, SolveCommand.class, CommandLine.HelpCommand.class})
+public final class AltdiffCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    /** Without a subcommand: a usage error (exit 2). */
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "missing subcommand: demo or solve");
+    }
+
+    /** @return the configured command; usage errors of {@code solve} are reported as its JSON error object */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new AltdiffCommand());
+        cl.setParameterExceptionHandler(AltdiffCommand::usageError);
+        return cl;
+    }
+
+    /** Usage error: {@code solve} keeps its contract (JSON on stdout, exit 2); others print usage, exit 2. */
+    private static int usageError(ParameterException e, String[] args) {
+        CommandLine cl = e.getCommandLine();
+        PrintWriter err = cl.getErr();
+        if (cl.getCommand() instanceof SolveCommand) {
+            return SolveCommand.error(cl.getOut(), err, SolveCommand.INVALID_INPUT, "invalid_input",
+                    "usage: " + e.getMessage(), null);
+        }
+        err.println(cl.getColorScheme().errorText(e.getMessage()));
+        if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
+            cl.usage(err, cl.getColorScheme());
+        }
+        err.flush();
+        return cl.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    public static void main(String[] args) {
+        CommandLine cl = commandLine();
+        cl.setOut(new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), true));
+        cl.setErr(new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true));
+        int status = cl.execute(args);
+        cl.getOut().flush();
+        cl.getErr().flush();
+        System.exit(status);
+    }
+
+    /** The version of the jar's manifest (or "dev" when run from classes). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override public String[] getVersion() {
+            String v = AltdiffCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"altdiff " + (v == null ? "dev" : v)};
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package dev.altdiff.examples;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.altdiff.api.QuadraticProgram;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Reads the CLI's input files: a problem in the {@code altdiff-qp/1} format and an upstream
+ * gradient (a JSON array of numbers).
+ * <pre>
+ *   {"format":"altdiff-qp/1","name":"…","n":N,"P":[[…],…],"q":[…],"A":[[…]],"b":[…],"G":[[…]],"h":[…]}
+ * </pre>
+ * Matrices are arrays of rows. "format" and "n" are required; "name", "P", "q", "A"/"b" and
+ * "G"/"h" are optional (no P: a linear program; no q: q = 0). Any other key is rejected.
+ *
+ * <p>The reader accepts the non-standard tokens {@code NaN}, {@code Infinity} and
+ * {@code -Infinity} as numbers, so that such entries reach the problem's validation and are
+ * reported with their block and index rather than as a syntax error. Structural errors (a missing
+ * or mistyped key, a row that is not an array, an entry that is not a number) raise
+ * {@link InvalidInputException}; shapes, finiteness and the symmetry of P are checked by
+ * {@link QuadraticProgram.Builder#build()}, which raises
+ * {@link dev.altdiff.api.InvalidProblemException}.
+ */
+final class QpJson {
+    /** The value of the problem file's "format" key. */
+    static final String FORMAT = "altdiff-qp/1";
+
+    private static final List<String> KEYS = List.of("format", "name", "n", "P", "q", "A", "b", "G", "h");
+
+    /** Lenient about NaN/Infinity (reported later with their index), strict about everything else. */
+    static final JsonMapper READER = JsonMapper.builder()
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    /** Writes plain JSON; non-ASCII characters (in error messages) are escaped. */
+    static final JsonMapper WRITER = JsonMapper.builder()
+            .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
+            .build();
+
+    private QpJson() {
+    }
+
+    /**
+     * @throws InvalidInputException for an unreadable file, malformed JSON or a structural error
+     * @throws dev.altdiff.api.InvalidProblemException for invalid problem data
+     */
+    static QuadraticProgram readProblem(String file) {
+        JsonNode root = readTree(file, "problem file");
+        if (!root.isObject()) {
+            throw new InvalidInputException(file + ": a problem file must hold a JSON object, got " + kind(root));
+        }
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!KEYS.contains(key)) {
+                throw new InvalidInputException(file + ": unknown key \"" + key + "\" (allowed: "
+                        + String.join(", ", KEYS) + ")");
+            }
+        }
+        JsonNode format = root.get("format");
+        if (format == null) {
+            throw new InvalidInputException(file + ": \"format\" is missing (expected \"" + FORMAT + "\")");
+        }
+        if (!format.isTextual() || !FORMAT.equals(format.textValue())) {
+            throw new InvalidInputException(file + ": \"format\" must be \"" + FORMAT + "\", got " + format);
+        }
+        JsonNode nNode = root.get("n");
+        if (nNode == null) {
+            throw new InvalidInputException(file + ": \"n\" (the number of variables) is missing");
+        }
+        if (!nNode.isIntegralNumber() || !nNode.canConvertToInt()) {
+            throw new InvalidInputException(file + ": \"n\" must be an integer, got " + nNode);
+        }
+        QuadraticProgram.Builder builder = QuadraticProgram.builder(nNode.intValue());
+        JsonNode name = root.get("name");
+        if (name != null) {
+            if (!name.isTextual()) {
+                throw new InvalidInputException(file + ": \"name\" must be a string, got " + kind(name));
+            }
+            builder.name(name.textValue());
+        }
+        builder.P(matrix(root, "P"));
+        builder.q(vector(root.get("q"), "q"));
+        builder.equalities(matrix(root, "A"), vector(root.get("b"), "b"));
+        builder.inequalities(matrix(root, "G"), vector(root.get("h"), "h"));
+        return builder.build();
+    }
+
+    /**
+     * Reads an upstream gradient file: a JSON array of numbers (length checked by the caller).
+     *
+     * @throws InvalidInputException for an unreadable file, malformed JSON or a non-number entry
+     */
+    static double[] readVector(String file) {
+        JsonNode root = readTree(file, "gradient file");
+        double[] v = vector(root, "v");
+        if (v == null) {
+            throw new InvalidInputException(file + ": a gradient file must hold a JSON array of numbers, got null");
+        }
+        return v;
+    }
+
+    private static JsonNode readTree(String file, String what) {
+        Path path;
+        try {
+            path = Path.of(file);
+        } catch (InvalidPathException e) {
+            throw new InvalidInputException("invalid " + what + " path '" + file + "': " + e.getReason(), e);
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(path);
+        } catch (NoSuchFileException e) {
+            throw new InvalidInputException("cannot read " + what + " " + file + ": no such file", e);
+        } catch (IOException e) {
+            throw new InvalidInputException("cannot read " + what + " " + file + ": " + e, e);
+        }
+        JsonNode root;
+        try {
+            root = READER.readTree(bytes);
+        } catch (JacksonException e) {
+            String where = "";
+            JsonLocation at = e instanceof JsonProcessingException jpe ? jpe.getLocation() : null;
+            if (at != null && at.getLineNr() > 0) {
+                where = " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            }
+            throw new InvalidInputException(file + ": malformed JSON" + where + ": " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new InvalidInputException("cannot read " + what + " " + file + ": " + e, e);
+        }
+        if (root == null || root.isMissingNode()) {
+            throw new InvalidInputException(file + ": the " + what + " is empty");
+        }
+        return root;
+    }
+
+    /** @return the block as rows, or null when the key is absent */
+    private static double[][] matrix(JsonNode root, String block) {
+        JsonNode node = root.get(block);
+        if (node == null) {
+            return null;
+        }
+        if (!node.isArray()) {
+            throw new InvalidInputException(block + " must be an array of rows, got " + kind(node));
+        }
+        double[][] rows = new double[node.size()][];
+        for (int i = 0; i < rows.length; i++) {
+            JsonNode row = node.get(i);
+            if (!row.isArray()) {
+                throw new InvalidInputException(block + " row " + i + " must be an array of numbers, got " + kind(row));
+            }
+            rows[i] = new double[row.size()];
+            for (int j = 0; j < rows[i].length; j++) {
+                rows[i][j] = number(row.get(j), block + "[" + i + "][" + j + "]");
+            }
+        }
+        return rows;
+    }
+
+    /** @return the vector, or null when node is null (key absent) */
+    private static double[] vector(JsonNode node, String block) {
+        if (node == null) {
+            return null;
+        }
+        if (!node.isArray()) {
+            throw new InvalidInputException(block + " must be an array of numbers, got " + kind(node));
+        }
+        double[] v = new double[node.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = number(node.get(i), block + "[" + i + "]");
+        }
+        return v;
+    }
+
+    private static double number(JsonNode node, String where) {
+        if (!node.isNumber()) {
+            throw new InvalidInputException(where + " must be a number, got " + kind(node));
+        }
+        return node.doubleValue();
+    }
+
+    private static String kind(JsonNode node) {
+        return switch (node.getNodeType()) {
+            case ARRAY -> "an array";
+            case OBJECT -> "an object";
+            case STRING -> "a string (" + node + ")";
+            case BOOLEAN -> "a boolean (" + node + ")";
+            case NULL -> "null";
+            case NUMBER -> "a number (" + node + ")";
+            default -> node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+}

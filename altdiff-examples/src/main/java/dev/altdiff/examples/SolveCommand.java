@@ -1,0 +1,261 @@
+package dev.altdiff.examples;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.altdiff.api.DifferentiableSolution;
+import dev.altdiff.api.Differentiator;
+import dev.altdiff.api.Gradients;
+import dev.altdiff.api.InvalidProblemException;
+import dev.altdiff.api.QuadraticProgram;
+import dev.altdiff.api.Settings;
+import dev.altdiff.api.Solution;
+import dev.altdiff.api.Status;
+import dev.altdiff.api.linalg.LinearAlgebra;
+import dev.altdiff.core.AltDiff;
+import dev.altdiff.core.AltDiffDifferentiator;
+import dev.altdiff.core.Vectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code altdiff solve FILE [--backend NAME] [--method altdiff|kkt] [--mode reverse|forward] [--tol T]
+ * [--rho R] [--max-iter K] [--dx VFILE|ones]}: solves one problem file and prints one JSON object on
+ * standard output (the contract is in the README, section "altdiff solve contract").
+ * Exit status: 0 solved, 3 any other solver status, 2 invalid input (with
+ * {@code {"status":"invalid_input","error":"…"}} on standard output and the message on standard
+ * error), 1 internal error (e.g. a non-finite number in the result, which is never printed).
+ */
+@Command(name = "solve", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Solve a QP file (format altdiff-qp/1) and print one JSON object with the solution"
+                + " and, with --dx, the gradient of l(x) = v'x for the blocks the method supports.",
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:solved", "1:internal error", "2:invalid input (JSON error object on stdout)",
+                "3:other solver status (max_iterations, primal_infeasible, dual_infeasible)"})
+final class SolveCommand implements Callable<Integer> {
+    static final int SOLVED = 0;
+    static final int INTERNAL_ERROR = 1;
+    static final int INVALID_INPUT = 2;
+    static final int NOT_SOLVED = 3;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "problem file (JSON, format altdiff-qp/1)")
+    String file;
+
+    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "ojalgo",
+            description = "linear algebra backend (default: ${DEFAULT-VALUE})")
+    String backend;
+
+    @Option(names = "--method", paramLabel = "NAME", defaultValue = "altdiff",
+            description = "differentiator: altdiff or kkt, or any other on the class path (default: ${DEFAULT-VALUE})")
+    String method;
+
+    @Option(names = "--mode", paramLabel = "reverse|forward",
+            description = "Alt-Diff only: reverse (all six blocks, the default) or forward (the paper's Jacobian"
+                    + " recursion; q, b, h)")
+    String mode;
+
+    @Option(names = "--tol", paramLabel = "T",
+            description = "truncation tolerance > 0 (default: Settings.DEFAULTS, 1e-6)")
+    Double tolerance;
+
+    @Option(names = "--rho", paramLabel = "R", defaultValue = "1", description = "ADMM penalty > 0 (default: ${DEFAULT-VALUE})")
+    double rho;
+
+    @Option(names = "--max-iter", paramLabel = "K", defaultValue = "10000",
+            description = "iteration cap >= 1 (default: ${DEFAULT-VALUE})")
+    int maxIterations;
+
+    @Option(names = "--dx", paramLabel = "VFILE|ones",
+            description = "upstream gradient v = dl/dx: a JSON array of n numbers, or 'ones' for v = 1")
+    String dx;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        ObjectNode result;
+        Status status;
+        try {
+            Settings settings = settings();
+            LinearAlgebra la = lookup("backend", () -> AltDiff.backend(backend));
+            Differentiator differentiator = differentiator();
+            QuadraticProgram problem = QpJson.readProblem(file);
+            double[] v = null;
+            if (dx != null) {
+                v = "ones".equals(dx) ? ones(problem.n()) : QpJson.readVector(dx);
+                Vectors.checkUpstream(v, problem.n());
+            }
+            long t0 = System.nanoTime();
+            DifferentiableSolution solved = differentiator.solve(problem, settings, la);
+            Solution solution = solved.solution();
+            long t1 = System.nanoTime();
+            Gradients gradients = v == null ? null : solved.backward(v);
+            long t2 = System.nanoTime();
+            status = solution.status();
+            result = toJson(solution, gradients, (t1 - t0) / 1e6, v == null ? Double.NaN : (t2 - t1) / 1e6);
+        } catch (InvalidProblemException | InvalidInputException e) {
+            return error(out, err, INVALID_INPUT, "invalid_input", e.getMessage(), null);
+        } catch (NonFiniteException e) {
+            return error(out, err, INTERNAL_ERROR, "internal_error",
+                    "internal error: the result has a non-finite value at " + e.getMessage(), null);
+        } catch (RuntimeException e) {
+            return error(out, err, INTERNAL_ERROR, "internal_error", "internal error: " + e, e);
+        }
+        out.println(write(result));
+        out.flush();
+        return status == Status.SOLVED ? SOLVED : NOT_SOLVED;
+    }
+
+    private Settings settings() {
+        try {
+            double tol = tolerance == null ? Settings.DEFAULTS.tolerance() : tolerance;
+            return Settings.DEFAULTS.withRho(rho).withTolerance(tol).withMaxIterations(maxIterations);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("bad option value (--rho, --tol, --max-iter): " + e.getMessage(), e);
+        }
+    }
+
+    private Differentiator differentiator() {
+        Differentiator found = lookup("method", () -> AltDiff.differentiator(method));
+        if (mode == null) {
+            return found;
+        }
+        if (!AltDiffDifferentiator.NAME.equals(method)) {
+            throw new InvalidInputException("--mode applies to --method altdiff only, not " + method);
+        }
+        return switch (mode) {
+            case "reverse" -> new AltDiffDifferentiator(AltDiffDifferentiator.Mode.REVERSE);
+            case "forward" -> new AltDiffDifferentiator(AltDiffDifferentiator.Mode.FORWARD);
+            default -> throw new InvalidInputException("bad option value: --mode must be reverse or forward, got " + mode);
+        };
+    }
+
+    private static <T> T lookup(String what, java.util.function.Supplier<T> find) {
+        try {
+            return find.get();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("unknown --" + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static double[] ones(int n) {
+        double[] v = new double[n];
+        Arrays.fill(v, 1.0);
+        return v;
+    }
+
+    /** Prints {"status":…,"error":…} on standard output and the message on standard error. */
+    static int error(PrintWriter out, PrintWriter err, int exitCode, String status, String message, Throwable cause) {
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        json.put("status", status);
+        json.put("error", message == null ? "(no message)" : message);
+        out.println(write(json));
+        out.flush();
+        err.println("altdiff solve: " + message);
+        if (cause != null) {
+            cause.printStackTrace(err);
+        }
+        err.flush();
+        return exitCode;
+    }
+
+    private static String write(ObjectNode json) {
+        try {
+            return QpJson.WRITER.writeValueAsString(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON", e);
+        }
+    }
+
+    /** @param backwardMs NaN when there is no backward pass */
+    static ObjectNode toJson(Solution s, Gradients g, double forwardMs, double backwardMs) {
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        json.put("status", s.status().jsonName());
+        json.put("iterations", s.iterations());
+        json.put("objective", finite(s.objective(), "objective"));
+        json.set("x", array(s.x(), "x"));
+        json.set("lambda", array(s.lambda(), "lambda"));
+        json.set("nu", array(s.nu(), "nu"));
+        ObjectNode residuals = json.putObject("residuals");
+        residuals.put("primal", finite(s.primalResidual(), "residuals.primal"));
+        residuals.put("dual", finite(s.dualResidual(), "residuals.dual"));
+        if (g != null) {
+            ObjectNode grad = json.putObject("grad");
+            if (g.q() != null) {
+                grad.set("q", array(g.q(), "grad.q"));
+            }
+            if (g.b() != null) {
+                grad.set("b", array(g.b(), "grad.b"));
+            }
+            if (g.h() != null) {
+                grad.set("h", array(g.h(), "grad.h"));
+            }
+            if (g.P() != null) {
+                grad.set("P", matrix(g.P(), "grad.P"));
+            }
+            if (g.A() != null) {
+                grad.set("A", matrix(g.A(), "grad.A"));
+            }
+            if (g.G() != null) {
+                grad.set("G", matrix(g.G(), "grad.G"));
+            }
+        }
+        ObjectNode time = json.putObject("time_ms");
+        time.put("forward", finite(forwardMs, "time_ms.forward"));
+        if (g != null) {
+            time.put("backward", finite(backwardMs, "time_ms.backward"));
+        }
+        return json;
+    }
+
+    private static ArrayNode array(double[] values, String where) {
+        ArrayNode a = JsonNodeFactory.instance.arrayNode(values.length);
+        for (int i = 0; i < values.length; i++) {
+            a.add(finite(values[i], where, i));
+        }
+        return a;
+    }
+
+    private static ArrayNode matrix(double[][] rows, String where) {
+        ArrayNode a = JsonNodeFactory.instance.arrayNode(rows.length);
+        for (int i = 0; i < rows.length; i++) {
+            ArrayNode row = a.addArray();
+            for (int j = 0; j < rows[i].length; j++) {
+                row.add(finite(rows[i][j], where + "[" + i + "]", j));
+            }
+        }
+        return a;
+    }
+
+    private static double finite(double value, String where, int index) {
+        if (!Double.isFinite(value)) {
+            throw new NonFiniteException(where + "[" + index + "] (" + value + ")");
+        }
+        return value;
+    }
+
+    private static double finite(double value, String where) {
+        if (!Double.isFinite(value)) {
+            throw new NonFiniteException(where + " (" + value + ")");
+        }
+        return value;
+    }
+
+    /** A NaN or infinity in the output: never printed as a JSON number. */
+    static final class NonFiniteException extends RuntimeException {
+        NonFiniteException(String where) {
+            super(where);
+        }
+    }
+}
