@@ -23,7 +23,9 @@ import java.util.Random;
  * non-degenerate vertex); λ*, ν* because [A; G_active] has full row rank p + k ≤ n. A and G are
  * redrawn until the condition number of [A; G_active] is at most {@value #MAX_CONDITION_PER_N}·n,
  * which keeps the multipliers well determined and ADMM on the LPs reasonably fast (a random square
- * Gaussian matrix has condition number of order n, with a heavy tail).
+ * Gaussian matrix has condition number of order n, with a heavy tail). Note that a QP with
+ * p + k = n (e.g. m ≥ 2(n − p)) also has a vertex solution: ∂x/∂q = 0 there, so gradient checks of q
+ * want p + ⌊m/2⌋ &lt; n.
  *
  * <p>Optionally, {@code weaklyActive} of the inactive rows are made weakly active instead:
  * hᵢ = Gᵢx* (computed as the same left-to-right sum a solver's Gx − h uses, so rᵢ = 0 exactly) and
@@ -44,7 +46,7 @@ public record PlantedQp(QuadraticProgram problem, double[] x, double[] lambda, d
     /** [A; G_active] is redrawn until its condition number is at most this times n. */
     public static final double MAX_CONDITION_PER_N = 10;
 
-    /** A planted problem without weakly active rows. */
+    /** @return a planted problem without weakly active rows (see the other overload) */
     public static PlantedQp generate(long seed, int n, int p, int m, double margin, boolean withP) {
         return generate(seed, n, p, m, margin, withP, 0);
     }
@@ -57,6 +59,7 @@ public record PlantedQp(QuadraticProgram problem, double[] x, double[] lambda, d
      * @param margin       μ &gt; 0
      * @param withP        false for an LP (P absent; x* is then a vertex)
      * @param weaklyActive number of rows with νᵢ = 0 and rᵢ = 0 (degenerate), taken from the inactive rows
+     * @return the problem with its planted solution
      */
     public static PlantedQp generate(long seed, int n, int p, int m, double margin, boolean withP, int weaklyActive) {
         if (n < 1 || p < 0 || p > n || m < 0 || !(margin > 0) || weaklyActive < 0) {

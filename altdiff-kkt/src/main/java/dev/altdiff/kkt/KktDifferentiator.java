@@ -46,9 +46,12 @@ public final class KktDifferentiator implements Differentiator {
      * form), without running ADMM. The point is not checked for optimality; its residuals are
      * reported in {@link KktSolution#solution()} (status SOLVED, 0 iterations, s = max(0, h − Gx)).
      *
-     * @param x      primal solution, length n
-     * @param lambda equality multipliers, length p (empty without A)
-     * @param nu     inequality multipliers ν ≥ 0, length m (empty without G)
+     * @param problem validated problem data
+     * @param x       primal solution, length n
+     * @param lambda  equality multipliers, length p (empty without A)
+     * @param nu      inequality multipliers ν ≥ 0, length m (empty without G)
+     * @param backend the linear algebra the backward pass goes through
+     * @return the point with its (lazily factored) backward pass; the arrays are copied
      * @throws dev.altdiff.api.InvalidProblemException for a wrong length, a non-finite entry or a
      *         negative νᵢ (block "x", "lambda" or "nu")
      */

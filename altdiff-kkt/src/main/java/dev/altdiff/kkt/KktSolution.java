@@ -9,7 +9,6 @@ import dev.altdiff.api.Solution;
 import dev.altdiff.api.Status;
 import dev.altdiff.api.linalg.Factorization;
 import dev.altdiff.api.linalg.LinearAlgebra;
-import dev.altdiff.api.linalg.Matrix;
 import dev.altdiff.api.linalg.SingularMatrixException;
 import dev.altdiff.core.Vectors;
 
@@ -56,6 +55,15 @@ import java.util.List;
  *   <li>the LU finds Kᵀ numerically singular: dependent rows of [A; G_active] (LICQ fails) or, for an
  *       LP, a non-unique optimum.</li>
  * </ul>
+ * A constraint with νᵢ above that threshold and |rᵢ| below it is active, and its rᵢ (a solve error,
+ * ~ the primal residual) enters K as the exact value 0; a constraint with |rᵢ| above and νᵢ below
+ * it is inactive, and its νᵢ (ADMM leaves rounding-level values) enters K and the gradients as 0.
+ * K is then the exact KKT matrix of the identified active set (the change is below the solve's
+ * accuracy), inactive constraints get exactly zero ∂ℓ/∂hᵢ and ∂ℓ/∂Gᵢ, and a degenerate vertex (more
+ * than n − p active rows) makes K exactly singular instead of singular up to the solve's residuals,
+ * which an LU cannot tell from regular. A consequence: once the active set is identified, the
+ * q, b and h gradients depend on it and the data only (ν enters through νᵢ/cᵢ = 1/‖Gᵢ‖∞), not on
+ * the solve error of x, λ, ν; the P, A, G gradients carry that error linearly.
  * Nearly degenerate solutions (a constraint with both νᵢ and rᵢ small but above the threshold, as a
  * loosely solved weakly active constraint gives) yield finite but unstable gradients: solve tightly,
  * or ensure strict complementarity.
@@ -79,9 +87,14 @@ public final class KktSolution implements DifferentiableSolution {
     private final double[] lambda;
     private final double[] nu;
     /** Guarded by {@code this}; null until the first backward. */
-    private Factorization factor;
-    /** cᵢ, the scale of the d_ν,ᵢ column; set together with {@link #factor}. */
-    private double[] columnScale;
+    private Factored factored;
+
+    /**
+     * The LU factors of the column-scaled Kᵀ, the column scales cᵢ and the multipliers ν̂ K was built
+     * with (ν with the clearly inactive entries set to 0).
+     */
+    private record Factored(Factorization lu, double[] columnScale, double[] nuHat) {
+    }
 
     KktSolution(QuadraticProgram problem, Solution solution, LinearAlgebra la) {
         this.problem = problem;
@@ -114,27 +127,29 @@ public final class KktSolution implements DifferentiableSolution {
             rhs[i] = -v[i];
         }
         double[] y;
-        double[] c;
-        synchronized (this) {
-            if (factor == null) {
-                factorize();
+        Factored f;
+        synchronized (this) { // the factorization is not required to be thread-safe
+            if (factored == null) {
+                factored = factorize();
             }
-            y = factor.solve(la.vector(rhs)).toRowMajor();
-            c = columnScale;
+            f = factored;
+            y = f.lu().solve(la.vector(rhs)).toRowMajor();
         }
+        double[] c = f.columnScale();
+        double[] nuHat = f.nuHat();
         for (double value : y) {
             if (!Double.isFinite(value)) {
                 throw new SingularKktException(-1, "the KKT matrix K of order " + (n + p + m)
-                        + " is numerically singular (its solve gave a non-finite value): " + degenerateCause());
+                        + " is numerically singular (its solve gave a non-finite value): " + degenerateCause(nuHat));
             }
         }
         double[] dx = new double[n];
         System.arraycopy(y, 0, dx, 0, n);
         double[] dLambda = new double[p];
         System.arraycopy(y, n, dLambda, 0, p);
-        double[] nuDNu = new double[m]; // νᵢ·d_ν,ᵢ = (νᵢ/cᵢ)·(cᵢd_ν,ᵢ)
+        double[] nuDNu = new double[m]; // ν̂ᵢ·d_ν,ᵢ = (ν̂ᵢ/cᵢ)·(cᵢd_ν,ᵢ)
         for (int i = 0; i < m; i++) {
-            nuDNu[i] = nu[i] / c[i] * y[n + p + i];
+            nuDNu[i] = nuHat[i] / c[i] * y[n + p + i];
         }
         double[][] gP = new double[n][n];
         for (int i = 0; i < n; i++) {
@@ -162,15 +177,15 @@ public final class KktSolution implements DifferentiableSolution {
             for (int i = 0; i < m; i++) {
                 gh[i] = -nuDNu[i];
                 for (int j = 0; j < n; j++) {
-                    gG[i][j] = nuDNu[i] * x[j] + nu[i] * dx[j];
+                    gG[i][j] = nuDNu[i] * x[j] + nuHat[i] * dx[j];
                 }
             }
         }
         return new Gradients(gP, dx, gA, gb, gG, gh);
     }
 
-    /** Builds the column-scaled Kᵀ and factors it; sets {@link #factor} and {@link #columnScale}. */
-    private void factorize() {
+    /** Builds the column-scaled Kᵀ and factors it. */
+    private Factored factorize() {
         int size = n + p + m;
         double[] pm = problem.rowMajor(Block.P); // zeros for an LP
         double[] a = problem.rowMajor(Block.A);
@@ -178,6 +193,7 @@ public final class KktSolution implements DifferentiableSolution {
         double[] h = problem.rowMajor(Block.h);
         double[] r = residualG(g, h);
         double[] c = new double[m];
+        double[] nuHat = nu.clone();
         double dualScale = 1 + normInf(problem.rowMajor(Block.q)) + normInf(times(pm, n, n, x));
         for (int i = 0; i < m; i++) {
             double rowNorm = 0;
@@ -194,6 +210,12 @@ public final class KktSolution implements DifferentiableSolution {
                         + " has no strict complementarity and x*(theta) is not differentiable there;"
                         + " perturb h[" + i + "] or the data, or drop the constraint");
             }
+            if (Math.abs(r[i]) <= DEGENERACY_TOLERANCE * primalScale) {
+                r[i] = 0; // clearly active (νᵢ is not small): its exact residual is 0
+            } else if (nuPart <= DEGENERACY_TOLERANCE * dualScale) {
+                nuHat[i] = 0; // clearly inactive (rᵢ is not small): its exact multiplier is 0
+                nuPart = 0;
+            }
             c[i] = Math.max(nuPart, Math.abs(r[i]));
         }
         double[] kt = new double[size * size];
@@ -203,7 +225,7 @@ public final class KktSolution implements DifferentiableSolution {
                 kt[i * size + n + k] = a[k * n + i];
             }
             for (int l = 0; l < m; l++) {
-                kt[i * size + n + p + l] = g[l * n + i] * (nu[l] / c[l]);
+                kt[i * size + n + p + l] = g[l * n + i] * (nuHat[l] / c[l]);
             }
         }
         for (int k = 0; k < p; k++) { // rows n..n+p−1: [A  0  0]
@@ -214,22 +236,21 @@ public final class KktSolution implements DifferentiableSolution {
             kt[(n + p + l) * size + n + p + l] = r[l] / c[l];
         }
         try {
-            factor = la.lu(la.matrix(size, size, kt));
+            return new Factored(la.lu(la.matrix(size, size, kt)), c, nuHat);
         } catch (SingularMatrixException e) {
             SingularKktException singular = new SingularKktException(-1, "the KKT matrix K of order " + size
-                    + " is singular: " + degenerateCause());
+                    + " is singular: " + degenerateCause(nuHat));
             singular.initCause(e);
             throw singular;
         }
-        columnScale = c;
     }
 
     /** @return the likely cause of a singular K that no single weakly active constraint explains */
-    private String degenerateCause() {
+    private String degenerateCause(double[] nuHat) {
         double[] r = residualG(problem.rowMajor(Block.G), problem.rowMajor(Block.h));
         List<Integer> active = new ArrayList<>();
         for (int i = 0; i < m; i++) {
-            if (nu[i] > 0) {
+            if (nuHat[i] > 0) {
                 active.add(i);
             }
         }

@@ -14,6 +14,9 @@ package dev.altdiff.kkt;
  * Thrown by {@link KktSolution#backward}, never a gradient with NaN or infinite entries instead.
  */
 public class SingularKktException extends ArithmeticException {
+    private static final long serialVersionUID = 1L;
+
+    /** The weakly active row, or -1. */
     private final int constraint;
 
     /**
