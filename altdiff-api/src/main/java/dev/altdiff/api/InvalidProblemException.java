@@ -3,12 +3,14 @@ package dev.altdiff.api;
 /**
  * Thrown when problem data or an upstream gradient is invalid: a shape mismatch, a NaN or
  * infinite entry, or a P that is not symmetric or not positive semidefinite. The message names
- * the offending block and, where one exists, the index (row, column) of the offending entry.
+ * the offending block and, where one exists, the index (row, column) of the offending entry; in a
+ * batch, also the index of the offending sample ({@link #sample()}).
  */
 public class InvalidProblemException extends IllegalArgumentException {
     private final String block;
     private final int row;
     private final int col;
+    private final int sample;
 
     /**
      * @param block the offending block: "P", "q", "A", "b", "G", "h", "n" (the dimension), "H" (a
@@ -18,10 +20,30 @@ public class InvalidProblemException extends IllegalArgumentException {
      * @param message what is wrong
      */
     public InvalidProblemException(String block, int row, int col, String message) {
+        this(block, row, col, -1, message);
+    }
+
+    /**
+     * @param sample the offending sample's index in a batch, or -1 outside a batch (or for data the
+     *               batch's samples share)
+     */
+    public InvalidProblemException(String block, int row, int col, int sample, String message) {
         super(message);
         this.block = block;
         this.row = row;
         this.col = col;
+        this.sample = sample;
+    }
+
+    /**
+     * @return the same error attributed to sample {@code sample} of a batch, its message prefixed
+     *         with {@code "sample <index>: "}
+     */
+    public InvalidProblemException inSample(int sample) {
+        InvalidProblemException e = new InvalidProblemException(block, row, col, sample,
+                "sample " + sample + ": " + getMessage());
+        e.initCause(this);
+        return e;
     }
 
     /** @return the offending block's name */
@@ -32,4 +54,7 @@ public class InvalidProblemException extends IllegalArgumentException {
 
     /** @return the offending column, or -1 */
     public int col() { return col; }
+
+    /** @return the offending sample's index in a batch, or -1 */
+    public int sample() { return sample; }
 }

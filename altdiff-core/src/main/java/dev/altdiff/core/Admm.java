@@ -9,6 +9,7 @@ import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.api.linalg.Matrix;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -22,14 +23,24 @@ import java.util.List;
  * </pre>
  * The run records, per iteration, the mask D_k = 1[s_k &gt; 0] that the Alt-Diff recursion needs and,
  * on request, the iterates that reverse mode needs ({@link Trajectory}).
+ *
+ * <p><b>Batches.</b> The iteration is written once, for B problems that share P, A, G (hence H and
+ * its factor) and differ in q, b, h: the iterates are n×B, p×B and m×B blocks, so every step is
+ * matrix–matrix work ({@link #solveBatch}). A single problem is the batch B = 1. Each column b stops
+ * on its own: K_b is the first iteration at which its truncation rule holds (or the cap), its
+ * solution is the snapshot at K_b, its masks and trajectory hold the entries k ≤ K_b, and from then
+ * on it is dropped from the blocks (the remaining columns are copied into narrower blocks), so
+ * columns never influence each other. The column-wise work the backend SPI does not offer
+ * (per-column norms and masks) is done on row-major copies, O((n+m)B) per iteration against the
+ * O(n²B) of the solve.
  */
 public final class Admm {
     private Admm() {
     }
 
     /**
-     * The outcome of one ADMM run: the solution, the problem's matrices, the masks D_1..D_K and, when
-     * recorded, the trajectory (else null).
+     * The outcome of one ADMM run on a single problem: the solution, the problem's matrices, the
+     * masks D_1..D_K and, when recorded, the trajectory (else null).
      */
     public record Run(QpData data, Solution solution, Matrix x, Matrix lambda, Matrix nu, List<double[]> masks,
                       Trajectory trajectory) {
@@ -43,6 +54,41 @@ public final class Admm {
     public record Trajectory(List<double[]> x, List<double[]> lambda, List<double[]> nuTilde) {
     }
 
+    /**
+     * A starting iterate (x₀, s₀, λ₀, ν₀) of lengths n, m, p, m (a warm start). The Alt-Diff
+     * recursion treats it as a constant: its tangents start at zero whatever the start.
+     */
+    public record Start(double[] x, double[] s, double[] lambda, double[] nu) {
+        /** @return whether the start fits a problem with these dimensions and is finite */
+        public boolean fits(int n, int p, int m) {
+            return x.length == n && s.length == m && lambda.length == p && nu.length == m
+                    && finite(x) && finite(s) && finite(lambda) && finite(nu);
+        }
+
+        /** @return the final iterate of a solution as a start */
+        public static Start of(Solution solution) {
+            return new Start(solution.x().clone(), solution.s().clone(), solution.lambda().clone(),
+                    solution.nu().clone());
+        }
+
+        private static boolean finite(double[] v) {
+            for (double value : v) {
+                if (!Double.isFinite(value)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** One column of a batch run: its solution (snapshot at K_b), masks D_1..D_{K_b} and trajectory (or null). */
+    public record Column(Solution solution, List<double[]> masks, Trajectory trajectory) {
+    }
+
+    /** The outcome of a batch run: the shared matrices and factor, and one {@link Column} per problem. */
+    public record BatchRun(QpData data, List<Column> columns) {
+    }
+
     /** Loads the problem into the backend, factors H and runs ADMM without recording the trajectory. */
     public static Run solve(QuadraticProgram problem, Settings settings, LinearAlgebra la) {
         return solve(new QpData(problem, la, settings.rho()), settings, false);
@@ -54,109 +100,229 @@ public final class Admm {
      * @param record whether to keep the {@link Trajectory} for reverse mode
      */
     public static Run solve(QpData d, Settings settings, boolean record) {
+        return solve(d, settings, record, null);
+    }
+
+    /**
+     * Runs ADMM on already loaded data from the given start (null: from zero), as the batch B = 1.
+     *
+     * @param record whether to keep the {@link Trajectory} for reverse mode
+     */
+    public static Run solve(QpData d, Settings settings, boolean record, Start start) {
+        BatchRun batch = solveBatch(d, d.q, d.b, d.h, start == null ? null : Arrays.asList(start), settings, record);
+        Column c = batch.columns().get(0);
+        Solution s = c.solution();
+        LinearAlgebra la = d.la;
+        return new Run(d, s, la.vector(s.x()), d.p > 0 ? la.vector(s.lambda()) : null,
+                d.m > 0 ? la.vector(s.nu()) : null, c.masks(), c.trajectory());
+    }
+
+    /**
+     * Runs ADMM on B problems that share d's P, A, G (and the factor of H) and have their own q, b, h.
+     * d's own q, b, h are not used.
+     *
+     * @param q      n×B, column b is sample b's q
+     * @param b      p×B (null when p = 0)
+     * @param h      m×B (null when m = 0)
+     * @param starts null (all from zero) or B entries, each null (from zero) or a start that
+     *               {@link Start#fits} the problem
+     * @param record whether to keep each column's {@link Trajectory}
+     * @return one column per sample, in order
+     */
+    public static BatchRun solveBatch(QpData d, Matrix q, Matrix b, Matrix h, List<Start> starts, Settings settings,
+                                      boolean record) {
         if (d.rho != settings.rho()) {
             throw new IllegalArgumentException("data factored with rho " + d.rho + ", settings say " + settings.rho());
         }
         LinearAlgebra la = d.la;
         double rho = d.rho;
+        int n = d.n;
+        int p = d.p;
+        int m = d.m;
+        int batch = q.cols();
+        if (q.rows() != n || p > 0 && (b.rows() != p || b.cols() != batch) || m > 0 && (h.rows() != m
+                || h.cols() != batch) || starts != null && starts.size() != batch) {
+            throw new IllegalArgumentException("batch shapes do not match n = " + n + ", p = " + p + ", m = " + m
+                    + ", B = " + batch);
+        }
+        double[][] qCols = columns(q);
+        double[] scalePrimal = new double[batch];
+        double[] scaleDual = new double[batch];
+        {
+            double[] bInf = p > 0 ? colNormInf(b) : new double[batch];
+            double[] hInf = m > 0 ? colNormInf(h) : new double[batch];
+            double[] qInf = colNormInf(q);
+            for (int c = 0; c < batch; c++) {
+                scalePrimal[c] = 1 + Math.max(bInf[c], hInf[c]);
+                scaleDual[c] = 1 + qInf[c];
+            }
+        }
+        double[] pRowMajor = d.P != null ? d.P.toRowMajor() : null;
         // c0 = −q + ρAᵀb + ρGᵀh: the constant part of the x-step's right-hand side
-        Matrix c0 = la.copy(d.q);
+        Matrix c0 = la.copy(q);
         la.scale(-1.0, c0);
-        if (d.p > 0) {
-            la.gemm(rho, d.At, false, d.b, false, 1.0, c0);
+        if (p > 0) {
+            la.gemm(rho, d.At, false, b, false, 1.0, c0);
         }
-        if (d.m > 0) {
-            la.gemm(rho, d.Gt, false, d.h, false, 1.0, c0);
+        if (m > 0) {
+            la.gemm(rho, d.Gt, false, h, false, 1.0, c0);
         }
-        Matrix x = la.zeros(d.n, 1);
-        Matrix lambda = d.p > 0 ? la.zeros(d.p, 1) : null;
-        Matrix nu = d.m > 0 ? la.zeros(d.m, 1) : null;
-        Matrix s = d.m > 0 ? la.zeros(d.m, 1) : null;
-        Matrix ax = d.p > 0 ? la.zeros(d.p, 1) : null;
-        Matrix gx = d.m > 0 ? la.zeros(d.m, 1) : null;
-        double scalePrimal = 1 + Math.max(d.p > 0 ? la.normInf(d.b) : 0, d.m > 0 ? la.normInf(d.h) : 0);
-        double scaleDual = 1 + la.normInf(d.q);
-        List<double[]> masks = new ArrayList<>();
-        Trajectory trajectory = record ? new Trajectory(new ArrayList<>(), new ArrayList<>(), new ArrayList<>()) : null;
-        Status status = Status.MAX_ITERATIONS;
-        double primal = Double.NaN;
+        Matrix bAct = b;
+        Matrix hAct = h;
+        Matrix x = startBlock(la, starts, n, batch, Start::x);
+        Matrix lambda = p > 0 ? startBlock(la, starts, p, batch, Start::lambda) : null;
+        Matrix nu = m > 0 ? startBlock(la, starts, m, batch, Start::nu) : null;
+        Matrix s = m > 0 ? startBlock(la, starts, m, batch, Start::s) : null;
+        double[][] xPrev = columns(x);
+        int[] active = new int[batch];
+        for (int c = 0; c < batch; c++) {
+            active[c] = c;
+        }
+        List<List<double[]>> masks = new ArrayList<>();
+        List<Trajectory> trajectories = new ArrayList<>();
+        for (int c = 0; c < batch; c++) {
+            masks.add(new ArrayList<>());
+            trajectories.add(record ? new Trajectory(new ArrayList<>(), new ArrayList<>(), new ArrayList<>()) : null);
+        }
+        Column[] out = new Column[batch];
+        boolean residualRule = settings.truncation() == Truncation.RESIDUALS;
         int k = 0;
-        while (k < settings.maxIterations()) {
+        while (active.length > 0) {
             k++;
+            int width = active.length;
             // x-step: solve H x⁺ = c0 − Aᵀλ − Gᵀ(ν + ρs)
             Matrix rhs = la.copy(c0);
-            if (d.p > 0) {
+            if (p > 0) {
                 la.gemm(-1.0, d.At, false, lambda, false, 1.0, rhs);
             }
-            if (d.m > 0) {
+            if (m > 0) {
                 Matrix w = la.copy(nu);
                 la.axpy(rho, s, w);
                 la.gemm(-1.0, d.Gt, false, w, false, 1.0, rhs);
             }
             Matrix xNew = d.H.solve(rhs);
-            primal = 0;
-            if (d.p > 0) { // λ⁺ = λ + ρ(Ax⁺ − b)
-                la.gemm(1.0, d.A, false, xNew, false, 0.0, ax);
-                la.axpy(-1.0, d.b, ax);
+            double[] primal = new double[width];
+            if (p > 0) { // λ⁺ = λ + ρ(Ax⁺ − b)
+                Matrix ax = la.multiply(d.A, xNew);
+                la.axpy(-1.0, bAct, ax);
                 la.axpy(rho, ax, lambda);
-                primal = la.normInf(ax);
+                primal = colNormInf(ax);
             }
-            double dualChange = 0;
-            if (d.m > 0) {
+            double[] dualChange = new double[width];
+            double[][] nuTildeCols = null;
+            double[][] sCols = null;
+            if (m > 0) {
                 // s⁺ = max(0, h − Gx⁺ − ν/ρ)
-                la.gemm(1.0, d.G, false, xNew, false, 0.0, gx);
+                Matrix gx = la.multiply(d.G, xNew);
                 if (record) { // ν̃ = ν + ρ(Gx⁺ + s − h)
                     Matrix nuTilde = la.copy(nu);
                     la.axpy(rho, gx, nuTilde);
                     la.axpy(rho, s, nuTilde);
-                    la.axpy(-rho, d.h, nuTilde);
-                    trajectory.nuTilde().add(nuTilde.toRowMajor());
+                    la.axpy(-rho, hAct, nuTilde);
+                    nuTildeCols = columns(nuTilde);
                 }
-                Matrix sNew = la.copy(d.h);
+                Matrix sNew = la.copy(hAct);
                 la.axpy(-1.0, gx, sNew);
                 la.axpy(-1.0 / rho, nu, sNew);
                 la.clampBelow(sNew, 0.0);
                 // ν⁺ = ν + ρ(Gx⁺ + s⁺ − h)
                 Matrix r = gx;
                 la.axpy(1.0, sNew, r);
-                la.axpy(-1.0, d.h, r);
+                la.axpy(-1.0, hAct, r);
                 la.axpy(rho, r, nu);
-                primal = Math.max(primal, la.normInf(r));
-                // dual residual: Px⁺ + q + Aᵀλ⁺ + Gᵀν⁺ = ρGᵀ(s⁺ − s)
-                Matrix ds = la.copy(sNew);
-                la.axpy(-1.0, s, ds);
-                dualChange = rho * la.normInf(la.multiply(d.Gt, ds));
+                double[] rInf = colNormInf(r);
+                for (int j = 0; j < width; j++) {
+                    primal[j] = Math.max(primal[j], rInf[j]);
+                }
+                if (residualRule) { // dual residual: Px⁺ + q + Aᵀλ⁺ + Gᵀν⁺ = ρGᵀ(s⁺ − s)
+                    Matrix ds = la.copy(sNew);
+                    la.axpy(-1.0, s, ds);
+                    dualChange = colNormInf(la.multiply(d.Gt, ds));
+                    for (int j = 0; j < width; j++) {
+                        dualChange[j] *= rho;
+                    }
+                }
                 s = sNew;
-                masks.add(indicatorPositive(s));
-            } else {
-                masks.add(new double[0]);
+                sCols = columns(s);
             }
-            if (record) {
-                trajectory.x().add(xNew.toRowMajor());
-                trajectory.lambda().add(d.p > 0 ? lambda.toRowMajor() : new double[0]);
-                if (d.m == 0) {
-                    trajectory.nuTilde().add(new double[0]);
+            double[][] xCols = columns(xNew);
+            double[][] lambdaCols = p > 0 ? columns(lambda) : null;
+            boolean[] done = new boolean[width];
+            int stopping = 0;
+            for (int j = 0; j < width; j++) {
+                int c = active[j];
+                masks.get(c).add(m > 0 ? indicatorPositive(sCols[j]) : new double[0]);
+                if (record) {
+                    Trajectory t = trajectories.get(c);
+                    t.x().add(xCols[j]);
+                    t.lambda().add(p > 0 ? lambdaCols[j] : new double[0]);
+                    t.nuTilde().add(m > 0 ? nuTildeCols[j] : new double[0]);
+                }
+                done[j] = residualRule
+                        ? primal[j] <= settings.tolerance() * scalePrimal[c]
+                        && dualChange[j] <= settings.tolerance() * scaleDual[c]
+                        : norm2Difference(xCols[j], xPrev[j]) <= settings.tolerance() * norm2(xCols[j]);
+                if (done[j] || k == settings.maxIterations()) {
+                    stopping++;
                 }
             }
-            Matrix dx = la.copy(xNew);
-            la.axpy(-1.0, x, dx);
-            double change = la.normFrobenius(dx);
-            double size = la.normFrobenius(xNew);
             x = xNew;
-            boolean done = settings.truncation() == Truncation.RELATIVE_CHANGE
-                    ? change <= settings.tolerance() * size
-                    : primal <= settings.tolerance() * scalePrimal && dualChange <= settings.tolerance() * scaleDual;
-            if (done) {
-                status = Status.SOLVED;
+            xPrev = xCols;
+            if (stopping == 0) {
+                continue;
+            }
+            // snapshot the columns that stop at K_b = k
+            int[] stop = new int[stopping];
+            int[] keep = new int[width - stopping];
+            for (int j = 0, si = 0, ki = 0; j < width; j++) {
+                if (done[j] || k == settings.maxIterations()) {
+                    stop[si++] = j;
+                } else {
+                    keep[ki++] = j;
+                }
+            }
+            double[][] nuCols = m > 0 ? columns(nu) : null;
+            double[][] stopX = pick(xCols, stop);
+            double[][] stopQ = new double[stopping][];
+            for (int i = 0; i < stopping; i++) {
+                stopQ[i] = qCols[active[stop[i]]];
+            }
+            double[][] px = pRowMajor == null ? null : columns(la.multiply(d.P, fromColumns(la, stopX, n)));
+            double[] dual = stationarityResidual(d, stopX, stopQ, px, p > 0 ? pick(lambdaCols, stop) : null,
+                    m > 0 ? pick(nuCols, stop) : null);
+            double[] empty = new double[0];
+            for (int i = 0; i < stopping; i++) {
+                int j = stop[i];
+                int c = active[j];
+                Solution solution = new Solution(xCols[j].clone(), p > 0 ? lambdaCols[j].clone() : empty,
+                        m > 0 ? nuCols[j].clone() : empty, m > 0 ? sCols[j].clone() : empty,
+                        done[j] ? Status.SOLVED : Status.MAX_ITERATIONS, k, primal[j], dual[i],
+                        objective(xCols[j], qCols[c], px == null ? null : px[i]));
+                out[c] = new Column(solution, List.copyOf(masks.get(c)), trajectories.get(c));
+            }
+            if (keep.length == 0) {
                 break;
             }
+            // drop the stopped columns from every block
+            c0 = select(la, c0, keep);
+            x = select(la, x, keep);
+            xPrev = pick(xPrev, keep);
+            if (p > 0) {
+                lambda = select(la, lambda, keep);
+                bAct = select(la, bAct, keep);
+            }
+            if (m > 0) {
+                nu = select(la, nu, keep);
+                s = select(la, s, keep);
+                hAct = select(la, hAct, keep);
+            }
+            int[] nextActive = new int[keep.length];
+            for (int i = 0; i < keep.length; i++) {
+                nextActive[i] = active[keep[i]];
+            }
+            active = nextActive;
         }
-        double dual = stationarityResidual(d, x, lambda, nu);
-        double[] empty = new double[0];
-        Solution solution = new Solution(x.toRowMajor(), lambda == null ? empty : lambda.toRowMajor(),
-                nu == null ? empty : nu.toRowMajor(), s == null ? empty : s.toRowMajor(), status, k, primal, dual,
-                d.objective(x));
-        return new Run(d, solution, x, lambda, nu, List.copyOf(masks), trajectory);
+        return new BatchRun(d, List.of(out));
     }
 
     /** @return ‖Px + q + Aᵀλ + Gᵀν‖∞, computed directly */
@@ -175,10 +341,133 @@ public final class Admm {
         return la.normInf(r);
     }
 
-    private static double[] indicatorPositive(Matrix s) {
-        double[] values = s.toRowMajor();
-        for (int i = 0; i < values.length; i++) {
-            values[i] = values[i] > 0 ? 1.0 : 0.0;
+    /** @return ‖Px + q + Aᵀλ + Gᵀν‖∞ per column, with Px given (null for an LP) */
+    private static double[] stationarityResidual(QpData d, double[][] x, double[][] q, double[][] px,
+                                                 double[][] lambda, double[][] nu) {
+        LinearAlgebra la = d.la;
+        Matrix r = fromColumns(la, q, d.n);
+        if (px != null) {
+            la.axpy(1.0, fromColumns(la, px, d.n), r);
+        }
+        if (d.p > 0) {
+            la.gemm(1.0, d.At, false, fromColumns(la, lambda, d.p), false, 1.0, r);
+        }
+        if (d.m > 0) {
+            la.gemm(1.0, d.Gt, false, fromColumns(la, nu, d.m), false, 1.0, r);
+        }
+        return colNormInf(r);
+    }
+
+    /** @return ½xᵀPx + qᵀx given Px (null for an LP) */
+    private static double objective(double[] x, double[] q, double[] px) {
+        double f = 0;
+        for (int i = 0; i < x.length; i++) {
+            f += x[i] * (0.5 * (px == null ? 0 : px[i]) + q[i]);
+        }
+        return f;
+    }
+
+    /** @return the rows×B block whose column b is the start's vector (zeros for a missing start) */
+    private static Matrix startBlock(LinearAlgebra la, List<Start> starts, int rows, int batch,
+                                     java.util.function.Function<Start, double[]> part) {
+        if (starts == null) {
+            return la.zeros(rows, batch);
+        }
+        double[][] cols = new double[batch][];
+        for (int c = 0; c < batch; c++) {
+            Start start = starts.get(c);
+            cols[c] = start == null ? new double[rows] : part.apply(start);
+            if (cols[c].length != rows) {
+                throw new IllegalArgumentException("start of column " + c + " has length " + cols[c].length
+                        + ", expected " + rows);
+            }
+        }
+        return fromColumns(la, cols, rows);
+    }
+
+    /** @return the columns of a, each as an array */
+    static double[][] columns(Matrix a) {
+        int r = a.rows();
+        int c = a.cols();
+        double[] flat = a.toRowMajor();
+        double[][] out = new double[c][r];
+        for (int i = 0; i < r; i++) {
+            for (int j = 0; j < c; j++) {
+                out[j][i] = flat[i * c + j];
+            }
+        }
+        return out;
+    }
+
+    /** @return the rows×cols.length matrix whose column j is cols[j] */
+    static Matrix fromColumns(LinearAlgebra la, double[][] cols, int rows) {
+        int c = cols.length;
+        double[] flat = new double[rows * c];
+        for (int j = 0; j < c; j++) {
+            double[] col = cols[j];
+            for (int i = 0; i < rows; i++) {
+                flat[i * c + j] = col[i];
+            }
+        }
+        return la.matrix(rows, c, flat);
+    }
+
+    /** @return max_i |a_ij| for every column j */
+    static double[] colNormInf(Matrix a) {
+        int r = a.rows();
+        int c = a.cols();
+        double[] flat = a.toRowMajor();
+        double[] out = new double[c];
+        for (int i = 0; i < r; i++) {
+            for (int j = 0; j < c; j++) {
+                out[j] = Math.max(out[j], Math.abs(flat[i * c + j]));
+            }
+        }
+        return out;
+    }
+
+    private static Matrix select(LinearAlgebra la, Matrix a, int[] keep) {
+        return fromColumns(la, pick(columns(a), keep), a.rows());
+    }
+
+    private static double[][] pick(double[][] cols, int[] which) {
+        double[][] out = new double[which.length][];
+        for (int i = 0; i < which.length; i++) {
+            out[i] = cols[which[i]];
+        }
+        return out;
+    }
+
+    /** @return ‖a − b‖₂ (scaled against overflow) */
+    private static double norm2Difference(double[] a, double[] b) {
+        double[] d = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            d[i] = a[i] - b[i];
+        }
+        return norm2(d);
+    }
+
+    /** @return ‖v‖₂, scaled by max|vᵢ| against overflow (as the backends' Frobenius norm) */
+    private static double norm2(double[] v) {
+        double scale = 0;
+        for (double value : v) {
+            scale = Math.max(scale, Math.abs(value));
+        }
+        if (scale == 0 || !Double.isFinite(scale)) {
+            return scale;
+        }
+        double sum = 0;
+        for (double value : v) {
+            double t = value / scale;
+            sum += t * t;
+        }
+        return scale * Math.sqrt(sum);
+    }
+
+    private static double[] indicatorPositive(double[] s) {
+        double[] values = new double[s.length];
+        for (int i = 0; i < s.length; i++) {
+            values[i] = s[i] > 0 ? 1.0 : 0.0;
         }
         return values;
     }

@@ -4,6 +4,7 @@ import dev.altdiff.api.Gradients;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.api.linalg.Matrix;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -18,8 +19,10 @@ import java.util.List;
  *              + Aᵀλ̇_{k−1} + Gᵀ(ν̇_{k−1} + ρṡ_{k−1})]
  *   ṡ_k = D_k(−ν̇_{k−1}/ρ − a_k),   λ̇_k = λ̇_{k−1} + ρ(Aẋ_k + dA x_k − db),   ν̇_k = ν̇_{k−1} + ρ(a_k + ṡ_k)
  * </pre>
- * (λ_k = λ_{k−1} + ρ(Ax_k − b) merges the paper's dAᵀλ + ρdAᵀ(Ax⁺ − b).) Its adjoint, with adjoint
- * states λ̄, ν̄, s̄ (zero after step K) and x̄_K = v, x̄_k = 0 for k &lt; K:
+ * (λ_k = λ_{k−1} + ρ(Ax_k − b) merges the paper's dAᵀλ + ρdAᵀ(Ax⁺ − b).) The tangents start at
+ * zero (λ̇₀ = ν̇₀ = ṡ₀ = 0) whatever the starting iterate: a warm start is a constant, and the
+ * adjoint states left after step 1 (the gradient with respect to the start) are dropped. Its
+ * adjoint, with adjoint states λ̄, ν̄, s̄ (zero after step K) and x̄_K = v, x̄_k = 0 for k &lt; K:
  * <pre>
  *   t = D_k(s̄ + ρν̄),   ā = ρν̄ − t,   x̄ = x̄_k + ρAᵀλ̄ + Gᵀā,   r̄ = −H⁻¹x̄
  *   α_k = ρ(λ̄ + A r̄),   β_k = ā + ρG r̄
@@ -32,117 +35,233 @@ import java.util.List;
  *   ∂ℓ/∂h = −Σ β_k         ∂ℓ/∂G = Σ(β_k x_kᵀ + ν̃_k r̄_kᵀ)
  * </pre>
  * Cost per iteration: one solve with H's factor and four matrix-vector products, independent of dim θ.
+ *
+ * <p><b>Batches</b> ({@link #sweep}): for the columns of one {@link Admm.BatchRun} the sweep runs on
+ * n×B, p×B, m×B blocks, one solve with B right-hand sides per step. Column b's truncation point is
+ * K_b; for k &gt; K_b its adjoint state is zero (nothing is injected before step K_b and the
+ * recursion is linear), so column b is simply absent from the blocks until step K_b, where it
+ * enters with x̄ = v_b and zero λ̄, ν̄, s̄: its gradient is exactly the sweep over its own K_b
+ * steps (no zero columns are carried, so nothing else can enter; the values differ from a
+ * one-column sweep only by the rounding of matrix–matrix products). The gradients of q, b, h are per column; those of P, A, G, which the columns share, are
+ * summed over the included columns.
  */
 final class ReverseSweep {
     private ReverseSweep() {
     }
 
+    /**
+     * The batch sweep's output: per-column gradients of q (n), b (p) and h (m), null for a column not
+     * included, and the gradients of the shared P (n×n, symmetric), A (p×n, null when p = 0) and G
+     * (m×n, null when m = 0) summed over the included columns (zeros when none is included).
+     */
+    record Result(double[][] q, double[][] b, double[][] h, double[][] P, double[][] A, double[][] G) {
+    }
+
+    /** The gradient of a single run (the batch B = 1). */
     static Gradients gradients(Admm.Run run, double[] v) {
-        Admm.Trajectory trajectory = run.trajectory();
-        if (trajectory == null) {
-            throw new IllegalStateException("reverse mode needs a run that recorded its trajectory");
-        }
-        QpData d = run.data();
+        Result r = sweep(run.data(), List.of(new Admm.Column(run.solution(), run.masks(), run.trajectory())),
+                new double[][]{v}, new boolean[]{true});
+        return new Gradients(r.P(), r.q()[0], r.A(), run.data().p > 0 ? r.b()[0] : null, r.G(),
+                run.data().m > 0 ? r.h()[0] : null);
+    }
+
+    /**
+     * The sweep over the columns of a batch run.
+     *
+     * @param d       the shared data (A, G and the factor of H)
+     * @param columns the runs' columns, each with its trajectory
+     * @param v       upstream gradient per column (length n; ignored, may be null, where not included)
+     * @param include which columns take part
+     */
+    static Result sweep(QpData d, List<Admm.Column> columns, double[][] v, boolean[] include) {
         LinearAlgebra la = d.la;
         double rho = d.rho;
-        int k = run.solution().iterations();
-        Matrix lambdaBar = d.p > 0 ? la.zeros(d.p, 1) : null;
-        Matrix nuBar = d.m > 0 ? la.zeros(d.m, 1) : null;
-        Matrix sBar = d.m > 0 ? la.zeros(d.m, 1) : null;
-        double[][] rBar = new double[k][];
-        double[][] alpha = new double[k][];
-        double[][] beta = new double[k][];
-        for (int step = k - 1; step >= 0; step--) {
-            Matrix xBar = step == k - 1 ? la.vector(v) : la.zeros(d.n, 1);
+        int n = d.n;
+        int p = d.p;
+        int m = d.m;
+        int batch = columns.size();
+        int[] iterations = new int[batch];
+        int kMax = 0;
+        for (int c = 0; c < batch; c++) {
+            if (include[c]) {
+                if (columns.get(c).trajectory() == null) {
+                    throw new IllegalStateException("reverse mode needs a run that recorded its trajectory");
+                }
+                iterations[c] = columns.get(c).solution().iterations();
+                kMax = Math.max(kMax, iterations[c]);
+            }
+        }
+        double[][][] rBar = new double[batch][][];
+        double[][][] alpha = new double[batch][][];
+        double[][][] beta = new double[batch][][];
+        for (int c = 0; c < batch; c++) {
+            if (include[c]) {
+                rBar[c] = new double[iterations[c]][];
+                alpha[c] = new double[iterations[c]][];
+                beta[c] = new double[iterations[c]][];
+            }
+        }
+        int[] active = new int[0];
+        Matrix lambdaBar = null;
+        Matrix nuBar = null;
+        Matrix sBar = null;
+        for (int step = kMax - 1; step >= 0; step--) {
+            // columns whose truncation point is this step enter with zero adjoint state
+            int entering = 0;
+            for (int c = 0; c < batch; c++) {
+                if (include[c] && iterations[c] - 1 == step) {
+                    entering++;
+                }
+            }
+            if (entering > 0) {
+                int[] next = new int[active.length + entering];
+                for (int c = 0, i = 0; c < batch; c++) {
+                    if (include[c] && iterations[c] - 1 >= step) {
+                        next[i++] = c;
+                    }
+                }
+                if (p > 0) {
+                    lambdaBar = widen(la, lambdaBar, active, next, p);
+                }
+                if (m > 0) {
+                    nuBar = widen(la, nuBar, active, next, m);
+                    sBar = widen(la, sBar, active, next, m);
+                }
+                active = next;
+            }
+            int width = active.length;
+            double[][] xBarCols = new double[width][];
+            for (int j = 0; j < width; j++) {
+                int c = active[j];
+                xBarCols[j] = iterations[c] - 1 == step ? v[c] : new double[n];
+            }
+            Matrix xBar = Admm.fromColumns(la, xBarCols, n);
             Matrix aBar = null;
-            if (d.m > 0) {
+            if (m > 0) {
                 // t = D_k(s̄ + ρν̄), ā = ρν̄ − t
-                Matrix t = la.copy(sBar);
-                la.axpy(rho, nuBar, t);
-                la.scaleRows(run.masks().get(step), t);
+                Matrix u = la.copy(sBar);
+                la.axpy(rho, nuBar, u);
+                double[][] tCols = Admm.columns(u);
+                for (int j = 0; j < width; j++) {
+                    double[] mask = columns.get(active[j]).masks().get(step);
+                    for (int i = 0; i < m; i++) {
+                        tCols[j][i] *= mask[i];
+                    }
+                }
+                Matrix t = Admm.fromColumns(la, tCols, m);
                 aBar = la.copy(nuBar);
                 la.scale(rho, aBar);
                 la.axpy(-1.0, t, aBar);
                 la.axpy(-1.0 / rho, t, nuBar);
                 la.gemm(1.0, d.Gt, false, aBar, false, 1.0, xBar);
             }
-            if (d.p > 0) {
+            if (p > 0) {
                 la.gemm(rho, d.At, false, lambdaBar, false, 1.0, xBar);
             }
             Matrix r = d.H.solve(xBar);
             la.scale(-1.0, r);
-            rBar[step] = r.toRowMajor();
-            if (d.p > 0) {
+            double[][] rCols = Admm.columns(r);
+            double[][] alphaCols = null;
+            double[][] betaCols = null;
+            if (p > 0) {
                 Matrix ar = la.multiply(d.A, r);
                 la.axpy(1.0, ar, lambdaBar);
                 Matrix a = la.copy(lambdaBar); // α_k = ρ(λ̄ + A r̄) with λ̄ already updated
                 la.scale(rho, a);
-                alpha[step] = a.toRowMajor();
+                alphaCols = Admm.columns(a);
             }
-            if (d.m > 0) {
+            if (m > 0) {
                 Matrix gr = la.multiply(d.G, r);
                 la.axpy(1.0, gr, nuBar);
                 Matrix b = la.copy(aBar);
                 la.axpy(rho, gr, b);
-                beta[step] = b.toRowMajor();
+                betaCols = Admm.columns(b);
                 sBar = gr;
                 la.scale(rho, sBar);
             }
+            for (int j = 0; j < width; j++) {
+                int c = active[j];
+                rBar[c][step] = rCols[j];
+                if (p > 0) {
+                    alpha[c][step] = alphaCols[j];
+                }
+                if (m > 0) {
+                    beta[c][step] = betaCols[j];
+                }
+            }
         }
-        Matrix xs = columns(la, trajectory.x(), d.n);
-        Matrix rs = columns(la, List.of(rBar), d.n);
-        Matrix gq = la.multiply(rs, la.matrix(k, 1, ones(k)));
-        Matrix gp = la.multiply(rs, false, xs, true);
+        double[][] gq = new double[batch][];
+        double[][] gb = new double[batch][];
+        double[][] gh = new double[batch][];
+        Matrix gp = la.zeros(n, n);
+        Matrix gA = p > 0 ? la.zeros(p, n) : null;
+        Matrix gG = m > 0 ? la.zeros(m, n) : null;
+        for (int c = 0; c < batch; c++) {
+            if (!include[c]) {
+                continue;
+            }
+            Admm.Trajectory trajectory = columns.get(c).trajectory();
+            int k = iterations[c];
+            // Σ_k u_k w_kᵀ as (u_1..u_K)·(w_1..w_K)ᵀ, the right factor built directly as K×n rows
+            Matrix xRows = stacked(la, trajectory.x(), k, n);
+            Matrix rRows = stacked(la, Arrays.asList(rBar[c]), k, n);
+            gq[c] = sum(rBar[c], n, 1.0);
+            la.gemm(1.0, Admm.fromColumns(la, rBar[c], n), false, xRows, false, 1.0, gp);
+            if (p > 0) {
+                la.gemm(1.0, Admm.fromColumns(la, alpha[c], p), false, xRows, false, 1.0, gA);
+                la.gemm(1.0, Admm.fromColumns(la, trajectory.lambda().subList(0, k).toArray(new double[0][]), p),
+                        false, rRows, false, 1.0, gA);
+                gb[c] = sum(alpha[c], p, -1.0);
+            } else {
+                gb[c] = new double[0];
+            }
+            if (m > 0) {
+                la.gemm(1.0, Admm.fromColumns(la, beta[c], m), false, xRows, false, 1.0, gG);
+                la.gemm(1.0, Admm.fromColumns(la, trajectory.nuTilde().subList(0, k).toArray(new double[0][]), m),
+                        false, rRows, false, 1.0, gG);
+                gh[c] = sum(beta[c], m, -1.0);
+            } else {
+                gh[c] = new double[0];
+            }
+        }
         Matrix gpt = la.transpose(gp);
         la.axpy(1.0, gpt, gp);
         la.scale(0.5, gp);
-        double[][] gA = null;
-        double[] gb = null;
-        double[][] gG = null;
-        double[] gh = null;
-        if (d.p > 0) {
-            Matrix alphas = columns(la, List.of(alpha), d.p);
-            Matrix grad = la.multiply(alphas, false, xs, true);
-            la.gemm(1.0, columns(la, trajectory.lambda(), d.p), false, rs, true, 1.0, grad);
-            gA = Vectors.rows(grad);
-            gb = negatedSum(alpha, d.p);
-        }
-        if (d.m > 0) {
-            Matrix betas = columns(la, List.of(beta), d.m);
-            Matrix grad = la.multiply(betas, false, xs, true);
-            la.gemm(1.0, columns(la, trajectory.nuTilde(), d.m), false, rs, true, 1.0, grad);
-            gG = Vectors.rows(grad);
-            gh = negatedSum(beta, d.m);
-        }
-        return new Gradients(Vectors.rows(gp), gq.toRowMajor(), gA, gb, gG, gh);
+        return new Result(gq, gb, gh, Vectors.rows(gp), gA == null ? null : Vectors.rows(gA),
+                gG == null ? null : Vectors.rows(gG));
     }
 
-    /** @return the rows×K matrix whose column k is vectors.get(k) */
-    private static Matrix columns(LinearAlgebra la, List<double[]> vectors, int rows) {
-        int k = vectors.size();
-        double[] rowMajor = new double[rows * k];
-        for (int c = 0; c < k; c++) {
-            double[] col = vectors.get(c);
-            for (int i = 0; i < rows; i++) {
-                rowMajor[i * k + c] = col[i];
+    /** @return the rows×next.length block holding old's columns (by column id) and zeros for new ids */
+    private static Matrix widen(LinearAlgebra la, Matrix old, int[] oldIds, int[] next, int rows) {
+        double[][] oldCols = old == null ? new double[0][] : Admm.columns(old);
+        double[][] cols = new double[next.length][];
+        for (int j = 0, i = 0; j < next.length; j++) {
+            if (i < oldIds.length && oldIds[i] == next[j]) {
+                cols[j] = oldCols[i++];
+            } else {
+                cols[j] = new double[rows];
             }
         }
-        return la.matrix(rows, k, rowMajor);
+        return Admm.fromColumns(la, cols, rows);
     }
 
-    private static double[] ones(int k) {
-        double[] o = new double[k];
-        java.util.Arrays.fill(o, 1.0);
-        return o;
+    /** @return the k×len matrix whose row i is vectors.get(i) */
+    private static Matrix stacked(LinearAlgebra la, List<double[]> vectors, int k, int len) {
+        double[] flat = new double[k * len];
+        for (int i = 0; i < k; i++) {
+            System.arraycopy(vectors.get(i), 0, flat, i * len, len);
+        }
+        return la.matrix(k, len, flat);
     }
 
-    private static double[] negatedSum(double[][] vectors, int len) {
-        double[] sum = new double[len];
+    /** @return sign·Σ vectors */
+    private static double[] sum(double[][] vectors, int len, double sign) {
+        double[] out = new double[len];
         for (double[] vec : vectors) {
             for (int i = 0; i < len; i++) {
-                sum[i] -= vec[i];
+                out[i] += sign * vec[i];
             }
         }
-        return sum;
+        return out;
     }
 }

@@ -13,14 +13,16 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The {@code altdiff} command line: {@code altdiff demo} (the paper's numerical experiment) and
- * {@code altdiff solve} (one problem file in, one JSON object out). Run by {@code bin/altdiff}.
+ * The {@code altdiff} command line: {@code altdiff demo} (the paper's numerical experiment),
+ * {@code altdiff solve} (one problem file in, one JSON object out) and {@code altdiff bench-layer}
+ * (throughput of the batched layer). Run by {@code bin/altdiff}.
  * {@link #commandLine()} builds the configured command for in-process use (tests): call
  * {@code setOut}/{@code setErr} on it, then {@code execute(args)} returns the exit status.
  */
 @Command(name = "altdiff", mixinStandardHelpOptions = true, versionProvider = AltdiffCommand.Version.class,
         description = "Differentiable QP layers (Alt-Diff, Sun et al., ICLR 2023).",
-        subcommands = {DemoCommand.class, SolveCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, SolveCommand.class, BenchLayerCommand.class,
+                CommandLine.HelpCommand.class})
 public final class AltdiffCommand implements Runnable {
 
     @Spec
@@ -29,7 +31,7 @@ public final class AltdiffCommand implements Runnable {
     /** Without a subcommand: a usage error (exit 2). */
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing subcommand: demo or solve");
+        throw new ParameterException(spec.commandLine(), "missing subcommand: demo, solve or bench-layer");
     }
 
     /** @return the configured command; usage errors of {@code solve} are reported as its JSON error object */

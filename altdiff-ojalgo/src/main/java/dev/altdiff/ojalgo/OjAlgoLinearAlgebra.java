@@ -100,6 +100,9 @@ public final class OjAlgoLinearAlgebra implements LinearAlgebra {
                     + ", op(b) " + right.getRowDim() + "x" + right.getColDim() + ", c " + sc.getRowDim() + "x"
                     + sc.getColDim());
         }
+        if (sc.data.length == 0) { // an empty output (ojAlgo's multiply divides by its size)
+            return;
+        }
         if (left.getColDim() == 0) {
             scaleOrClear(beta, sc.data);
             return;

@@ -66,10 +66,13 @@ public interface LinearAlgebra {
     /** In place: x ← max(x, floor) element-wise. */
     void clampBelow(Matrix x, double floor);
 
-    /** @return max |x_ij| (0 for an empty matrix) */
+    /** @return max |x_ij| (0 for an empty matrix, NaN when an entry is NaN) */
     double normInf(Matrix x);
 
-    /** @return the Frobenius norm (the 2-norm of a vector) */
+    /**
+     * @return the Frobenius norm (the 2-norm of a vector), without overflow or underflow of the
+     *     squares; NaN when an entry is NaN
+     */
     double normFrobenius(Matrix x);
 
     /**

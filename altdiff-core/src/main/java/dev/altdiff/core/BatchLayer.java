@@ -1,0 +1,242 @@
+package dev.altdiff.core;
+
+import dev.altdiff.api.InvalidProblemException;
+import dev.altdiff.api.QuadraticProgram;
+import dev.altdiff.api.Settings;
+import dev.altdiff.api.Solution;
+import dev.altdiff.api.linalg.LinearAlgebra;
+import dev.altdiff.api.linalg.Matrix;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A batched Alt-Diff layer: the forward pass (ADMM, {@link Admm}) and the backward pass (the reverse
+ * sweep, {@link ReverseSweep}) for B problems at once, in two modes.
+ * <ul>
+ *   <li>{@link #forward(SharedBatch)}: the samples share P (n×n), A (p×n) and G (m×n) and have their
+ *       own q_b (n), b_b (p), h_b (m). H = P + ρAᵀA + ρGᵀG is factored once for the batch; the
+ *       iterations run on n×B, p×B, m×B blocks (one solve with B right-hand sides per iteration);
+ *       each sample stops at its own K_b. {@code backward} gives per-sample gradients of q, b, h
+ *       and the gradients of P, A, G summed over the samples.</li>
+ *   <li>{@link #forward(List)}: every sample carries its own matrices; the samples are solved, and
+ *       later differentiated, in parallel on a fixed pool of
+ *       {@code Runtime.availableProcessors()} threads, each by the single-problem path. Results do
+ *       not depend on the scheduling.</li>
+ * </ul>
+ * Both give, per sample, exactly the x, λ, ν, iterations and gradients of the single-problem layer
+ * ({@link AltDiffDifferentiator} in reverse mode) up to the rounding of matrix–matrix versus
+ * matrix–vector products. One sample that does not reach {@link dev.altdiff.api.Status#SOLVED}
+ * (the iteration cap; an infeasible sample shows up that way) never fails the batch: it keeps its
+ * status, iterations and residuals, and its gradients are 0 or NaN as
+ * {@link BatchSettings#failedGradients()} says.
+ *
+ * <p><b>Warm start</b> ({@link BatchSettings#warmStart()}): sample b starts from the final iterate
+ * (x, s, λ, ν) of sample b of the previous forward call (either mode) when that had a sample b of
+ * the same dimensions n, p, m with finite values; otherwise from zero. The gradient is then the
+ * derivative of the run actually made from that starting point, which is held constant (the
+ * recursion's tangents start at zero): after a warm start that stops within a few iterations it
+ * is the derivative of those few iterations, which can differ a lot from the derivative at the
+ * solution (the implicit KKT gradient). Use warm starts for the forward pass, or with a
+ * tolerance tight enough that the warm run still takes many iterations.
+ *
+ * <p>Memory: the backward pass keeps every sample's iterates, Σ_b K_b·(n + p + m) doubles.
+ * Forward calls are serialized (the warm-start memory is per layer); results are independent of
+ * the layer. {@link #close()} stops the thread pool.
+ */
+public final class BatchLayer implements AutoCloseable {
+    private final LinearAlgebra backend;
+    private final Settings settings;
+    private final BatchSettings options;
+    private final int threads;
+    private ExecutorService pool;
+    private List<Admm.Start> previous = List.of();
+
+    /** A layer with {@link BatchSettings#DEFAULTS} (zero gradients for failed samples, no warm start). */
+    public BatchLayer(LinearAlgebra backend, Settings settings) {
+        this(backend, settings, BatchSettings.DEFAULTS);
+    }
+
+    public BatchLayer(LinearAlgebra backend, Settings settings, BatchSettings options) {
+        this.backend = Objects.requireNonNull(backend, "backend");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.options = Objects.requireNonNull(options, "options");
+        this.threads = Runtime.getRuntime().availableProcessors();
+    }
+
+    public LinearAlgebra backend() { return backend; }
+
+    public Settings settings() { return settings; }
+
+    public BatchSettings options() { return options; }
+
+    /**
+     * Solves B problems that share P, A, G: one factorization, matrix–matrix iterations.
+     *
+     * @return per-sample solutions; {@code backward(v)} with v B×n
+     * @throws InvalidProblemException for invalid shared data (sample −1: a shape or a non-finite
+     *         entry of P, A, G, P not symmetric or not PSD, H singular) or an invalid q_b, b_b, h_b
+     *         (naming the block, the index and the sample)
+     */
+    public synchronized BatchResult forward(SharedBatch batch) {
+        Objects.requireNonNull(batch, "batch");
+        int size = batch.size();
+        if (size == 0) {
+            throw new InvalidProblemException("q", -1, -1, "the batch has no samples (q has no rows)");
+        }
+        int n = dimension(batch);
+        QuadraticProgram.Builder builder = QuadraticProgram.builder(n).name("shared").P(batch.P());
+        if (batch.A() != null) {
+            builder.equalities(batch.A(), new double[batch.A().length]);
+        }
+        if (batch.G() != null) {
+            builder.inequalities(batch.G(), new double[batch.G().length]);
+        }
+        QpData data = new QpData(builder.build(), backend, settings.rho());
+        int p = data.p;
+        int m = data.m;
+        Matrix q = fromRows("q", batch.q(), size, n, true);
+        Matrix b = p > 0 ? fromRows("b", batch.b(), size, p, true) : null;
+        Matrix h = m > 0 ? fromRows("h", batch.h(), size, m, true) : null;
+        if (p == 0) {
+            fromRows("b", batch.b(), size, 0, false);
+        }
+        if (m == 0) {
+            fromRows("h", batch.h(), size, 0, false);
+        }
+        Admm.BatchRun run = Admm.solveBatch(data, q, b, h, starts(size, n, p, m), settings, true);
+        BatchResult result = BatchResult.shared(run, options.failedGradients());
+        remember(result);
+        return result;
+    }
+
+    /**
+     * Solves B problems with their own matrices, in parallel (each by the single-problem path).
+     *
+     * @return per-sample solutions; {@code backward(v)} with v B×n_b
+     * @throws InvalidProblemException when a sample's P is not PSD or its H singular (naming the sample)
+     */
+    public synchronized BatchResult forward(List<QuadraticProgram> problems) {
+        Objects.requireNonNull(problems, "problems");
+        if (problems.isEmpty()) {
+            throw new InvalidProblemException("n", -1, -1, "the batch has no samples");
+        }
+        for (int c = 0; c < problems.size(); c++) {
+            Objects.requireNonNull(problems.get(c), "sample " + c + " is null");
+        }
+        List<Admm.Start> starts = new ArrayList<>();
+        for (int c = 0; c < problems.size(); c++) {
+            QuadraticProgram qp = problems.get(c);
+            starts.add(start(c, qp.n(), qp.p(), qp.m()));
+        }
+        List<Admm.Run> runs = BatchResult.parallel(problems.size() == 1 ? null : pool(), problems.size(), c -> {
+            QpData data;
+            try {
+                data = new QpData(problems.get(c), backend, settings.rho());
+            } catch (InvalidProblemException e) {
+                throw e.inSample(c);
+            }
+            return Admm.solve(data, settings, true, starts.get(c));
+        });
+        BatchResult result = BatchResult.perSample(runs, options.failedGradients(), pool());
+        remember(result);
+        return result;
+    }
+
+    /** Stops the thread pool of the per-sample mode (results already returned stay usable on one thread). */
+    @Override public synchronized void close() {
+        if (pool != null) {
+            pool.shutdown();
+            pool = null;
+        }
+    }
+
+    private synchronized ExecutorService pool() {
+        if (pool == null) {
+            AtomicInteger count = new AtomicInteger();
+            ThreadFactory factory = r -> {
+                Thread t = new Thread(r, "altdiff-batch-" + count.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            };
+            pool = Executors.newFixedThreadPool(threads, factory);
+        }
+        return pool;
+    }
+
+    private void remember(BatchResult result) {
+        List<Admm.Start> next = new ArrayList<>();
+        for (Solution s : result.solutions()) {
+            next.add(Admm.Start.of(s));
+        }
+        previous = next;
+    }
+
+    private List<Admm.Start> starts(int size, int n, int p, int m) {
+        if (!options.warmStart()) {
+            return null;
+        }
+        List<Admm.Start> out = new ArrayList<>();
+        for (int c = 0; c < size; c++) {
+            out.add(start(c, n, p, m));
+        }
+        return out;
+    }
+
+    private Admm.Start start(int c, int n, int p, int m) {
+        if (!options.warmStart() || c >= previous.size()) {
+            return null;
+        }
+        Admm.Start s = previous.get(c);
+        return s.fits(n, p, m) ? s : null;
+    }
+
+    /** @return n from the first of P, A, G, q₀ that is given */
+    private static int dimension(SharedBatch batch) {
+        if (batch.P() != null) {
+            return batch.P().length;
+        }
+        for (double[][] block : new double[][][]{batch.A(), batch.G(), batch.q()}) {
+            if (block != null && block.length > 0 && block[0] != null) {
+                return block[0].length;
+            }
+        }
+        throw new InvalidProblemException("q", -1, -1, 0, "sample 0: q is missing");
+    }
+
+    /**
+     * @return the len×B matrix whose column c is rows[c], after checking B rows of length len, finite
+     *         (only checked, null returned, when build is false)
+     */
+    private Matrix fromRows(String block, double[][] rows, int size, int len, boolean build) {
+        if (rows == null) {
+            if (len == 0) {
+                return null;
+            }
+            throw new InvalidProblemException(block, -1, -1, block + " is missing: the batch needs one row per sample");
+        }
+        if (rows.length != size) {
+            throw new InvalidProblemException(block, -1, -1, block + " has " + rows.length
+                    + " rows, expected the batch size " + size + " (the number of rows of q)");
+        }
+        for (int c = 0; c < size; c++) {
+            double[] row = rows[c];
+            if (row == null || row.length != len) {
+                throw new InvalidProblemException(block, -1, -1, c, "sample " + c + ": " + block + " has length "
+                        + (row == null ? "null" : String.valueOf(row.length)) + ", expected " + len);
+            }
+            for (int i = 0; i < len; i++) {
+                if (!Double.isFinite(row[i])) {
+                    throw new InvalidProblemException(block, i, -1, c, "sample " + c + ": " + block + "[" + i
+                            + "] is not finite (" + row[i] + ")");
+                }
+            }
+        }
+        return build ? Admm.fromColumns(backend, rows, len) : null;
+    }
+}

@@ -1,0 +1,183 @@
+package dev.altdiff.core;
+
+import dev.altdiff.api.Gradients;
+import dev.altdiff.api.InvalidProblemException;
+import dev.altdiff.api.Solution;
+import dev.altdiff.api.Status;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.function.IntFunction;
+
+/**
+ * The forward pass of a {@link BatchLayer} over B samples: each sample's {@link Solution} (x, λ, ν,
+ * s, status, iterations K_b, residuals, objective) and the backward pass. Immutable; {@link #backward}
+ * may be called repeatedly, from any thread.
+ */
+public final class BatchResult {
+    private final Admm.BatchRun shared;
+    private final List<Admm.Run> runs;
+    private final List<Solution> solutions;
+    private final BatchSettings.FailedGradients policy;
+    private final ExecutorService pool;
+
+    private BatchResult(Admm.BatchRun shared, List<Admm.Run> runs, List<Solution> solutions,
+                        BatchSettings.FailedGradients policy, ExecutorService pool) {
+        this.shared = shared;
+        this.runs = runs;
+        this.solutions = solutions;
+        this.policy = policy;
+        this.pool = pool;
+    }
+
+    static BatchResult shared(Admm.BatchRun run, BatchSettings.FailedGradients policy) {
+        List<Solution> solutions = new ArrayList<>();
+        for (Admm.Column c : run.columns()) {
+            solutions.add(c.solution());
+        }
+        return new BatchResult(run, null, List.copyOf(solutions), policy, null);
+    }
+
+    static BatchResult perSample(List<Admm.Run> runs, BatchSettings.FailedGradients policy, ExecutorService pool) {
+        List<Solution> solutions = new ArrayList<>();
+        for (Admm.Run r : runs) {
+            solutions.add(r.solution());
+        }
+        return new BatchResult(null, List.copyOf(runs), List.copyOf(solutions), policy, pool);
+    }
+
+    /** @return the batch size B */
+    public int size() { return solutions.size(); }
+
+    /** @return whether the samples share P, A, G ({@link BatchLayer#forward(SharedBatch)}) */
+    public boolean isShared() { return shared != null; }
+
+    /** @return every sample's solution, in order (the arrays are the result's: do not modify them) */
+    public List<Solution> solutions() { return solutions; }
+
+    /** @return sample b's solution */
+    public Solution solution(int b) { return solutions.get(b); }
+
+    /**
+     * The vector-Jacobian products of every sample: the reverse sweep of {@link ReverseSweep}, over
+     * exactly the K_b iterations sample b ran (truncation and warm start included). For a
+     * {@link SharedBatch} one sweep on n×B blocks; with per-sample matrices the samples' sweeps run
+     * in parallel. A sample whose status is not {@link Status#SOLVED} is not differentiated: its
+     * blocks are filled with 0 or NaN ({@link BatchSettings#failedGradients()}), and in the shared
+     * mode it is left out of the summed P, A, G gradients. See {@link BatchGradients} for the layout.
+     *
+     * @param v B×n: row b is ∂ℓ/∂x_b, finite
+     * @throws InvalidProblemException (block "v", with the sample index) for a wrong shape or a
+     *         non-finite entry
+     */
+    public BatchGradients backward(double[][] v) {
+        int batch = size();
+        if (v == null || v.length != batch) {
+            throw new InvalidProblemException("v", -1, -1, "upstream gradient has "
+                    + (v == null ? "no" : String.valueOf(v.length)) + " rows, expected the batch size " + batch);
+        }
+        for (int c = 0; c < batch; c++) {
+            try {
+                Vectors.checkUpstream(v[c], solutions.get(c).x().length);
+            } catch (InvalidProblemException e) {
+                throw e.inSample(c);
+            }
+        }
+        return shared != null ? backwardShared(v) : backwardPerSample(v);
+    }
+
+    private boolean solved(int c) {
+        return solutions.get(c).status() == Status.SOLVED;
+    }
+
+    private BatchGradients backwardShared(double[][] v) {
+        QpData d = shared.data();
+        int batch = size();
+        boolean[] include = new boolean[batch];
+        for (int c = 0; c < batch; c++) {
+            include[c] = solved(c);
+        }
+        ReverseSweep.Result r = ReverseSweep.sweep(d, shared.columns(), v, include);
+        List<Gradients> samples = new ArrayList<>();
+        for (int c = 0; c < batch; c++) {
+            samples.add(include[c]
+                    ? new Gradients(null, r.q()[c], null, d.p > 0 ? r.b()[c] : null, null, d.m > 0 ? r.h()[c] : null)
+                    : new Gradients(null, fill(d.n), null, d.p > 0 ? fill(d.p) : null, null,
+                    d.m > 0 ? fill(d.m) : null));
+        }
+        return new BatchGradients(List.copyOf(samples), new Gradients(r.P(), null, r.A(), null, r.G(), null));
+    }
+
+    private BatchGradients backwardPerSample(double[][] v) {
+        List<Gradients> samples = parallel(pool, size(), c -> {
+            Admm.Run run = runs.get(c);
+            if (solved(c)) {
+                return ReverseSweep.gradients(run, v[c]);
+            }
+            QpData d = run.data();
+            return new Gradients(fill(d.n, d.n), fill(d.n), d.p > 0 ? fill(d.p, d.n) : null, d.p > 0 ? fill(d.p) : null,
+                    d.m > 0 ? fill(d.m, d.n) : null, d.m > 0 ? fill(d.m) : null);
+        });
+        return new BatchGradients(samples, null);
+    }
+
+    private double value() {
+        return policy == BatchSettings.FailedGradients.NAN ? Double.NaN : 0.0;
+    }
+
+    private double[] fill(int len) {
+        double[] out = new double[len];
+        Arrays.fill(out, value());
+        return out;
+    }
+
+    private double[][] fill(int rows, int cols) {
+        double[][] out = new double[rows][];
+        for (int i = 0; i < rows; i++) {
+            out[i] = fill(cols);
+        }
+        return out;
+    }
+
+    /**
+     * @return task(0..count−1) run on the pool (in the calling thread when the pool is null or shut
+     *         down, or count is 1), results in index order; the first failing task's (by index)
+     *         unchecked exception is rethrown as is
+     */
+    static <T> List<T> parallel(ExecutorService pool, int count, IntFunction<T> task) {
+        List<T> out = new ArrayList<>(count);
+        if (pool == null || pool.isShutdown() || count == 1) {
+            for (int c = 0; c < count; c++) {
+                out.add(task.apply(c));
+            }
+            return List.copyOf(out);
+        }
+        List<Future<T>> futures = new ArrayList<>(count);
+        for (int c = 0; c < count; c++) {
+            int index = c;
+            futures.add(pool.submit(() -> task.apply(index)));
+        }
+        RuntimeException failure = null;
+        for (Future<T> f : futures) {
+            try {
+                out.add(f.get());
+            } catch (ExecutionException e) {
+                if (failure == null) {
+                    failure = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                futures.forEach(other -> other.cancel(true));
+                throw new IllegalStateException("interrupted while solving a batch", e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return List.copyOf(out);
+    }
+}

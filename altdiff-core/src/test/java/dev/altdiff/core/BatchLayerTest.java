@@ -1,0 +1,511 @@
+package dev.altdiff.core;
+
+import dev.altdiff.api.Gradients;
+import dev.altdiff.api.InvalidProblemException;
+import dev.altdiff.api.QuadraticProgram;
+import dev.altdiff.api.Settings;
+import dev.altdiff.api.Solution;
+import dev.altdiff.api.Status;
+import dev.altdiff.api.Truncation;
+import dev.altdiff.api.linalg.LinearAlgebra;
+import dev.altdiff.ojalgo.OjAlgoLinearAlgebra;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The batched layer against the single-problem layer: per sample the same x, λ, ν, iterations and
+ * gradients (to the rounding of matrix–matrix versus matrix–vector products), summed shared
+ * gradients, failed samples, warm starts and invalid input.
+ */
+class BatchLayerTest {
+    private static final LinearAlgebra LA = new OjAlgoLinearAlgebra();
+    private static final double TIGHT = 1e-12;
+
+    /**
+     * Shared P, A, G and per-sample q, b, h. G's row 1 is −(row 0), so a sample with h₀ + h₁ &lt; 0 is
+     * infeasible; the others have b = Ax₀, h = Gx₀ + u (u uniform in [0, 1)) for a random x₀.
+     */
+    record Case(double[][] P, double[][] A, double[][] G, double[][] q, double[][] b, double[][] h) {
+        static Case random(long seed, int n, int p, int m, int batch, int infeasible) {
+            Random r = new Random(seed);
+            double[][] z = RandomQp.gaussian(r, n, n);
+            double[][] pm = new double[n][n];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    double s = 0;
+                    for (int t = 0; t < n; t++) {
+                        s += z[t][i] * z[t][j];
+                    }
+                    pm[i][j] = s / n;
+                }
+                pm[i][i] += 0.5;
+            }
+            double[][] a = p > 0 ? RandomQp.gaussian(r, p, n) : null;
+            double[][] g = m > 0 ? RandomQp.gaussian(r, m, n) : null;
+            if (m >= 2) {
+                for (int j = 0; j < n; j++) {
+                    g[1][j] = -g[0][j];
+                }
+            }
+            double[][] q = new double[batch][];
+            double[][] b = p > 0 ? new double[batch][] : null;
+            double[][] h = m > 0 ? new double[batch][] : null;
+            for (int c = 0; c < batch; c++) {
+                double[] x0 = RandomQp.gaussian(r, n);
+                q[c] = RandomQp.gaussian(r, n);
+                for (int i = 0; i < n; i++) {
+                    q[c][i] *= 1 + 3 * c % 4; // different scales: different K_b
+                }
+                if (p > 0) {
+                    b[c] = times(a, x0);
+                }
+                if (m > 0) {
+                    h[c] = times(g, x0);
+                    for (int i = 0; i < m; i++) {
+                        h[c][i] += r.nextDouble();
+                    }
+                    if (c == infeasible) {
+                        h[c][0] = -1;
+                        h[c][1] = -1;
+                    }
+                }
+            }
+            return new Case(pm, a, g, q, b, h);
+        }
+
+        SharedBatch batch() {
+            return new SharedBatch(P, A, G, q, b, h);
+        }
+
+        QuadraticProgram sample(int c) {
+            QuadraticProgram.Builder builder = QuadraticProgram.builder(q[c].length).P(P).q(q[c]);
+            if (A != null) {
+                builder.equalities(A, b[c]);
+            }
+            if (G != null) {
+                builder.inequalities(G, h[c]);
+            }
+            return builder.build();
+        }
+
+        List<QuadraticProgram> samples() {
+            List<QuadraticProgram> out = new ArrayList<>();
+            for (int c = 0; c < q.length; c++) {
+                out.add(sample(c));
+            }
+            return out;
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "1, 12, 3, 8, 6, RELATIVE_CHANGE, 1e-8",
+            "2, 10, 0, 6, 5, RELATIVE_CHANGE, 1e-7",
+            "3, 9, 4, 0, 4, RELATIVE_CHANGE, 1e-9",
+            "4, 15, 2, 10, 7, RESIDUALS, 1e-7",
+            "5, 8, 0, 0, 3, RELATIVE_CHANGE, 1e-8",
+            "6, 1, 0, 0, 1, RELATIVE_CHANGE, 1e-8"})
+    void sharedBatchEqualsSingleSolves(long seed, int n, int p, int m, int batch, Truncation rule, double tol) {
+        Case data = Case.random(seed, n, p, m, batch, -1);
+        Settings settings = new Settings(1.0, tol, 20_000, rule);
+        BatchResult result = new BatchLayer(LA, settings).forward(data.batch());
+        double[][] v = RandomQp.gaussian(new Random(seed + 1), batch, n);
+        BatchGradients grads = result.backward(v);
+        Set<Integer> iterations = new HashSet<>();
+        Gradients sum = null;
+        for (int c = 0; c < batch; c++) {
+            AltDiffSolution single = new AltDiffDifferentiator().solve(data.sample(c), settings, LA);
+            Solution expected = single.solution();
+            Solution actual = result.solution(c);
+            assertSameSolution(expected, actual, "sample " + c);
+            assertEquals(Status.SOLVED, actual.status());
+            iterations.add(actual.iterations());
+            Gradients g = single.backward(v[c]);
+            Gradients bg = grads.sample(c);
+            assertClose(g.q(), bg.q(), "q of sample " + c);
+            if (p > 0) {
+                assertClose(g.b(), bg.b(), "b of sample " + c);
+            } else {
+                assertNull(bg.b());
+            }
+            if (m > 0) {
+                assertClose(g.h(), bg.h(), "h of sample " + c);
+            } else {
+                assertNull(bg.h());
+            }
+            assertNull(bg.P());
+            sum = add(sum, g);
+        }
+        if (batch > 3) {
+            assertTrue(iterations.size() > 1, "the samples should stop at different K_b: " + iterations);
+        }
+        assertSharedEqualsSum(sum, grads.shared());
+    }
+
+    @ParameterizedTest
+    @EnumSource(BatchSettings.FailedGradients.class)
+    void aFailedSampleDoesNotFailTheBatch(BatchSettings.FailedGradients policy) {
+        int n = 10;
+        int p = 2;
+        int m = 7;
+        int batch = 4;
+        int failing = 2;
+        Case data = Case.random(11, n, p, m, batch, failing);
+        // the residual rule never holds for an infeasible sample: it hits the cap
+        Settings settings = new Settings(1.0, 1e-7, 3000, Truncation.RESIDUALS);
+        for (boolean shared : new boolean[]{true, false}) {
+            BatchLayer layer = new BatchLayer(LA, settings, BatchSettings.DEFAULTS.withFailedGradients(policy));
+            BatchResult result = shared ? layer.forward(data.batch()) : layer.forward(data.samples());
+            layer.close();
+            double[][] v = RandomQp.gaussian(new Random(12), batch, n);
+            BatchGradients grads = result.backward(v);
+            Gradients sum = null;
+            for (int c = 0; c < batch; c++) {
+                AltDiffSolution single = new AltDiffDifferentiator().solve(data.sample(c), settings, LA);
+                assertSameSolution(single.solution(), result.solution(c), "sample " + c);
+                Gradients g = grads.sample(c);
+                if (c == failing) {
+                    assertEquals(Status.MAX_ITERATIONS, result.solution(c).status());
+                    assertEquals(3000, result.solution(c).iterations());
+                    double expected = policy == BatchSettings.FailedGradients.NAN ? Double.NaN : 0.0;
+                    for (double[] block : new double[][]{g.q(), g.b(), g.h()}) {
+                        for (double value : block) {
+                            assertEquals(expected, value);
+                        }
+                    }
+                    if (!shared) {
+                        for (double[][] block : new double[][][]{g.P(), g.A(), g.G()}) {
+                            for (double[] row : block) {
+                                for (double value : row) {
+                                    assertEquals(expected, value);
+                                }
+                            }
+                        }
+                    }
+                    assertEquals(p, g.b().length);
+                    assertEquals(m, g.h().length);
+                    continue;
+                }
+                assertEquals(Status.SOLVED, result.solution(c).status());
+                Gradients expected = single.backward(v[c]);
+                assertClose(expected.q(), g.q(), "q of sample " + c);
+                assertClose(expected.b(), g.b(), "b of sample " + c);
+                assertClose(expected.h(), g.h(), "h of sample " + c);
+                if (!shared) {
+                    assertClose(expected.P(), g.P(), "P of sample " + c);
+                    assertClose(expected.A(), g.A(), "A of sample " + c);
+                    assertClose(expected.G(), g.G(), "G of sample " + c);
+                }
+                sum = add(sum, expected);
+            }
+            if (shared) { // the failed sample is left out of the sums
+                assertSharedEqualsSum(sum, grads.shared());
+            } else {
+                assertNull(grads.shared());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"21, 8, 2, 6, 5", "22, 12, 0, 9, 8", "23, 6, 3, 0, 3", "24, 5, 1, 4, 1"})
+    void perSampleMatricesEqualSingleSolves(long seed, int n, int p, int m, int batch) {
+        List<QuadraticProgram> problems = new ArrayList<>();
+        for (int c = 0; c < batch; c++) { // every sample its own P, A, G
+            problems.add(Case.random(seed * 100 + c, n, p, m, 1, -1).sample(0));
+        }
+        Settings settings = Settings.DEFAULTS.withTolerance(1e-8);
+        double[][] v = RandomQp.gaussian(new Random(seed), batch, n);
+        try (BatchLayer layer = new BatchLayer(LA, settings)) {
+            BatchResult result = layer.forward(problems);
+            BatchGradients grads = result.backward(v);
+            BatchGradients again = result.backward(v);
+            for (int c = 0; c < batch; c++) {
+                AltDiffSolution single = new AltDiffDifferentiator().solve(problems.get(c), settings, LA);
+                assertSameSolution(single.solution(), result.solution(c), "sample " + c);
+                Gradients expected = single.backward(v[c]);
+                for (Gradients g : new Gradients[]{grads.sample(c), again.sample(c)}) {
+                    assertClose(expected.P(), g.P(), "P");
+                    assertClose(expected.q(), g.q(), "q");
+                    if (p > 0) {
+                        assertClose(expected.A(), g.A(), "A");
+                        assertClose(expected.b(), g.b(), "b");
+                    }
+                    if (m > 0) {
+                        assertClose(expected.G(), g.G(), "G");
+                        assertClose(expected.h(), g.h(), "h");
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * A second call with the same data starts at the first call's solution and stops within a few
+     * iterations; its gradient is the derivative of that short run from the (constant) warm start,
+     * checked against central differences of the run with K fixed, for q, b, h per sample and for the
+     * summed P, A, G.
+     */
+    @ParameterizedTest
+    @CsvSource({"31, 10, 2, 7, 4", "32, 8, 0, 5, 3", "33, 7, 3, 0, 2"})
+    void warmStartConvergesFasterAndDifferentiatesTheRunItMade(long seed, int n, int p, int m, int batch) {
+        Case data = Case.random(seed, n, p, m, batch, -1);
+        Settings settings = Settings.DEFAULTS.withTolerance(1e-9);
+        BatchLayer layer = new BatchLayer(LA, settings, BatchSettings.DEFAULTS.withWarmStart(true));
+        BatchResult cold = layer.forward(data.batch());
+        BatchResult warm = layer.forward(data.batch());
+        double[][] v = RandomQp.gaussian(new Random(seed + 5), batch, n);
+        BatchGradients grads = warm.backward(v);
+        Random dr = new Random(seed + 6);
+        double[][] dP = RandomQp.gaussian(dr, n, n);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < i; j++) {
+                dP[i][j] = dP[j][i];
+            }
+        }
+        double[][] dA = p > 0 ? RandomQp.gaussian(dr, p, n) : null;
+        double[][] dG = m > 0 ? RandomQp.gaussian(dr, m, n) : null;
+        double eps = 1e-6;
+        double fdShared = 0;
+        for (int c = 0; c < batch; c++) {
+            Solution first = cold.solution(c);
+            Solution second = warm.solution(c);
+            assertEquals(Status.SOLVED, second.status());
+            assertTrue(second.iterations() * 5 <= first.iterations(),
+                    "warm " + second.iterations() + " vs cold " + first.iterations() + " iterations");
+            assertClose(first.x(), second.x(), 1e-6, "warm solution of sample " + c);
+            // the same run, K fixed, from the same start
+            Admm.Start start = Admm.Start.of(first);
+            Settings fixedK = new Settings(settings.rho(), 1e-300, second.iterations(), settings.truncation());
+            Admm.Run rerun = Admm.solve(new QpData(data.sample(c), LA, 1.0), fixedK, true, start);
+            assertClose(second.x(), rerun.solution().x(), TIGHT, "rerun of sample " + c);
+            double[] dq = RandomQp.gaussian(dr, n);
+            double[] db = p > 0 ? RandomQp.gaussian(dr, p) : new double[0];
+            double[] dh = m > 0 ? RandomQp.gaussian(dr, m) : new double[0];
+            double fd = (dot(v[c], runFrom(data, c, start, fixedK, eps, null, dq, null, db, null, dh))
+                    - dot(v[c], runFrom(data, c, start, fixedK, -eps, null, dq, null, db, null, dh))) / (2 * eps);
+            Gradients g = grads.sample(c);
+            double inner = dot(g.q(), dq) + (p > 0 ? dot(g.b(), db) : 0) + (m > 0 ? dot(g.h(), dh) : 0);
+            assertEquals(fd, inner, 1e-7 * (1 + Math.abs(fd)), "q, b, h directional derivative of sample " + c);
+            fdShared += (dot(v[c], runFrom(data, c, start, fixedK, eps, dP, null, dA, null, dG, null))
+                    - dot(v[c], runFrom(data, c, start, fixedK, -eps, dP, null, dA, null, dG, null))) / (2 * eps);
+        }
+        Gradients shared = grads.shared();
+        double inner = dot(shared.P(), dP) + (p > 0 ? dot(shared.A(), dA) : 0) + (m > 0 ? dot(shared.G(), dG) : 0);
+        assertEquals(fdShared, inner, 1e-7 * (1 + Math.abs(fdShared)), "summed P, A, G directional derivative");
+        // a batch of another shape starts cold
+        Case other = Case.random(seed, n + 1, p, m, batch, -1);
+        BatchResult reshaped = layer.forward(other.batch());
+        BatchResult fresh = new BatchLayer(LA, settings).forward(other.batch());
+        for (int c = 0; c < batch; c++) {
+            assertEquals(fresh.solution(c).iterations(), reshaped.solution(c).iterations());
+        }
+    }
+
+    @Test
+    void invalidInputNamesTheSample() {
+        Case data = Case.random(41, 6, 2, 4, 4, -1);
+        BatchLayer layer = new BatchLayer(LA, Settings.DEFAULTS);
+        double[][] q = data.q().clone();
+        q[2] = q[2].clone();
+        q[2][3] = Double.NaN;
+        InvalidProblemException e = assertThrows(InvalidProblemException.class,
+                () -> layer.forward(new SharedBatch(data.P(), data.A(), data.G(), q, data.b(), data.h())));
+        assertEquals("q", e.block());
+        assertEquals(2, e.sample());
+        assertEquals(3, e.row());
+        assertTrue(e.getMessage().startsWith("sample 2: "), e.getMessage());
+
+        double[][] h = data.h().clone();
+        h[1] = new double[3];
+        e = assertThrows(InvalidProblemException.class,
+                () -> layer.forward(new SharedBatch(data.P(), data.A(), data.G(), data.q(), data.b(), h)));
+        assertEquals("h", e.block());
+        assertEquals(1, e.sample());
+
+        e = assertThrows(InvalidProblemException.class,
+                () -> layer.forward(new SharedBatch(data.P(), data.A(), data.G(), data.q(), null, data.h())));
+        assertEquals("b", e.block());
+
+        double[][] g = data.G().clone();
+        g[0] = g[0].clone();
+        g[0][1] = Double.POSITIVE_INFINITY;
+        e = assertThrows(InvalidProblemException.class,
+                () -> layer.forward(new SharedBatch(data.P(), data.A(), g, data.q(), data.b(), data.h())));
+        assertEquals("G", e.block());
+        assertEquals(-1, e.sample());
+
+        List<QuadraticProgram> problems = new ArrayList<>(data.samples());
+        double[][] indefinite = {{1, 0, 0, 0, 0, 0}, {0, -1, 0, 0, 0, 0}, {0, 0, 1, 0, 0, 0}, {0, 0, 0, 1, 0, 0},
+                {0, 0, 0, 0, 1, 0}, {0, 0, 0, 0, 0, 1}};
+        problems.set(3, QuadraticProgram.builder(6).P(indefinite).build());
+        e = assertThrows(InvalidProblemException.class, () -> layer.forward(problems));
+        assertEquals("P", e.block());
+        assertEquals(3, e.sample());
+
+        BatchResult result = layer.forward(data.batch());
+        double[][] v = new double[4][6];
+        v[1][5] = Double.NaN;
+        e = assertThrows(InvalidProblemException.class, () -> result.backward(v));
+        assertEquals("v", e.block());
+        assertEquals(1, e.sample());
+        assertEquals(5, e.row());
+        e = assertThrows(InvalidProblemException.class, () -> result.backward(new double[3][6]));
+        assertEquals("v", e.block());
+        layer.close();
+    }
+
+    /** @return x_K of sample c's run from start with K fixed, the data moved by eps·(dP, dq, dA, db, dG, dh) */
+    private static double[] runFrom(Case data, int c, Admm.Start start, Settings fixedK, double eps, double[][] dP,
+                                    double[] dq, double[][] dA, double[] db, double[][] dG, double[] dh) {
+        QuadraticProgram qp = data.sample(c);
+        QuadraticProgram.Builder builder = QuadraticProgram.builder(qp.n()).P(move(qp.P(), dP, eps))
+                .q(move(qp.q(), dq, eps));
+        if (qp.hasEqualities()) {
+            builder.equalities(move(qp.A(), dA, eps), move(qp.b(), db, eps));
+        }
+        if (qp.hasInequalities()) {
+            builder.inequalities(move(qp.G(), dG, eps), move(qp.h(), dh, eps));
+        }
+        return Admm.solve(new QpData(builder.build(), LA, fixedK.rho()), fixedK, false, start).solution().x();
+    }
+
+    private static double[][] move(double[][] a, double[][] d, double eps) {
+        if (d == null) {
+            return a;
+        }
+        double[][] out = new double[a.length][];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = move(a[i], d[i], eps);
+        }
+        return out;
+    }
+
+    private static double[] move(double[] a, double[] d, double eps) {
+        if (d == null) {
+            return a;
+        }
+        double[] out = a.clone();
+        for (int i = 0; i < a.length; i++) {
+            out[i] += eps * d[i];
+        }
+        return out;
+    }
+
+    private static void assertSameSolution(Solution expected, Solution actual, String what) {
+        assertEquals(expected.status(), actual.status(), what + " status");
+        assertEquals(expected.iterations(), actual.iterations(), what + " iterations");
+        assertClose(expected.x(), actual.x(), TIGHT, what + " x");
+        assertClose(expected.lambda(), actual.lambda(), TIGHT, what + " lambda");
+        assertClose(expected.nu(), actual.nu(), TIGHT, what + " nu");
+        assertClose(expected.s(), actual.s(), TIGHT, what + " s");
+        assertEquals(expected.primalResidual(), actual.primalResidual(),
+                TIGHT * (1 + Math.abs(expected.primalResidual())) + 1e-15, what + " primal residual");
+        assertEquals(expected.objective(), actual.objective(), TIGHT * (1 + Math.abs(expected.objective())),
+                what + " objective");
+    }
+
+    private static void assertSharedEqualsSum(Gradients sum, Gradients shared) {
+        assertNull(shared.q());
+        assertNull(shared.b());
+        assertNull(shared.h());
+        assertClose(sum.P(), shared.P(), "summed P");
+        if (sum.A() != null) {
+            assertClose(sum.A(), shared.A(), "summed A");
+        } else {
+            assertNull(shared.A());
+        }
+        if (sum.G() != null) {
+            assertClose(sum.G(), shared.G(), "summed G");
+        } else {
+            assertNull(shared.G());
+        }
+    }
+
+    private static Gradients add(Gradients sum, Gradients g) {
+        if (sum == null) {
+            return g;
+        }
+        return new Gradients(add(sum.P(), g.P()), null, add(sum.A(), g.A()), null, add(sum.G(), g.G()), null);
+    }
+
+    private static double[][] add(double[][] a, double[][] b) {
+        if (a == null) {
+            return null;
+        }
+        double[][] out = new double[a.length][];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = a[i].clone();
+            for (int j = 0; j < out[i].length; j++) {
+                out[i][j] += b[i][j];
+            }
+        }
+        return out;
+    }
+
+    private static void assertClose(double[][] expected, double[][] actual, String what) {
+        assertEquals(expected.length, actual.length, what + " rows");
+        double scale = 0;
+        double err = 0;
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i].length, actual[i].length, what + " columns");
+            for (int j = 0; j < expected[i].length; j++) {
+                scale = Math.max(scale, Math.abs(expected[i][j]));
+                err = Math.max(err, Math.abs(expected[i][j] - actual[i][j]));
+            }
+        }
+        assertTrue(err <= TIGHT * Math.max(scale, 1e-300), what + ": error " + err + " at scale " + scale);
+    }
+
+    private static void assertClose(double[] expected, double[] actual, String what) {
+        assertClose(expected, actual, TIGHT, what);
+    }
+
+    /** max|expected − actual| ≤ tol·max|expected| (exact equality for a zero vector) */
+    private static void assertClose(double[] expected, double[] actual, double tol, String what) {
+        assertEquals(expected.length, actual.length, what + " length");
+        double scale = 0;
+        double err = 0;
+        for (int i = 0; i < expected.length; i++) {
+            scale = Math.max(scale, Math.abs(expected[i]));
+            err = Math.max(err, Math.abs(expected[i] - actual[i]));
+        }
+        assertTrue(err <= tol * scale, what + ": error " + err + " at scale " + scale);
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
+    private static double dot(double[][] a, double[][] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += dot(a[i], b[i]);
+        }
+        return s;
+    }
+
+    private static double[] times(double[][] a, double[] x) {
+        double[] out = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = dot(a[i], x);
+        }
+        return out;
+    }
+}

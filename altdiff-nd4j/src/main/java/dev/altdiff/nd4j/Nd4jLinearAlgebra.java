@@ -1,0 +1,462 @@
+package dev.altdiff.nd4j;
+
+import dev.altdiff.api.linalg.Factorization;
+import dev.altdiff.api.linalg.LinearAlgebra;
+import dev.altdiff.api.linalg.Matrix;
+import dev.altdiff.api.linalg.NotPositiveDefiniteException;
+import dev.altdiff.api.linalg.SingularMatrixException;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.openblas.global.openblas;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.concurrency.AffinityManager;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.BooleanIndexing;
+import org.nd4j.linalg.indexing.conditions.Conditions;
+
+import java.lang.ref.Reference;
+
+/**
+ * The backend over ND4J {@value #ND4J_VERSION} ({@code nd4j-native}, or {@code nd4j-cuda} with the
+ * Maven profile {@code -Pcuda}). Registered as {@code nd4j}.
+ *
+ * <p>Every matrix is one rank-2, column-major ('f') double {@link INDArray}. Products go through
+ * {@link Nd4j#gemm}; element-wise work through ND4J ops; the factorizations call OpenBLAS's LAPACKE
+ * ({@code dpotrf/dpotrs}, {@code dgetrf/dgetrs}, the {@code _work} entry points, which skip LAPACKE's
+ * NaN scan: NaN must give the documented exceptions, or NaN results from a solve, never "illegal
+ * argument") directly on the arrays' column-major buffers, on a
+ * dedicated thread with a 64 MB stack ({@link LapackThread}: OpenBLAS's LU overflows the default
+ * 1 MB stack and kills the JVM). ND4J's own {@code Nd4j.linalg()} routines are not used: its
+ * cholesky op refuses SPD matrices of order 200, and its solve/inverse take minutes at n = 1000.
+ *
+ * <p><b>Start-up.</b> Construction is cheap and loads nothing (the {@link java.util.ServiceLoader}
+ * creates every backend on the class path). The first call that creates a matrix loads ND4J and runs
+ * a {@link SelfCheck}; when the native libraries do not load or the self-check fails (the bundled
+ * OpenBLAS's AVX-512 kernels give false Cholesky failures, or silently wrong Cholesky factors, unless
+ * {@code OPENBLAS_CORETYPE=Haswell} is in the environment), that call and every later one throws
+ * {@link Nd4jStartupException} saying what to set, instead of producing wrong numbers.
+ * {@link #start()} runs this eagerly.
+ */
+public final class Nd4jLinearAlgebra implements LinearAlgebra {
+    public static final String NAME = "nd4j";
+    static final String ND4J_VERSION = "1.0.0-M2.1";
+    /** ojAlgo's machine epsilon (2⁻⁵²), for the same numerical-singularity rule as its LU. */
+    private static final double EPSILON = Math.ulp(1.0);
+
+    private static final Object START_LOCK = new Object();
+    private static volatile boolean started;
+    private static boolean starting;
+    private static Nd4jStartupException startFailure;
+
+    @Override public String name() { return NAME; }
+
+    /**
+     * Loads ND4J and runs the self-check now, once per JVM (later calls return at once or rethrow
+     * the first failure).
+     *
+     * @throws Nd4jStartupException when the backend cannot be used on this machine
+     */
+    public void start() {
+        if (started) {
+            return;
+        }
+        synchronized (START_LOCK) {
+            if (started || starting) { // starting: a call from the self-check itself
+                return;
+            }
+            if (startFailure != null) {
+                throw new Nd4jStartupException(startFailure.getMessage(), startFailure);
+            }
+            starting = true;
+            try {
+                try {
+                    Nd4j.create(DataType.DOUBLE, new long[] {1, 1}, 'f');
+                } catch (RuntimeException | LinkageError e) {
+                    throw new Nd4jStartupException("The ND4J backend could not load its native libraries (" + e
+                            + "). The nd4j-native(-platform) jar for this platform must be on the class path.", e);
+                }
+                try {
+                    SelfCheck.run(this);
+                } catch (Nd4jStartupException e) {
+                    throw e;
+                } catch (RuntimeException | LinkageError e) {
+                    throw SelfCheck.failure("it threw " + e, e);
+                }
+                started = true;
+            } catch (Nd4jStartupException e) {
+                startFailure = e;
+                throw e;
+            } finally {
+                starting = false;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- creation
+
+    private static INDArray newArray(int rows, int cols) {
+        if (rows < 0 || cols < 0) {
+            throw new IllegalArgumentException("negative dimension " + rows + "x" + cols);
+        }
+        return Nd4j.create(DataType.DOUBLE, new long[] {rows, cols}, 'f'); // zero-filled
+    }
+
+    @Override public Matrix matrix(int rows, int cols, double[] rowMajor) {
+        if (rows < 0 || cols < 0 || rowMajor.length != (long) rows * cols) {
+            throw new IllegalArgumentException("expected " + (long) rows * cols + " values for a " + rows + "x" + cols
+                    + " matrix, got " + rowMajor.length);
+        }
+        start();
+        if (rowMajor.length == 0) {
+            return new Nd4jMatrix(newArray(rows, cols));
+        }
+        double[] columnMajor = new double[rowMajor.length];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                columnMajor[j * rows + i] = rowMajor[i * cols + j];
+            }
+        }
+        return new Nd4jMatrix(Nd4j.create(columnMajor, new long[] {rows, cols}, 'f'));
+    }
+
+    @Override public Matrix zeros(int rows, int cols) {
+        start();
+        return new Nd4jMatrix(newArray(rows, cols));
+    }
+
+    @Override public Matrix identity(int n) {
+        start();
+        INDArray eye = newArray(n, n);
+        for (int i = 0; i < n; i++) {
+            eye.putScalar(i, i, 1.0);
+        }
+        return new Nd4jMatrix(eye);
+    }
+
+    @Override public Matrix copy(Matrix a) {
+        Nd4jMatrix m = cast(a);
+        return new Nd4jMatrix(m.isEmpty() ? newArray(m.rows(), m.cols()) : m.array.dup('f'));
+    }
+
+    @Override public Matrix transpose(Matrix a) {
+        Nd4jMatrix m = cast(a);
+        return new Nd4jMatrix(m.isEmpty() ? newArray(m.cols(), m.rows()) : m.array.transpose().dup('f'));
+    }
+
+    // ---------------------------------------------------------------- products and element-wise
+
+    @Override
+    public void gemm(double alpha, Matrix a, boolean transposeA, Matrix b, boolean transposeB, double beta, Matrix c) {
+        Nd4jMatrix ma = cast(a);
+        Nd4jMatrix mb = cast(b);
+        Nd4jMatrix mc = cast(c);
+        if (mc == ma || mc == mb) {
+            throw new IllegalArgumentException("gemm output must not alias an input");
+        }
+        int m = transposeA ? ma.cols() : ma.rows();
+        int k = transposeA ? ma.rows() : ma.cols();
+        int kb = transposeB ? mb.cols() : mb.rows();
+        int n = transposeB ? mb.rows() : mb.cols();
+        if (k != kb || m != mc.rows() || n != mc.cols()) {
+            throw new IllegalArgumentException("gemm shapes: op(a) " + m + "x" + k + ", op(b) " + kb + "x" + n + ", c "
+                    + mc.rows() + "x" + mc.cols());
+        }
+        if (mc.isEmpty()) {
+            return;
+        }
+        if (k == 0) { // an empty sum: c ← β·c
+            scaleOrClear(beta, mc.array);
+            return;
+        }
+        if (beta == 0.0) {
+            mc.array.assign(0.0); // "previous contents ignored, even NaN", whatever the kernel does with 0·NaN
+        }
+        Nd4j.gemm(ma.array, mb.array, mc.array, transposeA, transposeB, alpha, beta);
+    }
+
+    private static void scaleOrClear(double beta, INDArray c) {
+        if (beta == 0.0) {
+            c.assign(0.0);
+        } else {
+            c.muli(beta);
+        }
+    }
+
+    @Override public void axpy(double alpha, Matrix x, Matrix y) {
+        Nd4jMatrix mx = cast(x);
+        Nd4jMatrix my = cast(y);
+        requireSameShape(mx, my);
+        if (my.isEmpty()) {
+            return;
+        }
+        // both are contiguous 'f' arrays of the same shape: their buffers line up element for element
+        Nd4j.getBlasWrapper().level1().axpy(my.array.length(), alpha, mx.array, my.array);
+    }
+
+    @Override public void scale(double alpha, Matrix x) {
+        Nd4jMatrix m = cast(x);
+        if (!m.isEmpty()) {
+            m.array.muli(alpha);
+        }
+    }
+
+    @Override public void scaleRows(double[] d, Matrix x) {
+        Nd4jMatrix m = cast(x);
+        if (d.length != m.rows()) {
+            throw new IllegalArgumentException("scaleRows: " + d.length + " factors for " + m.rows() + " rows");
+        }
+        if (!m.isEmpty()) {
+            m.array.muliColumnVector(Nd4j.create(d, new long[] {d.length, 1}, 'f'));
+        }
+    }
+
+    @Override public void clampBelow(Matrix x, double floor) {
+        Nd4jMatrix m = cast(x);
+        if (!m.isEmpty()) {
+            // x < floor is false for NaN, which stays NaN (ND4J's scalar max would turn NaN into floor)
+            BooleanIndexing.replaceWhere(m.array, floor, Conditions.lessThan(floor));
+        }
+    }
+
+    @Override public double normInf(Matrix x) {
+        Nd4jMatrix m = cast(x);
+        if (m.isEmpty()) {
+            return 0;
+        }
+        double max = m.array.amaxNumber().doubleValue();
+        // ND4J's amax skips NaN; ojAlgo's (and Math.max) propagates it, which divergence checks rely on
+        return hasNaN(m.array) ? Double.NaN : max;
+    }
+
+    private static boolean hasNaN(INDArray a) {
+        return BooleanIndexing.or(a, Conditions.isNan());
+    }
+
+    @Override public double normFrobenius(Matrix x) {
+        Nd4jMatrix m = cast(x);
+        if (m.isEmpty()) {
+            return 0;
+        }
+        double norm = m.array.norm2Number().doubleValue();
+        if (Double.isFinite(norm) && norm > 1e-150) {
+            return norm;
+        }
+        // ND4J sums plain squares: overflow (|x| ≳ 1e154), underflow (|x| ≲ 1e-154) or NaN; rescale by max|x|
+        double scale = normInf(m);
+        if (scale == 0 || !Double.isFinite(scale)) {
+            return scale;
+        }
+        return scale * m.array.div(scale).norm2Number().doubleValue();
+    }
+
+    // ---------------------------------------------------------------- factorizations
+
+    @Override public Factorization cholesky(Matrix spd) {
+        Nd4jMatrix m = square(spd, "cholesky");
+        int n = m.rows();
+        INDArray factor = hostCopy(m.array);
+        int info = n == 0 ? 0 : LapackThread.run(() -> {
+            DoublePointer p = pointer(factor);
+            int result = openblas.LAPACKE_dpotrf_work(openblas.LAPACK_COL_MAJOR, (byte) 'L', n, p, n);
+            for (int i = 0; result == 0 && i < n; i++) {
+                if (!(p.get((long) i * n + i) > 0)) { // OpenBLAS's potrf lets a NaN pivot through
+                    result = i + 1;
+                }
+            }
+            return result;
+        });
+        Reference.reachabilityFence(factor); // the native call used its buffer through a raw pointer
+        tagHost(factor);
+        checkInfo("dpotrf", info);
+        if (info > 0) {
+            throw new NotPositiveDefiniteException("matrix of order " + n + " is not positive definite (leading minor "
+                    + info + ")");
+        }
+        return new Cholesky(factor, n);
+    }
+
+    @Override public Factorization lu(Matrix square) {
+        Nd4jMatrix m = square(square, "lu");
+        int n = m.rows();
+        INDArray factors = hostCopy(m.array);
+        IntPointer pivots = new IntPointer(Math.max(n, 1));
+        double[] diagonal = new double[n];
+        int info = n == 0 ? 0 : LapackThread.run(() -> {
+            DoublePointer p = pointer(factors);
+            int result = openblas.LAPACKE_dgetrf_work(openblas.LAPACK_COL_MAJOR, n, n, p, n, pivots);
+            for (int i = 0; i < n; i++) {
+                diagonal[i] = p.get((long) i * n + i);
+            }
+            return result;
+        });
+        Reference.reachabilityFence(factors);
+        Reference.reachabilityFence(pivots);
+        tagHost(factors);
+        checkInfo("dgetrf", info);
+        if (info > 0 || !fullRank(diagonal)) {
+            throw new SingularMatrixException("matrix of order " + n + " is singular"
+                    + (info > 0 ? " (U(" + info + "," + info + ") = 0)" : " (a pivot below n·ε·max|U_ii|)"));
+        }
+        return new Lu(factors, pivots, n);
+    }
+
+    /**
+     * ojAlgo's rule ({@code LU.isSolvable}): the rank is the number of |U_ii| above
+     * n·ε·max(MIN_NORMAL, max_i |U_ii|); NaN pivots count as zero.
+     */
+    private static boolean fullRank(double[] diagonal) {
+        double largest = 0;
+        for (double d : diagonal) {
+            largest = Math.max(largest, Math.abs(d));
+        }
+        double threshold = diagonal.length * EPSILON * Math.max(Double.MIN_NORMAL, largest);
+        for (double d : diagonal) {
+            if (!(Math.abs(d) > threshold)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void checkInfo(String routine, int info) {
+        if (info < 0) {
+            throw new IllegalStateException("LAPACKE_" + routine + ": illegal argument " + -info);
+        }
+    }
+
+    /** Cholesky factor L (lower triangle of a column-major array; the upper part is M's). */
+    final class Cholesky implements Factorization {
+        private final INDArray factor;
+        private final int size;
+
+        Cholesky(INDArray factor, int size) {
+            this.factor = factor;
+            this.size = size;
+        }
+
+        @Override public int size() { return size; }
+
+        @Override public Matrix solve(Matrix rhs) {
+            INDArray x = solutionBuffer(rhs, size);
+            int k = (int) x.columns();
+            if (size > 0 && k > 0) {
+                int info = LapackThread.run(() -> openblas.LAPACKE_dpotrs_work(openblas.LAPACK_COL_MAJOR, (byte) 'L', size, k,
+                        pointer(factor), size, pointer(x), size));
+                Reference.reachabilityFence(factor);
+                checkInfo("dpotrs", info);
+                tagHost(x);
+            }
+            return new Nd4jMatrix(x);
+        }
+
+        /** @return L as rows (for the self-check) */
+        double[][] lowerFactor() {
+            double[] data = hostData(factor);
+            double[][] l = new double[size][size];
+            for (int j = 0; j < size; j++) {
+                for (int i = j; i < size; i++) {
+                    l[i][j] = data[j * size + i];
+                }
+            }
+            return l;
+        }
+    }
+
+    /** P·L·U in LAPACK's packed form with its pivot indices. */
+    private final class Lu implements Factorization {
+        private final INDArray factors;
+        private final IntPointer pivots;
+        private final int size;
+
+        Lu(INDArray factors, IntPointer pivots, int size) {
+            this.factors = factors;
+            this.pivots = pivots;
+            this.size = size;
+        }
+
+        @Override public int size() { return size; }
+
+        @Override public Matrix solve(Matrix rhs) {
+            INDArray x = solutionBuffer(rhs, size);
+            int k = (int) x.columns();
+            if (size > 0 && k > 0) {
+                int info = LapackThread.run(() -> openblas.LAPACKE_dgetrs_work(openblas.LAPACK_COL_MAJOR, (byte) 'N', size, k,
+                        pointer(factors), size, pivots, pointer(x), size));
+                Reference.reachabilityFence(factors);
+                Reference.reachabilityFence(pivots);
+                checkInfo("dgetrs", info);
+                tagHost(x);
+            }
+            return new Nd4jMatrix(x);
+        }
+    }
+
+    /** A fresh copy of the right-hand sides that LAPACK overwrites with X; rhs itself is not modified. */
+    private INDArray solutionBuffer(Matrix rhs, int size) {
+        Nd4jMatrix b = cast(rhs);
+        if (b.rows() != size) {
+            throw new IllegalArgumentException("solve: right-hand side has " + b.rows() + " rows, expected " + size);
+        }
+        return b.isEmpty() ? newArray(b.rows(), b.cols()) : hostCopy(b.array);
+    }
+
+    // ---------------------------------------------------------------- host buffers
+
+    /** A contiguous column-major copy whose host memory is current (a no-op sync on the CPU backend). */
+    private static INDArray hostCopy(INDArray a) {
+        if (a.isEmpty()) {
+            return newArray((int) a.rows(), (int) a.columns());
+        }
+        INDArray copy = a.dup('f');
+        Nd4j.getAffinityManager().ensureLocation(copy, AffinityManager.Location.HOST);
+        return copy;
+    }
+
+    /** The array's buffer as LAPACK sees it (column-major, leading dimension = rows). */
+    private static DoublePointer pointer(INDArray a) {
+        if (a.offset() != 0 || a.ordering() != 'f' || a.dataType() != DataType.DOUBLE) {
+            throw new IllegalStateException("internal: LAPACK needs an offset-0 'f' double array");
+        }
+        return (DoublePointer) a.data().addressPointer();
+    }
+
+    /** Marks host memory as the current copy after LAPACK wrote it (GPU backend; no-op on the CPU). */
+    private static void tagHost(INDArray a) {
+        Nd4j.getAffinityManager().tagLocation(a, AffinityManager.Location.HOST);
+    }
+
+    /** The array's entries in column-major order, read on the host. */
+    static double[] hostData(INDArray a) {
+        Nd4j.getAffinityManager().ensureLocation(a, AffinityManager.Location.HOST);
+        double[] data = a.data().asDouble();
+        if (data.length != a.length()) {
+            throw new IllegalStateException("internal: buffer of " + data.length + " for " + a.length() + " entries");
+        }
+        return data;
+    }
+
+    // ---------------------------------------------------------------- checks
+
+    private static Nd4jMatrix cast(Matrix m) {
+        if (m instanceof Nd4jMatrix nm) {
+            return nm;
+        }
+        throw new IllegalArgumentException("matrix " + m + " was not created by the nd4j backend");
+    }
+
+    private static Nd4jMatrix square(Matrix m, String what) {
+        Nd4jMatrix nm = cast(m);
+        if (nm.rows() != nm.cols()) {
+            throw new IllegalArgumentException(what + " needs a square matrix, got " + nm.rows() + "x" + nm.cols());
+        }
+        return nm;
+    }
+
+    private static void requireSameShape(Nd4jMatrix x, Nd4jMatrix y) {
+        if (x.rows() != y.rows() || x.cols() != y.cols()) {
+            throw new IllegalArgumentException("shape mismatch: " + x.rows() + "x" + x.cols() + " vs " + y.rows() + "x"
+                    + y.cols());
+        }
+    }
+}
