@@ -38,7 +38,26 @@ public final class AltdiffCommand implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new AltdiffCommand());
         cl.setParameterExceptionHandler(AltdiffCommand::usageError);
+        cl.setExecutionExceptionHandler(AltdiffCommand::failure);
         return cl;
+    }
+
+    /**
+     * A failure while running a command (e.g. a backend that refuses to start): its message and
+     * those of its causes on stderr, exit 1. The stack trace only with {@code ALTDIFF_DEBUG=1}: the
+     * messages are written for users, and say what to do.
+     */
+    private static int failure(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        PrintWriter err = cl.getErr();
+        err.println(cl.getColorScheme().errorText("altdiff " + cl.getCommandName() + ": " + e.getMessage()));
+        for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            err.println("  caused by: " + cause);
+        }
+        if ("1".equals(System.getenv("ALTDIFF_DEBUG"))) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return 1;
     }
 
     /** Usage error: {@code solve} keeps its contract (JSON on stdout, exit 2); others print usage, exit 2. */

@@ -1,5 +1,6 @@
 package dev.altdiff.kkt;
 
+import dev.altdiff.api.Block;
 import dev.altdiff.api.Gradients;
 import dev.altdiff.api.Settings;
 import dev.altdiff.api.Status;
@@ -8,11 +9,13 @@ import dev.altdiff.core.AltDiffDifferentiator;
 import dev.altdiff.core.PlantedQp;
 import dev.altdiff.core.RandomQp;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import dev.altdiff.api.linalg.LinearAlgebra;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.Random;
+import java.util.stream.Stream;
 
-import static dev.altdiff.kkt.Fixtures.LA;
 import static dev.altdiff.kkt.Fixtures.cosine;
 import static dev.altdiff.kkt.Fixtures.relativeError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,6 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * 2.4e-6, 1 − cosine ≤ 3e-12).
  * The KKT gradient at that iterate in turn matches the one at the planted exact point.
  *
+ * <p>Every case runs on every backend ({@link Fixtures#BACKENDS}).
+ *
  * <p>Every case has p + k &lt; n active constraints (k = min(⌊m/2⌋, n − p)): with p + k = n the
  * solution is a vertex, ∂x/∂q = 0, and relative errors of the (rounding-level) q gradients mean
  * nothing.
@@ -36,21 +41,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AltDiffAgreementTest {
     static final Settings PAPER = new Settings(1.0, 1e-10, 100_000, Truncation.RELATIVE_CHANGE);
 
-    @ParameterizedTest(name = "{4} seed {0}: n={1} p={2} m={3}")
-    @CsvSource({"1, 10, 3, 12, FORWARD", "2, 20, 5, 20, FORWARD", "3, 30, 10, 30, FORWARD", "4, 40, 8, 30, FORWARD",
-            "5, 60, 20, 60, FORWARD", "6, 50, 0, 70, FORWARD", "7, 30, 15, 0, FORWARD",
-            "1, 10, 3, 12, REVERSE", "3, 30, 10, 30, REVERSE", "5, 60, 20, 60, REVERSE", "6, 50, 0, 70, REVERSE"})
-    void altDiffMatchesKkt(long seed, int n, int p, int m, AltDiffDifferentiator.Mode mode) {
+    static Stream<Arguments> cases() {
+        var forward = AltDiffDifferentiator.Mode.FORWARD;
+        var reverse = AltDiffDifferentiator.Mode.REVERSE;
+        return Fixtures.onEveryBackend(new Object[]{1L, 10, 3, 12, forward}, new Object[]{2L, 20, 5, 20, forward},
+                new Object[]{3L, 30, 10, 30, forward}, new Object[]{4L, 40, 8, 30, forward},
+                new Object[]{5L, 60, 20, 60, forward}, new Object[]{6L, 50, 0, 70, forward},
+                new Object[]{7L, 30, 15, 0, forward}, new Object[]{1L, 10, 3, 12, reverse},
+                new Object[]{3L, 30, 10, 30, reverse}, new Object[]{5L, 60, 20, 60, reverse},
+                new Object[]{6L, 50, 0, 70, reverse});
+    }
+
+    @ParameterizedTest(name = "{4} seed {0}: n={1} p={2} m={3} on {5}")
+    @MethodSource("cases")
+    void altDiffMatchesKkt(long seed, int n, int p, int m, AltDiffDifferentiator.Mode mode, LinearAlgebra la) {
         PlantedQp planted = PlantedQp.generate(seed, n, p, m, 0.1, true);
         double[] v = RandomQp.gaussian(new Random(seed + 7), n);
-        var altDiff = new AltDiffDifferentiator(mode).solve(planted.problem(), PAPER, LA);
+        var altDiff = new AltDiffDifferentiator(mode).solve(planted.problem(), PAPER, la);
         assertEquals(Status.SOLVED, altDiff.solution().status());
         Gradients alt = altDiff.backward(v);
-        Gradients kkt = new KktDifferentiator().solve(planted.problem(), PAPER, LA).backward(v);
-        Gradients exact = KktDifferentiator.at(planted.problem(), planted.x(), planted.lambda(), planted.nu(), LA)
+        Gradients kkt = new KktDifferentiator().solve(planted.problem(), PAPER, la).backward(v);
+        Gradients exact = KktDifferentiator.at(planted.problem(), planted.x(), planted.lambda(), planted.nu(), la)
                 .backward(v);
-        StringBuilder report = new StringBuilder(String.format("%s seed %d n=%d p=%d m=%d K=%d:", mode, seed, n, p,
-                m, altDiff.solution().iterations()));
+        StringBuilder report = new StringBuilder(String.format("%s %s seed %d n=%d p=%d m=%d K=%d:", la.name(), mode,
+                seed, n, p, m, altDiff.solution().iterations()));
         report.append(compare("q", alt.q(), kkt.q(), exact.q()));
         if (p > 0) {
             report.append(compare("b", alt.b(), kkt.b(), exact.b()));
@@ -59,24 +73,15 @@ class AltDiffAgreementTest {
             report.append(compare("h", alt.h(), kkt.h(), exact.h()));
         }
         if (mode == AltDiffDifferentiator.Mode.REVERSE) { // the matrix blocks too
-            report.append(compare("P", flat(alt.P()), flat(kkt.P()), flat(exact.P())));
+            report.append(compare("P", alt.flat(Block.P), kkt.flat(Block.P), exact.flat(Block.P)));
             if (p > 0) {
-                report.append(compare("A", flat(alt.A()), flat(kkt.A()), flat(exact.A())));
+                report.append(compare("A", alt.flat(Block.A), kkt.flat(Block.A), exact.flat(Block.A)));
             }
             if (m > 0) {
-                report.append(compare("G", flat(alt.G()), flat(kkt.G()), flat(exact.G())));
+                report.append(compare("G", alt.flat(Block.G), kkt.flat(Block.G), exact.flat(Block.G)));
             }
         }
         System.out.println("[altdiff-vs-kkt] " + report);
-    }
-
-    private static double[] flat(double[][] rows) {
-        int c = rows[0].length;
-        double[] out = new double[rows.length * c];
-        for (int i = 0; i < rows.length; i++) {
-            System.arraycopy(rows[i], 0, out, i * c, c);
-        }
-        return out;
     }
 
     private static String compare(String block, double[] alt, double[] kkt, double[] exact) {

@@ -3,11 +3,36 @@ package dev.altdiff.kkt;
 import dev.altdiff.api.Settings;
 import dev.altdiff.api.Truncation;
 import dev.altdiff.api.linalg.LinearAlgebra;
+import dev.altdiff.core.AltDiff;
 import dev.altdiff.ojalgo.OjAlgoLinearAlgebra;
+import org.junit.jupiter.params.provider.Arguments;
 
-/** Shared settings and vector measures of the KKT tests. */
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Shared settings, backends and vector measures of the KKT tests. */
 final class Fixtures {
     static final LinearAlgebra LA = new OjAlgoLinearAlgebra();
+
+    /** Every backend the gradient suites run on, by registered name (discovered with ServiceLoader). */
+    static final List<String> BACKENDS = List.of("ojalgo", "nd4j");
+
+    /**
+     * @param cases the argument rows of a parameterized test
+     * @return every row once per backend in {@link #BACKENDS}, the backend (a {@link LinearAlgebra})
+     *         appended as the last argument
+     */
+    static Stream<Arguments> onEveryBackend(Object[]... cases) {
+        return BACKENDS.stream().flatMap(name -> {
+            LinearAlgebra backend = AltDiff.backend(name);
+            return Arrays.stream(cases).map(row -> {
+                Object[] args = Arrays.copyOf(row, row.length + 1);
+                args[row.length] = backend;
+                return Arguments.of(args);
+            });
+        });
+    }
 
     /**
      * The tight forward solve the finite differences and references use: residual rule with

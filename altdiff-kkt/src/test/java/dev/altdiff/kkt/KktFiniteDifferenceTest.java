@@ -6,11 +6,13 @@ import dev.altdiff.api.Status;
 import dev.altdiff.core.PlantedQp;
 import dev.altdiff.core.RandomQp;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import dev.altdiff.api.linalg.LinearAlgebra;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.Random;
+import java.util.stream.Stream;
 
-import static dev.altdiff.kkt.Fixtures.LA;
 import static dev.altdiff.kkt.Fixtures.TIGHT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The KKT gradients of all six blocks against central finite differences of ℓ(θ) = vᵀx*(θ), v
  * random, x* from a tight ADMM solve, on planted QPs with equalities and inequalities (strict
  * complementarity margin μ = 0.1 ≫ ε, so the active set is the same at θ ± εe) and fewer than n
- * active constraints (p + k  * complementarity margin μ = 0.1 ≫ ε, so the active set is the same at θ ± εe).lt; n, so x* is not pinned to a vertex and every block has a nonzero gradient).
+ * active constraints (p + k &lt; n, so x* is not pinned to a vertex and every block has a nonzero
+ * gradient), on every backend ({@link Fixtures#BACKENDS}).
  *
  * <p><b>Step and tolerance.</b> ε = 1e-5. The error of a central difference is the truncation
  * ε²/6·|ℓ'''| plus the solve error of the two solves divided by 2ε. Truncation: the third
@@ -37,16 +40,21 @@ class KktFiniteDifferenceTest {
     static final double EPS = 1e-5;
     static final double TOLERANCE = 1e-6;
 
-    @ParameterizedTest(name = "seed {0}: n={1} p={2} m={3}")
-    @CsvSource({"1, 8, 3, 8", "2, 6, 2, 6", "3, 10, 2, 12", "4, 10, 3, 8"})
-    void allSixBlocksMatchCentralDifferences(long seed, int n, int p, int m) {
+    static Stream<Arguments> cases() {
+        return Fixtures.onEveryBackend(new Object[]{1L, 8, 3, 8}, new Object[]{2L, 6, 2, 6},
+                new Object[]{3L, 10, 2, 12}, new Object[]{4L, 10, 3, 8});
+    }
+
+    @ParameterizedTest(name = "seed {0}: n={1} p={2} m={3} on {4}")
+    @MethodSource("cases")
+    void allSixBlocksMatchCentralDifferences(long seed, int n, int p, int m, LinearAlgebra la) {
         PlantedQp planted = PlantedQp.generate(seed, n, p, m, 0.1, true);
         double[] v = RandomQp.gaussian(new Random(seed + 100), n);
-        KktSolution solution = new KktDifferentiator().solve(planted.problem(), TIGHT, LA);
+        KktSolution solution = new KktDifferentiator().solve(planted.problem(), TIGHT, la);
         assertEquals(Status.SOLVED, solution.solution().status());
         Gradients g = solution.backward(v);
-        FiniteDifferences fd = new FiniteDifferences(planted.problem(), v, TIGHT, LA);
-        StringBuilder report = new StringBuilder("seed " + seed + ":");
+        FiniteDifferences fd = new FiniteDifferences(planted.problem(), v, TIGHT, la);
+        StringBuilder report = new StringBuilder(la.name() + " seed " + seed + ":");
         for (Block block : Block.values()) {
             assertTrue(g.has(block), block + " missing");
             FiniteDifferences.Comparison c = fd.compare(block, g, EPS);

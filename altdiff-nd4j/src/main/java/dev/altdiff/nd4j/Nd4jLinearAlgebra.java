@@ -51,6 +51,9 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
 
     @Override public String name() { return NAME; }
 
+    /** @return {@link #name()} */
+    @Override public String toString() { return name(); }
+
     /**
      * Loads ND4J and runs the self-check now, once per JVM (later calls return at once or rethrow
      * the first failure).

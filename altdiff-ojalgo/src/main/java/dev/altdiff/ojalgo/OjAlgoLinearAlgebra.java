@@ -47,6 +47,9 @@ public final class OjAlgoLinearAlgebra implements LinearAlgebra {
 
     @Override public String name() { return "ojalgo"; }
 
+    /** @return {@link #name()} */
+    @Override public String toString() { return name(); }
+
     private static R064Store store(Matrix m) {
         if (m instanceof Store s) {
             return s.store;
