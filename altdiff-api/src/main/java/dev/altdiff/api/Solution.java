@@ -12,7 +12,15 @@ package dev.altdiff.api;
  * @param primalResidual max(‖Ax−b‖∞, ‖Gx+s−h‖∞)
  * @param dualResidual   stationarity residual ‖Px+q+Aᵀλ+Gᵀν‖∞
  * @param objective      ½xᵀPx + qᵀx
+ * @param certificate    the infeasibility certificate when the status is {@link Status#PRIMAL_INFEASIBLE}
+ *                       or {@link Status#DUAL_INFEASIBLE}, else null
  */
 public record Solution(double[] x, double[] lambda, double[] nu, double[] s, Status status, int iterations,
-                       double primalResidual, double dualResidual, double objective) {
+                       double primalResidual, double dualResidual, double objective, Certificate certificate) {
+
+    /** A solution without a certificate (any status other than the two infeasible ones). */
+    public Solution(double[] x, double[] lambda, double[] nu, double[] s, Status status, int iterations,
+                    double primalResidual, double dualResidual, double objective) {
+        this(x, lambda, nu, s, status, iterations, primalResidual, dualResidual, objective, null);
+    }
 }

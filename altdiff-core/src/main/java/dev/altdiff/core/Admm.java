@@ -21,8 +21,12 @@ import java.util.List;
  *   λ⁺ = λ + ρ(Ax⁺ − b)
  *   ν⁺ = ν + ρ(Gx⁺ + s⁺ − h)
  * </pre>
+ * Every {@link Settings#INFEASIBILITY_CHECK_INTERVAL} iterations the differences of the iterates are
+ * tested for a certificate of primal or dual infeasibility ({@link Infeasibility}); a column with
+ * one stops with that status and certificate.
  * The run records, per iteration, the mask D_k = 1[s_k &gt; 0] that the Alt-Diff recursion needs and,
- * on request, the iterates that reverse mode needs ({@link Trajectory}).
+ * on request, the iterates that reverse mode needs ({@link Trajectory}). The x-step and the
+ * products Ax⁺, Gx⁺ are one application of {@link XStep} (in its full or reduced form).
  *
  * <p><b>Batches.</b> The iteration is written once, for B problems that share P, A, G (hence H and
  * its factor) and differ in q, b, h: the iterates are n×B, p×B and m×B blocks, so every step is
@@ -167,6 +171,9 @@ public final class Admm {
         if (m > 0) {
             la.gemm(rho, d.Gt, false, h, false, 1.0, c0);
         }
+        // the x-step is x⁺ = H⁻¹c0 − H⁻¹(Aᵀλ + Gᵀ(ν + ρs)): the first part, with its A and G images, once
+        XStep step = d.xStep();
+        XStep.Image base = step.solve(c0);
         Matrix bAct = b;
         Matrix hAct = h;
         Matrix x = startBlock(la, starts, n, batch, Start::x);
@@ -190,20 +197,20 @@ public final class Admm {
         while (active.length > 0) {
             k++;
             int width = active.length;
-            // x-step: solve H x⁺ = c0 − Aᵀλ − Gᵀ(ν + ρs)
-            Matrix rhs = la.copy(c0);
-            if (p > 0) {
-                la.gemm(-1.0, d.At, false, lambda, false, 1.0, rhs);
-            }
+            // x-step: x⁺ = H⁻¹(c0 − Aᵀλ − Gᵀ(ν + ρs)), with Ax⁺ and Gx⁺
+            Matrix w = null;
             if (m > 0) {
-                Matrix w = la.copy(nu);
+                w = la.copy(nu);
                 la.axpy(rho, s, w);
-                la.gemm(-1.0, d.Gt, false, w, false, 1.0, rhs);
             }
-            Matrix xNew = d.H.solve(rhs);
+            XStep.Image image = step.addInto(step.apply(lambda, w, width), base);
+            Matrix xNew = image.x();
             double[] primal = new double[width];
+            Matrix eqResidual = null;
+            Matrix inResidual = null;
             if (p > 0) { // λ⁺ = λ + ρ(Ax⁺ − b)
-                Matrix ax = la.multiply(d.A, xNew);
+                Matrix ax = image.ax();
+                eqResidual = ax;
                 la.axpy(-1.0, bAct, ax);
                 la.axpy(rho, ax, lambda);
                 primal = colNormInf(ax);
@@ -213,7 +220,7 @@ public final class Admm {
             double[][] sCols = null;
             if (m > 0) {
                 // s⁺ = max(0, h − Gx⁺ − ν/ρ)
-                Matrix gx = la.multiply(d.G, xNew);
+                Matrix gx = image.gx();
                 if (record) { // ν̃ = ν + ρ(Gx⁺ + s − h)
                     Matrix nuTilde = la.copy(nu);
                     la.axpy(rho, gx, nuTilde);
@@ -227,6 +234,7 @@ public final class Admm {
                 la.clampBelow(sNew, 0.0);
                 // ν⁺ = ν + ρ(Gx⁺ + s⁺ − h)
                 Matrix r = gx;
+                inResidual = r;
                 la.axpy(1.0, sNew, r);
                 la.axpy(-1.0, hAct, r);
                 la.axpy(rho, r, nu);
@@ -245,9 +253,21 @@ public final class Admm {
                 s = sNew;
                 sCols = columns(s);
             }
+            Infeasibility.Verdict[] verdicts = null;
+            if (settings.infeasibilityTolerance() > 0 && k % Settings.INFEASIBILITY_CHECK_INTERVAL == 0) {
+                Matrix dx = la.copy(xNew);
+                la.axpy(-1.0, x, dx);
+                double[][] activeQ = new double[width][];
+                for (int j = 0; j < width; j++) {
+                    activeQ[j] = qCols[active[j]];
+                }
+                verdicts = Infeasibility.test(d, eqResidual, inResidual, bAct, hAct, dx, activeQ,
+                        settings.infeasibilityTolerance());
+            }
             double[][] xCols = columns(xNew);
             double[][] lambdaCols = p > 0 ? columns(lambda) : null;
             boolean[] done = new boolean[width];
+            Status[] status = new Status[width];
             int stopping = 0;
             for (int j = 0; j < width; j++) {
                 int c = active[j];
@@ -262,7 +282,9 @@ public final class Admm {
                         ? primal[j] <= settings.tolerance() * scalePrimal[c]
                         && dualChange[j] <= settings.tolerance() * scaleDual[c]
                         : norm2Difference(xCols[j], xPrev[j]) <= settings.tolerance() * norm2(xCols[j]);
-                if (done[j] || k == settings.maxIterations()) {
+                status[j] = done[j] ? Status.SOLVED : verdicts != null && verdicts[j] != null
+                        ? verdicts[j].status() : k == settings.maxIterations() ? Status.MAX_ITERATIONS : null;
+                if (status[j] != null) {
                     stopping++;
                 }
             }
@@ -275,7 +297,7 @@ public final class Admm {
             int[] stop = new int[stopping];
             int[] keep = new int[width - stopping];
             for (int j = 0, si = 0, ki = 0; j < width; j++) {
-                if (done[j] || k == settings.maxIterations()) {
+                if (status[j] != null) {
                     stop[si++] = j;
                 } else {
                     keep[ki++] = j;
@@ -296,15 +318,16 @@ public final class Admm {
                 int c = active[j];
                 Solution solution = new Solution(xCols[j].clone(), p > 0 ? lambdaCols[j].clone() : empty,
                         m > 0 ? nuCols[j].clone() : empty, m > 0 ? sCols[j].clone() : empty,
-                        done[j] ? Status.SOLVED : Status.MAX_ITERATIONS, k, primal[j], dual[i],
-                        objective(xCols[j], qCols[c], px == null ? null : px[i]));
+                        status[j], k, primal[j], dual[i], objective(xCols[j], qCols[c], px == null ? null : px[i]),
+                        verdicts != null && verdicts[j] != null ? verdicts[j].certificate() : null);
                 out[c] = new Column(solution, List.copyOf(masks.get(c)), trajectories.get(c));
             }
             if (keep.length == 0) {
                 break;
             }
             // drop the stopped columns from every block
-            c0 = select(la, c0, keep);
+            base = new XStep.Image(select(la, base.x(), keep), p > 0 ? select(la, base.ax(), keep) : null,
+                    m > 0 ? select(la, base.gx(), keep) : null);
             x = select(la, x, keep);
             xPrev = pick(xPrev, keep);
             if (p > 0) {

@@ -52,7 +52,10 @@ public final class AltDiffSolution implements DifferentiableSolution {
 
     @Override public Solution solution() { return run.solution(); }
 
-    /** W_A, W_G, the blocks of M, and Φ_A = ∂ẋ_K/∂y⁰_A, Φ_G = ∂ẋ_K/∂y⁰_G (null when a block is absent). */
+    /**
+     * W_A, W_G, the blocks of M (from {@link QpData#reducedStep()}), and Φ_A = ∂ẋ_K/∂y⁰_A,
+     * Φ_G = ∂ẋ_K/∂y⁰_G (null when a block is absent).
+     */
     private record Transfer(Matrix wA, Matrix wG, Matrix mAA, Matrix mAG, Matrix mGA, Matrix mGG, Matrix phiA,
                             Matrix phiG) {
     }
@@ -65,12 +68,13 @@ public final class AltDiffSolution implements DifferentiableSolution {
     }
 
     private Transfer computeTransfer() {
-        Matrix wA = d.p > 0 ? d.H.solve(d.At) : null;
-        Matrix wG = d.m > 0 ? d.H.solve(d.Gt) : null;
-        Matrix mAA = d.p > 0 ? la.multiply(d.A, wA) : null;
-        Matrix mAG = d.p > 0 && d.m > 0 ? la.multiply(d.A, wG) : null;
+        XStep r = d.reducedStep();
+        Matrix wA = r.wA;
+        Matrix wG = r.wG;
+        Matrix mAA = r.mAA;
+        Matrix mAG = r.mAG;
         Matrix mGA = d.p > 0 && d.m > 0 ? la.transpose(mAG) : null;
-        Matrix mGG = d.m > 0 ? la.multiply(d.G, wG) : null;
+        Matrix mGG = r.mGG;
         Transfer t = new Transfer(wA, wG, mAA, mAG, mGA, mGG, null, null);
         Matrix phiA = d.p > 0 ? propagate(t, la.identity(d.p), la.zeros(d.m, d.p)) : null;
         Matrix phiG = d.m > 0 ? propagate(t, d.p > 0 ? la.zeros(d.p, d.m) : null, la.identity(d.m)) : null;

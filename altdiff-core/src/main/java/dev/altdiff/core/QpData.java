@@ -34,6 +34,8 @@ public final class QpData {
     public final Matrix h;
     /** Cholesky factor of H = P + ρAᵀA + ρGᵀG. */
     public final Factorization H;
+    private XStep fullStep;
+    private XStep reducedStep;
 
     /**
      * Loads the problem into the backend, checks that P is positive semidefinite and factors H.
@@ -93,6 +95,29 @@ public final class QpData {
                     + ") is not positive definite: P must be positive definite on the null space of [A; G]"
                     + " (for an LP, [A; G] must have full column rank)");
         }
+    }
+
+    /**
+     * The x-step map in the form the iterations use ({@link XStep}): reduced when
+     * 0 &lt; p + m ≤ n (it then costs at most about half the full form per iteration), full
+     * otherwise (more constraints than variables make M larger than H's factor). Built once.
+     */
+    synchronized XStep xStep() {
+        if (p + m > 0 && p + m <= n) {
+            return reducedStep();
+        }
+        if (fullStep == null) {
+            fullStep = XStep.full(this);
+        }
+        return fullStep;
+    }
+
+    /** The reduced form of the x-step map (W_A, W_G and M, which forward-mode Jacobians need too), built once. */
+    synchronized XStep reducedStep() {
+        if (reducedStep == null) {
+            reducedStep = XStep.reduced(this);
+        }
+        return reducedStep;
     }
 
     /** @return ½xᵀPx + qᵀx for a backend vector x */

@@ -34,7 +34,8 @@ import java.util.List;
  *   ∂ℓ/∂b = −Σ α_k         ∂ℓ/∂A = Σ(α_k x_kᵀ + λ_k r̄_kᵀ)
  *   ∂ℓ/∂h = −Σ β_k         ∂ℓ/∂G = Σ(β_k x_kᵀ + ν̃_k r̄_kᵀ)
  * </pre>
- * Cost per iteration: one solve with H's factor and four matrix-vector products, independent of dim θ.
+ * Cost per iteration: one application of the x-step map {@link XStep} (a solve with H's factor and
+ * four matrix–vector products, or its reduced form), independent of dim θ.
  *
  * <p><b>Batches</b> ({@link #sweep}): for the columns of one {@link Admm.BatchRun} the sweep runs on
  * n×B, p×B, m×B blocks, one solve with B right-hand sides per step. Column b's truncation point is
@@ -101,6 +102,7 @@ final class ReverseSweep {
                 beta[c] = new double[iterations[c]][];
             }
         }
+        XStep xStep = d.xStep();
         int[] active = new int[0];
         Matrix lambdaBar = null;
         Matrix nuBar = null;
@@ -135,7 +137,6 @@ final class ReverseSweep {
                 int c = active[j];
                 xBarCols[j] = iterations[c] - 1 == step ? v[c] : new double[n];
             }
-            Matrix xBar = Admm.fromColumns(la, xBarCols, n);
             Matrix aBar = null;
             if (m > 0) {
                 // t = D_k(s̄ + ρν̄), ā = ρν̄ − t
@@ -153,25 +154,32 @@ final class ReverseSweep {
                 la.scale(rho, aBar);
                 la.axpy(-1.0, t, aBar);
                 la.axpy(-1.0 / rho, t, nuBar);
-                la.gemm(1.0, d.Gt, false, aBar, false, 1.0, xBar);
             }
+            // r̄ = −H⁻¹(x̄_k + ρAᵀλ̄ + Gᵀā), with A r̄ and G r̄; x̄_k is v for the entering columns, else 0
+            Matrix rhoLambdaBar = null;
             if (p > 0) {
-                la.gemm(rho, d.At, false, lambdaBar, false, 1.0, xBar);
+                rhoLambdaBar = la.copy(lambdaBar);
+                la.scale(rho, rhoLambdaBar);
             }
-            Matrix r = d.H.solve(xBar);
-            la.scale(-1.0, r);
+            XStep.Image image = xStep.apply(rhoLambdaBar, aBar, width);
+            if (entering > 0) {
+                Matrix xBar = Admm.fromColumns(la, xBarCols, n);
+                la.scale(-1.0, xBar);
+                xStep.addInto(image, xStep.solve(xBar));
+            }
+            Matrix r = image.x();
             double[][] rCols = Admm.columns(r);
             double[][] alphaCols = null;
             double[][] betaCols = null;
             if (p > 0) {
-                Matrix ar = la.multiply(d.A, r);
+                Matrix ar = image.ax();
                 la.axpy(1.0, ar, lambdaBar);
                 Matrix a = la.copy(lambdaBar); // α_k = ρ(λ̄ + A r̄) with λ̄ already updated
                 la.scale(rho, a);
                 alphaCols = Admm.columns(a);
             }
             if (m > 0) {
-                Matrix gr = la.multiply(d.G, r);
+                Matrix gr = image.gx();
                 la.axpy(1.0, gr, nuBar);
                 Matrix b = la.copy(aBar);
                 la.axpy(rho, gr, b);

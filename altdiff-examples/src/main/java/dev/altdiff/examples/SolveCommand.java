@@ -190,6 +190,15 @@ final class SolveCommand implements Callable<Integer> {
         ObjectNode residuals = json.putObject("residuals");
         residuals.put("primal", finite(s.primalResidual(), "residuals.primal"));
         residuals.put("dual", finite(s.dualResidual(), "residuals.dual"));
+        if (s.certificate() != null) { // primal: (lambda, nu); dual: x (see Certificate)
+            ObjectNode certificate = json.putObject("certificate");
+            if (s.certificate().x() != null) {
+                certificate.set("x", array(s.certificate().x(), "certificate.x"));
+            } else {
+                certificate.set("lambda", array(s.certificate().lambda(), "certificate.lambda"));
+                certificate.set("nu", array(s.certificate().nu(), "certificate.nu"));
+            }
+        }
         if (g != null) {
             ObjectNode grad = json.putObject("grad");
             if (g.q() != null) {

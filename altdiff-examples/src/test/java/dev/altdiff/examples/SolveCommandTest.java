@@ -411,6 +411,30 @@ class SolveCommandTest {
         assertEquals(Set.of("q"), keys(r.json().get("grad")), "only the blocks the method returns");
     }
 
+    @Test
+    void infeasibleProblemsPrintTheirCertificate() {
+        // x1 + x2 = 1 with x <= 0: primal infeasible; min -x1 over x >= 0: unbounded (dual infeasible)
+        String primal = Cli.write(dir, "primal.json", "{\"format\":\"altdiff-qp/1\",\"n\":2,\"P\":[[1,0],[0,1]],"
+                + "\"A\":[[1,1]],\"b\":[1],\"G\":[[1,0],[0,1]],\"h\":[0,0]}");
+        Cli.Result r = Cli.run("solve", primal);
+        assertEquals(3, r.exit(), r::toString);
+        assertEquals("primal_infeasible", r.json().get("status").asText());
+        JsonNode certificate = r.json().get("certificate");
+        assertEquals(Set.of("lambda", "nu"), keys(certificate));
+        double lambda = certificate.get("lambda").get(0).asDouble();
+        double nu1 = certificate.get("nu").get(0).asDouble();
+        double nu2 = certificate.get("nu").get(1).asDouble();
+        assertTrue(nu1 >= 0 && nu2 >= 0 && Math.abs(lambda + nu1) <= 1e-5 && Math.abs(lambda + nu2) <= 1e-5
+                && lambda < -0.01, r::toString); // A'l + G'n = 0, b'l + h'n = l < 0
+        String dual = Cli.write(dir, "dual.json", "{\"format\":\"altdiff-qp/1\",\"n\":2,\"q\":[-1,0.5],"
+                + "\"G\":[[-1,0],[0,-1]],\"h\":[0,0]}");
+        r = Cli.run("solve", dual);
+        assertEquals(3, r.exit(), r::toString);
+        assertEquals("dual_infeasible", r.json().get("status").asText());
+        JsonNode d = r.json().get("certificate").get("x");
+        assertTrue(d.get(0).asDouble() > 0.99 && Math.abs(d.get(1).asDouble()) <= 1e-5, r::toString);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"nan-x", "inf-grad"})
     void nonFiniteResultIsAnInternalError(String name) {
