@@ -73,12 +73,12 @@ public final class MpsReader {
                 return new Parser(source, defaultName, lines, MpsFormat.FIXED).parse();
             } catch (MpsParseException fixed) {
                 MpsParseException further = fixed.line() > free.line() ? fixed : free;
-                String other = further == fixed ? "free" : "fixed";
-                MpsParseException e = new MpsParseException(source, further.line(),
-                        stripPrefix(further) + " (read as " + (further == fixed ? "fixed" : "free")
-                                + " format; as " + other + " format: " + stripPrefix(further == fixed ? free : fixed)
-                                + ")");
-                e.addSuppressed(further == fixed ? free : fixed);
+                MpsParseException other = further == fixed ? free : fixed;
+                MpsParseException e = new MpsParseException(source, further.line(), body(further)
+                        + " (read as " + (further == fixed ? "fixed" : "free") + " format; as "
+                        + (further == fixed ? "free" : "fixed") + " format: "
+                        + (other.line() > 0 ? "line " + other.line() + ": " : "") + body(other) + ")");
+                e.addSuppressed(other);
                 return rethrow(e);
             }
         }
@@ -88,11 +88,11 @@ public final class MpsReader {
         throw e;
     }
 
-    private static String stripPrefix(MpsParseException e) {
+    /** @return the message without its "source:line: " prefix */
+    private static String body(MpsParseException e) {
         String prefix = e.source() + ":" + (e.line() > 0 ? e.line() + ": " : " ");
         String message = e.getMessage();
-        return message.startsWith(prefix) ? (e.line() > 0 ? "line " + e.line() + ": " : "")
-                + message.substring(prefix.length()) : message;
+        return message.startsWith(prefix) ? message.substring(prefix.length()) : message;
     }
 
     private enum Section { START, NAME, OBJSENSE, OBJNAME, ROWS, COLUMNS, RHS, RANGES, BOUNDS, QUADOBJ, QMATRIX }
