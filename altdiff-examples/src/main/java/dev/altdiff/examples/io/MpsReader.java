@@ -79,13 +79,9 @@ public final class MpsReader {
                         + (further == fixed ? "free" : "fixed") + " format: "
                         + (other.line() > 0 ? "line " + other.line() + ": " : "") + body(other) + ")");
                 e.addSuppressed(other);
-                return rethrow(e);
+                throw e;
             }
         }
-    }
-
-    private static MpsModel rethrow(MpsParseException e) {
-        throw e;
     }
 
     /** @return the message without its "source:line: " prefix */
