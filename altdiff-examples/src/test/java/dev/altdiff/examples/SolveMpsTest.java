@@ -79,6 +79,33 @@ class SolveMpsTest {
     }
 
     @Test
+    void maximizationReportsTheFileObjective() {
+        // max x + 2y + 3 s.t. x + y <= 4, 0 <= x <= 10, y >= 0: x = 0, y = 4, f = 11
+        String lp = Cli.write(dir, "max.mps", """
+                NAME          MAXLP
+                OBJSENSE
+                    MAX
+                ROWS
+                 N  obj
+                 L  cap
+                COLUMNS
+                    x  obj  1  cap  1
+                    y  obj  2  cap  1
+                RHS
+                    rhs  obj  -3  cap  4
+                BOUNDS
+                 UP bnd  x  10
+                ENDATA
+                """);
+        JsonNode json = solved(Cli.run("solve", lp, "--tol", "1e-9", "--max-iter", "100000"));
+        assertEquals("max", json.get("objective_sense").asText());
+        assertEquals(3.0, json.get("objective_constant").asDouble(), 0.0);
+        assertEquals(-8.0, json.get("objective").asDouble(), 1e-6, "the solver minimizes -(x + 2y)");
+        assertEquals(11.0, json.get("objective_total").asDouble(), 1e-6);
+        assertVector(new double[] {0, 4}, json.get("x"), 1e-6);
+    }
+
+    @Test
     void mpsExtensionIsCaseInsensitive() throws Exception {
         Path lower = Files.copy(Path.of(QPTEST), dir.resolve("qptest.mps"));
         JsonNode json = solved(Cli.run("solve", lower.toString(), "--tol", "1e-10"));

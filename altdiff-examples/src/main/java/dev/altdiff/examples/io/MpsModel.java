@@ -19,7 +19,7 @@ import java.util.List;
  *       (f(x) = c0 + cᵀx + ½xᵀQx; the same convention gives Netlib E226 its constant 7.113);</li>
  *   <li>row intervals from the row type and RHS r (default 0): E [r, r], L [−∞, r], G [r, +∞]; a
  *       RANGES entry R makes L [r − |R|, r], G [r, r + |R|], E [r, r + R] for R ≥ 0 and [r + R, r]
- *       for R &lt; 0;</li>
+ *       for R &lt; 0 (a RANGES entry on the objective row is ignored, with a warning);</li>
  *   <li>column bounds default to [0, +∞); BOUNDS types UP, LO, FX, FR, MI (lower −∞), PL (upper
  *       +∞), BV ([0, 1]), LI, UI (integer lower/upper bound). An UP bound below 0 on a column whose
  *       lower bound was not given sets the lower bound to −∞ (the CPLEX/Gurobi convention; a
