@@ -16,6 +16,8 @@ import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.core.AltDiff;
 import dev.altdiff.core.AltDiffDifferentiator;
 import dev.altdiff.core.Vectors;
+import dev.altdiff.examples.io.MpsFormat;
+import dev.altdiff.examples.io.MpsProblem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -28,14 +30,18 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code altdiff solve FILE [--backend NAME] [--method altdiff|kkt] [--mode reverse|forward] [--tol T]
- * [--rho R] [--max-iter K] [--dx VFILE|ones]}: solves one problem file and prints one JSON object on
- * standard output (the contract is in the README, section "altdiff solve contract").
+ * [--rho R] [--max-iter K] [--dx VFILE|ones] [--mps-format auto|fixed|free]}: solves one problem file
+ * (JSON, or MPS/QPS by its extension, see {@link ProblemFiles}) and prints one JSON object on
+ * standard output (the contract is in the README, section "altdiff solve contract"). For an MPS/QPS
+ * file the object also holds "name", "objective_sense", "objective_constant" (c0 = −RHS of the
+ * objective row) and "objective_total" (the file's objective c0 + cᵀx + ½xᵀQx at x).
  * Exit status: 0 solved, 3 any other solver status, 2 invalid input (with
  * {@code {"status":"invalid_input","error":"…"}} on standard output and the message on standard
  * error), 1 internal error (e.g. a non-finite number in the result, which is never printed).
  */
 @Command(name = "solve", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Solve a QP file (format altdiff-qp/1) and print one JSON object with the solution"
+        description = "Solve a QP file (JSON format altdiff-qp/1, or MPS/QPS by the extension .mps/.qps)"
+                + " and print one JSON object with the solution"
                 + " and, with --dx, the gradient of l(x) = v'x for the blocks the method supports.",
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:solved", "1:internal error", "2:invalid input (JSON error object on stdout)",
@@ -49,7 +55,8 @@ final class SolveCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "problem file (JSON, format altdiff-qp/1)")
+    @Parameters(index = "0", paramLabel = "FILE",
+            description = "problem file: JSON (format altdiff-qp/1), or MPS/QPS when it ends in .mps or .qps")
     String file;
 
     @Option(names = "--backend", paramLabel = "NAME", defaultValue = "ojalgo",
@@ -80,6 +87,10 @@ final class SolveCommand implements Callable<Integer> {
             description = "upstream gradient v = dl/dx: a JSON array of n numbers, or 'ones' for v = 1")
     String dx;
 
+    @Option(names = "--mps-format", paramLabel = "auto|fixed|free", defaultValue = "auto",
+            description = "layout of an MPS/QPS file (default: ${DEFAULT-VALUE}: free, else fixed)")
+    String mpsFormat;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -90,7 +101,8 @@ final class SolveCommand implements Callable<Integer> {
             Settings settings = settings();
             LinearAlgebra la = lookup("backend", () -> AltDiff.backend(backend));
             Differentiator differentiator = differentiator();
-            QuadraticProgram problem = QpJson.readProblem(file);
+            ProblemFiles.Loaded loaded = ProblemFiles.read(file, mpsFormat());
+            QuadraticProgram problem = loaded.problem();
             double[] v = null;
             if (dx != null) {
                 v = "ones".equals(dx) ? ones(problem.n()) : QpJson.readVector(dx);
@@ -104,6 +116,13 @@ final class SolveCommand implements Callable<Integer> {
             long t2 = System.nanoTime();
             status = solution.status();
             result = toJson(solution, gradients, (t1 - t0) / 1e6, v == null ? Double.NaN : (t2 - t1) / 1e6);
+            if (loaded.mps() != null) {
+                MpsProblem mps = loaded.mps();
+                result.put("name", mps.name());
+                result.put("objective_sense", mps.maximize() ? "max" : "min");
+                result.put("objective_constant", finite(mps.objectiveConstant(), "objective_constant"));
+                result.put("objective_total", finite(mps.fileObjective(solution.objective()), "objective_total"));
+            }
         } catch (InvalidProblemException | InvalidInputException e) {
             return error(out, err, INVALID_INPUT, "invalid_input", e.getMessage(), null);
         } catch (NonFiniteException e) {
@@ -115,6 +134,15 @@ final class SolveCommand implements Callable<Integer> {
         out.println(write(result));
         out.flush();
         return status == Status.SOLVED ? SOLVED : NOT_SOLVED;
+    }
+
+    private MpsFormat mpsFormat() {
+        try {
+            return MpsFormat.valueOf(mpsFormat.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("bad option value: --mps-format must be auto, fixed or free, got "
+                    + mpsFormat, e);
+        }
     }
 
     private Settings settings() {

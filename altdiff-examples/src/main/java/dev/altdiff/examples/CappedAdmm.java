@@ -1,0 +1,119 @@
+package dev.altdiff.examples;
+
+import dev.altdiff.api.QuadraticProgram;
+import dev.altdiff.api.Settings;
+import dev.altdiff.api.Solution;
+import dev.altdiff.api.Status;
+import dev.altdiff.api.linalg.LinearAlgebra;
+import dev.altdiff.core.Admm;
+import dev.altdiff.core.QpData;
+
+import java.util.function.LongSupplier;
+
+/**
+ * The library's ADMM forward solve ({@link Admm}) under a wall-clock limit, for benchmark runs such
+ * as {@code altdiff maros}. {@link Settings} has no time limit, so the run is cut into chunks of
+ * iterations, each continuing exactly where the previous one stopped ({@link Admm.Start} carries
+ * x, s, λ, ν, and the truncation rule compares against the chunk's start, which is the previous
+ * iterate): the iterates are the same as in one uninterrupted run. Between chunks the clock is
+ * checked; chunks are sized from the measured time per iteration to take about
+ * {@value #CHUNK_SECONDS} s (and never more than the time left), so the limit is overshot by at
+ * most about one chunk. The limit counts from the start, loading the problem and factoring
+ * H = P + ρAᵀA + ρGᵀG included, but that one-off setup cannot be interrupted (its cost is bounded
+ * by the caller's size limit); when it alone uses up the limit, the run ends with
+ * {@link End#TIME_LIMIT} before the first iteration. Only the forward pass runs (no
+ * trajectory is kept), and each chunk's masks are dropped after it, so memory stays at the
+ * problem's own.
+ */
+final class CappedAdmm {
+    /** Target duration of one chunk of iterations, in seconds. */
+    static final double CHUNK_SECONDS = 0.5;
+    /** Iterations of the first chunk, which measures the time per iteration. */
+    static final int FIRST_CHUNK = 20;
+    /** Upper bound on chunk · m, the doubles of one chunk's masks. */
+    private static final long MASK_DOUBLES = 4_000_000L;
+
+    private CappedAdmm() {
+    }
+
+    /** How a capped run ended. */
+    enum End { SOLVER, TIME_LIMIT, DIVERGED }
+
+    /**
+     * @param solution   the last iterate as a solution (its status is the solver's; its iteration
+     *                   count is that of the last chunk only); null when the limit passed before
+     *                   the first iteration
+     * @param iterations iterations over all chunks
+     * @param end        SOLVER: the solver's status stands (SOLVED, MAX_ITERATIONS of the settings'
+     *                   cap, or an infeasibility status); TIME_LIMIT; DIVERGED: a non-finite iterate
+     * @param seconds    wall-clock time including loading and factoring
+     */
+    record Outcome(Solution solution, int iterations, End end, double seconds) {
+        /** @return the status for reports: the solver's, or {@code time_limit} or {@code diverged} */
+        String status() {
+            return switch (end) {
+                case SOLVER -> solution.status().jsonName();
+                case TIME_LIMIT -> "time_limit";
+                case DIVERGED -> "diverged";
+            };
+        }
+    }
+
+    /**
+     * Solves with the settings' iteration cap and a wall-clock limit.
+     *
+     * @param limitNanos the limit, from the start of this call
+     * @param clock      {@link System#nanoTime}, or a test clock
+     * @throws dev.altdiff.api.InvalidProblemException when P is not PSD or H is not positive definite
+     */
+    static Outcome solve(QuadraticProgram problem, Settings settings, LinearAlgebra la, long limitNanos,
+                         LongSupplier clock) {
+        long start = clock.getAsLong();
+        long deadline = start + limitNanos;
+        QpData data = new QpData(problem, la, settings.rho());
+        int done = 0;
+        Admm.Start from = null;
+        Solution last = null;
+        long chunk = FIRST_CHUNK;
+        long maxChunk = Math.max(1, MASK_DOUBLES / Math.max(1, problem.m()));
+        while (true) {
+            long now = clock.getAsLong();
+            if (now - deadline >= 0) {
+                return new Outcome(last, done, End.TIME_LIMIT, seconds(now - start));
+            }
+            int cap = (int) Math.max(1, Math.min(Math.min(chunk, maxChunk), settings.maxIterations() - (long) done));
+            Admm.Run run = Admm.solve(data, settings.withMaxIterations(cap), false, from);
+            long after = clock.getAsLong();
+            last = run.solution();
+            done += last.iterations();
+            if (!finite(last)) {
+                return new Outcome(last, done, End.DIVERGED, seconds(after - start));
+            }
+            if (last.status() != Status.MAX_ITERATIONS || done >= settings.maxIterations()) {
+                return new Outcome(last, done, End.SOLVER, seconds(after - start));
+            }
+            double perIteration = Math.max(1.0, (double) (after - now) / last.iterations());
+            long left = deadline - after;
+            chunk = (long) Math.max(1, Math.min(CHUNK_SECONDS * 1e9 / perIteration, left / perIteration));
+            from = Admm.Start.of(last);
+        }
+    }
+
+    private static boolean finite(Solution s) {
+        return finite(s.x()) && finite(s.lambda()) && finite(s.nu()) && finite(s.s())
+                && Double.isFinite(s.objective());
+    }
+
+    private static boolean finite(double[] v) {
+        for (double value : v) {
+            if (!Double.isFinite(value)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+}

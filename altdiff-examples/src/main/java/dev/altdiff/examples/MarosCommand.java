@@ -1,0 +1,363 @@
+package dev.altdiff.examples;
+
+import dev.altdiff.api.InvalidProblemException;
+import dev.altdiff.api.Settings;
+import dev.altdiff.api.Truncation;
+import dev.altdiff.api.linalg.LinearAlgebra;
+import dev.altdiff.core.AltDiff;
+import dev.altdiff.examples.io.MpsFormat;
+import dev.altdiff.examples.io.MpsModel;
+import dev.altdiff.examples.io.MpsParseException;
+import dev.altdiff.examples.io.MpsProblem;
+import dev.altdiff.examples.io.MpsReader;
+import dev.altdiff.examples.io.QpConversion;
+import dev.altdiff.examples.io.ReferenceValues;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * {@code altdiff maros DIR}: solves every QPS/MPS file of a folder (e.g. the Maros–Meszaros QP set)
+ * with the library's ADMM, one after another, and prints a table (name, n, rows, p, m, status,
+ * iterations, seconds, objective, reference, relative error) and the summary line
+ * {@code solved K of N within 1e-6 relative objective error}. See {@code docs/maros.md}.
+ *
+ * <p>Every problem is bounded: by a wall-clock limit ({@code --time-limit}, default 30 s, counted
+ * from the start of the solve and enforced between chunks of iterations by {@link CappedAdmm}; status
+ * {@code time_limit}; the one-off setup cannot be interrupted but counts), by the iteration
+ * cap ({@code max_iterations}), and by a memory limit on the dense matrices ({@code too_large},
+ * checked on the sparse file before anything dense is built). A file that cannot be read gives
+ * {@code parse_error}, a problem the solver rejects (P not PSD, H singular) {@code invalid}, an
+ * exhausted heap {@code out_of_memory}, any other exception {@code error}; the messages are listed
+ * under the table. No problem stops the run.
+ */
+@Command(name = "maros", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Solve every QPS/MPS file in DIR (e.g. the Maros-Meszaros QP test set) and print a table"
+                + " and the summary 'solved K of N within 1e-6 relative objective error'.")
+final class MarosCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "DIR", description = "folder of .qps/.mps files (not recursive)")
+    Path dir;
+
+    @Option(names = "--reference", paramLabel = "CSV",
+            description = "CSV of optimal values (columns name, optimal_objective; optional file, objective_constant);"
+                    + " default: DIR/optimal.csv when it exists")
+    Path reference;
+
+    @Option(names = "--no-reference", description = "do not compare against reference values")
+    boolean noReference;
+
+    @Option(names = "--time-limit", paramLabel = "S", defaultValue = "30",
+            description = "wall-clock limit per problem in seconds, counted from the start of the solve; the one-off"
+                    + " setup (densify, factor H) cannot be interrupted but counts (default: ${DEFAULT-VALUE})")
+    double timeLimit;
+
+    @Option(names = "--memory-limit", paramLabel = "MB",
+            description = "skip (status too_large) a problem whose dense matrices need more (default: half the JVM's max heap)")
+    Long memoryLimitMb;
+
+    @Option(names = "--accuracy", paramLabel = "E", defaultValue = "1e-6",
+            description = "relative objective error |f - f*| / max(1, |f*|) that counts as solved (default: ${DEFAULT-VALUE})")
+    double accuracy;
+
+    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "ojalgo",
+            description = "linear algebra backend (default: ${DEFAULT-VALUE})")
+    String backend;
+
+    @Option(names = "--rho", paramLabel = "R", defaultValue = "1", description = "ADMM penalty > 0 (default: ${DEFAULT-VALUE})")
+    double rho;
+
+    @Option(names = "--tol", paramLabel = "T", defaultValue = "1e-9",
+            description = "tolerance of the truncation rule (default: ${DEFAULT-VALUE})")
+    double tolerance;
+
+    @Option(names = "--truncation", paramLabel = "RULE", defaultValue = "residuals",
+            description = "residuals or relative-change (default: ${DEFAULT-VALUE})")
+    String truncation;
+
+    @Option(names = "--max-iter", paramLabel = "K", defaultValue = "1000000",
+            description = "iteration cap >= 1 (default: ${DEFAULT-VALUE}; the time limit usually ends a run first)")
+    int maxIterations;
+
+    @Option(names = "--format", paramLabel = "auto|fixed|free", defaultValue = "auto",
+            description = "layout of the files (default: ${DEFAULT-VALUE})")
+    String format;
+
+    @Option(names = "--include", paramLabel = "REGEX",
+            description = "only problems whose name (file name without extension, lower case) matches")
+    String include;
+
+    @Option(names = "--markdown", description = "print the table in Markdown")
+    boolean markdown;
+
+    /** One problem's line of the table. */
+    record Row(String name, int n, int rows, int p, int m, String status, int iterations, double seconds,
+               double objective, double reference, double relativeError, boolean ok, String note) {
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        Settings settings;
+        MpsFormat layout;
+        Pattern filter;
+        try {
+            settings = new Settings(rho, tolerance, maxIterations, truncation());
+            layout = MpsFormat.valueOf(format.toUpperCase(Locale.ROOT));
+            filter = include == null ? null : Pattern.compile(include);
+        } catch (IllegalArgumentException e) { // includes PatternSyntaxException
+            throw new ParameterException(spec.commandLine(), "bad option value: " + e.getMessage());
+        }
+        if (!(timeLimit > 0) || Double.isInfinite(timeLimit)) {
+            throw new ParameterException(spec.commandLine(), "--time-limit must be > 0, got " + timeLimit);
+        }
+        if (!(accuracy > 0)) {
+            throw new ParameterException(spec.commandLine(), "--accuracy must be > 0, got " + accuracy);
+        }
+        long budget = memoryLimitMb != null ? memoryLimitMb * 1024 * 1024 : Runtime.getRuntime().maxMemory() / 2;
+        if (budget <= 0) {
+            throw new ParameterException(spec.commandLine(), "--memory-limit must be > 0, got " + memoryLimitMb);
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new ParameterException(spec.commandLine(), "not a folder: " + dir);
+        }
+        LinearAlgebra la;
+        try {
+            la = AltDiff.backend(backend);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "unknown --backend: " + e.getMessage());
+        }
+        Path csv = reference;
+        if (csv == null && !noReference && Files.isRegularFile(dir.resolve("optimal.csv"))) {
+            csv = dir.resolve("optimal.csv");
+        }
+        ReferenceValues refs = null;
+        if (csv != null && !noReference) {
+            try {
+                refs = ReferenceValues.read(csv);
+            } catch (IOException | MpsParseException e) {
+                throw new ParameterException(spec.commandLine(), "cannot read --reference " + csv + ": " + e.getMessage());
+            }
+        }
+        List<Path> files;
+        try (Stream<Path> listing = Files.list(dir)) {
+            files = listing.filter(MarosCommand::isProblemFile)
+                    .filter(f -> filter == null || filter.matcher(baseName(f)).find())
+                    .sorted((a, b) -> baseName(a).compareTo(baseName(b)))
+                    .toList();
+        } catch (IOException e) {
+            throw new ParameterException(spec.commandLine(), "cannot list " + dir + ": " + e);
+        }
+        out.printf(Locale.ROOT, "# altdiff maros %s: %d problems; backend %s, rho %s, truncation %s, tol %s,"
+                        + " max-iter %d, time limit %s s per problem, memory limit %d MB, reference %s%n",
+                dir, files.size(), la.name(), rho, truncation, tolerance, maxIterations, timeLimit,
+                budget / (1024 * 1024), refs == null ? "none" : csv);
+        out.flush();
+        Table table = new Table(out, markdown);
+        table.header();
+        List<Row> rows = new ArrayList<>();
+        for (Path file : files) {
+            Row row = solve(file, layout, settings, la, budget, refs);
+            rows.add(row);
+            table.row(row);
+        }
+        table.end();
+        List<String> notes = new ArrayList<>();
+        for (Row r : rows) {
+            if (r.note() != null) {
+                notes.add(r.name() + ": " + r.note());
+            }
+        }
+        if (!notes.isEmpty()) {
+            out.println();
+            out.println("notes:");
+            notes.forEach(n -> out.println("  " + n));
+        }
+        out.println();
+        out.println(summary(rows, refs != null, accuracy));
+        out.flush();
+        return 0;
+    }
+
+    private Truncation truncation() {
+        return switch (truncation.toLowerCase(Locale.ROOT)) {
+            case "residuals" -> Truncation.RESIDUALS;
+            case "relative-change" -> Truncation.RELATIVE_CHANGE;
+            default -> throw new IllegalArgumentException("--truncation must be residuals or relative-change, got "
+                    + truncation);
+        };
+    }
+
+    static boolean isProblemFile(Path f) {
+        String name = f.getFileName().toString().toLowerCase(Locale.ROOT);
+        return Files.isRegularFile(f) && (name.endsWith(".qps") || name.endsWith(".mps"));
+    }
+
+    static String baseName(Path f) {
+        String name = f.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return (dot > 0 ? name.substring(0, dot) : name).toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Bytes the dense problem needs at its peak, estimated: the builder's arrays, the problem's own
+     * copy and the backend's copies (P, A, Aᵀ, G, Gᵀ, H and its factor).
+     */
+    static long denseBytes(QpConversion.Shape s) {
+        long n = s.n();
+        long pn = (long) s.p() * n;
+        long mn = (long) s.m() * n;
+        long pp = s.quadratic() ? n * n : 0;
+        return 8L * (3 * pp + 4 * (pn + mn) + 2 * n * n);
+    }
+
+    private Row solve(Path file, MpsFormat layout, Settings settings, LinearAlgebra la, long budget,
+                      ReferenceValues refs) {
+        String name = baseName(file);
+        double ref = Double.NaN;
+        if (refs != null) {
+            Optional<Double> found = refs.lookup(file);
+            if (found.isPresent()) {
+                ref = found.get();
+            }
+        }
+        MpsModel model;
+        try {
+            model = MpsReader.read(file, layout);
+        } catch (IOException | MpsParseException e) {
+            return new Row(name, 0, 0, 0, 0, "parse_error", 0, 0, Double.NaN, ref, Double.NaN, false, e.getMessage());
+        }
+        QpConversion.Shape shape = QpConversion.shape(model);
+        int n = shape.n();
+        int fileRows = model.rows();
+        long bytes = denseBytes(shape);
+        if (bytes > budget) {
+            return new Row(name, n, fileRows, shape.p(), shape.m(), "too_large", 0, 0, Double.NaN, ref, Double.NaN,
+                    false, String.format(Locale.ROOT, "dense matrices need about %d MB, over the memory limit of %d MB",
+                    bytes / (1024 * 1024), budget / (1024 * 1024)));
+        }
+        long t0 = System.nanoTime();
+        try {
+            MpsProblem problem = QpConversion.convert(model);
+            model = null; // the sparse model is no longer needed
+            CappedAdmm.Outcome o = CappedAdmm.solve(problem.problem(), settings, la, (long) (timeLimit * 1e9),
+                    System::nanoTime);
+            double objective = o.solution() == null ? Double.NaN : problem.fileObjective(o.solution().objective());
+            double err = Double.isNaN(ref) || !Double.isFinite(objective) ? Double.NaN
+                    : ReferenceValues.relativeError(objective, ref);
+            boolean solved = o.end() == CappedAdmm.End.SOLVER && o.solution().status() == dev.altdiff.api.Status.SOLVED;
+            boolean ok = solved && (refs == null || err <= accuracy);
+            return new Row(name, n, fileRows, shape.p(), shape.m(), o.status(), o.iterations(), o.seconds(), objective,
+                    ref, err, ok, null);
+        } catch (InvalidProblemException e) {
+            return new Row(name, n, fileRows, shape.p(), shape.m(), "invalid", 0, elapsed(t0), Double.NaN, ref,
+                    Double.NaN, false, e.getMessage());
+        } catch (OutOfMemoryError e) {
+            return new Row(name, n, fileRows, shape.p(), shape.m(), "out_of_memory", 0, elapsed(t0), Double.NaN, ref,
+                    Double.NaN, false, "out of memory (raise -Xmx through ALTDIFF_JAVA_OPTS or lower --memory-limit)");
+        } catch (RuntimeException e) {
+            return new Row(name, n, fileRows, shape.p(), shape.m(), "error", 0, elapsed(t0), Double.NaN, ref,
+                    Double.NaN, false, e.toString());
+        }
+    }
+
+    private static double elapsed(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** The summary: "solved K of N within E relative objective error" and the count of each status. */
+    static String summary(List<Row> rows, boolean withReference, double accuracy) {
+        long ok = rows.stream().filter(Row::ok).count();
+        Map<String, Integer> byStatus = new TreeMap<>();
+        for (Row r : rows) {
+            byStatus.merge(r.status(), 1, Integer::sum);
+        }
+        StringBuilder s = new StringBuilder();
+        if (withReference) {
+            s.append(String.format(Locale.ROOT, "solved %d of %d within %s relative objective error", ok, rows.size(),
+                    formatAccuracy(accuracy)));
+            long solvedStatus = rows.stream().filter(r -> r.status().equals("solved")).count();
+            if (solvedStatus > ok) {
+                s.append(String.format(Locale.ROOT, " (%d more stopped as solved but outside it)", solvedStatus - ok));
+            }
+        } else {
+            s.append(String.format(Locale.ROOT, "solved %d of %d (solver status; no reference values)", ok, rows.size()));
+        }
+        s.append(System.lineSeparator()).append("statuses:");
+        byStatus.forEach((k, v) -> s.append(' ').append(k).append(' ').append(v).append(','));
+        s.setLength(s.length() - 1);
+        return s.toString();
+    }
+
+    private static String formatAccuracy(double e) {
+        String plain = Double.toString(e);
+        return plain.replace("E", "e").replace(".0e", "e");
+    }
+
+    /** Prints the rows as they come, aligned or as Markdown. */
+    private static final class Table {
+        private static final String[] HEAD = {"name", "n", "rows", "p", "m", "status", "iter", "time_s", "objective",
+                "reference", "rel_err", "ok"};
+        private static final String FORMAT = "%-10s %6s %6s %6s %6s %-14s %8s %8s %16s %16s %9s %3s%n";
+        private final PrintWriter out;
+        private final boolean markdown;
+
+        Table(PrintWriter out, boolean markdown) {
+            this.out = out;
+            this.markdown = markdown;
+        }
+
+        void header() {
+            if (markdown) {
+                out.println("| " + String.join(" | ", HEAD) + " |");
+                out.println("|" + "---|".repeat(HEAD.length));
+            } else {
+                out.printf(Locale.ROOT, FORMAT, (Object[]) HEAD);
+            }
+            out.flush();
+        }
+
+        void row(Row r) {
+            Object[] cells = {r.name(), r.n(), r.rows(), r.p(), r.m(), r.status(), r.iterations(),
+                    String.format(Locale.ROOT, "%.2f", r.seconds()), number(r.objective(), "%.8e"),
+                    number(r.reference(), "%.8e"), number(r.relativeError(), "%.1e"), r.ok() ? "yes" : "no"};
+            if (markdown) {
+                StringBuilder s = new StringBuilder("|");
+                for (Object c : cells) {
+                    s.append(' ').append(c).append(" |");
+                }
+                out.println(s);
+            } else {
+                out.printf(Locale.ROOT, FORMAT, cells);
+            }
+            out.flush();
+        }
+
+        void end() {
+            out.flush();
+        }
+
+        private static String number(double v, String format) {
+            return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, format, v);
+        }
+    }
+}
