@@ -319,7 +319,7 @@ public final class Admm {
                 Solution solution = new Solution(xCols[j].clone(), p > 0 ? lambdaCols[j].clone() : empty,
                         m > 0 ? nuCols[j].clone() : empty, m > 0 ? sCols[j].clone() : empty,
                         status[j], k, primal[j], dual[i], objective(xCols[j], qCols[c], px == null ? null : px[i]),
-                        verdicts != null && verdicts[j] != null ? verdicts[j].certificate() : null);
+                        !done[j] && verdicts != null && verdicts[j] != null ? verdicts[j].certificate() : null);
                 out[c] = new Column(solution, List.copyOf(masks.get(c)), trajectories.get(c));
             }
             if (keep.length == 0) {
