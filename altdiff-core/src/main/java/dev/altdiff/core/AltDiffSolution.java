@@ -73,7 +73,7 @@ public final class AltDiffSolution implements DifferentiableSolution {
         Matrix wG = r.wG;
         Matrix mAA = r.mAA;
         Matrix mAG = r.mAG;
-        Matrix mGA = d.p > 0 && d.m > 0 ? la.transpose(mAG) : null;
+        Matrix mGA = r.mGA;
         Matrix mGG = r.mGG;
         Transfer t = new Transfer(wA, wG, mAA, mAG, mGA, mGG, null, null);
         Matrix phiA = d.p > 0 ? propagate(t, la.identity(d.p), la.zeros(d.m, d.p)) : null;

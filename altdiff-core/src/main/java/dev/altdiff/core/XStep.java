@@ -41,6 +41,7 @@ final class XStep {
     final Matrix wG;
     final Matrix mAA;
     final Matrix mAG;
+    final Matrix mGA;
     final Matrix mGG;
 
     private XStep(QpData d, boolean reduced) {
@@ -52,9 +53,10 @@ final class XStep {
             wG = d.m > 0 ? d.H.solve(d.Gt) : null;
             mAA = d.p > 0 ? la.multiply(d.A, wA) : null;
             mAG = d.p > 0 && d.m > 0 ? la.multiply(d.A, wG) : null;
+            mGA = d.p > 0 && d.m > 0 ? la.transpose(mAG) : null;
             mGG = d.m > 0 ? la.multiply(d.G, wG) : null;
         } else {
-            wA = wG = mAA = mAG = mGG = null;
+            wA = wG = mAA = mAG = mGA = mGG = null;
         }
     }
 
@@ -86,7 +88,7 @@ final class XStep {
                 la.gemm(-1.0, wA, false, lambda, false, 0.0, x);
                 la.gemm(-1.0, mAA, false, lambda, false, 0.0, ax);
                 if (d.m > 0) {
-                    la.gemm(-1.0, mAG, true, lambda, false, 0.0, gx);
+                    la.gemm(-1.0, mGA, false, lambda, false, 0.0, gx);
                 }
             }
             if (d.m > 0) {

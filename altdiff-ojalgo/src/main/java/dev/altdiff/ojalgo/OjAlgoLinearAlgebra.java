@@ -95,8 +95,10 @@ public final class OjAlgoLinearAlgebra implements LinearAlgebra {
         if (sc == sa || sc == sb) {
             throw new IllegalArgumentException("gemm output must not alias an input");
         }
-        MatrixStore<Double> left = transposeA ? sa.transpose() : sa;
-        MatrixStore<Double> right = transposeB ? sb.transpose() : sb;
+        // a transposed operand is copied once: ojAlgo multiplies a transposed view element by element,
+        // several times slower than the copy (measured on the batched layer: 13% of its time)
+        MatrixStore<Double> left = transposeA ? R064Store.FACTORY.copy(sa.transpose()) : sa;
+        MatrixStore<Double> right = transposeB ? R064Store.FACTORY.copy(sb.transpose()) : sb;
         if (left.getColDim() != right.getRowDim() || left.getRowDim() != sc.getRowDim()
                 || right.getColDim() != sc.getColDim()) {
             throw new IllegalArgumentException("gemm shapes: op(a) " + left.getRowDim() + "x" + left.getColDim()
