@@ -43,6 +43,7 @@ public class AltDiffQpLayerImpl extends BaseLayer<AltDiffQpLayer> {
     private transient double[][] lastFactor;
     private int lastUnsolved;
     private int lastMaxIterations;
+    private long qpNanos;
 
     public AltDiffQpLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -71,6 +72,16 @@ public class AltDiffQpLayerImpl extends BaseLayer<AltDiffQpLayer> {
     /** @return the largest iteration count K_b of the last forward pass */
     public int lastMaxIterations() {
         return lastMaxIterations;
+    }
+
+    /** @return the wall time spent in the QP solver (forward solves and reverse sweeps) since the last reset, ns */
+    public long qpNanos() {
+        return qpNanos;
+    }
+
+    /** Resets {@link #qpNanos()} to zero. */
+    public void resetQpNanos() {
+        qpNanos = 0;
     }
 
     private BatchLayer solver() {
@@ -141,8 +152,10 @@ public class AltDiffQpLayerImpl extends BaseLayer<AltDiffQpLayer> {
         double[][] matrixA = p > 0 ? (c.isLearnA() ? param(A_KEY) : c.getA()) : null;
         double[][] matrixG = m > 0 ? (c.isLearnG() ? param(G_KEY) : c.getG()) : null;
         BatchResult result;
+        long t0 = System.nanoTime();
         try {
             result = solver().forward(new SharedBatch(matrixP, matrixA, matrixG, q, b, h));
+            qpNanos += System.nanoTime() - t0;
         } catch (InvalidProblemException e) {
             throw new IllegalStateException("AltDiffQpLayer " + layerId() + ": " + e.getMessage(), e);
         }
@@ -226,7 +239,9 @@ public class AltDiffQpLayerImpl extends BaseLayer<AltDiffQpLayer> {
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             v = epsilon.castTo(DataType.DOUBLE).toDoubleMatrix();
         }
+        long t0 = System.nanoTime();
         BatchGradients grads = last.backward(v);
+        qpNanos += System.nanoTime() - t0;
 
         int nIn = (int) c.expectedNIn();
         double[] dIn = new double[batch * nIn];

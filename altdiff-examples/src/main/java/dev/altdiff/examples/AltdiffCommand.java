@@ -21,7 +21,7 @@ import java.nio.charset.StandardCharsets;
  */
 @Command(name = "altdiff", mixinStandardHelpOptions = true, versionProvider = AltdiffCommand.Version.class,
         description = "Differentiable QP layers (Alt-Diff, Sun et al., ICLR 2023).",
-        subcommands = {DemoCommand.class, SolveCommand.class, BenchLayerCommand.class,
+        subcommands = {DemoCommand.class, SolveCommand.class, BenchLayerCommand.class, TrainCommand.class,
                 CommandLine.HelpCommand.class})
 public final class AltdiffCommand implements Runnable {
 
@@ -31,7 +31,7 @@ public final class AltdiffCommand implements Runnable {
     /** Without a subcommand: a usage error (exit 2). */
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing subcommand: demo, solve or bench-layer");
+        throw new ParameterException(spec.commandLine(), "missing subcommand: demo, solve, bench-layer or train");
     }
 
     /** @return the configured command; usage errors of {@code solve} are reported as its JSON error object */
