@@ -194,6 +194,9 @@ final class TrainCommand implements Runnable {
             if (testLimit != null) {
                 test = test.head(testLimit);
             }
+            if ((trainLimit != null && trainLimit < 1) || (testLimit != null && testLimit < 0)) {
+                throw new ParameterException(cl, "--train-limit must be >= 1 and --test-limit >= 0");
+            }
             QpClassifier paper = QpClassifier.mnist(qp, common.backend, common.seed);
             QpClassifier model = new QpClassifier(paper.inputs(), paper.hidden(), paper.equalities(), paper.inequalities(),
                     paper.classes(), common.learningRate == null ? paper.learningRate() : common.learningRate, qp,
@@ -227,7 +230,7 @@ final class TrainCommand implements Runnable {
             Sudoku.Data all = Sudoku.load();
             Sudoku.Data train = all.range(0, trainSize);
             Sudoku.Data test = all.range(9000, all.size());
-            double lr = common.learningRate == null ? 0.1 : common.learningRate;
+            double lr = common.learningRate == null ? 0.03 : common.learningRate;
             int epochs = common.epochs == null ? 3 : common.epochs;
             int batch = cl.getParseResult().hasMatchedOption("--batch-size") ? common.batchSize : 100;
             PrintWriter out = cl.getOut();

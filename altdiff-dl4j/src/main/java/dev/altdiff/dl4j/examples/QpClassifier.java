@@ -39,6 +39,23 @@ import java.util.Random;
 public record QpClassifier(int inputs, int hidden, int equalities, int inequalities, int classes, double learningRate,
                            Settings qp, String backend, long seed, long qpSeed) {
 
+    /** @throws IllegalArgumentException for a non-positive size or rate, negative p or m, or p &gt; n */
+    public QpClassifier {
+        if (inputs < 1 || hidden < 1 || classes < 2) {
+            throw new IllegalArgumentException("inputs and hidden must be >= 1 and classes >= 2, got "
+                    + inputs + ", " + hidden + ", " + classes);
+        }
+        if (equalities < 0 || inequalities < 0 || equalities > hidden) {
+            throw new IllegalArgumentException("equalities must be in 0..hidden (" + hidden + ") and inequalities >= 0, got "
+                    + equalities + ", " + inequalities);
+        }
+        if (!(learningRate > 0)) {
+            throw new IllegalArgumentException("the learning rate must be > 0, got " + learningRate);
+        }
+        java.util.Objects.requireNonNull(qp, "qp");
+        java.util.Objects.requireNonNull(backend, "backend");
+    }
+
     /** P = pScale·I. */
     public static final double P_SCALE = 0.1;
 
