@@ -242,7 +242,7 @@ final class TrainCommand implements Runnable {
             net.init();
             History h = Sudoku.train(net, train, test, epochs, batch, common.progress(cl), out);
             Path png = common.plot("sudoku");
-            Plot.learningCurves(png, "sudoku", h);
+            Plot.learningCurves(png, "sudoku", "mean squared error", "test puzzles solved", h);
             out.printf(Locale.ROOT, "final: %.4f of the test puzzles solved exactly, %.1f ms per batch (last epoch);"
                     + " learning curves: %s%n", h.last().testAccuracy(), h.last().msPerBatch(), png.toAbsolutePath());
             out.flush();

@@ -50,8 +50,17 @@ public final class Plot {
         ImageIO.write(img, "png", file.toFile());
     }
 
-    /** The learning curves of a classifier run: minibatch loss and per-epoch test accuracy. */
+    /** The learning curves of a classifier run: minibatch cross-entropy and per-epoch test accuracy. */
     public static void learningCurves(Path file, String title, History h) throws IOException {
+        learningCurves(file, title, "cross-entropy", "test accuracy", h);
+    }
+
+    /**
+     * The learning curves of a run: minibatch and epoch-mean training loss (left), the per-epoch test
+     * metric {@link History.Epoch#testAccuracy()} (right).
+     */
+    public static void learningCurves(Path file, String title, String lossName, String metricName, History h)
+            throws IOException {
         List<Double> losses = h.batchLosses();
         double[] bx = new double[losses.size()];
         double[] by = new double[losses.size()];
@@ -70,10 +79,10 @@ public final class Plot {
             el[i] = epochs.get(i).trainLoss();
         }
         write(file, List.of(
-                new Panel(title + ": training loss", "epoch", "cross-entropy",
+                new Panel(title + ": training loss", "epoch", lossName,
                         List.of(new Series("minibatch", bx, by, new Color(120, 160, 220)),
                                 new Series("epoch mean", ex, el, new Color(200, 60, 40)))),
-                new Panel(title + ": test accuracy", "epoch", "accuracy",
+                new Panel(title + ": " + metricName, "epoch", metricName,
                         List.of(new Series("test", ex, acc, new Color(40, 140, 60))))));
     }
 
@@ -114,7 +123,7 @@ public final class Plot {
         g.drawString(p.xLabel(), (left + right) / 2 - 15, bottom + 32);
         g.drawString(fmt(ymax), x0 + 5, top + 10);
         g.drawString(fmt(ymin), x0 + 5, bottom);
-        g.drawString(p.yLabel(), x0 + 5, (top + bottom) / 2);
+        g.drawString(p.yLabel(), left, top - 4);
         int legendY = top + 15;
         for (Series s : p.series()) {
             g.setColor(s.color());
