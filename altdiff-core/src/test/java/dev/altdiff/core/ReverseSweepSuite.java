@@ -1,0 +1,145 @@
+package dev.altdiff.core;
+
+import dev.altdiff.api.Block;
+import dev.altdiff.api.Gradients;
+import dev.altdiff.api.QuadraticProgram;
+import dev.altdiff.api.Settings;
+import dev.altdiff.api.Truncation;
+import dev.altdiff.api.linalg.LinearAlgebra;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Reverse mode against its definitions, on the backend of the subclass: the dot-product identity
+ * vᵀẋ_K(dθ) = ⟨grad, dθ⟩ against the literal forward recursion ({@link AltDiffSolution#jvp}) for a
+ * random direction in every block at once, to 1e-10 relative; the q, b, h gradients against the
+ * contraction of the forward-mode Jacobians to 1e-10; and the P, A, G gradients against central
+ * differences of the truncated map x_K (fixed K).
+ */
+public abstract class ReverseSweepSuite {
+    /** The backend under test; every backend module runs this suite with its own. */
+    protected abstract LinearAlgebra backend();
+
+    @ParameterizedTest
+    @CsvSource({"1, 8, 3, 6, 25", "2, 10, 0, 5, 40", "3, 9, 4, 0, 15", "4, 12, 3, 8, 1", "5, 6, 2, 9, 60"})
+    void reverseEqualsForwardModeContractionForQBH(long seed, int n, int p, int m, int k) {
+        QuadraticProgram qp = RandomQp.paper(seed, n, p, m, 0.5);
+        Settings fixedK = new Settings(1.0, 1e-300, k, Truncation.RELATIVE_CHANGE);
+        Admm.Run run = Admm.solve(new QpData(qp, backend(), 1.0), fixedK, true);
+        AltDiffSolution forward = new AltDiffSolution(run, AltDiffDifferentiator.Mode.FORWARD);
+        double[] v = RandomQp.gaussian(new Random(seed), n);
+        Gradients reverse = ReverseSweep.gradients(run, v);
+        Gradients contraction = forward.contractJacobians(v);
+        // dot-product identity vᵀẋ_K(dθ) = ⟨grad, dθ⟩ against the literal forward recursion, every block at once
+        Random dr = new Random(seed + 7);
+        double[][] dP = RandomQp.gaussian(dr, n, n);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < i; j++) {
+                dP[i][j] = dP[j][i];
+            }
+        }
+        Gradients direction = new Gradients(dP, RandomQp.gaussian(dr, n), p > 0 ? RandomQp.gaussian(dr, p, n) : null,
+                p > 0 ? RandomQp.gaussian(dr, p) : null, m > 0 ? RandomQp.gaussian(dr, m, n) : null,
+                m > 0 ? RandomQp.gaussian(dr, m) : null);
+        double[] xDot = forward.jvp(direction);
+        double lhs = 0;
+        for (int i = 0; i < n; i++) {
+            lhs += v[i] * xDot[i];
+        }
+        double rhs = 0;
+        double scale = 0;
+        for (double[][][] pair : new double[][][][]{{direction.P(), reverse.P()}, {direction.A(), reverse.A()}, {direction.G(), reverse.G()}}) {
+            if (pair[0] != null) {
+                for (int i = 0; i < pair[0].length; i++) {
+                    for (int j = 0; j < n; j++) {
+                        rhs += pair[0][i][j] * pair[1][i][j];
+                        scale += Math.abs(pair[0][i][j] * pair[1][i][j]);
+                    }
+                }
+            }
+        }
+        for (double[][] pair : new double[][][]{{direction.q(), reverse.q()}, {direction.b(), reverse.b()}, {direction.h(), reverse.h()}}) {
+            if (pair[0] != null) {
+                for (int i = 0; i < pair[0].length; i++) {
+                    rhs += pair[0][i] * pair[1][i];
+                    scale += Math.abs(pair[0][i] * pair[1][i]);
+                }
+            }
+        }
+        assertEquals(lhs, rhs, 1e-10 * scale, "dot-product identity");
+        assertClose(contraction.q(), reverse.q());
+        if (p > 0) {
+            assertClose(contraction.b(), reverse.b());
+        }
+        if (m > 0) {
+            assertClose(contraction.h(), reverse.h());
+        }
+        // P, A, G: central differences of the truncated map x_K (piecewise linear-rational, smooth
+        // where no mask flips), step 1e-6: error ~‖x‖·1e-16/1e-6 + O(1e-12)
+        double eps = 1e-6;
+        Random r = new Random(seed + 100);
+        for (Block block : new Block[]{Block.P, Block.A, Block.G}) {
+            if (block == Block.A && p == 0 || block == Block.G && m == 0) {
+                continue;
+            }
+            int rows = block == Block.P ? n : block == Block.A ? p : m;
+            double[][] dir = RandomQp.gaussian(r, rows, n);
+            if (block == Block.P) {
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < i; j++) {
+                        dir[i][j] = dir[j][i];
+                    }
+                }
+            }
+            double[] xp = Admm.solve(new QpData(shift(qp, block, dir, eps), backend(), 1.0), fixedK, false).solution().x();
+            double[] xm = Admm.solve(new QpData(shift(qp, block, dir, -eps), backend(), 1.0), fixedK, false).solution().x();
+            double fd = 0;
+            for (int i = 0; i < n; i++) {
+                fd += v[i] * (xp[i] - xm[i]) / (2 * eps);
+            }
+            double[][] g = block == Block.P ? reverse.P() : block == Block.A ? reverse.A() : reverse.G();
+            double inner = 0;
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < n; j++) {
+                    inner += g[i][j] * dir[i][j];
+                }
+            }
+            assertEquals(fd, inner, 1e-7 * (1 + Math.abs(fd)), block + " directional derivative");
+        }
+    }
+
+    private static void assertClose(double[] expected, double[] actual) {
+        double scale = 0;
+        double err = 0;
+        for (int i = 0; i < expected.length; i++) {
+            scale = Math.max(scale, Math.abs(expected[i]));
+            err = Math.max(err, Math.abs(expected[i] - actual[i]));
+        }
+        assertTrue(err <= 1e-10 * Math.max(scale, 1e-300), "error " + err + " at scale " + scale);
+    }
+
+    private static QuadraticProgram shift(QuadraticProgram qp, Block block, double[][] dir, double eps) {
+        double[][] pm = qp.P();
+        double[][] a = qp.A();
+        double[][] g = qp.G();
+        double[][] target = block == Block.P ? pm : block == Block.A ? a : g;
+        for (int i = 0; i < target.length; i++) {
+            for (int j = 0; j < target[i].length; j++) {
+                target[i][j] += eps * dir[i][j];
+            }
+        }
+        QuadraticProgram.Builder b = QuadraticProgram.builder(qp.n()).P(pm).q(qp.q());
+        if (qp.hasEqualities()) {
+            b.equalities(a, qp.b());
+        }
+        if (qp.hasInequalities()) {
+            b.inequalities(g, qp.h());
+        }
+        return b.build();
+    }
+}

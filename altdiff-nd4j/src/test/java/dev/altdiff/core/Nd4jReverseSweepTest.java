@@ -1,0 +1,11 @@
+package dev.altdiff.core;
+
+import dev.altdiff.api.linalg.LinearAlgebra;
+import dev.altdiff.nd4j.Nd4jLinearAlgebra;
+
+/** The core's {@link ReverseSweepSuite} on the ND4J backend (in the core's package: the suite uses its internals). */
+class Nd4jReverseSweepTest extends ReverseSweepSuite {
+    private static final LinearAlgebra LA = new Nd4jLinearAlgebra();
+
+    @Override protected LinearAlgebra backend() { return LA; }
+}
