@@ -8,6 +8,8 @@ import dev.altdiff.api.linalg.Factorization;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.api.linalg.Matrix;
 
+import java.util.Arrays;
+
 /**
  * Optional solution polishing ({@link Settings#polish()}), in the manner of OSQP: guess the active
  * set from the final ADMM iterate, solve the KKT system of the equality-constrained problem it
@@ -169,7 +171,7 @@ public final class Polisher {
                 rows[count++] = i;
             }
         }
-        return java.util.Arrays.copyOf(rows, count);
+        return Arrays.copyOf(rows, count);
     }
 
     /** @return K₀ of the class comment, row-major, order n + p + k */

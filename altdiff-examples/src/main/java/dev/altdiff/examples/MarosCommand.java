@@ -1,6 +1,7 @@
 package dev.altdiff.examples;
 
 import dev.altdiff.api.InvalidProblemException;
+import dev.altdiff.api.Polish;
 import dev.altdiff.api.Settings;
 import dev.altdiff.api.Truncation;
 import dev.altdiff.api.linalg.LinearAlgebra;
@@ -24,6 +25,8 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -117,7 +120,7 @@ final class MarosCommand implements Callable<Integer> {
     /**
      * One problem's line of the table.
      *
-     * @param polish the {@link dev.altdiff.api.Polish} outcome's JSON name with --polish when the solver
+     * @param polish the {@link Polish} outcome's JSON name with --polish when the solver
      *               returned a solution to which it applied, else null
      */
     record Row(String name, int n, int rows, int p, int m, String status, int iterations, double seconds,
@@ -283,7 +286,7 @@ final class MarosCommand implements Callable<Integer> {
                     : ReferenceValues.relativeError(objective, ref);
             boolean solved = o.end() == CappedAdmm.End.SOLVER && o.solution().status() == dev.altdiff.api.Status.SOLVED;
             boolean ok = solved && (refs == null || err <= accuracy);
-            String polished = o.solution() == null || o.solution().polish() == dev.altdiff.api.Polish.NOT_REQUESTED
+            String polished = o.solution() == null || o.solution().polish() == Polish.NOT_REQUESTED
                     ? null : o.solution().polish().jsonName();
             return new Row(name, n, fileRows, shape.p(), shape.m(), o.status(), o.iterations(), o.seconds(), objective,
                     ref, err, ok, null, polished);
@@ -327,9 +330,10 @@ final class MarosCommand implements Callable<Integer> {
         return s.toString();
     }
 
-    /** @return "polish: accepted A, rejected R, failed F, not applied N" (not applied: no solution, or infeasible) */
+    /** @return "polish: accepted A, rejected R, failed F, not applied N" (not applied: no solution, an
+     *     infeasibility status, or a problem that did not reach the solver) */
     static String polishSummary(List<Row> rows) {
-        Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+        Map<String, Integer> counts = new LinkedHashMap<>();
         for (String k : List.of("accepted", "rejected", "failed", "not applied")) {
             counts.put(k, 0);
         }
@@ -364,7 +368,7 @@ final class MarosCommand implements Callable<Integer> {
             this.markdown = markdown;
             this.polish = polish;
             this.format = FORMAT + (polish ? " %-8s" : "") + "%n";
-            this.head = polish ? java.util.stream.Stream.concat(java.util.Arrays.stream(HEAD), Stream.of("polish"))
+            this.head = polish ? Stream.concat(Arrays.stream(HEAD), Stream.of("polish"))
                     .toArray(String[]::new) : HEAD;
         }
 
@@ -384,7 +388,7 @@ final class MarosCommand implements Callable<Integer> {
                     number(r.reference(), "%.8e"), number(r.relativeError(), "%.1e"), r.ok() ? "yes" : "no"};
             Object[] cells = base;
             if (polish) {
-                cells = java.util.Arrays.copyOf(base, base.length + 1);
+                cells = Arrays.copyOf(base, base.length + 1);
                 cells[base.length] = r.polish() == null ? "-" : r.polish();
             }
             if (markdown) {
