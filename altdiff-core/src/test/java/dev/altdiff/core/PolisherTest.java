@@ -32,8 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * strict-complementarity margin, so once the final ADMM iterate identifies the active set, the
  * polished point is the solution of a nonsingular linear system whose data carry only the rounding
  * of q and h; its error is about cond(K₀)·2⁻⁵² ≈ 1e-13 for these well-conditioned systems (orders
- * 10–30, [A; G_active] redrawn to condition ≤ 10n). 1e-9 leaves four orders of margin and is six orders
- * below what ADMM alone reaches at the loose ε = 1e-3 (asserted: ≥ 1e-7 off without polishing).
+ * 10–30, [A; G_active] redrawn to condition ≤ 10n); measured: 4e-16 to 4e-15 over the six planted
+ * cases, against 2e-3 to 4e-2 for ADMM alone at the loose ε = 1e-3 (after 5–95 iterations). 1e-9 leaves
+ * five orders of margin and is far below the unpolished error (asserted: &gt; 1e-7 without polishing).
  */
 class PolisherTest {
     private static final LinearAlgebra LA = new OjAlgoLinearAlgebra();
