@@ -14,13 +14,38 @@ package dev.altdiff.api;
  * @param objective      ½xᵀPx + qᵀx
  * @param certificate    the infeasibility certificate when the status is {@link Status#PRIMAL_INFEASIBLE}
  *                       or {@link Status#DUAL_INFEASIBLE}, else null
+ * @param polish         what polishing did ({@link Settings#polish()}); {@link Polish#NOT_REQUESTED} when it
+ *                       was off. When {@link Polish#ACCEPTED}, x, λ, ν, s, the residuals and the objective are
+ *                       the polished point's (s = max(0, h − Gx), ν zero off the identified active set), the
+ *                       iteration count is still the ADMM run's K, and the status may have been raised from
+ *                       MAX_ITERATIONS to SOLVED (see {@link Settings#polish()})
  */
 public record Solution(double[] x, double[] lambda, double[] nu, double[] s, Status status, int iterations,
-                       double primalResidual, double dualResidual, double objective, Certificate certificate) {
+                       double primalResidual, double dualResidual, double objective, Certificate certificate,
+                       Polish polish) {
 
-    /** A solution without a certificate (any status other than the two infeasible ones). */
+    public Solution {
+        if (polish == null) {
+            throw new IllegalArgumentException("polish must not be null (use Polish.NOT_REQUESTED)");
+        }
+    }
+
+    /** A solution that was not polished ({@link Polish#NOT_REQUESTED}). */
+    public Solution(double[] x, double[] lambda, double[] nu, double[] s, Status status, int iterations,
+                    double primalResidual, double dualResidual, double objective, Certificate certificate) {
+        this(x, lambda, nu, s, status, iterations, primalResidual, dualResidual, objective, certificate,
+                Polish.NOT_REQUESTED);
+    }
+
+    /** A solution without a certificate (any status other than the two infeasible ones), not polished. */
     public Solution(double[] x, double[] lambda, double[] nu, double[] s, Status status, int iterations,
                     double primalResidual, double dualResidual, double objective) {
         this(x, lambda, nu, s, status, iterations, primalResidual, dualResidual, objective, null);
+    }
+
+    /** @return a copy with the polish outcome replaced (same arrays) */
+    public Solution withPolish(Polish polish) {
+        return new Solution(x, lambda, nu, s, status, iterations, primalResidual, dualResidual, objective,
+                certificate, polish);
     }
 }

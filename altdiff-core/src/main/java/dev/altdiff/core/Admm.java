@@ -34,7 +34,8 @@ import java.util.List;
  * on its own: K_b is the first iteration at which its truncation rule holds (or the cap), its
  * solution is the snapshot at K_b, its masks and trajectory hold the entries k ≤ K_b, and from then
  * on it is dropped from the blocks (the remaining columns are copied into narrower blocks), so
- * columns never influence each other. The column-wise work the backend SPI does not offer
+ * columns never influence each other. With {@link Settings#polish()} each column's solution is
+ * polished as it stops ({@link Polisher}); its masks and trajectory remain the run's. The column-wise work the backend SPI does not offer
  * (per-column norms and masks) is done on row-major copies, O((n+m)B) per iteration against the
  * O(n²B) of the solve.
  */
@@ -157,8 +158,8 @@ public final class Admm {
             double[] hInf = m > 0 ? colNormInf(h) : new double[batch];
             double[] qInf = colNormInf(q);
             for (int c = 0; c < batch; c++) {
-                scalePrimal[c] = 1 + Math.max(bInf[c], hInf[c]);
-                scaleDual[c] = 1 + qInf[c];
+                scalePrimal[c] = primalScale(bInf[c], hInf[c]);
+                scaleDual[c] = dualScale(qInf[c]);
             }
         }
         double[] pRowMajor = d.P != null ? d.P.toRowMajor() : null;
@@ -313,6 +314,8 @@ public final class Admm {
             double[] dual = stationarityResidual(d, stopX, stopQ, px, p > 0 ? pick(lambdaCols, stop) : null,
                     m > 0 ? pick(nuCols, stop) : null);
             double[] empty = new double[0];
+            double[][] bCols = settings.polish() && p > 0 ? columns(bAct) : null;
+            double[][] hCols = settings.polish() && m > 0 ? columns(hAct) : null;
             for (int i = 0; i < stopping; i++) {
                 int j = stop[i];
                 int c = active[j];
@@ -320,6 +323,10 @@ public final class Admm {
                         m > 0 ? nuCols[j].clone() : empty, m > 0 ? sCols[j].clone() : empty,
                         status[j], k, primal[j], dual[i], objective(xCols[j], qCols[c], px == null ? null : px[i]),
                         !done[j] && verdicts != null && verdicts[j] != null ? verdicts[j].certificate() : null);
+                if (settings.polish()) { // the snapshot above stays the run's; only the returned point changes
+                    solution = Polisher.polish(d, solution, qCols[c], p > 0 ? bCols[j] : empty,
+                            m > 0 ? hCols[j] : empty, scalePrimal[c], scaleDual[c], settings.tolerance());
+                }
                 out[c] = new Column(solution, List.copyOf(masks.get(c)), trajectories.get(c));
             }
             if (keep.length == 0) {
@@ -348,6 +355,16 @@ public final class Admm {
         return new BatchRun(d, List.of(out));
     }
 
+    /** @return the primal scale 1 + max(‖b‖∞, ‖h‖∞) of the {@link Truncation#RESIDUALS} test */
+    static double primalScale(double bInf, double hInf) {
+        return 1 + Math.max(bInf, hInf);
+    }
+
+    /** @return the dual scale 1 + ‖q‖∞ of the {@link Truncation#RESIDUALS} test */
+    static double dualScale(double qInf) {
+        return 1 + qInf;
+    }
+
     /** @return ‖Px + q + Aᵀλ + Gᵀν‖∞, computed directly */
     static double stationarityResidual(QpData d, Matrix x, Matrix lambda, Matrix nu) {
         LinearAlgebra la = d.la;
@@ -365,7 +382,7 @@ public final class Admm {
     }
 
     /** @return ‖Px + q + Aᵀλ + Gᵀν‖∞ per column, with Px given (null for an LP) */
-    private static double[] stationarityResidual(QpData d, double[][] x, double[][] q, double[][] px,
+    static double[] stationarityResidual(QpData d, double[][] x, double[][] q, double[][] px,
                                                  double[][] lambda, double[][] nu) {
         LinearAlgebra la = d.la;
         Matrix r = fromColumns(la, q, d.n);
@@ -382,7 +399,7 @@ public final class Admm {
     }
 
     /** @return ½xᵀPx + qᵀx given Px (null for an LP) */
-    private static double objective(double[] x, double[] q, double[] px) {
+    static double objective(double[] x, double[] q, double[] px) {
         double f = 0;
         for (int i = 0; i < x.length; i++) {
             f += x[i] * (0.5 * (px == null ? 0 : px[i]) + q[i]);

@@ -6,6 +6,7 @@ import dev.altdiff.api.Solution;
 import dev.altdiff.api.Status;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.core.Admm;
+import dev.altdiff.core.Polisher;
 import dev.altdiff.core.QpData;
 
 import java.util.function.LongSupplier;
@@ -24,6 +25,12 @@ import java.util.function.LongSupplier;
  * {@link End#TIME_LIMIT} before the first iteration. Only the forward pass runs (no
  * trajectory is kept), and each chunk's masks are dropped after it, so memory stays at the
  * problem's own.
+ *
+ * <p>With {@link Settings#polish()} the chunks run without polishing (a polished point would change
+ * the next chunk's start) and the final iterate is polished once ({@link Polisher}): when the
+ * solver stops, and also when the time limit stops the run, in which case a polished point that
+ * passes the residual test (status SOLVED) ends the run as {@link End#SOLVER}. The polish runs after
+ * the limit is checked, so it may overshoot the limit by its own cost (one dense LU).
  */
 final class CappedAdmm {
     /** Target duration of one chunk of iterations, in seconds. */
@@ -41,8 +48,8 @@ final class CappedAdmm {
 
     /**
      * @param solution   the last iterate as a solution (its status is the solver's; its iteration
-     *                   count is that of the last chunk only); null when the limit passed before
-     *                   the first iteration
+     *                   count is that of the last chunk only), polished when the settings ask; null
+     *                   when the limit passed before the first iteration
      * @param iterations iterations over all chunks
      * @param end        SOLVER: the solver's status stands (SOLVED, MAX_ITERATIONS of the settings'
      *                   cap, or an infeasibility status); TIME_LIMIT; DIVERGED: a non-finite iterate
@@ -71,6 +78,7 @@ final class CappedAdmm {
         long start = clock.getAsLong();
         long deadline = start + limitNanos;
         QpData data = new QpData(problem, la, settings.rho());
+        Settings chunkSettings = settings.withPolish(false);
         int done = 0;
         Admm.Start from = null;
         Solution last = null;
@@ -79,10 +87,15 @@ final class CappedAdmm {
         while (true) {
             long now = clock.getAsLong();
             if (now - deadline >= 0) {
+                if (last != null && settings.polish()) {
+                    last = Polisher.polish(data, last, settings);
+                    End end = last.status() == Status.SOLVED ? End.SOLVER : End.TIME_LIMIT;
+                    return new Outcome(last, done, end, seconds(clock.getAsLong() - start));
+                }
                 return new Outcome(last, done, End.TIME_LIMIT, seconds(now - start));
             }
             int cap = (int) Math.max(1, Math.min(Math.min(chunk, maxChunk), settings.maxIterations() - (long) done));
-            Admm.Run run = Admm.solve(data, settings.withMaxIterations(cap), false, from);
+            Admm.Run run = Admm.solve(data, chunkSettings.withMaxIterations(cap), false, from);
             long after = clock.getAsLong();
             last = run.solution();
             done += last.iterations();
@@ -90,6 +103,10 @@ final class CappedAdmm {
                 return new Outcome(last, done, End.DIVERGED, seconds(after - start));
             }
             if (last.status() != Status.MAX_ITERATIONS || done >= settings.maxIterations()) {
+                if (settings.polish()) {
+                    last = Polisher.polish(data, last, settings);
+                    after = clock.getAsLong();
+                }
                 return new Outcome(last, done, End.SOLVER, seconds(after - start));
             }
             double perIteration = Math.max(1.0, (double) (after - now) / last.iterations());

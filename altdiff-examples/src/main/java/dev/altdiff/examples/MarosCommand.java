@@ -1,6 +1,7 @@
 package dev.altdiff.examples;
 
 import dev.altdiff.api.InvalidProblemException;
+import dev.altdiff.api.Polish;
 import dev.altdiff.api.Settings;
 import dev.altdiff.api.Truncation;
 import dev.altdiff.api.linalg.LinearAlgebra;
@@ -24,6 +25,8 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -109,9 +112,23 @@ final class MarosCommand implements Callable<Integer> {
     @Option(names = "--markdown", description = "print the table in Markdown")
     boolean markdown;
 
-    /** One problem's line of the table. */
+    @Option(names = "--polish",
+            description = "polish each final iterate (Settings.polish); adds the column 'polish' (accepted, rejected,"
+                    + " failed, or - when it did not apply) and a count per outcome under the summary")
+    boolean polish;
+
+    /**
+     * One problem's line of the table.
+     *
+     * @param polish the {@link Polish} outcome's JSON name with --polish when the solver
+     *               returned a solution to which it applied, else null
+     */
     record Row(String name, int n, int rows, int p, int m, String status, int iterations, double seconds,
-               double objective, double reference, double relativeError, boolean ok, String note) {
+               double objective, double reference, double relativeError, boolean ok, String note, String polish) {
+        Row(String name, int n, int rows, int p, int m, String status, int iterations, double seconds,
+            double objective, double reference, double relativeError, boolean ok, String note) {
+            this(name, n, rows, p, m, status, iterations, seconds, objective, reference, relativeError, ok, note, null);
+        }
     }
 
     @Override
@@ -121,7 +138,7 @@ final class MarosCommand implements Callable<Integer> {
         MpsFormat layout;
         Pattern filter;
         try {
-            settings = new Settings(rho, tolerance, maxIterations, truncation());
+            settings = new Settings(rho, tolerance, maxIterations, truncation()).withPolish(polish);
             layout = MpsFormat.valueOf(format.toUpperCase(Locale.ROOT));
             filter = include == null ? null : Pattern.compile(include);
         } catch (IllegalArgumentException e) { // includes PatternSyntaxException
@@ -168,11 +185,11 @@ final class MarosCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "cannot list " + dir + ": " + e);
         }
         out.printf(Locale.ROOT, "# altdiff maros %s: %d problems; backend %s, rho %s, truncation %s, tol %s,"
-                        + " max-iter %d, time limit %s s per problem, memory limit %d MB, reference %s%n",
+                        + " max-iter %d, time limit %s s per problem, memory limit %d MB, reference %s%s%n",
                 dir, files.size(), la.name(), rho, truncation, tolerance, maxIterations, timeLimit,
-                budget / (1024 * 1024), refs == null ? "none" : csv);
+                budget / (1024 * 1024), refs == null ? "none" : csv, polish ? ", polish" : "");
         out.flush();
-        Table table = new Table(out, markdown);
+        Table table = new Table(out, markdown, polish);
         table.header();
         List<Row> rows = new ArrayList<>();
         for (Path file : files) {
@@ -194,6 +211,9 @@ final class MarosCommand implements Callable<Integer> {
         }
         out.println();
         out.println(summary(rows, refs != null, accuracy));
+        if (polish) {
+            out.println(polishSummary(rows));
+        }
         out.flush();
         return 0;
     }
@@ -266,8 +286,10 @@ final class MarosCommand implements Callable<Integer> {
                     : ReferenceValues.relativeError(objective, ref);
             boolean solved = o.end() == CappedAdmm.End.SOLVER && o.solution().status() == dev.altdiff.api.Status.SOLVED;
             boolean ok = solved && (refs == null || err <= accuracy);
+            String polished = o.solution() == null || o.solution().polish() == Polish.NOT_REQUESTED
+                    ? null : o.solution().polish().jsonName();
             return new Row(name, n, fileRows, shape.p(), shape.m(), o.status(), o.iterations(), o.seconds(), objective,
-                    ref, err, ok, null);
+                    ref, err, ok, null, polished);
         } catch (InvalidProblemException e) {
             return new Row(name, n, fileRows, shape.p(), shape.m(), "invalid", 0, elapsed(t0), Double.NaN, ref,
                     Double.NaN, false, e.getMessage());
@@ -308,6 +330,22 @@ final class MarosCommand implements Callable<Integer> {
         return s.toString();
     }
 
+    /** @return "polish: accepted A, rejected R, failed F, not applied N" (not applied: no solution, an
+     *     infeasibility status, or a problem that did not reach the solver) */
+    static String polishSummary(List<Row> rows) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (String k : List.of("accepted", "rejected", "failed", "not applied")) {
+            counts.put(k, 0);
+        }
+        for (Row r : rows) {
+            counts.merge(r.polish() == null ? "not applied" : r.polish(), 1, Integer::sum);
+        }
+        StringBuilder s = new StringBuilder("polish:");
+        counts.forEach((k, v) -> s.append(' ').append(k).append(' ').append(v).append(','));
+        s.setLength(s.length() - 1);
+        return s.toString();
+    }
+
     private static String formatAccuracy(double e) {
         String plain = Double.toString(e);
         return plain.replace("E", "e").replace(".0e", "e");
@@ -317,29 +355,42 @@ final class MarosCommand implements Callable<Integer> {
     private static final class Table {
         private static final String[] HEAD = {"name", "n", "rows", "p", "m", "status", "iter", "time_s", "objective",
                 "reference", "rel_err", "ok"};
-        private static final String FORMAT = "%-10s %6s %6s %6s %6s %-14s %8s %8s %16s %16s %9s %3s%n";
+        private static final String FORMAT = "%-10s %6s %6s %6s %6s %-14s %8s %8s %16s %16s %9s %3s";
         private final PrintWriter out;
         private final boolean markdown;
+        /** Whether to add the column "polish". */
+        private final boolean polish;
+        private final String format;
+        private final String[] head;
 
-        Table(PrintWriter out, boolean markdown) {
+        Table(PrintWriter out, boolean markdown, boolean polish) {
             this.out = out;
             this.markdown = markdown;
+            this.polish = polish;
+            this.format = FORMAT + (polish ? " %-8s" : "") + "%n";
+            this.head = polish ? Stream.concat(Arrays.stream(HEAD), Stream.of("polish"))
+                    .toArray(String[]::new) : HEAD;
         }
 
         void header() {
             if (markdown) {
-                out.println("| " + String.join(" | ", HEAD) + " |");
-                out.println("|" + "---|".repeat(HEAD.length));
+                out.println("| " + String.join(" | ", head) + " |");
+                out.println("|" + "---|".repeat(head.length));
             } else {
-                out.printf(Locale.ROOT, FORMAT, (Object[]) HEAD);
+                out.printf(Locale.ROOT, format, (Object[]) head);
             }
             out.flush();
         }
 
         void row(Row r) {
-            Object[] cells = {r.name(), r.n(), r.rows(), r.p(), r.m(), r.status(), r.iterations(),
+            Object[] base = {r.name(), r.n(), r.rows(), r.p(), r.m(), r.status(), r.iterations(),
                     String.format(Locale.ROOT, "%.2f", r.seconds()), number(r.objective(), "%.8e"),
                     number(r.reference(), "%.8e"), number(r.relativeError(), "%.1e"), r.ok() ? "yes" : "no"};
+            Object[] cells = base;
+            if (polish) {
+                cells = Arrays.copyOf(base, base.length + 1);
+                cells[base.length] = r.polish() == null ? "-" : r.polish();
+            }
             if (markdown) {
                 StringBuilder s = new StringBuilder("|");
                 for (Object c : cells) {
@@ -347,7 +398,7 @@ final class MarosCommand implements Callable<Integer> {
                 }
                 out.println(s);
             } else {
-                out.printf(Locale.ROOT, FORMAT, cells);
+                out.printf(Locale.ROOT, format, cells);
             }
             out.flush();
         }

@@ -8,6 +8,7 @@ import dev.altdiff.api.DifferentiableSolution;
 import dev.altdiff.api.Differentiator;
 import dev.altdiff.api.Gradients;
 import dev.altdiff.api.InvalidProblemException;
+import dev.altdiff.api.Polish;
 import dev.altdiff.api.QuadraticProgram;
 import dev.altdiff.api.Settings;
 import dev.altdiff.api.Solution;
@@ -30,7 +31,7 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code altdiff solve FILE [--backend NAME] [--method altdiff|kkt] [--mode reverse|forward] [--tol T]
- * [--rho R] [--max-iter K] [--dx VFILE|ones] [--mps-format auto|fixed|free]}: solves one problem file
+ * [--rho R] [--max-iter K] [--dx VFILE|ones] [--polish] [--mps-format auto|fixed|free]}: solves one problem file
  * (JSON, or MPS/QPS by its extension, see {@link ProblemFiles}) and prints one JSON object on
  * standard output (the contract is in the README, section "altdiff solve contract"). For an MPS/QPS
  * file the object also holds "name", "objective_sense", "objective_constant" (c0 = −RHS of the
@@ -86,6 +87,11 @@ final class SolveCommand implements Callable<Integer> {
     @Option(names = "--dx", paramLabel = "VFILE|ones",
             description = "upstream gradient v = dl/dx: a JSON array of n numbers, or 'ones' for v = 1")
     String dx;
+
+    @Option(names = "--polish",
+            description = "polish the final iterate (Settings.polish): solve the KKT system of the active set it"
+                    + " identifies and keep the result if the residuals do not grow; the JSON then has \"polish\"")
+    boolean polish;
 
     @Option(names = "--mps-format", paramLabel = "auto|fixed|free", defaultValue = "auto",
             description = "layout of an MPS/QPS file (default: ${DEFAULT-VALUE}: free, else fixed)")
@@ -148,7 +154,8 @@ final class SolveCommand implements Callable<Integer> {
     private Settings settings() {
         try {
             double tol = tolerance == null ? Settings.DEFAULTS.tolerance() : tolerance;
-            return Settings.DEFAULTS.withRho(rho).withTolerance(tol).withMaxIterations(maxIterations);
+            return Settings.DEFAULTS.withRho(rho).withTolerance(tol).withMaxIterations(maxIterations)
+                    .withPolish(polish);
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException("bad option value (--rho, --tol, --max-iter): " + e.getMessage(), e);
         }
@@ -218,6 +225,9 @@ final class SolveCommand implements Callable<Integer> {
         ObjectNode residuals = json.putObject("residuals");
         residuals.put("primal", finite(s.primalResidual(), "residuals.primal"));
         residuals.put("dual", finite(s.dualResidual(), "residuals.dual"));
+        if (s.polish() != Polish.NOT_REQUESTED) { // requested and applicable (never for infeasibility statuses)
+            json.put("polish", s.polish().jsonName());
+        }
         if (s.certificate() != null) { // primal: (lambda, nu); dual: x (see Certificate)
             ObjectNode certificate = json.putObject("certificate");
             if (s.certificate().x() != null) {

@@ -1,5 +1,6 @@
 package dev.altdiff.examples;
 
+import dev.altdiff.api.Polish;
 import dev.altdiff.api.QuadraticProgram;
 import dev.altdiff.api.Settings;
 import dev.altdiff.api.Solution;
@@ -8,6 +9,8 @@ import dev.altdiff.api.Truncation;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.core.Admm;
 import dev.altdiff.core.AltDiff;
+import dev.altdiff.core.Polisher;
+import dev.altdiff.core.QpData;
 import dev.altdiff.examples.io.MpsFormat;
 import dev.altdiff.examples.io.MpsProblem;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,5 +82,45 @@ class CappedAdmmTest {
         assertEquals(CappedAdmm.End.SOLVER, o.end());
         assertEquals("max_iterations", o.status());
         assertEquals(50, o.iterations());
+    }
+
+    /**
+     * With polishing the chunks run unpolished (a polished start would change the iterates), so the
+     * run makes the same iterations as one uninterrupted run, and only its end is polished, to the
+     * same point as the uninterrupted polished run (1e-12: both polish the same iterate up to the
+     * chunking's rounding, see chunkedRunEqualsOneUninterruptedRun).
+     */
+    @Test
+    void onlyTheEndIsPolished() {
+        Settings polish = SETTINGS.withPolish(true);
+        Solution whole = Admm.solve(hs118, polish, LA).solution();
+        CappedAdmm.Outcome capped = CappedAdmm.solve(hs118, polish, LA, 1_000_000L * 1_000_000_000L,
+                stepping(100_000_000L));
+        assertEquals(Polish.ACCEPTED, whole.polish());
+        assertEquals(Polish.ACCEPTED, capped.solution().polish());
+        assertEquals(whole.iterations(), capped.iterations());
+        assertArrayEquals(whole.x(), capped.solution().x(), 1e-12);
+        assertArrayEquals(whole.nu(), capped.solution().nu(), 1e-12);
+    }
+
+    /**
+     * A run stopped by the time limit is polished too: its result is the polish of the unpolished
+     * capped run's last iterate, and the run counts as ended by the solver exactly when the polished
+     * point passes the residual test (status SOLVED). (Here: 20 iterations, a wrong active set, REJECTED.)
+     */
+    @Test
+    void timeLimitedRunIsPolishedAtTheEnd() {
+        long limit = 250_000_000L;
+        CappedAdmm.Outcome plain = CappedAdmm.solve(hs118, SETTINGS, LA, limit, stepping(100_000_000L));
+        CappedAdmm.Outcome polished = CappedAdmm.solve(hs118, SETTINGS.withPolish(true), LA, limit,
+                stepping(100_000_000L));
+        assertEquals(CappedAdmm.End.TIME_LIMIT, plain.end());
+        assertEquals(plain.iterations(), polished.iterations());
+        Solution expected = Polisher.polish(new QpData(hs118, LA, 1.0), plain.solution(), SETTINGS);
+        assertTrue(expected.polish() != Polish.NOT_REQUESTED);
+        assertEquals(expected.polish(), polished.solution().polish());
+        assertArrayEquals(expected.x(), polished.solution().x(), 0.0);
+        assertEquals(expected.status() == Status.SOLVED ? CappedAdmm.End.SOLVER : CappedAdmm.End.TIME_LIMIT,
+                polished.end());
     }
 }

@@ -45,6 +45,24 @@ class MarosCommandTest {
         assertTrue(r.out().startsWith("# altdiff maros "), r::toString);
     }
 
+    /**
+     * {@code --polish} adds the column "polish" and a count per outcome; at the loose --tol 1e-5 the
+     * polished points of these small problems reach the published objectives within 1e-6.
+     */
+    @Test
+    void polishColumnAndSummary() {
+        Cli.Result r = Cli.run("maros", MAROS.toString(), "--tol", "1e-5", "--polish", "--time-limit", "120");
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("name ") && l.strip().endsWith(" polish")), r::toString);
+        for (String name : List.of("hs118", "hs35mod", "hs52", "hs76", "qptest")) {
+            String[] cells = row(r, name);
+            assertEquals("accepted", cells[12], name);
+            assertEquals("yes", cells[11], name);
+        }
+        assertTrue(r.out().contains("solved 5 of 5 within 1e-6 relative objective error"), r::toString);
+        assertTrue(r.out().contains("polish: accepted 5, rejected 0, failed 0, not applied 0"), r::toString);
+    }
+
     @Test
     void netlibLpWithMarkdownTable() {
         Cli.Result r = Cli.run("maros", NETLIB.toString(), "--markdown", "--time-limit", "120");

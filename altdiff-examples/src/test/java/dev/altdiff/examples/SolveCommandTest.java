@@ -96,6 +96,30 @@ class SolveCommandTest {
         assertEquals("", r.err());
     }
 
+    /**
+     * {@code --polish} at the loose tolerance 1e-3: the final iterate already shows the active set
+     * {x₃ ≥ 0}, so the polished point is the closed form up to the rounding of a 5×5 solve (1e-12 is
+     * four orders above it); without polishing the same run is off by more than 1e-6 and there is no
+     * "polish" key.
+     */
+    @Test
+    void polishReachesTheClosedFormFromALooseSolve() {
+        JsonNode loose = solved(Cli.run("solve", SAMPLE, "--tol", "1e-3"));
+        assertFalse(loose.has("polish"), "no polish key unless requested");
+        double looseError = Math.abs(doubles(loose.get("x"))[0] - 0.6);
+        assertTrue(looseError > 1e-6, "the loose solve alone is not exact: " + looseError);
+        Cli.Result r = Cli.run("solve", SAMPLE, "--tol", "1e-3", "--polish");
+        JsonNode json = solved(r);
+        assertEquals("accepted", json.get("polish").asText(), r::toString);
+        assertEquals(loose.get("iterations").asInt(), json.get("iterations").asInt(), "same ADMM run");
+        assertVector(new double[] {0.6, 0.4, 0}, json.get("x"), 1e-12);
+        assertVector(new double[] {-0.1}, json.get("lambda"), 1e-12);
+        assertVector(new double[] {0, 0, 0.3}, json.get("nu"), 1e-12);
+        assertEquals(-0.16, json.get("objective").asDouble(), 1e-12);
+        assertTrue(json.get("residuals").get("primal").asDouble() < 1e-12, r::toString);
+        assertTrue(json.get("residuals").get("dual").asDouble() < 1e-12, r::toString);
+    }
+
     @Test
     void defaultsGiveTheSolutionToTheDefaultTolerance() {
         JsonNode json = solved(Cli.run("solve", SAMPLE));

@@ -110,7 +110,8 @@ public final class KktSolution implements DifferentiableSolution {
 
     @Override public Solution solution() {
         return new Solution(x.clone(), lambda.clone(), nu.clone(), solution.s().clone(), solution.status(),
-                solution.iterations(), solution.primalResidual(), solution.dualResidual(), solution.objective());
+                solution.iterations(), solution.primalResidual(), solution.dualResidual(), solution.objective(),
+                solution.certificate(), solution.polish());
     }
 
     /**

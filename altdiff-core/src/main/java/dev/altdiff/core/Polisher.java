@@ -1,0 +1,278 @@
+package dev.altdiff.core;
+
+import dev.altdiff.api.Polish;
+import dev.altdiff.api.Settings;
+import dev.altdiff.api.Solution;
+import dev.altdiff.api.Status;
+import dev.altdiff.api.linalg.Factorization;
+import dev.altdiff.api.linalg.LinearAlgebra;
+import dev.altdiff.api.linalg.Matrix;
+
+import java.util.Arrays;
+
+/**
+ * Optional solution polishing ({@link Settings#polish()}), in the manner of OSQP: guess the active
+ * set from the final ADMM iterate, solve the KKT system of the equality-constrained problem it
+ * defines, and keep the result only if it is at least as good.
+ *
+ * <p><b>Active set.</b> Row i of G is taken as active when νᵢ + ρ(Gx − h)ᵢ &gt; 0 at the final
+ * iterate (x, ν): this is the multiplier the next ADMM step would produce with s = 0, so the rule
+ * counts a row as active when its multiplier is positive or the row is violated, and as inactive
+ * when it has slack larger than νᵢ/ρ. With k active rows G_act (k × n) and h_act, the polished
+ * point z = (x, λ, ν_act) solves the unregularized reduced KKT system
+ * <pre>
+ *         [ P       Aᵀ   G_actᵀ ]        [ −q    ]     n rows
+ *   K₀ =  [ A       0    0      ]  z  =  [  b    ]     p rows
+ *         [ G_act   0    0      ]        [ h_act ]     k rows
+ * </pre>
+ * (P = 0 for an LP). K₀ may be singular (an LP with fewer than n − p active rows, dependent active
+ * rows), so the backend's LU factors the quasi-definite regularization
+ * K_δ = K₀ + diag(δI_n, −δI_p, −δI_k) with δ = {@value #REGULARIZATION}·max(1, max|K₀ᵢⱼ|), and at most
+ * {@value #MAX_REFINEMENT_STEPS} steps of iterative refinement z ← z + K_δ⁻¹(rhs − K₀z) remove the
+ * regularization's bias; refinement stops early when the residual ‖rhs − K₀z‖∞ stops decreasing (the
+ * best z is kept).
+ *
+ * <p><b>The polished point.</b> x and λ are taken from z; νᵢ = 0 off the active set, and on it
+ * νᵢ = max(0, z_νᵢ): a negative multiplier means the row was wrongly guessed active, and instead of
+ * re-solving with the row dropped, the clipped point is left to the residual test below (clipping
+ * keeps ν dual feasible; if it hurts stationarity the dual residual grows and the point is rejected).
+ * s = max(0, h − Gx), so the primal residual is max(‖Ax − b‖∞, ‖max(Gx − h, 0)‖∞), the dual residual
+ * ‖Px + q + Aᵀλ + Gᵀν‖∞ as for an ADMM iterate.
+ *
+ * <p><b>Acceptance.</b> The polished point replaces the iterate ({@link Polish#ACCEPTED}) only when it
+ * is finite and max(primal, dual residual) does not exceed the iterate's; otherwise the iterate is
+ * returned with {@link Polish#REJECTED}, or {@link Polish#FAILED} when the LU throws (numerically
+ * singular K_δ) or the solve gives non-finite values. An accepted point keeps the run's iteration
+ * count K; its status goes from MAX_ITERATIONS to SOLVED when its residuals pass the
+ * {@link dev.altdiff.api.Truncation#RESIDUALS} test (primal ≤ ε(1 + max(‖b‖∞, ‖h‖∞)),
+ * dual ≤ ε(1 + ‖q‖∞)): that test certifies the point itself, whichever rule stopped the run, and a
+ * polished point meets it far more often than the iterate it came from. Infeasibility statuses are
+ * never polished (returned unchanged, {@link Polish#NOT_REQUESTED}).
+ *
+ * <p><b>Gradients.</b> Polishing changes the returned point only. Alt-Diff's backward pass is the
+ * derivative of the ADMM iterations that were run (masks and trajectory of the run, {@link Admm}),
+ * which are not changed; it is not the derivative of the polished point. Both approximate the
+ * solution map's derivative to the run's accuracy.
+ *
+ * <p>Cost: one dense LU of order n + p + k, O((n + p + k)³), plus O((n + p + k)²) per refinement
+ * step. Stateless and thread-safe.
+ */
+public final class Polisher {
+    /** Relative regularization δ/max(1, max|K₀ᵢⱼ|) of the factored reduced KKT matrix. */
+    public static final double REGULARIZATION = 1e-6;
+
+    /** Most iterative-refinement steps against the unregularized system. */
+    public static final int MAX_REFINEMENT_STEPS = 10;
+
+    private Polisher() {
+    }
+
+    /**
+     * Polishes a solution of the problem d holds (with d's own q, b, h), e.g. the end of a run cut into
+     * chunks (each chunk run without polishing).
+     *
+     * @param d        the problem's data (its ρ is the one of the active-set rule)
+     * @param solution the final iterate
+     * @param settings its tolerance ε is the one of the MAX_ITERATIONS → SOLVED test
+     * @return the polished solution, or {@code solution} with its {@link Solution#polish()} set
+     */
+    public static Solution polish(QpData d, Solution solution, Settings settings) {
+        double[] q = d.q.toRowMajor();
+        double[] b = d.p > 0 ? d.b.toRowMajor() : new double[0];
+        double[] h = d.m > 0 ? d.h.toRowMajor() : new double[0];
+        return polish(d, solution, q, b, h, Admm.primalScale(normInf(b), normInf(h)), Admm.dualScale(normInf(q)),
+                settings.tolerance());
+    }
+
+    /**
+     * Polishes one column of a batch run (d's P, A, G with this column's q, b, h).
+     *
+     * @param q           length n
+     * @param b           length p (empty without A)
+     * @param h           length m (empty without G)
+     * @param scalePrimal 1 + max(‖b‖∞, ‖h‖∞), see {@link Admm#primalScale}
+     * @param scaleDual   1 + ‖q‖∞, see {@link Admm#dualScale}
+     * @param tolerance   ε of the MAX_ITERATIONS → SOLVED test
+     */
+    static Solution polish(QpData d, Solution admm, double[] q, double[] b, double[] h, double scalePrimal,
+                           double scaleDual, double tolerance) {
+        if (admm.status() != Status.SOLVED && admm.status() != Status.MAX_ITERATIONS) {
+            return admm;
+        }
+        LinearAlgebra la = d.la;
+        int n = d.n;
+        int p = d.p;
+        int m = d.m;
+        double[] gx = m > 0 ? la.multiply(d.G, la.vector(admm.x())).toRowMajor() : new double[0];
+        int[] active = activeSet(admm.nu(), gx, h, d.rho);
+        int k = active.length;
+        int size = n + p + k;
+        double[] k0 = reducedKkt(d, active);
+        double[] rhs = new double[size];
+        for (int i = 0; i < n; i++) {
+            rhs[i] = -q[i];
+        }
+        System.arraycopy(b, 0, rhs, n, p);
+        for (int t = 0; t < k; t++) {
+            rhs[n + p + t] = h[active[t]];
+        }
+        double[] z = solveRefined(la, k0, size, n, rhs);
+        if (z == null) {
+            return admm.withPolish(Polish.FAILED);
+        }
+        double[] x = new double[n];
+        double[] lambda = new double[p];
+        double[] nu = new double[m];
+        System.arraycopy(z, 0, x, 0, n);
+        System.arraycopy(z, n, lambda, 0, p);
+        for (int t = 0; t < k; t++) {
+            nu[active[t]] = Math.max(0.0, z[n + p + t]);
+        }
+        Matrix xv = la.vector(x);
+        double[] px = d.P != null ? la.multiply(d.P, xv).toRowMajor() : null;
+        double primal = 0;
+        if (p > 0) {
+            double[] ax = la.multiply(d.A, xv).toRowMajor();
+            for (int r = 0; r < p; r++) {
+                primal = Math.max(primal, Math.abs(ax[r] - b[r]));
+            }
+        }
+        double[] s = new double[m];
+        if (m > 0) {
+            double[] gxPolished = la.multiply(d.G, xv).toRowMajor();
+            for (int i = 0; i < m; i++) {
+                s[i] = Math.max(0.0, h[i] - gxPolished[i]);
+                primal = Math.max(primal, gxPolished[i] + s[i] - h[i]); // = max(Gx − h, 0)ᵢ
+            }
+        }
+        double dual = Admm.stationarityResidual(d, new double[][] {x}, new double[][] {q},
+                px == null ? null : new double[][] {px}, p > 0 ? new double[][] {lambda} : null,
+                m > 0 ? new double[][] {nu} : null)[0];
+        double objective = Admm.objective(x, q, px);
+        if (!Double.isFinite(primal) || !Double.isFinite(dual) || !Double.isFinite(objective)
+                || !finite(x) || !finite(lambda) || !finite(nu)) {
+            return admm.withPolish(Polish.FAILED);
+        }
+        if (!(Math.max(primal, dual) <= Math.max(admm.primalResidual(), admm.dualResidual()))) {
+            return admm.withPolish(Polish.REJECTED);
+        }
+        Status status = admm.status() == Status.MAX_ITERATIONS && primal <= tolerance * scalePrimal
+                && dual <= tolerance * scaleDual ? Status.SOLVED : admm.status();
+        return new Solution(x, lambda, nu, s, status, admm.iterations(), primal, dual, objective, null,
+                Polish.ACCEPTED);
+    }
+
+    /** @return the rows i with νᵢ + ρ(Gx − h)ᵢ &gt; 0, in increasing order */
+    static int[] activeSet(double[] nu, double[] gx, double[] h, double rho) {
+        int count = 0;
+        int[] rows = new int[nu.length];
+        for (int i = 0; i < nu.length; i++) {
+            if (nu[i] + rho * (gx[i] - h[i]) > 0) {
+                rows[count++] = i;
+            }
+        }
+        return Arrays.copyOf(rows, count);
+    }
+
+    /** @return K₀ of the class comment, row-major, order n + p + k */
+    private static double[] reducedKkt(QpData d, int[] active) {
+        int n = d.n;
+        int p = d.p;
+        int size = n + p + active.length;
+        double[] k0 = new double[size * size];
+        if (d.P != null) {
+            double[] pm = d.P.toRowMajor();
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(pm, i * n, k0, i * size, n);
+            }
+        }
+        if (p > 0) {
+            double[] a = d.A.toRowMajor();
+            for (int r = 0; r < p; r++) {
+                for (int j = 0; j < n; j++) {
+                    k0[(n + r) * size + j] = a[r * n + j];
+                    k0[j * size + n + r] = a[r * n + j];
+                }
+            }
+        }
+        if (active.length > 0) {
+            double[] g = d.G.toRowMajor();
+            for (int t = 0; t < active.length; t++) {
+                int row = n + p + t;
+                for (int j = 0; j < n; j++) {
+                    double value = g[active[t] * n + j];
+                    k0[row * size + j] = value;
+                    k0[j * size + row] = value;
+                }
+            }
+        }
+        return k0;
+    }
+
+    /**
+     * Factors K_δ by LU and solves K₀z = rhs with iterative refinement (see the class comment).
+     *
+     * @return z, or null when the LU throws (a {@link dev.altdiff.api.linalg.SingularMatrixException}, or
+     *         whatever else a backend's factorization throws) or z is not finite
+     */
+    private static double[] solveRefined(LinearAlgebra la, double[] k0, int size, int n, double[] rhs) {
+        double scale = 1.0;
+        for (double value : k0) {
+            scale = Math.max(scale, Math.abs(value));
+        }
+        double delta = REGULARIZATION * scale;
+        double[] regularized = k0.clone();
+        for (int i = 0; i < size; i++) {
+            regularized[i * size + i] += i < n ? delta : -delta;
+        }
+        Matrix kMatrix = la.matrix(size, size, k0);
+        Factorization lu;
+        try {
+            lu = la.lu(la.matrix(size, size, regularized));
+        } catch (RuntimeException e) {
+            return null;
+        }
+        Matrix rhsVector = la.vector(rhs);
+        Matrix z = lu.solve(rhsVector);
+        Matrix r = residual(la, kMatrix, rhsVector, z);
+        double norm = la.normInf(r);
+        for (int step = 0; step < MAX_REFINEMENT_STEPS && norm > 0; step++) {
+            Matrix candidate = la.copy(z);
+            la.axpy(1.0, lu.solve(r), candidate);
+            Matrix candidateResidual = residual(la, kMatrix, rhsVector, candidate);
+            double candidateNorm = la.normInf(candidateResidual);
+            if (!(candidateNorm < norm)) { // no progress: keep the best z
+                break;
+            }
+            z = candidate;
+            r = candidateResidual;
+            norm = candidateNorm;
+        }
+        double[] out = z.toRowMajor();
+        return finite(out) ? out : null;
+    }
+
+    /** @return rhs − K₀z */
+    private static Matrix residual(LinearAlgebra la, Matrix k0, Matrix rhs, Matrix z) {
+        Matrix r = la.copy(rhs);
+        la.gemm(-1.0, k0, false, z, false, 1.0, r);
+        return r;
+    }
+
+    private static double normInf(double[] v) {
+        double max = 0;
+        for (double value : v) {
+            max = Math.max(max, Math.abs(value));
+        }
+        return max;
+    }
+
+    private static boolean finite(double[] v) {
+        for (double value : v) {
+            if (!Double.isFinite(value)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
