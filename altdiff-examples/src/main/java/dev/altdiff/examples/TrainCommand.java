@@ -264,7 +264,9 @@ final class TrainCommand implements Runnable {
                     + " minimises the expected cost 50 (y-z)+ + 0.5 (z-y)+ + 0.5 (z-y)^2 under ramp limits |z_t+1 - z_t|"
                     + " <= 0.4 by a sequence of Alt-Diff QPs. Trains by Gaussian likelihood (--nll-epochs), then end to"
                     + " end on the task cost through the last QP (--epochs, starting from the likelihood net), and"
-                    + " reports the task cost on the held-out last 20%% of the days for both."})
+                    + " reports the task cost on the held-out last 20%% of the days for both.",
+                    "Defaults of this example: --epochs 3 (task net), --batch-size 32, --lr 1e-4 (task net),"
+                            + " --tolerance 1e-6."})
     static final class EnergyCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
