@@ -4,9 +4,12 @@ import dev.altdiff.api.Settings;
 import dev.altdiff.api.Truncation;
 import dev.altdiff.dl4j.examples.Classification;
 import dev.altdiff.dl4j.examples.ClassifierTraining;
+import dev.altdiff.dl4j.examples.Energy;
+import dev.altdiff.dl4j.examples.ExpectedCost;
 import dev.altdiff.dl4j.examples.History;
 import dev.altdiff.dl4j.examples.Plot;
 import dev.altdiff.dl4j.examples.QpClassifier;
+import dev.altdiff.dl4j.examples.Scheduler;
 import dev.altdiff.dl4j.examples.Sudoku;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import picocli.CommandLine;
@@ -17,27 +20,32 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.awt.Color;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
- * {@code altdiff train digits|mnist|sudoku [options]}: the learning examples of the DL4J layer
+ * {@code altdiff train digits|mnist|sudoku|energy [options]}: the learning examples of the DL4J layer
  * ({@code altdiff-dl4j}); see docs/examples.md. Progress bars go to standard error, one summary line
  * per epoch and the final result to standard output, the learning curves to a PNG.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train a network through the Alt-Diff QP layer for DL4J (docs/examples.md).",
-        subcommands = {TrainCommand.Digits.class, TrainCommand.Mnist.class, TrainCommand.SudokuCommand.class})
+        subcommands = {TrainCommand.Digits.class, TrainCommand.Mnist.class, TrainCommand.SudokuCommand.class,
+                TrainCommand.EnergyCommand.class})
 final class TrainCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing example: digits, mnist or sudoku");
+        throw new ParameterException(spec.commandLine(), "missing example: digits, mnist, sudoku or energy");
     }
 
     /** Options every example shares. */
@@ -247,6 +255,200 @@ final class TrainCommand implements Runnable {
                     + " learning curves: %s%n", h.last().testAccuracy(), h.last().msPerBatch(), png.toAbsolutePath());
             out.flush();
             return 0;
+        }
+    }
+
+    @Command(name = "energy", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Energy generation scheduling (Donti, Amos & Kolter 2017) on PJM load data 2008-2016: a network"
+                    + " 106 -> 200 -> 200 -> 48 forecasts mean and spread of the next day's 24 hourly loads; the schedule"
+                    + " minimises the expected cost 50 (y-z)+ + 0.5 (z-y)+ + 0.5 (z-y)^2 under ramp limits |z_t+1 - z_t|"
+                    + " <= 0.4 by a sequence of Alt-Diff QPs. Trains by Gaussian likelihood (--nll-epochs), then end to"
+                    + " end on the task cost through the last QP (--epochs, starting from the likelihood net), and"
+                    + " reports the task cost on the held-out last 20%% of the days for both.",
+                    "Defaults of this example: --epochs 3 (task net), --batch-size 32, --lr 1e-4 (task net),"
+                            + " --tolerance 1e-6."})
+    static final class EnergyCommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        Common common;
+
+        @Option(names = "--data", paramLabel = "DIR",
+                description = "folder of pjm_load_data_*.txt (default: $ALTDIFF_PJM_DATA, else shared/data/pjm or"
+                        + " ../shared/data/pjm from the current folder or from the project)")
+        Path data;
+        @Option(names = "--nll-epochs", paramLabel = "E", defaultValue = "10",
+                description = "epochs of the likelihood baseline (default: ${DEFAULT-VALUE})")
+        int nllEpochs;
+        @Option(names = "--nll-lr", paramLabel = "RATE", defaultValue = "1e-3",
+                description = "Adam's learning rate of the baseline (default: ${DEFAULT-VALUE}); --lr is the task net's (default 1e-4)")
+        double nllLearningRate;
+        @Option(names = "--from-scratch", description = "train the task net from a fresh initialisation instead of the"
+                + " likelihood net")
+        boolean fromScratch;
+        @Option(names = "--hidden", paramLabel = "N", defaultValue = "200", description = "hidden width (default: ${DEFAULT-VALUE})")
+        int hidden;
+        @Option(names = "--train-limit", paramLabel = "N", description = "use only the last N training days")
+        Integer trainLimit;
+        @Option(names = "--sqp-iterations", paramLabel = "K", defaultValue = "20",
+                description = "SQP iteration cap (default: ${DEFAULT-VALUE})")
+        int sqpIterations;
+        @Option(names = "--sqp-tolerance", paramLabel = "E", defaultValue = "1e-4",
+                description = "SQP stops when the step is below E GW (default: ${DEFAULT-VALUE})")
+        double sqpTolerance;
+
+        @Override
+        public Integer call() throws IOException {
+            CommandLine cl = spec.commandLine();
+            Settings qp = common.settings(cl);
+            if (!cl.getParseResult().hasMatchedOption("--tolerance")) {
+                qp = qp.withTolerance(1e-6);
+            }
+            int epochs = common.epochs == null ? 3 : common.epochs;
+            double lr = common.learningRate == null ? 1e-4 : common.learningRate;
+            int batch = cl.getParseResult().hasMatchedOption("--batch-size") ? common.batchSize : 32;
+            if (nllEpochs < 0 || !(nllLearningRate > 0) || hidden < 1 || sqpIterations < 1 || !(sqpTolerance > 0)
+                    || (trainLimit != null && trainLimit < 1)) {
+                throw new ParameterException(cl, "need --nll-epochs >= 0, --nll-lr > 0, --hidden >= 1, --sqp-iterations >= 1,"
+                        + " --sqp-tolerance > 0, --train-limit >= 1");
+            }
+            if (nllEpochs == 0 && !fromScratch) {
+                throw new ParameterException(cl, "--nll-epochs 0 needs --from-scratch (the task net starts from the likelihood net)");
+            }
+            Path dir = dataFolder();
+            Energy.Days all;
+            try {
+                all = Energy.load(dir);
+            } catch (IOException | RuntimeException e) {
+                cl.getErr().println("altdiff train energy: cannot read the PJM data: " + e.getMessage()
+                        + " (give the folder with --data DIR or ALTDIFF_PJM_DATA)");
+                cl.getErr().flush();
+                return 1;
+            }
+            int split = (int) Math.round(all.size() * 0.8);
+            Energy.Days train = all.range(trainLimit == null ? 0 : Math.max(0, split - trainLimit), split);
+            Energy.Days test = all.range(split, all.size());
+            Energy.Scaling scaling = Energy.Scaling.fit(train);
+            PrintWriter out = cl.getOut();
+            out.printf(Locale.ROOT, "energy: %s; %d training days (%s .. %s), %d held-out days (%s .. %s), %d features;"
+                            + " network %d -> %d -> ReLU -> %d -> ReLU -> 48 (mean, softplus spread); schedule: SQP (<= %d"
+                            + " QPs, step tolerance %.0e GW) of Alt-Diff QPs (n=24, 46 ramp rows, backend %s, tolerance %.0e);"
+                            + " batch %d; likelihood net %d epoch(s) Adam %.0e, task net %d epoch(s) Adam %.0e%s%n",
+                    dir, train.size(), train.dates()[0], train.dates()[train.size() - 1], test.size(), test.dates()[0],
+                    test.dates()[test.size() - 1], Energy.FEATURES, Energy.FEATURES, hidden, hidden, sqpIterations,
+                    sqpTolerance, common.backend, qp.tolerance(), batch, nllEpochs, nllLearningRate, epochs, lr,
+                    fromScratch ? " from scratch" : " from the likelihood net");
+            out.flush();
+            try (Scheduler scheduler = new Scheduler(ExpectedCost.paper(), Energy.HOURS, ExpectedCost.RAMP, common.backend,
+                    qp, sqpIterations, sqpTolerance)) {
+                MultiLayerNetwork nll = new MultiLayerNetwork(Energy.configuration(Energy.FEATURES, hidden, nllLearningRate,
+                        common.seed));
+                nll.init();
+                History nllHistory = Energy.train(nll, Energy.Objective.NLL, scaling, train, test, scheduler, nllEpochs,
+                        batch, common.seed, 1, common.progress(cl), out);
+                MultiLayerNetwork task = new MultiLayerNetwork(Energy.configuration(Energy.FEATURES, hidden, lr, common.seed));
+                task.init();
+                Energy.Evaluation start = null;
+                if (!fromScratch) {
+                    task.setParams(nll.params().dup());
+                    start = Energy.evaluate(nll, scaling, test, scheduler);
+                }
+                History taskHistory = Energy.train(task, Energy.Objective.TASK, scaling, train, test, scheduler, epochs,
+                        batch, common.seed + 1, 1, common.progress(cl), out);
+                Energy.Evaluation nllEval = start != null ? start : nllEpochs > 0 ? Energy.evaluate(nll, scaling, test, scheduler) : null;
+                Energy.Evaluation taskEval = Energy.evaluate(task, scaling, test, scheduler);
+                Path png = common.plot("energy");
+                plot(png, nllHistory, taskHistory, fromScratch ? 0 : nllEpochs);
+                if (nllEval != null) {
+                    out.printf(Locale.ROOT, "held-out task cost per day: likelihood net %.3f (RMSE %.4f GW), end-to-end task net"
+                                    + " %.3f (RMSE %.4f GW), %+.1f%%%n",
+                            nllEval.taskCost(), nllEval.rmse(), taskEval.taskCost(), taskEval.rmse(),
+                            100 * (taskEval.taskCost() - nllEval.taskCost()) / nllEval.taskCost());
+                } else {
+                    out.printf(Locale.ROOT, "held-out task cost per day: end-to-end task net %.3f (RMSE %.4f GW)%n",
+                            taskEval.taskCost(), taskEval.rmse());
+                }
+                out.printf(Locale.ROOT, "%.1f ms per batch (task net, last epoch), %.1f ms per batch (likelihood net, last epoch);"
+                                + " learning curves: %s%n", taskHistory.epochs().isEmpty() ? Double.NaN : taskHistory.last().msPerBatch(),
+                        nllHistory.epochs().isEmpty() ? Double.NaN : nllHistory.last().msPerBatch(), png.toAbsolutePath());
+                out.flush();
+            }
+            return 0;
+        }
+
+        private Path dataFolder() {
+            if (data != null) {
+                return data;
+            }
+            String env = System.getenv("ALTDIFF_PJM_DATA");
+            if (env != null && !env.isBlank()) {
+                return Path.of(env);
+            }
+            List<Path> candidates = new ArrayList<>(List.of(Path.of("shared/data/pjm"), Path.of("../shared/data/pjm")));
+            try {
+                // the project root: altdiff-examples/target/altdiff.jar -> ../..
+                Path jar = Path.of(TrainCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+                Path root = jar.getParent() == null ? null : jar.getParent().getParent();
+                root = root == null ? null : root.getParent();
+                if (root != null) {
+                    candidates.add(root.resolve("shared/data/pjm"));
+                    candidates.add(root.resolve("../shared/data/pjm").normalize());
+                    candidates.add(root.resolve("../../shared/data/pjm").normalize());
+                }
+            } catch (Exception ignored) {
+                // no code source: the relative candidates only
+            }
+            for (Path p : candidates) {
+                if (Files.isDirectory(p)) {
+                    return p;
+                }
+            }
+            return candidates.get(1);
+        }
+
+        /** Left: the task net's minibatch task cost; right: held-out task cost per epoch of both phases. */
+        private static void plot(Path png, History nll, History task, int offset) throws IOException {
+            List<Plot.Panel> panels = new ArrayList<>();
+            List<Double> losses = task.batchLosses();
+            int per = task.epochs().isEmpty() ? 1 : task.epochs().get(0).batches();
+            double[] bx = new double[losses.size()];
+            double[] by = new double[losses.size()];
+            for (int i = 0; i < bx.length; i++) {
+                bx[i] = offset + (i + 1) / (double) per;
+                by[i] = losses.get(i);
+            }
+            int k = task.epochs().size();
+            double[] ex = new double[k];
+            double[] ey = new double[k];
+            for (int i = 0; i < k; i++) {
+                ex[i] = offset + task.epochs().get(i).epoch();
+                ey[i] = task.epochs().get(i).trainLoss();
+            }
+            // the task net's held-out curve starts where the likelihood net ended when it starts from it
+            boolean joined = offset > 0 && !nll.epochs().isEmpty();
+            double[] tx = new double[k + (joined ? 1 : 0)];
+            double[] et = new double[tx.length];
+            if (joined) {
+                tx[0] = offset;
+                et[0] = nll.last().testAccuracy();
+            }
+            for (int i = 0; i < k; i++) {
+                tx[tx.length - k + i] = ex[i];
+                et[tx.length - k + i] = task.epochs().get(i).testAccuracy();
+            }
+            double[] nx = new double[nll.epochs().size()];
+            double[] nt = new double[nx.length];
+            for (int i = 0; i < nx.length; i++) {
+                nx[i] = nll.epochs().get(i).epoch();
+                nt[i] = nll.epochs().get(i).testAccuracy();
+            }
+            panels.add(new Plot.Panel("energy: task net training cost", "epoch", "task cost per day",
+                    List.of(new Plot.Series("minibatch", bx, by, new Color(120, 160, 220)),
+                            new Plot.Series("epoch mean", ex, ey, new Color(200, 60, 40)))));
+            panels.add(new Plot.Panel("energy: held-out task cost", "epoch", "task cost per day",
+                    List.of(new Plot.Series("likelihood net", nx, nt, new Color(120, 120, 120)),
+                            new Plot.Series("task net", tx, et, new Color(40, 140, 60)))));
+            Plot.write(png, panels);
         }
     }
 }

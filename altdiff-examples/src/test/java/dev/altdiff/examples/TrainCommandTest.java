@@ -12,7 +12,10 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code altdiff train}: short runs of the digits and MNIST (synthetic IDX files) examples, and usage errors. */
+/**
+ * {@code altdiff train}: short runs of the digits, MNIST (synthetic IDX files) and energy (synthetic loads) examples,
+ * and usage errors.
+ */
 class TrainCommandTest {
 
     @Test
@@ -49,6 +52,40 @@ class TrainCommandTest {
         Cli.Result r = Cli.run("train", "mnist", "--data", dir.resolve("none").toString());
         assertEquals(1, r.exit(), r.toString());
         assertTrue(r.err().contains("scripts/fetch-mnist.sh"), r.toString());
+    }
+
+    @Test
+    void energyShortRunOnSyntheticLoads(@TempDir Path dir) throws IOException {
+        // 40 days of hourly "load" and temperature from 2012-01-01 00:00 EST, in the PJM files' format
+        StringBuilder text = new StringBuilder();
+        Random random = new Random(5);
+        for (int h = 0; h < 40 * 24; h++) {
+            double temp = 40 + 10 * Math.sin(h * 2 * Math.PI / 24) + 3 * random.nextGaussian();
+            double load = 1.6 + 0.4 * Math.sin((h % 24 - 6) * Math.PI / 12) + 0.005 * (temp - 40) + 0.05 * random.nextGaussian();
+            text.append(String.format(java.util.Locale.ROOT, " %.8e %.8e %.8e%n", 1325394000.0 + 3600.0 * h, load, temp));
+        }
+        Path data = dir.resolve("pjm");
+        Files.createDirectories(data);
+        Files.writeString(data.resolve("pjm_load_data_synthetic.txt"), text);
+        Path png = dir.resolve("e.png");
+        Cli.Result r = Cli.run("train", "energy", "--data", data.toString(), "--nll-epochs", "1", "--epochs", "1",
+                "--hidden", "8", "--batch-size", "16", "--plot", png.toString());
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("energy: " + data + "; 31 training days (2012-01-02 .. 2012-02-01), 8 held-out days"),
+                r.toString());
+        assertTrue(r.out().contains("nll epoch 1: train NLL per hour"), r.toString());
+        assertTrue(r.out().contains("task epoch 1: train task cost per day"), r.toString());
+        assertTrue(r.out().contains("(2 batches of 16)"), r.toString());
+        assertTrue(r.out().contains("held-out task cost per day: likelihood net"), r.toString());
+        assertTrue(r.err().contains("task epoch 1/1 ["), "progress bar on stderr: " + r);
+        assertTrue(Files.size(png) > 1000);
+
+        r = Cli.run("train", "energy", "--data", dir.resolve("none").toString());
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains("cannot read the PJM data") && r.err().contains("--data DIR"), r.toString());
+        r = Cli.run("train", "energy", "--data", data.toString(), "--nll-epochs", "0");
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().contains("--from-scratch"), r.toString());
     }
 
     @Test
