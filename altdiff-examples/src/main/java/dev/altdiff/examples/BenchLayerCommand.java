@@ -38,7 +38,7 @@ final class BenchLayerCommand implements Callable<Integer> {
             description = "batch sizes (default: ${DEFAULT-VALUE})")
     String batches;
 
-    @Option(names = "--tolerance", paramLabel = "E", defaultValue = "1e-6",
+    @Option(names = "--tolerance", paramLabel = "E", defaultValue = "1e-4",
             description = "truncation tolerance (relative change of x; default: ${DEFAULT-VALUE})")
     double tolerance;
 
