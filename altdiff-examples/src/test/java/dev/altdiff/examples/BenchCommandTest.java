@@ -1,5 +1,6 @@
 package dev.altdiff.examples;
 
+import dev.altdiff.core.AltDiff;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -111,6 +112,21 @@ class BenchCommandTest {
         Cli.Result r = Cli.run("bench", "--backend", "ojalgo", option);
         assertEquals(2, r.exit(), r.toString());
         assertTrue(r.err().lines().findFirst().orElse("").matches(".*(bad|unknown|must|backend).*"), r.toString());
+    }
+
+    @Test
+    void casesRunSmallestFirstAndAPartialReportSaysSo() {
+        BenchSuite.Config config = new BenchSuite.Config(
+                List.of(BenchSuite.Family.PAPER, BenchSuite.Family.SPARSEMAX, BenchSuite.Family.WELLCOND),
+                PaperDemo.Size.parseList("30x10x5,10x3x2"), List.of(20), List.of(1e-3), AltDiff.backend("ojalgo"), 0, 0,
+                1, 700);
+        assertEquals(List.of("paper 10x3x2", "wellcond 10x3x2", "sparsemax 20x1x40", "paper 30x10x5",
+                "wellcond 30x10x5"), config.cases().stream().map(BenchSuite.Case::toString).toList());
+        assertEquals(5 * 3, config.trials());
+        BenchSuite.Result partial = new BenchSuite.Result(config, List.of(), List.of(), 1.0, 0.5, 0.5, 2);
+        assertFalse(partial.complete());
+        assertTrue(BenchReport.markdown(partial, "altdiff bench", List.of())
+                .contains("**Partial results:** 2 of 5 problems finished"));
     }
 
     @Test
