@@ -80,6 +80,11 @@ final class BenchCommand implements Callable<Integer> {
                     + " (default: 700, i.e. up to 1000x500x200; with --quick 300)")
     Integer forwardLimit;
 
+    @Option(names = "--forward-max-iterations", paramLabel = "K", defaultValue = "300",
+            description = "run forward mode at a tolerance only where reverse mode stopped within K iterations: the"
+                    + " recursion costs K(p+m)^3 (default: ${DEFAULT-VALUE})")
+    int forwardMaxIterations;
+
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "random seed (default: ${DEFAULT-VALUE})")
     long seed;
 
@@ -94,7 +99,7 @@ final class BenchCommand implements Callable<Integer> {
                     PaperDemo.Size.parseList(sizes != null ? sizes : quick ? QUICK_SIZES : FULL_SIZES),
                     parseList(sparsemaxN, BenchCommand::positiveInt), parseList(tolerances, BenchCommand::tolerance), la,
                     seed, warmups != null ? warmups : quick ? 0 : 1, repeats != null ? repeats : quick ? 1 : 3,
-                    forwardLimit != null ? forwardLimit : quick ? 300 : 700);
+                    forwardLimit != null ? forwardLimit : quick ? 300 : 700, forwardMaxIterations);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

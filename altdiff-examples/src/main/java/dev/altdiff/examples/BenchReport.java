@@ -117,7 +117,8 @@ final class BenchReport {
         out.append("Backend: ").append(c.la().name()).append(", seed ").append(c.seed()).append(", ")
                 .append(c.warmups()).append(" warm-up and ").append(c.repeats())
                 .append(" timed pass(es) per row, times are medians; forward mode while p + m <= ")
-                .append(c.forwardLimit()).append("\n\n");
+                .append(c.forwardLimit()).append(" and reverse mode's K <= ").append(c.forwardMaxIterations())
+                .append("\n\n");
         out.append("""
                 Columns: iterations K; forward (solve) and backward (gradient of 1'x) time in ms; peak RSS: the \
                 process's peak resident memory during the row (includes the heap committed for earlier rows); \

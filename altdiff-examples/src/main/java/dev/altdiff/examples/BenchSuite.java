@@ -140,9 +140,12 @@ final class BenchSuite {
      * @param warmups       untimed passes per trial
      * @param repeats       timed passes per trial (medians are reported)
      * @param forwardLimit  forward mode runs only while p + m ≤ this
+     * @param forwardMaxIterations forward mode runs at a tolerance only where reverse mode (same
+     *                      forward pass, run first) stopped within this many iterations: the
+     *                      recursion costs K(p+m)³
      */
     record Config(List<Family> families, List<PaperDemo.Size> sizes, List<Integer> sparsemaxN, List<Double> tolerances,
-                  LinearAlgebra la, long seed, int warmups, int repeats, int forwardLimit) {
+                  LinearAlgebra la, long seed, int warmups, int repeats, int forwardLimit, int forwardMaxIterations) {
         Config {
             if (warmups < 0) {
                 throw new IllegalArgumentException("--warmups must be >= 0, got " + warmups);
@@ -294,9 +297,16 @@ final class BenchSuite {
         rows.add(row(c, Method.KKT, PaperDemo.REFERENCE.tolerance(), ref, null, null));
         boolean forward = config.forwardMode(size);
         double[][] kktJacobianB = null;
+        java.util.Map<Double, Integer> reverseIterations = new java.util.HashMap<>();
+        List<String> tooLong = new ArrayList<>();
         for (Method method : forward ? List.of(Method.REVERSE, Method.FORWARD) : List.of(Method.REVERSE)) {
             for (double eps : config.tolerances()) {
                 started.accept(method.label + " eps=" + tol(eps));
+                Integer k = reverseIterations.get(eps);
+                if (method == Method.FORWARD && k != null && k > config.forwardMaxIterations()) {
+                    tooLong.add(tol(eps) + " (K = " + k + ")");
+                    continue;
+                }
                 Settings s = settings(method, eps);
                 try {
                     Measured m = measure(config, method, s, qp, v);
@@ -309,11 +319,19 @@ final class BenchSuite {
                     }
                     rows.add(row(c, method, eps, m, ref, jacobian == null ? Double.NaN
                             : relativeError(flatten(jacobian), flatten(kktJacobianB))));
+                    if (method == Method.REVERSE) {
+                        reverseIterations.put(eps, m.trial.solution().solution().iterations());
+                    }
                 } catch (RuntimeException e) {
                     notes.add(c + ": " + method.label + " at eps=" + tol(eps) + " failed: " + e.getMessage());
                     rows.add(failed(c, method, eps, e));
                 }
             }
+        }
+        if (!tooLong.isEmpty()) {
+            notes.add(c + ": forward-mode rows left out at eps = " + String.join(", ", tooLong) + ": more than"
+                    + " --forward-max-iterations " + config.forwardMaxIterations() + " (the recursion costs"
+                    + " K(p+m)^3; reverse mode gives the same gradients)");
         }
         if (!forward) {
             notes.add(c + ": forward-mode rows left out: p + m = " + (size.p() + size.m()) + " > --forward-limit "

@@ -105,6 +105,19 @@ class BenchCommandTest {
         assertFalse(Files.exists(out.resolve("time-vs-n-sparsemax.png")), "sparsemax has no size series");
     }
 
+    @Test
+    void forwardModeOnlyWhereReverseModeStoppedWithinTheIterationCap(@TempDir Path dir) throws IOException {
+        Cli.Result r = Cli.run("bench", "--backend", "ojalgo", "--families", "paper", "--sizes", "12x4x3",
+                "--tolerances", "1e-1,1e-6", "--repeats", "1", "--warmups", "0", "--forward-max-iterations", "10",
+                "--out", dir.toString());
+        assertEquals(0, r.exit(), r.toString());
+        List<String> lines = Files.readAllLines(dir.resolve(BenchReport.CSV));
+        List<String> forward = lines.stream().filter(l -> l.contains(",forward,")).toList();
+        assertEquals(1, forward.size(), String.join("\n", lines)); // eps = 1e-1 stops within 10 iterations, 1e-6 not
+        assertTrue(forward.get(0).contains(",0.100000,"), forward.toString());
+        assertTrue(r.out().contains("forward-mode rows left out at eps = 1e-06 (K = "), r.toString());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"--sizes=12x4", "--families=paper,lp", "--tolerances=1e-3,0", "--repeats=0",
             "--warmups=-1", "--sparsemax-n=0", "--backend=nosuch"})
@@ -119,7 +132,7 @@ class BenchCommandTest {
         BenchSuite.Config config = new BenchSuite.Config(
                 List.of(BenchSuite.Family.PAPER, BenchSuite.Family.SPARSEMAX, BenchSuite.Family.WELLCOND),
                 PaperDemo.Size.parseList("30x10x5,10x3x2"), List.of(20), List.of(1e-3), AltDiff.backend("ojalgo"), 0, 0,
-                1, 700);
+                1, 700, 300);
         assertEquals(List.of("paper 10x3x2", "wellcond 10x3x2", "sparsemax 20x1x40", "paper 30x10x5",
                 "wellcond 30x10x5"), config.cases().stream().map(BenchSuite.Case::toString).toList());
         assertEquals(5 * 3, config.trials());
