@@ -15,7 +15,8 @@ import java.util.Arrays;
  * passes come first, then {@code repeats} timed ones; every pass solves anew (a solution caches
  * what its backward computes, e.g. forward mode's Jacobians, so timing a second backward on the
  * same solution would time a cache). The times reported are the medians of the timed passes; the
- * process's peak resident memory is taken over the timed passes ({@link MemoryProbe}).
+ * process's peak resident memory is taken over the timed passes ({@link MemoryProbe}), after a
+ * garbage collection that frees the previous trials' buffers (heap and ND4J's off-heap ones).
  */
 final class Trial {
     private Trial() {
@@ -48,6 +49,10 @@ final class Trial {
         double[] backward = new double[repeats];
         DifferentiableSolution solution = null;
         Gradients gradients = null;
+        // collect the previous trials' garbage first: ND4J's off-heap buffers are freed only when their Java
+        // wrappers are collected, so without this they pile up (a full run was OOM-killed at 8.7 GB resident)
+        // and inflate the next trial's peak
+        System.gc();
         MemoryProbe.resetPeak();
         for (int i = 0; i < repeats; i++) {
             solution = null; // let the previous pass's working set go before the next is built
