@@ -1,8 +1,6 @@
 package dev.altdiff.examples;
 
-import dev.altdiff.api.DifferentiableSolution;
 import dev.altdiff.api.Differentiator;
-import dev.altdiff.api.Gradients;
 import dev.altdiff.api.QuadraticProgram;
 import dev.altdiff.api.Settings;
 import dev.altdiff.api.Solution;
@@ -94,7 +92,7 @@ final class PaperDemo {
      * {@link #FORWARD_MODE_LIMIT}, then the KKT reference ({@link #REFERENCE}).
      */
     static List<Method> methods(Size size) {
-        Settings paper = Settings.DEFAULTS.withRho(1.0).withTruncation(Truncation.RELATIVE_CHANGE);
+        Settings paper = altDiffSettings(1e-3);
         Differentiator reverse = new AltDiffDifferentiator(AltDiffDifferentiator.Mode.REVERSE);
         Differentiator forward = new AltDiffDifferentiator(AltDiffDifferentiator.Mode.FORWARD);
         List<Method> methods = new ArrayList<>();
@@ -108,24 +106,43 @@ final class PaperDemo {
         return methods;
     }
 
+    /** Alt-Diff as in the paper: ρ = 1, truncation rule {@link Truncation#RELATIVE_CHANGE} with this ε. */
+    static Settings altDiffSettings(double tolerance) {
+        return Settings.DEFAULTS.withRho(1.0).withTruncation(Truncation.RELATIVE_CHANGE).withTolerance(tolerance);
+    }
+
     /**
      * The paper's random dense QP, drawn from {@code new Random(seed)} in the order Z (row-major), q,
      * A, b, G, h; P = ZᵀZ is formed by the backend's gemm and symmetrized.
      */
     static QuadraticProgram problem(LinearAlgebra la, Size size, long seed) {
+        return dense(la, size, seed, false);
+    }
+
+    /**
+     * The paper's draw ({@link #problem}) with P = ZᵀZ, or with the well-conditioned
+     * P = ZᵀZ/n + I (eigenvalues in about [1, 5]) when {@code wellConditioned}; the other blocks
+     * are the same draws in both cases.
+     */
+    static QuadraticProgram dense(LinearAlgebra la, Size size, long seed, boolean wellConditioned) {
         int n = size.n();
         Random r = new Random(seed);
         double[] z = gaussian(r, n * n);
         Matrix zm = la.matrix(n, n, z);
         double[] ztz = la.multiply(zm, true, zm, false).toRowMajor();
+        double scale = wellConditioned ? 1.0 / n : 1.0;
         double[][] pm = new double[n][n];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
-                pm[i][j] = 0.5 * (ztz[i * n + j] + ztz[j * n + i]);
+                pm[i][j] = 0.5 * scale * (ztz[i * n + j] + ztz[j * n + i]);
+            }
+            if (wellConditioned) {
+                pm[i][i] += 1.0;
             }
         }
         QuadraticProgram.Builder b = QuadraticProgram.builder(n)
-                .name("paper-dense-" + size + "-seed" + seed).P(pm).q(gaussian(r, n));
+                .name((wellConditioned ? "wellcond-dense-" : "paper-dense-") + size + "-seed" + seed)
+                .P(pm).q(gaussian(r, n));
         if (size.p() > 0) {
             b.equalities(gaussian(r, size.p(), n), gaussian(r, size.p()));
         }
@@ -142,16 +159,11 @@ final class PaperDemo {
         double[] ones = new double[size.n()];
         Arrays.fill(ones, 1.0);
         List<Row> raw = new ArrayList<>();
-        for (int i = 0; i < methods.size(); i++) {
-            Method method = methods.get(i);
-            long t0 = System.nanoTime();
-            DifferentiableSolution ds = method.differentiator().solve(qp, method.settings(), la);
-            Solution s = ds.solution();
-            long t1 = System.nanoTime();
-            Gradients g = ds.backward(ones);
-            long t2 = System.nanoTime();
-            raw.add(new Row(method, s.status(), s.iterations(), (t1 - t0) / 1e6, (t2 - t1) / 1e6, s.x(), g.b(), g.q(),
-                    Double.NaN, Double.NaN, Double.NaN));
+        for (Method method : methods) {
+            Trial.Result t = Trial.run(method.differentiator(), method.settings(), qp, la, ones, 0, 1);
+            Solution s = t.solution().solution();
+            raw.add(new Row(method, s.status(), s.iterations(), t.forwardMs(), t.backwardMs(), s.x(), t.gradients().b(),
+                    t.gradients().q(), Double.NaN, Double.NaN, Double.NaN));
         }
         Row ref = raw.stream().filter(r -> r.method().reference()).findFirst().orElseThrow();
         List<Row> rows = new ArrayList<>();
@@ -223,7 +235,7 @@ final class PaperDemo {
         return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.6f", v);
     }
 
-    private static double[] gaussian(Random r, int len) {
+    static double[] gaussian(Random r, int len) {
         double[] v = new double[len];
         for (int i = 0; i < len; i++) {
             v[i] = r.nextGaussian();

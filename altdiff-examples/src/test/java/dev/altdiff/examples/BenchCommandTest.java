@@ -1,0 +1,162 @@
+package dev.altdiff.examples;
+
+import dev.altdiff.core.AltDiff;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code altdiff bench} on tiny problems, in-process: the files it writes, their structure and
+ * sane values (never timings), and usage errors.
+ */
+class BenchCommandTest {
+
+    @Test
+    void writesCsvMarkdownAndPlots(@TempDir Path dir) throws IOException {
+        Path out = dir.resolve("results");
+        Cli.Result r = Cli.run("bench", "--backend", "ojalgo", "--sizes", "12x4x3,20x6x5", "--sparsemax-n", "8",
+                "--tolerances", "1e-2,1e-4", "--repeats", "1", "--warmups", "0", "--forward-limit", "10",
+                "--out", out.toString());
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.err().contains("] ") && r.err().contains("done"), "progress bar on stderr: " + r);
+
+        List<String> lines = Files.readAllLines(out.resolve(BenchReport.CSV));
+        assertEquals(BenchReport.CSV_HEADER, lines.get(0));
+        List<String> header = Arrays.asList(lines.get(0).split(","));
+        List<Map<String, String>> rows = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split(",", -1);
+            assertEquals(header.size(), cells.length, line);
+            Map<String, String> row = new HashMap<>();
+            for (int i = 0; i < cells.length; i++) {
+                row.put(header.get(i), cells[i]);
+            }
+            rows.add(row);
+        }
+        // paper and wellcond: 12x4x3 (p+m = 7 <= 10): KKT + 2 tolerances x 2 modes; 20x6x5 (11 > 10): KKT + 2
+        // reverse; sparsemax 8x1x16 (17 > 10): KKT + 2 reverse
+        assertEquals(2 * (5 + 3) + 3, rows.size(), String.join("\n", lines));
+        for (Map<String, String> row : rows) {
+            assertEquals("solved", row.get("status"), row.toString());
+            assertTrue(Integer.parseInt(row.get("iterations")) >= 1, row.toString());
+            assertTrue(Double.parseDouble(row.get("forward_ms")) >= 0 && Double.parseDouble(row.get("backward_ms")) >= 0);
+            assertTrue(Double.parseDouble(row.get("working_set_mb")) > 0, row.toString());
+            boolean kkt = row.get("method").equals("kkt");
+            for (String cos : List.of("cos_grad_b", "cos_grad_q", "cos_grad_h")) {
+                if (kkt) {
+                    assertEquals("", row.get(cos), "the reference has no error columns: " + row);
+                } else if (!(cos.equals("cos_grad_h") && row.get(cos).isEmpty())) { // empty: KKT's dl/dh = 0 (no active inequality)
+                    double c = Double.parseDouble(row.get(cos));
+                    assertTrue(c >= -1 - 1e-12 && c <= 1 + 1e-12, row.toString());
+                }
+            }
+            if (!kkt) {
+                assertTrue(Double.parseDouble(row.get("rel_err_x")) < 1, row.toString());
+            }
+            assertEquals(row.get("method").equals("forward"), !row.get("rel_err_jac_b").isEmpty(),
+                    "the Jacobian error is a forward-mode column: " + row);
+            assertFalse(row.get("family").equals("sparsemax") && row.get("method").equals("forward"), row.toString());
+        }
+        // the truncation bound at work: a tighter tolerance gives a smaller gradient error
+        for (String family : List.of("paper", "wellcond", "sparsemax")) {
+            List<Double> errors = rows.stream().filter(x -> x.get("family").equals(family)
+                            && x.get("method").equals("reverse") && !x.get("n").equals("12"))
+                    .map(x -> Double.parseDouble(x.get("rel_err_grad_b"))).toList();
+            assertEquals(2, errors.size(), family);
+            assertTrue(errors.get(1) < errors.get(0), family + ": " + errors);
+        }
+        assertTrue(r.out().contains("forward-mode rows left out: p + m = 11 > --forward-limit 10"), r.toString());
+
+        String md = Files.readString(out.resolve(BenchReport.MARKDOWN));
+        assertTrue(md.contains("Command: `altdiff bench --backend ojalgo"), md);
+        assertTrue(md.contains("cores: "), md);
+        assertTrue(md.contains("JVM: "), md);
+        for (String section : List.of("## paper n=12 p=4 m=3", "## paper n=20 p=6 m=5", "## wellcond n=12 p=4 m=3",
+                "## sparsemax n=8 p=1 m=16", "## Notes", "entropy experiment: not run")) {
+            assertTrue(md.contains(section), section + " in\n" + md);
+        }
+        assertEquals(rows.size(), md.lines().filter(l -> l.startsWith("| KKT") || l.startsWith("| Alt-Diff")).count());
+
+        for (String png : List.of("time-vs-n-paper", "time-vs-n-wellcond", "grad-error-vs-tol-paper",
+                "grad-error-vs-tol-wellcond", "grad-error-vs-tol-sparsemax")) {
+            Path file = out.resolve(png + ".png");
+            BufferedImage image = ImageIO.read(file.toFile());
+            assertNotNull(image, file + " decodes");
+            assertTrue(image.getWidth() >= 400 && image.getHeight() >= 300, file.toString());
+            assertTrue(md.contains("](" + png + ".png)"), png + " linked from the Markdown");
+        }
+        assertFalse(Files.exists(out.resolve("time-vs-n-sparsemax.png")), "sparsemax has no size series");
+    }
+
+    @Test
+    void forwardModeOnlyWhereReverseModeStoppedWithinTheIterationCap(@TempDir Path dir) throws IOException {
+        Cli.Result r = Cli.run("bench", "--backend", "ojalgo", "--families", "paper", "--sizes", "12x4x3",
+                "--tolerances", "1e-1,1e-6", "--repeats", "1", "--warmups", "0", "--forward-max-iterations", "10",
+                "--out", dir.toString());
+        assertEquals(0, r.exit(), r.toString());
+        List<String> lines = Files.readAllLines(dir.resolve(BenchReport.CSV));
+        List<String> forward = lines.stream().filter(l -> l.contains(",forward,")).toList();
+        assertEquals(1, forward.size(), String.join("\n", lines)); // eps = 1e-1 stops within 10 iterations, 1e-6 not
+        assertTrue(forward.get(0).contains(",0.100000,"), forward.toString());
+        assertTrue(r.out().contains("forward-mode rows left out at eps = 1e-06 (K = "), r.toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--sizes=12x4", "--families=paper,lp", "--tolerances=1e-3,0", "--repeats=0",
+            "--warmups=-1", "--sparsemax-n=0", "--backend=nosuch"})
+    void usageErrors(String option) {
+        Cli.Result r = Cli.run("bench", "--backend", "ojalgo", option);
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().lines().findFirst().orElse("").matches(".*(bad|unknown|must|backend).*"), r.toString());
+    }
+
+    @Test
+    void casesRunSmallestFirstAndAPartialReportSaysSo() {
+        BenchSuite.Config config = new BenchSuite.Config(
+                List.of(BenchSuite.Family.PAPER, BenchSuite.Family.SPARSEMAX, BenchSuite.Family.WELLCOND),
+                PaperDemo.Size.parseList("30x10x5,10x3x2"), List.of(20), List.of(1e-3), AltDiff.backend("ojalgo"), 0, 0,
+                1, 700, 300);
+        assertEquals(List.of("paper 10x3x2", "wellcond 10x3x2", "sparsemax 20x1x40", "paper 30x10x5",
+                "wellcond 30x10x5"), config.cases().stream().map(BenchSuite.Case::toString).toList());
+        assertEquals(5 * 3, config.trials());
+        BenchSuite.Result partial = new BenchSuite.Result(config, List.of(), List.of(), 1.0, 0.5, 0.5, 2);
+        assertFalse(partial.complete());
+        assertTrue(BenchReport.markdown(partial, "altdiff bench", List.of())
+                .contains("**Partial results:** 2 of 5 problems finished"));
+    }
+
+    @Test
+    void medianOfOddAndEvenCounts() {
+        assertEquals(2.0, Trial.median(new double[] {3, 1, 2}));
+        assertEquals(2.5, Trial.median(new double[] {4, 1, 2, 3}));
+        assertEquals(7.0, Trial.median(new double[] {7}));
+    }
+
+    @Test
+    void workingSetModelGrowsWithWhatEachMethodStores() {
+        double reverse = MemoryProbe.workingSetMb(BenchSuite.Method.REVERSE, 1000, 500, 200, 100);
+        double forward = MemoryProbe.workingSetMb(BenchSuite.Method.FORWARD, 1000, 500, 200, 100);
+        double kkt = MemoryProbe.workingSetMb(BenchSuite.Method.KKT, 1000, 500, 200, 100);
+        double admm = (2.0 * 1000 * 1000 + 2.0 * 700 * 1000) * 8 / (1 << 20);
+        assertEquals(admm + 100.0 * (1000 + 500 + 400) * 8 / (1 << 20), reverse, 1e-9);
+        assertTrue(kkt > forward && forward > reverse, kkt + " " + forward + " " + reverse);
+        assertTrue(MemoryProbe.workingSetMb(BenchSuite.Method.REVERSE, 1000, 500, 200, 200) > reverse);
+    }
+}
