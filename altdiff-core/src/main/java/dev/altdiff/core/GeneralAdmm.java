@@ -53,8 +53,8 @@ public final class GeneralAdmm {
         return Math.max(1e-14, Math.min(1e-10, 1e-3 * epsilon));
     }
 
-    static Run solve(ConvexProgram program, Settings settings, LinearAlgebra la, boolean record) {
-        return solve(new GeneralData(program, la, settings.rho()), settings, record);
+    static Run solve(ConvexProgram program, Settings settings, LinearAlgebra la, boolean record, boolean dense) {
+        return solve(new GeneralData(program, la, settings.rho(), !dense), settings, record);
     }
 
     static Run solve(GeneralData d, Settings settings, boolean record) {

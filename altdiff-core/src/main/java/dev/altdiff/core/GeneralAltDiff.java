@@ -31,12 +31,20 @@ public final class GeneralAltDiff {
 
     /** Solves (recording the trajectory) for later differentiation. */
     public static Solved solve(ConvexProgram program, Settings settings, LinearAlgebra la) {
-        return new Solved(GeneralAdmm.solve(program, settings, la, true));
+        return solve(program, settings, la, false);
+    }
+
+    /**
+     * @param dense true: always factor the n-square H(x); false (the default): a diagonal positive
+     *              ∇²f(x) with p + m &lt; n is factored through the (p+m)-square Woodbury system
+     */
+    public static Solved solve(ConvexProgram program, Settings settings, LinearAlgebra la, boolean dense) {
+        return new Solved(GeneralAdmm.solve(program, settings, la, true, dense));
     }
 
     /** Solves without recording (a forward pass only). */
     public static Solution solveOnly(ConvexProgram program, Settings settings, LinearAlgebra la) {
-        return GeneralAdmm.solve(program, settings, la, false).solution();
+        return GeneralAdmm.solve(program, settings, la, false, false).solution();
     }
 
     /** A solved problem with its Alt-Diff derivatives. */

@@ -27,10 +27,24 @@ final class GeneralData {
     final double[] b;
     final double[] g;
     final double[] h;
-    /** ρAᵀA + ρGᵀG, n×n row-major. */
-    private final double[] base;
+    /** ρAᵀA + ρGᵀG, n×n row-major (null until the dense form is first needed). */
+    private double[] base;
+    /** Whether H(x) is factored through Woodbury when ∇²f(x) is diagonal and positive (see {@link #factor}). */
+    private final boolean woodbury;
+    /** C = [A; G] (r×n) and Cᵀ on the backend, and I/ρ (r×r), for the Woodbury form; null when r = 0. */
+    private final Matrix c;
+    private final Matrix ct;
+    private final Matrix identityOverRho;
 
     GeneralData(ConvexProgram program, LinearAlgebra la, double rho) {
+        this(program, la, rho, true);
+    }
+
+    /**
+     * @param allowWoodbury whether a diagonal positive ∇²f may be factored through the (p+m)-square
+     *                      Woodbury system (used when p + m &lt; n); false: always the dense n-square H(x)
+     */
+    GeneralData(ConvexProgram program, LinearAlgebra la, double rho, boolean allowWoodbury) {
         this.program = program;
         this.f = program.objective();
         this.la = la;
@@ -42,16 +56,37 @@ final class GeneralData {
         this.b = p > 0 ? program.b() : new double[0];
         this.g = program.rowMajorG();
         this.h = m > 0 ? program.h() : new double[0];
-        Matrix c = la.zeros(n, n);
-        if (p > 0) {
-            Matrix am = la.matrix(p, n, a);
-            la.gemm(rho, am, true, am, false, 1.0, c);
+        this.woodbury = allowWoodbury && p + m < n;
+        int r = p + m;
+        if (woodbury && r > 0) {
+            double[] stacked = new double[r * n];
+            System.arraycopy(a, 0, stacked, 0, p * n);
+            System.arraycopy(g, 0, stacked, p * n, m * n);
+            this.c = la.matrix(r, n, stacked);
+            this.ct = la.transpose(c);
+            this.identityOverRho = la.identity(r);
+            la.scale(1.0 / rho, identityOverRho);
+        } else {
+            this.c = null;
+            this.ct = null;
+            this.identityOverRho = null;
         }
-        if (m > 0) {
-            Matrix gm = la.matrix(m, n, g);
-            la.gemm(rho, gm, true, gm, false, 1.0, c);
+    }
+
+    private synchronized double[] base() {
+        if (base == null) {
+            Matrix hc = la.zeros(n, n);
+            if (p > 0) {
+                Matrix am = la.matrix(p, n, a);
+                la.gemm(rho, am, true, am, false, 1.0, hc);
+            }
+            if (m > 0) {
+                Matrix gm = la.matrix(m, n, g);
+                la.gemm(rho, gm, true, gm, false, 1.0, hc);
+            }
+            base = hc.toRowMajor();
         }
-        this.base = c.toRowMajor();
+        return base;
     }
 
     /**
@@ -59,7 +94,13 @@ final class GeneralData {
      * @throws InvalidProblemException (block "H") when H(x) is not positive definite
      */
     Factorization factor(double[] x) {
-        double[] hx = base.clone();
+        if (woodbury) {
+            double[] diag = f.hessianDiagonal(x);
+            if (diag != null && positive(diag)) {
+                return woodburyFactor(diag);
+            }
+        }
+        double[] hx = base().clone();
         f.addHessian(x, 1.0, hx);
         try {
             return la.cholesky(la.matrix(n, n, hx));
@@ -67,6 +108,69 @@ final class GeneralData {
             throw new InvalidProblemException("H", -1, -1, "H(x) = ∇²f(x) + ρAᵀA + ρGᵀG (ρ = " + rho
                     + ") is not positive definite at the current x: f must be strictly convex on the null"
                     + " space of [A; G]");
+        }
+    }
+
+    private static boolean positive(double[] d) {
+        for (double v : d) {
+            if (!(v > 0) || Double.isInfinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * H = D + ρCᵀC with D = diag(d) &gt; 0: H⁻¹ = D⁻¹ − D⁻¹Cᵀ S⁻¹ C D⁻¹, S = I/ρ + C D⁻¹ Cᵀ (r×r, SPD),
+     * formed as WᵀW + I/ρ with W = D^{-1/2}Cᵀ: r²n multiply-adds in one gemm and an r³/3 Cholesky,
+     * against n³/3 for H itself; a solve costs O(rn) per column instead of n².
+     */
+    private Factorization woodburyFactor(double[] d) {
+        double[] dInv = new double[n];
+        double[] sqrtDInv = new double[n];
+        for (int i = 0; i < n; i++) {
+            dInv[i] = 1 / d[i];
+            sqrtDInv[i] = Math.sqrt(dInv[i]);
+        }
+        if (c == null) {
+            return new Woodbury(dInv, null);
+        }
+        Matrix w = la.copy(ct);
+        la.scaleRows(sqrtDInv, w);
+        Matrix s = la.copy(identityOverRho);
+        la.gemm(1.0, w, true, w, false, 1.0, s);
+        try {
+            return new Woodbury(dInv, la.cholesky(s));
+        } catch (NotPositiveDefiniteException e) {
+            throw new InvalidProblemException("H", -1, -1, "I/ρ + C∇²f(x)⁻¹Cᵀ is not numerically positive definite");
+        }
+    }
+
+    /** The Woodbury form of H(x)⁻¹ (s null when there are no constraints: H = D). */
+    private final class Woodbury implements Factorization {
+        private final double[] dInv;
+        private final Factorization s;
+
+        Woodbury(double[] dInv, Factorization s) {
+            this.dInv = dInv;
+            this.s = s;
+        }
+
+        @Override public int size() {
+            return n;
+        }
+
+        @Override public Matrix solve(Matrix rhs) {
+            Matrix y = la.copy(rhs);
+            la.scaleRows(dInv, y);
+            if (s == null) {
+                return y;
+            }
+            Matrix u = s.solve(la.multiply(c, y));
+            Matrix corr = la.multiply(ct, u);
+            la.scaleRows(dInv, corr);
+            la.axpy(-1.0, corr, y);
+            return y;
         }
     }
 

@@ -67,6 +67,14 @@ public final class NegativeEntropy implements Objective {
         }
     }
 
+    @Override public double[] hessianDiagonal(double[] x) {
+        double[] d = new double[x.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = 1 / x[i];
+        }
+        return d;
+    }
+
     @Override public double[] mixedTimes(double[] x, double[] dTheta) {
         double[] out = new double[x.length];
         for (int i = 0; i < out.length; i++) {

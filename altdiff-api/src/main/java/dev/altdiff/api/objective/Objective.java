@@ -50,6 +50,15 @@ public interface Objective {
      */
     void addHessian(double[] x, double alpha, double[] rowMajor);
 
+    /**
+     * @return the diagonal of ∇²f(x) when the Hessian is diagonal (length n), else null (the default).
+     *     A diagonal Hessian lets the solver factor H(x) = ∇²f(x) + ρCᵀC, C = [A; G], through the
+     *     (p+m)-square matrix I/ρ + C∇²f(x)⁻¹Cᵀ (Woodbury) instead of the n-square H(x)
+     */
+    default double[] hessianDiagonal(double[] x) {
+        return null;
+    }
+
     /** @return M·dθ = (∂(∇f)/∂θ)(x)·dθ, length n */
     double[] mixedTimes(double[] x, double[] dTheta);
 

@@ -59,6 +59,14 @@ public final class Softplus implements Objective {
         }
     }
 
+    @Override public double[] hessianDiagonal(double[] x) {
+        double[] d = new double[c.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = curvature(x, i);
+        }
+        return d;
+    }
+
     @Override public double[] mixedTimes(double[] x, double[] dTheta) {
         double[] out = new double[c.length];
         for (int i = 0; i < out.length; i++) {

@@ -112,6 +112,21 @@ public final class WeightedSum implements Objective {
         }
     }
 
+    /** @return the weighted sum of the terms' diagonals when every term has one, else null */
+    @Override public double[] hessianDiagonal(double[] x) {
+        double[] d = new double[x.length];
+        for (int j = 0; j < terms.size(); j++) {
+            double[] dj = terms.get(j).hessianDiagonal(x);
+            if (dj == null) {
+                return null;
+            }
+            for (int i = 0; i < d.length; i++) {
+                d[i] += weights[j] * dj[i];
+            }
+        }
+        return d;
+    }
+
     @Override public double[] mixedTimes(double[] x, double[] dTheta) {
         double[] out = new double[x.length];
         for (int j = 0; j < terms.size(); j++) {
