@@ -35,9 +35,21 @@ public final class GeneralAdmm {
 
     /**
      * The iterates k = 1..K reverse mode and forward mode need: x_k, λ_k, ν̃_k = ν_{k−1} + ρ(Gx_k + s_{k−1} − h)
-     * and the masks D_k = 1[s_k &gt; 0].
+     * and the masks D_k = 1[s_k &gt; 0]; also ν_k, s_k and per iteration (‖x_k − x_{k−1}‖₂/‖x_k‖₂, primal
+     * residual, elapsed ns since the start, factorizations so far), so that a run can be truncated afterwards ({@link #prefix}).
      */
-    record Trajectory(List<double[]> x, List<double[]> lambda, List<double[]> nuTilde, List<double[]> masks) {
+    record Trajectory(List<double[]> x, List<double[]> lambda, List<double[]> nuTilde, List<double[]> masks,
+                      List<double[]> nu, List<double[]> s, List<double[]> stats) {
+        Trajectory() {
+            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+                    new ArrayList<>(), new ArrayList<>());
+        }
+
+        /** @return the first k entries (a prefix: the run truncated at iteration k) */
+        Trajectory prefix(int k) {
+            return new Trajectory(x.subList(0, k), lambda.subList(0, k), nuTilde.subList(0, k), masks.subList(0, k),
+                    nu.subList(0, k), s.subList(0, k), stats.subList(0, k));
+        }
     }
 
     /**
@@ -71,8 +83,8 @@ public final class GeneralAdmm {
         double[] s = new double[m];
         double scalePrimal = 1 + Math.max(GeneralData.normInf(d.b), GeneralData.normInf(d.h));
         double tau = newtonTolerance(settings.tolerance());
-        Trajectory trajectory = record ? new Trajectory(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
-                new ArrayList<>()) : null;
+        Trajectory trajectory = record ? new Trajectory() : null;
+        long start = System.nanoTime();
         Factorization factor = null;
         int factorizations = 0;
         boolean residualRule = settings.truncation() == Truncation.RESIDUALS;
@@ -108,6 +120,18 @@ public final class GeneralAdmm {
                 trajectory.nuTilde().add(nuTilde);
                 trajectory.masks().add(mask);
             }
+            double diff = 0;
+            double norm = 0;
+            for (int i = 0; i < n; i++) {
+                diff += (xNew[i] - x[i]) * (xNew[i] - x[i]);
+                norm += xNew[i] * xNew[i];
+            }
+            if (record) {
+                trajectory.nu().add(nu.clone());
+                trajectory.s().add(s.clone());
+                trajectory.stats().add(new double[]{Math.sqrt(diff / norm), primal, System.nanoTime() - start,
+                        factorizations});
+            }
             boolean done;
             if (residualRule) {
                 double[] gtds = new double[n];
@@ -115,12 +139,6 @@ public final class GeneralAdmm {
                 done = primal <= settings.tolerance() * scalePrimal && GeneralData.normInf(gtds)
                         <= settings.tolerance() * (1 + GeneralData.normInf(d.f.gradient(xNew)));
             } else {
-                double diff = 0;
-                double norm = 0;
-                for (int i = 0; i < n; i++) {
-                    diff += (xNew[i] - x[i]) * (xNew[i] - x[i]);
-                    norm += xNew[i] * xNew[i];
-                }
                 done = Math.sqrt(diff) <= settings.tolerance() * Math.sqrt(norm);
             }
             x = xNew;

@@ -7,6 +7,8 @@ import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.api.objective.ConvexProgram;
 import dev.altdiff.api.objective.ObjectiveGradients;
 
+import java.util.List;
+
 /**
  * Alt-Diff for a general smooth convex objective ({@code ALTDIFF.md} §3 general case, §5): the forward
  * pass is {@link GeneralAdmm} (Newton x-step), the derivatives follow the recursion with
@@ -69,7 +71,47 @@ public final class GeneralAltDiff {
 
         private Factorization factorAt(int k) {
             GeneralAdmm.Trajectory t = run.trajectory();
-            return k == t.x().size() - 1 ? run.lastFactor() : run.data().factor(t.x().get(k));
+            return k == t.x().size() - 1 && run.lastFactor() != null ? run.lastFactor()
+                    : run.data().factor(t.x().get(k));
+        }
+
+        /**
+         * @return the first iteration k at which the paper's rule ‖x_k − x_{k−1}‖₂ ≤ ε‖x_k‖₂ holds in this
+         *     run, or −1 if none did (a run at a tighter ε contains the runs at every looser ε as prefixes:
+         *     same start, same deterministic iterations)
+         */
+        public int firstIterationWithin(double epsilon) {
+            List<double[]> stats = run.trajectory().stats();
+            for (int k = 0; k < stats.size(); k++) {
+                if (stats.get(k)[0] <= epsilon) {
+                    return k + 1;
+                }
+            }
+            return -1;
+        }
+
+        /** @return the wall-clock milliseconds of this run's first k iterations */
+        public double millisUpTo(int k) {
+            return run.trajectory().stats().get(k - 1)[2] / 1e6;
+        }
+
+        /**
+         * @return this run truncated at iteration k (1 ≤ k ≤ K): the solution x_k, λ_k, ν_k, s_k (status
+         *     SOLVED) and derivatives over the first k iterations, exactly what a run stopped at k gives
+         */
+        public Solved truncated(int k) {
+            GeneralAdmm.Trajectory t = run.trajectory();
+            if (k < 1 || k > t.x().size()) {
+                throw new IllegalArgumentException("k = " + k + " outside 1.." + t.x().size());
+            }
+            GeneralData d = run.data();
+            double[] x = t.x().get(k - 1).clone();
+            double[] lambda = t.lambda().get(k - 1).clone();
+            double[] nu = t.nu().get(k - 1).clone();
+            Solution s = new Solution(x, lambda, nu, t.s().get(k - 1).clone(), dev.altdiff.api.Status.SOLVED, k,
+                    t.stats().get(k - 1)[1], GeneralAdmm.stationarity(d, x, lambda, nu), d.f.value(x));
+            return new Solved(new GeneralAdmm.Run(d, s, t.prefix(k), k == t.x().size() ? run.lastFactor() : null,
+                    (int) t.stats().get(k - 1)[3]));
         }
 
         /**

@@ -25,8 +25,8 @@ import java.util.Locale;
 final class EntropyDemo {
     static final String DEFAULT_SIZES = "1000x300x100";
     static final String DEFAULT_TOLERANCES = "1e-3,1e-4,1e-5,1e-6,1e-8";
-    /** The reference forward solve: relative change ≤ 1e-11 (the KKT gradient is evaluated there). */
-    static final Settings REFERENCE = new Settings(1.0, 1e-11, 200_000, Truncation.RELATIVE_CHANGE);
+    /** The reference forward solve: relative change ≤ 1e-10 (the KKT gradient is evaluated there). */
+    static final Settings REFERENCE = new Settings(1.0, 1e-10, 200_000, Truncation.RELATIVE_CHANGE);
 
     private EntropyDemo() {
     }
@@ -35,6 +35,13 @@ final class EntropyDemo {
                double relErrX, double cosY, double cosB, double cosH) {
     }
 
+    /**
+     * One recorded run at the reference tolerance; the Alt-Diff row at ε is that run truncated at the
+     * first iteration K_ε where the relative-change rule holds ({@link GeneralAltDiff.Solved#truncated}),
+     * which is exactly the run a solve at ε makes (same start, deterministic iterations), so its
+     * forward time is the time of the first K_ε iterations. The KKT reference differentiates at the
+     * full run's solution.
+     */
     static List<Row> run(LinearAlgebra la, PaperDemo.Size size, long seed, EntropyProblem.Draw draw,
                          double[] tolerances, PrintWriter progress) {
         ConvexProgram problem = EntropyProblem.generate(seed, size.n(), size.p(), size.m(), draw);
@@ -48,15 +55,17 @@ final class EntropyDemo {
         long t2 = System.nanoTime();
         List<Row> rows = new ArrayList<>();
         for (double tol : tolerances) {
-            Settings settings = REFERENCE.withTolerance(tol);
-            long s0 = System.nanoTime();
-            GeneralAltDiff.Solved alt = GeneralAltDiff.solve(problem, settings, la);
+            int k = refRun.firstIterationWithin(tol);
+            if (k < 0) {
+                continue;
+            }
+            GeneralAltDiff.Solved alt = refRun.truncated(k);
             long s1 = System.nanoTime();
             ObjectiveGradients g = alt.backward(ones);
             long s2 = System.nanoTime();
             Solution s = alt.solution();
             Row row = new Row(String.format(Locale.ROOT, "Alt-Diff %.0e", tol), s.status(), s.iterations(),
-                    alt.factorizations(), (s1 - s0) / 1e6, (s2 - s1) / 1e6, PaperDemo.relativeError(s.x(), ref.x()),
+                    alt.factorizations(), refRun.millisUpTo(k), (s2 - s1) / 1e6, PaperDemo.relativeError(s.x(), ref.x()),
                     PaperDemo.cosine(g.theta(), kkt.theta()), PaperDemo.cosine(g.b(), kkt.b()),
                     PaperDemo.cosine(g.h(), kkt.h()));
             rows.add(row);
@@ -64,8 +73,8 @@ final class EntropyDemo {
                 printRow(progress, row);
             }
         }
-        Row refRow = new Row("KKT (ref, rel 1e-11)", ref.status(), ref.iterations(), refRun.factorizations(),
-                (t1 - t0) / 1e6, (t2 - t1) / 1e6, 0, 1, 1, 1);
+        Row refRow = new Row(String.format(Locale.ROOT, "KKT (ref, rel %.0e)", REFERENCE.tolerance()), ref.status(),
+                ref.iterations(), refRun.factorizations(), (t1 - t0) / 1e6, (t2 - t1) / 1e6, 0, 1, 1, 1);
         rows.add(refRow);
         if (progress != null) {
             printRow(progress, refRow);

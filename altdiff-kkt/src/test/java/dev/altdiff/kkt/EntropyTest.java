@@ -165,6 +165,30 @@ class EntropyTest {
         assertTrue(relativeError(gw.h(), gd.h()) <= 1e-8, "h");
     }
 
+    /**
+     * A recorded run truncated at k is the run that stops at k: compared with a solve capped at
+     * maxIterations = k (same settings, hence the same Newton tolerance and the same iterations), x and
+     * the gradients agree to rounding (they are the same floating-point operations; 1e-12 relative
+     * allows for nothing but reassociation).
+     */
+    @org.junit.jupiter.api.Test
+    void truncatedRunIsTheRunStoppedThere() {
+        ConvexProgram problem = EntropyProblem.generate(1L, 20, 5, 5, EntropyProblem.Draw.PLANTED);
+        double[] v = gaussian(12, 20);
+        GeneralAltDiff.Solved full = GeneralAltDiff.solve(problem, TIGHT, Fixtures.LA);
+        int k = full.firstIterationWithin(1e-5);
+        assertTrue(k > 1 && k < full.solution().iterations());
+        GeneralAltDiff.Solved cut = full.truncated(k);
+        GeneralAltDiff.Solved capped = GeneralAltDiff.solve(problem, TIGHT.withMaxIterations(k), Fixtures.LA);
+        assertEquals(k, capped.solution().iterations());
+        assertEquals(k, cut.solution().iterations());
+        assertTrue(relativeError(cut.solution().x(), capped.solution().x()) <= 1e-12);
+        assertTrue(relativeError(cut.backward(v).theta(), capped.backward(v).theta()) <= 1e-12);
+        assertTrue(relativeError(cut.backward(v).h(), capped.backward(v).h()) <= 1e-12);
+        assertTrue(relativeError(full.truncated(full.solution().iterations()).backward(v).b(), full.backward(v).b())
+                <= 1e-12);
+    }
+
     private static String compare(String name, double[] alt, double[] kkt) {
         double cos = cosine(alt, kkt);
         double rel = relativeError(alt, kkt);
