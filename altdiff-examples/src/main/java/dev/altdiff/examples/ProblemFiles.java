@@ -24,8 +24,12 @@ final class ProblemFiles {
      *
      * @param problem the problem in the project's form
      * @param mps     the MPS/QPS metadata (objective constant, sense, names), or null for JSON
+     * @param program a general program (JSON with an "objective" key; problem is then null), else null
      */
-    record Loaded(QuadraticProgram problem, MpsProblem mps) {
+    record Loaded(QuadraticProgram problem, MpsProblem mps, dev.altdiff.api.objective.ConvexProgram program) {
+        Loaded(QuadraticProgram problem, MpsProblem mps) {
+            this(problem, mps, null);
+        }
     }
 
     /** @return whether the file is read as MPS/QPS */
@@ -41,7 +45,8 @@ final class ProblemFiles {
      */
     static Loaded read(String file, MpsFormat format) {
         if (!isMps(file)) {
-            return new Loaded(QpJson.readProblem(file), null);
+            QpJson.Parsed parsed = QpJson.read(file);
+            return new Loaded(parsed.qp(), null, parsed.program());
         }
         Path path;
         try {

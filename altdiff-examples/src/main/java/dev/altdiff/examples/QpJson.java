@@ -10,12 +10,19 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.altdiff.api.QuadraticProgram;
+import dev.altdiff.api.objective.ConvexProgram;
+import dev.altdiff.api.objective.NegativeEntropy;
+import dev.altdiff.api.objective.Objective;
+import dev.altdiff.api.objective.QuadraticObjective;
+import dev.altdiff.api.objective.Softplus;
+import dev.altdiff.api.objective.WeightedSum;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
@@ -40,7 +47,7 @@ final class QpJson {
     /** The value of the problem file's "format" key. */
     static final String FORMAT = "altdiff-qp/1";
 
-    private static final List<String> KEYS = List.of("format", "name", "n", "P", "q", "A", "b", "G", "h");
+    private static final List<String> KEYS = List.of("format", "name", "n", "P", "q", "A", "b", "G", "h", "objective");
 
     /** Lenient about NaN/Infinity (reported later with their index), strict about everything else. */
     static final JsonMapper READER = JsonMapper.builder()
@@ -62,7 +69,117 @@ final class QpJson {
      * @throws dev.altdiff.api.InvalidProblemException for invalid problem data
      */
     static QuadraticProgram readProblem(String file) {
+        Parsed parsed = read(file);
+        if (parsed.program() != null) {
+            throw new InvalidInputException(file + ": this problem has a general \"objective\"; it is not a QP");
+        }
+        return parsed.qp();
+    }
+
+    /** A problem file's content: a QP (no "objective" key) or a general {@link ConvexProgram}. */
+    record Parsed(QuadraticProgram qp, ConvexProgram program) {
+    }
+
+    /**
+     * Reads a QP, or, when the file has an "objective" key (then without "P" and "q"), a general
+     * program: {@code "objective": {"type": "entropy", "y": […]}}, {@code {"type": "quadratic", "P": …,
+     * "q": …}}, {@code {"type": "linear", "q": …}}, {@code {"type": "softplus", "c": …}} or
+     * {@code {"type": "sum", "terms": [{…, "weight": w}, …]}} (weight default 1).
+     *
+     * @throws InvalidInputException for an unreadable file, malformed JSON or a structural error
+     * @throws dev.altdiff.api.InvalidProblemException for invalid problem data
+     */
+    static Parsed read(String file) {
         JsonNode root = readTree(file, "problem file");
+        if (root.isObject() && root.has("objective")) {
+            return new Parsed(null, readProgram(file, root));
+        }
+        return new Parsed(readQp(file, root), null);
+    }
+
+    private static ConvexProgram readProgram(String file, JsonNode root) {
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!KEYS.contains(key) || key.equals("P") || key.equals("q")) {
+                throw new InvalidInputException(file + ": unknown key \"" + key + "\" (allowed with \"objective\":"
+                        + " format, name, n, objective, A, b, G, h)");
+            }
+        }
+        JsonNode format = root.get("format");
+        if (format == null || !format.isTextual() || !FORMAT.equals(format.textValue())) {
+            throw new InvalidInputException(file + ": \"format\" must be \"" + FORMAT + "\"");
+        }
+        Objective f = objective(root.get("objective"), "objective");
+        JsonNode nNode = root.get("n");
+        if (nNode != null && (!nNode.canConvertToInt() || nNode.intValue() != f.n())) {
+            throw new InvalidInputException(file + ": \"n\" = " + nNode + " does not match the objective's n = " + f.n());
+        }
+        return new ConvexProgram(f, matrix(root, "A"), vector(root.get("b"), "b"), matrix(root, "G"),
+                vector(root.get("h"), "h"));
+    }
+
+    private static Objective objective(JsonNode node, String where) {
+        if (node == null || !node.isObject()) {
+            throw new InvalidInputException(where + " must be an object with a \"type\"");
+        }
+        JsonNode type = node.get("type");
+        if (type == null || !type.isTextual()) {
+            throw new InvalidInputException(where + ".type must be a string");
+        }
+        String t = type.textValue();
+        List<String> allowed = switch (t) {
+            case "entropy" -> List.of("type", "y", "weight");
+            case "quadratic" -> List.of("type", "P", "q", "weight");
+            case "linear" -> List.of("type", "q", "weight");
+            case "softplus" -> List.of("type", "c", "weight");
+            case "sum" -> List.of("type", "terms", "weight");
+            default -> throw new InvalidInputException(where + ".type must be entropy, quadratic, linear, softplus"
+                    + " or sum, got \"" + t + "\"");
+        };
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!allowed.contains(key)) {
+                throw new InvalidInputException(where + ": unknown key \"" + key + "\" for type " + t
+                        + " (allowed: " + String.join(", ", allowed) + ")");
+            }
+        }
+        return switch (t) {
+            case "entropy" -> new NegativeEntropy(required(node, "y", where));
+            case "quadratic" -> {
+                double[][] pm = matrix(node, "P");
+                if (pm == null) {
+                    throw new InvalidInputException(where + ".P is missing");
+                }
+                yield new QuadraticObjective(pm, required(node, "q", where));
+            }
+            case "linear" -> QuadraticObjective.linear(required(node, "q", where));
+            case "softplus" -> new Softplus(required(node, "c", where));
+            default -> {
+                JsonNode terms = node.get("terms");
+                if (terms == null || !terms.isArray() || terms.isEmpty()) {
+                    throw new InvalidInputException(where + ".terms must be a non-empty array of objectives");
+                }
+                List<Objective> list = new ArrayList<>();
+                double[] weights = new double[terms.size()];
+                for (int i = 0; i < terms.size(); i++) {
+                    list.add(objective(terms.get(i), where + ".terms[" + i + "]"));
+                    JsonNode w = terms.get(i).get("weight");
+                    weights[i] = w == null ? 1.0 : number(w, where + ".terms[" + i + "].weight");
+                }
+                yield new WeightedSum(list, weights);
+            }
+        };
+    }
+
+    private static double[] required(JsonNode node, String key, String where) {
+        double[] v = vector(node.get(key), where + "." + key);
+        if (v == null) {
+            throw new InvalidInputException(where + "." + key + " is missing");
+        }
+        return v;
+    }
+
+    private static QuadraticProgram readQp(String file, JsonNode root) {
         if (!root.isObject()) {
             throw new InvalidInputException(file + ": a problem file must hold a JSON object, got " + kind(root));
         }

@@ -16,6 +16,10 @@ import dev.altdiff.api.Status;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.core.AltDiff;
 import dev.altdiff.core.AltDiffDifferentiator;
+import dev.altdiff.core.GeneralAltDiff;
+import dev.altdiff.api.objective.ConvexProgram;
+import dev.altdiff.api.objective.ObjectiveGradients;
+import dev.altdiff.kkt.GeneralKktSolution;
 import dev.altdiff.core.Vectors;
 import dev.altdiff.examples.io.MpsFormat;
 import dev.altdiff.examples.io.MpsProblem;
@@ -106,8 +110,11 @@ final class SolveCommand implements Callable<Integer> {
         try {
             Settings settings = settings();
             LinearAlgebra la = lookup("backend", () -> AltDiff.backend(backend));
-            Differentiator differentiator = differentiator();
             ProblemFiles.Loaded loaded = ProblemFiles.read(file, mpsFormat());
+            if (loaded.program() != null) {
+                return solveGeneral(out, loaded.program(), settings, la);
+            }
+            Differentiator differentiator = differentiator();
             QuadraticProgram problem = loaded.problem();
             double[] v = null;
             if (dx != null) {
@@ -140,6 +147,66 @@ final class SolveCommand implements Callable<Integer> {
         out.println(write(result));
         out.flush();
         return status == Status.SOLVED ? SOLVED : NOT_SOLVED;
+    }
+
+    /**
+     * A general program (JSON "objective"): Alt-Diff with the Newton x-step (reverse mode) or, with
+     * --method kkt, the implicit reference at the ADMM solution; the gradient keys are the objective's
+     * parameter block (e.g. "y") and "b", "h", "A", "G".
+     */
+    private int solveGeneral(PrintWriter out, ConvexProgram program, Settings settings, LinearAlgebra la) {
+        if (!method.equals(AltDiffDifferentiator.NAME) && !method.equals("kkt")) {
+            throw new InvalidInputException("a general objective supports --method altdiff or kkt, not " + method);
+        }
+        if (mode != null && !mode.equals("reverse")) {
+            throw new InvalidInputException("a general objective supports --mode reverse only");
+        }
+        double[] v = null;
+        if (dx != null) {
+            v = "ones".equals(dx) ? ones(program.n()) : QpJson.readVector(dx);
+            Vectors.checkUpstream(v, program.n());
+        }
+        long t0 = System.nanoTime();
+        Solution solution;
+        ObjectiveGradients g = null;
+        long t1;
+        if (method.equals("kkt")) {
+            solution = GeneralAltDiff.solveOnly(program, settings, la);
+            t1 = System.nanoTime();
+            if (v != null) {
+                g = new GeneralKktSolution(program, solution, la).backward(v);
+            }
+        } else {
+            GeneralAltDiff.Solved solved = GeneralAltDiff.solve(program, settings, la);
+            solution = solved.solution();
+            t1 = System.nanoTime();
+            if (v != null) {
+                g = solved.backward(v);
+            }
+        }
+        long t2 = System.nanoTime();
+        ObjectNode result = toJson(solution, null, (t1 - t0) / 1e6, Double.NaN);
+        result.put("objective_type", program.objective().type());
+        if (g != null) {
+            ObjectNode grad = result.putObject("grad");
+            grad.set(program.objective().parameterName(), array(g.theta(), "grad.theta"));
+            if (g.b() != null) {
+                grad.set("b", array(g.b(), "grad.b"));
+            }
+            if (g.h() != null) {
+                grad.set("h", array(g.h(), "grad.h"));
+            }
+            if (g.A() != null) {
+                grad.set("A", matrix(g.A(), "grad.A"));
+            }
+            if (g.G() != null) {
+                grad.set("G", matrix(g.G(), "grad.G"));
+            }
+            ((ObjectNode) result.get("time_ms")).put("backward", finite((t2 - t1) / 1e6, "time_ms.backward"));
+        }
+        out.println(write(result));
+        out.flush();
+        return solution.status() == Status.SOLVED ? SOLVED : NOT_SOLVED;
     }
 
     private MpsFormat mpsFormat() {

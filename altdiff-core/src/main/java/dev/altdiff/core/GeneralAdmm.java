@@ -1,0 +1,161 @@
+package dev.altdiff.core;
+
+import dev.altdiff.api.Settings;
+import dev.altdiff.api.Solution;
+import dev.altdiff.api.Status;
+import dev.altdiff.api.Truncation;
+import dev.altdiff.api.linalg.Factorization;
+import dev.altdiff.api.linalg.LinearAlgebra;
+import dev.altdiff.api.objective.ConvexProgram;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * ADMM on the slack form for a general smooth convex f ({@code ALTDIFF.md} §2): the s, λ, ν updates
+ * and the stopping rules are those of {@link Admm}; the x-step is the damped Newton solve of
+ * {@link NewtonXStep}, warm-started from the previous x with the previous factor of H(x) (valid
+ * because H(x) = ∇²f(x) + ρAᵀA + ρGᵀG does not depend on s, λ, ν).
+ *
+ * <p>A separate loop rather than a hook in {@link Admm}: that loop is written for batches of columns
+ * sharing one factor of a constant H, which a general f does not have (H(x) differs per column and per
+ * iteration), and keeping it untouched keeps the QP path's speed and behaviour. This loop runs one
+ * problem on plain arrays (its vector work is O((p+m)n) per iteration, against the O(n³) factorization
+ * of H(x) per Newton step, done on the backend).
+ *
+ * <p>Stopping: {@link Truncation#RELATIVE_CHANGE}: ‖x⁺ − x‖₂ ≤ ε‖x⁺‖₂; {@link Truncation#RESIDUALS}:
+ * max(‖Ax⁺ − b‖∞, ‖Gx⁺ + s⁺ − h‖∞) ≤ ε(1 + max(‖b‖∞, ‖h‖∞)) and the dual residual
+ * ‖∇f(x⁺) + Aᵀλ⁺ + Gᵀν⁺‖∞ = ρ‖Gᵀ(s⁺ − s)‖∞ (exact for an exact x-step) ≤ ε(1 + ‖∇f(x⁺)‖∞). No
+ * infeasibility detection on this path: an infeasible problem ends at the iteration cap. The Newton
+ * tolerance is τ = max(10⁻¹⁴, min(10⁻¹⁰, 10⁻³ε)) relative.
+ */
+public final class GeneralAdmm {
+    private GeneralAdmm() {
+    }
+
+    /**
+     * The iterates k = 1..K reverse mode and forward mode need: x_k, λ_k, ν̃_k = ν_{k−1} + ρ(Gx_k + s_{k−1} − h)
+     * and the masks D_k = 1[s_k &gt; 0]; also ν_k, s_k and per iteration (‖x_k − x_{k−1}‖₂/‖x_k‖₂, primal
+     * residual, elapsed ns since the start, factorizations so far), so that a run can be truncated afterwards ({@link #prefix}).
+     */
+    record Trajectory(List<double[]> x, List<double[]> lambda, List<double[]> nuTilde, List<double[]> masks,
+                      List<double[]> nu, List<double[]> s, List<double[]> stats) {
+        Trajectory() {
+            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+                    new ArrayList<>(), new ArrayList<>());
+        }
+
+        /** @return the first k entries (a prefix: the run truncated at iteration k) */
+        Trajectory prefix(int k) {
+            return new Trajectory(x.subList(0, k), lambda.subList(0, k), nuTilde.subList(0, k), masks.subList(0, k),
+                    nu.subList(0, k), s.subList(0, k), stats.subList(0, k));
+        }
+    }
+
+    /**
+     * One run: the data, the solution, the trajectory (null unless recorded), the factor of H(x_K), and
+     * the totals of Newton factorizations.
+     */
+    record Run(GeneralData data, Solution solution, Trajectory trajectory, Factorization lastFactor,
+               int factorizations) {
+    }
+
+    /** @return the Newton tolerance τ for an ADMM tolerance ε */
+    static double newtonTolerance(double epsilon) {
+        return Math.max(1e-14, Math.min(1e-10, 1e-3 * epsilon));
+    }
+
+    static Run solve(ConvexProgram program, Settings settings, LinearAlgebra la, boolean record, boolean dense) {
+        return solve(new GeneralData(program, la, settings.rho(), !dense), settings, record);
+    }
+
+    static Run solve(GeneralData d, Settings settings, boolean record) {
+        int n = d.n;
+        int p = d.p;
+        int m = d.m;
+        double rho = d.rho;
+        double[] x = d.f.initialPoint();
+        if (x.length != n || !d.f.inDomain(x)) {
+            throw new IllegalStateException("the objective's initial point is not in its domain");
+        }
+        double[] lambda = new double[p];
+        double[] nu = new double[m];
+        double[] s = new double[m];
+        double scalePrimal = 1 + Math.max(GeneralData.normInf(d.b), GeneralData.normInf(d.h));
+        double tau = newtonTolerance(settings.tolerance());
+        Trajectory trajectory = record ? new Trajectory() : null;
+        long start = System.nanoTime();
+        Factorization factor = null;
+        int factorizations = 0;
+        boolean residualRule = settings.truncation() == Truncation.RESIDUALS;
+        for (int k = 1; ; k++) {
+            NewtonXStep.Result step = NewtonXStep.solve(d, x, factor, lambda, nu, s, tau);
+            factor = step.factor();
+            factorizations += step.factorizations();
+            double[] xNew = step.x();
+            double primal = 0;
+            for (int i = 0; i < p; i++) { // λ⁺ = λ + ρ(Ax⁺ − b)
+                double r = step.ax()[i] - d.b[i];
+                lambda[i] += rho * r;
+                primal = Math.max(primal, Math.abs(r));
+            }
+            double[] nuTilde = new double[m];
+            double[] sNew = new double[m];
+            double[] mask = new double[m];
+            double[] ds = new double[m];
+            for (int i = 0; i < m; i++) {
+                double gx = step.gx()[i];
+                nuTilde[i] = nu[i] + rho * (gx + s[i] - d.h[i]);
+                sNew[i] = Math.max(0, d.h[i] - gx - nu[i] / rho); // s⁺ = max(0, h − Gx⁺ − ν/ρ)
+                double r = gx + sNew[i] - d.h[i];
+                nu[i] += rho * r; // ν⁺ = ν + ρ(Gx⁺ + s⁺ − h)
+                primal = Math.max(primal, Math.abs(r));
+                mask[i] = sNew[i] > 0 ? 1 : 0;
+                ds[i] = sNew[i] - s[i];
+            }
+            s = sNew;
+            if (record) {
+                trajectory.x().add(xNew);
+                trajectory.lambda().add(lambda.clone());
+                trajectory.nuTilde().add(nuTilde);
+                trajectory.masks().add(mask);
+            }
+            double diff = 0;
+            double norm = 0;
+            for (int i = 0; i < n; i++) {
+                diff += (xNew[i] - x[i]) * (xNew[i] - x[i]);
+                norm += xNew[i] * xNew[i];
+            }
+            if (record) {
+                trajectory.nu().add(nu.clone());
+                trajectory.s().add(s.clone());
+                trajectory.stats().add(new double[]{Math.sqrt(diff / norm), primal, System.nanoTime() - start,
+                        factorizations});
+            }
+            boolean done;
+            if (residualRule) {
+                double[] gtds = new double[n];
+                GeneralData.addTransposeTimes(rho, d.g, m, n, ds, gtds);
+                done = primal <= settings.tolerance() * scalePrimal && GeneralData.normInf(gtds)
+                        <= settings.tolerance() * (1 + GeneralData.normInf(d.f.gradient(xNew)));
+            } else {
+                done = Math.sqrt(diff) <= settings.tolerance() * Math.sqrt(norm);
+            }
+            x = xNew;
+            if (done || k == settings.maxIterations()) {
+                Solution solution = new Solution(x.clone(), lambda.clone(), nu.clone(), s.clone(),
+                        done ? Status.SOLVED : Status.MAX_ITERATIONS, k, primal,
+                        stationarity(d, x, lambda, nu), d.f.value(x));
+                return new Run(d, solution, trajectory, factor, factorizations);
+            }
+        }
+    }
+
+    /** @return ‖∇f(x) + Aᵀλ + Gᵀν‖∞ */
+    static double stationarity(GeneralData d, double[] x, double[] lambda, double[] nu) {
+        double[] r = d.f.gradient(x);
+        GeneralData.addTransposeTimes(1.0, d.a, d.p, d.n, lambda, r);
+        GeneralData.addTransposeTimes(1.0, d.g, d.m, d.n, nu, r);
+        return GeneralData.normInf(r);
+    }
+}
