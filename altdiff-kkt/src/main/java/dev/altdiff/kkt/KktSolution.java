@@ -7,13 +7,8 @@ import dev.altdiff.api.InvalidProblemException;
 import dev.altdiff.api.QuadraticProgram;
 import dev.altdiff.api.Solution;
 import dev.altdiff.api.Status;
-import dev.altdiff.api.linalg.Factorization;
 import dev.altdiff.api.linalg.LinearAlgebra;
-import dev.altdiff.api.linalg.SingularMatrixException;
 import dev.altdiff.core.Vectors;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * A solved problem with its implicit (KKT) gradients ({@code ALTDIFF.md} §6). At the solution
@@ -87,14 +82,7 @@ public final class KktSolution implements DifferentiableSolution {
     private final double[] lambda;
     private final double[] nu;
     /** Guarded by {@code this}; null until the first backward. */
-    private Factored factored;
-
-    /**
-     * The LU factors of the column-scaled Kᵀ, the column scales cᵢ and the multipliers ν̂ K was built
-     * with (ν with the clearly inactive entries set to 0).
-     */
-    private record Factored(Factorization lu, double[] columnScale, double[] nuHat) {
-    }
+    private KktSystem system;
 
     KktSolution(QuadraticProgram problem, Solution solution, LinearAlgebra la) {
         this.problem = problem;
@@ -123,162 +111,24 @@ public final class KktSolution implements DifferentiableSolution {
      */
     @Override public Gradients backward(double[] v) {
         Vectors.checkUpstream(v, n);
-        double[] rhs = new double[n + p + m];
-        for (int i = 0; i < n; i++) {
-            rhs[i] = -v[i];
-        }
-        double[] y;
-        Factored f;
+        KktSystem.Blocks k;
         synchronized (this) { // the factorization is not required to be thread-safe
-            if (factored == null) {
-                factored = factorize();
+            if (system == null) {
+                system = KktSystem.factor(la, n, p, m, problem.rowMajor(Block.P), problem.rowMajor(Block.A),
+                        problem.rowMajor(Block.G), problem.rowMajor(Block.h), x, nu,
+                        1 + normInf(problem.rowMajor(Block.q)) + normInf(times(problem.rowMajor(Block.P), n, n, x)),
+                        !problem.hasP());
             }
-            f = factored;
-            y = f.lu().solve(la.vector(rhs)).toRowMajor();
+            k = system.adjoint(la, v, x, lambda);
         }
-        double[] c = f.columnScale();
-        double[] nuHat = f.nuHat();
-        for (double value : y) {
-            if (!Double.isFinite(value)) {
-                throw new SingularKktException(-1, "the KKT matrix K of order " + (n + p + m)
-                        + " is numerically singular (its solve gave a non-finite value): " + degenerateCause(nuHat));
-            }
-        }
-        double[] dx = new double[n];
-        System.arraycopy(y, 0, dx, 0, n);
-        double[] dLambda = new double[p];
-        System.arraycopy(y, n, dLambda, 0, p);
-        double[] nuDNu = new double[m]; // ν̂ᵢ·d_ν,ᵢ = (ν̂ᵢ/cᵢ)·(cᵢd_ν,ᵢ)
-        for (int i = 0; i < m; i++) {
-            nuDNu[i] = nuHat[i] / c[i] * y[n + p + i];
-        }
+        double[] dx = k.dx();
         double[][] gP = new double[n][n];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
                 gP[i][j] = 0.5 * (dx[i] * x[j] + x[i] * dx[j]);
             }
         }
-        double[][] gA = null;
-        double[] gb = null;
-        if (p > 0) {
-            gA = new double[p][n];
-            gb = new double[p];
-            for (int k = 0; k < p; k++) {
-                gb[k] = -dLambda[k];
-                for (int j = 0; j < n; j++) {
-                    gA[k][j] = dLambda[k] * x[j] + lambda[k] * dx[j];
-                }
-            }
-        }
-        double[][] gG = null;
-        double[] gh = null;
-        if (m > 0) {
-            gG = new double[m][n];
-            gh = new double[m];
-            for (int i = 0; i < m; i++) {
-                gh[i] = -nuDNu[i];
-                for (int j = 0; j < n; j++) {
-                    gG[i][j] = nuDNu[i] * x[j] + nuHat[i] * dx[j];
-                }
-            }
-        }
-        return new Gradients(gP, dx, gA, gb, gG, gh);
-    }
-
-    /** Builds the column-scaled Kᵀ and factors it. */
-    private Factored factorize() {
-        int size = n + p + m;
-        double[] pm = problem.rowMajor(Block.P); // zeros for an LP
-        double[] a = problem.rowMajor(Block.A);
-        double[] g = problem.rowMajor(Block.G);
-        double[] h = problem.rowMajor(Block.h);
-        double[] r = residualG(g, h);
-        double[] c = new double[m];
-        double[] nuHat = nu.clone();
-        double dualScale = 1 + normInf(problem.rowMajor(Block.q)) + normInf(times(pm, n, n, x));
-        for (int i = 0; i < m; i++) {
-            double rowNorm = 0;
-            double primalScale = 1 + Math.abs(h[i]);
-            for (int j = 0; j < n; j++) {
-                rowNorm = Math.max(rowNorm, Math.abs(g[i * n + j]));
-                primalScale += Math.abs(g[i * n + j] * x[j]);
-            }
-            double nuPart = nu[i] * rowNorm;
-            if (nuPart <= DEGENERACY_TOLERANCE * dualScale && Math.abs(r[i]) <= DEGENERACY_TOLERANCE * primalScale) {
-                throw new SingularKktException(i, "the KKT matrix K is singular: inequality constraint " + i
-                        + " is weakly active (nu[" + i + "] = " + nu[i] + " and (Gx - h)[" + i + "] = " + r[i]
-                        + " are both zero to relative tolerance " + DEGENERACY_TOLERANCE + "), so the solution"
-                        + " has no strict complementarity and x*(theta) is not differentiable there;"
-                        + " perturb h[" + i + "] or the data, or drop the constraint");
-            }
-            if (Math.abs(r[i]) <= DEGENERACY_TOLERANCE * primalScale) {
-                r[i] = 0; // clearly active (νᵢ is not small): its exact residual is 0
-            } else if (nuPart <= DEGENERACY_TOLERANCE * dualScale) {
-                nuHat[i] = 0; // clearly inactive (rᵢ is not small): its exact multiplier is 0
-                nuPart = 0;
-            }
-            c[i] = Math.max(nuPart, Math.abs(r[i]));
-        }
-        double[] kt = new double[size * size];
-        for (int i = 0; i < n; i++) { // rows 0..n−1: [P  Aᵀ  Gᵀdiag(ν)/c]
-            System.arraycopy(pm, i * n, kt, i * size, n);
-            for (int k = 0; k < p; k++) {
-                kt[i * size + n + k] = a[k * n + i];
-            }
-            for (int l = 0; l < m; l++) {
-                kt[i * size + n + p + l] = g[l * n + i] * (nuHat[l] / c[l]);
-            }
-        }
-        for (int k = 0; k < p; k++) { // rows n..n+p−1: [A  0  0]
-            System.arraycopy(a, k * n, kt, (n + k) * size, n);
-        }
-        for (int l = 0; l < m; l++) { // rows n+p..: [G  0  diag(r)/c]
-            System.arraycopy(g, l * n, kt, (n + p + l) * size, n);
-            kt[(n + p + l) * size + n + p + l] = r[l] / c[l];
-        }
-        try {
-            return new Factored(la.lu(la.matrix(size, size, kt)), c, nuHat);
-        } catch (SingularMatrixException e) {
-            SingularKktException singular = new SingularKktException(-1, "the KKT matrix K of order " + size
-                    + " is singular: " + degenerateCause(nuHat));
-            singular.initCause(e);
-            throw singular;
-        }
-    }
-
-    /** @return the likely cause of a singular K that no single weakly active constraint explains */
-    private String degenerateCause(double[] nuHat) {
-        double[] r = residualG(problem.rowMajor(Block.G), problem.rowMajor(Block.h));
-        List<Integer> active = new ArrayList<>();
-        for (int i = 0; i < m; i++) {
-            if (nuHat[i] > 0) {
-                active.add(i);
-            }
-        }
-        return "the solution is degenerate: the " + p + " equality rows of A and the " + active.size()
-                + " active inequality rows of G (nu > 0: " + (active.size() <= 20 ? active : active.size() + " rows")
-                + ") are linearly dependent (dependent equality rows, or more than n = " + n
-                + " active constraints at a vertex), so the multipliers are not unique"
-                + (problem.hasP() ? "" : "; or, for this LP (P = 0), fewer than n independent constraints are"
-                + " active, so the optimal x is not unique")
-                + (m > 0 ? "; max |Gx - h| over those rows " + maxAbs(r, active) : "");
-    }
-
-    private static String maxAbs(double[] r, List<Integer> rows) {
-        double max = 0;
-        for (int i : rows) {
-            max = Math.max(max, Math.abs(r[i]));
-        }
-        return String.valueOf(max);
-    }
-
-    /** @return r = Gx − h */
-    private double[] residualG(double[] g, double[] h) {
-        double[] gx = times(g, m, n, x);
-        for (int i = 0; i < m; i++) {
-            gx[i] -= h[i];
-        }
-        return gx;
+        return new Gradients(gP, dx, k.A(), k.b(), k.G(), k.h());
     }
 
     private static double[] times(double[] rowMajor, int rows, int cols, double[] v) {
