@@ -35,8 +35,8 @@ import java.util.List;
  * solution is the snapshot at K_b, its masks and trajectory hold the entries k ≤ K_b, and from then
  * on it is dropped from the blocks (the remaining columns are copied into narrower blocks), so
  * columns never influence each other. With {@link Settings#polish()} each column's solution is
- * polished as it stops ({@link Polisher}); its masks and trajectory remain the run's. The column-wise work the backend SPI does not offer
- * (per-column norms and masks) is done on row-major copies, O((n+m)B) per iteration against the
+ * polished as it stops ({@link Polisher}); its masks and trajectory remain the run's. The
+ * column-wise work the backend SPI does not offer (per-column norms and masks) is done on row-major copies, O((n+m)B) per iteration against the
  * O(n²B) of the solve.
  */
 public final class Admm {
