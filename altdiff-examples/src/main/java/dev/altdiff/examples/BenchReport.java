@@ -157,8 +157,8 @@ final class BenchReport {
         for (String note : result.notes()) {
             out.append("* ").append(note).append('\n');
         }
-        out.append("* entropy experiment: not run; altdiff solves QPs only (general convex objectives are not"
-                + " implemented yet)\n\n");
+        out.append("* entropy experiment: not part of `altdiff bench`; its tolerance sweep is"
+                + " `altdiff demo --objective entropy` (docs/objectives.md)\n\n");
         if (!plots.isEmpty()) {
             out.append("## Plots\n\n");
             for (String p : plots) {

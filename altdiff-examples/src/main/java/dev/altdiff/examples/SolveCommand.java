@@ -14,15 +14,15 @@ import dev.altdiff.api.Settings;
 import dev.altdiff.api.Solution;
 import dev.altdiff.api.Status;
 import dev.altdiff.api.linalg.LinearAlgebra;
+import dev.altdiff.api.objective.ConvexProgram;
+import dev.altdiff.api.objective.ObjectiveGradients;
 import dev.altdiff.core.AltDiff;
 import dev.altdiff.core.AltDiffDifferentiator;
 import dev.altdiff.core.GeneralAltDiff;
-import dev.altdiff.api.objective.ConvexProgram;
-import dev.altdiff.api.objective.ObjectiveGradients;
-import dev.altdiff.kkt.GeneralKktSolution;
 import dev.altdiff.core.Vectors;
 import dev.altdiff.examples.io.MpsFormat;
 import dev.altdiff.examples.io.MpsProblem;
+import dev.altdiff.kkt.GeneralKktSolution;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -160,6 +160,9 @@ final class SolveCommand implements Callable<Integer> {
         }
         if (mode != null && !mode.equals("reverse")) {
             throw new InvalidInputException("a general objective supports --mode reverse only");
+        }
+        if (polish) {
+            throw new InvalidInputException("--polish applies to QPs only, not to a general objective");
         }
         double[] v = null;
         if (dx != null) {

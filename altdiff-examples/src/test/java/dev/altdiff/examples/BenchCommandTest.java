@@ -89,7 +89,7 @@ class BenchCommandTest {
         assertTrue(md.contains("cores: "), md);
         assertTrue(md.contains("JVM: "), md);
         for (String section : List.of("## paper n=12 p=4 m=3", "## paper n=20 p=6 m=5", "## wellcond n=12 p=4 m=3",
-                "## sparsemax n=8 p=1 m=16", "## Notes", "entropy experiment: not run")) {
+                "## sparsemax n=8 p=1 m=16", "## Notes", "entropy experiment: not part of `altdiff bench`")) {
             assertTrue(md.contains(section), section + " in\n" + md);
         }
         assertEquals(rows.size(), md.lines().filter(l -> l.startsWith("| KKT") || l.startsWith("| Alt-Diff")).count());

@@ -85,6 +85,14 @@ class SolveObjectiveTest {
     }
 
     @Test
+    void polishWithAGeneralObjectiveIsInvalidInput() {
+        Cli.Result r = Cli.run("solve", SAMPLE, "--polish");
+        assertEquals(2, r.exit(), r::toString);
+        assertEquals("invalid_input", r.json().get("status").asText());
+        assertTrue(r.json().get("error").asText().contains("--polish"), r::toString);
+    }
+
+    @Test
     void demoEntropyPrintsTheSweep() {
         Cli.Result r = Cli.run("demo", "--objective", "entropy", "--sizes", "30x5x5", "--tolerances", "1e-3,1e-6");
         assertEquals(0, r.exit(), r::toString);
