@@ -80,8 +80,8 @@ public final class Polisher {
         double[] q = d.q.toRowMajor();
         double[] b = d.p > 0 ? d.b.toRowMajor() : new double[0];
         double[] h = d.m > 0 ? d.h.toRowMajor() : new double[0];
-        return polish(d, solution, q, b, h, Admm.primalScale(normInf(b), normInf(h)), Admm.dualScale(normInf(q)),
-                settings.tolerance());
+        return polish(d, solution, q, b, h, Admm.primalScale(Vectors.normInf(b), Vectors.normInf(h)),
+                Admm.dualScale(Vectors.normInf(q)), settings.tolerance());
     }
 
     /**
@@ -257,14 +257,6 @@ public final class Polisher {
         Matrix r = la.copy(rhs);
         la.gemm(-1.0, k0, false, z, false, 1.0, r);
         return r;
-    }
-
-    private static double normInf(double[] v) {
-        double max = 0;
-        for (double value : v) {
-            max = Math.max(max, Math.abs(value));
-        }
-        return max;
     }
 
     private static boolean finite(double[] v) {

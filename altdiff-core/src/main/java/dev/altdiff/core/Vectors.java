@@ -5,7 +5,7 @@ import dev.altdiff.api.linalg.Matrix;
 
 import java.util.Arrays;
 
-/** Conversions between backend matrices and Java arrays, and the check of an upstream gradient. */
+/** Conversions between backend matrices and Java arrays, the max-norm, and the check of an upstream gradient. */
 public final class Vectors {
     private Vectors() {
     }
@@ -37,5 +37,14 @@ public final class Vectors {
             }
         }
         return v;
+    }
+
+    /** @return ‖v‖∞ = max |vᵢ| (0 for an empty vector) */
+    public static double normInf(double[] v) {
+        double max = 0;
+        for (double value : v) {
+            max = Math.max(max, Math.abs(value));
+        }
+        return max;
     }
 }

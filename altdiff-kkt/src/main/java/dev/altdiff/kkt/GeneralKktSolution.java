@@ -67,17 +67,9 @@ public final class GeneralKktSolution {
             double[] hessian = new double[n * n];
             f.addHessian(x, 1.0, hessian);
             system = KktSystem.factor(la, n, p, m, hessian, program.rowMajorA(), program.rowMajorG(),
-                    m > 0 ? program.h() : new double[0], x, nu, 1 + normInf(f.gradient(x)), false);
+                    m > 0 ? program.h() : new double[0], x, nu, 1 + Vectors.normInf(f.gradient(x)), false);
         }
         KktSystem.Blocks k = system.adjoint(la, v, x, lambda);
         return new ObjectiveGradients(program.objective().mixedTransposeTimes(x, k.dx()), k.A(), k.b(), k.G(), k.h());
-    }
-
-    private static double normInf(double[] v) {
-        double max = 0;
-        for (double value : v) {
-            max = Math.max(max, Math.abs(value));
-        }
-        return max;
     }
 }

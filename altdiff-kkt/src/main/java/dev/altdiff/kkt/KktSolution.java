@@ -114,10 +114,10 @@ public final class KktSolution implements DifferentiableSolution {
         KktSystem.Blocks k;
         synchronized (this) { // the factorization is not required to be thread-safe
             if (system == null) {
-                system = KktSystem.factor(la, n, p, m, problem.rowMajor(Block.P), problem.rowMajor(Block.A),
-                        problem.rowMajor(Block.G), problem.rowMajor(Block.h), x, nu,
-                        1 + normInf(problem.rowMajor(Block.q)) + normInf(times(problem.rowMajor(Block.P), n, n, x)),
-                        !problem.hasP());
+                double[] pm = problem.rowMajor(Block.P); // zeros for an LP
+                double dualScale = 1 + Vectors.normInf(problem.rowMajor(Block.q)) + Vectors.normInf(times(pm, n, n, x));
+                system = KktSystem.factor(la, n, p, m, pm, problem.rowMajor(Block.A), problem.rowMajor(Block.G),
+                        problem.rowMajor(Block.h), x, nu, dualScale, !problem.hasP());
             }
             k = system.adjoint(la, v, x, lambda);
         }
@@ -141,14 +141,6 @@ public final class KktSolution implements DifferentiableSolution {
             out[i] = s;
         }
         return out;
-    }
-
-    private static double normInf(double[] v) {
-        double max = 0;
-        for (double value : v) {
-            max = Math.max(max, Math.abs(value));
-        }
-        return max;
     }
 
     /** The {@link Solution} of a given point (see {@link KktDifferentiator#at}). */
@@ -192,7 +184,7 @@ public final class KktSolution implements DifferentiableSolution {
             primal = Math.max(primal, gx[i] + s[i] - h[i]);
         }
         return new Solution(x.clone(), lambda.clone(), nu.clone(), s, Status.SOLVED, 0, primal,
-                normInf(stationarity), problem.objective(x));
+                Vectors.normInf(stationarity), problem.objective(x));
     }
 
     private static void check(String name, double[] v, int length) {
