@@ -41,10 +41,10 @@ public final class EntropyProblem {
         double[] b = new double[p];
         double[] h = new double[m];
         for (int k = 0; k < p; k++) {
-            b[k] = draw == Draw.PAPER ? random.nextGaussian() : dot(a[k], x0);
+            b[k] = draw == Draw.PAPER ? random.nextGaussian() : Vectors.dot(a[k], x0);
         }
         for (int i = 0; i < m; i++) {
-            h[i] = draw == Draw.PAPER ? random.nextGaussian() : dot(g[i], x0) + Math.abs(random.nextGaussian());
+            h[i] = draw == Draw.PAPER ? random.nextGaussian() : Vectors.dot(g[i], x0) + Math.abs(random.nextGaussian());
         }
         return new ConvexProgram(new NegativeEntropy(y), p > 0 ? a : null, p > 0 ? b : null, m > 0 ? g : null,
                 m > 0 ? h : null);
@@ -60,11 +60,4 @@ public final class EntropyProblem {
         return out;
     }
 
-    private static double dot(double[] u, double[] w) {
-        double s = 0;
-        for (int i = 0; i < u.length; i++) {
-            s += u[i] * w[i];
-        }
-        return s;
-    }
 }

@@ -81,7 +81,7 @@ public final class GeneralAdmm {
         double[] lambda = new double[p];
         double[] nu = new double[m];
         double[] s = new double[m];
-        double scalePrimal = 1 + Math.max(GeneralData.normInf(d.b), GeneralData.normInf(d.h));
+        double scalePrimal = Admm.primalScale(Vectors.normInf(d.b), Vectors.normInf(d.h));
         double tau = newtonTolerance(settings.tolerance());
         Trajectory trajectory = record ? new Trajectory() : null;
         long start = System.nanoTime();
@@ -136,8 +136,8 @@ public final class GeneralAdmm {
             if (residualRule) {
                 double[] gtds = new double[n];
                 GeneralData.addTransposeTimes(rho, d.g, m, n, ds, gtds);
-                done = primal <= settings.tolerance() * scalePrimal && GeneralData.normInf(gtds)
-                        <= settings.tolerance() * (1 + GeneralData.normInf(d.f.gradient(xNew)));
+                done = primal <= settings.tolerance() * scalePrimal && Vectors.normInf(gtds)
+                        <= settings.tolerance() * Admm.dualScale(Vectors.normInf(d.f.gradient(xNew)));
             } else {
                 done = Math.sqrt(diff) <= settings.tolerance() * Math.sqrt(norm);
             }
@@ -156,6 +156,6 @@ public final class GeneralAdmm {
         double[] r = d.f.gradient(x);
         GeneralData.addTransposeTimes(1.0, d.a, d.p, d.n, lambda, r);
         GeneralData.addTransposeTimes(1.0, d.g, d.m, d.n, nu, r);
-        return GeneralData.normInf(r);
+        return Vectors.normInf(r);
     }
 }

@@ -151,8 +151,8 @@ public final class GeneralAltDiff {
                 for (int i = 0; i < n; i++) {
                     r[i] = -r[i];
                 }
-                double[] ar = GeneralData.times(d.a, p, n, r);
-                double[] gr = GeneralData.times(d.g, m, n, r);
+                double[] ar = Vectors.times(d.a, p, n, r);
+                double[] gr = Vectors.times(d.g, m, n, r);
                 double[] alpha = new double[p];
                 for (int i = 0; i < p; i++) {
                     lambdaBar[i] += ar[i];
@@ -219,8 +219,8 @@ public final class GeneralAltDiff {
                 for (int i = 0; i < n; i++) {
                     xDot[i] = -xDot[i];
                 }
-                double[] ax = GeneralData.times(d.a, p, n, xDot);
-                double[] gx = GeneralData.times(d.g, m, n, xDot);
+                double[] ax = Vectors.times(d.a, p, n, xDot);
+                double[] gx = Vectors.times(d.g, m, n, xDot);
                 for (int i = 0; i < p; i++) {
                     lambdaDot[i] += rho * (ax[i] - bDot[i]);
                 }

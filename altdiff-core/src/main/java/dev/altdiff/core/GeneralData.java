@@ -179,19 +179,6 @@ final class GeneralData {
         return factor.solve(la.vector(r)).toRowMajor();
     }
 
-    /** @return M·x for a rows×cols row-major M */
-    static double[] times(double[] mat, int rows, int cols, double[] x) {
-        double[] out = new double[rows];
-        for (int i = 0; i < rows; i++) {
-            double s = 0;
-            int o = i * cols;
-            for (int j = 0; j < cols; j++) {
-                s += mat[o + j] * x[j];
-            }
-            out[i] = s;
-        }
-        return out;
-    }
 
     /** out += α·Mᵀy for a rows×cols row-major M */
     static void addTransposeTimes(double alpha, double[] mat, int rows, int cols, double[] y, double[] out) {
@@ -222,19 +209,5 @@ final class GeneralData {
         }
     }
 
-    static double normInf(double[] v) {
-        double max = 0;
-        for (double value : v) {
-            max = Math.max(max, Math.abs(value));
-        }
-        return max;
-    }
 
-    static double dot(double[] u, double[] w) {
-        double s = 0;
-        for (int i = 0; i < u.length; i++) {
-            s += u[i] * w[i];
-        }
-        return s;
-    }
 }

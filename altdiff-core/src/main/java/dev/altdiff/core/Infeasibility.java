@@ -82,7 +82,7 @@ final class Infeasibility {
         for (int j = 0; j < width; j++) {
             double t = eps * dxInf[j];
             if (out[j] == null && dxInf[j] > 0 && pdxInf[j] <= t && adxInf[j] <= t && gdxMax[j] <= t
-                    && dot(q[j], dxCols[j]) <= -t) {
+                    && Vectors.dot(q[j], dxCols[j]) <= -t) {
                 out[j] = new Verdict(Status.DUAL_INFEASIBLE,
                         new Certificate(null, null, normalized(dxCols[j], dxInf[j], false)));
             }
@@ -105,13 +105,6 @@ final class Infeasibility {
         }
     }
 
-    private static double dot(double[] a, double[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
-        }
-        return s;
-    }
 
     /** @return v/scale, with negative entries set to 0 when nonNegative (the ν part of a certificate) */
     private static double[] normalized(double[] v, double scale, boolean nonNegative) {

@@ -44,8 +44,8 @@ final class NewtonXStep {
             factor = d.factor(x);
             factorizations++;
         }
-        double[] ax = GeneralData.times(d.a, d.p, n, x);
-        double[] gx = GeneralData.times(d.g, d.m, n, x);
+        double[] ax = Vectors.times(d.a, d.p, n, x);
+        double[] gx = Vectors.times(d.g, d.m, n, x);
         double previousStep = Double.POSITIVE_INFINITY;
         for (int it = 0; ; it++) {
             double[] grad = gradient(d, x, ax, gx, lambda, nu, s);
@@ -53,15 +53,15 @@ final class NewtonXStep {
             for (int i = 0; i < n; i++) {
                 dx[i] = -dx[i];
             }
-            double step = GeneralData.normInf(dx);
-            double scale = 1 + GeneralData.normInf(x);
+            double step = Vectors.normInf(dx);
+            double scale = 1 + Vectors.normInf(x);
             if (step <= tol * scale || step <= 1e-8 * scale && step > 0.5 * previousStep || it == MAX_NEWTON) {
                 return new Result(x, ax, gx, factor, factorizations);
             }
             previousStep = step;
-            double slope = GeneralData.dot(grad, dx);
-            double[] adx = GeneralData.times(d.a, d.p, n, dx);
-            double[] gdx = GeneralData.times(d.g, d.m, n, dx);
+            double slope = Vectors.dot(grad, dx);
+            double[] adx = Vectors.times(d.a, d.p, n, dx);
+            double[] gdx = Vectors.times(d.g, d.m, n, dx);
             double t = 1;
             double[] trial = axpy(x, t, dx);
             while (!d.f.inDomain(trial)) {
@@ -83,8 +83,8 @@ final class NewtonXStep {
                 previousStep = Double.POSITIVE_INFINITY; // damped: not yet in the quadratic phase
             }
             x = trial;
-            ax = GeneralData.times(d.a, d.p, n, x);
-            gx = GeneralData.times(d.g, d.m, n, x);
+            ax = Vectors.times(d.a, d.p, n, x);
+            gx = Vectors.times(d.g, d.m, n, x);
             factor = d.factor(x);
             factorizations++;
         }

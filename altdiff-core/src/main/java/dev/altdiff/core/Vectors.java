@@ -47,4 +47,27 @@ public final class Vectors {
         }
         return max;
     }
+
+    /** @return uᵀw (equal lengths) */
+    public static double dot(double[] u, double[] w) {
+        double s = 0;
+        for (int i = 0; i < u.length; i++) {
+            s += u[i] * w[i];
+        }
+        return s;
+    }
+
+    /** @return M·x for a rows×cols row-major M */
+    public static double[] times(double[] mat, int rows, int cols, double[] x) {
+        double[] out = new double[rows];
+        for (int i = 0; i < rows; i++) {
+            double s = 0;
+            int o = i * cols;
+            for (int j = 0; j < cols; j++) {
+                s += mat[o + j] * x[j];
+            }
+            out[i] = s;
+        }
+        return out;
+    }
 }

@@ -115,7 +115,8 @@ public final class KktSolution implements DifferentiableSolution {
         synchronized (this) { // the factorization is not required to be thread-safe
             if (system == null) {
                 double[] pm = problem.rowMajor(Block.P); // zeros for an LP
-                double dualScale = 1 + Vectors.normInf(problem.rowMajor(Block.q)) + Vectors.normInf(times(pm, n, n, x));
+                double dualScale = 1 + Vectors.normInf(problem.rowMajor(Block.q))
+                        + Vectors.normInf(Vectors.times(pm, n, n, x));
                 system = KktSystem.factor(la, n, p, m, pm, problem.rowMajor(Block.A), problem.rowMajor(Block.G),
                         problem.rowMajor(Block.h), x, nu, dualScale, !problem.hasP());
             }
@@ -131,17 +132,6 @@ public final class KktSolution implements DifferentiableSolution {
         return new Gradients(gP, dx, k.A(), k.b(), k.G(), k.h());
     }
 
-    private static double[] times(double[] rowMajor, int rows, int cols, double[] v) {
-        double[] out = new double[rows];
-        for (int i = 0; i < rows; i++) {
-            double s = 0;
-            for (int j = 0; j < cols; j++) {
-                s += rowMajor[i * cols + j] * v[j];
-            }
-            out[i] = s;
-        }
-        return out;
-    }
 
     /** The {@link Solution} of a given point (see {@link KktDifferentiator#at}). */
     static Solution pointSolution(QuadraticProgram problem, double[] x, double[] lambda, double[] nu) {
@@ -161,7 +151,7 @@ public final class KktSolution implements DifferentiableSolution {
         double[] g = problem.rowMajor(Block.G);
         double[] b = problem.rowMajor(Block.b);
         double[] h = problem.rowMajor(Block.h);
-        double[] stationarity = times(pm, n, n, x);
+        double[] stationarity = Vectors.times(pm, n, n, x);
         double[] q = problem.rowMajor(Block.q);
         for (int j = 0; j < n; j++) {
             stationarity[j] += q[j];
@@ -173,11 +163,11 @@ public final class KktSolution implements DifferentiableSolution {
             }
         }
         double primal = 0;
-        double[] ax = times(a, p, n, x);
+        double[] ax = Vectors.times(a, p, n, x);
         for (int k = 0; k < p; k++) {
             primal = Math.max(primal, Math.abs(ax[k] - b[k]));
         }
-        double[] gx = times(g, m, n, x);
+        double[] gx = Vectors.times(g, m, n, x);
         double[] s = new double[m];
         for (int i = 0; i < m; i++) {
             s[i] = Math.max(0, h[i] - gx[i]);
