@@ -25,15 +25,36 @@ package dev.altdiff.api;
  *                      those of the ADMM iterations (Alt-Diff differentiates the run that was made), so
  *                      with polishing the returned x and the backward pass belong to slightly different
  *                      points, both within the run's accuracy of the solution
+ * @param adaptiveRho   whether ρ adapts to the residuals (default false: the paper's fixed ρ). Every
+ *                      {@link #ADAPTIVE_RHO_INTERVAL} iterations the solver proposes
+ *                      ρ·√((‖r_prim‖∞/max(‖Ax‖∞, ‖Gx‖∞, ‖b‖∞, ‖h‖∞)) / (‖r_dual‖∞/max(‖Px‖∞,
+ *                      ‖Aᵀλ‖∞, ‖Gᵀν‖∞, ‖q‖∞))) (OSQP's residual balancing), rounded to the grid
+ *                      10^(j/4) and clamped to [1e-6, 1e6]; it switches, and factors H again, only when
+ *                      the proposal differs from the current ρ by more than
+ *                      {@link #ADAPTIVE_RHO_TOLERANCE}×. The starting ρ is {@code rho}. A batch sharing
+ *                      one factor switches all its columns together, on the geometric mean of their
+ *                      proposals. Alt-Diff differentiates the run with the ρ and the factor of each
+ *                      iteration; the rounding makes the schedule piecewise constant in the data, so
+ *                      that derivative is exact almost everywhere
+ * @param scaling       Ruiz equilibration passes (0: off, the default). The solver works on the scaled
+ *                      problem D P D c, c D q, E A D, E b, …; the solution, residuals, certificates and
+ *                      gradients are mapped back to the caller's problem. The factors are powers of 2
+ *                      (no rounding error), computed from P, A, G (and c from P and q)
  */
 public record Settings(double rho, double tolerance, int maxIterations, Truncation truncation,
-                       double infeasibilityTolerance, boolean polish) {
+                       double infeasibilityTolerance, boolean polish, boolean adaptiveRho, int scaling) {
 
     /** Default ε_inf: as strict as OSQP's 1e-4 divided by 10, because the data are not scaled. */
     public static final double DEFAULT_INFEASIBILITY_TOLERANCE = 1e-5;
 
     /** The infeasibility tests run at iterations 10, 20, 30, … */
     public static final int INFEASIBILITY_CHECK_INTERVAL = 10;
+
+    /** With {@link #adaptiveRho()}, ρ is reconsidered at iterations 10, 20, 30, … */
+    public static final int ADAPTIVE_RHO_INTERVAL = 10;
+
+    /** With {@link #adaptiveRho()}, ρ changes only when the proposal differs by more than this factor (OSQP's 5). */
+    public static final double ADAPTIVE_RHO_TOLERANCE = 5.0;
 
     /** ρ = 1, ε = 1e-6, 10 000 iterations, {@link Truncation#RELATIVE_CHANGE}, ε_inf = 1e-5, no polishing. */
     public static final Settings DEFAULTS = new Settings(1.0, 1e-6, 10_000, Truncation.RELATIVE_CHANGE);
@@ -47,6 +68,12 @@ public record Settings(double rho, double tolerance, int maxIterations, Truncati
     public Settings(double rho, double tolerance, int maxIterations, Truncation truncation,
                     double infeasibilityTolerance) {
         this(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, false);
+    }
+
+    /** Settings with a fixed ρ and no scaling. */
+    public Settings(double rho, double tolerance, int maxIterations, Truncation truncation,
+                    double infeasibilityTolerance, boolean polish) {
+        this(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, false, 0);
     }
 
     public Settings {
@@ -66,27 +93,56 @@ public record Settings(double rho, double tolerance, int maxIterations, Truncati
             throw new IllegalArgumentException("infeasibilityTolerance must be finite and >= 0 (0: off), got "
                     + infeasibilityTolerance);
         }
+        if (scaling < 0) {
+            throw new IllegalArgumentException("scaling (Ruiz passes) must be >= 0 (0: off), got " + scaling);
+        }
     }
 
     /** @return a copy with ρ replaced */
-    public Settings withRho(double rho) { return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish); }
+    public Settings withRho(double rho) {
+        return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
+                scaling);
+    }
 
     /** @return a copy with ε replaced */
-    public Settings withTolerance(double tolerance) { return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish); }
+    public Settings withTolerance(double tolerance) {
+        return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
+                scaling);
+    }
 
     /** @return a copy with the iteration cap replaced */
-    public Settings withMaxIterations(int maxIterations) { return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish); }
+    public Settings withMaxIterations(int maxIterations) {
+        return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
+                scaling);
+    }
 
     /** @return a copy with the truncation rule replaced */
-    public Settings withTruncation(Truncation truncation) { return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish); }
+    public Settings withTruncation(Truncation truncation) {
+        return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
+                scaling);
+    }
 
     /** @return a copy with ε_inf replaced (0 turns infeasibility detection off) */
     public Settings withInfeasibilityTolerance(double infeasibilityTolerance) {
-        return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish);
+        return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
+                scaling);
     }
 
     /** @return a copy with polishing switched on or off */
     public Settings withPolish(boolean polish) {
-        return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish);
+        return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
+                scaling);
+    }
+
+    /** @return a copy with adaptive ρ switched on or off */
+    public Settings withAdaptiveRho(boolean adaptiveRho) {
+        return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
+                scaling);
+    }
+
+    /** @return a copy with the number of Ruiz equilibration passes replaced (0: off) */
+    public Settings withScaling(int scaling) {
+        return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
+                scaling);
     }
 }
