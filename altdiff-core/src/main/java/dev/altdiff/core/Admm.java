@@ -24,6 +24,10 @@ import java.util.List;
  * Every {@link Settings#INFEASIBILITY_CHECK_INTERVAL} iterations the differences of the iterates are
  * tested for a certificate of primal or dual infeasibility ({@link Infeasibility}); a column with
  * one stops with that status and certificate.
+ * With {@link Settings#adaptiveRho()} ρ is reconsidered every {@link Settings#ADAPTIVE_RHO_INTERVAL}
+ * iterations by residual balancing ({@link #proposeRho}); a switch factors H again
+ * ({@link QpData#withRho}), recomputes the x-step's constant part and starts a new {@link Segment}.
+ * λ and ν are the unscaled multipliers, so they carry over unchanged.
  * The run records, per iteration, the mask D_k = 1[s_k &gt; 0] that the Alt-Diff recursion needs and,
  * on request, the iterates that reverse mode needs ({@link Trajectory}). The x-step and the
  * products Ax⁺, Gx⁺ are one application of {@link XStep} (in its full or reduced form).
@@ -34,7 +38,9 @@ import java.util.List;
  * on its own: K_b is the first iteration at which its truncation rule holds (or the cap), its
  * solution is the snapshot at K_b, its masks and trajectory hold the entries k ≤ K_b, and from then
  * on it is dropped from the blocks (the remaining columns are copied into narrower blocks), so
- * columns never influence each other. With {@link Settings#polish()} each column's solution is
+ * columns never influence each other, except that with adaptive ρ the batch switches ρ for all its
+ * columns at once (on the geometric mean of their proposals): each column's run, and so its
+ * gradient, is then that of its own iterations with the batch's ρ schedule. With {@link Settings#polish()} each column's solution is
  * polished as it stops ({@link Polisher}); its masks and trajectory remain the run's. The
  * column-wise work the backend SPI does not offer (per-column norms and masks) is done on row-major copies, O((n+m)B) per iteration against the
  * O(n²B) of the solve.
@@ -44,11 +50,35 @@ public final class Admm {
     }
 
     /**
-     * The outcome of one ADMM run on a single problem: the solution, the problem's matrices, the
-     * masks D_1..D_K and, when recorded, the trajectory (else null).
+     * The outcome of one ADMM run on a single problem: the solution, the problem's matrices (with the
+     * starting ρ's factor), the masks D_1..D_K, when recorded the trajectory (else null), and the
+     * ρ segments the run went through (one without {@link Settings#adaptiveRho()}).
      */
     public record Run(QpData data, Solution solution, Matrix x, Matrix lambda, Matrix nu, List<double[]> masks,
-                      Trajectory trajectory) {
+                      Trajectory trajectory, List<Segment> segments) {
+        /** @return the data (ρ and factor) of the run's last iteration, where a continuation starts */
+        public QpData last() {
+            return segments.get(segments.size() - 1).data();
+        }
+    }
+
+    /**
+     * A stretch of iterations that ran with one ρ: iterations {@code first} (1-based) up to the next
+     * segment's first − 1, with {@code data}'s ρ and factor of H = P + ρAᵀA + ρGᵀG. The Alt-Diff
+     * recursions use, at iteration k, the ρ and factor of k's segment ({@link #at}).
+     */
+    public record Segment(int first, QpData data) {
+        /** @return the data of iteration k (1-based) in a run's segments (ordered by first) */
+        static QpData at(List<Segment> segments, int k) {
+            QpData out = segments.get(0).data();
+            for (Segment segment : segments) {
+                if (segment.first() > k) {
+                    break;
+                }
+                out = segment.data();
+            }
+            return out;
+        }
     }
 
     /**
@@ -86,8 +116,11 @@ public final class Admm {
         }
     }
 
-    /** One column of a batch run: its solution (snapshot at K_b), masks D_1..D_{K_b} and trajectory (or null). */
-    public record Column(Solution solution, List<double[]> masks, Trajectory trajectory) {
+    /**
+     * One column of a batch run: its solution (snapshot at K_b), masks D_1..D_{K_b}, trajectory (or
+     * null) and the ρ segments of iterations 1..K_b.
+     */
+    public record Column(Solution solution, List<double[]> masks, Trajectory trajectory, List<Segment> segments) {
     }
 
     /** The outcome of a batch run: the shared matrices and factor, and one {@link Column} per problem. */
@@ -100,7 +133,8 @@ public final class Admm {
     }
 
     /**
-     * Runs ADMM from zero on already loaded data (whose ρ must equal the settings' ρ).
+     * Runs ADMM from zero on already loaded data (whose ρ must equal the settings' ρ, unless ρ is
+     * adaptive: then it is the starting ρ).
      *
      * @param record whether to keep the {@link Trajectory} for reverse mode
      */
@@ -119,7 +153,7 @@ public final class Admm {
         Solution s = c.solution();
         LinearAlgebra la = d.la;
         return new Run(d, s, la.vector(s.x()), d.p > 0 ? la.vector(s.lambda()) : null,
-                d.m > 0 ? la.vector(s.nu()) : null, c.masks(), c.trajectory());
+                d.m > 0 ? la.vector(s.nu()) : null, c.masks(), c.trajectory(), c.segments());
     }
 
     /**
@@ -136,10 +170,11 @@ public final class Admm {
      */
     public static BatchRun solveBatch(QpData d, Matrix q, Matrix b, Matrix h, List<Start> starts, Settings settings,
                                       boolean record) {
-        if (d.rho != settings.rho()) {
+        if (d.rho != settings.rho() && !settings.adaptiveRho()) {
             throw new IllegalArgumentException("data factored with rho " + d.rho + ", settings say " + settings.rho());
         }
         LinearAlgebra la = d.la;
+        QpData current = d; // the data (ρ and factor) of the iteration being run
         double rho = d.rho;
         int n = d.n;
         int p = d.p;
@@ -163,18 +198,10 @@ public final class Admm {
             }
         }
         double[] pRowMajor = d.P != null ? d.P.toRowMajor() : null;
-        // c0 = −q + ρAᵀb + ρGᵀh: the constant part of the x-step's right-hand side
-        Matrix c0 = la.copy(q);
-        la.scale(-1.0, c0);
-        if (p > 0) {
-            la.gemm(rho, d.At, false, b, false, 1.0, c0);
-        }
-        if (m > 0) {
-            la.gemm(rho, d.Gt, false, h, false, 1.0, c0);
-        }
-        // the x-step is x⁺ = H⁻¹c0 − H⁻¹(Aᵀλ + Gᵀ(ν + ρs)): the first part, with its A and G images, once
+        // the x-step is x⁺ = H⁻¹c0 − H⁻¹(Aᵀλ + Gᵀ(ν + ρs)): the first part, with its A and G images, once per ρ
         XStep step = d.xStep();
-        XStep.Image base = step.solve(c0);
+        XStep.Image base = constantPart(d, step, q, b, h);
+        List<Segment> segments = new ArrayList<>(List.of(new Segment(1, d)));
         Matrix bAct = b;
         Matrix hAct = h;
         Matrix x = startBlock(la, starts, n, batch, Start::x);
@@ -198,6 +225,19 @@ public final class Admm {
         while (active.length > 0) {
             k++;
             int width = active.length;
+            // adaptive ρ: reconsidered before iterations 11, 21, 31, … (and before iteration 1 of a warm start,
+            // which continues a run), from the iterate the previous iteration left
+            if (settings.adaptiveRho() && (k > 1 || starts != null) && (k - 1) % Settings.ADAPTIVE_RHO_INTERVAL == 0) {
+                double proposal = proposeRho(current, x, lambda, nu, s, pickColumns(la, qCols, active, n), bAct, hAct);
+                if (proposal > rho * Settings.ADAPTIVE_RHO_TOLERANCE
+                        || proposal < rho / Settings.ADAPTIVE_RHO_TOLERANCE) {
+                    current = current.withRho(proposal);
+                    rho = proposal;
+                    step = current.xStep();
+                    base = constantPart(current, step, pickColumns(la, qCols, active, n), bAct, hAct);
+                    segments.add(new Segment(k, current));
+                }
+            }
             // x-step: x⁺ = H⁻¹(c0 − Aᵀλ − Gᵀ(ν + ρs)), with Ax⁺ and Gx⁺
             Matrix w = null;
             if (m > 0) {
@@ -324,10 +364,10 @@ public final class Admm {
                         status[j], k, primal[j], dual[i], objective(xCols[j], qCols[c], px == null ? null : px[i]),
                         !done[j] && verdicts != null && verdicts[j] != null ? verdicts[j].certificate() : null);
                 if (settings.polish()) { // the snapshot above stays the run's; only the returned point changes
-                    solution = Polisher.polish(d, solution, qCols[c], p > 0 ? bCols[j] : empty,
+                    solution = Polisher.polish(current, solution, qCols[c], p > 0 ? bCols[j] : empty,
                             m > 0 ? hCols[j] : empty, scalePrimal[c], scaleDual[c], settings.tolerance());
                 }
-                out[c] = new Column(solution, List.copyOf(masks.get(c)), trajectories.get(c));
+                out[c] = new Column(solution, List.copyOf(masks.get(c)), trajectories.get(c), List.copyOf(segments));
             }
             if (keep.length == 0) {
                 break;
@@ -353,6 +393,96 @@ public final class Admm {
             active = nextActive;
         }
         return new BatchRun(d, List.of(out));
+    }
+
+    /** @return H⁻¹c0 with its A and G images, for c0 = −q + ρAᵀb + ρGᵀh (the x-step's constant part; n×B) */
+    private static XStep.Image constantPart(QpData d, XStep step, Matrix q, Matrix b, Matrix h) {
+        LinearAlgebra la = d.la;
+        Matrix c0 = la.copy(q);
+        la.scale(-1.0, c0);
+        if (d.p > 0) {
+            la.gemm(d.rho, d.At, false, b, false, 1.0, c0);
+        }
+        if (d.m > 0) {
+            la.gemm(d.rho, d.Gt, false, h, false, 1.0, c0);
+        }
+        return step.solve(c0);
+    }
+
+    /**
+     * OSQP's residual balancing ({@link Settings#adaptiveRho()}) for the iterate (x, s, λ, ν) of B columns:
+     * per column ρ·√((‖r_prim‖∞/max(‖Ax‖∞, ‖Gx‖∞, ‖b‖∞, ‖h‖∞)) / (‖r_dual‖∞/max(‖Px‖∞, ‖Aᵀλ‖∞, ‖Gᵀν‖∞, ‖q‖∞))),
+     * where r_prim = (Ax − b, Gx + s − h) and r_dual = Px + q + Aᵀλ + Gᵀν; the geometric mean over the
+     * columns whose ratio is defined (both residuals and scales nonzero), rounded to the grid 10^(j/4)
+     * and clamped to [{@value #RHO_MIN}, {@value #RHO_MAX}].
+     *
+     * @return the proposed ρ (the current one when no column gives a ratio)
+     */
+    static double proposeRho(QpData d, Matrix x, Matrix lambda, Matrix nu, Matrix s, Matrix q, Matrix b, Matrix h) {
+        LinearAlgebra la = d.la;
+        int width = x.cols();
+        double[] primal = new double[width];
+        double[] primalScale = new double[width];
+        double[] dual;
+        double[] dualScale = colNormInf(q);
+        Matrix r = la.copy(q);
+        if (d.P != null) {
+            Matrix px = la.multiply(d.P, x);
+            max(dualScale, colNormInf(px));
+            la.axpy(1.0, px, r);
+        }
+        if (d.p > 0) {
+            Matrix ax = la.multiply(d.A, x);
+            max(primalScale, colNormInf(ax));
+            max(primalScale, colNormInf(b));
+            la.axpy(-1.0, b, ax);
+            max(primal, colNormInf(ax));
+            Matrix atLambda = la.multiply(d.At, lambda);
+            max(dualScale, colNormInf(atLambda));
+            la.axpy(1.0, atLambda, r);
+        }
+        if (d.m > 0) {
+            Matrix gx = la.multiply(d.G, x);
+            max(primalScale, colNormInf(gx));
+            max(primalScale, colNormInf(h));
+            la.axpy(1.0, s, gx);
+            la.axpy(-1.0, h, gx);
+            max(primal, colNormInf(gx));
+            Matrix gtNu = la.multiply(d.Gt, nu);
+            max(dualScale, colNormInf(gtNu));
+            la.axpy(1.0, gtNu, r);
+        }
+        dual = colNormInf(r);
+        double logSum = 0;
+        int count = 0;
+        for (int j = 0; j < width; j++) {
+            double ratio = (primal[j] / primalScale[j]) / (dual[j] / dualScale[j]);
+            if (ratio > 0 && Double.isFinite(ratio)) {
+                logSum += Math.log10(d.rho * Math.sqrt(ratio));
+                count++;
+            }
+        }
+        if (count == 0) {
+            return d.rho;
+        }
+        double grid = Math.pow(10, Math.round(4 * logSum / count) / 4.0);
+        return Math.min(RHO_MAX, Math.max(RHO_MIN, grid));
+    }
+
+    /** Bounds of the adaptive ρ. */
+    static final double RHO_MIN = 1e-6;
+    static final double RHO_MAX = 1e6;
+
+    /** In place: a ← max(a, b) element-wise. */
+    private static void max(double[] a, double[] b) {
+        for (int i = 0; i < a.length; i++) {
+            a[i] = Math.max(a[i], b[i]);
+        }
+    }
+
+    /** @return the n×|active| block of the given columns */
+    private static Matrix pickColumns(LinearAlgebra la, double[][] cols, int[] active, int rows) {
+        return fromColumns(la, pick(cols, active), rows);
     }
 
     /** @return the primal scale 1 + max(‖b‖∞, ‖h‖∞) of the {@link Truncation#RESIDUALS} test */

@@ -7,6 +7,9 @@ import dev.altdiff.api.Solution;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.api.linalg.Matrix;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * A solved problem with its Alt-Diff Jacobians ∂x_K/∂q, ∂x_K/∂b, ∂x_K/∂h: the exact derivatives of
  * the K-th ADMM iterate, i.e. the recursion of {@code ALTDIFF.md} §3 run over the K iterations the
@@ -27,6 +30,12 @@ import dev.altdiff.api.linalg.Matrix;
  * recursion with the same iterates, reusing the one factorization of H; no inverse is formed
  * (∂x/∂q contains H⁻¹ itself, obtained by solves only when that Jacobian is requested).
  *
+ * <p><b>Adaptive ρ.</b> Iteration k uses ρ_k and H_k of its {@link Admm.Segment}, so y⁰ is constant only
+ * within a segment. The recursion is still linear in the sources, so one transfer Φ_j is run per
+ * segment j (unit source at j's iterations only) and the Jacobians sum the segments' shares, e.g.
+ * ∂x/∂b = ρ_K W_A,K + Σ_j Φ_A,j(I − ρ_j M_AA,j) − ρ_j Φ_G,j M_GA,j; with one segment this is the
+ * formula above.
+ *
  * <p>{@link #backward} returns the vector-Jacobian products vᵀ∂x_K/∂θ: in reverse mode by the
  * adjoint sweep of {@link ReverseSweep} (all six blocks), in forward mode by contracting these
  * Jacobians in closed form ({@link #contractJacobians}; no n×n product is formed).
@@ -38,7 +47,7 @@ public final class AltDiffSolution implements DifferentiableSolution {
     private final AltDiffDifferentiator.Mode mode;
     private final QpData d;
     private final LinearAlgebra la;
-    private Transfer transfer;
+    private List<Transfer> transfer;
 
     AltDiffSolution(Admm.Run run, AltDiffDifferentiator.Mode mode) {
         this.run = run;
@@ -47,56 +56,75 @@ public final class AltDiffSolution implements DifferentiableSolution {
         this.la = d.la;
     }
 
+    /** @return the ADMM run this solution differentiates (its iterates, masks and ρ segments) */
+    Admm.Run run() { return run; }
+
     /** @return how {@link #backward} is evaluated */
     public AltDiffDifferentiator.Mode mode() { return mode; }
 
     @Override public Solution solution() { return run.solution(); }
 
     /**
-     * W_A, W_G, the blocks of M (from {@link QpData#reducedStep()}), and Φ_A = ∂ẋ_K/∂y⁰_A,
-     * Φ_G = ∂ẋ_K/∂y⁰_G (null when a block is absent).
+     * One ρ segment's share of the transfer: its reduced x-step (W_A, W_G and the blocks of M for its
+     * ρ, {@link QpData#reducedStep()}) and Φ_A = ∂(W_A,K λ̇_{K−1} + W_G,K(ν̇_{K−1} + ρ_K ṡ_{K−1}))/∂y⁰_A,
+     * Φ_G likewise for y⁰_G, for a source y⁰ present only at the segment's iterations (null when a
+     * block is absent).
      */
-    private record Transfer(Matrix wA, Matrix wG, Matrix mAA, Matrix mAG, Matrix mGA, Matrix mGG, Matrix phiA,
-                            Matrix phiG) {
+    private record Transfer(XStep step, double rho, Matrix phiA, Matrix phiG) {
     }
 
-    private synchronized Transfer transfer() {
+    private synchronized List<Transfer> transfer() {
         if (transfer == null) {
             transfer = computeTransfer();
         }
         return transfer;
     }
 
-    private Transfer computeTransfer() {
-        XStep r = d.reducedStep();
-        Matrix wA = r.wA;
-        Matrix wG = r.wG;
-        Matrix mAA = r.mAA;
-        Matrix mAG = r.mAG;
-        Matrix mGA = r.mGA;
-        Matrix mGG = r.mGG;
-        Transfer t = new Transfer(wA, wG, mAA, mAG, mGA, mGG, null, null);
-        Matrix phiA = d.p > 0 ? propagate(t, la.identity(d.p), la.zeros(d.m, d.p)) : null;
-        Matrix phiG = d.m > 0 ? propagate(t, d.p > 0 ? la.zeros(d.p, d.m) : null, la.identity(d.m)) : null;
-        return new Transfer(wA, wG, mAA, mAG, mGA, mGG, phiA, phiG);
+    private List<Transfer> computeTransfer() {
+        List<Admm.Segment> segments = run.segments();
+        int k = run.solution().iterations();
+        List<Transfer> out = new ArrayList<>();
+        for (int j = 0; j < segments.size(); j++) {
+            // the segment's iterations among 1..K−1 (ẋ_K itself is assembled in closed form)
+            int from = segments.get(j).first();
+            int to = Math.min(k - 1, j + 1 < segments.size() ? segments.get(j + 1).first() - 1 : k - 1);
+            if (from > to) {
+                continue;
+            }
+            QpData data = segments.get(j).data();
+            Matrix phiA = d.p > 0 ? propagate(la.identity(d.p), la.zeros(d.m, d.p), from, to) : null;
+            Matrix phiG = d.m > 0 ? propagate(d.p > 0 ? la.zeros(d.p, d.m) : null, la.identity(d.m), from, to)
+                    : null;
+            out.add(new Transfer(data.reducedStep(), data.rho, phiA, phiG));
+        }
+        return out;
+    }
+
+    /** @return the data (ρ and factor) of iteration k, 1-based */
+    private QpData at(int k) {
+        return Admm.Segment.at(run.segments(), k);
     }
 
     /**
-     * Runs the recursion for K−1 steps with the constant source (y0A, y0G), c columns each, and
-     * returns W_A λ̇_{K−1} + W_G(ν̇_{K−1} + ρṡ_{K−1}) (n×c), so that ẋ_K = −H⁻¹E − (returned).
+     * Runs the recursion over iterations 1..K−1 with the source (y0A, y0G), c columns each, present at
+     * iterations from..to only (zero elsewhere), each iteration with its own ρ and M, and returns
+     * W_A,K λ̇_{K−1} + W_G,K(ν̇_{K−1} + ρ_K ṡ_{K−1}) (n×c), the part of −ẋ_K that the source drives.
      */
-    private Matrix propagate(Transfer t, Matrix y0A, Matrix y0G) {
-        double rho = d.rho;
+    private Matrix propagate(Matrix y0A, Matrix y0G, int from, int to) {
         int c = y0A != null ? y0A.cols() : y0G.cols();
         Matrix lambdaDot = d.p > 0 ? la.zeros(d.p, c) : null;
         Matrix nuDot = d.m > 0 ? la.zeros(d.m, c) : null;
         Matrix sDot = d.m > 0 ? la.zeros(d.m, c) : null;
         int k = run.solution().iterations();
-        for (int step = 0; step < k - 1; step++) {
+        for (int it = from; it <= k - 1; it++) { // the tangents are zero before the source starts
+            QpData data = at(it);
+            XStep t = data.reducedStep();
+            double rho = data.rho;
+            boolean source = it <= to;
             // y = (Aẋ − db, Gẋ − dh) = y⁰ − M (λ̇, ν̇ + ρṡ), all from the previous iterate
             Matrix u = d.m > 0 ? plus(nuDot, rho, sDot) : null;
-            Matrix yA = d.p > 0 ? la.copy(y0A) : null;
-            Matrix yG = d.m > 0 ? la.copy(y0G) : null;
+            Matrix yA = d.p > 0 ? (source ? la.copy(y0A) : la.zeros(d.p, c)) : null;
+            Matrix yG = d.m > 0 ? (source ? la.copy(y0G) : la.zeros(d.m, c)) : null;
             if (d.p > 0) {
                 la.gemm(-1.0, t.mAA, false, lambdaDot, false, 1.0, yA);
             }
@@ -114,19 +142,21 @@ public final class AltDiffSolution implements DifferentiableSolution {
                 // ṡ⁺ = D⁺(−ν̇/ρ − (Gẋ⁺ − dh))
                 Matrix sNew = plus(yG, 1.0 / rho, nuDot);
                 la.scale(-1.0, sNew);
-                la.scaleRows(run.masks().get(step), sNew);
+                la.scaleRows(run.masks().get(it - 1), sNew);
                 // ν̇⁺ = ν̇ + ρ(Gẋ⁺ − dh + ṡ⁺)
                 la.axpy(1.0, sNew, yG);
                 la.axpy(rho, yG, nuDot);
                 sDot = sNew;
             }
         }
+        QpData last = at(k);
+        XStep step = last.reducedStep();
         Matrix out = la.zeros(d.n, c);
         if (d.p > 0) {
-            la.gemm(1.0, t.wA, false, lambdaDot, false, 0.0, out);
+            la.gemm(1.0, step.wA, false, lambdaDot, false, 0.0, out);
         }
         if (d.m > 0) {
-            la.gemm(1.0, t.wG, false, plus(nuDot, rho, sDot), false, 1.0, out);
+            la.gemm(1.0, step.wG, false, plus(nuDot, last.rho, sDot), false, 1.0, out);
         }
         return out;
     }
@@ -146,38 +176,49 @@ public final class AltDiffSolution implements DifferentiableSolution {
      * @throws IllegalArgumentException for P, A or G (forward mode covers q, b, h)
      */
     public double[][] jacobian(Block block) {
-        Transfer t = transfer();
-        double rho = d.rho;
+        List<Transfer> transfer = transfer();
+        QpData last = at(run.solution().iterations());
+        XStep lastStep = last.reducedStep();
         Matrix j;
         switch (block) {
-            case q -> { // ∂x/∂q = −H⁻¹ + Φ_A W_Aᵀ + Φ_G W_Gᵀ
-                j = d.H.solve(la.identity(d.n));
+            case q -> { // ∂x/∂q = −H_K⁻¹ + Σ_j (Φ_A W_Aᵀ + Φ_G W_Gᵀ)
+                j = last.H.solve(la.identity(d.n));
                 la.scale(-1.0, j);
-                if (d.p > 0) {
-                    la.gemm(1.0, t.phiA, false, t.wA, true, 1.0, j);
-                }
-                if (d.m > 0) {
-                    la.gemm(1.0, t.phiG, false, t.wG, true, 1.0, j);
+                for (Transfer t : transfer) {
+                    if (d.p > 0) {
+                        la.gemm(1.0, t.phiA, false, t.step.wA, true, 1.0, j);
+                    }
+                    if (d.m > 0) {
+                        la.gemm(1.0, t.phiG, false, t.step.wG, true, 1.0, j);
+                    }
                 }
             }
-            case b -> { // ∂x/∂b = ρW_A + Φ_A − ρΦ_A M_AA − ρΦ_G M_GA
+            case b -> { // ∂x/∂b = ρ_K W_A,K + Σ_j (Φ_A − ρΦ_A M_AA − ρΦ_G M_GA)
                 if (d.p == 0) {
                     return new double[d.n][0];
                 }
-                j = plus(t.phiA, rho, t.wA);
-                la.gemm(-rho, t.phiA, false, t.mAA, false, 1.0, j);
-                if (d.m > 0) {
-                    la.gemm(-rho, t.phiG, false, t.mGA, false, 1.0, j);
+                j = la.copy(lastStep.wA);
+                la.scale(last.rho, j);
+                for (Transfer t : transfer) {
+                    la.axpy(1.0, t.phiA, j);
+                    la.gemm(-t.rho, t.phiA, false, t.step.mAA, false, 1.0, j);
+                    if (d.m > 0) {
+                        la.gemm(-t.rho, t.phiG, false, t.step.mGA, false, 1.0, j);
+                    }
                 }
             }
-            case h -> { // ∂x/∂h = ρW_G + Φ_G − ρΦ_A M_AG − ρΦ_G M_GG
+            case h -> { // ∂x/∂h = ρ_K W_G,K + Σ_j (Φ_G − ρΦ_A M_AG − ρΦ_G M_GG)
                 if (d.m == 0) {
                     return new double[d.n][0];
                 }
-                j = plus(t.phiG, rho, t.wG);
-                la.gemm(-rho, t.phiG, false, t.mGG, false, 1.0, j);
-                if (d.p > 0) {
-                    la.gemm(-rho, t.phiA, false, t.mAG, false, 1.0, j);
+                j = la.copy(lastStep.wG);
+                la.scale(last.rho, j);
+                for (Transfer t : transfer) {
+                    la.axpy(1.0, t.phiG, j);
+                    la.gemm(-t.rho, t.phiG, false, t.step.mGG, false, 1.0, j);
+                    if (d.p > 0) {
+                        la.gemm(-t.rho, t.phiA, false, t.step.mAG, false, 1.0, j);
+                    }
                 }
             }
             default -> throw new IllegalArgumentException(
@@ -197,7 +238,6 @@ public final class AltDiffSolution implements DifferentiableSolution {
      */
     public double[] jvp(Gradients direction) {
         Admm.Trajectory trajectory = run.trajectory();
-        double rho = d.rho;
         Matrix dP = direction.P() == null ? null : la.matrix(d.n, d.n, flatten(direction.P(), d.n, d.n));
         Matrix dq = direction.q() == null ? la.zeros(d.n, 1) : la.vector(length(direction.q(), d.n));
         Matrix dA = d.p == 0 || direction.A() == null ? null : la.matrix(d.p, d.n, flatten(direction.A(), d.p, d.n));
@@ -212,6 +252,8 @@ public final class AltDiffSolution implements DifferentiableSolution {
         Matrix xDot = null;
         int k = run.solution().iterations();
         for (int step = 0; step < k; step++) {
+            QpData data = at(step + 1);
+            double rho = data.rho;
             Matrix x = la.vector(trajectory.x().get(step));
             // rhs = dP x + dq + dAᵀλ_k + dGᵀν̃_k + ρAᵀ(dA x − db) + ρGᵀ(dG x + ṡ − dh) + Aᵀλ̇ + Gᵀν̇
             Matrix rhs = la.copy(dq);
@@ -241,7 +283,7 @@ public final class AltDiffSolution implements DifferentiableSolution {
                 la.axpy(rho, inTangent, w);
                 la.gemm(1.0, d.Gt, false, w, false, 1.0, rhs);
             }
-            xDot = d.H.solve(rhs);
+            xDot = data.H.solve(rhs);
             la.scale(-1.0, xDot);
             if (d.p > 0) { // λ̇ += ρ(Aẋ + dA x − db)
                 la.gemm(1.0, d.A, false, xDot, false, 1.0, eqTangent);
@@ -298,30 +340,37 @@ public final class AltDiffSolution implements DifferentiableSolution {
      */
     public Gradients contractJacobians(double[] v) {
         Matrix vm = la.vector(Vectors.checkUpstream(v, d.n));
-        Transfer t = transfer();
-        double rho = d.rho;
-        Matrix gq = d.H.solve(vm);
+        List<Transfer> transfer = transfer();
+        QpData last = at(run.solution().iterations());
+        XStep lastStep = last.reducedStep();
+        Matrix gq = last.H.solve(vm);
         la.scale(-1.0, gq);
-        Matrix gA = d.p > 0 ? la.multiply(t.phiA, true, vm, false) : null;
-        Matrix gG = d.m > 0 ? la.multiply(t.phiG, true, vm, false) : null;
-        Matrix gb = null;
-        Matrix gh = null;
+        Matrix gb = d.p > 0 ? la.multiply(lastStep.wA, true, vm, false) : null;
+        Matrix gh = d.m > 0 ? la.multiply(lastStep.wG, true, vm, false) : null;
         if (d.p > 0) {
-            la.gemm(1.0, t.wA, false, gA, false, 1.0, gq);
-            gb = la.copy(gA);
-            la.gemm(rho, t.wA, true, vm, false, 1.0, gb);
-            la.gemm(-rho, t.mAA, false, gA, false, 1.0, gb);
-            if (d.m > 0) {
-                la.gemm(-rho, t.mAG, false, gG, false, 1.0, gb);
-            }
+            la.scale(last.rho, gb);
         }
         if (d.m > 0) {
-            la.gemm(1.0, t.wG, false, gG, false, 1.0, gq);
-            gh = la.copy(gG);
-            la.gemm(rho, t.wG, true, vm, false, 1.0, gh);
-            la.gemm(-rho, t.mGG, false, gG, false, 1.0, gh);
+            la.scale(last.rho, gh);
+        }
+        for (Transfer t : transfer) {
+            Matrix gA = d.p > 0 ? la.multiply(t.phiA, true, vm, false) : null;
+            Matrix gG = d.m > 0 ? la.multiply(t.phiG, true, vm, false) : null;
             if (d.p > 0) {
-                la.gemm(-rho, t.mGA, false, gA, false, 1.0, gh);
+                la.gemm(1.0, t.step.wA, false, gA, false, 1.0, gq);
+                la.axpy(1.0, gA, gb);
+                la.gemm(-t.rho, t.step.mAA, false, gA, false, 1.0, gb);
+                if (d.m > 0) {
+                    la.gemm(-t.rho, t.step.mAG, false, gG, false, 1.0, gb);
+                }
+            }
+            if (d.m > 0) {
+                la.gemm(1.0, t.step.wG, false, gG, false, 1.0, gq);
+                la.axpy(1.0, gG, gh);
+                la.gemm(-t.rho, t.step.mGG, false, gG, false, 1.0, gh);
+                if (d.p > 0) {
+                    la.gemm(-t.rho, t.step.mGA, false, gA, false, 1.0, gh);
+                }
             }
         }
         return new Gradients(null, gq.toRowMajor(), null, gb == null ? null : gb.toRowMajor(), null,

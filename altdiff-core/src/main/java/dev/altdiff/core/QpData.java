@@ -3,6 +3,7 @@ package dev.altdiff.core;
 import dev.altdiff.api.Block;
 import dev.altdiff.api.InvalidProblemException;
 import dev.altdiff.api.QuadraticProgram;
+import dev.altdiff.api.Settings;
 import dev.altdiff.api.linalg.Factorization;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.api.linalg.Matrix;
@@ -59,6 +60,34 @@ public final class QpData {
         this.h = m > 0 ? la.vector(problem.rowMajor(Block.h)) : null;
         checkPositiveSemidefinite();
         this.H = factorH();
+    }
+
+    /** The same problem and matrices as {@code other} (already checked), with H factored for ρ = rho. */
+    private QpData(QpData other, double rho) {
+        this.problem = other.problem;
+        this.la = other.la;
+        this.rho = rho;
+        this.n = other.n;
+        this.p = other.p;
+        this.m = other.m;
+        this.P = other.P;
+        this.q = other.q;
+        this.A = other.A;
+        this.At = other.At;
+        this.b = other.b;
+        this.G = other.G;
+        this.Gt = other.Gt;
+        this.h = other.h;
+        this.H = factorH();
+    }
+
+    /**
+     * @return this problem's data with H = P + ρAᵀA + ρGᵀG factored for another ρ (the matrices are
+     * shared, not copied; this object is unchanged), as adaptive ρ needs ({@link Settings#adaptiveRho()})
+     * @throws InvalidProblemException when H is not positive definite at that ρ
+     */
+    public QpData withRho(double rho) {
+        return rho == this.rho ? this : new QpData(this, rho);
     }
 
     /** P is PSD (to rounding) iff P + δI is positive definite for a small δ relative to P's scale. */

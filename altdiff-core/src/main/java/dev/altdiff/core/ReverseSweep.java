@@ -34,6 +34,8 @@ import java.util.List;
  *   ∂ℓ/∂b = −Σ α_k         ∂ℓ/∂A = Σ(α_k x_kᵀ + λ_k r̄_kᵀ)
  *   ∂ℓ/∂h = −Σ β_k         ∂ℓ/∂G = Σ(β_k x_kᵀ + ν̃_k r̄_kᵀ)
  * </pre>
+ * With adaptive ρ every line above uses ρ_k and H_k, those of iteration k's {@link Admm.Segment}: step k
+ * of the tangent recursion involves only them, so its adjoint does too.
  * Cost per iteration: one application of the x-step map {@link XStep} (a solve with H's factor and
  * four matrix–vector products, or its reduced form), independent of dim θ.
  *
@@ -60,7 +62,8 @@ final class ReverseSweep {
 
     /** The gradient of a single run (the batch B = 1). */
     static Gradients gradients(Admm.Run run, double[] v) {
-        Result r = sweep(run.data(), List.of(new Admm.Column(run.solution(), run.masks(), run.trajectory())),
+        Result r = sweep(run.data(), List.of(new Admm.Column(run.solution(), run.masks(), run.trajectory(),
+                        run.segments())),
                 new double[][]{v}, new boolean[]{true});
         return new Gradients(r.P(), r.q()[0], r.A(), run.data().p > 0 ? r.b()[0] : null, r.G(),
                 run.data().m > 0 ? r.h()[0] : null);
@@ -69,27 +72,31 @@ final class ReverseSweep {
     /**
      * The sweep over the columns of a batch run.
      *
-     * @param d       the shared data (A, G and the factor of H)
-     * @param columns the runs' columns, each with its trajectory
+     * @param d       the shared data (P, A, G)
+     * @param columns the runs' columns, each with its trajectory and ρ segments (step k uses the ρ and
+     *                factor of k's segment; the columns of one batch run share them)
      * @param v       upstream gradient per column (length n; ignored, may be null, where not included)
      * @param include which columns take part
      */
     static Result sweep(QpData d, List<Admm.Column> columns, double[][] v, boolean[] include) {
         LinearAlgebra la = d.la;
-        double rho = d.rho;
         int n = d.n;
         int p = d.p;
         int m = d.m;
         int batch = columns.size();
         int[] iterations = new int[batch];
         int kMax = 0;
+        List<Admm.Segment> segments = null; // those of the longest included column cover every step
         for (int c = 0; c < batch; c++) {
             if (include[c]) {
                 if (columns.get(c).trajectory() == null) {
                     throw new IllegalStateException("reverse mode needs a run that recorded its trajectory");
                 }
                 iterations[c] = columns.get(c).solution().iterations();
-                kMax = Math.max(kMax, iterations[c]);
+                if (iterations[c] >= kMax) {
+                    kMax = iterations[c];
+                    segments = columns.get(c).segments();
+                }
             }
         }
         double[][][] rBar = new double[batch][][];
@@ -102,7 +109,6 @@ final class ReverseSweep {
                 beta[c] = new double[iterations[c]][];
             }
         }
-        XStep xStep = d.xStep();
         int[] active = new int[0];
         Matrix lambdaBar = null;
         Matrix nuBar = null;
@@ -132,6 +138,9 @@ final class ReverseSweep {
                 active = next;
             }
             int width = active.length;
+            QpData data = Admm.Segment.at(segments, step + 1);
+            double rho = data.rho;
+            XStep xStep = data.xStep();
             double[][] xBarCols = new double[width][];
             for (int j = 0; j < width; j++) {
                 int c = active[j];

@@ -26,11 +26,16 @@ public abstract class ReverseSweepSuite {
     protected abstract LinearAlgebra backend();
 
     @ParameterizedTest
-    @CsvSource({"1, 8, 3, 6, 25", "2, 10, 0, 5, 40", "3, 9, 4, 0, 15", "4, 12, 3, 8, 1", "5, 6, 2, 9, 60"})
-    void reverseEqualsForwardModeContractionForQBH(long seed, int n, int p, int m, int k) {
+    @CsvSource({"1, 8, 3, 6, 25, 1, false", "2, 10, 0, 5, 40, 1, false", "3, 9, 4, 0, 15, 1, false",
+            "4, 12, 3, 8, 1, 1, false", "5, 6, 2, 9, 60, 1, false",
+            // adaptive ρ from a badly chosen start: the run switches ρ (asserted), so the sweep crosses segments
+            "6, 10, 3, 6, 45, 1000, true", "7, 9, 4, 5, 60, 0.001, true", "8, 8, 0, 6, 35, 100, true"})
+    void reverseEqualsForwardModeContractionForQBH(long seed, int n, int p, int m, int k, double rho,
+                                                   boolean adaptive) {
         QuadraticProgram qp = RandomQp.paper(seed, n, p, m, 0.5);
-        Settings fixedK = new Settings(1.0, 1e-300, k, Truncation.RELATIVE_CHANGE);
-        Admm.Run run = Admm.solve(new QpData(qp, backend(), 1.0), fixedK, true);
+        Settings fixedK = new Settings(rho, 1e-300, k, Truncation.RELATIVE_CHANGE).withAdaptiveRho(adaptive);
+        Admm.Run run = Admm.solve(new QpData(qp, backend(), rho), fixedK, true);
+        assertEquals(adaptive, run.segments().size() > 1, "ρ switched");
         AltDiffSolution forward = new AltDiffSolution(run, AltDiffDifferentiator.Mode.FORWARD);
         double[] v = RandomQp.gaussian(new Random(seed), n);
         Gradients reverse = ReverseSweep.gradients(run, v);
@@ -96,8 +101,13 @@ public abstract class ReverseSweepSuite {
                     }
                 }
             }
-            double[] xp = Admm.solve(new QpData(shift(qp, block, dir, eps), backend(), 1.0), fixedK, false).solution().x();
-            double[] xm = Admm.solve(new QpData(shift(qp, block, dir, -eps), backend(), 1.0), fixedK, false).solution().x();
+            Admm.Run plus = Admm.solve(new QpData(shift(qp, block, dir, eps), backend(), rho), fixedK, false);
+            Admm.Run minus = Admm.solve(new QpData(shift(qp, block, dir, -eps), backend(), rho), fixedK, false);
+            // the schedule (rounded to 10^(j/4)) is piecewise constant: the differences see the same ρ's
+            assertEquals(TruncatedJacobianSuite.schedule(run), TruncatedJacobianSuite.schedule(plus));
+            assertEquals(TruncatedJacobianSuite.schedule(run), TruncatedJacobianSuite.schedule(minus));
+            double[] xp = plus.solution().x();
+            double[] xm = minus.solution().x();
             double fd = 0;
             for (int i = 0; i < n; i++) {
                 fd += v[i] * (xp[i] - xm[i]) / (2 * eps);

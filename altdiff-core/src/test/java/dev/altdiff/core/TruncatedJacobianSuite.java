@@ -22,12 +22,17 @@ public abstract class TruncatedJacobianSuite {
     protected abstract LinearAlgebra backend();
 
     @ParameterizedTest
-    @CsvSource({"1, 8, 3, 6, 25", "2, 10, 0, 5, 40", "3, 9, 4, 0, 15", "4, 12, 3, 8, 1", "5, 6, 2, 9, 60"})
-    void jacobianMatchesFiniteDifferencesOfTheTruncatedMap(long seed, int n, int p, int m, int k) {
+    @CsvSource({"1, 8, 3, 6, 25, 1, false", "2, 10, 0, 5, 40, 1, false", "3, 9, 4, 0, 15, 1, false",
+            "4, 12, 3, 8, 1, 1, false", "5, 6, 2, 9, 60, 1, false",
+            // adaptive ρ from a badly chosen start: the run switches ρ (asserted), so the Jacobians cross segments
+            "6, 10, 3, 6, 45, 1000, true", "7, 9, 4, 5, 60, 0.001, true", "8, 8, 0, 6, 35, 100, true"})
+    void jacobianMatchesFiniteDifferencesOfTheTruncatedMap(long seed, int n, int p, int m, int k, double rho,
+                                                           boolean adaptive) {
         QuadraticProgram qp = RandomQp.paper(seed, n, p, m, 0.5);
-        Settings fixedK = new Settings(1.0, 1e-300, k, Truncation.RELATIVE_CHANGE);
+        Settings fixedK = new Settings(rho, 1e-300, k, Truncation.RELATIVE_CHANGE).withAdaptiveRho(adaptive);
         AltDiffSolution sol = new AltDiffDifferentiator().solve(qp, fixedK, backend());
         assertEquals(k, sol.solution().iterations());
+        assertEquals(adaptive, sol.run().segments().size() > 1, "ρ switched");
         assertEquals(Status.MAX_ITERATIONS, sol.solution().status());
         double eps = 1e-6;
         double err = 0;
@@ -35,14 +40,28 @@ public abstract class TruncatedJacobianSuite {
             double[][] jac = sol.jacobian(block);
             int dim = block == Block.q ? n : block == Block.b ? p : m;
             for (int j = 0; j < dim; j++) {
-                double[] xp = new AltDiffDifferentiator().solve(perturb(qp, block, j, eps), fixedK, backend()).solution().x();
-                double[] xm = new AltDiffDifferentiator().solve(perturb(qp, block, j, -eps), fixedK, backend()).solution().x();
+                AltDiffSolution plus = new AltDiffDifferentiator().solve(perturb(qp, block, j, eps), fixedK, backend());
+                AltDiffSolution minus = new AltDiffDifferentiator().solve(perturb(qp, block, j, -eps), fixedK, backend());
+                // the schedule (rounded to 10^(j/4)) is piecewise constant: the differences see the same ρ's
+                assertEquals(schedule(sol.run()), schedule(plus.run()));
+                assertEquals(schedule(sol.run()), schedule(minus.run()));
+                double[] xp = plus.solution().x();
+                double[] xm = minus.solution().x();
                 for (int i = 0; i < n; i++) {
                     err = Math.max(err, Math.abs((xp[i] - xm[i]) / (2 * eps) - jac[i][j]));
                 }
             }
         }
         assertTrue(err < 1e-7, "max |J - FD| = " + err);
+    }
+
+    /** @return the run's ρ schedule as "first:ρ" pairs */
+    static String schedule(Admm.Run run) {
+        StringBuilder out = new StringBuilder();
+        for (Admm.Segment segment : run.segments()) {
+            out.append(segment.first()).append(':').append(segment.data().rho).append(' ');
+        }
+        return out.toString();
     }
 
     /** @return the problem with entry j of vector block q, b or h moved by delta */

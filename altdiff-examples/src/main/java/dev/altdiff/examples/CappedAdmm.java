@@ -16,7 +16,9 @@ import java.util.function.LongSupplier;
  * as {@code altdiff maros}. {@link Settings} has no time limit, so the run is cut into chunks of
  * iterations, each continuing exactly where the previous one stopped ({@link Admm.Start} carries
  * x, s, λ, ν, and the truncation rule compares against the chunk's start, which is the previous
- * iterate): the iterates are the same as in one uninterrupted run. Between chunks the clock is
+ * iterate; with adaptive ρ the next chunk continues with the last chunk's ρ and factor, and chunks are
+ * whole multiples of the check interval so the periodic tests fall on the same iterations): the
+ * iterates are the same as in one uninterrupted run. Between chunks the clock is
  * checked; chunks are sized from the measured time per iteration to take about
  * {@value #CHUNK_SECONDS} s (and never more than the time left), so the limit is overshot by at
  * most about one chunk. The limit counts from the start, loading the problem and factoring
@@ -35,6 +37,8 @@ import java.util.function.LongSupplier;
 final class CappedAdmm {
     /** Target duration of one chunk of iterations, in seconds. */
     static final double CHUNK_SECONDS = 0.5;
+    /** Chunks are whole multiples of this (the interval of the periodic infeasibility and ρ tests). */
+    private static final int CHECK_INTERVAL = Settings.INFEASIBILITY_CHECK_INTERVAL;
     /** Iterations of the first chunk, which measures the time per iteration. */
     static final int FIRST_CHUNK = 20;
     /** Upper bound on chunk · m, the doubles of one chunk's masks. */
@@ -94,8 +98,12 @@ final class CappedAdmm {
                 }
                 return new Outcome(last, done, End.TIME_LIMIT, seconds(now - start));
             }
-            int cap = (int) Math.max(1, Math.min(Math.min(chunk, maxChunk), settings.maxIterations() - (long) done));
+            // chunks of whole multiples of the check interval keep the periodic infeasibility and ρ tests on
+            // the iterations where an uninterrupted run makes them
+            long whole = Math.max(1, Math.min(chunk, maxChunk) / CHECK_INTERVAL) * CHECK_INTERVAL;
+            int cap = (int) Math.max(1, Math.min(whole, settings.maxIterations() - (long) done));
             Admm.Run run = Admm.solve(data, chunkSettings.withMaxIterations(cap), false, from);
+            data = run.last(); // with adaptive ρ the next chunk continues with the last ρ and factor
             long after = clock.getAsLong();
             last = run.solution();
             done += last.iterations();

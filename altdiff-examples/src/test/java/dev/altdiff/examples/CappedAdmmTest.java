@@ -15,6 +15,8 @@ import dev.altdiff.examples.io.MpsFormat;
 import dev.altdiff.examples.io.MpsProblem;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,11 +44,16 @@ class CappedAdmmTest {
         return () -> t.addAndGet(stepNanos);
     }
 
-    @Test
-    void chunkedRunEqualsOneUninterruptedRun() {
-        Solution whole = Admm.solve(hs118, SETTINGS, LA).solution();
+    /** With adaptive ρ the chunks also continue the ρ schedule (HS118 switches ρ, asserted). */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void chunkedRunEqualsOneUninterruptedRun(boolean adaptive) {
+        Settings settings = SETTINGS.withAdaptiveRho(adaptive);
+        Admm.Run run = Admm.solve(hs118, settings, LA);
+        assertEquals(adaptive, run.segments().size() > 1, "ρ switched");
+        Solution whole = run.solution();
         // 0.1 s per reading: the first chunk of 20 iterations "takes" 0.1 s, so later chunks hold 100
-        CappedAdmm.Outcome capped = CappedAdmm.solve(hs118, SETTINGS, LA, 1_000_000L * 1_000_000_000L,
+        CappedAdmm.Outcome capped = CappedAdmm.solve(hs118, settings, LA, 1_000_000L * 1_000_000_000L,
                 stepping(100_000_000L));
         assertEquals(CappedAdmm.End.SOLVER, capped.end());
         assertEquals("solved", capped.status());
