@@ -40,9 +40,10 @@ import java.util.List;
  * on it is dropped from the blocks (the remaining columns are copied into narrower blocks), so
  * columns never influence each other, except that with adaptive ρ the batch switches ρ for all its
  * columns at once (on the geometric mean of their proposals): each column's run, and so its
- * gradient, is then that of its own iterations with the batch's ρ schedule. With {@link Settings#polish()} each column's solution is
- * polished as it stops ({@link Polisher}); its masks and trajectory remain the run's. The
- * column-wise work the backend SPI does not offer (per-column norms and masks) is done on row-major copies, O((n+m)B) per iteration against the
+ * gradient, is then that of its own iterations with the batch's ρ schedule. With
+ * {@link Settings#polish()} each column's solution is polished as it stops ({@link Polisher}); its
+ * masks and trajectory remain the run's. The column-wise work the backend SPI does not offer
+ * (per-column norms and masks) is done on row-major copies, O((n+m)B) per iteration against the
  * O(n²B) of the solve.
  */
 public final class Admm {

@@ -70,6 +70,10 @@ public final class GeneralAdmm {
     }
 
     static Run solve(GeneralData d, Settings settings, boolean record) {
+        if (settings.adaptiveRho() || settings.scaling() > 0 || settings.polish()) {
+            throw new IllegalArgumentException("general objectives run with a fixed rho, unscaled and unpolished:"
+                    + " adaptiveRho, scaling and polish apply to quadratic programs only");
+        }
         int n = d.n;
         int p = d.p;
         int m = d.m;

@@ -41,7 +41,8 @@ public abstract class TruncatedJacobianSuite {
             int dim = block == Block.q ? n : block == Block.b ? p : m;
             for (int j = 0; j < dim; j++) {
                 AltDiffSolution plus = new AltDiffDifferentiator().solve(perturb(qp, block, j, eps), fixedK, backend());
-                AltDiffSolution minus = new AltDiffDifferentiator().solve(perturb(qp, block, j, -eps), fixedK, backend());
+                AltDiffSolution minus = new AltDiffDifferentiator().solve(perturb(qp, block, j, -eps), fixedK,
+                        backend());
                 // the schedule (rounded to 10^(j/4)) is piecewise constant: the differences see the same ρ's
                 assertEquals(schedule(sol.run()), schedule(plus.run()));
                 assertEquals(schedule(sol.run()), schedule(minus.run()));

@@ -1,11 +1,16 @@
 package dev.altdiff.examples;
 
+import dev.altdiff.api.DifferentiableSolution;
+import dev.altdiff.api.Gradients;
 import dev.altdiff.api.InvalidProblemException;
 import dev.altdiff.api.Polish;
+import dev.altdiff.api.QuadraticProgram;
 import dev.altdiff.api.Settings;
+import dev.altdiff.api.Solution;
 import dev.altdiff.api.Truncation;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.core.AltDiff;
+import dev.altdiff.core.AltDiffDifferentiator;
 import dev.altdiff.examples.io.MpsFormat;
 import dev.altdiff.examples.io.MpsModel;
 import dev.altdiff.examples.io.MpsParseException;
@@ -13,6 +18,7 @@ import dev.altdiff.examples.io.MpsProblem;
 import dev.altdiff.examples.io.MpsReader;
 import dev.altdiff.examples.io.QpConversion;
 import dev.altdiff.examples.io.ReferenceValues;
+import dev.altdiff.kkt.KktDifferentiator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -31,6 +37,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
@@ -117,17 +124,35 @@ final class MarosCommand implements Callable<Integer> {
                     + " failed, or - when it did not apply) and a count per outcome under the summary")
     boolean polish;
 
+    @Option(names = "--adaptive-rho",
+            description = "adapt rho to the residuals (Settings.adaptiveRho: OSQP's residual balancing every 10"
+                    + " iterations; --rho is the starting value)")
+    boolean adaptiveRho;
+
+    @Option(names = "--gradients",
+            description = "check the gradients of every solved problem: Alt-Diff reverse mode (the same run again,"
+                    + " with its trajectory) against the KKT differentiator at the returned point, for a random v;"
+                    + " adds the column 'grad_cos' (the cosine of the stacked gradients of q, b, h)")
+    boolean gradients;
+
+    /** Cosine against KKT that counts as agreeing in the summary of {@code --gradients} (issue 5's target). */
+    static final double GRADIENT_COSINE = 0.9999;
+
     /**
      * One problem's line of the table.
      *
      * @param polish the {@link Polish} outcome's JSON name with --polish when the solver
      *               returned a solution to which it applied, else null
+     * @param gradientCosine with --gradients, the cosine between Alt-Diff's and the KKT differentiator's
+     *               gradient (q, b, h stacked) for a solved problem; NaN when not checked
      */
     record Row(String name, int n, int rows, int p, int m, String status, int iterations, double seconds,
-               double objective, double reference, double relativeError, boolean ok, String note, String polish) {
+               double objective, double reference, double relativeError, boolean ok, String note, String polish,
+               double gradientCosine) {
         Row(String name, int n, int rows, int p, int m, String status, int iterations, double seconds,
             double objective, double reference, double relativeError, boolean ok, String note) {
-            this(name, n, rows, p, m, status, iterations, seconds, objective, reference, relativeError, ok, note, null);
+            this(name, n, rows, p, m, status, iterations, seconds, objective, reference, relativeError, ok, note, null,
+                    Double.NaN);
         }
     }
 
@@ -138,7 +163,8 @@ final class MarosCommand implements Callable<Integer> {
         MpsFormat layout;
         Pattern filter;
         try {
-            settings = new Settings(rho, tolerance, maxIterations, truncation()).withPolish(polish);
+            settings = new Settings(rho, tolerance, maxIterations, truncation()).withPolish(polish)
+                    .withAdaptiveRho(adaptiveRho);
             layout = MpsFormat.valueOf(format.toUpperCase(Locale.ROOT));
             filter = include == null ? null : Pattern.compile(include);
         } catch (IllegalArgumentException e) { // includes PatternSyntaxException
@@ -187,9 +213,10 @@ final class MarosCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "# altdiff maros %s: %d problems; backend %s, rho %s, truncation %s, tol %s,"
                         + " max-iter %d, time limit %s s per problem, memory limit %d MB, reference %s%s%n",
                 dir, files.size(), la.name(), rho, truncation, tolerance, maxIterations, timeLimit,
-                budget / (1024 * 1024), refs == null ? "none" : csv, polish ? ", polish" : "");
+                budget / (1024 * 1024), refs == null ? "none" : csv, (polish ? ", polish" : "")
+                        + (adaptiveRho ? ", adaptive rho" : ""));
         out.flush();
-        Table table = new Table(out, markdown, polish);
+        Table table = new Table(out, markdown, polish, gradients);
         table.header();
         List<Row> rows = new ArrayList<>();
         for (Path file : files) {
@@ -213,6 +240,9 @@ final class MarosCommand implements Callable<Integer> {
         out.println(summary(rows, refs != null, accuracy));
         if (polish) {
             out.println(polishSummary(rows));
+        }
+        if (gradients) {
+            out.println(gradientSummary(rows));
         }
         out.flush();
         return 0;
@@ -288,8 +318,22 @@ final class MarosCommand implements Callable<Integer> {
             boolean ok = solved && (refs == null || err <= accuracy);
             String polished = o.solution() == null || o.solution().polish() == Polish.NOT_REQUESTED
                     ? null : o.solution().polish().jsonName();
+            double cosine = Double.NaN;
+            String note = null;
+            if (gradients && solved) {
+                long doubles = (long) o.iterations() * (n + shape.p() + shape.m());
+                if (8 * doubles > budget / 2) {
+                    note = "gradients not checked: the trajectory needs " + 8 * doubles / (1024 * 1024) + " MB";
+                } else {
+                    try {
+                        cosine = gradientCosine(problem.problem(), settings, la, name.hashCode());
+                    } catch (RuntimeException e) { // the solve stands; the check says why it has no number
+                        note = "gradient check failed: " + e.getMessage();
+                    }
+                }
+            }
             return new Row(name, n, fileRows, shape.p(), shape.m(), o.status(), o.iterations(), o.seconds(), objective,
-                    ref, err, ok, null, polished);
+                    ref, err, ok, note, polished, cosine);
         } catch (InvalidProblemException e) {
             return new Row(name, n, fileRows, shape.p(), shape.m(), "invalid", 0, elapsed(t0), Double.NaN, ref,
                     Double.NaN, false, e.getMessage());
@@ -300,6 +344,41 @@ final class MarosCommand implements Callable<Integer> {
             return new Row(name, n, fileRows, shape.p(), shape.m(), "error", 0, elapsed(t0), Double.NaN, ref,
                     Double.NaN, false, e.toString());
         }
+    }
+
+    /**
+     * Runs Alt-Diff (reverse mode) on the problem with the settings (the iterations of the capped run:
+     * both are the same uninterrupted run) and compares its gradient for a random Gaussian v (seeded)
+     * with the KKT differentiator's at the returned point.
+     *
+     * @return the cosine of the two gradients (∂ℓ/∂q, ∂ℓ/∂b, ∂ℓ/∂h), each block stacked into one vector
+     *     (a single cosine, so a block that is exactly zero at the KKT point, e.g. ∂ℓ/∂h with no active row,
+     *     does not turn into a cosine of rounding noise)
+     */
+    static double gradientCosine(QuadraticProgram problem, Settings settings, LinearAlgebra la, long seed) {
+        DifferentiableSolution altdiff = AltDiff.differentiator(AltDiffDifferentiator.NAME).solve(problem, settings, la);
+        Solution s = altdiff.solution();
+        double[] v = new Random(seed).doubles(problem.n()).map(u -> u - 0.5).toArray();
+        Gradients g = altdiff.backward(v);
+        // ADMM's ν⁺ = ν + ρ(Gx⁺ + s⁺ − h) can be −1e-18 where the bound is inactive; the KKT point needs ν ≥ 0
+        double[] nu = Arrays.stream(s.nu()).map(value -> Math.max(0, value)).toArray();
+        Gradients reference = KktDifferentiator.at(problem, s.x(), s.lambda(), nu, la).backward(v);
+        return PaperDemo.cosine(concat(g), concat(reference));
+    }
+
+    /** @return (∂ℓ/∂q, ∂ℓ/∂b, ∂ℓ/∂h) as one vector (absent blocks left out) */
+    private static double[] concat(Gradients g) {
+        return java.util.stream.Stream.of(g.q(), g.b(), g.h()).filter(java.util.Objects::nonNull)
+                .flatMapToDouble(Arrays::stream).toArray();
+    }
+
+    /** @return "gradients: C checked, A with cosine ≥ 0.9999 against KKT, smallest cosine X" */
+    static String gradientSummary(List<Row> rows) {
+        long checked = rows.stream().filter(r -> !Double.isNaN(r.gradientCosine())).count();
+        long agree = rows.stream().filter(r -> r.gradientCosine() >= GRADIENT_COSINE).count();
+        double min = rows.stream().mapToDouble(Row::gradientCosine).filter(c -> !Double.isNaN(c)).min().orElse(Double.NaN);
+        return String.format(Locale.ROOT, "gradients: %d checked, %d with cosine >= %s against kkt, smallest cosine %s",
+                checked, agree, GRADIENT_COSINE, Double.isNaN(min) ? "-" : String.format(Locale.ROOT, "%.8f", min));
     }
 
     private static double elapsed(long t0) {
@@ -358,18 +437,20 @@ final class MarosCommand implements Callable<Integer> {
         private static final String FORMAT = "%-10s %6s %6s %6s %6s %-14s %8s %8s %16s %16s %9s %3s";
         private final PrintWriter out;
         private final boolean markdown;
-        /** Whether to add the column "polish". */
+        /** Whether to add the columns "polish" and "grad_cos". */
         private final boolean polish;
+        private final boolean gradients;
         private final String format;
         private final String[] head;
 
-        Table(PrintWriter out, boolean markdown, boolean polish) {
+        Table(PrintWriter out, boolean markdown, boolean polish, boolean gradients) {
             this.out = out;
             this.markdown = markdown;
             this.polish = polish;
-            this.format = FORMAT + (polish ? " %-8s" : "") + "%n";
-            this.head = polish ? Stream.concat(Arrays.stream(HEAD), Stream.of("polish"))
-                    .toArray(String[]::new) : HEAD;
+            this.gradients = gradients;
+            this.format = FORMAT + (polish ? " %-8s" : "") + (gradients ? " %11s" : "") + "%n";
+            this.head = Stream.concat(Arrays.stream(HEAD), Stream.concat(polish ? Stream.of("polish") : Stream.empty(),
+                    gradients ? Stream.of("grad_cos") : Stream.empty())).toArray(String[]::new);
         }
 
         void header() {
@@ -386,10 +467,12 @@ final class MarosCommand implements Callable<Integer> {
             Object[] base = {r.name(), r.n(), r.rows(), r.p(), r.m(), r.status(), r.iterations(),
                     String.format(Locale.ROOT, "%.2f", r.seconds()), number(r.objective(), "%.8e"),
                     number(r.reference(), "%.8e"), number(r.relativeError(), "%.1e"), r.ok() ? "yes" : "no"};
-            Object[] cells = base;
+            List<Object> cells = new ArrayList<>(Arrays.asList(base));
             if (polish) {
-                cells = Arrays.copyOf(base, base.length + 1);
-                cells[base.length] = r.polish() == null ? "-" : r.polish();
+                cells.add(r.polish() == null ? "-" : r.polish());
+            }
+            if (gradients) {
+                cells.add(number(r.gradientCosine(), "%.8f"));
             }
             if (markdown) {
                 StringBuilder s = new StringBuilder("|");
@@ -398,7 +481,7 @@ final class MarosCommand implements Callable<Integer> {
                 }
                 out.println(s);
             } else {
-                out.printf(Locale.ROOT, format, cells);
+                out.printf(Locale.ROOT, format, cells.toArray());
             }
             out.flush();
         }

@@ -35,8 +35,8 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code altdiff solve FILE [--backend NAME] [--method altdiff|kkt] [--mode reverse|forward] [--tol T]
- * [--rho R] [--max-iter K] [--dx VFILE|ones] [--polish] [--mps-format auto|fixed|free]}: solves one problem file
- * (JSON, or MPS/QPS by its extension, see {@link ProblemFiles}) and prints one JSON object on
+ * [--rho R] [--max-iter K] [--dx VFILE|ones] [--polish] [--adaptive-rho] [--mps-format auto|fixed|free]}:
+ * solves one problem file (JSON, or MPS/QPS by its extension, see {@link ProblemFiles}) and prints one JSON object on
  * standard output (the contract is in the README, section "altdiff solve contract"). For an MPS/QPS
  * file the object also holds "name", "objective_sense", "objective_constant" (c0 = −RHS of the
  * objective row) and "objective_total" (the file's objective c0 + cᵀx + ½xᵀQx at x).
@@ -96,6 +96,11 @@ final class SolveCommand implements Callable<Integer> {
             description = "polish the final iterate (Settings.polish): solve the KKT system of the active set it"
                     + " identifies and keep the result if the residuals do not grow; the JSON then has \"polish\"")
     boolean polish;
+
+    @Option(names = "--adaptive-rho",
+            description = "adapt rho to the residuals (Settings.adaptiveRho: OSQP's residual balancing every 10"
+                    + " iterations; --rho is the starting value); QPs only")
+    boolean adaptiveRho;
 
     @Option(names = "--mps-format", paramLabel = "auto|fixed|free", defaultValue = "auto",
             description = "layout of an MPS/QPS file (default: ${DEFAULT-VALUE}: free, else fixed)")
@@ -161,8 +166,9 @@ final class SolveCommand implements Callable<Integer> {
         if (mode != null && !mode.equals("reverse")) {
             throw new InvalidInputException("a general objective supports --mode reverse only");
         }
-        if (polish) {
-            throw new InvalidInputException("--polish applies to QPs only, not to a general objective");
+        if (polish || adaptiveRho) {
+            throw new InvalidInputException((polish ? "--polish" : "--adaptive-rho")
+                    + " applies to QPs only, not to a general objective");
         }
         double[] v = null;
         if (dx != null) {
@@ -225,7 +231,7 @@ final class SolveCommand implements Callable<Integer> {
         try {
             double tol = tolerance == null ? Settings.DEFAULTS.tolerance() : tolerance;
             return Settings.DEFAULTS.withRho(rho).withTolerance(tol).withMaxIterations(maxIterations)
-                    .withPolish(polish);
+                    .withPolish(polish).withAdaptiveRho(adaptiveRho);
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException("bad option value (--rho, --tol, --max-iter): " + e.getMessage(), e);
         }
