@@ -37,6 +37,8 @@ public final class QpData {
     public final Factorization H;
     private XStep fullStep;
     private XStep reducedStep;
+    /** AᵀA + GᵀG, formed at the first {@link #withRho} and shared by the copies (null until then). */
+    private Matrix constraintGram;
 
     /**
      * Loads the problem into the backend, checks that P is positive semidefinite and factors H.
@@ -78,7 +80,22 @@ public final class QpData {
         this.G = other.G;
         this.Gt = other.Gt;
         this.h = other.h;
+        this.constraintGram = other.constraintGram();
         this.H = factorH();
+    }
+
+    /** @return AᵀA + GᵀG (n×n), formed once */
+    private synchronized Matrix constraintGram() {
+        if (constraintGram == null) {
+            constraintGram = la.zeros(n, n);
+            if (p > 0) {
+                la.gemm(1.0, At, false, A, false, 1.0, constraintGram);
+            }
+            if (m > 0) {
+                la.gemm(1.0, Gt, false, G, false, 1.0, constraintGram);
+            }
+        }
+        return constraintGram;
     }
 
     /**
@@ -111,11 +128,15 @@ public final class QpData {
 
     private Factorization factorH() {
         Matrix hMatrix = P != null ? la.copy(P) : la.zeros(n, n);
-        if (p > 0) {
-            la.gemm(rho, At, false, A, false, 1.0, hMatrix);
-        }
-        if (m > 0) {
-            la.gemm(rho, Gt, false, G, false, 1.0, hMatrix);
+        if (constraintGram != null) { // a ρ switch: one scaled addition instead of the two products
+            la.axpy(rho, constraintGram, hMatrix);
+        } else {
+            if (p > 0) {
+                la.gemm(rho, At, false, A, false, 1.0, hMatrix);
+            }
+            if (m > 0) {
+                la.gemm(rho, Gt, false, G, false, 1.0, hMatrix);
+            }
         }
         try {
             return la.cholesky(hMatrix);
