@@ -3,6 +3,7 @@ package dev.altdiff.core;
 import dev.altdiff.api.Block;
 import dev.altdiff.api.DifferentiableSolution;
 import dev.altdiff.api.Gradients;
+import dev.altdiff.api.QuadraticProgram;
 import dev.altdiff.api.Solution;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.api.linalg.Matrix;
@@ -32,25 +33,47 @@ import dev.altdiff.api.linalg.Matrix;
  * Jacobians in closed form ({@link #contractJacobians}; no n×n product is formed).
  * {@link #jvp} evaluates the recursion along one direction in every block. Thread-safe: the transfer is computed once,
  * lazily, under a lock.
+ *
+ * <p><b>Scaling.</b> With {@link dev.altdiff.api.Settings#scaling()} &gt; 0 the run, the recursion
+ * and its adjoint are those of the equilibrated problem ({@link Equilibration}); the public methods
+ * map their inputs to it and their results back (x = D x̄, v̄ = D v, ∂ℓ/∂q = c D ḡ_q, …), so every
+ * result is the caller's problem's. The private {@code scaled…} methods work on the scaled problem.
  */
 public final class AltDiffSolution implements DifferentiableSolution {
     private final Admm.Run run;
     private final AltDiffDifferentiator.Mode mode;
     private final QpData d;
     private final LinearAlgebra la;
+    private final Equilibration scaling;
+    private final Solution solution;
     private Transfer transfer;
 
+    /** A solution of an unscaled run. */
     AltDiffSolution(Admm.Run run, AltDiffDifferentiator.Mode mode) {
+        this(run, mode, Equilibration.of(run.data().problem, 0), run.data().problem);
+    }
+
+    /**
+     * @param run     the run on the (scaled) problem
+     * @param scaling the factors that scaled the caller's problem (off: the run is the caller's)
+     * @param problem the caller's problem, for the residuals of the mapped solution
+     */
+    AltDiffSolution(Admm.Run run, AltDiffDifferentiator.Mode mode, Equilibration scaling, QuadraticProgram problem) {
         this.run = run;
         this.mode = mode;
         this.d = run.data();
         this.la = d.la;
+        this.scaling = scaling;
+        this.solution = scaling.unscale(run.solution(), problem);
     }
 
     /** @return how {@link #backward} is evaluated */
     public AltDiffDifferentiator.Mode mode() { return mode; }
 
-    @Override public Solution solution() { return run.solution(); }
+    @Override public Solution solution() { return solution; }
+
+    /** @return the equilibration the run was made with ({@link Equilibration#isOff()} without scaling) */
+    public Equilibration scaling() { return scaling; }
 
     /**
      * W_A, W_G, the blocks of M (from {@link QpData#reducedStep()}), and Φ_A = ∂ẋ_K/∂y⁰_A,
@@ -146,6 +169,11 @@ public final class AltDiffSolution implements DifferentiableSolution {
      * @throws IllegalArgumentException for P, A or G (forward mode covers q, b, h)
      */
     public double[][] jacobian(Block block) {
+        return scaling.jacobian(block, scaledJacobian(block));
+    }
+
+    /** {@link #jacobian} of the scaled problem's x̄ with respect to q̄, b̄ or h̄. */
+    private double[][] scaledJacobian(Block block) {
         Transfer t = transfer();
         double rho = d.rho;
         Matrix j;
@@ -196,6 +224,11 @@ public final class AltDiffSolution implements DifferentiableSolution {
      * @return ẋ_K, length n
      */
     public double[] jvp(Gradients direction) {
+        return scaling.x(scaledJvp(scaling.direction(direction)));
+    }
+
+    /** {@link #jvp} of the scaled problem: ẋ̄_K along a direction dθ̄ of the scaled data. */
+    private double[] scaledJvp(Gradients direction) {
         Admm.Trajectory trajectory = run.trajectory();
         double rho = d.rho;
         Matrix dP = direction.P() == null ? null : la.matrix(d.n, d.n, flatten(direction.P(), d.n, d.n));
@@ -284,7 +317,8 @@ public final class AltDiffSolution implements DifferentiableSolution {
      */
     @Override public Gradients backward(double[] v) {
         Vectors.checkUpstream(v, d.n);
-        return mode == AltDiffDifferentiator.Mode.REVERSE ? ReverseSweep.gradients(run, v) : contractJacobians(v);
+        return mode == AltDiffDifferentiator.Mode.REVERSE
+                ? scaling.gradients(ReverseSweep.gradients(run, scaling.upstream(v))) : contractJacobians(v);
     }
 
     /**
@@ -297,6 +331,11 @@ public final class AltDiffSolution implements DifferentiableSolution {
      * </pre>
      */
     public Gradients contractJacobians(double[] v) {
+        return scaling.gradients(scaledContractJacobians(scaling.upstream(Vectors.checkUpstream(v, d.n))));
+    }
+
+    /** {@link #contractJacobians} of the scaled problem, for an upstream gradient v̄ of x̄. */
+    private Gradients scaledContractJacobians(double[] v) {
         Matrix vm = la.vector(Vectors.checkUpstream(v, d.n));
         Transfer t = transfer();
         double rho = d.rho;

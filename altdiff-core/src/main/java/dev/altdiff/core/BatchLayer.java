@@ -1,5 +1,6 @@
 package dev.altdiff.core;
 
+import dev.altdiff.api.Block;
 import dev.altdiff.api.InvalidProblemException;
 import dev.altdiff.api.QuadraticProgram;
 import dev.altdiff.api.Settings;
@@ -97,20 +98,32 @@ public final class BatchLayer implements AutoCloseable {
         if (batch.G() != null) {
             builder.inequalities(batch.G(), new double[batch.G().length]);
         }
-        QpData data = new QpData(builder.build(), backend, settings.rho());
-        int p = data.p;
-        int m = data.m;
-        Matrix q = fromRows("q", batch.q(), size, n, true);
-        Matrix b = p > 0 ? fromRows("b", batch.b(), size, p, true) : null;
-        Matrix h = m > 0 ? fromRows("h", batch.h(), size, m, true) : null;
-        if (p == 0) {
-            fromRows("b", batch.b(), size, 0, false);
+        QuadraticProgram shared = builder.build();
+        int p = shared.p();
+        int m = shared.m();
+        fromRows("q", batch.q(), size, n, false);
+        fromRows("b", batch.b(), size, p, false);
+        fromRows("h", batch.h(), size, m, false);
+        Equilibration scaling = Equilibration.of(shared, List.of(batch.q()), settings.scaling());
+        QpData data = new QpData(scaling.scale(shared), backend, settings.rho());
+        Matrix q = fromRows("q", scaling.rowsOf(batch.q(), scaling::q), size, n, true);
+        Matrix b = p > 0 ? fromRows("b", scaling.rowsOf(batch.b(), scaling::b), size, p, true) : null;
+        Matrix h = m > 0 ? fromRows("h", scaling.rowsOf(batch.h(), scaling::h), size, m, true) : null;
+        List<Admm.Start> starts = starts(size, n, p, m);
+        if (starts != null) {
+            starts.replaceAll(scaling::scale);
         }
-        if (m == 0) {
-            fromRows("h", batch.h(), size, 0, false);
+        Admm.BatchRun run = Admm.solveBatch(data, q, b, h, starts, settings, true);
+        List<Solution> solutions = new ArrayList<>();
+        double[] pm = shared.hasP() ? shared.rowMajor(Block.P) : null;
+        double[] a = shared.rowMajor(Block.A);
+        double[] g = shared.rowMajor(Block.G);
+        double[] empty = new double[0];
+        for (int c = 0; c < size; c++) {
+            solutions.add(scaling.unscale(run.columns().get(c).solution(), pm, batch.q()[c], a,
+                    p > 0 ? batch.b()[c] : empty, g, m > 0 ? batch.h()[c] : empty));
         }
-        Admm.BatchRun run = Admm.solveBatch(data, q, b, h, starts(size, n, p, m), settings, true);
-        BatchResult result = BatchResult.shared(run, options.failedGradients());
+        BatchResult result = BatchResult.shared(run, scaling, solutions, options.failedGradients());
         remember(result);
         return result;
     }
@@ -134,16 +147,20 @@ public final class BatchLayer implements AutoCloseable {
             QuadraticProgram qp = problems.get(c);
             starts.add(start(c, qp.n(), qp.p(), qp.m()));
         }
-        List<Admm.Run> runs = BatchResult.parallel(problems.size() == 1 ? null : pool(), problems.size(), c -> {
-            QpData data;
-            try {
-                data = new QpData(problems.get(c), backend, settings.rho());
-            } catch (InvalidProblemException e) {
-                throw e.inSample(c);
-            }
-            return Admm.solve(data, settings, true, starts.get(c));
-        });
-        BatchResult result = BatchResult.perSample(runs, options.failedGradients(), pool());
+        List<BatchResult.Sample> samples = BatchResult.parallel(problems.size() == 1 ? null : pool(), problems.size(),
+                c -> {
+                    QuadraticProgram problem = problems.get(c);
+                    Equilibration scaling = Equilibration.of(problem, settings.scaling());
+                    QpData data;
+                    try {
+                        data = new QpData(scaling.scale(problem), backend, settings.rho());
+                    } catch (InvalidProblemException e) {
+                        throw e.inSample(c);
+                    }
+                    Admm.Run run = Admm.solve(data, settings, true, scaling.scale(starts.get(c)));
+                    return new BatchResult.Sample(run, scaling, scaling.unscale(run.solution(), problem));
+                });
+        BatchResult result = BatchResult.perSample(samples, options.failedGradients(), pool());
         remember(result);
         return result;
     }

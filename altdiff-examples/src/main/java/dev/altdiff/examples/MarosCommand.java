@@ -117,6 +117,11 @@ final class MarosCommand implements Callable<Integer> {
                     + " failed, or - when it did not apply) and a count per outcome under the summary")
     boolean polish;
 
+    @Option(names = "--scaling", paramLabel = "N", defaultValue = "0",
+            description = "Ruiz equilibration passes (Settings.scaling, 0 = off, default: ${DEFAULT-VALUE}); OSQP uses"
+                    + " 10. Termination is tested on the scaled problem; the table reports the caller's problem")
+    int scaling;
+
     /**
      * One problem's line of the table.
      *
@@ -138,7 +143,8 @@ final class MarosCommand implements Callable<Integer> {
         MpsFormat layout;
         Pattern filter;
         try {
-            settings = new Settings(rho, tolerance, maxIterations, truncation()).withPolish(polish);
+            settings = new Settings(rho, tolerance, maxIterations, truncation()).withPolish(polish)
+                    .withScaling(scaling);
             layout = MpsFormat.valueOf(format.toUpperCase(Locale.ROOT));
             filter = include == null ? null : Pattern.compile(include);
         } catch (IllegalArgumentException e) { // includes PatternSyntaxException
@@ -187,7 +193,8 @@ final class MarosCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "# altdiff maros %s: %d problems; backend %s, rho %s, truncation %s, tol %s,"
                         + " max-iter %d, time limit %s s per problem, memory limit %d MB, reference %s%s%n",
                 dir, files.size(), la.name(), rho, truncation, tolerance, maxIterations, timeLimit,
-                budget / (1024 * 1024), refs == null ? "none" : csv, polish ? ", polish" : "");
+                budget / (1024 * 1024), refs == null ? "none" : csv,
+                (polish ? ", polish" : "") + (scaling > 0 ? ", scaling " + scaling : ""));
         out.flush();
         Table table = new Table(out, markdown, polish);
         table.header();
