@@ -46,6 +46,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * solution (the implicit KKT gradient). Use warm starts for the forward pass, or with a
  * tolerance tight enough that the warm run still takes many iterations.
  *
+ * <p><b>Scaling</b> ({@link Settings#scaling()} &gt; 0, {@link Equilibration}): a shared batch is
+ * equilibrated once, with D and E from the shared P, A, G and the cost scale c from P and the largest
+ * ‖q_b‖∞ of the batch, so the samples keep sharing one factorization (a sample's iterates then
+ * differ from its single-problem run, whose c comes from its own q alone); per-sample problems are
+ * each equilibrated on their own, exactly as the single-problem path. Solutions, warm starts and
+ * gradients are mapped between the caller's and the scaled problems.
+ *
  * <p>Memory: the backward pass keeps every sample's iterates, Σ_b K_b·(n + p + m) doubles.
  * Forward calls are serialized (the warm-start memory is per layer); results are independent of
  * the layer. {@link #close()} stops the thread pool.

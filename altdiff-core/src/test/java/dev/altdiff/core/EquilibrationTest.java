@@ -43,7 +43,7 @@ class EquilibrationTest {
     @ParameterizedTest
     @CsvSource({"1, 20, 5, 20", "2, 30, 0, 30", "3, 15, 6, 10"})
     void scalingSolvesABadlyScaledProblemInFarFewerIterations(long seed, int n, int p, int m) {
-        BadlyScaledQp bad = BadlyScaledQp.generate(PlantedQp.generate(seed, n, p, m, 0.1, true), 3, seed + 50);
+        BadlyScaledQp bad = bad(seed, n, p, m, 3, seed + 50);
         Settings settings = new Settings(1.0, 1e-9, 200_000, Truncation.RESIDUALS);
         Solution plain = Admm.solve(bad.problem(), settings, LA).solution();
         Solution scaled = Admm.solve(bad.problem(), settings.withScaling(10), LA).solution();
@@ -73,7 +73,7 @@ class EquilibrationTest {
     @ParameterizedTest
     @CsvSource({"1, 8, 3, 6, 40", "2, 10, 0, 5, 60", "3, 9, 4, 0, 25", "4, 7, 2, 9, 80"})
     void scaledGradientsMatchFiniteDifferencesOfTheTruncatedMap(long seed, int n, int p, int m, int k) {
-        QuadraticProgram qp = BadlyScaledQp.generate(PlantedQp.generate(seed, n, p, m, 0.1, true), 1, seed + 9).problem();
+        QuadraticProgram qp = bad(seed, n, p, m, 1, seed + 9).problem();
         Settings fixedK = new Settings(1.0, 1e-300, k, Truncation.RELATIVE_CHANGE).withScaling(10);
         AltDiffSolution solution = new AltDiffDifferentiator().solve(qp, fixedK, LA);
         assertEquals(k, solution.solution().iterations());
@@ -125,7 +125,7 @@ class EquilibrationTest {
     @ParameterizedTest
     @CsvSource({"1, 8, 3, 6, 25", "2, 10, 0, 5, 40", "3, 9, 4, 0, 15", "5, 6, 2, 9, 60"})
     void reverseForwardAndJvpAgreeUnderScaling(long seed, int n, int p, int m, int k) {
-        QuadraticProgram qp = BadlyScaledQp.generate(PlantedQp.generate(seed, n, p, m, 0.1, true), 3, seed + 3).problem();
+        QuadraticProgram qp = bad(seed, n, p, m, 3, seed + 3).problem();
         Settings fixedK = new Settings(1.0, 1e-300, k, Truncation.RELATIVE_CHANGE).withScaling(10);
         AltDiffSolution reverse = new AltDiffDifferentiator().solve(qp, fixedK, LA);
         AltDiffSolution forward = new AltDiffDifferentiator(AltDiffDifferentiator.Mode.FORWARD).solve(qp, fixedK, LA);
@@ -177,8 +177,7 @@ class EquilibrationTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 3, 10})
     void factorsArePowersOfTwo(int passes) {
-        Equilibration e = Equilibration.of(BadlyScaledQp.generate(PlantedQp.generate(4, 12, 3, 9, 0.1, true), 3, 4).problem(),
-                passes);
+        Equilibration e = Equilibration.of(bad(4, 12, 3, 9, 3, 4).problem(), passes);
         double min = Double.POSITIVE_INFINITY;
         double max = 0;
         for (double[] factors : new double[][]{e.d(), e.eA(), e.eG(), {e.c()}}) {
@@ -195,7 +194,7 @@ class EquilibrationTest {
     @ParameterizedTest
     @ValueSource(longs = {1, 2})
     void zeroPassesIsBitIdentical(long seed) {
-        QuadraticProgram qp = BadlyScaledQp.generate(PlantedQp.generate(seed, 10, 3, 8, 0.1, true), 1, seed).problem();
+        QuadraticProgram qp = bad(seed, 10, 3, 8, 1, seed).problem();
         Settings settings = new Settings(1.0, 1e-8, 5000, Truncation.RESIDUALS);
         assertEquals(0, settings.scaling());
         assertTrue(Equilibration.of(qp, 0).isOff());
@@ -228,7 +227,7 @@ class EquilibrationTest {
      */
     @Test
     void batchesAreScaledAsSingleProblems() {
-        QuadraticProgram qp = BadlyScaledQp.generate(PlantedQp.generate(6, 10, 3, 8, 0.1, true), 2, 6).problem();
+        QuadraticProgram qp = bad(6, 10, 3, 8, 2, 6).problem();
         Settings settings = new Settings(1.0, 1e-9, 50_000, Truncation.RESIDUALS).withScaling(10);
         AltDiffSolution single = new AltDiffDifferentiator().solve(qp, settings, LA);
         double[] v = RandomQp.gaussian(new Random(6), 10);
@@ -291,6 +290,11 @@ class EquilibrationTest {
                 + " spread %.0f%n", s.iterations(), support, Vectors.normInf(aty), spread);
         assertTrue(support <= -0.01, "support " + support);
         assertTrue(Vectors.normInf(aty) <= Settings.DEFAULT_INFEASIBILITY_TOLERANCE * spread, "A'y + G'z");
+    }
+
+    /** @return a planted QP (margin 0.1) badly scaled over 10^±spread ({@link BadlyScaledQp}) */
+    private static BadlyScaledQp bad(long seed, int n, int p, int m, double spread, long scaleSeed) {
+        return BadlyScaledQp.generate(PlantedQp.generate(seed, n, p, m, 0.1, true), spread, scaleSeed);
     }
 
     private static double min(double[] v) {

@@ -112,10 +112,9 @@ final class CappedAdmm {
             if (last.status() != Status.MAX_ITERATIONS || done >= settings.maxIterations()) {
                 if (settings.polish()) {
                     last = Polisher.polish(data, last, settings);
+                    after = clock.getAsLong();
                 }
-                last = scaling.unscale(last, problem);
-                after = clock.getAsLong();
-                return new Outcome(last, done, End.SOLVER, seconds(after - start));
+                return new Outcome(scaling.unscale(last, problem), done, End.SOLVER, seconds(after - start));
             }
             double perIteration = Math.max(1.0, (double) (after - now) / last.iterations());
             long left = deadline - after;
