@@ -237,7 +237,7 @@ public final class Equilibration {
             return start;
         }
         return new Admm.Start(divided(start.x(), d, 1.0), scaled(start.s(), eG, 1.0),
-                divided(start.lambda(), eA, 1.0 / c), divided(start.nu(), eG, 1.0 / c));
+                divided(start.lambda(), eA, c), divided(start.nu(), eG, c));
     }
 
     /** @return x = D x̄ (a new array; x̄ itself when off) */
