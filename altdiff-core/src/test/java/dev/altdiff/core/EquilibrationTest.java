@@ -333,7 +333,8 @@ class EquilibrationTest {
         double support = qp.b()[0] * dl[0] + Vectors.dot(qp.h(), dn);
         System.out.printf("[equilibration] certificate after %d iterations: support %.3e, |A'y+G'z| %.3e,"
                 + " spread %.0f%n", s.iterations(), support, Vectors.normInf(aty), spread);
-        // the exact normalized certificate (δλ, δν) = (−1e-5, 1, 1e-2) has support −1e-2: half of it is clearly negative
+        // the exact normalized certificate (δλ, δν) = (−1e-5, 1, 1e-2) has support −1e-2; half of it is
+        // clearly negative
         assertTrue(support <= -0.005, "support " + support);
         assertTrue(Vectors.normInf(aty) <= Settings.DEFAULT_INFEASIBILITY_TOLERANCE * spread, "A'y + G'z");
     }
