@@ -39,7 +39,8 @@ package dev.altdiff.api;
  * @param scaling       Ruiz equilibration passes (0: off, the default). The solver works on the scaled
  *                      problem D P D c, c D q, E A D, E b, …; the solution, residuals, certificates and
  *                      gradients are mapped back to the caller's problem. The factors are powers of 2
- *                      (no rounding error), computed from P, A, G (and c from P and q)
+ *                      (no rounding error), computed from P, A, G (and c from P and q). Termination is
+ *                      tested on the scaled problem. QPs only: the general-objective path ignores it
  */
 public record Settings(double rho, double tolerance, int maxIterations, Truncation truncation,
                        double infeasibilityTolerance, boolean polish, boolean adaptiveRho, int scaling) {

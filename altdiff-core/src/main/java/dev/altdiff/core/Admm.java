@@ -128,14 +128,30 @@ public final class Admm {
     public record BatchRun(QpData data, List<Column> columns) {
     }
 
-    /** Loads the problem into the backend, factors H and runs ADMM without recording the trajectory. */
+    /**
+     * Loads the problem into the backend, factors H and runs ADMM without recording the trajectory.
+     * With {@link Settings#scaling()} &gt; 0 the run is made on the equilibrated problem
+     * ({@link Equilibration}): {@link Run#solution()}, {@link Run#x()}, {@link Run#lambda()} and
+     * {@link Run#nu()} are mapped back to this problem, while {@link Run#data()} and the masks are
+     * the scaled problem's.
+     */
     public static Run solve(QuadraticProgram problem, Settings settings, LinearAlgebra la) {
-        return solve(new QpData(problem, la, settings.rho()), settings, false);
+        Equilibration scaling = Equilibration.of(problem, settings.scaling());
+        Run run = solve(new QpData(scaling.scale(problem), la, settings.rho()), settings, false);
+        if (scaling.isOff()) {
+            return run;
+        }
+        Solution s = scaling.unscale(run.solution(), problem);
+        return new Run(run.data(), s, la.vector(s.x()), run.data().p > 0 ? la.vector(s.lambda()) : null,
+                run.data().m > 0 ? la.vector(s.nu()) : null, run.masks(), run.trajectory(), run.segments());
     }
 
     /**
      * Runs ADMM from zero on already loaded data (whose ρ must equal the settings' ρ, unless ρ is
-     * adaptive: then it is the starting ρ).
+     * adaptive: then it is the starting ρ). The data are taken as they are: {@link Settings#scaling()}
+     * is applied by the entry points that load a problem ({@link #solve(QuadraticProgram, Settings,
+     * LinearAlgebra)}, {@link AltDiffDifferentiator}, {@link BatchLayer}), which pass the equilibrated
+     * data here.
      *
      * @param record whether to keep the {@link Trajectory} for reverse mode
      */

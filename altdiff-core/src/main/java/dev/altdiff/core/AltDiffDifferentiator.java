@@ -56,9 +56,13 @@ public final class AltDiffDifferentiator implements Differentiator {
     }
 
     /**
-     * {@inheritDoc} The run keeps its iterates (K·(n + p + m) doubles) for the backward pass.
+     * {@inheritDoc} The run keeps its iterates (K·(n + p + m) doubles) for the backward pass. With
+     * {@link Settings#scaling()} &gt; 0 ADMM runs on the equilibrated problem ({@link Equilibration});
+     * the solution, gradients, Jacobians and directional derivatives are the caller's problem's.
      */
     @Override public AltDiffSolution solve(QuadraticProgram problem, Settings settings, LinearAlgebra backend) {
-        return new AltDiffSolution(Admm.solve(new QpData(problem, backend, settings.rho()), settings, true), mode);
+        Equilibration scaling = Equilibration.of(problem, settings.scaling());
+        QpData data = new QpData(scaling.scale(problem), backend, settings.rho());
+        return new AltDiffSolution(Admm.solve(data, settings, true), mode, scaling, problem);
     }
 }

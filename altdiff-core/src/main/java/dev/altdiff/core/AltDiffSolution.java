@@ -3,6 +3,7 @@ package dev.altdiff.core;
 import dev.altdiff.api.Block;
 import dev.altdiff.api.DifferentiableSolution;
 import dev.altdiff.api.Gradients;
+import dev.altdiff.api.QuadraticProgram;
 import dev.altdiff.api.Solution;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.api.linalg.Matrix;
@@ -41,19 +42,38 @@ import java.util.List;
  * Jacobians in closed form ({@link #contractJacobians}; no n×n product is formed).
  * {@link #jvp} evaluates the recursion along one direction in every block. Thread-safe: the transfer is computed once,
  * lazily, under a lock.
+ *
+ * <p><b>Scaling.</b> With {@link dev.altdiff.api.Settings#scaling()} &gt; 0 the run, the recursion
+ * and its adjoint are those of the equilibrated problem ({@link Equilibration}); the public methods
+ * map their inputs to it and their results back (x = D x̄, v̄ = D v, ∂ℓ/∂q = c D ḡ_q, …), so every
+ * result is the caller's problem's. The private {@code scaled…} methods work on the scaled problem.
  */
 public final class AltDiffSolution implements DifferentiableSolution {
     private final Admm.Run run;
     private final AltDiffDifferentiator.Mode mode;
     private final QpData d;
     private final LinearAlgebra la;
+    private final Equilibration scaling;
+    private final Solution solution;
     private List<Transfer> transfer;
 
+    /** A solution of an unscaled run. */
     AltDiffSolution(Admm.Run run, AltDiffDifferentiator.Mode mode) {
+        this(run, mode, Equilibration.of(run.data().problem, 0), run.data().problem);
+    }
+
+    /**
+     * @param run     the run on the (scaled) problem
+     * @param scaling the factors that scaled the caller's problem (off: the run is the caller's)
+     * @param problem the caller's problem, for the residuals of the mapped solution
+     */
+    AltDiffSolution(Admm.Run run, AltDiffDifferentiator.Mode mode, Equilibration scaling, QuadraticProgram problem) {
         this.run = run;
         this.mode = mode;
         this.d = run.data();
         this.la = d.la;
+        this.scaling = scaling;
+        this.solution = scaling.unscale(run.solution(), problem);
     }
 
     /** @return the ADMM run this solution differentiates (its iterates, masks and ρ segments) */
@@ -62,7 +82,10 @@ public final class AltDiffSolution implements DifferentiableSolution {
     /** @return how {@link #backward} is evaluated */
     public AltDiffDifferentiator.Mode mode() { return mode; }
 
-    @Override public Solution solution() { return run.solution(); }
+    @Override public Solution solution() { return solution; }
+
+    /** @return the equilibration the run was made with ({@link Equilibration#isOff()} without scaling) */
+    public Equilibration scaling() { return scaling; }
 
     /**
      * One ρ segment's share of the transfer: its reduced x-step (W_A, W_G and the blocks of M for its
@@ -176,6 +199,11 @@ public final class AltDiffSolution implements DifferentiableSolution {
      * @throws IllegalArgumentException for P, A or G (forward mode covers q, b, h)
      */
     public double[][] jacobian(Block block) {
+        return scaling.jacobian(block, scaledJacobian(block));
+    }
+
+    /** {@link #jacobian} of the scaled problem's x̄ with respect to q̄, b̄ or h̄. */
+    private double[][] scaledJacobian(Block block) {
         List<Transfer> transfer = transfer();
         QpData last = at(run.solution().iterations());
         XStep lastStep = last.reducedStep();
@@ -237,6 +265,11 @@ public final class AltDiffSolution implements DifferentiableSolution {
      * @return ẋ_K, length n
      */
     public double[] jvp(Gradients direction) {
+        return scaling.x(scaledJvp(scaling.direction(direction)));
+    }
+
+    /** {@link #jvp} of the scaled problem: ẋ̄_K along a direction dθ̄ of the scaled data. */
+    private double[] scaledJvp(Gradients direction) {
         Admm.Trajectory trajectory = run.trajectory();
         Matrix dP = direction.P() == null ? null : la.matrix(d.n, d.n, flatten(direction.P(), d.n, d.n));
         Matrix dq = direction.q() == null ? la.zeros(d.n, 1) : la.vector(length(direction.q(), d.n));
@@ -326,7 +359,8 @@ public final class AltDiffSolution implements DifferentiableSolution {
      */
     @Override public Gradients backward(double[] v) {
         Vectors.checkUpstream(v, d.n);
-        return mode == AltDiffDifferentiator.Mode.REVERSE ? ReverseSweep.gradients(run, v) : contractJacobians(v);
+        return mode == AltDiffDifferentiator.Mode.REVERSE
+                ? scaling.gradients(ReverseSweep.gradients(run, scaling.upstream(v))) : contractJacobians(v);
     }
 
     /**
@@ -339,6 +373,11 @@ public final class AltDiffSolution implements DifferentiableSolution {
      * </pre>
      */
     public Gradients contractJacobians(double[] v) {
+        return scaling.gradients(scaledContractJacobians(scaling.upstream(Vectors.checkUpstream(v, d.n))));
+    }
+
+    /** {@link #contractJacobians} of the scaled problem, for an upstream gradient v̄ of x̄. */
+    private Gradients scaledContractJacobians(double[] v) {
         Matrix vm = la.vector(Vectors.checkUpstream(v, d.n));
         List<Transfer> transfer = transfer();
         QpData last = at(run.solution().iterations());

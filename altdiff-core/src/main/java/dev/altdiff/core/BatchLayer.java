@@ -1,5 +1,6 @@
 package dev.altdiff.core;
 
+import dev.altdiff.api.Block;
 import dev.altdiff.api.InvalidProblemException;
 import dev.altdiff.api.QuadraticProgram;
 import dev.altdiff.api.Settings;
@@ -44,6 +45,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * is the derivative of those few iterations, which can differ a lot from the derivative at the
  * solution (the implicit KKT gradient). Use warm starts for the forward pass, or with a
  * tolerance tight enough that the warm run still takes many iterations.
+ *
+ * <p><b>Scaling</b> ({@link Settings#scaling()} &gt; 0, {@link Equilibration}): a shared batch is
+ * equilibrated once, with D and E from the shared P, A, G and the cost scale c from P and the largest
+ * ‖q_b‖∞ of the batch, so the samples keep sharing one factorization (a sample's iterates then
+ * differ from its single-problem run, whose c comes from its own q alone); per-sample problems are
+ * each equilibrated on their own, exactly as the single-problem path. Solutions, warm starts and
+ * gradients are mapped between the caller's and the scaled problems.
  *
  * <p>Memory: the backward pass keeps every sample's iterates, Σ_b K_b·(n + p + m) doubles.
  * Forward calls are serialized (the warm-start memory is per layer); results are independent of
@@ -97,20 +105,32 @@ public final class BatchLayer implements AutoCloseable {
         if (batch.G() != null) {
             builder.inequalities(batch.G(), new double[batch.G().length]);
         }
-        QpData data = new QpData(builder.build(), backend, settings.rho());
-        int p = data.p;
-        int m = data.m;
-        Matrix q = fromRows("q", batch.q(), size, n, true);
-        Matrix b = p > 0 ? fromRows("b", batch.b(), size, p, true) : null;
-        Matrix h = m > 0 ? fromRows("h", batch.h(), size, m, true) : null;
-        if (p == 0) {
-            fromRows("b", batch.b(), size, 0, false);
+        QuadraticProgram shared = builder.build();
+        int p = shared.p();
+        int m = shared.m();
+        fromRows("q", batch.q(), size, n, false);
+        fromRows("b", batch.b(), size, p, false);
+        fromRows("h", batch.h(), size, m, false);
+        Equilibration scaling = Equilibration.of(shared, List.of(batch.q()), settings.scaling());
+        QpData data = new QpData(scaling.scale(shared), backend, settings.rho());
+        Matrix q = fromRows("q", scaling.rowsOf(batch.q(), scaling::q), size, n, true);
+        Matrix b = p > 0 ? fromRows("b", scaling.rowsOf(batch.b(), scaling::b), size, p, true) : null;
+        Matrix h = m > 0 ? fromRows("h", scaling.rowsOf(batch.h(), scaling::h), size, m, true) : null;
+        List<Admm.Start> starts = starts(size, n, p, m);
+        if (starts != null) {
+            starts.replaceAll(scaling::scale);
         }
-        if (m == 0) {
-            fromRows("h", batch.h(), size, 0, false);
+        Admm.BatchRun run = Admm.solveBatch(data, q, b, h, starts, settings, true);
+        List<Solution> solutions = new ArrayList<>();
+        double[] pm = shared.hasP() ? shared.rowMajor(Block.P) : null;
+        double[] a = shared.rowMajor(Block.A);
+        double[] g = shared.rowMajor(Block.G);
+        double[] empty = new double[0];
+        for (int c = 0; c < size; c++) {
+            solutions.add(scaling.unscale(run.columns().get(c).solution(), pm, batch.q()[c], a,
+                    p > 0 ? batch.b()[c] : empty, g, m > 0 ? batch.h()[c] : empty));
         }
-        Admm.BatchRun run = Admm.solveBatch(data, q, b, h, starts(size, n, p, m), settings, true);
-        BatchResult result = BatchResult.shared(run, options.failedGradients());
+        BatchResult result = BatchResult.shared(run, scaling, solutions, options.failedGradients());
         remember(result);
         return result;
     }
@@ -134,16 +154,20 @@ public final class BatchLayer implements AutoCloseable {
             QuadraticProgram qp = problems.get(c);
             starts.add(start(c, qp.n(), qp.p(), qp.m()));
         }
-        List<Admm.Run> runs = BatchResult.parallel(problems.size() == 1 ? null : pool(), problems.size(), c -> {
-            QpData data;
-            try {
-                data = new QpData(problems.get(c), backend, settings.rho());
-            } catch (InvalidProblemException e) {
-                throw e.inSample(c);
-            }
-            return Admm.solve(data, settings, true, starts.get(c));
-        });
-        BatchResult result = BatchResult.perSample(runs, options.failedGradients(), pool());
+        List<BatchResult.Sample> samples = BatchResult.parallel(problems.size() == 1 ? null : pool(), problems.size(),
+                c -> {
+                    QuadraticProgram problem = problems.get(c);
+                    Equilibration scaling = Equilibration.of(problem, settings.scaling());
+                    QpData data;
+                    try {
+                        data = new QpData(scaling.scale(problem), backend, settings.rho());
+                    } catch (InvalidProblemException e) {
+                        throw e.inSample(c);
+                    }
+                    Admm.Run run = Admm.solve(data, settings, true, scaling.scale(starts.get(c)));
+                    return new BatchResult.Sample(run, scaling, scaling.unscale(run.solution(), problem));
+                });
+        BatchResult result = BatchResult.perSample(samples, options.failedGradients(), pool());
         remember(result);
         return result;
     }

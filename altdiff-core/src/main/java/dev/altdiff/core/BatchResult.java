@@ -20,34 +20,45 @@ import java.util.function.IntFunction;
  */
 public final class BatchResult {
     private final Admm.BatchRun shared;
-    private final List<Admm.Run> runs;
+    private final Equilibration sharedScaling;
+    private final List<Sample> samples;
     private final List<Solution> solutions;
     private final BatchSettings.FailedGradients policy;
     private final ExecutorService pool;
 
-    private BatchResult(Admm.BatchRun shared, List<Admm.Run> runs, List<Solution> solutions,
-                        BatchSettings.FailedGradients policy, ExecutorService pool) {
+    /**
+     * One sample of the per-sample mode: its run on the (scaled) problem, the scaling, and the
+     * solution mapped back to the sample's problem.
+     */
+    record Sample(Admm.Run run, Equilibration scaling, Solution solution) {
+    }
+
+    private BatchResult(Admm.BatchRun shared, Equilibration sharedScaling, List<Sample> samples,
+                        List<Solution> solutions, BatchSettings.FailedGradients policy, ExecutorService pool) {
         this.shared = shared;
-        this.runs = runs;
+        this.sharedScaling = sharedScaling;
+        this.samples = samples;
         this.solutions = solutions;
         this.policy = policy;
         this.pool = pool;
     }
 
-    static BatchResult shared(Admm.BatchRun run, BatchSettings.FailedGradients policy) {
-        List<Solution> solutions = new ArrayList<>();
-        for (Admm.Column c : run.columns()) {
-            solutions.add(c.solution());
-        }
-        return new BatchResult(run, null, List.copyOf(solutions), policy, null);
+    /**
+     * @param run       the run on the (scaled) shared data
+     * @param scaling   the batch's equilibration (off: the run is on the caller's data)
+     * @param solutions every column's solution, mapped back to the caller's problem
+     */
+    static BatchResult shared(Admm.BatchRun run, Equilibration scaling, List<Solution> solutions,
+                              BatchSettings.FailedGradients policy) {
+        return new BatchResult(run, scaling, null, List.copyOf(solutions), policy, null);
     }
 
-    static BatchResult perSample(List<Admm.Run> runs, BatchSettings.FailedGradients policy, ExecutorService pool) {
+    static BatchResult perSample(List<Sample> samples, BatchSettings.FailedGradients policy, ExecutorService pool) {
         List<Solution> solutions = new ArrayList<>();
-        for (Admm.Run r : runs) {
-            solutions.add(r.solution());
+        for (Sample sample : samples) {
+            solutions.add(sample.solution());
         }
-        return new BatchResult(null, List.copyOf(runs), List.copyOf(solutions), policy, pool);
+        return new BatchResult(null, null, List.copyOf(samples), List.copyOf(solutions), policy, pool);
     }
 
     /** @return the batch size B */
@@ -101,28 +112,32 @@ public final class BatchResult {
         for (int c = 0; c < batch; c++) {
             include[c] = solved(c);
         }
-        ReverseSweep.Result r = ReverseSweep.sweep(d, shared.columns(), v, include);
+        Equilibration scaling = sharedScaling;
+        ReverseSweep.Result r = ReverseSweep.sweep(d, shared.columns(), scaling.rowsOf(v, scaling::upstream), include);
         List<Gradients> samples = new ArrayList<>();
         for (int c = 0; c < batch; c++) {
             samples.add(include[c]
-                    ? new Gradients(null, r.q()[c], null, d.p > 0 ? r.b()[c] : null, null, d.m > 0 ? r.h()[c] : null)
+                    ? scaling.gradients(new Gradients(null, r.q()[c], null, d.p > 0 ? r.b()[c] : null, null,
+                    d.m > 0 ? r.h()[c] : null))
                     : new Gradients(null, fill(d.n), null, d.p > 0 ? fill(d.p) : null, null,
                     d.m > 0 ? fill(d.m) : null));
         }
-        return new BatchGradients(List.copyOf(samples), new Gradients(r.P(), null, r.A(), null, r.G(), null));
+        return new BatchGradients(List.copyOf(samples),
+                scaling.gradients(new Gradients(r.P(), null, r.A(), null, r.G(), null)));
     }
 
     private BatchGradients backwardPerSample(double[][] v) {
-        List<Gradients> samples = parallel(pool, size(), c -> {
-            Admm.Run run = runs.get(c);
+        List<Gradients> gradients = parallel(pool, size(), c -> {
+            Sample sample = samples.get(c);
+            Admm.Run run = sample.run();
             if (solved(c)) {
-                return ReverseSweep.gradients(run, v[c]);
+                return sample.scaling().gradients(ReverseSweep.gradients(run, sample.scaling().upstream(v[c])));
             }
             QpData d = run.data();
             return new Gradients(fill(d.n, d.n), fill(d.n), d.p > 0 ? fill(d.p, d.n) : null, d.p > 0 ? fill(d.p) : null,
                     d.m > 0 ? fill(d.m, d.n) : null, d.m > 0 ? fill(d.m) : null);
         });
-        return new BatchGradients(samples, null);
+        return new BatchGradients(gradients, null);
     }
 
     private double value() {

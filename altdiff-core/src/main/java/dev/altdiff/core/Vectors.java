@@ -12,9 +12,11 @@ public final class Vectors {
 
     /** @return the matrix as an array of rows */
     public static double[][] rows(Matrix a) {
-        int r = a.rows();
-        int c = a.cols();
-        double[] flat = a.toRowMajor();
+        return rows(a.toRowMajor(), a.rows(), a.cols());
+    }
+
+    /** @return a row-major r×c array as an array of rows */
+    public static double[][] rows(double[] flat, int r, int c) {
         double[][] out = new double[r][];
         for (int i = 0; i < r; i++) {
             out[i] = Arrays.copyOfRange(flat, i * c, (i + 1) * c);

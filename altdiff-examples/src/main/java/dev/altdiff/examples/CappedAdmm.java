@@ -6,6 +6,7 @@ import dev.altdiff.api.Solution;
 import dev.altdiff.api.Status;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.core.Admm;
+import dev.altdiff.core.Equilibration;
 import dev.altdiff.core.Polisher;
 import dev.altdiff.core.QpData;
 
@@ -33,6 +34,10 @@ import java.util.function.LongSupplier;
  * solver stops, and also when the time limit stops the run, in which case a polished point that
  * passes the residual test (status SOLVED) ends the run as {@link End#SOLVER}. The polish runs after
  * the limit is checked, so it may overshoot the limit by its own cost (one dense LU).
+ *
+ * <p>With {@link Settings#scaling()} &gt; 0 the problem is equilibrated once ({@link Equilibration},
+ * inside the time limit), the chunks and the polish run on the scaled problem, and the final
+ * solution is mapped back to the caller's problem (its residuals recomputed there).
  */
 final class CappedAdmm {
     /** Target duration of one chunk of iterations, in seconds. */
@@ -81,7 +86,8 @@ final class CappedAdmm {
                          LongSupplier clock) {
         long start = clock.getAsLong();
         long deadline = start + limitNanos;
-        QpData data = new QpData(problem, la, settings.rho());
+        Equilibration scaling = Equilibration.of(problem, settings.scaling());
+        QpData data = new QpData(scaling.scale(problem), la, settings.rho());
         Settings chunkSettings = settings.withPolish(false);
         int done = 0;
         Admm.Start from = null;
@@ -92,11 +98,12 @@ final class CappedAdmm {
             long now = clock.getAsLong();
             if (now - deadline >= 0) {
                 if (last != null && settings.polish()) {
-                    last = Polisher.polish(data, last, settings);
+                    last = scaling.unscale(Polisher.polish(data, last, settings), problem);
                     End end = last.status() == Status.SOLVED ? End.SOLVER : End.TIME_LIMIT;
                     return new Outcome(last, done, end, seconds(clock.getAsLong() - start));
                 }
-                return new Outcome(last, done, End.TIME_LIMIT, seconds(now - start));
+                return new Outcome(last == null ? null : scaling.unscale(last, problem), done, End.TIME_LIMIT,
+                        seconds(now - start));
             }
             // chunks of whole multiples of the check interval keep the periodic infeasibility and ρ tests on
             // the iterations where an uninterrupted run makes them
@@ -108,14 +115,14 @@ final class CappedAdmm {
             last = run.solution();
             done += last.iterations();
             if (!finite(last)) {
-                return new Outcome(last, done, End.DIVERGED, seconds(after - start));
+                return new Outcome(scaling.unscale(last, problem), done, End.DIVERGED, seconds(after - start));
             }
             if (last.status() != Status.MAX_ITERATIONS || done >= settings.maxIterations()) {
                 if (settings.polish()) {
                     last = Polisher.polish(data, last, settings);
                     after = clock.getAsLong();
                 }
-                return new Outcome(last, done, End.SOLVER, seconds(after - start));
+                return new Outcome(scaling.unscale(last, problem), done, End.SOLVER, seconds(after - start));
             }
             double perIteration = Math.max(1.0, (double) (after - now) / last.iterations());
             long left = deadline - after;

@@ -138,6 +138,11 @@ final class MarosCommand implements Callable<Integer> {
     /** Cosine against KKT that counts as agreeing in the summary of {@code --gradients} (issue 5's target). */
     static final double GRADIENT_COSINE = 0.9999;
 
+    @Option(names = "--scaling", paramLabel = "N", defaultValue = "0",
+            description = "Ruiz equilibration passes (Settings.scaling, 0 = off, default: ${DEFAULT-VALUE}); OSQP uses"
+                    + " 10. Termination is tested on the scaled problem; the table reports the caller's problem")
+    int scaling;
+
     /**
      * One problem's line of the table.
      *
@@ -164,7 +169,7 @@ final class MarosCommand implements Callable<Integer> {
         Pattern filter;
         try {
             settings = new Settings(rho, tolerance, maxIterations, truncation()).withPolish(polish)
-                    .withAdaptiveRho(adaptiveRho);
+                    .withAdaptiveRho(adaptiveRho).withScaling(scaling);
             layout = MpsFormat.valueOf(format.toUpperCase(Locale.ROOT));
             filter = include == null ? null : Pattern.compile(include);
         } catch (IllegalArgumentException e) { // includes PatternSyntaxException
@@ -214,7 +219,7 @@ final class MarosCommand implements Callable<Integer> {
                         + " max-iter %d, time limit %s s per problem, memory limit %d MB, reference %s%s%n",
                 dir, files.size(), la.name(), rho, truncation, tolerance, maxIterations, timeLimit,
                 budget / (1024 * 1024), refs == null ? "none" : csv, (polish ? ", polish" : "")
-                        + (adaptiveRho ? ", adaptive rho" : ""));
+                        + (adaptiveRho ? ", adaptive rho" : "") + (scaling > 0 ? ", scaling " + scaling : ""));
         out.flush();
         Table table = new Table(out, markdown, polish, gradients);
         table.header();

@@ -35,8 +35,9 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code altdiff solve FILE [--backend NAME] [--method altdiff|kkt] [--mode reverse|forward] [--tol T]
- * [--rho R] [--max-iter K] [--dx VFILE|ones] [--polish] [--adaptive-rho] [--mps-format auto|fixed|free]}:
- * solves one problem file (JSON, or MPS/QPS by its extension, see {@link ProblemFiles}) and prints one JSON object on
+ * [--rho R] [--max-iter K] [--dx VFILE|ones] [--polish] [--adaptive-rho] [--scaling N]
+ * [--mps-format auto|fixed|free]}: solves one problem file (JSON, or MPS/QPS by its extension, see
+ * {@link ProblemFiles}) and prints one JSON object on
  * standard output (the contract is in the README, section "altdiff solve contract"). For an MPS/QPS
  * file the object also holds "name", "objective_sense", "objective_constant" (c0 = −RHS of the
  * objective row) and "objective_total" (the file's objective c0 + cᵀx + ½xᵀQx at x).
@@ -101,6 +102,11 @@ final class SolveCommand implements Callable<Integer> {
             description = "adapt rho to the residuals (Settings.adaptiveRho: OSQP's residual balancing every 10"
                     + " iterations; --rho is the starting value); QPs only")
     boolean adaptiveRho;
+
+    @Option(names = "--scaling", paramLabel = "N", defaultValue = "0",
+            description = "Ruiz equilibration passes (Settings.scaling, 0 = off, default: ${DEFAULT-VALUE}): ADMM runs"
+                    + " on the scaled problem; solution and gradients are mapped back (QPs only)")
+    int scaling;
 
     @Option(names = "--mps-format", paramLabel = "auto|fixed|free", defaultValue = "auto",
             description = "layout of an MPS/QPS file (default: ${DEFAULT-VALUE}: free, else fixed)")
@@ -170,6 +176,9 @@ final class SolveCommand implements Callable<Integer> {
             throw new InvalidInputException((polish ? "--polish" : "--adaptive-rho")
                     + " applies to QPs only, not to a general objective");
         }
+        if (scaling != 0) {
+            throw new InvalidInputException("--scaling applies to QPs only, not to a general objective");
+        }
         double[] v = null;
         if (dx != null) {
             v = "ones".equals(dx) ? ones(program.n()) : QpJson.readVector(dx);
@@ -231,9 +240,10 @@ final class SolveCommand implements Callable<Integer> {
         try {
             double tol = tolerance == null ? Settings.DEFAULTS.tolerance() : tolerance;
             return Settings.DEFAULTS.withRho(rho).withTolerance(tol).withMaxIterations(maxIterations)
-                    .withPolish(polish).withAdaptiveRho(adaptiveRho);
+                    .withPolish(polish).withAdaptiveRho(adaptiveRho).withScaling(scaling);
         } catch (IllegalArgumentException e) {
-            throw new InvalidInputException("bad option value (--rho, --tol, --max-iter): " + e.getMessage(), e);
+            throw new InvalidInputException("bad option value (--rho, --tol, --max-iter, --scaling): " + e.getMessage(),
+                    e);
         }
     }
 

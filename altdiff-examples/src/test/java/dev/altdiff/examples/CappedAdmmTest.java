@@ -64,6 +64,20 @@ class CappedAdmmTest {
         assertEquals(whole.objective(), capped.solution().objective(), 1e-12 * Math.abs(whole.objective()));
     }
 
+    /** With scaling the chunks carry the scaled iterates: the same run as one scaled solve, mapped back. */
+    @Test
+    void scaledChunkedRunEqualsOneScaledRun() {
+        Settings scaled = SETTINGS.withScaling(10);
+        Solution whole = Admm.solve(hs118, scaled, LA).solution();
+        CappedAdmm.Outcome capped = CappedAdmm.solve(hs118, scaled, LA, 1_000_000L * 1_000_000_000L,
+                stepping(100_000_000L));
+        assertEquals("solved", capped.status());
+        assertEquals(whole.iterations(), capped.iterations());
+        assertArrayEquals(whole.x(), capped.solution().x(), 1e-12);
+        assertArrayEquals(whole.nu(), capped.solution().nu(), 1e-12);
+        assertEquals(whole.dualResidual(), capped.solution().dualResidual(), 1e-12);
+    }
+
     @Test
     void timeLimitEndsTheRunBetweenChunks() {
         // 10 s per reading, limit 15 s: one chunk of 20 iterations runs, then the limit has passed

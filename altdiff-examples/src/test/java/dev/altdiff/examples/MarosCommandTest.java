@@ -46,6 +46,19 @@ class MarosCommandTest {
     }
 
     /**
+     * {@code --scaling 10}: the header names it, and the five small problems are still solved to the
+     * published objective (the table is the caller's problem's, mapped back from the scaled run).
+     */
+    @Test
+    void scalingSolvesTheSmallProblems() {
+        Cli.Result r = Cli.run("maros", MAROS.toString(), "--scaling", "10", "--time-limit", "120");
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().lines().findFirst().orElseThrow().endsWith(", scaling 10"), r::toString);
+        assertTrue(r.out().contains("solved 5 of 5 within 1e-6 relative objective error"), r::toString);
+        assertEquals(2, Cli.run("maros", MAROS.toString(), "--scaling", "-1").exit());
+    }
+
+    /**
      * {@code --polish} adds the column "polish" and a count per outcome; at the loose --tol 1e-5 the
      * polished points of these small problems reach the published objectives within 1e-6.
      */

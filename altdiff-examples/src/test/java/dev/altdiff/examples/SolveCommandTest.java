@@ -120,6 +120,28 @@ class SolveCommandTest {
         assertTrue(json.get("residuals").get("dual").asDouble() < 1e-12, r::toString);
     }
 
+    /**
+     * {@code --scaling 10}: the same closed-form solution and gradients (both methods), reported for the
+     * caller's problem; the default tolerance 1e-6 of the relative-change rule bounds the error well
+     * below 1e-4; a negative count is invalid input.
+     */
+    @Test
+    void scalingGivesTheSameSolutionAndGradients() {
+        for (String method : new String[]{"altdiff", "kkt"}) {
+            JsonNode plain = solved(Cli.run("solve", SAMPLE, "--method", method, "--dx", "ones", "--tol", "1e-10"));
+            Cli.Result r = Cli.run("solve", SAMPLE, "--method", method, "--dx", "ones", "--tol", "1e-10",
+                    "--scaling", "10");
+            JsonNode scaled = solved(r);
+            assertVector(new double[] {0.6, 0.4, 0}, scaled.get("x"), 1e-6);
+            assertVector(doubles(plain.get("lambda")), scaled.get("lambda"), 1e-6);
+            assertVector(doubles(plain.get("grad").get("q")), scaled.get("grad").get("q"), 1e-4);
+            assertVector(doubles(plain.get("grad").get("h")), scaled.get("grad").get("h"), 1e-4);
+        }
+        Cli.Result bad = Cli.run("solve", SAMPLE, "--scaling", "-1");
+        assertEquals(2, bad.exit(), bad::toString);
+        assertTrue(bad.json().get("error").asText().contains("scaling"), bad::toString);
+    }
+
     @Test
     void defaultsGiveTheSolutionToTheDefaultTolerance() {
         JsonNode json = solved(Cli.run("solve", SAMPLE));

@@ -93,6 +93,13 @@ class SolveObjectiveTest {
     }
 
     @Test
+    void scalingWithAGeneralObjectiveIsInvalidInput() {
+        Cli.Result r = Cli.run("solve", SAMPLE, "--scaling", "10");
+        assertEquals(2, r.exit(), r::toString);
+        assertTrue(r.json().get("error").asText().contains("--scaling"), r::toString);
+    }
+
+    @Test
     void demoEntropyPrintsTheSweep() {
         Cli.Result r = Cli.run("demo", "--objective", "entropy", "--sizes", "30x5x5", "--tolerances", "1e-3,1e-6");
         assertEquals(0, r.exit(), r::toString);

@@ -1,0 +1,516 @@
+package dev.altdiff.core;
+
+import dev.altdiff.api.Block;
+import dev.altdiff.api.Certificate;
+import dev.altdiff.api.Gradients;
+import dev.altdiff.api.QuadraticProgram;
+import dev.altdiff.api.Settings;
+import dev.altdiff.api.Solution;
+
+import java.util.List;
+
+/**
+ * Ruiz equilibration ({@link Settings#scaling()}): positive diagonal factors D (n), E = (E_A, E_G)
+ * (p + m) and a cost scale c &gt; 0 that turn the caller's problem into the scaled problem
+ * <pre>
+ *   P̄ = c·D P D    q̄ = c·D q    Ā = E_A A D    b̄ = E_A b    Ḡ = E_G G D    h̄ = E_G h
+ * </pre>
+ * on which ADMM runs, and the maps between the two problems' iterates, solutions, certificates,
+ * gradients, Jacobians and directions. Call sites only call this class; with 0 passes every map is
+ * the identity and returns its argument itself (bit-identical results).
+ *
+ * <p><b>Factors.</b> As OSQP: each of the {@code passes} Ruiz passes takes the ∞-norms of the columns
+ * of the scaled KKT matrix [P̄ Āᵀ Ḡᵀ; Ā 0 0; Ḡ 0 0] (column j ≤ n: max of the column of P̄, Ā, Ḡ;
+ * column n + i: row i of Ā or Ḡ), treats a norm below {@link #MIN_NORM} as 1, clamps it to at most
+ * {@link #MAX_NORM}, multiplies D and E by δ = 1/√norm and rescales the data; then it normalizes the
+ * cost by γ = 1/max(mean of P̄'s column ∞-norms, ‖q̄‖∞) (each term limited the same way, and the
+ * maximum too), multiplying c by γ. <b>Every δ and γ is rounded to the nearest power of 2</b> (in
+ * log₂), so the products D, E, c are powers of 2 as well: the scaled data carry no rounding error
+ * (barring under- or overflow) and unscaling is exact. The factors are piecewise constant functions
+ * of the data (a norm only moves a factor when it crosses a rounding boundary), so Alt-Diff, which
+ * differentiates the run that was made, may treat them as constants: its derivative of the scaled
+ * run, mapped back below, is the exact derivative of the whole computation almost everywhere.
+ *
+ * <p><b>Batches.</b> For B problems sharing P, A, G ({@link BatchLayer#forward(SharedBatch)}), D and E
+ * come from the shared matrices, and the ‖q̄‖∞ of the cost normalization is the largest over the
+ * batch's columns, so that all samples share one scaled matrix and one factorization.
+ *
+ * <p><b>Termination</b> is tested on the scaled problem's residuals and scales (OSQP's
+ * {@code scaled_termination}): {@link dev.altdiff.api.Truncation#RESIDUALS} compares the scaled
+ * residuals with ε(1 + max(‖b̄‖∞, ‖h̄‖∞)) and ε(1 + ‖q̄‖∞), {@link dev.altdiff.api.Truncation#RELATIVE_CHANGE}
+ * looks at x̄, and the infeasibility tests and polishing ({@link Polisher}) run on the scaled
+ * problem too. The returned {@link Solution}'s residuals are those of the caller's problem,
+ * recomputed at the unscaled point, so they may differ from the ones the stopping rule saw.
+ *
+ * <p><b>Maps back</b> (ℓ a function of x): x = D x̄, s = E_G⁻¹ s̄, λ = E_A λ̄ / c, ν = E_G ν̄ / c,
+ * objective = f̄ / c. Upstream gradient v̄ = D v; from the scaled problem's gradients ḡ:
+ * ∂ℓ/∂P = c D ḡ_P D, ∂ℓ/∂q = c D ḡ_q, ∂ℓ/∂A = E_A ḡ_A D, ∂ℓ/∂b = E_A ḡ_b, ∂ℓ/∂G = E_G ḡ_G D,
+ * ∂ℓ/∂h = E_G ḡ_h. Jacobians: ∂x/∂q = c D J̄_q D, ∂x/∂b = D J̄_b E_A, ∂x/∂h = D J̄_h E_G. A direction
+ * dθ is scaled as the data (dP̄ = c D dP D, …) and ẋ = D ẋ̄.
+ */
+public final class Equilibration {
+    /** A KKT column norm below this counts as 1 (OSQP's MIN_SCALING). */
+    public static final double MIN_NORM = 1e-4;
+    /** A KKT column norm above this counts as this (OSQP's MAX_SCALING). */
+    public static final double MAX_NORM = 1e4;
+
+    private final int passes;
+    private final double[] d;
+    private final double[] eA;
+    private final double[] eG;
+    private final double c;
+
+    private Equilibration(int passes, double[] d, double[] eA, double[] eG, double c) {
+        this.passes = passes;
+        this.d = d;
+        this.eA = eA;
+        this.eG = eG;
+        this.c = c;
+    }
+
+    /** @return the factors of one problem (c from its P and q); the identity for 0 passes */
+    public static Equilibration of(QuadraticProgram problem, int passes) {
+        return of(problem, List.of(problem.q()), passes);
+    }
+
+    /**
+     * The factors of a batch sharing the problem's P, A, G (its own q, b, h are not used), with the
+     * cost normalization taken over the largest ‖q̄‖∞ of the given q vectors.
+     *
+     * @param qs every sample's q (length n each), at least one
+     */
+    public static Equilibration of(QuadraticProgram shared, List<double[]> qs, int passes) {
+        int n = shared.n();
+        int p = shared.p();
+        int m = shared.m();
+        if (passes < 0) {
+            throw new IllegalArgumentException("scaling passes must be >= 0, got " + passes);
+        }
+        double[] d = ones(n);
+        double[] eA = ones(p);
+        double[] eG = ones(m);
+        if (passes == 0) {
+            return new Equilibration(0, d, eA, eG, 1.0);
+        }
+        double[] pm = shared.hasP() ? shared.rowMajor(Block.P) : null;
+        double[] a = shared.rowMajor(Block.A);
+        double[] g = shared.rowMajor(Block.G);
+        double[][] q = new double[qs.size()][];
+        for (int j = 0; j < q.length; j++) {
+            q[j] = qs.get(j).clone();
+        }
+        double c = 1.0;
+        for (int pass = 0; pass < passes; pass++) {
+            double[] colNorm = new double[n];
+            double[] aNorm = new double[p];
+            double[] gNorm = new double[m];
+            if (pm != null) {
+                columnNorms(pm, n, n, colNorm, null);
+            }
+            columnNorms(a, p, n, colNorm, aNorm);
+            columnNorms(g, m, n, colNorm, gNorm);
+            double[] dStep = equilibrate(colNorm);
+            double[] aStep = equilibrate(aNorm);
+            double[] gStep = equilibrate(gNorm);
+            if (pm != null) {
+                scale(pm, n, n, dStep, dStep, 1.0);
+            }
+            scale(a, p, n, aStep, dStep, 1.0);
+            scale(g, m, n, gStep, dStep, 1.0);
+            for (double[] column : q) {
+                multiply(column, dStep, 1.0);
+            }
+            multiply(d, dStep, 1.0);
+            multiply(eA, aStep, 1.0);
+            multiply(eG, gStep, 1.0);
+            // cost normalization γ = 1/max(mean column norm of P̄, ‖q̄‖∞)
+            double meanP = 0;
+            if (pm != null) {
+                double[] pNorm = new double[n];
+                columnNorms(pm, n, n, pNorm, null);
+                for (double value : pNorm) {
+                    meanP += value / n;
+                }
+            }
+            double qInf = 0;
+            for (double[] column : q) {
+                qInf = Math.max(qInf, Vectors.normInf(column));
+            }
+            double gamma = powerOfTwo(1.0 / limit(Math.max(meanP, limit(qInf))));
+            if (pm != null) {
+                for (int i = 0; i < pm.length; i++) {
+                    pm[i] *= gamma;
+                }
+            }
+            for (double[] column : q) {
+                for (int i = 0; i < n; i++) {
+                    column[i] *= gamma;
+                }
+            }
+            c *= gamma;
+        }
+        return new Equilibration(passes, d, eA, eG, c);
+    }
+
+    /** @return whether this is the identity (0 passes): every map returns its argument itself */
+    public boolean isOff() {
+        return passes == 0;
+    }
+
+    /** @return the number of Ruiz passes */
+    public int passes() { return passes; }
+
+    /** @return D, length n (a copy) */
+    public double[] d() { return d.clone(); }
+
+    /** @return E_A, length p (a copy) */
+    public double[] eA() { return eA.clone(); }
+
+    /** @return E_G, length m (a copy) */
+    public double[] eG() { return eG.clone(); }
+
+    /** @return the cost scale c */
+    public double c() { return c; }
+
+    // ---------------------------------------------------------------- data
+
+    /** @return the scaled problem (P̄, q̄, Ā, b̄, Ḡ, h̄), named as the original; the problem itself when off */
+    public QuadraticProgram scale(QuadraticProgram problem) {
+        if (isOff()) {
+            return problem;
+        }
+        int n = d.length;
+        QuadraticProgram.Builder builder = QuadraticProgram.builder(n).name(problem.name()).q(q(problem.q()));
+        if (problem.hasP()) {
+            double[] pm = problem.rowMajor(Block.P);
+            scale(pm, n, n, d, d, c);
+            builder.P(Vectors.rows(pm, n, n));
+        }
+        if (problem.hasEqualities()) {
+            double[] a = problem.rowMajor(Block.A);
+            scale(a, eA.length, n, eA, d, 1.0);
+            builder.equalities(Vectors.rows(a, eA.length, n), b(problem.b()));
+        }
+        if (problem.hasInequalities()) {
+            double[] g = problem.rowMajor(Block.G);
+            scale(g, eG.length, n, eG, d, 1.0);
+            builder.inequalities(Vectors.rows(g, eG.length, n), h(problem.h()));
+        }
+        return builder.build();
+    }
+
+    /** @return q̄ = c D q (a new array; q itself when off) */
+    public double[] q(double[] q) {
+        return isOff() ? q : scaled(q, d, c);
+    }
+
+    /** @return b̄ = E_A b (a new array; b itself when off) */
+    public double[] b(double[] b) {
+        return isOff() ? b : scaled(b, eA, 1.0);
+    }
+
+    /** @return h̄ = E_G h (a new array; h itself when off) */
+    public double[] h(double[] h) {
+        return isOff() ? h : scaled(h, eG, 1.0);
+    }
+
+    /** @return each row mapped by the vector map (rows itself when off or null) */
+    double[][] rowsOf(double[][] rows, java.util.function.UnaryOperator<double[]> map) {
+        if (isOff() || rows == null) {
+            return rows;
+        }
+        double[][] out = new double[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = map.apply(rows[i]);
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- iterates and solutions
+
+    /**
+     * @return a start of the caller's problem as a start of the scaled one: x̄ = D⁻¹x, s̄ = E_G s,
+     *         λ̄ = c E_A⁻¹ λ, ν̄ = c E_G⁻¹ ν (null for null; the start itself when off)
+     */
+    public Admm.Start scale(Admm.Start start) {
+        if (isOff() || start == null || !start.fits(d.length, eA.length, eG.length)) {
+            return start;
+        }
+        return new Admm.Start(divided(start.x(), d, 1.0), scaled(start.s(), eG, 1.0),
+                divided(start.lambda(), eA, c), divided(start.nu(), eG, c));
+    }
+
+    /** @return x = D x̄ (a new array; x̄ itself when off) */
+    public double[] x(double[] xBar) {
+        return isOff() ? xBar : scaled(xBar, d, 1.0);
+    }
+
+    /**
+     * Maps a solution of the scaled problem back to the caller's problem: x = D x̄, s = E_G⁻¹ s̄,
+     * λ = E_A λ̄ / c, ν = E_G ν̄ / c, objective f̄ / c, the certificate by {@link #certificate}, and the
+     * primal and dual residuals recomputed on the caller's data. Status, iterations and polish
+     * outcome are the scaled run's.
+     *
+     * @param problem the caller's (unscaled) problem; for a shared batch, one with the shared P, A, G
+     *                and this sample's q, b, h
+     * @return the mapped solution; {@code scaled} itself when off
+     */
+    public Solution unscale(Solution scaled, QuadraticProgram problem) {
+        if (isOff()) {
+            return scaled;
+        }
+        return unscale(scaled, problem.hasP() ? problem.rowMajor(Block.P) : null, problem.q(),
+                problem.rowMajor(Block.A), problem.b(), problem.rowMajor(Block.G), problem.h());
+    }
+
+    /**
+     * {@link #unscale(Solution, QuadraticProgram)} with the data given as arrays: P (row-major n×n or
+     * null), A (row-major p×n), G (row-major m×n) and the sample's q, b, h.
+     */
+    Solution unscale(Solution scaled, double[] pm, double[] q, double[] a, double[] b, double[] g, double[] h) {
+        if (isOff()) {
+            return scaled;
+        }
+        int n = d.length;
+        int p = eA.length;
+        int m = eG.length;
+        double[] x = scaled(scaled.x(), d, 1.0);
+        double[] lambda = scaled(scaled.lambda(), eA, 1.0 / c);
+        double[] nu = scaled(scaled.nu(), eG, 1.0 / c);
+        double[] s = divided(scaled.s(), eG, 1.0);
+        double primal = 0;
+        if (p > 0) {
+            double[] ax = Vectors.times(a, p, n, x);
+            for (int i = 0; i < p; i++) {
+                primal = Math.max(primal, Math.abs(ax[i] - b[i]));
+            }
+        }
+        if (m > 0) {
+            double[] gx = Vectors.times(g, m, n, x);
+            for (int i = 0; i < m; i++) {
+                primal = Math.max(primal, Math.abs(gx[i] + s[i] - h[i]));
+            }
+        }
+        double[] r = pm == null ? q.clone() : Vectors.times(pm, n, n, x);
+        if (pm != null) {
+            for (int i = 0; i < n; i++) {
+                r[i] += q[i];
+            }
+        }
+        addTransposeTimes(a, p, n, lambda, r);
+        addTransposeTimes(g, m, n, nu, r);
+        return new Solution(x, lambda, nu, s, scaled.status(), scaled.iterations(), primal, Vectors.normInf(r),
+                scaled.objective() / c, certificate(scaled.certificate()), scaled.polish());
+    }
+
+    /**
+     * Maps a certificate of the scaled problem to one of the caller's, normalized to ‖·‖∞ = 1 again.
+     * Primal (δλ̄, δν̄) ↦ (E_A δλ̄, E_G δν̄): then Aᵀδλ + Gᵀδν = D⁻¹(Āᵀδλ̄ + Ḡᵀδν̄), bᵀδλ + hᵀδν =
+     * b̄ᵀδλ̄ + h̄ᵀδν̄ &lt; 0 and δν ≥ 0. Dual δx̄ ↦ D δx̄: then Pδx = (cD)⁻¹P̄δx̄, qᵀδx = q̄ᵀδx̄/c &lt; 0,
+     * Aδx = E_A⁻¹Āδx̄, Gδx = E_G⁻¹Ḡδx̄. The sign conditions carry over exactly; the ε-sized terms of
+     * {@link Certificate} grow, relative to the support term, by at most the spread of the factors
+     * (max D⁻¹ · max E / min E for a primal certificate; max D / min D, times max E for the A and G
+     * terms, for a dual one): on the caller's data the certificate holds with ε multiplied by that
+     * spread.
+     *
+     * @return the mapped certificate (null for null; the certificate itself when off)
+     */
+    public Certificate certificate(Certificate scaled) {
+        if (isOff() || scaled == null) {
+            return scaled;
+        }
+        if (scaled.x() != null) {
+            double[] x = scaled(scaled.x(), d, 1.0);
+            multiply(x, null, 1.0 / Vectors.normInf(x));
+            return new Certificate(null, null, x);
+        }
+        double[] lambda = scaled(scaled.lambda(), eA, 1.0);
+        double[] nu = scaled(scaled.nu(), eG, 1.0);
+        double norm = Math.max(Vectors.normInf(lambda), Vectors.normInf(nu));
+        if (norm > 0) {
+            multiply(lambda, null, 1.0 / norm);
+            multiply(nu, null, 1.0 / norm);
+        }
+        return new Certificate(lambda, nu, null);
+    }
+
+    // ---------------------------------------------------------------- derivatives
+
+    /** @return the scaled problem's upstream gradient v̄ = D v (a new array; v itself when off) */
+    public double[] upstream(double[] v) {
+        return isOff() ? v : scaled(v, d, 1.0);
+    }
+
+    /**
+     * Maps gradients of the scaled problem to the caller's: ∂ℓ/∂P = c D ḡ_P D, ∂ℓ/∂q = c D ḡ_q,
+     * ∂ℓ/∂A = E_A ḡ_A D, ∂ℓ/∂b = E_A ḡ_b, ∂ℓ/∂G = E_G ḡ_G D, ∂ℓ/∂h = E_G ḡ_h (null blocks stay null).
+     *
+     * @return new gradients; {@code scaled} itself when off
+     */
+    public Gradients gradients(Gradients scaled) {
+        if (isOff()) {
+            return scaled;
+        }
+        return new Gradients(twoSided(scaled.P(), d, d, c), scaled.q() == null ? null : scaled(scaled.q(), d, c),
+                twoSided(scaled.A(), eA, d, 1.0), scaled.b() == null ? null : scaled(scaled.b(), eA, 1.0),
+                twoSided(scaled.G(), eG, d, 1.0), scaled.h() == null ? null : scaled(scaled.h(), eG, 1.0));
+    }
+
+    /**
+     * Maps a Jacobian of the scaled problem's x̄ to the caller's x: ∂x/∂q = c D J̄_q D,
+     * ∂x/∂b = D J̄_b E_A, ∂x/∂h = D J̄_h E_G.
+     *
+     * @param rows the scaled Jacobian as rows (n × n, p or m)
+     * @return a new array; {@code rows} itself when off
+     * @throws IllegalArgumentException for P, A or G (Jacobians are given for q, b, h)
+     */
+    public double[][] jacobian(Block block, double[][] rows) {
+        if (isOff()) {
+            return rows;
+        }
+        return switch (block) {
+            case q -> twoSided(rows, d, d, c);
+            case b -> twoSided(rows, d, eA, 1.0);
+            case h -> twoSided(rows, d, eG, 1.0);
+            default -> throw new IllegalArgumentException("Jacobians are given for q, b and h, not " + block);
+        };
+    }
+
+    /**
+     * Scales a direction dθ as the data: dP̄ = c D dP D, dq̄ = c D dq, dĀ = E_A dA D, db̄ = E_A db,
+     * dḠ = E_G dG D, dh̄ = E_G dh (null blocks stay null).
+     *
+     * @return a new direction; {@code direction} itself when off
+     * @throws IllegalArgumentException when a block's shape does not match the problem
+     */
+    public Gradients direction(Gradients direction) {
+        if (isOff()) {
+            return direction;
+        }
+        int n = d.length;
+        return new Gradients(twoSided(shaped("P", direction.P(), n, n), d, d, c),
+                direction.q() == null ? null : scaled(length("q", direction.q(), n), d, c),
+                twoSided(shaped("A", direction.A(), eA.length, n), eA, d, 1.0),
+                direction.b() == null ? null : scaled(length("b", direction.b(), eA.length), eA, 1.0),
+                twoSided(shaped("G", direction.G(), eG.length, n), eG, d, 1.0),
+                direction.h() == null ? null : scaled(length("h", direction.h(), eG.length), eG, 1.0));
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** @return per entry the power of 2 nearest (in log₂) to 1/√(limited norm) */
+    private static double[] equilibrate(double[] norms) {
+        double[] out = new double[norms.length];
+        for (int i = 0; i < norms.length; i++) {
+            out[i] = powerOfTwo(1.0 / Math.sqrt(limit(norms[i])));
+        }
+        return out;
+    }
+
+    /** @return OSQP's limit_scaling: 1 for a norm below {@link #MIN_NORM}, at most {@link #MAX_NORM} */
+    private static double limit(double norm) {
+        return norm < MIN_NORM ? 1.0 : Math.min(norm, MAX_NORM);
+    }
+
+    /** @return 2^round(log₂ v) for v &gt; 0 */
+    static double powerOfTwo(double v) {
+        return Math.scalb(1.0, (int) Math.round(Math.log(v) / Math.log(2.0)));
+    }
+
+    /** Adds max_i |M_ij| to colNorm[j] (as a running max) and max_j |M_ij| to rowNorm[i] (when given). */
+    private static void columnNorms(double[] mat, int rows, int cols, double[] colNorm, double[] rowNorm) {
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                double v = Math.abs(mat[i * cols + j]);
+                colNorm[j] = Math.max(colNorm[j], v);
+                if (rowNorm != null) {
+                    rowNorm[i] = Math.max(rowNorm[i], v);
+                }
+            }
+        }
+    }
+
+    /** M ← alpha · diag(left) M diag(right), in place, row-major rows×cols. */
+    private static void scale(double[] mat, int rows, int cols, double[] left, double[] right, double alpha) {
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                mat[i * cols + j] *= alpha * left[i] * right[j];
+            }
+        }
+    }
+
+    /** @return alpha · diag(left) M diag(right) as new rows (null for null) */
+    private static double[][] twoSided(double[][] rows, double[] left, double[] right, double alpha) {
+        if (rows == null) {
+            return null;
+        }
+        double[][] out = new double[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = new double[rows[i].length];
+            for (int j = 0; j < rows[i].length; j++) {
+                out[i][j] = rows[i][j] * (alpha * left[i] * right[j]);
+            }
+        }
+        return out;
+    }
+
+    /** v ← alpha · diag(factor) v in place (factor null: alpha · v). */
+    private static void multiply(double[] v, double[] factor, double alpha) {
+        for (int i = 0; i < v.length; i++) {
+            v[i] *= factor == null ? alpha : alpha * factor[i];
+        }
+    }
+
+    /** @return alpha · diag(factor) v, new */
+    private static double[] scaled(double[] v, double[] factor, double alpha) {
+        double[] out = v.clone();
+        multiply(out, factor, alpha);
+        return out;
+    }
+
+    /** @return alpha · diag(factor)⁻¹ v, new */
+    private static double[] divided(double[] v, double[] factor, double alpha) {
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = v[i] * alpha / factor[i];
+        }
+        return out;
+    }
+
+    /** r += Mᵀy for a row-major rows×cols M. */
+    private static void addTransposeTimes(double[] mat, int rows, int cols, double[] y, double[] r) {
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                r[j] += mat[i * cols + j] * y[i];
+            }
+        }
+    }
+
+    private static double[] ones(int len) {
+        double[] out = new double[len];
+        java.util.Arrays.fill(out, 1.0);
+        return out;
+    }
+
+    private static double[][] shaped(String block, double[][] rows, int r, int c) {
+        if (rows == null) {
+            return null;
+        }
+        if (rows.length != r) {
+            throw new IllegalArgumentException("direction block " + block + " has " + rows.length
+                    + " rows, expected " + r);
+        }
+        for (double[] row : rows) {
+            length(block, row, c);
+        }
+        return rows;
+    }
+
+    private static double[] length(String block, double[] v, int len) {
+        if (v.length != len) {
+            throw new IllegalArgumentException("direction block " + block + " has length " + v.length
+                    + ", expected " + len);
+        }
+        return v;
+    }
+}
