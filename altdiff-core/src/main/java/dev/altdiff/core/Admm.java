@@ -162,7 +162,7 @@ public final class Admm {
                 scaleDual[c] = dualScale(qInf[c]);
             }
         }
-        double[] pRowMajor = d.P != null ? d.P.toRowMajor() : null;
+        boolean hasP = d.P != null; // P is only multiplied (it may be sparse: never densified)
         // c0 = −q + ρAᵀb + ρGᵀh: the constant part of the x-step's right-hand side
         Matrix c0 = la.copy(q);
         la.scale(-1.0, c0);
@@ -310,7 +310,7 @@ public final class Admm {
             for (int i = 0; i < stopping; i++) {
                 stopQ[i] = qCols[active[stop[i]]];
             }
-            double[][] px = pRowMajor == null ? null : columns(la.multiply(d.P, fromColumns(la, stopX, n)));
+            double[][] px = !hasP ? null : columns(la.multiply(d.P, fromColumns(la, stopX, n)));
             double[] dual = stationarityResidual(d, stopX, stopQ, px, p > 0 ? pick(lambdaCols, stop) : null,
                     m > 0 ? pick(nuCols, stop) : null);
             double[] empty = new double[0];

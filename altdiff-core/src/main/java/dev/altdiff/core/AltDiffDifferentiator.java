@@ -57,8 +57,24 @@ public final class AltDiffDifferentiator implements Differentiator {
 
     /**
      * {@inheritDoc} The run keeps its iterates (K·(n + p + m) doubles) for the backward pass.
+     *
+     * <p>A {@link QuadraticProgram#isSparse() sparse} problem (ojalgo backend) is solved without
+     * densifying anything n×n; its backward pass is reverse mode for q, b and h only (the gradients
+     * of P, A, G would be dense and are null). Forward mode (dense n×(p+m) Jacobian transfers) and
+     * polishing (a dense KKT matrix) refuse sparse problems up front; so does
+     * {@link AltDiffSolution#jacobian}.
+     *
+     * @throws UnsupportedOperationException for a sparse problem in forward mode, with polishing, or
+     *         on a backend without sparse matrices
      */
     @Override public AltDiffSolution solve(QuadraticProgram problem, Settings settings, LinearAlgebra backend) {
+        if (problem.isSparse() && mode == Mode.FORWARD) {
+            throw new UnsupportedOperationException("forward-mode Alt-Diff forms dense n×(p+m) Jacobian transfers and"
+                    + " is not available for sparse problems; use reverse mode");
+        }
+        if (settings.polish()) {
+            Polisher.requireDense(problem);
+        }
         return new AltDiffSolution(Admm.solve(new QpData(problem, backend, settings.rho()), settings, true), mode);
     }
 }
