@@ -75,6 +75,20 @@ public final class AltDiffDifferentiator implements Differentiator {
         if (settings.polish()) {
             Polisher.requireDense(problem);
         }
-        return new AltDiffSolution(Admm.solve(new QpData(problem, backend, settings.rho()), settings, true), mode);
+        return solve(new QpData(problem, backend, settings.rho()), settings);
+    }
+
+    /**
+     * As {@link #solve(QuadraticProgram, Settings, LinearAlgebra)} on data already loaded and factored
+     * (e.g. to time the setup apart from the iterations); d's ρ must be the settings' ρ.
+     *
+     * @throws UnsupportedOperationException for sparse data in forward mode or with polishing
+     */
+    public AltDiffSolution solve(QpData d, Settings settings) {
+        if (d.sparse && (mode == Mode.FORWARD || settings.polish())) {
+            throw new UnsupportedOperationException("sparse problems are solved in reverse mode without polishing"
+                    + " (forward mode and polishing form dense matrices)");
+        }
+        return new AltDiffSolution(Admm.solve(d, settings, true), mode);
     }
 }

@@ -232,6 +232,63 @@ class SparseProblemTest {
         assertThrows(NotPositiveDefiniteException.class, () -> SparseCholesky.factor(LA, s));
     }
 
+    /** The ojAlgo backend's sparse gemm against its dense gemm, every transpose combination, with α and β. */
+    @Test
+    void sparseGemmMatchesDenseGemm() {
+        Random r = new Random(11);
+        SparseMatrix a = randomSparse(r, "A", 6, 4, 0.3);
+        Matrix sparseA = LA.sparse(a);
+        Matrix denseA = LA.matrix(6, 4, a.toRowMajor());
+        for (boolean ta : new boolean[]{false, true}) {
+            for (boolean tb : new boolean[]{false, true}) {
+                int inner = ta ? 6 : 4;
+                int rows = ta ? 4 : 6;
+                Matrix b = tb ? LA.matrix(3, inner, flat(RandomQp.gaussian(r, 3, inner)))
+                        : LA.matrix(inner, 3, flat(RandomQp.gaussian(r, inner, 3)));
+                double[] c0 = flat(RandomQp.gaussian(r, rows, 3));
+                Matrix expected = LA.matrix(rows, 3, c0);
+                Matrix actual = LA.matrix(rows, 3, c0);
+                LA.gemm(-1.5, denseA, ta, b, tb, 0.5, expected);
+                LA.gemm(-1.5, sparseA, ta, b, tb, 0.5, actual);
+                double[] e = expected.toRowMajor();
+                double[] g = actual.toRowMajor();
+                for (int k = 0; k < e.length; k++) {
+                    assertEquals(e[k], g[k], 1e-14, "ta " + ta + " tb " + tb);
+                }
+            }
+        }
+        assertEquals(a.transpose().get(2, 5), LA.transpose(sparseA).get(2, 5));
+        assertEquals(a.normInf(), LA.normInf(sparseA));
+        assertThrows(IllegalArgumentException.class, () -> LA.axpy(1.0, sparseA, LA.zeros(6, 4)));
+    }
+
+    /** @return the rows concatenated (row-major) */
+    private static double[] flat(double[][] rows) {
+        return java.util.Arrays.stream(rows).flatMapToDouble(java.util.Arrays::stream).toArray();
+    }
+
+    /** A backend without sparse matrices (only the SPI's defaults) refuses a sparse problem by name, up front. */
+    @Test
+    void backendWithoutSparseSupportRefusesClearly() {
+        LinearAlgebra dense = (LinearAlgebra) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[]{LinearAlgebra.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("name")) {
+                        return "dense-only";
+                    }
+                    if (method.isDefault()) {
+                        return java.lang.reflect.InvocationHandler.invokeDefault(proxy, method, args);
+                    }
+                    throw new AssertionError("no backend operation may run before the refusal: " + method.getName());
+                });
+        QuadraticProgram qp = randomSparse(8, 6, 1, 2, 0.3);
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> new AltDiffDifferentiator().solve(qp, Settings.DEFAULTS, dense));
+        assertTrue(e.getMessage().contains("dense-only") && e.getMessage().contains("ojalgo"), e.getMessage());
+        UnsupportedOperationException spi = assertThrows(UnsupportedOperationException.class,
+                () -> dense.sparse(qp.sparse(Block.P)));
+        assertTrue(spi.getMessage().contains("dense-only backend has no sparse matrices"), spi.getMessage());
+    }
+
     private static int[] identity(int n) {
         int[] id = new int[n];
         for (int i = 0; i < n; i++) {
