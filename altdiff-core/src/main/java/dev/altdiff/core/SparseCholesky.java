@@ -33,6 +33,9 @@ public final class SparseCholesky implements Factorization {
     /** How the rows and columns were ordered before factoring. */
     public enum Ordering { NATURAL, REVERSE_CUTHILL_MCKEE }
 
+    /** The most entries of L + D a factor can have (its compressed columns are indexed by int). */
+    public static final long MAX_FACTOR_NONZEROS = Integer.MAX_VALUE - 8;
+
     private final Factorization factor;
     private final Ordering ordering;
     private final long nonzeros;
@@ -46,7 +49,8 @@ public final class SparseCholesky implements Factorization {
     /**
      * @param spd symmetric positive definite, both triangles stored (its pattern must be symmetric)
      * @throws dev.altdiff.api.linalg.NotPositiveDefiniteException when S is not numerically PD
-     * @throws UnsupportedOperationException when the backend has no sparse matrices
+     * @throws UnsupportedOperationException when the backend has no sparse matrices, or when the
+     *         factor would exceed {@link #MAX_FACTOR_NONZEROS} entries (counted before any is formed)
      */
     public static SparseCholesky factor(LinearAlgebra la, SparseMatrix spd) {
         int n = spd.rows();
@@ -58,6 +62,13 @@ public final class SparseCholesky implements Factorization {
         long naturalFill = factorNonzeros(spd, natural);
         long rcmFill = factorNonzeros(spd, rcm);
         boolean useRcm = rcmFill < naturalFill;
+        long fill = Math.min(rcmFill, naturalFill);
+        if (fill > MAX_FACTOR_NONZEROS) {
+            throw new UnsupportedOperationException("the sparse factor of this " + n + "x" + n + " matrix (" + spd.nonzeros()
+                    + " entries) would hold " + fill + " entries under the best available ordering (natural or reverse"
+                    + " Cuthill-McKee), more than the " + MAX_FACTOR_NONZEROS + " a compressed-column factor can index:"
+                    + " its pattern has no small band or profile");
+        }
         int[] order = useRcm ? rcm : natural;
         return new SparseCholesky(la.sparseCholesky(spd, order), useRcm ? Ordering.REVERSE_CUTHILL_MCKEE
                 : Ordering.NATURAL, useRcm ? rcmFill : naturalFill);

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code altdiff bench-sparse [--sizes 1000,...] [--tolerance E] [--rho R] [--seed S] [--backend NAME]}:
+ * {@code altdiff bench-sparse [--sizes 1000,...] [--tolerance E] [--rho R] [--repeats R] [--seed S] [--backend NAME]}:
  * time and memory of the sparse path against n at fixed nonzeros per row (see {@link SparseBench}).
  */
 @Command(name = "bench-sparse", mixinStandardHelpOptions = true, sortOptions = false,
@@ -38,6 +38,10 @@ final class BenchSparseCommand implements Callable<Integer> {
             description = "ADMM penalty (default: ${DEFAULT-VALUE})")
     double rho;
 
+    @Option(names = "--repeats", paramLabel = "R", defaultValue = "1",
+            description = "runs per size, the best times are shown (default: ${DEFAULT-VALUE})")
+    int repeats;
+
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "random seed (default: ${DEFAULT-VALUE})")
     long seed;
 
@@ -52,6 +56,9 @@ final class BenchSparseCommand implements Callable<Integer> {
         LinearAlgebra la;
         try {
             sizeList = SparseBench.parseSizes(sizes);
+            if (repeats < 1) {
+                throw new IllegalArgumentException("--repeats must be >= 1, got " + repeats);
+            }
             settings = Settings.DEFAULTS.withTolerance(tolerance).withRho(rho);
             la = AltDiff.backend(backend);
         } catch (IllegalArgumentException e) {
@@ -61,7 +68,8 @@ final class BenchSparseCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--backend " + backend + " has no sparse matrices;"
                     + " use ojalgo");
         }
-        SparseBench.print(spec.commandLine().getOut(), la, settings, SparseBench.run(la, settings, sizeList, seed));
+        SparseBench.print(spec.commandLine().getOut(), la, settings, repeats,
+                SparseBench.run(la, settings, sizeList, seed, repeats));
         return 0;
     }
 }

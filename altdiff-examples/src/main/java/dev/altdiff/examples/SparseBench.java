@@ -20,8 +20,12 @@ import java.util.Random;
 /**
  * Scaling of the sparse path with n at a fixed number of nonzeros per row, on a banded-local family
  * ({@link #bandedLocal}). Per size: load and factor (setup), the ADMM forward pass recording its
- * trajectory, and one reverse-mode gradient (q, b, h), each timed once after a warm-up at the
- * smallest size, with the peak resident set of the process ({@link MemoryProbe}).
+ * trajectory, and one reverse-mode gradient (q, b, h), after a warm-up at the smallest size; with
+ * R repeats each time is the best of R runs (the runs are identical) and the memory the largest
+ * peak resident set of the process ({@link MemoryProbe}) over them. "Retained" is the live heap
+ * after a garbage collection with the problem, its loaded data and factor, and the solved run (with
+ * its stored trajectory) still referenced: the memory the sparse path really holds, without the
+ * garbage the JVM lets accumulate before collecting (which the peak resident set includes).
  */
 final class SparseBench {
     static final String DEFAULT_SIZES = "1000,3000,10000,30000,100000";
@@ -35,7 +39,7 @@ final class SparseBench {
 
     /** One size's measurements (seconds, MiB). */
     record Row(int n, int p, int m, long nonzeros, long factorNonzeros, String ordering, int iterations, String status,
-               double setupSeconds, double forwardSeconds, double backwardSeconds, double peakMb) {
+               double setupSeconds, double forwardSeconds, double backwardSeconds, double peakMb, double retainedMb) {
     }
 
     /**
@@ -125,12 +129,21 @@ final class SparseBench {
         }
     }
 
-    /** Runs every size once (after an untimed warm-up at the first size). */
-    static List<Row> run(LinearAlgebra la, Settings settings, List<Integer> sizes, long seed) {
+    /** Runs every size {@code repeats} times (after an untimed warm-up at the first size), best times. */
+    static List<Row> run(LinearAlgebra la, Settings settings, List<Integer> sizes, long seed, int repeats) {
         measure(la, settings, sizes.get(0), seed + 1); // JIT warm-up
         List<Row> rows = new ArrayList<>();
         for (int n : sizes) {
-            rows.add(measure(la, settings, n, seed));
+            Row best = measure(la, settings, n, seed);
+            for (int k = 1; k < repeats; k++) {
+                Row r = measure(la, settings, n, seed);
+                best = new Row(n, r.p(), r.m(), r.nonzeros(), r.factorNonzeros(), r.ordering(), r.iterations(),
+                        r.status(), Math.min(best.setupSeconds(), r.setupSeconds()),
+                        Math.min(best.forwardSeconds(), r.forwardSeconds()),
+                        Math.min(best.backwardSeconds(), r.backwardSeconds()), Math.max(best.peakMb(), r.peakMb()),
+                        Math.max(best.retainedMb(), r.retainedMb()));
+            }
+            rows.add(best);
         }
         return rows;
     }
@@ -152,37 +165,51 @@ final class SparseBench {
         if (g.q() == null || !Double.isFinite(g.q()[0])) {
             throw new IllegalStateException("no gradient at n = " + n);
         }
+        Runtime rt = Runtime.getRuntime();
+        System.gc();
+        double retained = (rt.totalMemory() - rt.freeMemory()) / (1024.0 * 1024.0);
+        java.lang.ref.Reference.reachabilityFence(solved); // held until the heap is read
+        java.lang.ref.Reference.reachabilityFence(d);
         Solution s = solved.solution();
         long nnz = (long) qp.sparse(dev.altdiff.api.Block.P).nonzeros() + qp.sparse(dev.altdiff.api.Block.A).nonzeros()
                 + qp.sparse(dev.altdiff.api.Block.G).nonzeros();
         SparseCholesky factor = (SparseCholesky) d.H;
         return new Row(n, qp.p(), qp.m(), nnz, factor.nonzeros(), factor.ordering().name(), s.iterations(),
-                s.status().name(), (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, peak);
+                s.status().name(), (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, peak, retained);
     }
 
     /** A Markdown table with each row's ratios to the previous one. */
-    static void print(PrintWriter out, LinearAlgebra la, Settings settings, List<Row> rows) {
+    static void print(PrintWriter out, LinearAlgebra la, Settings settings, int repeats, List<Row> rows) {
         out.printf(Locale.ROOT, "banded-local sparse QPs (P: 5 per row; A, G: n/10 rows x %d nonzeros in a window of %d),"
-                        + " backend %s, rho %s, tolerance %s (%s), reverse-mode gradient of 1'x%n%n", ROW_NONZEROS,
-                WINDOW, la.name(), settings.rho(), settings.tolerance(), settings.truncation());
-        out.println("| n | nnz(P,A,G) | nnz(L+D) | ordering | K | status | setup s | forward s | backward s | peak MiB"
-                + " | n x | nnz x | L x | setup x | fwd x | bwd x | mem x |");
-        out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+                        + " backend %s, rho %s, tolerance %s (%s), reverse-mode gradient of 1'x, best of %d%n%n",
+                ROW_NONZEROS, WINDOW, la.name(), settings.rho(), settings.tolerance(), settings.truncation(), repeats);
+        out.println("| n | nnz(P,A,G) | nnz(L+D) | ordering | K | status | setup s | forward s | backward s"
+                + " | fwd ms/K | peak MiB | retained MiB | n x | nnz x | L x | setup x | fwd x | bwd x | fwd/K x"
+                + " | peak x | retained x |");
+        out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         Row prev = null;
         for (Row r : rows) {
-            out.printf(Locale.ROOT, "| %d | %d | %d | %s | %d | %s | %.3f | %.3f | %.3f | %.0f | %s | %s | %s | %s | %s | %s"
-                            + " | %s |%n", r.n(), r.nonzeros(), r.factorNonzeros(), r.ordering(), r.iterations(),
-                    r.status(), r.setupSeconds(), r.forwardSeconds(), r.backwardSeconds(), r.peakMb(),
+            out.printf(Locale.ROOT, "| %d | %d | %d | %s | %d | %s | %.3f | %.3f | %.3f | %.2f | %.0f | %.0f | %s | %s"
+                            + " | %s | %s | %s | %s | %s | %s | %s |%n", r.n(), r.nonzeros(), r.factorNonzeros(),
+                    r.ordering(), r.iterations(), r.status(), r.setupSeconds(), r.forwardSeconds(),
+                    r.backwardSeconds(), perIteration(r), r.peakMb(), r.retainedMb(),
                     ratio(prev == null ? Double.NaN : (double) r.n() / prev.n()),
                     ratio(prev == null ? Double.NaN : (double) r.nonzeros() / prev.nonzeros()),
                     ratio(prev == null ? Double.NaN : (double) r.factorNonzeros() / prev.factorNonzeros()),
                     ratio(prev == null ? Double.NaN : r.setupSeconds() / prev.setupSeconds()),
                     ratio(prev == null ? Double.NaN : r.forwardSeconds() / prev.forwardSeconds()),
                     ratio(prev == null ? Double.NaN : r.backwardSeconds() / prev.backwardSeconds()),
-                    ratio(prev == null ? Double.NaN : r.peakMb() / prev.peakMb()));
+                    ratio(prev == null ? Double.NaN : perIteration(r) / perIteration(prev)),
+                    ratio(prev == null ? Double.NaN : r.peakMb() / prev.peakMb()),
+                    ratio(prev == null ? Double.NaN : r.retainedMb() / prev.retainedMb()));
             prev = r;
         }
         out.flush();
+    }
+
+    /** @return forward milliseconds per ADMM iteration */
+    private static double perIteration(Row r) {
+        return 1e3 * r.forwardSeconds() / r.iterations();
     }
 
     private static String ratio(double value) {

@@ -56,7 +56,7 @@ class SparseBenchTest {
 
     @Test
     void commandPrintsOneRowPerSize() {
-        Cli.Result r = Cli.run("bench-sparse", "--sizes", "100,300");
+        Cli.Result r = Cli.run("bench-sparse", "--sizes", "100,300", "--repeats", "2");
         assertEquals(0, r.exit(), r.toString());
         List<String> rows = r.out().lines().filter(l -> l.startsWith("| 1") || l.startsWith("| 3")).toList();
         assertEquals(2, rows.size(), r.toString());
@@ -64,9 +64,12 @@ class SparseBenchTest {
         assertTrue(rows.get(1).contains("| 3.00 |"), "n ratio: " + r);
     }
 
-    @Test
-    void badSizesAreUsageErrors() {
-        Cli.Result r = Cli.run("bench-sparse", "--sizes", "100,x");
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"--sizes=100,x", "--sizes=5", "--repeats=0",
+        "--backend=nope"})
+    void badOptionsAreUsageErrors(String option) {
+        Cli.Result r = Cli.run("bench-sparse", option);
         assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().contains("Usage"), r.toString());
     }
 }
