@@ -357,13 +357,28 @@ public final class QuadraticProgram {
         public Builder q(double[] q) { this.q = q; return this; }
 
         /** Equality constraints Ax = b, A p×n, b length p. */
-        public Builder equalities(double[][] a, double[] b) { this.a = a; this.aSparse = null; this.b = b; return this; }
+        public Builder equalities(double[][] a, double[] b) {
+            this.a = a;
+            this.aSparse = null;
+            this.b = b;
+            return this;
+        }
 
         /** Equality constraints with a sparse p×n A (makes the problem sparse). */
-        public Builder sparseEqualities(SparseMatrix a, double[] b) { this.aSparse = a; this.a = null; this.b = b; return this; }
+        public Builder sparseEqualities(SparseMatrix a, double[] b) {
+            this.aSparse = a;
+            this.a = null;
+            this.b = b;
+            return this;
+        }
 
         /** Inequality constraints Gx ≤ h, G m×n, h length m. */
-        public Builder inequalities(double[][] g, double[] h) { this.g = g; this.gSparse = null; this.h = h; return this; }
+        public Builder inequalities(double[][] g, double[] h) {
+            this.g = g;
+            this.gSparse = null;
+            this.h = h;
+            return this;
+        }
 
         /** Inequality constraints with a sparse m×n G (makes the problem sparse). */
         public Builder sparseInequalities(SparseMatrix g, double[] h) {

@@ -54,8 +54,8 @@ public final class SparseMatrix {
         int[] count = new int[cols + 1];
         for (int k = 0; k < i.length; k++) {
             if (i[k] < 0 || i[k] >= rows || j[k] < 0 || j[k] >= cols) {
-                throw new InvalidProblemException(block, i[k], j[k], block + " entry " + k + " at (" + i[k] + ", " + j[k]
-                        + ") is outside the " + rows + "x" + cols + " matrix");
+                throw new InvalidProblemException(block, i[k], j[k], block + " entry " + k + " at (" + i[k] + ", "
+                        + j[k] + ") is outside the " + rows + "x" + cols + " matrix");
             }
             if (!Double.isFinite(x[k])) {
                 throw new InvalidProblemException(block, i[k], j[k],

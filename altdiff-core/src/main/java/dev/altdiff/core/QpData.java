@@ -68,10 +68,12 @@ public final class QpData {
         this.P = !problem.hasP() ? null : sparse ? la.sparse(problem.sparse(Block.P))
                 : la.matrix(n, n, problem.rowMajor(Block.P));
         this.q = la.vector(problem.rowMajor(Block.q));
-        this.A = p == 0 ? null : sparse ? la.sparse(problem.sparse(Block.A)) : la.matrix(p, n, problem.rowMajor(Block.A));
+        this.A = p == 0 ? null : sparse ? la.sparse(problem.sparse(Block.A))
+                : la.matrix(p, n, problem.rowMajor(Block.A));
         this.At = p > 0 ? la.transpose(A) : null;
         this.b = p > 0 ? la.vector(problem.rowMajor(Block.b)) : null;
-        this.G = m == 0 ? null : sparse ? la.sparse(problem.sparse(Block.G)) : la.matrix(m, n, problem.rowMajor(Block.G));
+        this.G = m == 0 ? null : sparse ? la.sparse(problem.sparse(Block.G))
+                : la.matrix(m, n, problem.rowMajor(Block.G));
         this.Gt = m > 0 ? la.transpose(G) : null;
         this.h = m > 0 ? la.vector(problem.rowMajor(Block.h)) : null;
         checkPositiveSemidefinite();
@@ -89,7 +91,8 @@ public final class QpData {
         }
         try {
             if (sparse) { // the same check on P + δI in compressed columns
-                SparseCholesky.factor(la, problem.sparse(Block.P).plus(1.0, SparseMatrix.diagonal(n, PSD_SHIFT * scale)));
+                SparseMatrix shifted = problem.sparse(Block.P).plus(1.0, SparseMatrix.diagonal(n, PSD_SHIFT * scale));
+                SparseCholesky.factor(la, shifted);
                 return;
             }
             Matrix shifted = la.copy(P);

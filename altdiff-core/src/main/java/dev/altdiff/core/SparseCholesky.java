@@ -64,10 +64,10 @@ public final class SparseCholesky implements Factorization {
         boolean useRcm = rcmFill < naturalFill;
         long fill = Math.min(rcmFill, naturalFill);
         if (fill > MAX_FACTOR_NONZEROS) {
-            throw new UnsupportedOperationException("the sparse factor of this " + n + "x" + n + " matrix (" + spd.nonzeros()
-                    + " entries) would hold " + fill + " entries under the best available ordering (natural or reverse"
-                    + " Cuthill-McKee), more than the " + MAX_FACTOR_NONZEROS + " a compressed-column factor can index:"
-                    + " its pattern has no small band or profile");
+            throw new UnsupportedOperationException("the sparse factor of this " + n + "x" + n + " matrix ("
+                    + spd.nonzeros() + " entries) would hold " + fill + " entries under the best available ordering"
+                    + " (natural or reverse Cuthill-McKee), more than the " + MAX_FACTOR_NONZEROS
+                    + " a compressed-column factor can index: its pattern has no small band or profile");
         }
         int[] order = useRcm ? rcm : natural;
         return new SparseCholesky(la.sparseCholesky(spd, order), useRcm ? Ordering.REVERSE_CUTHILL_MCKEE
@@ -157,8 +157,8 @@ public final class SparseCholesky implements Factorization {
                         neighbours[count++] = w;
                     }
                 }
-                Arrays.sort(neighbours, 0, count, (a, b) -> degree[a] != degree[b] ? Integer.compare(degree[a], degree[b])
-                        : Integer.compare(a, b));
+                Arrays.sort(neighbours, 0, count, (a, b) -> degree[a] != degree[b]
+                        ? Integer.compare(degree[a], degree[b]) : Integer.compare(a, b));
                 for (int t = 0; t < count; t++) {
                     order[filled++] = neighbours[t];
                 }

@@ -177,8 +177,8 @@ class SparseProblemTest {
     void singularSparseHIsReportedAsInvalid() {
         // an LP whose single constraint row leaves H = ρaᵀa singular
         QuadraticProgram qp = QuadraticProgram.builder(3).q(new double[]{1, 1, 1})
-                .sparseEqualities(SparseMatrix.fromTriplets("A", 1, 3, new int[]{0, 0}, new int[]{0, 1}, new double[]{1, 1}),
-                        new double[]{1})
+                .sparseEqualities(SparseMatrix.fromTriplets("A", 1, 3, new int[]{0, 0}, new int[]{0, 1},
+                        new double[]{1, 1}), new double[]{1})
                 .build();
         InvalidProblemException e = assertThrows(InvalidProblemException.class, () -> new QpData(qp, LA, 1.0));
         assertEquals("H", e.block());

@@ -42,7 +42,8 @@ final class BenchSparseCommand implements Callable<Integer> {
             description = "runs per size, the best times are shown (default: ${DEFAULT-VALUE})")
     int repeats;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "random seed (default: ${DEFAULT-VALUE})")
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
+            description = "random seed (default: ${DEFAULT-VALUE})")
     long seed;
 
     @Option(names = "--backend", paramLabel = "NAME", defaultValue = "ojalgo",

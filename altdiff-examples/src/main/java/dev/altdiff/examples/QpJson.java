@@ -288,7 +288,8 @@ final class QpJson {
             throw new InvalidInputException(where + " is missing (a triplet matrix needs rows, cols, i, j and x)");
         }
         if (!node.isArray()) {
-            throw new InvalidInputException(where + " must be an array of zero-based integer indices, got " + kind(node));
+            throw new InvalidInputException(where + " must be an array of zero-based integer indices, got "
+                    + kind(node));
         }
         int[] out = new int[node.size()];
         for (int k = 0; k < out.length; k++) {

@@ -180,8 +180,9 @@ final class SparseBench {
 
     /** A Markdown table with each row's ratios to the previous one. */
     static void print(PrintWriter out, LinearAlgebra la, Settings settings, int repeats, List<Row> rows) {
-        out.printf(Locale.ROOT, "banded-local sparse QPs (P: 5 per row; A, G: n/10 rows x %d nonzeros in a window of %d),"
-                        + " backend %s, rho %s, tolerance %s (%s), reverse-mode gradient of 1'x, best of %d%n%n",
+        out.printf(Locale.ROOT, "banded-local sparse QPs (P: 5 per row; A, G: n/10 rows x %d nonzeros in a window"
+                        + " of %d), backend %s, rho %s, tolerance %s (%s), reverse-mode gradient of 1'x,"
+                        + " best of %d%n%n",
                 ROW_NONZEROS, WINDOW, la.name(), settings.rho(), settings.tolerance(), settings.truncation(), repeats);
         out.println("| n | nnz(P,A,G) | nnz(L+D) | ordering | K | status | setup s | forward s | backward s"
                 + " | fwd ms/K | peak MiB | retained MiB | n x | nnz x | L x | setup x | fwd x | bwd x | fwd/K x"

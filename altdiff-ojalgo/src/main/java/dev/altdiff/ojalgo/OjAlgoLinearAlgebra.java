@@ -337,7 +337,8 @@ public final class OjAlgoLinearAlgebra implements LinearAlgebra {
             R064Store b = store(rhs);
             int n = ordering.length;
             if (b.getRowDim() != n) {
-                throw new IllegalArgumentException("solve: right-hand side has " + b.getRowDim() + " rows, expected " + n);
+                throw new IllegalArgumentException("solve: right-hand side has " + b.getRowDim() + " rows, expected "
+                        + n);
             }
             R064Store x = R064Store.FACTORY.make(n, b.getColDim());
             double[] work = new double[n];
