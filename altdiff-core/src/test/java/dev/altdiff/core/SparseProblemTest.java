@@ -140,6 +140,33 @@ class SparseProblemTest {
         }
     }
 
+    /**
+     * The per-sample batch accepts sparse problems: each sample's solution and q, b, h gradients are
+     * the single-problem layer's (same code path, run on a pool; equal to rounding), P, A, G null; a
+     * sample that fails (iteration cap 3) gets filled q, b, h and still no dense matrix blocks.
+     */
+    @Test
+    void perSampleBatchOfSparseProblems() {
+        List<QuadraticProgram> problems = List.of(randomSparse(21, 20, 3, 5, 0.15), randomSparse(22, 30, 2, 6, 0.15));
+        double[][] v = {RandomQp.gaussian(new Random(1), 20), RandomQp.gaussian(new Random(2), 30)};
+        try (BatchLayer layer = new BatchLayer(LA, Settings.DEFAULTS)) {
+            BatchResult out = layer.forward(problems);
+            BatchGradients g = out.backward(v);
+            for (int c = 0; c < 2; c++) {
+                AltDiffSolution single = new AltDiffDifferentiator().solve(problems.get(c), Settings.DEFAULTS, LA);
+                assertClose(single.solution().x(), out.solution(c).x(), "x of sample " + c);
+                assertClose(single.backward(v[c]).q(), g.sample(c).q(), "dl/dq of sample " + c);
+                assertNull(g.sample(c).P());
+            }
+        }
+        try (BatchLayer capped = new BatchLayer(LA, Settings.DEFAULTS.withMaxIterations(3))) {
+            Gradients failed = capped.forward(problems).backward(v).sample(0);
+            assertEquals(0.0, failed.q()[0]);
+            assertNull(failed.P());
+            assertNull(failed.A());
+        }
+    }
+
     @Test
     void denseBlocksOfASparseProblemAreStoredSparse() {
         QuadraticProgram qp = QuadraticProgram.builder(3).P(new double[][]{{2, 1, 0}, {1, 2, 0}, {0, 0, 1}})
