@@ -213,13 +213,13 @@ final class ReverseSweep {
             }
             Admm.Trajectory trajectory = columns.get(c).trajectory();
             int k = iterations[c];
-            // Σ_k u_k w_kᵀ as (u_1..u_K)·(w_1..w_K)ᵀ, the right factor built directly as K×n rows
             gq[c] = sum(rBar[c], n, 1.0);
             gb[c] = p > 0 ? sum(alpha[c], p, -1.0) : new double[0];
             gh[c] = m > 0 ? sum(beta[c], m, -1.0) : new double[0];
             if (!matrixBlocks) {
                 continue;
             }
+            // Σ_k u_k w_kᵀ as (u_1..u_K)·(w_1..w_K)ᵀ, the right factor built directly as K×n rows
             Matrix xRows = stacked(la, trajectory.x(), k, n);
             Matrix rRows = stacked(la, Arrays.asList(rBar[c]), k, n);
             la.gemm(1.0, Admm.fromColumns(la, rBar[c], n), false, xRows, false, 1.0, gp);
