@@ -120,8 +120,9 @@ public final class BatchResult {
             }
             QpData d = run.data();
             boolean matrices = !d.sparse; // a sparse problem's gradients are q, b, h only (ReverseSweep)
-            return new Gradients(matrices ? fill(d.n, d.n) : null, fill(d.n), matrices && d.p > 0 ? fill(d.p, d.n) : null,
-                    d.p > 0 ? fill(d.p) : null, matrices && d.m > 0 ? fill(d.m, d.n) : null, d.m > 0 ? fill(d.m) : null);
+            return new Gradients(matrices ? fill(d.n, d.n) : null, fill(d.n),
+                    matrices && d.p > 0 ? fill(d.p, d.n) : null, d.p > 0 ? fill(d.p) : null,
+                    matrices && d.m > 0 ? fill(d.m, d.n) : null, d.m > 0 ? fill(d.m) : null);
         });
         return new BatchGradients(samples, null);
     }
