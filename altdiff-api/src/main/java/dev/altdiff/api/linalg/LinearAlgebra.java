@@ -117,7 +117,8 @@ public interface LinearAlgebra {
     /**
      * A sparse LDLᵀ (square-root-free Cholesky) factorization of a symmetric positive definite
      * matrix S, after the symmetric permutation S(ordering, ordering) chosen by the caller to limit
-     * fill-in; no pivoting happens inside. Only the entries on and above the diagonal of S are read.
+     * fill-in; no pivoting happens inside. S is given with both triangles (a symmetric pattern); the
+     * entries on and above the diagonal of S(ordering, ordering) are read.
      * The returned factorization solves with S itself (the permutation is applied inside
      * {@link Factorization#solve}), on dense right-hand sides.
      *
