@@ -15,6 +15,15 @@ import java.util.Arrays;
  * semidefiniteness of P needs a factorization and is checked by the solver (see
  * {@link Differentiator#solve}). Violations raise {@link InvalidProblemException} naming the block
  * and index. Matrices are given as arrays of rows and copied; accessors return copies.
+ *
+ * <p><b>Sparse problems.</b> P, A and G may also be given as {@link SparseMatrix} (compressed
+ * columns, e.g. built from triplets). A problem with at least one sparse matrix block is
+ * {@link #isSparse() sparse}: all its matrix blocks are then stored sparse (a block given as rows
+ * keeps only its nonzero entries) and are never densified by the solver; read them with
+ * {@link #sparse(Block)}. The same validation applies (shapes, finite values, symmetry of P to the
+ * same tolerance, P stored as ½(P + Pᵀ) on the union of both patterns). {@link #rowMajor},
+ * {@link #P()}, {@link #A()} and {@link #G()} still work on a sparse problem but build dense copies
+ * (n² doubles for P): they are meant for small problems.
  */
 public final class QuadraticProgram {
     /** Relative tolerance of the symmetry check of P. */
@@ -30,6 +39,10 @@ public final class QuadraticProgram {
     private final double[] b;
     private final double[] g; // row-major m×n, or null
     private final double[] h;
+    /** The matrix blocks of a sparse problem (null for a dense problem or an absent block). */
+    private final SparseMatrix pSparse;
+    private final SparseMatrix aSparse;
+    private final SparseMatrix gSparse;
 
     private QuadraticProgram(Builder builder) {
         this.name = builder.name;
@@ -37,6 +50,31 @@ public final class QuadraticProgram {
         if (n < 1) {
             throw new InvalidProblemException("n", -1, -1, "n must be >= 1, got " + n);
         }
+        if (builder.pSparse != null || builder.aSparse != null || builder.gSparse != null) {
+            this.pMatrix = null;
+            this.a = null;
+            this.g = null;
+            this.q = builder.q == null ? new double[n] : vector("q", builder.q, n);
+            SparseMatrix pm = builder.pSparse != null ? builder.pSparse
+                    : builder.pMatrix != null ? SparseMatrix.fromRows("P", rowCount("P", builder.pMatrix, n), n) : null;
+            this.pSparse = pm == null ? null : symmetric(shape("P", pm, n, n));
+            requirePairs(builder.aSparse != null || builder.a != null, builder.b,
+                    builder.gSparse != null || builder.g != null, builder.h);
+            SparseMatrix am = builder.aSparse != null ? builder.aSparse
+                    : builder.a != null ? SparseMatrix.fromRows("A", builder.a, n) : null;
+            SparseMatrix gm = builder.gSparse != null ? builder.gSparse
+                    : builder.g != null ? SparseMatrix.fromRows("G", builder.g, n) : null;
+            this.p = am == null ? 0 : am.rows();
+            this.m = gm == null ? 0 : gm.rows();
+            this.aSparse = p > 0 ? shape("A", am, p, n) : null;
+            this.gSparse = m > 0 ? shape("G", gm, m, n) : null;
+            this.b = p > 0 ? vector("b", builder.b, p) : emptyOrThrow("b", builder.b, "A");
+            this.h = m > 0 ? vector("h", builder.h, m) : emptyOrThrow("h", builder.h, "G");
+            return;
+        }
+        this.pSparse = null;
+        this.aSparse = null;
+        this.gSparse = null;
         this.pMatrix = builder.pMatrix == null ? null : symmetric(flatten("P", builder.pMatrix, n, n));
         this.q = builder.q == null ? new double[n] : vector("q", builder.q, n);
         if (builder.a == null ^ builder.b == null) {
@@ -66,6 +104,60 @@ public final class QuadraticProgram {
     /** @return a builder for a problem with n variables */
     public static Builder builder(int n) {
         return new Builder(n);
+    }
+
+    private static void requirePairs(boolean hasA, double[] b, boolean hasG, double[] h) {
+        if (!hasA ^ b == null) {
+            String missing = !hasA ? "A" : "b";
+            throw new InvalidProblemException(missing, -1, -1, missing + " is missing: A and b must be given together");
+        }
+        if (!hasG ^ h == null) {
+            String missing = !hasG ? "G" : "h";
+            throw new InvalidProblemException(missing, -1, -1, missing + " is missing: G and h must be given together");
+        }
+    }
+
+    private static double[] emptyOrThrow(String block, double[] v, String matrix) {
+        if (v != null && v.length > 0) {
+            throw new InvalidProblemException(block, -1, -1, block + " has length " + v.length + " but " + matrix
+                    + " has 0 rows");
+        }
+        return new double[0];
+    }
+
+    private static double[][] rowCount(String block, double[][] rows, int r) {
+        if (rows.length != r) {
+            throw new InvalidProblemException(block, -1, -1, block + " has " + rows.length + " rows, expected " + r);
+        }
+        return rows;
+    }
+
+    private static SparseMatrix shape(String block, SparseMatrix s, int r, int c) {
+        if (s.rows() != r || s.cols() != c) {
+            throw new InvalidProblemException(block, -1, -1, block + " is " + s.rows() + "x" + s.cols() + ", expected "
+                    + r + "x" + c);
+        }
+        return s;
+    }
+
+    /** The sparse symmetry check: |P − Pᵀ| ≤ tol entry-wise, then ½(P + Pᵀ). */
+    private static SparseMatrix symmetric(SparseMatrix pm) {
+        double tol = SYMMETRY_TOLERANCE * pm.normInf();
+        SparseMatrix pt = pm.transpose();
+        SparseMatrix difference = pm.plus(-1.0, pt);
+        int[] start = difference.colStart();
+        int[] row = difference.rowIndex();
+        double[] val = difference.values();
+        for (int j = 0; j < pm.cols(); j++) {
+            for (int k = start[j]; k < start[j + 1]; k++) {
+                if (Math.abs(val[k]) > tol) {
+                    int i = row[k];
+                    throw new InvalidProblemException("P", Math.min(i, j), Math.max(i, j), "P is not symmetric: P["
+                            + i + "][" + j + "] = " + pm.get(i, j) + " but P[" + j + "][" + i + "] = " + pm.get(j, i));
+                }
+            }
+        }
+        return pm.plus(1.0, pt).scaled(0.5);
     }
 
     private static double[] flatten(String block, double[][] rows, int r, int c) {
@@ -139,7 +231,27 @@ public final class QuadraticProgram {
     public int m() { return m; }
 
     /** @return whether P is present (false: a linear program) */
-    public boolean hasP() { return pMatrix != null; }
+    public boolean hasP() { return pMatrix != null || pSparse != null; }
+
+    /** @return whether the matrix blocks are stored sparse (see the class comment) */
+    public boolean isSparse() { return pSparse != null || aSparse != null || gSparse != null; }
+
+    /**
+     * A matrix block in compressed-column form: the stored one for a sparse problem (no copy: it is
+     * immutable), else built from the dense block's nonzero entries.
+     *
+     * @param block P (n×n), A (p×n) or G (m×n)
+     * @return the block, or null when absent (an LP's P, A when p = 0, G when m = 0)
+     * @throws IllegalArgumentException for a vector block
+     */
+    public SparseMatrix sparse(Block block) {
+        return switch (block) {
+            case P -> pSparse != null ? pSparse : pMatrix == null ? null : SparseMatrix.fromRows("P", P(), n);
+            case A -> aSparse != null ? aSparse : a == null ? null : SparseMatrix.fromRows("A", A(), n);
+            case G -> gSparse != null ? gSparse : g == null ? null : SparseMatrix.fromRows("G", G(), n);
+            default -> throw new IllegalArgumentException(block + " is a vector block");
+        };
+    }
 
     /** @return whether the problem has equality constraints */
     public boolean hasEqualities() { return p > 0; }
@@ -153,35 +265,49 @@ public final class QuadraticProgram {
      */
     public double[] rowMajor(Block block) {
         return switch (block) {
-            case P -> pMatrix == null ? new double[n * n] : pMatrix.clone();
+            case P -> pSparse != null ? pSparse.toRowMajor() : pMatrix == null ? new double[n * n] : pMatrix.clone();
             case q -> q.clone();
-            case A -> a == null ? new double[0] : a.clone();
+            case A -> aSparse != null ? aSparse.toRowMajor() : a == null ? new double[0] : a.clone();
             case b -> b.clone();
-            case G -> g == null ? new double[0] : g.clone();
+            case G -> gSparse != null ? gSparse.toRowMajor() : g == null ? new double[0] : g.clone();
             case h -> h.clone();
         };
     }
 
     /** @return P as rows (null for an LP) */
-    public double[][] P() { return pMatrix == null ? null : rows(pMatrix, n, n); }
+    public double[][] P() {
+        return pSparse != null ? rows(pSparse.toRowMajor(), n, n) : pMatrix == null ? null : rows(pMatrix, n, n);
+    }
 
     /** @return q, length n */
     public double[] q() { return q.clone(); }
 
     /** @return A as rows (null without equalities) */
-    public double[][] A() { return a == null ? null : rows(a, p, n); }
+    public double[][] A() {
+        return aSparse != null ? rows(aSparse.toRowMajor(), p, n) : a == null ? null : rows(a, p, n);
+    }
 
     /** @return b, length p */
     public double[] b() { return b.clone(); }
 
     /** @return G as rows (null without inequalities) */
-    public double[][] G() { return g == null ? null : rows(g, m, n); }
+    public double[][] G() {
+        return gSparse != null ? rows(gSparse.toRowMajor(), m, n) : g == null ? null : rows(g, m, n);
+    }
 
     /** @return h, length m */
     public double[] h() { return h.clone(); }
 
     /** @return ½xᵀPx + qᵀx */
     public double objective(double[] x) {
+        if (pSparse != null) {
+            double[] px = pSparse.times(x);
+            double f = 0;
+            for (int i = 0; i < n; i++) {
+                f += x[i] * (0.5 * px[i] + q[i]);
+            }
+            return f;
+        }
         double f = 0;
         for (int i = 0; i < n; i++) {
             double px = 0;
@@ -213,22 +339,54 @@ public final class QuadraticProgram {
         private double[] b;
         private double[][] g;
         private double[] h;
+        private SparseMatrix pSparse;
+        private SparseMatrix aSparse;
+        private SparseMatrix gSparse;
 
         private Builder(int n) { this.n = n; }
 
         public Builder name(String name) { this.name = name == null ? "qp" : name; return this; }
 
         /** Quadratic term, n×n symmetric PSD; omit for an LP. */
-        public Builder P(double[][] pMatrix) { this.pMatrix = pMatrix; return this; }
+        public Builder P(double[][] pMatrix) { this.pMatrix = pMatrix; this.pSparse = null; return this; }
+
+        /** Quadratic term as a sparse n×n symmetric PSD matrix (makes the problem sparse). */
+        public Builder sparseP(SparseMatrix pMatrix) { this.pSparse = pMatrix; this.pMatrix = null; return this; }
 
         /** Linear term, length n (zero if never set). */
         public Builder q(double[] q) { this.q = q; return this; }
 
         /** Equality constraints Ax = b, A p×n, b length p. */
-        public Builder equalities(double[][] a, double[] b) { this.a = a; this.b = b; return this; }
+        public Builder equalities(double[][] a, double[] b) {
+            this.a = a;
+            this.aSparse = null;
+            this.b = b;
+            return this;
+        }
+
+        /** Equality constraints with a sparse p×n A (makes the problem sparse). */
+        public Builder sparseEqualities(SparseMatrix a, double[] b) {
+            this.aSparse = a;
+            this.a = null;
+            this.b = b;
+            return this;
+        }
 
         /** Inequality constraints Gx ≤ h, G m×n, h length m. */
-        public Builder inequalities(double[][] g, double[] h) { this.g = g; this.h = h; return this; }
+        public Builder inequalities(double[][] g, double[] h) {
+            this.g = g;
+            this.gSparse = null;
+            this.h = h;
+            return this;
+        }
+
+        /** Inequality constraints with a sparse m×n G (makes the problem sparse). */
+        public Builder sparseInequalities(SparseMatrix g, double[] h) {
+            this.gSparse = g;
+            this.g = null;
+            this.h = h;
+            return this;
+        }
 
         /** @throws InvalidProblemException naming the offending block and index */
         public QuadraticProgram build() { return new QuadraticProgram(this); }

@@ -214,7 +214,7 @@ public final class Admm {
                 scaleDual[c] = dualScale(qInf[c]);
             }
         }
-        double[] pRowMajor = d.P != null ? d.P.toRowMajor() : null;
+        boolean hasP = d.P != null; // P is only multiplied (it may be sparse: never densified)
         // the x-step is x⁺ = H⁻¹c0 − H⁻¹(Aᵀλ + Gᵀ(ν + ρs)): the first part, with its A and G images, once per ρ
         XStep step = d.xStep();
         XStep.Image base = constantPart(d, step, q, b, h);
@@ -367,7 +367,7 @@ public final class Admm {
             for (int i = 0; i < stopping; i++) {
                 stopQ[i] = qCols[active[stop[i]]];
             }
-            double[][] px = pRowMajor == null ? null : columns(la.multiply(d.P, fromColumns(la, stopX, n)));
+            double[][] px = !hasP ? null : columns(la.multiply(d.P, fromColumns(la, stopX, n)));
             double[] dual = stationarityResidual(d, stopX, stopQ, px, p > 0 ? pick(lambdaCols, stop) : null,
                     m > 0 ? pick(nuCols, stop) : null);
             double[] empty = new double[0];

@@ -59,10 +59,46 @@ public final class AltDiffDifferentiator implements Differentiator {
      * {@inheritDoc} The run keeps its iterates (K·(n + p + m) doubles) for the backward pass. With
      * {@link Settings#scaling()} &gt; 0 ADMM runs on the equilibrated problem ({@link Equilibration});
      * the solution, gradients, Jacobians and directional derivatives are the caller's problem's.
+     *
+     * <p>A {@link QuadraticProgram#isSparse() sparse} problem (ojalgo backend) is solved without
+     * densifying anything n×n; its backward pass is reverse mode for q, b and h only (the gradients
+     * of P, A, G would be dense and are null). Forward mode (dense n×(p+m) Jacobian transfers),
+     * polishing (a dense KKT matrix) and scaling refuse sparse problems up front; so does
+     * {@link AltDiffSolution#jacobian}.
+     *
+     * @throws UnsupportedOperationException for a sparse problem in forward mode, with polishing or
+     *         scaling, or on a backend without sparse matrices
      */
     @Override public AltDiffSolution solve(QuadraticProgram problem, Settings settings, LinearAlgebra backend) {
+        if (problem.isSparse() && mode == Mode.FORWARD) {
+            throw new UnsupportedOperationException("forward-mode Alt-Diff forms dense n×(p+m) Jacobian transfers and"
+                    + " is not available for sparse problems; use reverse mode");
+        }
+        if (settings.polish()) {
+            Polisher.requireDense(problem);
+        }
         Equilibration scaling = Equilibration.of(problem, settings.scaling());
         QpData data = new QpData(scaling.scale(problem), backend, settings.rho());
         return new AltDiffSolution(Admm.solve(data, settings, true), mode, scaling, problem);
+    }
+
+    /**
+     * As {@link #solve(QuadraticProgram, Settings, LinearAlgebra)} on data already loaded and factored
+     * (e.g. to time the setup apart from the iterations); d's ρ must be the settings' ρ (the starting ρ
+     * when it is adaptive). The data are taken as they are: {@link Settings#scaling()} must be 0.
+     *
+     * @throws UnsupportedOperationException for sparse data in forward mode or with polishing
+     * @throws IllegalArgumentException when the settings ask for scaling
+     */
+    public AltDiffSolution solve(QpData d, Settings settings) {
+        if (d.sparse && (mode == Mode.FORWARD || settings.polish())) {
+            throw new UnsupportedOperationException("sparse problems are solved in reverse mode without polishing"
+                    + " (forward mode and polishing form dense matrices)");
+        }
+        if (settings.scaling() != 0) {
+            throw new IllegalArgumentException("loaded data are solved as they are: scaling must be 0, got "
+                    + settings.scaling());
+        }
+        return new AltDiffSolution(Admm.solve(d, settings, true), mode);
     }
 }

@@ -134,8 +134,10 @@ public final class BatchResult {
                 return sample.scaling().gradients(ReverseSweep.gradients(run, sample.scaling().upstream(v[c])));
             }
             QpData d = run.data();
-            return new Gradients(fill(d.n, d.n), fill(d.n), d.p > 0 ? fill(d.p, d.n) : null, d.p > 0 ? fill(d.p) : null,
-                    d.m > 0 ? fill(d.m, d.n) : null, d.m > 0 ? fill(d.m) : null);
+            boolean matrices = !d.sparse; // a sparse problem's gradients are q, b, h only (ReverseSweep)
+            return new Gradients(matrices ? fill(d.n, d.n) : null, fill(d.n),
+                    matrices && d.p > 0 ? fill(d.p, d.n) : null, d.p > 0 ? fill(d.p) : null,
+                    matrices && d.m > 0 ? fill(d.m, d.n) : null, d.m > 0 ? fill(d.m) : null);
         });
         return new BatchGradients(gradients, null);
     }

@@ -92,6 +92,10 @@ public final class Equilibration {
         if (passes == 0) {
             return new Equilibration(0, d, eA, eG, 1.0);
         }
+        if (shared.isSparse()) {
+            throw new UnsupportedOperationException("Ruiz scaling (Settings.scaling) works on dense data and is not"
+                    + " available for sparse problems; use scaling 0");
+        }
         double[] pm = shared.hasP() ? shared.rowMajor(Block.P) : null;
         double[] a = shared.rowMajor(Block.A);
         double[] g = shared.rowMajor(Block.G);

@@ -68,6 +68,19 @@ public final class Polisher {
     }
 
     /**
+     * Polishing factors a dense reduced KKT matrix built from dense copies of P, A, G, so a sparse
+     * problem is refused rather than densified.
+     *
+     * @throws UnsupportedOperationException for a sparse problem
+     */
+    static void requireDense(dev.altdiff.api.QuadraticProgram problem) {
+        if (problem.isSparse()) {
+            throw new UnsupportedOperationException("solution polishing forms dense n×n KKT matrices and is not"
+                    + " available for sparse problems (problem '" + problem.name() + "'); solve without polishing");
+        }
+    }
+
+    /**
      * Polishes a solution of the problem d holds (with d's own q, b, h), e.g. the end of a run cut into
      * chunks (each chunk run without polishing).
      *
@@ -96,6 +109,7 @@ public final class Polisher {
      */
     static Solution polish(QpData d, Solution admm, double[] q, double[] b, double[] h, double scalePrimal,
                            double scaleDual, double tolerance) {
+        requireDense(d.problem);
         if (admm.status() != Status.SOLVED && admm.status() != Status.MAX_ITERATIONS) {
             return admm;
         }

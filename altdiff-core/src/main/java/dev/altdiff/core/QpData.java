@@ -4,6 +4,7 @@ import dev.altdiff.api.Block;
 import dev.altdiff.api.InvalidProblemException;
 import dev.altdiff.api.QuadraticProgram;
 import dev.altdiff.api.Settings;
+import dev.altdiff.api.SparseMatrix;
 import dev.altdiff.api.linalg.Factorization;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.api.linalg.Matrix;
@@ -13,6 +14,14 @@ import dev.altdiff.api.linalg.NotPositiveDefiniteException;
  * A quadratic program's data in one backend's matrices, with the Cholesky factor of
  * H = P + ρAᵀA + ρGᵀG. Built once per problem; every ADMM iteration, Jacobian update and
  * differentiator reuses it. Absent blocks are {@code null} (A, b, At when p = 0; G, h, Gt when m = 0).
+ *
+ * <p><b>Sparse problems</b> ({@link QuadraticProgram#isSparse()}): P, A, At, G, Gt are the backend's
+ * sparse matrices, H = P + ρAᵀA + ρGᵀG is formed in compressed columns and factored by
+ * {@link SparseCholesky} (with its fill-reducing ordering), the PSD check of P factors P + δI the
+ * same way, and the x-step is always the full form (the reduced form's W and M are dense). Nothing
+ * n×n is dense; memory is O(nnz(P, A, G) + nnz(L)). This needs a backend with
+ * {@link LinearAlgebra#supportsSparse() sparse support} (ojalgo); others are refused up front with
+ * an {@link UnsupportedOperationException}.
  */
 public final class QpData {
     /** Relative shift δ = PSD_SHIFT·max|P_ij| of the positive-semidefiniteness check of P. */
@@ -24,6 +33,8 @@ public final class QpData {
     public final int n;
     public final int p;
     public final int m;
+    /** Whether P, A, At, G, Gt are sparse backend matrices and H a {@link SparseCholesky}. */
+    public final boolean sparse;
     /** n×n, or null for an LP. */
     public final Matrix P;
     public final Matrix q;
@@ -37,7 +48,7 @@ public final class QpData {
     public final Factorization H;
     private XStep fullStep;
     private XStep reducedStep;
-    /** AᵀA + GᵀG, formed at the first {@link #withRho} and shared by the copies (null until then). */
+    /** AᵀA + GᵀG, formed at the first {@link #withRho} and shared by the copies (null until then, and for sparse data). */
     private Matrix constraintGram;
 
     /**
@@ -52,12 +63,20 @@ public final class QpData {
         this.n = problem.n();
         this.p = problem.p();
         this.m = problem.m();
-        this.P = problem.hasP() ? la.matrix(n, n, problem.rowMajor(Block.P)) : null;
+        this.sparse = problem.isSparse();
+        if (sparse && !la.supportsSparse()) {
+            throw new UnsupportedOperationException("problem '" + problem.name() + "' is sparse, but the " + la.name()
+                    + " backend has no sparse matrices (and densifying n×n is not done): use the ojalgo backend");
+        }
+        this.P = !problem.hasP() ? null : sparse ? la.sparse(problem.sparse(Block.P))
+                : la.matrix(n, n, problem.rowMajor(Block.P));
         this.q = la.vector(problem.rowMajor(Block.q));
-        this.A = p > 0 ? la.matrix(p, n, problem.rowMajor(Block.A)) : null;
+        this.A = p == 0 ? null : sparse ? la.sparse(problem.sparse(Block.A))
+                : la.matrix(p, n, problem.rowMajor(Block.A));
         this.At = p > 0 ? la.transpose(A) : null;
         this.b = p > 0 ? la.vector(problem.rowMajor(Block.b)) : null;
-        this.G = m > 0 ? la.matrix(m, n, problem.rowMajor(Block.G)) : null;
+        this.G = m == 0 ? null : sparse ? la.sparse(problem.sparse(Block.G))
+                : la.matrix(m, n, problem.rowMajor(Block.G));
         this.Gt = m > 0 ? la.transpose(G) : null;
         this.h = m > 0 ? la.vector(problem.rowMajor(Block.h)) : null;
         checkPositiveSemidefinite();
@@ -80,7 +99,9 @@ public final class QpData {
         this.G = other.G;
         this.Gt = other.Gt;
         this.h = other.h;
-        this.constraintGram = other.constraintGram();
+        this.sparse = other.sparse;
+        // dense data keep AᵀA + GᵀG for the switches; sparse H is formed in compressed columns each time
+        this.constraintGram = sparse ? null : other.constraintGram();
         this.H = factorH();
     }
 
@@ -116,9 +137,14 @@ public final class QpData {
         if (scale == 0) {
             return;
         }
-        Matrix shifted = la.copy(P);
-        la.axpy(PSD_SHIFT * scale, la.identity(n), shifted);
         try {
+            if (sparse) { // the same check on P + δI in compressed columns
+                SparseMatrix shifted = problem.sparse(Block.P).plus(1.0, SparseMatrix.diagonal(n, PSD_SHIFT * scale));
+                SparseCholesky.factor(la, shifted);
+                return;
+            }
+            Matrix shifted = la.copy(P);
+            la.axpy(PSD_SHIFT * scale, la.identity(n), shifted);
             la.cholesky(shifted);
         } catch (NotPositiveDefiniteException e) {
             throw new InvalidProblemException("P", -1, -1, "P is not positive semidefinite: P + δI with δ = "
@@ -127,18 +153,21 @@ public final class QpData {
     }
 
     private Factorization factorH() {
-        Matrix hMatrix = P != null ? la.copy(P) : la.zeros(n, n);
-        if (constraintGram != null) { // a ρ switch: one scaled addition instead of the two products
-            la.axpy(rho, constraintGram, hMatrix);
-        } else {
-            if (p > 0) {
-                la.gemm(rho, At, false, A, false, 1.0, hMatrix);
-            }
-            if (m > 0) {
-                la.gemm(rho, Gt, false, G, false, 1.0, hMatrix);
-            }
-        }
         try {
+            if (sparse) {
+                return SparseCholesky.factor(la, sparseH());
+            }
+            Matrix hMatrix = P != null ? la.copy(P) : la.zeros(n, n);
+            if (constraintGram != null) { // a ρ switch: one scaled addition instead of the two products
+                la.axpy(rho, constraintGram, hMatrix);
+            } else {
+                if (p > 0) {
+                    la.gemm(rho, At, false, A, false, 1.0, hMatrix);
+                }
+                if (m > 0) {
+                    la.gemm(rho, Gt, false, G, false, 1.0, hMatrix);
+                }
+            }
             return la.cholesky(hMatrix);
         } catch (NotPositiveDefiniteException e) {
             throw new InvalidProblemException("H", -1, -1, "H = P + ρAᵀA + ρGᵀG (ρ = " + rho
@@ -147,13 +176,29 @@ public final class QpData {
         }
     }
 
+    /** @return H = P + ρAᵀA + ρGᵀG in compressed columns (sparse problems; both triangles stored) */
+    private SparseMatrix sparseH() {
+        SparseMatrix h = SparseMatrix.diagonal(n, 0.0); // the factorization needs the diagonal in the pattern
+        if (problem.hasP()) {
+            h = h.plus(1.0, problem.sparse(Block.P));
+        }
+        for (Block block : new Block[]{Block.A, Block.G}) {
+            SparseMatrix c = problem.sparse(block);
+            if (c != null) {
+                h = h.plus(rho, c.transpose().times(c));
+            }
+        }
+        return h;
+    }
+
     /**
      * The x-step map in the form the iterations use ({@link XStep}): reduced when
      * 0 &lt; p + m ≤ n (it then costs at most about half the full form per iteration), full
      * otherwise (more constraints than variables make M larger than H's factor). Built once.
+     * Always full for a sparse problem (the reduced form's W_A, W_G are dense n×p, n×m).
      */
     synchronized XStep xStep() {
-        if (p + m > 0 && p + m <= n) {
+        if (!sparse && p + m > 0 && p + m <= n) {
             return reducedStep();
         }
         if (fullStep == null) {
@@ -164,6 +209,10 @@ public final class QpData {
 
     /** The reduced form of the x-step map (W_A, W_G and M, which forward-mode Jacobians need too), built once. */
     synchronized XStep reducedStep() {
+        if (sparse) {
+            throw new UnsupportedOperationException("the reduced x-step (forward-mode Jacobians) forms dense n×(p+m)"
+                    + " matrices and is not available for sparse problems; use reverse mode");
+        }
         if (reducedStep == null) {
             reducedStep = XStep.reduced(this);
         }

@@ -55,7 +55,9 @@ final class ReverseSweep {
     /**
      * The batch sweep's output: per-column gradients of q (n), b (p) and h (m), null for a column not
      * included, and the gradients of the shared P (n×n, symmetric), A (p×n, null when p = 0) and G
-     * (m×n, null when m = 0) summed over the included columns (zeros when none is included).
+     * (m×n, null when m = 0) summed over the included columns (zeros when none is included). For
+     * sparse data ({@link QpData#sparse}) P, A and G are null: their gradients are dense (n×n for P)
+     * and are not formed; reverse mode then gives q, b and h only.
      */
     record Result(double[][] q, double[][] b, double[][] h, double[][] P, double[][] A, double[][] G) {
     }
@@ -210,36 +212,39 @@ final class ReverseSweep {
         double[][] gq = new double[batch][];
         double[][] gb = new double[batch][];
         double[][] gh = new double[batch][];
-        Matrix gp = la.zeros(n, n);
-        Matrix gA = p > 0 ? la.zeros(p, n) : null;
-        Matrix gG = m > 0 ? la.zeros(m, n) : null;
+        boolean matrixBlocks = !d.sparse; // sparse data: no dense n×n, p×n, m×n gradients
+        Matrix gp = matrixBlocks ? la.zeros(n, n) : null;
+        Matrix gA = matrixBlocks && p > 0 ? la.zeros(p, n) : null;
+        Matrix gG = matrixBlocks && m > 0 ? la.zeros(m, n) : null;
         for (int c = 0; c < batch; c++) {
             if (!include[c]) {
                 continue;
             }
             Admm.Trajectory trajectory = columns.get(c).trajectory();
             int k = iterations[c];
+            gq[c] = sum(rBar[c], n, 1.0);
+            gb[c] = p > 0 ? sum(alpha[c], p, -1.0) : new double[0];
+            gh[c] = m > 0 ? sum(beta[c], m, -1.0) : new double[0];
+            if (!matrixBlocks) {
+                continue;
+            }
             // Σ_k u_k w_kᵀ as (u_1..u_K)·(w_1..w_K)ᵀ, the right factor built directly as K×n rows
             Matrix xRows = stacked(la, trajectory.x(), k, n);
             Matrix rRows = stacked(la, Arrays.asList(rBar[c]), k, n);
-            gq[c] = sum(rBar[c], n, 1.0);
             la.gemm(1.0, Admm.fromColumns(la, rBar[c], n), false, xRows, false, 1.0, gp);
             if (p > 0) {
                 la.gemm(1.0, Admm.fromColumns(la, alpha[c], p), false, xRows, false, 1.0, gA);
                 la.gemm(1.0, Admm.fromColumns(la, trajectory.lambda().subList(0, k).toArray(new double[0][]), p),
                         false, rRows, false, 1.0, gA);
-                gb[c] = sum(alpha[c], p, -1.0);
-            } else {
-                gb[c] = new double[0];
             }
             if (m > 0) {
                 la.gemm(1.0, Admm.fromColumns(la, beta[c], m), false, xRows, false, 1.0, gG);
                 la.gemm(1.0, Admm.fromColumns(la, trajectory.nuTilde().subList(0, k).toArray(new double[0][]), m),
                         false, rRows, false, 1.0, gG);
-                gh[c] = sum(beta[c], m, -1.0);
-            } else {
-                gh[c] = new double[0];
             }
+        }
+        if (!matrixBlocks) {
+            return new Result(gq, gb, gh, null, null, null);
         }
         Matrix gpt = la.transpose(gp);
         la.axpy(1.0, gpt, gp);

@@ -16,15 +16,16 @@ import java.nio.charset.StandardCharsets;
  * The {@code altdiff} command line: {@code altdiff demo} (the paper's numerical experiment),
  * {@code altdiff solve} (one problem file in, one JSON object out), {@code altdiff bench} (the
  * paper's experiments as a benchmark: CSV, Markdown and plots), {@code altdiff bench-layer}
- * (throughput of the batched layer), {@code altdiff maros} (a folder of QPS files) and
+ * (throughput of the batched layer), {@code altdiff bench-sparse} (scaling of sparse problems),
+ * {@code altdiff maros} (a folder of QPS files) and
  * {@code altdiff train} (the DL4J learning examples). Run by {@code bin/altdiff}.
  * {@link #commandLine()} builds the configured command for in-process use (tests): call
  * {@code setOut}/{@code setErr} on it, then {@code execute(args)} returns the exit status.
  */
 @Command(name = "altdiff", mixinStandardHelpOptions = true, versionProvider = AltdiffCommand.Version.class,
         description = "Differentiable QP layers (Alt-Diff, Sun et al., ICLR 2023).",
-        subcommands = {DemoCommand.class, SolveCommand.class, BenchCommand.class, BenchLayerCommand.class, MarosCommand.class,
-                TrainCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, SolveCommand.class, BenchCommand.class, BenchLayerCommand.class,
+                BenchSparseCommand.class, MarosCommand.class, TrainCommand.class, CommandLine.HelpCommand.class})
 public final class AltdiffCommand implements Runnable {
 
     @Spec
@@ -34,7 +35,7 @@ public final class AltdiffCommand implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(),
-                "missing subcommand: demo, solve, bench, bench-layer, maros or train");
+                "missing subcommand: demo, solve, bench, bench-layer, bench-sparse, maros or train");
     }
 
     /** @return the configured command; usage errors of {@code solve} are reported as its JSON error object */

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.altdiff.api.QuadraticProgram;
+import dev.altdiff.api.SparseMatrix;
 import dev.altdiff.api.objective.ConvexProgram;
 import dev.altdiff.api.objective.NegativeEntropy;
 import dev.altdiff.api.objective.Objective;
@@ -34,6 +35,16 @@ import java.util.List;
  * </pre>
  * Matrices are arrays of rows. "format" and "n" are required; "name", "P", "q", "A"/"b" and
  * "G"/"h" are optional (no P: a linear program; no q: q = 0). Any other key is rejected.
+ *
+ * <p>P, A and G may instead be sparse triplet objects
+ * {@code {"rows":r,"cols":c,"i":[…],"j":[…],"x":[…]}}: entry k is (i[k], j[k]) = x[k], indices
+ * zero-based integers, duplicates summed, absent entries zero (see {@link SparseMatrix#fromTriplets});
+ * "rows" and "cols" are required (P: n×n, A: p×n, G: m×n with p, m the lengths of b and h). A
+ * problem with a triplet block is a sparse problem ({@link QuadraticProgram#isSparse()}), solved
+ * without densifying on the ojalgo backend. Structural errors in a triplet object (a missing or
+ * unknown key, an index that is not an integer, arrays of different lengths) raise
+ * {@link InvalidInputException}; an index out of range or a non-finite value raises
+ * {@link dev.altdiff.api.InvalidProblemException} for the block.
  *
  * <p>The reader accepts the non-standard tokens {@code NaN}, {@code Infinity} and
  * {@code -Infinity} as numbers, so that such entries reach the problem's validation and are
@@ -212,11 +223,83 @@ final class QpJson {
             }
             builder.name(name.textValue());
         }
-        builder.P(matrix(root, "P"));
         builder.q(vector(root.get("q"), "q"));
-        builder.equalities(matrix(root, "A"), vector(root.get("b"), "b"));
-        builder.inequalities(matrix(root, "G"), vector(root.get("h"), "h"));
+        JsonNode pNode = root.get("P");
+        if (pNode != null && pNode.isObject()) {
+            builder.sparseP(triplets(pNode, "P"));
+        } else {
+            builder.P(matrix(root, "P"));
+        }
+        JsonNode aNode = root.get("A");
+        double[] b = vector(root.get("b"), "b");
+        if (aNode != null && aNode.isObject()) {
+            builder.sparseEqualities(triplets(aNode, "A"), b);
+        } else {
+            builder.equalities(matrix(root, "A"), b);
+        }
+        JsonNode gNode = root.get("G");
+        double[] h = vector(root.get("h"), "h");
+        if (gNode != null && gNode.isObject()) {
+            builder.sparseInequalities(triplets(gNode, "G"), h);
+        } else {
+            builder.inequalities(matrix(root, "G"), h);
+        }
         return builder.build();
+    }
+
+    private static final List<String> TRIPLET_KEYS = List.of("rows", "cols", "i", "j", "x");
+
+    /** @return a triplet object {"rows":r,"cols":c,"i":[…],"j":[…],"x":[…]} as a sparse matrix */
+    private static SparseMatrix triplets(JsonNode node, String block) {
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!TRIPLET_KEYS.contains(key)) {
+                throw new InvalidInputException(block + ": unknown key \"" + key + "\" in a triplet matrix (allowed: "
+                        + String.join(", ", TRIPLET_KEYS) + ")");
+            }
+        }
+        int rows = count(node.get("rows"), block + ".rows");
+        int cols = count(node.get("cols"), block + ".cols");
+        int[] i = indices(node.get("i"), block + ".i");
+        int[] j = indices(node.get("j"), block + ".j");
+        double[] x = vector(node.get("x"), block + ".x");
+        if (x == null) {
+            throw new InvalidInputException(block + ".x is missing (a triplet matrix needs rows, cols, i, j and x)");
+        }
+        if (i.length != j.length || i.length != x.length) {
+            throw new InvalidInputException(block + ": i, j and x must have the same length, got " + i.length + ", "
+                    + j.length + " and " + x.length);
+        }
+        return SparseMatrix.fromTriplets(block, rows, cols, i, j, x);
+    }
+
+    private static int count(JsonNode node, String where) {
+        if (node == null) {
+            throw new InvalidInputException(where + " is missing (a triplet matrix needs rows, cols, i, j and x)");
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < 0) {
+            throw new InvalidInputException(where + " must be a non-negative integer, got " + kind(node));
+        }
+        return node.intValue();
+    }
+
+    private static int[] indices(JsonNode node, String where) {
+        if (node == null) {
+            throw new InvalidInputException(where + " is missing (a triplet matrix needs rows, cols, i, j and x)");
+        }
+        if (!node.isArray()) {
+            throw new InvalidInputException(where + " must be an array of zero-based integer indices, got "
+                    + kind(node));
+        }
+        int[] out = new int[node.size()];
+        for (int k = 0; k < out.length; k++) {
+            JsonNode e = node.get(k);
+            if (!e.isIntegralNumber() || !e.canConvertToInt()) {
+                throw new InvalidInputException(where + "[" + k + "] must be an integer index, got " + kind(e));
+            }
+            out[k] = e.intValue();
+        }
+        return out;
     }
 
     /**
@@ -274,7 +357,8 @@ final class QpJson {
             return null;
         }
         if (!node.isArray()) {
-            throw new InvalidInputException(block + " must be an array of rows, got " + kind(node));
+            throw new InvalidInputException(block + " must be an array of rows or (for a QP) a triplet object"
+                    + " {\"rows\":r,\"cols\":c,\"i\":[…],\"j\":[…],\"x\":[…]}, got " + kind(node));
         }
         double[][] rows = new double[node.size()][];
         for (int i = 0; i < rows.length; i++) {

@@ -118,6 +118,7 @@ final class SolveCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ObjectNode result;
         Status status;
+        boolean sparse = false;
         try {
             Settings settings = settings();
             LinearAlgebra la = lookup("backend", () -> AltDiff.backend(backend));
@@ -127,6 +128,7 @@ final class SolveCommand implements Callable<Integer> {
             }
             Differentiator differentiator = differentiator();
             QuadraticProgram problem = loaded.problem();
+            sparse = problem.isSparse();
             double[] v = null;
             if (dx != null) {
                 v = "ones".equals(dx) ? ones(problem.n()) : QpJson.readVector(dx);
@@ -152,6 +154,11 @@ final class SolveCommand implements Callable<Integer> {
         } catch (NonFiniteException e) {
             return error(out, err, INTERNAL_ERROR, "internal_error",
                     "internal error: the result has a non-finite value at " + e.getMessage(), null);
+        } catch (UnsupportedOperationException e) {
+            if (sparse) { // --method kkt, --mode forward, --polish or a backend without sparse matrices
+                return error(out, err, INVALID_INPUT, "invalid_input", e.getMessage(), null);
+            }
+            return error(out, err, INTERNAL_ERROR, "internal_error", "internal error: " + e, e);
         } catch (RuntimeException e) {
             return error(out, err, INTERNAL_ERROR, "internal_error", "internal error: " + e, e);
         }

@@ -36,8 +36,14 @@ public final class KktDifferentiator implements Differentiator {
     /** @return all six blocks P, q, A, b, G, h */
     @Override public Set<Block> blocks() { return EnumSet.allOf(Block.class); }
 
-    /** {@inheritDoc} */
+    /**
+     * {@inheritDoc}
+     *
+     * @throws UnsupportedOperationException for a {@link QuadraticProgram#isSparse() sparse} problem:
+     *         the KKT matrix is factored dense ((n+p+m)² doubles); use the altdiff differentiator
+     */
     @Override public KktSolution solve(QuadraticProgram problem, Settings settings, LinearAlgebra backend) {
+        KktSolution.requireDense(problem);
         return new KktSolution(problem, Admm.solve(problem, settings, backend).solution(), backend);
     }
 

@@ -84,7 +84,16 @@ public final class KktSolution implements DifferentiableSolution {
     /** Guarded by {@code this}; null until the first backward. */
     private KktSystem system;
 
+    /** @throws UnsupportedOperationException for a sparse problem (the KKT matrix is factored dense) */
+    static void requireDense(QuadraticProgram problem) {
+        if (problem.isSparse()) {
+            throw new UnsupportedOperationException("the kkt differentiator factors a dense (n+p+m)-square KKT matrix"
+                    + " and does not take sparse problems (problem '" + problem.name() + "'); use altdiff");
+        }
+    }
+
     KktSolution(QuadraticProgram problem, Solution solution, LinearAlgebra la) {
+        requireDense(problem);
         this.problem = problem;
         this.solution = solution;
         this.la = la;

@@ -1,5 +1,6 @@
 package dev.altdiff.ojalgo;
 
+import dev.altdiff.api.SparseMatrix;
 import dev.altdiff.api.linalg.Factorization;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.api.linalg.Matrix;
@@ -8,12 +9,20 @@ import dev.altdiff.api.linalg.SingularMatrixException;
 import org.ojalgo.matrix.decomposition.Cholesky;
 import org.ojalgo.matrix.decomposition.LU;
 import org.ojalgo.matrix.decomposition.MatrixDecomposition;
+import org.ojalgo.matrix.decomposition.SparseQDLDL;
 import org.ojalgo.matrix.store.MatrixStore;
+import org.ojalgo.matrix.store.R064CSC;
 import org.ojalgo.matrix.store.R064Store;
 
 /**
  * The pure-Java backend over ojAlgo's dense {@link R064Store} (column-major {@code double[]}) and its
  * {@link Cholesky#R064} and {@link LU#R064} decompositions. Registered as {@code ojalgo}.
+ *
+ * <p>Sparse matrices ({@link #supportsSparse()}): {@link #sparse} wraps a copy of the compressed
+ * columns; {@link #gemm} multiplies such a matrix (transposed or not) by a dense block in
+ * O(nnz·cols) without densifying it. {@link #sparseCholesky} is ojAlgo's {@link SparseQDLDL} (a
+ * port of QDLDL: LDLᵀ of the upper triangle in CSC form, elimination tree, no ordering and no
+ * pivoting of its own, so the caller's ordering decides the fill-in).
  */
 public final class OjAlgoLinearAlgebra implements LinearAlgebra {
 
@@ -45,6 +54,32 @@ public final class OjAlgoLinearAlgebra implements LinearAlgebra {
         @Override public String toString() { return "ojalgo " + rows() + "x" + cols(); }
     }
 
+    /** A read-only sparse matrix of this backend: compressed columns, copied from a {@link SparseMatrix}. */
+    static final class Sparse implements Matrix {
+        final SparseMatrix matrix;
+        final int[] colStart;
+        final int[] rowIndex;
+        final double[] values;
+
+        Sparse(SparseMatrix matrix) {
+            this.matrix = matrix;
+            this.colStart = matrix.colStart();
+            this.rowIndex = matrix.rowIndex();
+            this.values = matrix.values();
+        }
+
+        @Override public int rows() { return matrix.rows(); }
+
+        @Override public int cols() { return matrix.cols(); }
+
+        @Override public double get(int i, int j) { return matrix.get(i, j); }
+
+        /** Densifies: rows·cols doubles. */
+        @Override public double[] toRowMajor() { return matrix.toRowMajor(); }
+
+        @Override public String toString() { return "ojalgo " + matrix; }
+    }
+
     @Override public String name() { return "ojalgo"; }
 
     /** @return {@link #name()} */
@@ -53,6 +88,10 @@ public final class OjAlgoLinearAlgebra implements LinearAlgebra {
     private static R064Store store(Matrix m) {
         if (m instanceof Store s) {
             return s.store;
+        }
+        if (m instanceof Sparse) {
+            throw new IllegalArgumentException("matrix " + m + " is sparse and read-only: only gemm's left operand,"
+                    + " transpose, copy and the norms accept it");
         }
         throw new IllegalArgumentException("matrix " + m + " was not created by the ojalgo backend");
     }
@@ -83,12 +122,25 @@ public final class OjAlgoLinearAlgebra implements LinearAlgebra {
         return new Store(s);
     }
 
-    @Override public Matrix copy(Matrix a) { return new Store(R064Store.FACTORY.copy(store(a))); }
+    @Override public Matrix copy(Matrix a) {
+        return a instanceof Sparse s ? new Sparse(s.matrix) : new Store(R064Store.FACTORY.copy(store(a)));
+    }
 
-    @Override public Matrix transpose(Matrix a) { return new Store(R064Store.FACTORY.copy(store(a).transpose())); }
+    @Override public Matrix transpose(Matrix a) {
+        return a instanceof Sparse s ? new Sparse(s.matrix.transpose())
+                : new Store(R064Store.FACTORY.copy(store(a).transpose()));
+    }
+
+    @Override public boolean supportsSparse() { return true; }
+
+    @Override public Matrix sparse(SparseMatrix a) { return new Sparse(a); }
 
     @Override
     public void gemm(double alpha, Matrix a, boolean transposeA, Matrix b, boolean transposeB, double beta, Matrix c) {
+        if (a instanceof Sparse sparse) {
+            sparseGemm(alpha, sparse, transposeA, b, transposeB, beta, c);
+            return;
+        }
         R064Store sa = store(a);
         R064Store sb = store(b);
         R064Store sc = store(c);
@@ -122,6 +174,50 @@ public final class OjAlgoLinearAlgebra implements LinearAlgebra {
         double[] cd = sc.data;
         for (int k = 0; k < cd.length; k++) {
             cd[k] = beta == 0.0 ? alpha * pd[k] : alpha * pd[k] + beta * cd[k];
+        }
+    }
+
+    /**
+     * c ← α·op(a)·op(b) + β·c for a sparse a: per column of op(b), a scatter over a's columns
+     * (c = αab) or a gather along them (c = αaᵀb); O(nnz(a)·cols(c)).
+     */
+    private static void sparseGemm(double alpha, Sparse a, boolean transposeA, Matrix b, boolean transposeB,
+                                   double beta, Matrix c) {
+        R064Store sb = store(b);
+        R064Store sc = store(c);
+        R064Store right = transposeB ? R064Store.FACTORY.copy(sb.transpose()) : sb;
+        int aRows = transposeA ? a.cols() : a.rows();
+        int inner = transposeA ? a.rows() : a.cols();
+        if (inner != right.getRowDim() || aRows != sc.getRowDim() || right.getColDim() != sc.getColDim()) {
+            throw new IllegalArgumentException("gemm shapes: op(a) " + aRows + "x" + inner + " (sparse), op(b) "
+                    + right.getRowDim() + "x" + right.getColDim() + ", c " + sc.getRowDim() + "x" + sc.getColDim());
+        }
+        scaleOrClear(beta, sc.data);
+        double[] bd = right.data;
+        double[] cd = sc.data;
+        int[] start = a.colStart;
+        int[] row = a.rowIndex;
+        double[] val = a.values;
+        int cRows = sc.getRowDim();
+        for (int col = 0; col < sc.getColDim(); col++) {
+            int bOff = col * inner;
+            int cOff = col * cRows;
+            for (int j = 0; j < a.cols(); j++) {
+                if (transposeA) { // (aᵀb)_j = Σ_k a_kj b_k
+                    double sum = 0;
+                    for (int k = start[j]; k < start[j + 1]; k++) {
+                        sum += val[k] * bd[bOff + row[k]];
+                    }
+                    cd[cOff + j] += alpha * sum;
+                } else { // (ab) += a_:j b_j
+                    double bj = alpha * bd[bOff + j];
+                    if (bj != 0) {
+                        for (int k = start[j]; k < start[j + 1]; k++) {
+                            cd[cOff + row[k]] += val[k] * bj;
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -168,6 +264,9 @@ public final class OjAlgoLinearAlgebra implements LinearAlgebra {
     }
 
     @Override public double normInf(Matrix x) {
+        if (x instanceof Sparse s) {
+            return s.matrix.normInf();
+        }
         double max = 0;
         for (double v : data(x)) {
             max = Math.max(max, Math.abs(v));
@@ -195,6 +294,66 @@ public final class OjAlgoLinearAlgebra implements LinearAlgebra {
             throw new NotPositiveDefiniteException("matrix of order " + s.getRowDim() + " is not positive definite");
         }
         return new Solver(chol, s.getRowDim());
+    }
+
+    /**
+     * {@inheritDoc} ojAlgo's {@link SparseQDLDL} on the upper triangle of S(ordering, ordering); every
+     * pivot of D must be positive and finite.
+     */
+    @Override public Factorization sparseCholesky(SparseMatrix spd, int[] ordering) {
+        int n = spd.rows();
+        if (spd.cols() != n || ordering.length != n) {
+            throw new IllegalArgumentException("sparseCholesky needs a square matrix and an ordering of its order, got "
+                    + spd.rows() + "x" + spd.cols() + " and " + ordering.length);
+        }
+        SparseMatrix upper = spd.permuted(ordering).upperTriangle();
+        R064CSC csc = new R064CSC(n, n, upper.values(), upper.rowIndex(), upper.colStart());
+        SparseQDLDL ldl = new SparseQDLDL();
+        boolean factored;
+        try {
+            factored = ldl.factor(csc);
+        } catch (IllegalStateException e) { // ojAlgo's elimination tree rejects a missing diagonal entry
+            factored = false;
+        }
+        if (!factored) {
+            throw new NotPositiveDefiniteException("sparse matrix of order " + n + " has a zero pivot");
+        }
+        MatrixStore<Double> d = ldl.getD();
+        for (int i = 0; i < n; i++) {
+            double pivot = d.doubleValue(i, i);
+            if (!(pivot > 0) || !Double.isFinite(pivot)) {
+                throw new NotPositiveDefiniteException("sparse matrix of order " + n + " is not positive definite"
+                        + " (pivot " + pivot + " at position " + i + " of the ordering)");
+            }
+        }
+        return new SparseSolver(ldl, ordering.clone());
+    }
+
+    /** Solves column by column: permute, QDLDL's in-place ftran (L, D, Lᵀ), permute back. */
+    private record SparseSolver(SparseQDLDL ldl, int[] ordering) implements Factorization {
+        @Override public int size() { return ordering.length; }
+
+        @Override public Matrix solve(Matrix rhs) {
+            R064Store b = store(rhs);
+            int n = ordering.length;
+            if (b.getRowDim() != n) {
+                throw new IllegalArgumentException("solve: right-hand side has " + b.getRowDim() + " rows, expected "
+                        + n);
+            }
+            R064Store x = R064Store.FACTORY.make(n, b.getColDim());
+            double[] work = new double[n];
+            for (int col = 0; col < b.getColDim(); col++) {
+                int off = col * n;
+                for (int k = 0; k < n; k++) {
+                    work[k] = b.data[off + ordering[k]];
+                }
+                ldl.ftran(work);
+                for (int k = 0; k < n; k++) {
+                    x.data[off + ordering[k]] = work[k];
+                }
+            }
+            return new Store(x);
+        }
     }
 
     @Override public Factorization lu(Matrix square) {

@@ -1,5 +1,7 @@
 package dev.altdiff.api.linalg;
 
+import dev.altdiff.api.SparseMatrix;
+
 /**
  * Backend service-provider interface: the dense linear algebra the Alt-Diff core and the KKT
  * differentiator are written against. A backend is a thin adapter over one library.
@@ -10,6 +12,14 @@ package dev.altdiff.api.linalg;
  * <p>Conventions: matrices are dense doubles, vectors are n×1 matrices, in-place operations
  * modify only the argument documented as the output, and shape mismatches throw
  * {@link IllegalArgumentException}.
+ *
+ * <p><b>Sparse matrices</b> (optional, {@link #supportsSparse()}): a backend may offer read-only
+ * sparse matrices ({@link #sparse}) that {@link #gemm} accepts as its operand {@code a} (sparse
+ * times dense into dense, in O(nnz·cols(b))), {@link #transpose}, {@link #copy} and
+ * {@link #normInf} accept, and that {@link Matrix#get}/{@link Matrix#toRowMajor} read (the latter
+ * densifies); other operations reject them with {@link IllegalArgumentException}. With them comes
+ * a sparse Cholesky-type factorization ({@link #sparseCholesky}). A backend without sparse support
+ * throws {@link UnsupportedOperationException} naming itself from both methods and never densifies.
  */
 public interface LinearAlgebra {
 
@@ -89,4 +99,39 @@ public interface LinearAlgebra {
      * @throws SingularMatrixException when the matrix is numerically singular
      */
     Factorization lu(Matrix square);
+
+    /** @return whether {@link #sparse} and {@link #sparseCholesky} are available (false by default) */
+    default boolean supportsSparse() {
+        return false;
+    }
+
+    /**
+     * @return a read-only backend matrix holding a copy of {@code a} in sparse form (see the class
+     *         comment for the operations that accept it)
+     * @throws UnsupportedOperationException when this backend has no sparse matrices
+     */
+    default Matrix sparse(SparseMatrix a) {
+        throw new UnsupportedOperationException(noSparse());
+    }
+
+    /**
+     * A sparse LDLᵀ (square-root-free Cholesky) factorization of a symmetric positive definite
+     * matrix S, after the symmetric permutation S(ordering, ordering) chosen by the caller to limit
+     * fill-in; no pivoting happens inside. S is given with both triangles (a symmetric pattern); the
+     * entries on and above the diagonal of S(ordering, ordering) are read.
+     * The returned factorization solves with S itself (the permutation is applied inside
+     * {@link Factorization#solve}), on dense right-hand sides.
+     *
+     * @param ordering a permutation of 0..n−1 (position k of the factor holds row/column ordering[k] of S)
+     * @throws NotPositiveDefiniteException when a pivot of D is not positive (S not numerically PD)
+     * @throws UnsupportedOperationException when this backend has no sparse matrices
+     */
+    default Factorization sparseCholesky(SparseMatrix spd, int[] ordering) {
+        throw new UnsupportedOperationException(noSparse());
+    }
+
+    private String noSparse() {
+        return "the " + name() + " backend has no sparse matrices; solve sparse problems with the ojalgo backend"
+                + " (or give the problem dense)";
+    }
 }

@@ -1,0 +1,435 @@
+package dev.altdiff.api;
+
+import java.util.Arrays;
+
+/**
+ * An immutable sparse r×c matrix of doubles in compressed sparse column (CSC) form: column j holds
+ * the entries k = colStart[j] .. colStart[j+1]−1, with row indices rowIndex[k] strictly increasing
+ * within the column and values values[k]. Indices are zero-based. Entries given explicitly (even an
+ * explicit 0) belong to the sparsity pattern; duplicates are summed when the matrix is built.
+ *
+ * <p>Built from triplets ({@link #fromTriplets}), from CSC arrays ({@link #fromCsc}) or from dense
+ * rows ({@link #fromRows}, keeping the nonzero entries). Every factory validates its input (shapes,
+ * indices in range, finite values) and raises {@link InvalidProblemException} naming the block
+ * and the offending entry. Memory is O(c + nnz); nothing here forms a dense matrix except
+ * {@link #toRowMajor()}, which exists for small problems and tests.
+ *
+ * <p>The few operations the solver needs are here too (transpose, product, sum, symmetric
+ * permutation, matrix–vector product), each O(nnz) or, for the product, O(flops).
+ */
+public final class SparseMatrix {
+    private final int rows;
+    private final int cols;
+    private final int[] colStart;
+    private final int[] rowIndex;
+    private final double[] values;
+
+    private SparseMatrix(int rows, int cols, int[] colStart, int[] rowIndex, double[] values) {
+        this.rows = rows;
+        this.cols = cols;
+        this.colStart = colStart;
+        this.rowIndex = rowIndex;
+        this.values = values;
+    }
+
+    /**
+     * @param block the block name reported in errors (e.g. "P")
+     * @param i     row indices, zero-based
+     * @param j     column indices, zero-based
+     * @param x     values; entries with the same (i, j) are summed
+     * @throws InvalidProblemException for negative dimensions, arrays of different lengths, an index
+     *         out of range or a non-finite value
+     */
+    public static SparseMatrix fromTriplets(String block, int rows, int cols, int[] i, int[] j, double[] x) {
+        if (rows < 0 || cols < 0) {
+            throw new InvalidProblemException(block, -1, -1, block + " has negative dimensions " + rows + "x" + cols);
+        }
+        if (i == null || j == null || x == null) {
+            throw new InvalidProblemException(block, -1, -1, block + ": the triplet arrays i, j and x are required");
+        }
+        if (i.length != j.length || i.length != x.length) {
+            throw new InvalidProblemException(block, -1, -1, block + ": triplet arrays of different lengths (i: "
+                    + i.length + ", j: " + j.length + ", x: " + x.length + ")");
+        }
+        int[] count = new int[cols + 1];
+        for (int k = 0; k < i.length; k++) {
+            if (i[k] < 0 || i[k] >= rows || j[k] < 0 || j[k] >= cols) {
+                throw new InvalidProblemException(block, i[k], j[k], block + " entry " + k + " at (" + i[k] + ", "
+                        + j[k] + ") is outside the " + rows + "x" + cols + " matrix");
+            }
+            if (!Double.isFinite(x[k])) {
+                throw new InvalidProblemException(block, i[k], j[k],
+                        block + "[" + i[k] + "][" + j[k] + "] is not finite (" + x[k] + ")");
+            }
+            count[j[k] + 1]++;
+        }
+        for (int c = 0; c < cols; c++) {
+            count[c + 1] += count[c];
+        }
+        // bucket by column, then sort each column by row and sum duplicates
+        int[] next = Arrays.copyOf(count, cols);
+        int[] ri = new int[i.length];
+        double[] vx = new double[i.length];
+        for (int k = 0; k < i.length; k++) {
+            int at = next[j[k]]++;
+            ri[at] = i[k];
+            vx[at] = x[k];
+        }
+        return compress(rows, cols, count, ri, vx);
+    }
+
+    /**
+     * @param colStart column pointers, length cols + 1, non-decreasing, from 0 to nnz
+     * @param rowIndex row index of each entry (any order within a column; duplicates are summed)
+     * @param values   value of each entry
+     * @throws InvalidProblemException for inconsistent pointers, an index out of range or a non-finite value
+     */
+    public static SparseMatrix fromCsc(String block, int rows, int cols, int[] colStart, int[] rowIndex,
+                                       double[] values) {
+        if (cols < 0 || colStart == null || colStart.length != cols + 1 || colStart[0] != 0) {
+            throw new InvalidProblemException(block, -1, -1, block + ": column pointers must have length cols + 1 = "
+                    + (cols + 1) + " and start at 0");
+        }
+        int nnz = colStart[cols];
+        if (rowIndex == null || values == null || rowIndex.length != nnz || values.length != nnz) {
+            throw new InvalidProblemException(block, -1, -1, block + ": the last column pointer (" + nnz
+                    + ") must equal the number of row indices and values");
+        }
+        int[] j = new int[nnz];
+        for (int c = 0; c < cols; c++) {
+            if (colStart[c + 1] < colStart[c]) {
+                throw new InvalidProblemException(block, -1, c, block + ": column pointers decrease at column " + c);
+            }
+            Arrays.fill(j, colStart[c], colStart[c + 1], c);
+        }
+        return fromTriplets(block, rows, cols, rowIndex, j, values);
+    }
+
+    /**
+     * @param dense the matrix as rows (all of length cols); only its nonzero entries are kept
+     * @throws InvalidProblemException for ragged rows or a non-finite value
+     */
+    public static SparseMatrix fromRows(String block, double[][] dense, int cols) {
+        int nnz = 0;
+        for (int r = 0; r < dense.length; r++) {
+            if (dense[r] == null || dense[r].length != cols) {
+                throw new InvalidProblemException(block, r, -1, block + " row " + r + " has "
+                        + (dense[r] == null ? "no" : String.valueOf(dense[r].length)) + " entries, expected " + cols);
+            }
+            for (double v : dense[r]) {
+                if (v != 0) {
+                    nnz++;
+                }
+            }
+        }
+        int[] i = new int[nnz];
+        int[] j = new int[nnz];
+        double[] x = new double[nnz];
+        for (int r = 0, k = 0; r < dense.length; r++) {
+            for (int c = 0; c < cols; c++) {
+                double v = dense[r][c];
+                if (v != 0) { // NaN != 0: kept, and rejected by fromTriplets
+                    i[k] = r;
+                    j[k] = c;
+                    x[k++] = v;
+                }
+            }
+        }
+        return fromTriplets(block, dense.length, cols, i, j, x);
+    }
+
+    /** Sorts each column of bucketed entries by row and sums duplicates. */
+    private static SparseMatrix compress(int rows, int cols, int[] start, int[] ri, double[] vx) {
+        int[] outStart = new int[cols + 1];
+        int[] outRow = new int[ri.length];
+        double[] outVal = new double[ri.length];
+        int[] lastAt = new int[rows]; // position+1 of row r's entry in the current column, or ≤ column start
+        int nnz = 0;
+        Integer[] order = null;
+        for (int c = 0; c < cols; c++) {
+            int from = start[c];
+            int to = start[c + 1];
+            int colFrom = nnz;
+            boolean sorted = true;
+            for (int k = from + 1; k < to; k++) {
+                if (ri[k] <= ri[k - 1]) {
+                    sorted = false;
+                    break;
+                }
+            }
+            if (sorted) {
+                for (int k = from; k < to; k++) {
+                    outRow[nnz] = ri[k];
+                    outVal[nnz++] = vx[k];
+                }
+            } else {
+                for (int k = from; k < to; k++) {
+                    int r = ri[k];
+                    if (lastAt[r] > colFrom) {
+                        outVal[lastAt[r] - 1] += vx[k];
+                    } else {
+                        outRow[nnz] = r;
+                        outVal[nnz++] = vx[k];
+                        lastAt[r] = nnz;
+                    }
+                }
+                sortColumn(outRow, outVal, colFrom, nnz);
+                for (int k = colFrom; k < nnz; k++) {
+                    lastAt[outRow[k]] = 0;
+                }
+            }
+            outStart[c + 1] = nnz;
+        }
+        return new SparseMatrix(rows, cols, outStart, Arrays.copyOf(outRow, nnz), Arrays.copyOf(outVal, nnz));
+    }
+
+    /** Insertion sort of one column's (row, value) pairs by row; columns are short. */
+    private static void sortColumn(int[] row, double[] val, int from, int to) {
+        for (int k = from + 1; k < to; k++) {
+            int r = row[k];
+            double v = val[k];
+            int at = k - 1;
+            while (at >= from && row[at] > r) {
+                row[at + 1] = row[at];
+                val[at + 1] = val[at];
+                at--;
+            }
+            row[at + 1] = r;
+            val[at + 1] = v;
+        }
+    }
+
+    /** @return the n×n identity scaled by {@code diagonal} */
+    public static SparseMatrix diagonal(int n, double diagonal) {
+        int[] start = new int[n + 1];
+        int[] row = new int[n];
+        double[] val = new double[n];
+        for (int k = 0; k < n; k++) {
+            start[k + 1] = k + 1;
+            row[k] = k;
+            val[k] = diagonal;
+        }
+        return new SparseMatrix(n, n, start, row, val);
+    }
+
+    /** @return number of rows */
+    public int rows() { return rows; }
+
+    /** @return number of columns */
+    public int cols() { return cols; }
+
+    /** @return number of stored entries (the size of the sparsity pattern) */
+    public int nonzeros() { return colStart[cols]; }
+
+    /** @return a copy of the column pointers (length cols + 1) */
+    public int[] colStart() { return colStart.clone(); }
+
+    /** @return a copy of the row indices (length nnz, increasing within each column) */
+    public int[] rowIndex() { return rowIndex.clone(); }
+
+    /** @return a copy of the values (length nnz) */
+    public double[] values() { return values.clone(); }
+
+    /** @return entry (i, j), 0 outside the pattern (binary search in column j) */
+    public double get(int i, int j) {
+        int k = Arrays.binarySearch(rowIndex, colStart[j], colStart[j + 1], i);
+        return k >= 0 ? values[k] : 0.0;
+    }
+
+    /** @return max |a_ij| (0 for an empty pattern) */
+    public double normInf() {
+        double max = 0;
+        for (double v : values) {
+            max = Math.max(max, Math.abs(v));
+        }
+        return max;
+    }
+
+    /** @return y = A x (x of length cols) */
+    public double[] times(double[] x) {
+        if (x.length != cols) {
+            throw new IllegalArgumentException("times: vector of length " + x.length + ", expected " + cols);
+        }
+        double[] y = new double[rows];
+        for (int c = 0; c < cols; c++) {
+            double xc = x[c];
+            if (xc != 0) {
+                for (int k = colStart[c]; k < colStart[c + 1]; k++) {
+                    y[rowIndex[k]] += values[k] * xc;
+                }
+            }
+        }
+        return y;
+    }
+
+    /** @return Aᵀ, in O(nnz + rows) */
+    public SparseMatrix transpose() {
+        int nnz = nonzeros();
+        int[] start = new int[rows + 1];
+        for (int k = 0; k < nnz; k++) {
+            start[rowIndex[k] + 1]++;
+        }
+        for (int r = 0; r < rows; r++) {
+            start[r + 1] += start[r];
+        }
+        int[] next = Arrays.copyOf(start, rows);
+        int[] row = new int[nnz];
+        double[] val = new double[nnz];
+        for (int c = 0; c < cols; c++) { // columns in order: the new rows come out sorted
+            for (int k = colStart[c]; k < colStart[c + 1]; k++) {
+                int at = next[rowIndex[k]]++;
+                row[at] = c;
+                val[at] = values[k];
+            }
+        }
+        return new SparseMatrix(cols, rows, start, row, val);
+    }
+
+    /** @return the product A·B (Gustavson's algorithm, O(flops + cols(B) + rows)) */
+    public SparseMatrix times(SparseMatrix b) {
+        if (cols != b.rows) {
+            throw new IllegalArgumentException("times: " + rows + "x" + cols + " by " + b.rows + "x" + b.cols);
+        }
+        int[] start = new int[b.cols + 1];
+        int capacity = Math.max(16, nonzeros() + b.nonzeros());
+        int[] row = new int[capacity];
+        double[] val = new double[capacity];
+        int[] mark = new int[rows];
+        Arrays.fill(mark, -1);
+        double[] acc = new double[rows];
+        int nnz = 0;
+        for (int c = 0; c < b.cols; c++) {
+            int colFrom = nnz;
+            for (int kb = b.colStart[c]; kb < b.colStart[c + 1]; kb++) {
+                int t = b.rowIndex[kb];
+                double bv = b.values[kb];
+                for (int ka = colStart[t]; ka < colStart[t + 1]; ka++) {
+                    int r = rowIndex[ka];
+                    if (mark[r] != c) {
+                        mark[r] = c;
+                        acc[r] = 0;
+                        if (nnz == row.length) {
+                            row = Arrays.copyOf(row, 2 * row.length);
+                            val = Arrays.copyOf(val, 2 * val.length);
+                        }
+                        row[nnz++] = r;
+                    }
+                    acc[r] += values[ka] * bv;
+                }
+            }
+            Arrays.sort(row, colFrom, nnz);
+            for (int k = colFrom; k < nnz; k++) {
+                val[k] = acc[row[k]];
+            }
+            start[c + 1] = nnz;
+        }
+        return new SparseMatrix(rows, b.cols, start, Arrays.copyOf(row, nnz), Arrays.copyOf(val, nnz));
+    }
+
+    /** @return A + α·B on the union of both patterns */
+    public SparseMatrix plus(double alpha, SparseMatrix b) {
+        if (rows != b.rows || cols != b.cols) {
+            throw new IllegalArgumentException("plus: " + rows + "x" + cols + " and " + b.rows + "x" + b.cols);
+        }
+        int[] start = new int[cols + 1];
+        int[] row = new int[nonzeros() + b.nonzeros()];
+        double[] val = new double[row.length];
+        int nnz = 0;
+        for (int c = 0; c < cols; c++) {
+            int ka = colStart[c];
+            int kb = b.colStart[c];
+            int ea = colStart[c + 1];
+            int eb = b.colStart[c + 1];
+            while (ka < ea || kb < eb) {
+                int ra = ka < ea ? rowIndex[ka] : Integer.MAX_VALUE;
+                int rb = kb < eb ? b.rowIndex[kb] : Integer.MAX_VALUE;
+                if (ra == rb) {
+                    row[nnz] = ra;
+                    val[nnz++] = values[ka++] + alpha * b.values[kb++];
+                } else if (ra < rb) {
+                    row[nnz] = ra;
+                    val[nnz++] = values[ka++];
+                } else {
+                    row[nnz] = rb;
+                    val[nnz++] = alpha * b.values[kb++];
+                }
+            }
+            start[c + 1] = nnz;
+        }
+        return new SparseMatrix(rows, cols, start, Arrays.copyOf(row, nnz), Arrays.copyOf(val, nnz));
+    }
+
+    /** @return α·A (same pattern) */
+    public SparseMatrix scaled(double alpha) {
+        double[] val = values.clone();
+        for (int k = 0; k < val.length; k++) {
+            val[k] *= alpha;
+        }
+        return new SparseMatrix(rows, cols, colStart, rowIndex, val);
+    }
+
+    /**
+     * The symmetric permutation B = A(perm, perm) of a square matrix: B_kl = A_{perm[k], perm[l]}.
+     *
+     * @param perm a permutation of 0..n−1 (new index → old index)
+     */
+    public SparseMatrix permuted(int[] perm) {
+        if (rows != cols || perm.length != rows) {
+            throw new IllegalArgumentException("permuted: needs a square matrix and a permutation of its order");
+        }
+        int n = rows;
+        int[] inverse = new int[n];
+        for (int k = 0; k < n; k++) {
+            inverse[perm[k]] = k;
+        }
+        int nnz = nonzeros();
+        int[] start = new int[n + 1];
+        for (int l = 0; l < n; l++) {
+            int c = perm[l];
+            start[l + 1] = start[l] + colStart[c + 1] - colStart[c];
+        }
+        int[] row = new int[nnz];
+        double[] val = new double[nnz];
+        for (int l = 0; l < n; l++) {
+            int c = perm[l];
+            int at = start[l];
+            for (int k = colStart[c]; k < colStart[c + 1]; k++, at++) {
+                row[at] = inverse[rowIndex[k]];
+                val[at] = values[k];
+            }
+            sortColumn(row, val, start[l], start[l + 1]);
+        }
+        return new SparseMatrix(n, n, start, row, val);
+    }
+
+    /** @return the entries on and above the diagonal (rowIndex ≤ column) */
+    public SparseMatrix upperTriangle() {
+        int[] start = new int[cols + 1];
+        int[] row = new int[nonzeros()];
+        double[] val = new double[row.length];
+        int nnz = 0;
+        for (int c = 0; c < cols; c++) {
+            for (int k = colStart[c]; k < colStart[c + 1] && rowIndex[k] <= c; k++) {
+                row[nnz] = rowIndex[k];
+                val[nnz++] = values[k];
+            }
+            start[c + 1] = nnz;
+        }
+        return new SparseMatrix(rows, cols, start, Arrays.copyOf(row, nnz), Arrays.copyOf(val, nnz));
+    }
+
+    /** @return a dense row-major copy (rows·cols doubles: for small matrices and tests only) */
+    public double[] toRowMajor() {
+        double[] out = new double[Math.multiplyExact(rows, cols)];
+        for (int c = 0; c < cols; c++) {
+            for (int k = colStart[c]; k < colStart[c + 1]; k++) {
+                out[rowIndex[k] * cols + c] = values[k];
+            }
+        }
+        return out;
+    }
+
+    @Override public String toString() {
+        return "sparse " + rows + "x" + cols + " (" + nonzeros() + " entries)";
+    }
+}

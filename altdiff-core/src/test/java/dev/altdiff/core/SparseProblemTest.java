@@ -1,0 +1,334 @@
+package dev.altdiff.core;
+
+import dev.altdiff.api.Block;
+import dev.altdiff.api.Gradients;
+import dev.altdiff.api.InvalidProblemException;
+import dev.altdiff.api.QuadraticProgram;
+import dev.altdiff.api.Settings;
+import dev.altdiff.api.Solution;
+import dev.altdiff.api.SparseMatrix;
+import dev.altdiff.api.Status;
+import dev.altdiff.api.linalg.LinearAlgebra;
+import dev.altdiff.api.linalg.Matrix;
+import dev.altdiff.api.linalg.NotPositiveDefiniteException;
+import dev.altdiff.ojalgo.OjAlgoLinearAlgebra;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The sparse path (sparse P, A, G on the ojAlgo backend: sparse gemm, H formed in compressed columns
+ * and factored by {@link SparseCholesky}) against the dense path on the same problems, and its
+ * refusals.
+ */
+class SparseProblemTest {
+    private static final LinearAlgebra LA = new OjAlgoLinearAlgebra();
+    /**
+     * Agreement of the two paths. They run the same iterations with different (both backward-stable)
+     * factorizations of H and different product orders, so they differ by rounding that ADMM's
+     * contraction keeps near 1e-13 on these well-conditioned problems (cond(H) &lt; 1e3); 1e-10
+     * relative to the vector's ∞-norm leaves a margin of about 1000.
+     */
+    private static final double AGREEMENT = 1e-10;
+
+    /** A random sparse problem: P = BᵀB + ½I with sparse B, sparse A and G, every entry kept w.p. density. */
+    static QuadraticProgram randomSparse(long seed, int n, int p, int m, double density) {
+        Random r = new Random(seed);
+        SparseMatrix bm = randomSparse(r, "B", n, n, density);
+        SparseMatrix pm = bm.transpose().times(bm).plus(1.0, SparseMatrix.diagonal(n, 0.5));
+        QuadraticProgram.Builder b = QuadraticProgram.builder(n).name("sparse" + seed).sparseP(pm)
+                .q(RandomQp.gaussian(r, n));
+        double[] x0 = RandomQp.gaussian(r, n);
+        if (p > 0) {
+            SparseMatrix a = randomSparse(r, "A", p, n, density);
+            b.sparseEqualities(a, a.times(x0));
+        }
+        if (m > 0) {
+            SparseMatrix g = randomSparse(r, "G", m, n, density);
+            double[] h = g.times(x0);
+            for (int i = 0; i < m; i++) {
+                h[i] += i % 2 == 0 ? 0.5 * r.nextDouble() : 0.0; // half of them tight at x0
+            }
+            b.sparseInequalities(g, h);
+        }
+        return b.build();
+    }
+
+    private static SparseMatrix randomSparse(Random r, String block, int rows, int cols, double density) {
+        List<int[]> at = new ArrayList<>();
+        for (int i = 0; i < rows; i++) {
+            at.add(new int[]{i, r.nextInt(cols)}); // at least one entry per row
+            for (int j = 0; j < cols; j++) {
+                if (r.nextDouble() < density) {
+                    at.add(new int[]{i, j});
+                }
+            }
+        }
+        int[] ii = new int[at.size()];
+        int[] jj = new int[at.size()];
+        double[] x = new double[at.size()];
+        for (int k = 0; k < at.size(); k++) {
+            ii[k] = at.get(k)[0];
+            jj[k] = at.get(k)[1];
+            x[k] = r.nextGaussian();
+        }
+        return SparseMatrix.fromTriplets(block, rows, cols, ii, jj, x);
+    }
+
+    /** The same problem with every block given dense. */
+    static QuadraticProgram densified(QuadraticProgram sparse) {
+        QuadraticProgram.Builder b = QuadraticProgram.builder(sparse.n()).name(sparse.name()).P(sparse.P())
+                .q(sparse.q());
+        if (sparse.p() > 0) {
+            b.equalities(sparse.A(), sparse.b());
+        }
+        if (sparse.m() > 0) {
+            b.inequalities(sparse.G(), sparse.h());
+        }
+        return b.build();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1, 30, 5, 8, false", "2, 25, 0, 10, false", "3, 20, 4, 0, false", "4, 40, 10, 30, false",
+            "5, 15, 3, 12, false", "6, 60, 6, 6, false",
+            // adaptive ρ: the sparse H is formed and factored again at each switch, the schedule is the same
+            "1, 30, 5, 8, true", "4, 40, 10, 30, true"})
+    void sparsePathMatchesDensePath(long seed, int n, int p, int m, boolean adaptive) {
+        QuadraticProgram sparse = randomSparse(seed, n, p, m, 0.1);
+        QuadraticProgram dense = densified(sparse);
+        assertTrue(sparse.isSparse());
+        Settings settings = Settings.DEFAULTS.withTolerance(1e-8).withRho(adaptive ? 100 : 1).withAdaptiveRho(adaptive);
+        AltDiffDifferentiator altdiff = new AltDiffDifferentiator();
+        AltDiffSolution s = altdiff.solve(sparse, settings, LA);
+        AltDiffSolution d = altdiff.solve(dense, settings, LA);
+        Solution ss = s.solution();
+        Solution ds = d.solution();
+        assertEquals(Status.SOLVED, ds.status());
+        assertEquals(ds.status(), ss.status());
+        assertEquals(ds.iterations(), ss.iterations());
+        assertEquals(TruncatedJacobianSuite.schedule(d.run()), TruncatedJacobianSuite.schedule(s.run()));
+        assertEquals(adaptive, s.run().segments().size() > 1, "ρ switched");
+        assertClose(ds.x(), ss.x(), "x");
+        assertClose(ds.lambda(), ss.lambda(), "lambda");
+        assertClose(ds.nu(), ss.nu(), "nu");
+        assertEquals(ds.objective(), ss.objective(), AGREEMENT * (1 + Math.abs(ds.objective())));
+        double[] v = RandomQp.gaussian(new Random(seed + 100), n);
+        Gradients gs = s.backward(v);
+        Gradients gd = d.backward(v);
+        assertClose(gd.q(), gs.q(), "dl/dq");
+        if (p > 0) {
+            assertClose(gd.b(), gs.b(), "dl/db");
+        }
+        if (m > 0) {
+            assertClose(gd.h(), gs.h(), "dl/dh");
+        }
+        // sparse problems: reverse mode gives q, b, h only (the matrix gradients would be dense)
+        assertNull(gs.P());
+        assertNull(gs.A());
+        assertNull(gs.G());
+    }
+
+    private static void assertClose(double[] expected, double[] actual, String what) {
+        assertEquals(expected.length, actual.length, what);
+        double scale = Vectors.normInf(expected);
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], AGREEMENT * Math.max(1.0, scale), what + "[" + i + "]");
+        }
+    }
+
+    /**
+     * The per-sample batch accepts sparse problems: each sample's solution and q, b, h gradients are
+     * the single-problem layer's (same code path, run on a pool; equal to rounding), P, A, G null; a
+     * sample that fails (iteration cap 3) gets filled q, b, h and still no dense matrix blocks.
+     */
+    @Test
+    void perSampleBatchOfSparseProblems() {
+        List<QuadraticProgram> problems = List.of(randomSparse(21, 20, 3, 5, 0.15), randomSparse(22, 30, 2, 6, 0.15));
+        double[][] v = {RandomQp.gaussian(new Random(1), 20), RandomQp.gaussian(new Random(2), 30)};
+        try (BatchLayer layer = new BatchLayer(LA, Settings.DEFAULTS)) {
+            BatchResult out = layer.forward(problems);
+            BatchGradients g = out.backward(v);
+            for (int c = 0; c < 2; c++) {
+                AltDiffSolution single = new AltDiffDifferentiator().solve(problems.get(c), Settings.DEFAULTS, LA);
+                assertClose(single.solution().x(), out.solution(c).x(), "x of sample " + c);
+                assertClose(single.backward(v[c]).q(), g.sample(c).q(), "dl/dq of sample " + c);
+                assertNull(g.sample(c).P());
+            }
+        }
+        try (BatchLayer capped = new BatchLayer(LA, Settings.DEFAULTS.withMaxIterations(3))) {
+            Gradients failed = capped.forward(problems).backward(v).sample(0);
+            assertEquals(0.0, failed.q()[0]);
+            assertNull(failed.P());
+            assertNull(failed.A());
+        }
+    }
+
+    @Test
+    void denseBlocksOfASparseProblemAreStoredSparse() {
+        QuadraticProgram qp = QuadraticProgram.builder(3).P(new double[][]{{2, 1, 0}, {1, 2, 0}, {0, 0, 1}})
+                .sparseInequalities(SparseMatrix.fromTriplets("G", 1, 3, new int[]{0}, new int[]{2}, new double[]{1}),
+                        new double[]{1})
+                .build();
+        assertTrue(qp.isSparse());
+        assertEquals(5, qp.sparse(Block.P).nonzeros());
+        assertEquals(0.5 * (2 + 1 + 1 + 2 + 1) + 0, qp.objective(new double[]{1, 1, 1}), 1e-15);
+    }
+
+    @Test
+    void refusesFeaturesThatNeedDenseMatrices() {
+        QuadraticProgram qp = randomSparse(7, 10, 2, 3, 0.2);
+        UnsupportedOperationException forward = assertThrows(UnsupportedOperationException.class,
+                () -> new AltDiffDifferentiator(AltDiffDifferentiator.Mode.FORWARD).solve(qp, Settings.DEFAULTS, LA));
+        assertTrue(forward.getMessage().contains("reverse mode"), forward.getMessage());
+        UnsupportedOperationException polish = assertThrows(UnsupportedOperationException.class,
+                () -> new AltDiffDifferentiator().solve(qp, Settings.DEFAULTS.withPolish(true), LA));
+        assertTrue(polish.getMessage().contains("polishing"), polish.getMessage());
+        UnsupportedOperationException scaling = assertThrows(UnsupportedOperationException.class,
+                () -> new AltDiffDifferentiator().solve(qp, Settings.DEFAULTS.withScaling(10), LA));
+        assertTrue(scaling.getMessage().contains("sparse"), scaling.getMessage());
+        AltDiffSolution s = new AltDiffDifferentiator().solve(qp, Settings.DEFAULTS, LA);
+        assertThrows(UnsupportedOperationException.class, () -> s.jacobian(Block.q));
+    }
+
+    @Test
+    void nonPsdSparsePIsReportedAsInvalid() {
+        SparseMatrix pm = SparseMatrix.fromTriplets("P", 3, 3, new int[]{0, 1, 2, 0, 1}, new int[]{0, 1, 2, 1, 0},
+                new double[]{1, 1, 1, 2, 2}); // eigenvalues 3, 1, −1
+        QuadraticProgram qp = QuadraticProgram.builder(3).sparseP(pm).build();
+        InvalidProblemException e = assertThrows(InvalidProblemException.class, () -> new QpData(qp, LA, 1.0));
+        assertEquals("P", e.block());
+    }
+
+    @Test
+    void singularSparseHIsReportedAsInvalid() {
+        // an LP whose single constraint row leaves H = ρaᵀa singular
+        QuadraticProgram qp = QuadraticProgram.builder(3).q(new double[]{1, 1, 1})
+                .sparseEqualities(SparseMatrix.fromTriplets("A", 1, 3, new int[]{0, 0}, new int[]{0, 1},
+                        new double[]{1, 1}), new double[]{1})
+                .build();
+        InvalidProblemException e = assertThrows(InvalidProblemException.class, () -> new QpData(qp, LA, 1.0));
+        assertEquals("H", e.block());
+    }
+
+    /** A tridiagonal matrix numbered by a random permutation: RCM recovers the band. */
+    @Test
+    void reverseCuthillMcKeeRecoversAShuffledBand() {
+        int n = 200;
+        Random r = new Random(3);
+        int[] shuffle = new int[n];
+        for (int i = 0; i < n; i++) {
+            shuffle[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int t = shuffle[i];
+            shuffle[i] = shuffle[j];
+            shuffle[j] = t;
+        }
+        List<int[]> at = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            at.add(new int[]{shuffle[i], shuffle[i]});
+            if (i + 1 < n) {
+                at.add(new int[]{shuffle[i], shuffle[i + 1]});
+                at.add(new int[]{shuffle[i + 1], shuffle[i]});
+            }
+        }
+        int[] ii = at.stream().mapToInt(e -> e[0]).toArray();
+        int[] jj = at.stream().mapToInt(e -> e[1]).toArray();
+        double[] x = at.stream().mapToDouble(e -> e[0] == e[1] ? 4.0 : -1.0).toArray();
+        SparseMatrix s = SparseMatrix.fromTriplets("S", n, n, ii, jj, x);
+        int[] rcm = SparseCholesky.reverseCuthillMcKee(s);
+        // a path numbered along itself: L has exactly one entry below the diagonal per column but the last
+        assertEquals(2L * n - 1, SparseCholesky.factorNonzeros(s, rcm));
+        assertTrue(SparseCholesky.factorNonzeros(s, identity(n)) > 2L * n - 1);
+        SparseCholesky factor = SparseCholesky.factor(LA, s);
+        assertEquals(SparseCholesky.Ordering.REVERSE_CUTHILL_MCKEE, factor.ordering());
+        // and it solves S x = b
+        double[] xTrue = RandomQp.gaussian(r, n);
+        Matrix solved = factor.solve(LA.vector(s.times(xTrue)));
+        for (int i = 0; i < n; i++) {
+            assertEquals(xTrue[i], solved.get(i, 0), 1e-12);
+        }
+    }
+
+    @Test
+    void sparseCholeskyRejectsIndefiniteMatrices() {
+        SparseMatrix s = SparseMatrix.fromTriplets("S", 2, 2, new int[]{0, 0, 1, 1}, new int[]{0, 1, 0, 1},
+                new double[]{1, 2, 2, 1});
+        assertThrows(NotPositiveDefiniteException.class, () -> SparseCholesky.factor(LA, s));
+    }
+
+    /** The ojAlgo backend's sparse gemm against its dense gemm, every transpose combination, with α and β. */
+    @Test
+    void sparseGemmMatchesDenseGemm() {
+        Random r = new Random(11);
+        SparseMatrix a = randomSparse(r, "A", 6, 4, 0.3);
+        Matrix sparseA = LA.sparse(a);
+        Matrix denseA = LA.matrix(6, 4, a.toRowMajor());
+        for (boolean ta : new boolean[]{false, true}) {
+            for (boolean tb : new boolean[]{false, true}) {
+                int inner = ta ? 6 : 4;
+                int rows = ta ? 4 : 6;
+                Matrix b = tb ? LA.matrix(3, inner, flat(RandomQp.gaussian(r, 3, inner)))
+                        : LA.matrix(inner, 3, flat(RandomQp.gaussian(r, inner, 3)));
+                double[] c0 = flat(RandomQp.gaussian(r, rows, 3));
+                Matrix expected = LA.matrix(rows, 3, c0);
+                Matrix actual = LA.matrix(rows, 3, c0);
+                LA.gemm(-1.5, denseA, ta, b, tb, 0.5, expected);
+                LA.gemm(-1.5, sparseA, ta, b, tb, 0.5, actual);
+                double[] e = expected.toRowMajor();
+                double[] g = actual.toRowMajor();
+                for (int k = 0; k < e.length; k++) {
+                    assertEquals(e[k], g[k], 1e-14, "ta " + ta + " tb " + tb);
+                }
+            }
+        }
+        assertEquals(a.transpose().get(2, 5), LA.transpose(sparseA).get(2, 5));
+        assertEquals(a.normInf(), LA.normInf(sparseA));
+        assertThrows(IllegalArgumentException.class, () -> LA.axpy(1.0, sparseA, LA.zeros(6, 4)));
+    }
+
+    /** @return the rows concatenated (row-major) */
+    private static double[] flat(double[][] rows) {
+        return java.util.Arrays.stream(rows).flatMapToDouble(java.util.Arrays::stream).toArray();
+    }
+
+    /** A backend without sparse matrices (only the SPI's defaults) refuses a sparse problem by name, up front. */
+    @Test
+    void backendWithoutSparseSupportRefusesClearly() {
+        LinearAlgebra dense = (LinearAlgebra) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[]{LinearAlgebra.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("name")) {
+                        return "dense-only";
+                    }
+                    if (method.isDefault()) {
+                        return java.lang.reflect.InvocationHandler.invokeDefault(proxy, method, args);
+                    }
+                    throw new AssertionError("no backend operation may run before the refusal: " + method.getName());
+                });
+        QuadraticProgram qp = randomSparse(8, 6, 1, 2, 0.3);
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> new AltDiffDifferentiator().solve(qp, Settings.DEFAULTS, dense));
+        assertTrue(e.getMessage().contains("dense-only") && e.getMessage().contains("ojalgo"), e.getMessage());
+        UnsupportedOperationException spi = assertThrows(UnsupportedOperationException.class,
+                () -> dense.sparse(qp.sparse(Block.P)));
+        assertTrue(spi.getMessage().contains("dense-only backend has no sparse matrices"), spi.getMessage());
+    }
+
+    private static int[] identity(int n) {
+        int[] id = new int[n];
+        for (int i = 0; i < n; i++) {
+            id[i] = i;
+        }
+        return id;
+    }
+}
