@@ -56,10 +56,39 @@ public final class Admm {
      * ρ segments the run went through (one without {@link Settings#adaptiveRho()}).
      */
     public record Run(QpData data, Solution solution, Matrix x, Matrix lambda, Matrix nu, List<double[]> masks,
-                      Trajectory trajectory, List<Segment> segments) {
+                      Trajectory trajectory, List<Segment> segments, RhoSchedule schedule) {
         /** @return the data (ρ and factor) of the run's last iteration, where a continuation starts */
         public QpData last() {
             return segments.get(segments.size() - 1).data();
+        }
+
+        /**
+         * @return a start that continues this run: its final iterate and adaptive-ρ schedule (run it on
+         *     {@link #last()}'s data; with iteration counts that are multiples of
+         *     {@link Settings#ADAPTIVE_RHO_INTERVAL}, the continuation makes the iterations of one
+         *     uninterrupted run)
+         */
+        public Start continuation() {
+            Start start = Start.of(solution);
+            return new Start(start.x(), start.s(), start.lambda(), start.nu(), schedule);
+        }
+    }
+
+    /**
+     * The adaptive-ρ schedule's state after a run: the switches so far and the iterations run with the
+     * current ρ. A switch is considered only after at least
+     * {@link Settings#ADAPTIVE_RHO_INTERVAL}·2^switches iterations with the current ρ: residual
+     * balancing can oscillate (DUALC2 of the Maros–Meszaros set switched 2 107 times between 1e5 and
+     * 1e6 in 200 000 iterations without this), and the doubling bounds the switches to
+     * O(log K) while leaving the first ones as frequent as OSQP's.
+     */
+    public record RhoSchedule(int switches, int sinceSwitch) {
+        /** The state of a run that has not started. */
+        public static final RhoSchedule FRESH = new RhoSchedule(0, 0);
+
+        /** @return whether after {@code switches} switches and {@code since} iterations with the current ρ a switch may be considered */
+        static boolean due(int switches, int since) {
+            return since >= (long) Settings.ADAPTIVE_RHO_INTERVAL << Math.min(switches, 30);
         }
     }
 
@@ -91,10 +120,16 @@ public final class Admm {
     }
 
     /**
-     * A starting iterate (x₀, s₀, λ₀, ν₀) of lengths n, m, p, m (a warm start). The Alt-Diff
-     * recursion treats it as a constant: its tangents start at zero whatever the start.
+     * A starting iterate (x₀, s₀, λ₀, ν₀) of lengths n, m, p, m (a warm start) and, when it continues
+     * a run ({@link Run#continuation()}), that run's adaptive-ρ schedule (null: a fresh schedule). The
+     * Alt-Diff recursion treats it as a constant: its tangents start at zero whatever the start.
      */
-    public record Start(double[] x, double[] s, double[] lambda, double[] nu) {
+    public record Start(double[] x, double[] s, double[] lambda, double[] nu, RhoSchedule schedule) {
+        /** A start with a fresh adaptive-ρ schedule. */
+        public Start(double[] x, double[] s, double[] lambda, double[] nu) {
+            this(x, s, lambda, nu, null);
+        }
+
         /** @return whether the start fits a problem with these dimensions and is finite */
         public boolean fits(int n, int p, int m) {
             return x.length == n && s.length == m && lambda.length == p && nu.length == m
@@ -119,9 +154,10 @@ public final class Admm {
 
     /**
      * One column of a batch run: its solution (snapshot at K_b), masks D_1..D_{K_b}, trajectory (or
-     * null) and the ρ segments of iterations 1..K_b.
+     * null), the ρ segments of iterations 1..K_b and the adaptive-ρ schedule's state at K_b.
      */
-    public record Column(Solution solution, List<double[]> masks, Trajectory trajectory, List<Segment> segments) {
+    public record Column(Solution solution, List<double[]> masks, Trajectory trajectory, List<Segment> segments,
+                         RhoSchedule schedule) {
     }
 
     /** The outcome of a batch run: the shared matrices and factor, and one {@link Column} per problem. */
@@ -143,7 +179,8 @@ public final class Admm {
         }
         Solution s = scaling.unscale(run.solution(), problem);
         return new Run(run.data(), s, la.vector(s.x()), run.data().p > 0 ? la.vector(s.lambda()) : null,
-                run.data().m > 0 ? la.vector(s.nu()) : null, run.masks(), run.trajectory(), run.segments());
+                run.data().m > 0 ? la.vector(s.nu()) : null, run.masks(), run.trajectory(), run.segments(),
+                run.schedule());
     }
 
     /**
@@ -170,7 +207,7 @@ public final class Admm {
         Solution s = c.solution();
         LinearAlgebra la = d.la;
         return new Run(d, s, la.vector(s.x()), d.p > 0 ? la.vector(s.lambda()) : null,
-                d.m > 0 ? la.vector(s.nu()) : null, c.masks(), c.trajectory(), c.segments());
+                d.m > 0 ? la.vector(s.nu()) : null, c.masks(), c.trajectory(), c.segments(), c.schedule());
     }
 
     /**
@@ -219,6 +256,11 @@ public final class Admm {
         XStep step = d.xStep();
         XStep.Image base = constantPart(d, step, q, b, h);
         List<Segment> segments = new ArrayList<>(List.of(new Segment(1, d)));
+        // the adaptive-ρ schedule, batch-wide: carried over from a continued run (the first start's), else fresh
+        RhoSchedule carried = starts == null || starts.get(0) == null || starts.get(0).schedule() == null
+                ? RhoSchedule.FRESH : starts.get(0).schedule();
+        int switches = carried.switches();
+        int segmentStart = 1 - carried.sinceSwitch(); // the current ρ's first iteration (≤ 0: in an earlier run)
         Matrix bAct = b;
         Matrix hAct = h;
         Matrix x = startBlock(la, starts, n, batch, Start::x);
@@ -242,9 +284,10 @@ public final class Admm {
         while (active.length > 0) {
             k++;
             int width = active.length;
-            // adaptive ρ: reconsidered before iterations 11, 21, 31, … (and before iteration 1 of a warm start,
-            // which continues a run), from the iterate the previous iteration left
-            if (settings.adaptiveRho() && (k > 1 || starts != null) && (k - 1) % Settings.ADAPTIVE_RHO_INTERVAL == 0) {
+            // adaptive ρ: reconsidered before iterations 11, 21, 31, … once the current ρ has run long enough
+            // (RhoSchedule), from the iterate the previous iteration left
+            if (settings.adaptiveRho() && (k - 1) % Settings.ADAPTIVE_RHO_INTERVAL == 0
+                    && RhoSchedule.due(switches, k - segmentStart)) {
                 double proposal = proposeRho(current, x, lambda, nu, s, pickColumns(la, qCols, active, n), bAct, hAct);
                 if (proposal > rho * Settings.ADAPTIVE_RHO_TOLERANCE
                         || proposal < rho / Settings.ADAPTIVE_RHO_TOLERANCE) {
@@ -253,6 +296,8 @@ public final class Admm {
                     step = current.xStep();
                     base = constantPart(current, step, pickColumns(la, qCols, active, n), bAct, hAct);
                     segments.add(new Segment(k, current));
+                    switches++;
+                    segmentStart = k;
                 }
             }
             // x-step: x⁺ = H⁻¹(c0 − Aᵀλ − Gᵀ(ν + ρs)), with Ax⁺ and Gx⁺
@@ -384,7 +429,8 @@ public final class Admm {
                     solution = Polisher.polish(current, solution, qCols[c], p > 0 ? bCols[j] : empty,
                             m > 0 ? hCols[j] : empty, scalePrimal[c], scaleDual[c], settings.tolerance());
                 }
-                out[c] = new Column(solution, List.copyOf(masks.get(c)), trajectories.get(c), List.copyOf(segments));
+                out[c] = new Column(solution, List.copyOf(masks.get(c)), trajectories.get(c), List.copyOf(segments),
+                        new RhoSchedule(switches, k - segmentStart + 1));
             }
             if (keep.length == 0) {
                 break;

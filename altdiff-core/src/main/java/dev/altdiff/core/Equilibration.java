@@ -241,7 +241,7 @@ public final class Equilibration {
             return start;
         }
         return new Admm.Start(divided(start.x(), d, 1.0), scaled(start.s(), eG, 1.0),
-                divided(start.lambda(), eA, c), divided(start.nu(), eG, c));
+                divided(start.lambda(), eA, c), divided(start.nu(), eG, c), start.schedule());
     }
 
     /** @return x = D x̄ (a new array; x̄ itself when off) */

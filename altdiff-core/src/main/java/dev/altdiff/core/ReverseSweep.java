@@ -65,7 +65,7 @@ final class ReverseSweep {
     /** The gradient of a single run (the batch B = 1). */
     static Gradients gradients(Admm.Run run, double[] v) {
         Result r = sweep(run.data(), List.of(new Admm.Column(run.solution(), run.masks(), run.trajectory(),
-                        run.segments())),
+                        run.segments(), run.schedule())),
                 new double[][]{v}, new boolean[]{true});
         return new Gradients(r.P(), r.q()[0], r.A(), run.data().p > 0 ? r.b()[0] : null, r.G(),
                 run.data().m > 0 ? r.h()[0] : null);

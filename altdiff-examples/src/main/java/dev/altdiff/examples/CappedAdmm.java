@@ -127,7 +127,7 @@ final class CappedAdmm {
             double perIteration = Math.max(1.0, (double) (after - now) / last.iterations());
             long left = deadline - after;
             chunk = (long) Math.max(1, Math.min(CHUNK_SECONDS * 1e9 / perIteration, left / perIteration));
-            from = Admm.Start.of(last);
+            from = run.continuation(); // the iterate and the adaptive-ρ schedule
         }
     }
 
