@@ -31,7 +31,9 @@ package dev.altdiff.api;
  *                      ‖Aᵀλ‖∞, ‖Gᵀν‖∞, ‖q‖∞))) (OSQP's residual balancing), rounded to the grid
  *                      10^(j/4) and clamped to [1e-6, 1e6]; it switches, and factors H again, only when
  *                      the proposal differs from the current ρ by more than
- *                      {@link #ADAPTIVE_RHO_TOLERANCE}×. The starting ρ is {@code rho}. A batch sharing
+ *                      {@link #ADAPTIVE_RHO_TOLERANCE}× and, after j switches, the current ρ has run
+ *                      for at least {@link #ADAPTIVE_RHO_INTERVAL}·2^j iterations (residual balancing
+ *                      can oscillate; this bounds the switches to O(log K)). The starting ρ is {@code rho}. A batch sharing
  *                      one factor switches all its columns together, on the geometric mean of their
  *                      proposals. Alt-Diff differentiates the run with the ρ and the factor of each
  *                      iteration; the rounding makes the schedule piecewise constant in the data, so

@@ -326,14 +326,18 @@ final class MarosCommand implements Callable<Integer> {
             double cosine = Double.NaN;
             String note = null;
             if (gradients && solved) {
-                long doubles = (long) o.iterations() * (n + shape.p() + shape.m());
-                if (8 * doubles > budget / 2) {
+                // the recorded run: x, λ, ν̃ and the mask per iteration, K·(n + p + 2m) doubles
+                long doubles = (long) o.iterations() * (n + shape.p() + 2L * shape.m());
+                if (8 * doubles > budget / 4) {
                     note = "gradients not checked: the trajectory needs " + 8 * doubles / (1024 * 1024) + " MB";
                 } else {
                     try {
                         cosine = gradientCosine(problem.problem(), settings, la, name.hashCode());
                     } catch (RuntimeException e) { // the solve stands; the check says why it has no number
                         note = "gradient check failed: " + e.getMessage();
+                    } catch (OutOfMemoryError e) {
+                        note = "gradient check ran out of memory (the recorded run needs " + 8 * doubles / (1024 * 1024)
+                                + " MB)";
                     }
                 }
             }
