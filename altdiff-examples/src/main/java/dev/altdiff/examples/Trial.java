@@ -64,7 +64,8 @@ final class Trial {
      */
     static <S, G> Timed<S, G> time(Supplier<S> solve, Function<S, G> backward, int warmups, int repeats) {
         if (warmups < 0 || repeats < 1) {
-            throw new IllegalArgumentException("need warmups >= 0 and repeats >= 1, got " + warmups + " and " + repeats);
+            throw new IllegalArgumentException("need warmups >= 0 and repeats >= 1, got " + warmups + " and "
+                    + repeats);
         }
         for (int i = 0; i < warmups; i++) {
             backward.apply(solve.get());

@@ -32,8 +32,8 @@ class BenchCommandTest {
     void writesCsvMarkdownAndPlots(@TempDir Path dir) throws IOException {
         Path out = dir.resolve("results");
         Cli.Result r = Cli.run("bench", "--backend", "ojalgo", "--sizes", "12x4x3,20x6x5", "--sparsemax-n", "8",
-                "--entropy-sizes", "16x3x2", "--tolerances", "1e-2,1e-4", "--repeats", "1", "--warmups", "0", "--forward-limit", "10",
-                "--out", out.toString());
+                "--entropy-sizes", "16x3x2", "--tolerances", "1e-2,1e-4", "--repeats", "1", "--warmups", "0",
+                "--forward-limit", "10", "--out", out.toString());
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.err().contains("] ") && r.err().contains("done"), "progress bar on stderr: " + r);
 
