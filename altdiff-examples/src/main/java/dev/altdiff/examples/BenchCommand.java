@@ -27,7 +27,8 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"The paper's experiments as a benchmark: KKT, Alt-Diff reverse mode and Alt-Diff forward mode"
                 + " (Jacobian w.r.t. b) at each truncation tolerance, on dense random QPs (paper: P = Z'Z;"
-                + " wellcond: P = Z'Z/n + I) and the sparsemax projection.",
+                + " wellcond: P = Z'Z/n + I), the sparsemax projection and the negative-entropy problem (KKT and"
+                + " reverse mode).",
                 "Writes results.csv, results.md and PNG plots (time vs n, gradient error vs tolerance) to --out."
                         + " Times are medians over --repeats timed passes after --warmups untimed ones."})
 final class BenchCommand implements Callable<Integer> {
@@ -35,12 +36,24 @@ final class BenchCommand implements Callable<Integer> {
     static final String FULL_SIZES = "1000x500x200,3000x1000x500,5000x2000x1000";
     /** The sizes of {@code --quick}. */
     static final String QUICK_SIZES = "200x100x50,1000x500x200";
+    /** The sparsemax family's n. */
+    static final String SPARSEMAX_N = "1000";
+    /**
+     * The sparsemax family's n with {@code --quick}: at n = 1000 its reverse-mode rows (up to 2 500
+     * iterations against a 2000×1000 G) took half of a quick run.
+     */
+    static final String QUICK_SPARSEMAX_N = "500";
+    /** The entropy family's size (docs/objectives.md). */
+    static final String ENTROPY_SIZES = EntropyDemo.DEFAULT_SIZES;
+    /** The entropy family's size with {@code --quick}. */
+    static final String QUICK_ENTROPY_SIZES = "200x60x20";
     static final String DEFAULT_TOLERANCES = "1e-1,1e-2,1e-3,1e-4,1e-5,1e-6";
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--quick", description = "sizes " + QUICK_SIZES + ", 0 warm-ups, 1 timed pass and forward mode"
+    @Option(names = "--quick", description = "sizes " + QUICK_SIZES + " (sparsemax n = " + QUICK_SPARSEMAX_N
+            + ", entropy " + QUICK_ENTROPY_SIZES + "), 0 warm-ups, 1 timed pass and forward mode"
             + " only while p + m <= 300, unless given (a few minutes on an idle 2-core machine)")
     boolean quick;
 
@@ -48,13 +61,19 @@ final class BenchCommand implements Callable<Integer> {
             description = "sizes of the dense families (default: " + FULL_SIZES + "; with --quick " + QUICK_SIZES + ")")
     String sizes;
 
-    @Option(names = "--families", paramLabel = "F[,...]", defaultValue = "paper,wellcond,sparsemax",
-            description = "problem families: paper, wellcond, sparsemax (default: ${DEFAULT-VALUE})")
+    @Option(names = "--families", paramLabel = "F[,...]", defaultValue = "paper,wellcond,sparsemax,entropy",
+            description = "problem families: paper, wellcond, sparsemax, entropy (default: ${DEFAULT-VALUE})")
     String families;
 
-    @Option(names = "--sparsemax-n", paramLabel = "N[,...]", defaultValue = "1000",
-            description = "variables of the sparsemax family (1 equality, 2N inequalities; default: ${DEFAULT-VALUE})")
+    @Option(names = "--sparsemax-n", paramLabel = "N[,...]",
+            description = "variables of the sparsemax family (1 equality, 2N inequalities; default: " + SPARSEMAX_N
+                    + "; with --quick " + QUICK_SPARSEMAX_N + ")")
     String sparsemaxN;
+
+    @Option(names = "--entropy-sizes", paramLabel = "NxPxM[,...]",
+            description = "sizes of the entropy family (default: " + ENTROPY_SIZES + "; with --quick "
+                    + QUICK_ENTROPY_SIZES + ")")
+    String entropySizes;
 
     @Option(names = "--tolerances", paramLabel = "E[,...]", defaultValue = DEFAULT_TOLERANCES,
             description = "Alt-Diff truncation tolerances (default: ${DEFAULT-VALUE})")
@@ -64,6 +83,12 @@ final class BenchCommand implements Callable<Integer> {
             description = "linear algebra backend (default: ${DEFAULT-VALUE}, 4-15x faster than ojalgo at n >= 1000;"
                     + " see docs/benchmarks.md)")
     String backend;
+
+    @Option(names = "--entropy-backend", paramLabel = "NAME", defaultValue = "ojalgo",
+            description = "backend of the entropy family (default: ${DEFAULT-VALUE}: its Newton x-step makes many small"
+                    + " factorizations, where ND4J's per-call overhead made it 10-20x slower at 200x60x20;"
+                    + " see docs/benchmarks.md)")
+    String entropyBackend;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "bench-results",
             description = "output folder (default: ${DEFAULT-VALUE})")
@@ -97,7 +122,10 @@ final class BenchCommand implements Callable<Integer> {
             LinearAlgebra la = AltDiff.backend(backend);
             config = new BenchSuite.Config(parseList(families, BenchSuite.Family::parse),
                     PaperDemo.Size.parseList(sizes != null ? sizes : quick ? QUICK_SIZES : FULL_SIZES),
-                    parseList(sparsemaxN, BenchCommand::positiveInt), parseList(tolerances, BenchCommand::tolerance), la,
+                    parseList(sparsemaxN != null ? sparsemaxN : quick ? QUICK_SPARSEMAX_N : SPARSEMAX_N,
+                            BenchCommand::positiveInt), PaperDemo.Size.parseList(entropySizes != null
+                            ? entropySizes : quick ? QUICK_ENTROPY_SIZES : ENTROPY_SIZES),
+                    parseList(tolerances, BenchCommand::tolerance), la, AltDiff.backend(entropyBackend),
                     seed, warmups != null ? warmups : quick ? 0 : 1, repeats != null ? repeats : quick ? 1 : 3,
                     forwardLimit != null ? forwardLimit : quick ? 300 : 700, forwardMaxIterations);
         } catch (IllegalArgumentException e) {

@@ -114,7 +114,9 @@ final class BenchReport {
         }
         out.append(String.format(Locale.ROOT, "Load average (1 min) before / after: %.2f / %.2f  %n",
                 result.loadBefore(), result.loadAfter()));
-        out.append("Backend: ").append(c.la().name()).append(", seed ").append(c.seed()).append(", ")
+        out.append("Backend: ").append(c.la().name()).append(c.families().contains(Family.ENTROPY)
+                        ? " (entropy family: " + c.entropyLa().name() + ")" : "")
+                .append(", seed ").append(c.seed()).append(", ")
                 .append(c.warmups()).append(" warm-up and ").append(c.repeats())
                 .append(" timed pass(es) per row, times are medians; forward mode while p + m <= ")
                 .append(c.forwardLimit()).append(" and reverse mode's K <= ").append(c.forwardMaxIterations())
@@ -126,7 +128,9 @@ final class BenchReport {
                 row: relative error of x, of the Jacobian dx/db (forward mode only), of dl/db, and cosine \
                 similarity of dl/db, dl/dq, dl/dh, where l = 1'x (sparsemax: l = v'x, v standard normal); an \
                 empty cosine means KKT's gradient of that block is zero. KKT's tolerance is its forward solve's \
-                residual tolerance.
+                residual tolerance (entropy: relative change); the notes give each reference point's residuals. \
+                Entropy tables: the objective's parameter is y, so the q column holds the cosine of dl/dy \
+                ("cos grad y"), and memory is modelled for its Newton x-step (Woodbury form).
 
                 """);
         Map<String, List<Row>> byCase = new LinkedHashMap<>();
@@ -139,7 +143,8 @@ final class BenchReport {
                     .append(first.size().p()).append(" m=").append(first.size().m()).append("\n\n")
                     .append(first.family().description).append("\n\n");
             out.append("| method | eps | status | iters | fwd ms | bwd ms | peak RSS MiB | model MiB | rel err x"
-                    + " | rel err dx/db | rel err grad b | cos grad b | cos grad q | cos grad h |\n");
+                    + " | rel err dx/db | rel err grad b | cos grad b | cos grad "
+                    + (first.family() == Family.ENTROPY ? "y" : "q") + " | cos grad h |\n");
             out.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (Row r : rows) {
                 out.append("| ").append(r.method().label).append(" | ").append(BenchSuite.tol(r.tolerance()))
@@ -157,8 +162,7 @@ final class BenchReport {
         for (String note : result.notes()) {
             out.append("* ").append(note).append('\n');
         }
-        out.append("* entropy experiment: not part of `altdiff bench`; its tolerance sweep is"
-                + " `altdiff demo --objective entropy` (docs/objectives.md)\n\n");
+        out.append('\n');
         if (!plots.isEmpty()) {
             out.append("## Plots\n\n");
             for (String p : plots) {
@@ -182,7 +186,8 @@ final class BenchReport {
                 continue;
             }
             if (f != Family.SPARSEMAX) {
-                XYChart time = chart("time vs n: " + f.id + " (" + result.config().la().name() + ")", "n (variables)",
+                String backend = (f == Family.ENTROPY ? result.config().entropyLa() : result.config().la()).name();
+                XYChart time = chart("time vs n: " + f.id + " (" + backend + ")", "n (variables)",
                         "forward + backward time [ms]", false);
                 addSeries(time, "KKT", rows, r -> r.method() == Method.KKT, r -> r.size().n(), Row::totalMs);
                 for (Method m : List.of(Method.REVERSE, Method.FORWARD)) {

@@ -8,9 +8,13 @@ import dev.altdiff.api.QuadraticProgram;
 import dev.altdiff.api.Settings;
 import dev.altdiff.api.Solution;
 import dev.altdiff.api.linalg.LinearAlgebra;
-import dev.altdiff.core.AltDiff;
+import dev.altdiff.api.objective.ConvexProgram;
+import dev.altdiff.api.objective.ObjectiveGradients;
 import dev.altdiff.core.AltDiffDifferentiator;
 import dev.altdiff.core.AltDiffSolution;
+import dev.altdiff.core.EntropyProblem;
+import dev.altdiff.core.GeneralAltDiff;
+import dev.altdiff.kkt.GeneralKktSolution;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,12 +24,13 @@ import java.util.Random;
 
 /**
  * The paper's numerical experiments as a benchmark ({@code altdiff bench}): for each problem
- * family and size, the implicit KKT differentiator (the reference, {@link PaperDemo#REFERENCE}) and
- * Alt-Diff in reverse mode (all blocks) and in forward mode (the paper's Jacobian recursion) at
- * each truncation tolerance, each measured by a {@link Trial}. The backward pass is the gradient
- * of ℓ = 1ᵀx (v = 1; for sparsemax ℓ = vᵀx, see {@link Family#upstream}). Errors are against the KKT row of the same problem: relative error of x, of
- * the Jacobian ∂x/∂b (forward mode, which forms it), of ∂ℓ/∂b, and the cosine similarity of ∂ℓ/∂b,
- * ∂ℓ/∂q, ∂ℓ/∂h.
+ * family and size, the implicit KKT differentiator (the reference, at a point found by
+ * {@link BenchReference}) and Alt-Diff in reverse mode (all blocks) and in forward mode (the paper's
+ * Jacobian recursion) at each truncation tolerance, each measured by a {@link Trial}; the entropy
+ * family (a general objective) has KKT and reverse mode only. The backward pass is the gradient of
+ * ℓ = 1ᵀx (v = 1; for sparsemax ℓ = vᵀx, see {@link Family#upstream}). Errors are against the KKT
+ * row of the same problem: relative error of x, of the Jacobian ∂x/∂b (forward mode, which forms it),
+ * of ∂ℓ/∂b, and the cosine similarity of ∂ℓ/∂b, ∂ℓ/∂q (entropy: ∂ℓ/∂y), ∂ℓ/∂h.
  */
 final class BenchSuite {
     private BenchSuite() {
@@ -43,7 +48,17 @@ final class BenchSuite {
          */
         SPARSEMAX("sparsemax", "sparsemax projection: min 1/2 |x - z|^2 s.t. 1'x = 1, 0 <= x <= 1, z standard normal;"
                 + " the loss is l = v'x with v standard normal (1'x = 1 is constant here, so its gradients w.r.t."
-                + " q and h vanish)");
+                + " q and h vanish)"),
+        /**
+         * The paper's negative-entropy problem ({@link EntropyProblem}, planted draw): minimize
+         * −yᵀx + Σ xᵢ log xᵢ subject to Ax = b, Gx ≤ h. A general objective: its parameter block θ is y,
+         * whose gradient the report's "q" columns hold. KKT and Alt-Diff reverse mode only.
+         */
+        ENTROPY("entropy", "negative entropy: min -y'x + sum x log x s.t. Ax = b, Gx <= h; y ~ U[0,1), A, G standard"
+                + " normal, b = Ax0, h = Gx0 + |N(0,1)| (planted x0 > 0, the demo's draw). The objective's parameter"
+                + " is y, so the 'grad q' column holds dl/dy. No forward mode (Alt-Diff's general forward mode is one"
+                + " direction per pass). KKT: implicit differentiation at a Newton-polished ADMM point (see the"
+                + " notes)");
 
         final String id;
         final String description;
@@ -60,7 +75,8 @@ final class BenchSuite {
                     return f;
                 }
             }
-            throw new IllegalArgumentException("unknown family '" + name.strip() + "': expected paper, wellcond or sparsemax");
+            throw new IllegalArgumentException("unknown family '" + name.strip()
+                    + "': expected paper, wellcond, sparsemax or entropy");
         }
 
         /** The family's size for n variables where the size is fixed by the family (sparsemax: p = 1, m = 2n). */
@@ -87,7 +103,13 @@ final class BenchSuite {
                 case PAPER -> PaperDemo.dense(la, size, seed, false);
                 case WELLCOND -> PaperDemo.dense(la, size, seed, true);
                 case SPARSEMAX -> sparsemax(size.n(), seed);
+                case ENTROPY -> throw new IllegalStateException("entropy is not a QP: see entropyProblem");
             };
+        }
+
+        /** The entropy family's problem of this size, drawn from the seed (the demo's generator). */
+        static ConvexProgram entropyProblem(PaperDemo.Size size, long seed) {
+            return EntropyProblem.generate(seed, size.n(), size.p(), size.m(), EntropyProblem.Draw.PLANTED);
         }
 
         private static QuadraticProgram sparsemax(int n, long seed) {
@@ -134,8 +156,10 @@ final class BenchSuite {
      * @param families      problem families, in this order
      * @param sizes         sizes of the dense families (paper, wellcond)
      * @param sparsemaxN    numbers of variables of the sparsemax family
+     * @param entropySizes  sizes of the entropy family
      * @param tolerances    Alt-Diff truncation tolerances ε
      * @param la            the backend
+     * @param entropyLa     the backend of the entropy family (see {@code altdiff bench --entropy-backend})
      * @param seed          random seed of the problems
      * @param warmups       untimed passes per trial
      * @param repeats       timed passes per trial (medians are reported)
@@ -144,9 +168,11 @@ final class BenchSuite {
      *                      forward pass, run first) stopped within this many iterations: the
      *                      recursion costs K(p+m)³
      */
-    record Config(List<Family> families, List<PaperDemo.Size> sizes, List<Integer> sparsemaxN, List<Double> tolerances,
-                  LinearAlgebra la, long seed, int warmups, int repeats, int forwardLimit, int forwardMaxIterations) {
+    record Config(List<Family> families, List<PaperDemo.Size> sizes, List<Integer> sparsemaxN,
+                  List<PaperDemo.Size> entropySizes, List<Double> tolerances, LinearAlgebra la, LinearAlgebra entropyLa,
+                  long seed, int warmups, int repeats, int forwardLimit, int forwardMaxIterations) {
         Config {
+            java.util.Objects.requireNonNull(entropyLa, "entropyLa");
             if (warmups < 0) {
                 throw new IllegalArgumentException("--warmups must be >= 0, got " + warmups);
             }
@@ -159,6 +185,7 @@ final class BenchSuite {
             families = List.copyOf(families);
             sizes = List.copyOf(sizes);
             sparsemaxN = List.copyOf(sparsemaxN);
+            entropySizes = List.copyOf(entropySizes);
             tolerances = List.copyOf(tolerances);
         }
 
@@ -171,6 +198,8 @@ final class BenchSuite {
             for (Family f : families) {
                 if (f == Family.SPARSEMAX) {
                     sparsemaxN.forEach(n -> out.add(new Case(f, Family.sparsemaxSize(n))));
+                } else if (f == Family.ENTROPY) {
+                    entropySizes.forEach(s -> out.add(new Case(f, s)));
                 } else {
                     sizes.forEach(s -> out.add(new Case(f, s)));
                 }
@@ -179,14 +208,14 @@ final class BenchSuite {
             return out;
         }
 
-        /** @return whether forward mode runs at this size */
-        boolean forwardMode(PaperDemo.Size size) {
-            return size.p() + size.m() <= forwardLimit;
+        /** @return whether forward mode runs on this problem (never on entropy, see {@link Family#ENTROPY}) */
+        boolean forwardMode(Case c) {
+            return c.family() != Family.ENTROPY && c.size().p() + c.size().m() <= forwardLimit;
         }
 
         /** @return the number of trials the whole suite runs (for progress reporting) */
         int trials() {
-            return cases().stream().mapToInt(c -> 1 + tolerances.size() * (forwardMode(c.size()) ? 2 : 1)).sum();
+            return cases().stream().mapToInt(c -> 1 + tolerances.size() * (forwardMode(c) ? 2 : 1)).sum();
         }
     }
 
@@ -204,6 +233,7 @@ final class BenchSuite {
      * @param status        the solver status, or "failed: …" when the method threw
      * @param relErrJacB    ‖J − J_KKT‖_F / ‖J_KKT‖_F for J = ∂x/∂b (forward mode only)
      * @param relErrGradB   ‖g − g_KKT‖₂ / ‖g_KKT‖₂ for g = ∂ℓ/∂b (ℓ = 1ᵀx, see {@link Family#upstream})
+     * @param cosQ          cosine of ∂ℓ/∂q; for {@link Family#ENTROPY} of ∂ℓ/∂y, its objective's parameter
      */
     record Row(Family family, PaperDemo.Size size, Method method, double tolerance, String status, int iterations,
                double forwardMs, double backwardMs, double peakRssMb, double workingSetMb, double relErrX,
@@ -274,10 +304,22 @@ final class BenchSuite {
         for (Method method : Method.values()) {
             Trial.run(differentiator(method), settings(method, 1e-4), qp, config.la(), ones, 0, 1);
         }
+        if (config.families().contains(Family.ENTROPY)) {
+            ConvexProgram entropy = Family.entropyProblem(small, config.seed() + 1);
+            GeneralAltDiff.Solved solved = GeneralAltDiff.solve(entropy, PaperDemo.altDiffSettings(1e-4),
+                    config.entropyLa());
+            solved.backward(ones);
+            new GeneralKktSolution(entropy, BenchReference.generalSolution(entropy, EntropyDemo.REFERENCE,
+                    config.entropyLa()), config.entropyLa()).backward(ones);
+        }
     }
 
     private static void runCase(Config config, Case c, List<Row> rows, List<String> notes,
                                 java.util.function.Consumer<String> started) {
+        if (c.family() == Family.ENTROPY) {
+            runEntropyCase(config, c, rows, notes, started);
+            return;
+        }
         PaperDemo.Size size = c.size();
         LinearAlgebra la = config.la();
         QuadraticProgram qp = c.family().problem(la, size, config.seed());
@@ -287,15 +329,13 @@ final class BenchSuite {
         try {
             ref = measure(config, Method.KKT, PaperDemo.REFERENCE, qp, v);
         } catch (RuntimeException e) {
-            notes.add(c + ": KKT reference failed (" + e.getMessage() + "); Alt-Diff rows left out");
-            rows.add(failed(c, Method.KKT, PaperDemo.REFERENCE.tolerance(), e));
-            for (int i = 0; i < config.tolerances().size() * (config.forwardMode(size) ? 2 : 1); i++) {
-                started.accept("skipped");
-            }
+            referenceFailed(config, c, rows, notes, started, e);
             return;
         }
-        rows.add(row(c, Method.KKT, PaperDemo.REFERENCE.tolerance(), ref, null, null));
-        boolean forward = config.forwardMode(size);
+        rows.add(row(c, Method.KKT, BenchReference.TOLERANCE, ref, null, null));
+        notes.add(referenceNote(c, ref.trial.solution().solution(), "ADMM (rho = 1) in stages to residuals <= 1e-4,"
+                + " 1e-6, 1e-8, 1e-10, each polished; the first polished point within 1e-10"));
+        boolean forward = config.forwardMode(c);
         double[][] kktJacobianB = null;
         java.util.Map<Double, Integer> reverseIterations = new java.util.HashMap<>();
         List<String> tooLong = new ArrayList<>();
@@ -338,6 +378,83 @@ final class BenchSuite {
                     + config.forwardLimit() + " (its Jacobian recursion costs (p+m)^3 per iteration;"
                     + " reverse mode gives the same gradients)");
         }
+    }
+
+    /**
+     * The entropy family: the KKT reference ({@link GeneralKktSolution} at the point of
+     * {@link BenchReference#generalSolution}), then Alt-Diff reverse mode ({@link GeneralAltDiff}) at each
+     * tolerance, each a {@link Trial} that solves anew.
+     */
+    private static void runEntropyCase(Config config, Case c, List<Row> rows, List<String> notes,
+                                       java.util.function.Consumer<String> started) {
+        PaperDemo.Size size = c.size();
+        ConvexProgram problem = Family.entropyProblem(size, config.seed());
+        LinearAlgebra la = config.entropyLa();
+        double[] v = c.family().upstream(size.n(), config.seed());
+        started.accept("KKT");
+        Trial.Timed<GeneralKktSolution, ObjectiveGradients> ref;
+        try {
+            ref = Trial.time(() -> new GeneralKktSolution(problem, BenchReference.generalSolution(problem,
+                    EntropyDemo.REFERENCE, la), la), k -> k.backward(v), config.warmups(), config.repeats());
+        } catch (RuntimeException e) {
+            referenceFailed(config, c, rows, notes, started, e);
+            return;
+        }
+        Solution refSolution = ref.solution().solution();
+        rows.add(entropyRow(c, Method.KKT, BenchReference.TOLERANCE, ref, refSolution, null, null));
+        notes.add(referenceNote(c, refSolution, "ADMM (rho = 1, Newton x-step) to relative change <= 1e-4, then"
+                + " 1e-6 (each run from zero), each polished by Newton's method on the KKT system of its active set;"
+                + " the first polished point within residuals 1e-10, else ADMM to relative change <= 1e-10"));
+        for (double eps : config.tolerances()) {
+            started.accept(Method.REVERSE.label + " eps=" + tol(eps));
+            try {
+                Settings s = PaperDemo.altDiffSettings(eps);
+                Trial.Timed<GeneralAltDiff.Solved, ObjectiveGradients> t = Trial.time(
+                        () -> GeneralAltDiff.solve(problem, s, la), solved -> solved.backward(v), config.warmups(),
+                        config.repeats());
+                rows.add(entropyRow(c, Method.REVERSE, eps, t, t.solution().solution(), ref, refSolution));
+            } catch (RuntimeException e) {
+                notes.add(c + ": " + Method.REVERSE.label + " at eps=" + tol(eps) + " failed: " + e.getMessage());
+                rows.add(failed(c, Method.REVERSE, eps, e));
+            }
+        }
+    }
+
+    private static Row entropyRow(Case c, Method method, double tolerance, Trial.Timed<?, ObjectiveGradients> t,
+                                  Solution s, Trial.Timed<?, ObjectiveGradients> ref, Solution refSolution) {
+        ObjectiveGradients g = t.gradients();
+        ObjectiveGradients rg = ref == null ? null : ref.gradients();
+        boolean isRef = ref == null;
+        double nan = Double.NaN;
+        PaperDemo.Size size = c.size();
+        return new Row(c.family(), size, method, tolerance, s.status().jsonName(), s.iterations(), t.forwardMs(),
+                t.backwardMs(), t.peakRssMb(), MemoryProbe.entropyWorkingSetMb(method, size.n(), size.p(), size.m(),
+                s.iterations()),
+                isRef ? nan : PaperDemo.relativeError(s.x(), refSolution.x()), nan,
+                isRef ? nan : relativeError(g.b(), rg.b()),
+                isRef ? nan : PaperDemo.cosine(g.b(), rg.b()),
+                isRef ? nan : PaperDemo.cosine(g.theta(), rg.theta()),
+                isRef ? nan : PaperDemo.cosine(g.h(), rg.h()));
+    }
+
+    private static void referenceFailed(Config config, Case c, List<Row> rows, List<String> notes,
+                                        java.util.function.Consumer<String> started, RuntimeException e) {
+        notes.add(c + ": KKT reference failed (" + e.getMessage() + "); Alt-Diff rows left out");
+        rows.add(failed(c, Method.KKT, BenchReference.TOLERANCE, e));
+        for (int i = 0; i < config.tolerances().size() * (config.forwardMode(c) ? 2 : 1); i++) {
+            started.accept("skipped");
+        }
+    }
+
+    /** A note stating how the reference point of a problem was found and how accurate it is. */
+    private static String referenceNote(Case c, Solution s, String how) {
+        return String.format(Locale.ROOT, "%s: KKT reference point: %s; %s after %d ADMM iterations, %s, primal"
+                        + " residual %.1e, dual residual %.1e", c, how, s.status().jsonName(), s.iterations(),
+                switch (s.polish()) {
+                    case ACCEPTED -> "polished";
+                    case NOT_REQUESTED -> "not polished";
+                    default -> "polish " + s.polish().name().toLowerCase(Locale.ROOT) + ", ADMM iterate";
+                }, s.primalResidual(), s.dualResidual());
     }
 
     /** A trial with its model working set. */
@@ -387,7 +504,7 @@ final class BenchSuite {
 
     static Differentiator differentiator(Method method) {
         return switch (method) {
-            case KKT -> AltDiff.differentiator("kkt");
+            case KKT -> new BenchReference();
             case REVERSE -> new AltDiffDifferentiator(AltDiffDifferentiator.Mode.REVERSE);
             case FORWARD -> new AltDiffDifferentiator(AltDiffDifferentiator.Mode.FORWARD);
         };

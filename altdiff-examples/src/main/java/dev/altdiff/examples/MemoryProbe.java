@@ -82,4 +82,28 @@ final class MemoryProbe {
         };
         return (admm + extra) * 8 / MIB;
     }
+
+    /**
+     * The model working set of a method on the entropy family ({@link BenchSuite.Family#ENTROPY}), MiB,
+     * leading terms; r = p + m:
+     * <ul>
+     *   <li>ADMM with the Newton x-step: A and G row-major and C = [A; G], Cᵀ on the backend (3rn); the
+     *   Woodbury system S = I/ρ + C D⁻¹Cᵀ and its factor (2r²) when r &lt; n, else the dense ρCᵀC and
+     *   the factor of H(x) (2n²);</li>
+     *   <li>Alt-Diff reverse mode adds its trajectory (x, λ, ν̃, ν, s and the mask per iteration:
+     *   K(n + p + 4m));</li>
+     *   <li>KKT adds the dense Hessian (n²), Kᵀ and its LU factors (2N², N = n + p + m).</li>
+     * </ul>
+     */
+    static double entropyWorkingSetMb(BenchSuite.Method method, int n, int p, int m, int iterations) {
+        double nn = n;
+        double r = p + m;
+        double admm = 3 * r * nn + (r < n ? 2 * r * r : 2 * nn * nn);
+        double extra = switch (method) {
+            case REVERSE -> (double) iterations * (n + p + 4.0 * m);
+            case KKT -> nn * nn + 2.0 * (n + r) * (n + r);
+            case FORWARD -> throw new IllegalArgumentException("the entropy family has no forward-mode rows");
+        };
+        return (admm + extra) * 8 / MIB;
+    }
 }

@@ -8,6 +8,8 @@ import dev.altdiff.api.Settings;
 import dev.altdiff.api.linalg.LinearAlgebra;
 
 import java.util.Arrays;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * One timed method run: a differentiator's forward pass ({@link Differentiator#solve}) and its
@@ -39,16 +41,39 @@ final class Trial {
      */
     static Result run(Differentiator differentiator, Settings settings, QuadraticProgram problem, LinearAlgebra la,
                       double[] v, int warmups, int repeats) {
+        Timed<DifferentiableSolution, Gradients> t = time(() -> differentiator.solve(problem, settings, la),
+                solution -> solution.backward(v), warmups, repeats);
+        return new Result(t.solution(), t.gradients(), t.forwardMs(), t.backwardMs(), t.peakRssMb());
+    }
+
+    /**
+     * A timed trial of any forward pass (S) and backward pass (S to G), e.g. a general objective's
+     * ({@link dev.altdiff.core.GeneralAltDiff}); the same protocol as {@link #run}.
+     *
+     * @param <S> the forward pass's result
+     * @param <G> the backward pass's result
+     */
+    record Timed<S, G>(S solution, G gradients, double forwardMs, double backwardMs, double peakRssMb) {
+    }
+
+    /**
+     * Runs {@code warmups} untimed and {@code repeats} timed passes of {@code solve} followed by
+     * {@code backward}, each pass solving anew.
+     *
+     * @throws IllegalArgumentException if warmups &lt; 0 or repeats &lt; 1
+     */
+    static <S, G> Timed<S, G> time(Supplier<S> solve, Function<S, G> backward, int warmups, int repeats) {
         if (warmups < 0 || repeats < 1) {
-            throw new IllegalArgumentException("need warmups >= 0 and repeats >= 1, got " + warmups + " and " + repeats);
+            throw new IllegalArgumentException("need warmups >= 0 and repeats >= 1, got " + warmups + " and "
+                    + repeats);
         }
         for (int i = 0; i < warmups; i++) {
-            differentiator.solve(problem, settings, la).backward(v);
+            backward.apply(solve.get());
         }
         double[] forward = new double[repeats];
-        double[] backward = new double[repeats];
-        DifferentiableSolution solution = null;
-        Gradients gradients = null;
+        double[] backwardMs = new double[repeats];
+        S solution = null;
+        G gradients = null;
         // collect the previous trials' garbage first: ND4J's off-heap buffers are freed only when their Java
         // wrappers are collected, so without this they pile up (a full run was OOM-killed at 8.7 GB resident)
         // and inflate the next trial's peak
@@ -58,14 +83,14 @@ final class Trial {
             solution = null; // let the previous pass's working set go before the next is built
             gradients = null;
             long t0 = System.nanoTime();
-            solution = differentiator.solve(problem, settings, la);
+            solution = solve.get();
             long t1 = System.nanoTime();
-            gradients = solution.backward(v);
+            gradients = backward.apply(solution);
             long t2 = System.nanoTime();
             forward[i] = (t1 - t0) / 1e6;
-            backward[i] = (t2 - t1) / 1e6;
+            backwardMs[i] = (t2 - t1) / 1e6;
         }
-        return new Result(solution, gradients, median(forward), median(backward), MemoryProbe.peakMb());
+        return new Timed<>(solution, gradients, median(forward), median(backwardMs), MemoryProbe.peakMb());
     }
 
     /** The median (mean of the two middle values for an even count). */

@@ -32,8 +32,8 @@ class BenchCommandTest {
     void writesCsvMarkdownAndPlots(@TempDir Path dir) throws IOException {
         Path out = dir.resolve("results");
         Cli.Result r = Cli.run("bench", "--backend", "ojalgo", "--sizes", "12x4x3,20x6x5", "--sparsemax-n", "8",
-                "--tolerances", "1e-2,1e-4", "--repeats", "1", "--warmups", "0", "--forward-limit", "10",
-                "--out", out.toString());
+                "--entropy-sizes", "16x3x2", "--tolerances", "1e-2,1e-4", "--repeats", "1", "--warmups", "0",
+                "--forward-limit", "10", "--out", out.toString());
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.err().contains("] ") && r.err().contains("done"), "progress bar on stderr: " + r);
 
@@ -51,8 +51,8 @@ class BenchCommandTest {
             rows.add(row);
         }
         // paper and wellcond: 12x4x3 (p+m = 7 <= 10): KKT + 2 tolerances x 2 modes; 20x6x5 (11 > 10): KKT + 2
-        // reverse; sparsemax 8x1x16 (17 > 10): KKT + 2 reverse
-        assertEquals(2 * (5 + 3) + 3, rows.size(), String.join("\n", lines));
+        // reverse; sparsemax 8x1x16 (17 > 10): KKT + 2 reverse; entropy 16x3x2: KKT + 2 reverse (no forward mode)
+        assertEquals(2 * (5 + 3) + 3 + 3, rows.size(), String.join("\n", lines));
         for (Map<String, String> row : rows) {
             assertEquals("solved", row.get("status"), row.toString());
             assertTrue(Integer.parseInt(row.get("iterations")) >= 1, row.toString());
@@ -72,10 +72,11 @@ class BenchCommandTest {
             }
             assertEquals(row.get("method").equals("forward"), !row.get("rel_err_jac_b").isEmpty(),
                     "the Jacobian error is a forward-mode column: " + row);
-            assertFalse(row.get("family").equals("sparsemax") && row.get("method").equals("forward"), row.toString());
+            assertFalse((row.get("family").equals("sparsemax") || row.get("family").equals("entropy"))
+                    && row.get("method").equals("forward"), row.toString());
         }
         // the truncation bound at work: a tighter tolerance gives a smaller gradient error
-        for (String family : List.of("paper", "wellcond", "sparsemax")) {
+        for (String family : List.of("paper", "wellcond", "sparsemax", "entropy")) {
             List<Double> errors = rows.stream().filter(x -> x.get("family").equals(family)
                             && x.get("method").equals("reverse") && !x.get("n").equals("12"))
                     .map(x -> Double.parseDouble(x.get("rel_err_grad_b"))).toList();
@@ -89,13 +90,16 @@ class BenchCommandTest {
         assertTrue(md.contains("cores: "), md);
         assertTrue(md.contains("JVM: "), md);
         for (String section : List.of("## paper n=12 p=4 m=3", "## paper n=20 p=6 m=5", "## wellcond n=12 p=4 m=3",
-                "## sparsemax n=8 p=1 m=16", "## Notes", "entropy experiment: not part of `altdiff bench`")) {
+                "## sparsemax n=8 p=1 m=16", "## entropy n=16 p=3 m=2", "## Notes", "cos grad y |",
+                "entropy 16x3x2: KKT reference point: ADMM (rho = 1, Newton x-step) to relative change <= 1e-4",
+                "paper 12x4x3: KKT reference point: ADMM (rho = 1) in stages")) {
             assertTrue(md.contains(section), section + " in\n" + md);
         }
         assertEquals(rows.size(), md.lines().filter(l -> l.startsWith("| KKT") || l.startsWith("| Alt-Diff")).count());
 
         for (String png : List.of("time-vs-n-paper", "time-vs-n-wellcond", "grad-error-vs-tol-paper",
-                "grad-error-vs-tol-wellcond", "grad-error-vs-tol-sparsemax")) {
+                "grad-error-vs-tol-wellcond", "grad-error-vs-tol-sparsemax", "time-vs-n-entropy",
+                "grad-error-vs-tol-entropy")) {
             Path file = out.resolve(png + ".png");
             BufferedImage image = ImageIO.read(file.toFile());
             assertNotNull(image, file + " decodes");
@@ -119,8 +123,8 @@ class BenchCommandTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"--sizes=12x4", "--families=paper,lp", "--tolerances=1e-3,0", "--repeats=0",
-            "--warmups=-1", "--sparsemax-n=0", "--backend=nosuch"})
+    @ValueSource(strings = {"--sizes=12x4", "--entropy-sizes=10", "--families=paper,lp", "--tolerances=1e-3,0",
+            "--repeats=0", "--warmups=-1", "--sparsemax-n=0", "--backend=nosuch", "--entropy-backend=nosuch"})
     void usageErrors(String option) {
         Cli.Result r = Cli.run("bench", "--backend", "ojalgo", option);
         assertEquals(2, r.exit(), r.toString());
@@ -130,16 +134,17 @@ class BenchCommandTest {
     @Test
     void casesRunSmallestFirstAndAPartialReportSaysSo() {
         BenchSuite.Config config = new BenchSuite.Config(
-                List.of(BenchSuite.Family.PAPER, BenchSuite.Family.SPARSEMAX, BenchSuite.Family.WELLCOND),
-                PaperDemo.Size.parseList("30x10x5,10x3x2"), List.of(20), List.of(1e-3), AltDiff.backend("ojalgo"), 0, 0,
-                1, 700, 300);
-        assertEquals(List.of("paper 10x3x2", "wellcond 10x3x2", "sparsemax 20x1x40", "paper 30x10x5",
-                "wellcond 30x10x5"), config.cases().stream().map(BenchSuite.Case::toString).toList());
-        assertEquals(5 * 3, config.trials());
+                List.of(BenchSuite.Family.PAPER, BenchSuite.Family.SPARSEMAX, BenchSuite.Family.ENTROPY,
+                        BenchSuite.Family.WELLCOND),
+                PaperDemo.Size.parseList("30x10x5,10x3x2"), List.of(20), PaperDemo.Size.parseList("25x5x5"),
+                List.of(1e-3), AltDiff.backend("ojalgo"), AltDiff.backend("ojalgo"), 0, 0, 1, 700, 300);
+        assertEquals(List.of("paper 10x3x2", "wellcond 10x3x2", "sparsemax 20x1x40", "entropy 25x5x5",
+                "paper 30x10x5", "wellcond 30x10x5"), config.cases().stream().map(BenchSuite.Case::toString).toList());
+        assertEquals(5 * 3 + 2, config.trials()); // entropy: KKT + reverse mode, no forward mode
         BenchSuite.Result partial = new BenchSuite.Result(config, List.of(), List.of(), 1.0, 0.5, 0.5, 2);
         assertFalse(partial.complete());
         assertTrue(BenchReport.markdown(partial, "altdiff bench", List.of())
-                .contains("**Partial results:** 2 of 5 problems finished"));
+                .contains("**Partial results:** 2 of 6 problems finished"));
     }
 
     @Test
