@@ -110,6 +110,11 @@ final class BenchCommand implements Callable<Integer> {
                     + " recursion costs K(p+m)^3 (default: ${DEFAULT-VALUE})")
     int forwardMaxIterations;
 
+    @Option(names = "--adaptive-rho",
+            description = "Alt-Diff rows of the QP families with adaptive rho (Settings.adaptiveRho, from rho = 1);"
+                    + " default: the paper's fixed rho = 1")
+    boolean adaptiveRho;
+
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "random seed (default: ${DEFAULT-VALUE})")
     long seed;
 
@@ -127,7 +132,7 @@ final class BenchCommand implements Callable<Integer> {
                             ? entropySizes : quick ? QUICK_ENTROPY_SIZES : ENTROPY_SIZES),
                     parseList(tolerances, BenchCommand::tolerance), la, AltDiff.backend(entropyBackend),
                     seed, warmups != null ? warmups : quick ? 0 : 1, repeats != null ? repeats : quick ? 1 : 3,
-                    forwardLimit != null ? forwardLimit : quick ? 300 : 700, forwardMaxIterations);
+                    forwardLimit != null ? forwardLimit : quick ? 300 : 700, forwardMaxIterations, adaptiveRho);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

@@ -34,9 +34,9 @@ import java.util.Set;
  * test the plain reference ({@link PaperDemo#REFERENCE}: ADMM, ρ = 1, until that test holds) stops on.
  *
  * <p>ADMM at ρ = 1 needs 5 000–10 000 iterations to reach it on the well-conditioned and sparsemax
- * families, so the point is found in stages instead: ADMM (ρ = 1, the residual rule) to
- * ε = {@link #STAGES}, each stage continuing exactly where the previous one stopped
- * ({@link Admm.Start}: the iterates are those of one uninterrupted run), and after each stage the
+ * families, so the point is found in stages instead: ADMM (adaptive ρ from 1, the residual rule) to
+ * ε = {@link #STAGES}, each stage continuing where the previous one stopped, with its ρ, factor and
+ * schedule ({@link Admm.Run#continuation()}), and after each stage the
  * iterate is polished ({@link Polisher}: the KKT system of the active set it suggests, one dense LU).
  * The first polished point that passes the test at {@value #TOLERANCE} and can be differentiated is
  * the reference; otherwise the last stage's iterate (ε = {@value #TOLERANCE}, as
@@ -75,7 +75,7 @@ final class BenchReference implements Differentiator {
 
     @Override public Set<Block> blocks() { return EnumSet.allOf(Block.class); }
 
-    /** @param settings ignored: the reference's settings are fixed (ρ = 1, residual rule, {@link #STAGES}) */
+    /** @param settings ignored: the reference's settings are fixed (adaptive ρ from 1, residual rule, {@link #STAGES}) */
     @Override
     public DifferentiableSolution solve(QuadraticProgram problem, Settings settings, LinearAlgebra la) {
         Solution point = solution(problem, la);
@@ -96,8 +96,10 @@ final class BenchReference implements Differentiator {
         int iterations = 0;
         Solution iterate = null;
         for (double eps : STAGES) {
-            Settings stage = new Settings(1.0, eps, MAX_ITERATIONS - iterations, Truncation.RESIDUALS);
-            iterate = Admm.solve(d, stage, false, start).solution();
+            Settings stage = new Settings(1.0, eps, MAX_ITERATIONS - iterations, Truncation.RESIDUALS)
+                    .withAdaptiveRho(true);
+            Admm.Run run = Admm.solve(d, stage, false, start);
+            iterate = run.solution();
             iterations += iterate.iterations();
             if (iterate.status() != Status.SOLVED) {
                 break; // the cap, or an infeasibility certificate: reported as the solver gives it
@@ -109,7 +111,8 @@ final class BenchReference implements Differentiator {
                             .backward(new double[problem.n()]))) {
                 return withIterations(polished, iterations);
             }
-            start = Admm.Start.of(iterate);
+            d = run.last(); // the next stage continues with this stage's ρ and schedule
+            start = run.continuation();
         }
         return withIterations(iterate, iterations);
     }

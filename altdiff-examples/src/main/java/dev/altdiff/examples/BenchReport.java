@@ -120,6 +120,8 @@ final class BenchReport {
                 .append(c.warmups()).append(" warm-up and ").append(c.repeats())
                 .append(" timed pass(es) per row, times are medians; forward mode while p + m <= ")
                 .append(c.forwardLimit()).append(" and reverse mode's K <= ").append(c.forwardMaxIterations())
+                .append(c.adaptiveRho() ? "; Alt-Diff rows of the QP families with adaptive rho (from 1)"
+                        : "; Alt-Diff with the paper's fixed rho = 1")
                 .append("\n\n");
         out.append("""
                 Columns: iterations K; forward (solve) and backward (gradient of 1'x) time in ms; peak RSS: the \

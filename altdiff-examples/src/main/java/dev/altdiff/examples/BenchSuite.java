@@ -167,10 +167,13 @@ final class BenchSuite {
      * @param forwardMaxIterations forward mode runs at a tolerance only where reverse mode (same
      *                      forward pass, run first) stopped within this many iterations: the
      *                      recursion costs K(p+m)³
+     * @param adaptiveRho   whether the Alt-Diff rows of the QP families adapt ρ ({@link Settings#adaptiveRho()});
+     *                      else the paper's fixed ρ = 1 (the entropy family always runs with ρ = 1)
      */
     record Config(List<Family> families, List<PaperDemo.Size> sizes, List<Integer> sparsemaxN,
                   List<PaperDemo.Size> entropySizes, List<Double> tolerances, LinearAlgebra la, LinearAlgebra entropyLa,
-                  long seed, int warmups, int repeats, int forwardLimit, int forwardMaxIterations) {
+                  long seed, int warmups, int repeats, int forwardLimit, int forwardMaxIterations,
+                  boolean adaptiveRho) {
         Config {
             java.util.Objects.requireNonNull(entropyLa, "entropyLa");
             if (warmups < 0) {
@@ -302,7 +305,7 @@ final class BenchSuite {
         QuadraticProgram qp = Family.PAPER.problem(config.la(), small, config.seed() + 1);
         double[] ones = Family.PAPER.upstream(small.n(), config.seed());
         for (Method method : Method.values()) {
-            Trial.run(differentiator(method), settings(method, 1e-4), qp, config.la(), ones, 0, 1);
+            Trial.run(differentiator(method), settings(config, method, 1e-4), qp, config.la(), ones, 0, 1);
         }
         if (config.families().contains(Family.ENTROPY)) {
             ConvexProgram entropy = Family.entropyProblem(small, config.seed() + 1);
@@ -347,7 +350,7 @@ final class BenchSuite {
                     tooLong.add(tol(eps) + " (K = " + k + ")");
                     continue;
                 }
-                Settings s = settings(method, eps);
+                Settings s = settings(config, method, eps);
                 try {
                     Measured m = measure(config, method, s, qp, v);
                     double[][] jacobian = null;
@@ -510,8 +513,9 @@ final class BenchSuite {
         };
     }
 
-    private static Settings settings(Method method, double tolerance) {
-        return method == Method.KKT ? PaperDemo.REFERENCE : PaperDemo.altDiffSettings(tolerance);
+    private static Settings settings(Config config, Method method, double tolerance) {
+        return method == Method.KKT ? PaperDemo.REFERENCE
+                : PaperDemo.altDiffSettings(tolerance).withAdaptiveRho(config.adaptiveRho());
     }
 
     /** ‖x − ref‖ / ‖ref‖ (see {@link PaperDemo#relativeError}); NaN for absent blocks. */

@@ -122,6 +122,33 @@ class BenchCommandTest {
         assertTrue(r.out().contains("forward-mode rows left out at eps = 1e-06 (K = "), r.toString());
     }
 
+    /**
+     * {@code --adaptive-rho}: the header says so, and on the well-conditioned family (where ρ = 1 is
+     * badly balanced) reverse mode at ε = 1e-6 stops in fewer iterations than with the fixed ρ.
+     */
+    @Test
+    void adaptiveRhoRows(@TempDir Path dir) throws IOException {
+        int[] iterations = new int[2];
+        for (int i = 0; i < 2; i++) {
+            Path out = dir.resolve("run" + i);
+            List<String> args = new java.util.ArrayList<>(List.of("bench", "--backend", "ojalgo", "--families",
+                    "wellcond", "--sizes", "60x20x10", "--tolerances", "1e-6", "--repeats", "1", "--warmups", "0",
+                    "--forward-limit", "0", "--out", out.toString()));
+            if (i == 1) {
+                args.add("--adaptive-rho");
+            }
+            Cli.Result r = Cli.run(args.toArray(String[]::new));
+            assertEquals(0, r.exit(), r.toString());
+            String md = Files.readString(out.resolve(BenchReport.MARKDOWN));
+            assertTrue(md.contains(i == 1 ? "with adaptive rho" : "fixed rho = 1"), md);
+            List<String> header = List.of(Files.readAllLines(out.resolve(BenchReport.CSV)).get(0).split(","));
+            String reverse = Files.readAllLines(out.resolve(BenchReport.CSV)).stream()
+                    .filter(l -> l.contains(",reverse,")).findFirst().orElseThrow();
+            iterations[i] = Integer.parseInt(reverse.split(",")[header.indexOf("iterations")]);
+        }
+        assertTrue(iterations[1] < iterations[0], "adaptive " + iterations[1] + " vs fixed " + iterations[0]);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"--sizes=12x4", "--entropy-sizes=10", "--families=paper,lp", "--tolerances=1e-3,0",
             "--repeats=0", "--warmups=-1", "--sparsemax-n=0", "--backend=nosuch", "--entropy-backend=nosuch"})
@@ -137,7 +164,7 @@ class BenchCommandTest {
                 List.of(BenchSuite.Family.PAPER, BenchSuite.Family.SPARSEMAX, BenchSuite.Family.ENTROPY,
                         BenchSuite.Family.WELLCOND),
                 PaperDemo.Size.parseList("30x10x5,10x3x2"), List.of(20), PaperDemo.Size.parseList("25x5x5"),
-                List.of(1e-3), AltDiff.backend("ojalgo"), AltDiff.backend("ojalgo"), 0, 0, 1, 700, 300);
+                List.of(1e-3), AltDiff.backend("ojalgo"), AltDiff.backend("ojalgo"), 0, 0, 1, 700, 300, false);
         assertEquals(List.of("paper 10x3x2", "wellcond 10x3x2", "sparsemax 20x1x40", "entropy 25x5x5",
                 "paper 30x10x5", "wellcond 30x10x5"), config.cases().stream().map(BenchSuite.Case::toString).toList());
         assertEquals(5 * 3 + 2, config.trials()); // entropy: KKT + reverse mode, no forward mode
