@@ -142,16 +142,7 @@ class EquilibrationTest {
         double[] v = RandomQp.gaussian(new Random(seed), n);
         Gradients gr = reverse.backward(v);
         Gradients gf = forward.backward(v);
-        Random dr = new Random(seed + 7);
-        double[][] dP = RandomQp.gaussian(dr, n, n);
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < i; j++) {
-                dP[i][j] = dP[j][i];
-            }
-        }
-        Gradients direction = new Gradients(dP, RandomQp.gaussian(dr, n), p > 0 ? RandomQp.gaussian(dr, p, n) : null,
-                p > 0 ? RandomQp.gaussian(dr, p) : null, m > 0 ? RandomQp.gaussian(dr, m, n) : null,
-                m > 0 ? RandomQp.gaussian(dr, m) : null);
+        Gradients direction = RandomQp.direction(new Random(seed + 7), n, p, m);
         double lhs = Vectors.dot(v, forward.jvp(direction));
         double rhs = 0;
         double scale = 0;

@@ -1,5 +1,6 @@
 package dev.altdiff.core;
 
+import dev.altdiff.api.Gradients;
 import dev.altdiff.api.QuadraticProgram;
 
 import java.util.Random;
@@ -25,6 +26,21 @@ public final class RandomQp {
             v[i] = r.nextGaussian();
         }
         return v;
+    }
+
+    /**
+     * @return a standard normal direction dθ in every block present (dP symmetric), in the layout of
+     *     {@link Gradients}; absent blocks (p = 0, m = 0) are null
+     */
+    public static Gradients direction(Random r, int n, int p, int m) {
+        double[][] dP = gaussian(r, n, n);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < i; j++) {
+                dP[i][j] = dP[j][i];
+            }
+        }
+        return new Gradients(dP, gaussian(r, n), p > 0 ? gaussian(r, p, n) : null, p > 0 ? gaussian(r, p) : null,
+                m > 0 ? gaussian(r, m, n) : null, m > 0 ? gaussian(r, m) : null);
     }
 
     /** P = ZᵀZ (+ shift·I), all other data standard normal: the paper's dense QP. */

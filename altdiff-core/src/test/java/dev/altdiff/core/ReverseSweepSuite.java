@@ -41,16 +41,7 @@ public abstract class ReverseSweepSuite {
         Gradients reverse = ReverseSweep.gradients(run, v);
         Gradients contraction = forward.contractJacobians(v);
         // dot-product identity vᵀẋ_K(dθ) = ⟨grad, dθ⟩ against the literal forward recursion, every block at once
-        Random dr = new Random(seed + 7);
-        double[][] dP = RandomQp.gaussian(dr, n, n);
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < i; j++) {
-                dP[i][j] = dP[j][i];
-            }
-        }
-        Gradients direction = new Gradients(dP, RandomQp.gaussian(dr, n), p > 0 ? RandomQp.gaussian(dr, p, n) : null,
-                p > 0 ? RandomQp.gaussian(dr, p) : null, m > 0 ? RandomQp.gaussian(dr, m, n) : null,
-                m > 0 ? RandomQp.gaussian(dr, m) : null);
+        Gradients direction = RandomQp.direction(new Random(seed + 7), n, p, m);
         double[] xDot = forward.jvp(direction);
         double lhs = 0;
         for (int i = 0; i < n; i++) {
