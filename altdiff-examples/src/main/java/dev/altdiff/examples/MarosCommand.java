@@ -332,7 +332,10 @@ final class MarosCommand implements Callable<Integer> {
                     note = "gradients not checked: the trajectory needs " + 8 * doubles / (1024 * 1024) + " MB";
                 } else {
                     try {
-                        cosine = gradientCosine(problem.problem(), settings, la, name.hashCode());
+                        // the same K iterations: a run that the time or iteration cap ended and polishing
+                        // turned into solved would otherwise go on past K
+                        cosine = gradientCosine(problem.problem(), settings.withMaxIterations(o.iterations()), la,
+                                name.hashCode());
                     } catch (RuntimeException e) { // the solve stands; the check says why it has no number
                         note = "gradient check failed: " + e.getMessage();
                     } catch (OutOfMemoryError e) {
@@ -356,9 +359,9 @@ final class MarosCommand implements Callable<Integer> {
     }
 
     /**
-     * Runs Alt-Diff (reverse mode) on the problem with the settings (the iterations of the capped run:
-     * both are the same uninterrupted run) and compares its gradient for a random Gaussian v (seeded)
-     * with the KKT differentiator's at the returned point.
+     * Runs Alt-Diff (reverse mode) on the problem with the settings (capped at the iterations of the
+     * capped run, so both make the same iterations) and compares its gradient for a random v
+     * (uniform in [−½, ½), seeded) with the KKT differentiator's at the returned point.
      *
      * @return the cosine of the two gradients (∂ℓ/∂q, ∂ℓ/∂b, ∂ℓ/∂h), each block stacked into one vector
      *     (a single cosine, so a block that is exactly zero at the KKT point, e.g. ∂ℓ/∂h with no active row,
