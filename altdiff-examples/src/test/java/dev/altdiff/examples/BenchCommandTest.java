@@ -92,7 +92,7 @@ class BenchCommandTest {
         for (String section : List.of("## paper n=12 p=4 m=3", "## paper n=20 p=6 m=5", "## wellcond n=12 p=4 m=3",
                 "## sparsemax n=8 p=1 m=16", "## entropy n=16 p=3 m=2", "## Notes", "cos grad y |",
                 "entropy 16x3x2: KKT reference point: ADMM (rho = 1, Newton x-step) to relative change <= 1e-4",
-                "paper 12x4x3: KKT reference point: ADMM (rho = 1) in stages")) {
+                "paper 12x4x3: KKT reference point: ADMM (adaptive rho from 1) in stages")) {
             assertTrue(md.contains(section), section + " in\n" + md);
         }
         assertEquals(rows.size(), md.lines().filter(l -> l.startsWith("| KKT") || l.startsWith("| Alt-Diff")).count());
