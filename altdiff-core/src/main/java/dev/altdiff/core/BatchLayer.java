@@ -122,9 +122,10 @@ public final class BatchLayer implements AutoCloseable {
         }
         Admm.BatchRun run = Admm.solveBatch(data, q, b, h, starts, settings, true);
         List<Solution> solutions = new ArrayList<>();
-        double[] pm = shared.hasP() ? shared.rowMajor(Block.P) : null;
-        double[] a = shared.rowMajor(Block.A);
-        double[] g = shared.rowMajor(Block.G);
+        boolean scaled = !scaling.isOff(); // unscaling recomputes the residuals on the caller's P, A, G
+        double[] pm = scaled && shared.hasP() ? shared.rowMajor(Block.P) : null;
+        double[] a = scaled ? shared.rowMajor(Block.A) : null;
+        double[] g = scaled ? shared.rowMajor(Block.G) : null;
         double[] empty = new double[0];
         for (int c = 0; c < size; c++) {
             solutions.add(scaling.unscale(run.columns().get(c).solution(), pm, batch.q()[c], a,

@@ -23,6 +23,7 @@ import dev.altdiff.core.Vectors;
 import dev.altdiff.examples.io.MpsFormat;
 import dev.altdiff.examples.io.MpsProblem;
 import dev.altdiff.kkt.GeneralKktSolution;
+import dev.altdiff.kkt.SingularKktException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -51,7 +52,8 @@ import java.util.concurrent.Callable;
                 + " and, with --dx, the gradient of l(x) = v'x for the blocks the method supports.",
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:solved", "1:internal error", "2:invalid input (JSON error object on stdout)",
-                "3:other solver status (max_iterations, primal_infeasible, dual_infeasible)"})
+                "3:other solver status (max_iterations, primal_infeasible, dual_infeasible), or a solution where"
+                        + " the kkt method's gradient does not exist (not_differentiable)"})
 final class SolveCommand implements Callable<Integer> {
     static final int SOLVED = 0;
     static final int INTERNAL_ERROR = 1;
@@ -154,6 +156,8 @@ final class SolveCommand implements Callable<Integer> {
         } catch (NonFiniteException e) {
             return error(out, err, INTERNAL_ERROR, "internal_error",
                     "internal error: the result has a non-finite value at " + e.getMessage(), null);
+        } catch (SingularKktException e) { // a property of the solution, not a failure of the program
+            return error(out, err, NOT_SOLVED, "not_differentiable", e.getMessage(), null);
         } catch (UnsupportedOperationException e) {
             if (sparse) { // --method kkt, --mode forward, --polish or a backend without sparse matrices
                 return error(out, err, INVALID_INPUT, "invalid_input", e.getMessage(), null);

@@ -1,6 +1,7 @@
 package dev.altdiff.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,6 +17,7 @@ import static dev.altdiff.examples.SolveCommandTest.invalid;
 import static dev.altdiff.examples.SolveCommandTest.keys;
 import static dev.altdiff.examples.SolveCommandTest.solved;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -27,6 +29,20 @@ class SolveMpsTest {
     static final Path MAROS = Path.of("src", "test", "resources", "maros");
     static final String QPTEST = MAROS.resolve("QPTEST.QPS").toString();
     static final String HS35MOD = MAROS.resolve("HS35MOD.QPS").toString();
+
+    /**
+     * HS35MOD's bound x₂ ≥ 0 is weakly active at the optimum (ν = 0 and x₂ = 0): solved tightly and
+     * polished, the kkt gradient does not exist there, which is a status (exit 3), not an internal error.
+     */
+    @Test
+    void kktAtAWeaklyActiveConstraintIsNotDifferentiable() throws Exception {
+        Cli.Result r = Cli.run("solve", HS35MOD, "--method", "kkt", "--dx", "ones", "--tol", "1e-12", "--polish");
+        assertEquals(SolveCommand.NOT_SOLVED, r.exit(), r.toString());
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        assertEquals("not_differentiable", json.get("status").asText(), r.toString());
+        assertTrue(json.get("error").asText().contains("weakly active"), r.toString());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
     static final Set<String> MPS_KEYS = Set.of("name", "objective_sense", "objective_constant", "objective_total");
 
     @TempDir
