@@ -33,7 +33,8 @@ package dev.altdiff.api;
  *                      the proposal differs from the current ρ by more than
  *                      {@link #ADAPTIVE_RHO_TOLERANCE}× and, after j switches, the current ρ has run
  *                      for at least {@link #ADAPTIVE_RHO_INTERVAL}·2^j iterations (residual balancing
- *                      can oscillate; this bounds the switches to O(log K)). The starting ρ is {@code rho}. A batch sharing
+ *                      can oscillate; this bounds the switches to O(log K)). The starting ρ is
+ *                      {@code rho}. A batch sharing
  *                      one factor switches all its columns together, on the geometric mean of their
  *                      proposals. Alt-Diff differentiates the run with the ρ and the factor of each
  *                      iteration; the rounding makes the schedule piecewise constant in the data, so

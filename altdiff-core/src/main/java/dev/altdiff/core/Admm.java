@@ -86,7 +86,10 @@ public final class Admm {
         /** The state of a run that has not started. */
         public static final RhoSchedule FRESH = new RhoSchedule(0, 0);
 
-        /** @return whether after {@code switches} switches and {@code since} iterations with the current ρ a switch may be considered */
+        /**
+         * @return whether after {@code switches} switches and {@code since} iterations with the current
+         *     ρ a switch may be considered
+         */
         static boolean due(int switches, int since) {
             return since >= (long) Settings.ADAPTIVE_RHO_INTERVAL << Math.min(switches, 30);
         }

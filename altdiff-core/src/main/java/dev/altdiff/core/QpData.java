@@ -48,7 +48,10 @@ public final class QpData {
     public final Factorization H;
     private XStep fullStep;
     private XStep reducedStep;
-    /** AᵀA + GᵀG, formed at the first {@link #withRho} and shared by the copies (null until then, and for sparse data). */
+    /**
+     * AᵀA + GᵀG, formed at the first {@link #withRho} and shared by the copies (null until then, and
+     * for sparse data).
+     */
     private Matrix constraintGram;
 
     /**

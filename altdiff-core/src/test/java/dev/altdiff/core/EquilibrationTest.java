@@ -63,7 +63,8 @@ class EquilibrationTest {
         assertEquals(primalResidual(bad.problem(), scaled), scaled.primalResidual(), 1e-12);
         // scaling with adaptive ρ, as OSQP pairs them: solved, to the same accuracy
         Solution both = Admm.solve(bad.problem(), settings.withScaling(10).withAdaptiveRho(true), LA).solution();
-        System.out.printf("[equilibration] scaling 10 + adaptive rho -> %s after %d%n", both.status(), both.iterations());
+        System.out.printf("[equilibration] scaling 10 + adaptive rho -> %s after %d%n", both.status(),
+                both.iterations());
         assertEquals(Status.SOLVED, both.status());
         double bothError = 0;
         for (int i = 0; i < n; i++) {

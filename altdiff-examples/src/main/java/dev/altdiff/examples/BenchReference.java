@@ -75,7 +75,10 @@ final class BenchReference implements Differentiator {
 
     @Override public Set<Block> blocks() { return EnumSet.allOf(Block.class); }
 
-    /** @param settings ignored: the reference's settings are fixed (adaptive ρ from 1, residual rule, {@link #STAGES}) */
+    /**
+     * @param settings ignored: the reference's settings are fixed (adaptive ρ from 1, residual rule,
+     *                 {@link #STAGES})
+     */
     @Override
     public DifferentiableSolution solve(QuadraticProgram problem, Settings settings, LinearAlgebra la) {
         Solution point = solution(problem, la);

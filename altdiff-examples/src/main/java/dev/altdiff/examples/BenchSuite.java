@@ -336,7 +336,8 @@ final class BenchSuite {
             return;
         }
         rows.add(row(c, Method.KKT, BenchReference.TOLERANCE, ref, null, null));
-        notes.add(referenceNote(c, ref.trial.solution().solution(), "ADMM (adaptive rho from 1) in stages to residuals <= 1e-4,"
+        notes.add(referenceNote(c, ref.trial.solution().solution(), "ADMM (adaptive rho from 1) in stages to"
+                + " residuals <= 1e-4,"
                 + " 1e-6, 1e-8, 1e-10, each polished; the first polished point within 1e-10"));
         boolean forward = config.forwardMode(c);
         double[][] kktJacobianB = null;

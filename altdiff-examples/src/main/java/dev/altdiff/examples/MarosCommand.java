@@ -368,7 +368,8 @@ final class MarosCommand implements Callable<Integer> {
      *     does not turn into a cosine of rounding noise)
      */
     static double gradientCosine(QuadraticProgram problem, Settings settings, LinearAlgebra la, long seed) {
-        DifferentiableSolution altdiff = AltDiff.differentiator(AltDiffDifferentiator.NAME).solve(problem, settings, la);
+        DifferentiableSolution altdiff = AltDiff.differentiator(AltDiffDifferentiator.NAME)
+                .solve(problem, settings, la);
         Solution s = altdiff.solution();
         double[] v = new Random(seed).doubles(problem.n()).map(u -> u - 0.5).toArray();
         Gradients g = altdiff.backward(v);
@@ -388,7 +389,8 @@ final class MarosCommand implements Callable<Integer> {
     static String gradientSummary(List<Row> rows) {
         long checked = rows.stream().filter(r -> !Double.isNaN(r.gradientCosine())).count();
         long agree = rows.stream().filter(r -> r.gradientCosine() >= GRADIENT_COSINE).count();
-        double min = rows.stream().mapToDouble(Row::gradientCosine).filter(c -> !Double.isNaN(c)).min().orElse(Double.NaN);
+        double min = rows.stream().mapToDouble(Row::gradientCosine).filter(c -> !Double.isNaN(c)).min()
+                .orElse(Double.NaN);
         return String.format(Locale.ROOT, "gradients: %d checked, %d with cosine >= %s against kkt, smallest cosine %s",
                 checked, agree, GRADIENT_COSINE, Double.isNaN(min) ? "-" : String.format(Locale.ROOT, "%.8f", min));
     }

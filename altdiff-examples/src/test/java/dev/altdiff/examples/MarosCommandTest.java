@@ -85,7 +85,8 @@ class MarosCommandTest {
     void gradientsOfSolvedProblemsAgreeWithKkt() {
         Cli.Result r = Cli.run("maros", MAROS.toString(), "--adaptive-rho", "--gradients", "--time-limit", "120");
         assertEquals(0, r.exit(), r::toString);
-        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("name ") && l.strip().endsWith(" grad_cos")), r::toString);
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("name ") && l.strip().endsWith(" grad_cos")),
+                r::toString);
         assertTrue(r.out().contains("solved 5 of 5 within 1e-6 relative objective error"), r::toString);
         assertTrue(r.out().contains("gradients: 5 checked, 5 with cosine >= 0.9999 against kkt"), r::toString);
         for (String name : List.of("hs118", "hs35mod", "hs52", "hs76", "qptest")) {
