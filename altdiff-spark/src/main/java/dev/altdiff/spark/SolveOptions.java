@@ -1,0 +1,61 @@
+package dev.altdiff.spark;
+
+import dev.altdiff.api.Settings;
+import dev.altdiff.api.Truncation;
+
+import java.io.Serializable;
+import java.util.Objects;
+
+/**
+ * What a distributed solve does, in a form Spark ships to the executors ({@link Settings} itself is
+ * not serializable).
+ *
+ * @param rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho, scaling
+ *        the fields of {@link Settings}
+ * @param backend   the linear-algebra backend's name ({@link dev.altdiff.core.AltDiff#backend})
+ * @param gradients which gradients each row gets (with its upstream gradient v)
+ */
+public record SolveOptions(double rho, double tolerance, int maxIterations, Truncation truncation,
+                           double infeasibilityTolerance, boolean polish, boolean adaptiveRho, int scaling,
+                           String backend, GradientBlocks gradients) implements Serializable {
+
+    /** The gradients a row gets. */
+    public enum GradientBlocks {
+        /** Forward only: no upstream gradient is read. */
+        NONE,
+        /** ∂ℓ/∂q, ∂ℓ/∂b, ∂ℓ/∂h of each row (the only per-row gradients when rows share P, A, G). */
+        VECTORS,
+        /**
+         * Also ∂ℓ/∂P, ∂ℓ/∂A, ∂ℓ/∂G of each row: rows with their own matrices only, each differentiated on
+         * its own (no shared factorization); a sparse row's matrix gradients are absent, as in the library.
+         */
+        ALL
+    }
+
+    public SolveOptions {
+        Objects.requireNonNull(backend, "backend");
+        Objects.requireNonNull(gradients, "gradients");
+        new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho, scaling);
+    }
+
+    /** @return options with the given settings, backend and gradients */
+    public static SolveOptions of(Settings s, String backend, GradientBlocks gradients) {
+        return new SolveOptions(s.rho(), s.tolerance(), s.maxIterations(), s.truncation(), s.infeasibilityTolerance(),
+                s.polish(), s.adaptiveRho(), s.scaling(), backend, gradients);
+    }
+
+    /** @return the solver settings */
+    public Settings settings() {
+        return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
+                scaling);
+    }
+
+    /**
+     * @return whether a row's result depends only on the row when it is solved in a batch that shares
+     *         P, A, G: not with adaptive ρ (the batch switches ρ together) or scaling (the cost scale
+     *         comes from the batch's largest ‖q‖∞), where rows are then solved one by one
+     */
+    public boolean batchIndependent() {
+        return !adaptiveRho && scaling == 0;
+    }
+}

@@ -1,0 +1,149 @@
+package dev.altdiff.spark;
+
+import dev.altdiff.api.Layer;
+import dev.altdiff.api.QuadraticProgram;
+import dev.altdiff.api.Settings;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A DataFrame of mixed problems over shared matrices, solved on {@code local[2]}, equals the
+ * single-machine library row by row, whatever the partitioning and the chunk size, and survives a task
+ * that dies mid-partition.
+ */
+class QpFramesTest {
+    private static final Settings SETTINGS = Settings.DEFAULTS.withMaxIterations(3000);
+    private static final SolveOptions OPTIONS = SolveOptions.of(SETTINGS, "ojalgo", SolveOptions.GradientBlocks.VECTORS);
+    private static final int ROWS = 1200;
+
+    private static SparkSession spark;
+    private static SharedMatrices shared;
+    private static Broadcast<SharedMatrices> broadcast;
+    private static List<MixedRows.Data> data;
+
+    @BeforeAll
+    static void start() {
+        spark = LocalSpark.session();
+        shared = MixedRows.matrices(11);
+        broadcast = QpFrames.broadcast(spark, shared);
+        data = MixedRows.rows(shared, ROWS, 12);
+    }
+
+    private static Dataset<Row> frame(int partitions) {
+        List<Row> rows = data.stream().map(MixedRows.Data::row).toList();
+        return spark.createDataFrame(new JavaSparkContext(spark.sparkContext()).parallelize(rows, partitions),
+                MixedRows.SCHEMA);
+    }
+
+    private static Map<Long, Row> byId(List<Row> rows) {
+        Map<Long, Row> out = new TreeMap<>();
+        for (Row r : rows) {
+            Row previous = out.put(r.getAs("id"), r);
+            assertEquals(null, previous, "duplicate row " + r.getAs("id"));
+        }
+        return out;
+    }
+
+    @Test
+    void everyRowEqualsTheSingleMachineLibrary() {
+        Map<Long, Row> out = byId(QpFrames.solveShared(frame(4), broadcast, OPTIONS, 100).collectAsList());
+        assertEquals(ROWS, out.size());
+        Layer layer = SingleMachine.layer(SETTINGS);
+        for (MixedRows.Data d : data) {
+            QuadraticProgram.Builder qp = QuadraticProgram.builder(MixedRows.N).P(shared.P()).q(d.q())
+                    .equalities(shared.A(), d.b()).inequalities(shared.G(), d.h());
+            SingleMachine.assertRow(SingleMachine.solve(layer, qp, d.v()), out.get(d.id()));
+        }
+        Map<String, Long> counts = out.values().stream()
+                .collect(Collectors.groupingBy(r -> r.getAs("status"), TreeMap::new, Collectors.counting()));
+        assertTrue(counts.getOrDefault("solved", 0L) > 900, counts.toString());
+        assertTrue(counts.getOrDefault("primal_infeasible", 0L) >= 40, counts.toString());
+        assertTrue(counts.getOrDefault(RowCodec.INVALID, 0L) >= 60, counts.toString());
+    }
+
+    /** Bit-for-bit the same rows from 1, 3 or 7 partitions and chunks of 1 or 1000 rows. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3, 7})
+    void resultsDoNotDependOnThePartitioning(int partitions) {
+        List<Row> reference = new ArrayList<>(byId(QpFrames.solveShared(frame(2), broadcast, OPTIONS,
+                QpFrames.DEFAULT_ROWS_PER_BATCH).collectAsList()).values());
+        List<Row> chunked = new ArrayList<>(byId(QpFrames.solveShared(frame(partitions), broadcast, OPTIONS,
+                partitions == 1 ? 1000 : partitions).collectAsList()).values());
+        assertEquals(reference, chunked);
+    }
+
+    /**
+     * Partition 1's first attempt dies after handing on ten rows; Spark runs it again and the output
+     * has every row once, equal to a run without failures.
+     */
+    @Test
+    void aTaskKilledMidPartitionLosesAndDuplicatesNothing() {
+        Dataset<Row> solved = QpFrames.solveShared(frame(4), broadcast, OPTIONS, 64);
+        FAILURES.set(0);
+        List<Row> flaky = solved.mapPartitions(new FailOnce(), Encoders.row(solved.schema())).collectAsList();
+        assertEquals(1, FAILURES.get());
+        List<Row> clean = QpFrames.solveShared(frame(4), broadcast, OPTIONS, 64).collectAsList();
+        assertEquals(ROWS, flaky.size());
+        assertEquals(ROWS, byId(flaky).size());
+        assertEquals(clean, flaky);
+    }
+
+    /** Counts injected failures (local mode: the executor is this JVM; accumulators drop failed tasks' updates). */
+    private static final AtomicInteger FAILURES = new AtomicInteger();
+
+    /** Fails the first attempt of partition 1 after ten of its rows. */
+    private record FailOnce() implements MapPartitionsFunction<Row, Row> {
+        @Override
+        public Iterator<Row> call(Iterator<Row> rows) {
+            TaskContext task = TaskContext.get();
+            if (task.partitionId() != 1 || task.attemptNumber() > 0) {
+                return rows;
+            }
+            return new Iterator<>() {
+                private int handed;
+
+                @Override public boolean hasNext() {
+                    return rows.hasNext();
+                }
+
+                @Override public Row next() {
+                    if (handed++ == 10) {
+                        FAILURES.incrementAndGet();
+                        throw new IllegalStateException("injected failure in partition 1, attempt 0");
+                    }
+                    return rows.next();
+                }
+            };
+        }
+    }
+
+    @Test
+    void anExecutorBuildsAtMostOneLayerPerTaskSlot() {
+        QpFrames.solveShared(frame(8), broadcast, OPTIONS, 50).count();
+        QpFrames.solveShared(frame(8), broadcast, OPTIONS, 50).count();
+        String key = "altdiff-spark/broadcast-" + broadcast.id() + "/" + OPTIONS;
+        int idle = JvmPool.idle(key);
+        assertTrue(idle >= 1 && idle <= 2, "idle layers: " + idle);
+    }
+}
