@@ -8,16 +8,16 @@ import java.util.Objects;
 
 /**
  * What a distributed solve does, in a form Spark ships to the executors ({@link Settings} itself is
- * not serializable).
+ * not serializable, so its fields are carried here).
  *
- * @param rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho, scaling
+ * @param rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho, scaling, timeLimit
  *        the fields of {@link Settings}
  * @param backend   the linear-algebra backend's name ({@link dev.altdiff.core.AltDiff#backend})
  * @param gradients which gradients each row gets (with its upstream gradient v)
  */
 public record SolveOptions(double rho, double tolerance, int maxIterations, Truncation truncation,
                            double infeasibilityTolerance, boolean polish, boolean adaptiveRho, int scaling,
-                           String backend, GradientBlocks gradients) implements Serializable {
+                           double timeLimit, String backend, GradientBlocks gradients) implements Serializable {
 
     /** The gradients a row gets. */
     public enum GradientBlocks {
@@ -35,19 +35,19 @@ public record SolveOptions(double rho, double tolerance, int maxIterations, Trun
     public SolveOptions {
         Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(gradients, "gradients");
-        new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho, scaling);
+        new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho, scaling, timeLimit);
     }
 
     /** @return options with the given settings, backend and gradients */
     public static SolveOptions of(Settings s, String backend, GradientBlocks gradients) {
         return new SolveOptions(s.rho(), s.tolerance(), s.maxIterations(), s.truncation(), s.infeasibilityTolerance(),
-                s.polish(), s.adaptiveRho(), s.scaling(), backend, gradients);
+                s.polish(), s.adaptiveRho(), s.scaling(), s.timeLimit(), backend, gradients);
     }
 
     /** @return the solver settings */
     public Settings settings() {
         return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
-                scaling);
+                scaling, timeLimit);
     }
 
     /**

@@ -31,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * or of every block.
  */
 class PerRowMatricesTest {
-    private static final Settings SETTINGS = Settings.DEFAULTS.withMaxIterations(3000);
+    private static final Settings SETTINGS = Settings.DEFAULTS.withAdaptiveRho(false).withScaling(0)
+            .withMaxIterations(3000);
     private static final int N = 6;
     private static final DataType VECTOR = DataTypes.createArrayType(DataTypes.DoubleType);
     private static final DataType INTS = DataTypes.createArrayType(DataTypes.IntegerType);
