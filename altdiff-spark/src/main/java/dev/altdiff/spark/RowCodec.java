@@ -24,7 +24,8 @@ import java.util.List;
  * array&lt;array&lt;double&gt;&gt; (rows), or sparse as a struct of {@code rows}, {@code cols} (int),
  * {@code i}, {@code j} (array&lt;int&gt;, zero-based) and {@code x} (array&lt;double&gt;; repeated
  * entries are summed) — the JSON problem format's triplets. An {@code id} column of any type is
- * carried to the output. Other columns are ignored.
+ * carried to the output; a JSON line Spark could not parse ({@code _corrupt_record}) is an invalid row.
+ * Other columns are ignored.
  *
  * <p>Output: {@code id} (when the input has one), {@code status} (a {@link dev.altdiff.api.Status}'s
  * {@code jsonName()}, or {@value #INVALID} for a row the solver refuses), {@code error} (why, for
@@ -41,6 +42,7 @@ final class RowCodec implements Serializable {
     private static final DataType MATRIX = DataTypes.createArrayType(VECTOR);
 
     private final int id;
+    private final int corrupt; // Spark's _corrupt_record of a JSON line it could not parse, or -1
     private final int[] vectors; // q, b, h, v: column index or -1
     private final int[] matrices; // P, A, G
     private final boolean[] triplets;
@@ -54,6 +56,7 @@ final class RowCodec implements Serializable {
     RowCodec(StructType input, boolean matrices, SolveOptions.GradientBlocks gradients) {
         this.gradients = gradients;
         this.id = index(input, "id");
+        this.corrupt = index(input, "_corrupt_record");
         this.vectors = new int[]{index(input, "q"), index(input, "b"), index(input, "h"), index(input, "v")};
         if (vectors[0] < 0) {
             throw new IllegalArgumentException("the input has no column q (array<double>); columns: "
@@ -86,6 +89,9 @@ final class RowCodec implements Serializable {
     /** Decodes one row; a value this codec cannot read becomes the row's error, never an exception. */
     ProblemRow decode(int index, Row row) {
         Object key = id < 0 ? null : row.get(id);
+        if (corrupt >= 0 && !row.isNullAt(corrupt)) {
+            return ProblemRow.invalid(index, key, "not a JSON object of a problem: " + row.get(corrupt));
+        }
         try {
             double[] q = vector(row, vectors[0], "q");
             if (q == null) {

@@ -1,0 +1,158 @@
+package dev.altdiff.spark.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.altdiff.api.Settings;
+import dev.altdiff.spark.QpFrames;
+import dev.altdiff.spark.SharedMatrices;
+import dev.altdiff.spark.SolveOptions;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code altdiff spark solve}: a file or folder of problems (JSON lines or Parquet, one problem per row,
+ * columns as in {@link QpFrames}) to OUT/rows (Parquet) and OUT/summary.json (counts by status, phases,
+ * throughput). Exit 0 when every row was read and written, whatever the rows' statuses; 1 for an input
+ * that cannot be read; 2 for bad options.
+ */
+@Command(name = "solve", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Solve (and differentiate, with --gradients) every row of IN on Spark; write OUT/rows (Parquet:"
+                + " id, status, error, iterations, objective, residuals, x, lambda, nu, grad_*) and OUT/summary.json."})
+final class SolveCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    SparkCommand.Cluster cluster;
+    @Mixin
+    SparkCommand.Solver solver;
+
+    @Option(names = "--in", paramLabel = "FILE|DIR", required = true, description = "the problems, one per row")
+    Path in;
+    @Option(names = "--out", paramLabel = "DIR", required = true, description = "output folder (its rows/ replaced)")
+    Path out;
+    @Option(names = "--shared", paramLabel = "FILE",
+            description = "JSON with the P, A, G every row shares (broadcast once); without it rows carry their own")
+    Path shared;
+    @Option(names = "--format", paramLabel = "auto|json|parquet", defaultValue = "auto",
+            description = "input format (default: ${DEFAULT-VALUE}: from the file names)")
+    String format;
+    @Option(names = "--gradients", paramLabel = "none|vectors|all", defaultValue = "vectors",
+            description = "gradients of rows with a v column: none, vectors (q, b, h), all (also P, A, G of rows with"
+                    + " their own matrices) (default: ${DEFAULT-VALUE})")
+    String gradients;
+    @Option(names = "--rows-per-batch", paramLabel = "B", defaultValue = "" + QpFrames.DEFAULT_ROWS_PER_BATCH,
+            description = "rows per factorization (default: ${DEFAULT-VALUE})")
+    int rowsPerBatch;
+    @Option(names = "--partitions", paramLabel = "K", description = "repartition the input into K partitions")
+    Integer partitions;
+
+    @Override
+    public Integer call() throws IOException {
+        CommandLine cl = spec.commandLine();
+        Settings settings = solver.settings(cl);
+        SolveOptions.GradientBlocks blocks;
+        try {
+            blocks = SolveOptions.GradientBlocks.valueOf(gradients.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(cl, "--gradients must be none, vectors or all, got " + gradients);
+        }
+        if (rowsPerBatch < 1 || (partitions != null && partitions < 1)) {
+            throw new ParameterException(cl, "--rows-per-batch and --partitions must be >= 1");
+        }
+        if (!Files.exists(in)) {
+            cl.getErr().println("altdiff spark solve: " + in + " does not exist");
+            return 1;
+        }
+        SharedMatrices matrices = null;
+        if (shared != null) {
+            try {
+                matrices = SharedFile.read(shared);
+            } catch (IOException e) {
+                cl.getErr().println("altdiff spark solve: " + e.getMessage());
+                return 1;
+            }
+        }
+        SolveOptions options = SolveOptions.of(settings, solver.backend, blocks);
+        SparkSession spark = cluster.session("solve");
+        try {
+            Map<String, Double> seconds = new LinkedHashMap<>();
+            long t0 = System.nanoTime();
+            Dataset<Row> rows = spark.read().format(format(in)).load(in.toString());
+            if (partitions != null) {
+                rows = rows.repartition(partitions);
+            }
+            int parts = rows.rdd().getNumPartitions();
+            seconds.put("read", (System.nanoTime() - t0) / 1e9);
+            Dataset<Row> solved;
+            try {
+                solved = matrices != null ? QpFrames.solveShared(rows, QpFrames.broadcast(spark, matrices), options,
+                        rowsPerBatch) : QpFrames.solve(rows, options, rowsPerBatch);
+            } catch (IllegalArgumentException e) {
+                cl.getErr().println("altdiff spark solve: " + in + ": " + e.getMessage());
+                return 1;
+            }
+            long t1 = System.nanoTime();
+            solved.write().mode(SaveMode.Overwrite).parquet(out.resolve("rows").toString());
+            seconds.put("solve_and_write", (System.nanoTime() - t1) / 1e9);
+            long t2 = System.nanoTime();
+            Map<String, Long> counts = new TreeMap<>();
+            for (Row r : spark.read().parquet(out.resolve("rows").toString()).groupBy("status").count().collectAsList()) {
+                counts.put(r.getString(0), r.getLong(1));
+            }
+            seconds.put("summary", (System.nanoTime() - t2) / 1e9);
+            long total = counts.values().stream().mapToLong(Long::longValue).sum();
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("input", in.toString());
+            summary.put("master", spark.sparkContext().master());
+            summary.put("cores", spark.sparkContext().defaultParallelism());
+            summary.put("partitions", parts);
+            summary.put("shared_matrices", matrices != null);
+            summary.put("rows", total);
+            summary.put("by_status", counts);
+            summary.put("seconds", seconds);
+            summary.put("rows_per_second", total / seconds.get("solve_and_write"));
+            summary.put("settings", settings.toString());
+            summary.put("rows_per_batch", rowsPerBatch);
+            new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(out.resolve("summary.json").toFile(), summary);
+            cl.getOut().printf(Locale.ROOT, "%d rows %s in %.1f s (%.0f rows/s on %s, %d partitions); %s%n", total, counts,
+                    seconds.get("solve_and_write"), total / seconds.get("solve_and_write"), spark.sparkContext().master(),
+                    parts, out.resolve("summary.json"));
+            cl.getOut().flush();
+            return 0;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    private String format(Path path) throws IOException {
+        if (!format.equals("auto")) {
+            if (!format.equals("json") && !format.equals("parquet")) {
+                throw new ParameterException(spec.commandLine(), "--format must be auto, json or parquet, got " + format);
+            }
+            return format;
+        }
+        if (Files.isDirectory(path)) {
+            try (var files = Files.list(path)) {
+                return files.anyMatch(f -> f.getFileName().toString().endsWith(".parquet")) ? "parquet" : "json";
+            }
+        }
+        return path.getFileName().toString().endsWith(".parquet") ? "parquet" : "json";
+    }
+}
