@@ -9,6 +9,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -113,8 +114,13 @@ final class SolveCommand implements Callable<Integer> {
             seconds.put("solve_and_write", (System.nanoTime() - t1) / 1e9);
             long t2 = System.nanoTime();
             Map<String, Long> counts = new TreeMap<>();
-            for (Row r : spark.read().parquet(out.resolve("rows").toString()).groupBy("status").count().collectAsList()) {
+            Map<String, Map<String, Object>> iterations = new TreeMap<>();
+            for (Row r : spark.read().parquet(out.resolve("rows").toString()).groupBy("status")
+                    .agg(functions.count("*"), functions.avg("iterations"), functions.max("iterations")).collectAsList()) {
                 counts.put(r.getString(0), r.getLong(1));
+                if (!r.isNullAt(2)) {
+                    iterations.put(r.getString(0), Map.of("mean", r.getDouble(2), "max", r.getInt(3)));
+                }
             }
             seconds.put("summary", (System.nanoTime() - t2) / 1e9);
             long total = counts.values().stream().mapToLong(Long::longValue).sum();
@@ -126,6 +132,7 @@ final class SolveCommand implements Callable<Integer> {
             summary.put("shared_matrices", matrices != null);
             summary.put("rows", total);
             summary.put("by_status", counts);
+            summary.put("iterations_by_status", iterations);
             summary.put("seconds", seconds);
             summary.put("rows_per_second", total / seconds.get("solve_and_write"));
             summary.put("settings", settings.toString());
