@@ -11,7 +11,6 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -44,8 +43,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "parquet|json", defaultValue = "parquet",
             description = "format of OUT/rows (default: ${DEFAULT-VALUE})")
     String format;
-    @Option(names = "--out", paramLabel = "DIR", required = true, description = "output folder (replaced)")
-    Path out;
+    @Option(names = "--out", paramLabel = "DIR", required = true,
+            description = "output folder, local or a Hadoop URI such as hdfs://… (its rows/ replaced)")
+    String out;
 
     @Override
     public Integer call() throws IOException {
@@ -62,11 +62,11 @@ final class GenerateCommand implements Callable<Integer> {
         SparkSession spark = cluster.session("generate");
         try {
             long t0 = System.nanoTime();
-            SharedFile.write(out.resolve("shared.json"), model.matrices());
+            Storage.write(spark, Storage.child(out, "shared.json"), SharedFile.json(model.matrices()));
             model.frame(spark, rows, partitions).write().mode(SaveMode.Overwrite).format(format)
-                    .save(out.resolve("rows").toString());
+                    .save(Storage.child(out, "rows"));
             cl.getOut().printf(Locale.ROOT, "%d rows (n=%d, p=%d, m=%d) in %s, shared matrices in %s (%.1f s)%n", rows,
-                    model.n(), model.p(), model.m(), out.resolve("rows"), out.resolve("shared.json"),
+                    model.n(), model.p(), model.m(), Storage.child(out, "rows"), Storage.child(out, "shared.json"),
                     (System.nanoTime() - t0) / 1e9);
             cl.getOut().flush();
             return 0;

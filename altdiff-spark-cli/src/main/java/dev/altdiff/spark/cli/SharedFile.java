@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.altdiff.spark.SharedMatrices;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -20,20 +18,22 @@ final class SharedFile {
     private SharedFile() {
     }
 
-    static void write(Path file, SharedMatrices m) throws IOException {
+    static byte[] json(SharedMatrices m) throws IOException {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("P", m.P());
         out.put("A", m.A());
         out.put("G", m.G());
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), out);
+        return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(out);
     }
 
-    /** @throws IOException naming the file and what is wrong with it */
-    static SharedMatrices read(Path file) throws IOException {
+    /**
+     * @param file the file's name, for messages
+     * @throws IOException naming the file and what is wrong with it
+     */
+    static SharedMatrices parse(String file, byte[] bytes) throws IOException {
         JsonNode root;
         try {
-            root = JSON.readTree(file.toFile());
+            root = JSON.readTree(bytes);
         } catch (IOException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
         }
@@ -43,7 +43,7 @@ final class SharedFile {
         return new SharedMatrices(matrix(file, root, "P"), matrix(file, root, "A"), matrix(file, root, "G"));
     }
 
-    private static double[][] matrix(Path file, JsonNode root, String name) throws IOException {
+    private static double[][] matrix(String file, JsonNode root, String name) throws IOException {
         JsonNode node = root.get(name);
         if (node == null || node.isNull()) {
             return null;

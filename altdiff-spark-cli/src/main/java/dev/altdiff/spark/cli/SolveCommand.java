@@ -19,8 +19,6 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -44,13 +42,14 @@ final class SolveCommand implements Callable<Integer> {
     @Mixin
     SparkCommand.Solver solver;
 
-    @Option(names = "--in", paramLabel = "FILE|DIR", required = true, description = "the problems, one per row")
-    Path in;
+    @Option(names = "--in", paramLabel = "FILE|DIR", required = true,
+            description = "the problems, one per row (a local path or a Hadoop URI such as hdfs://…)")
+    String in;
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "output folder (its rows/ replaced)")
-    Path out;
+    String out;
     @Option(names = "--shared", paramLabel = "FILE",
             description = "JSON with the P, A, G every row shares (broadcast once); without it rows carry their own")
-    Path shared;
+    String shared;
     @Option(names = "--format", paramLabel = "auto|json|parquet", defaultValue = "auto",
             description = "input format (default: ${DEFAULT-VALUE}: from the file names)")
     String format;
@@ -77,25 +76,25 @@ final class SolveCommand implements Callable<Integer> {
         if (rowsPerBatch < 1 || (partitions != null && partitions < 1)) {
             throw new ParameterException(cl, "--rows-per-batch and --partitions must be >= 1");
         }
-        if (!Files.exists(in)) {
-            cl.getErr().println("altdiff spark solve: " + in + " does not exist");
-            return 1;
-        }
-        SharedMatrices matrices = null;
-        if (shared != null) {
-            try {
-                matrices = SharedFile.read(shared);
-            } catch (IOException e) {
-                cl.getErr().println("altdiff spark solve: " + e.getMessage());
-                return 1;
-            }
-        }
         SolveOptions options = SolveOptions.of(settings, solver.backend, blocks);
         SparkSession spark = cluster.session("solve");
         try {
+            if (!Storage.exists(spark, in)) {
+                cl.getErr().println("altdiff spark solve: " + in + " does not exist");
+                return 1;
+            }
+            SharedMatrices matrices = null;
+            if (shared != null) {
+                try {
+                    matrices = SharedFile.parse(shared, Storage.read(spark, shared));
+                } catch (IOException e) {
+                    cl.getErr().println("altdiff spark solve: " + e.getMessage());
+                    return 1;
+                }
+            }
             Map<String, Double> seconds = new LinkedHashMap<>();
             long t0 = System.nanoTime();
-            Dataset<Row> rows = spark.read().format(format(in)).load(in.toString());
+            Dataset<Row> rows = spark.read().format(format(spark)).load(in);
             if (partitions != null) {
                 rows = rows.repartition(partitions);
             }
@@ -110,12 +109,12 @@ final class SolveCommand implements Callable<Integer> {
                 return 1;
             }
             long t1 = System.nanoTime();
-            solved.write().mode(SaveMode.Overwrite).parquet(out.resolve("rows").toString());
+            solved.write().mode(SaveMode.Overwrite).parquet(Storage.child(out, "rows"));
             seconds.put("solve_and_write", (System.nanoTime() - t1) / 1e9);
             long t2 = System.nanoTime();
             Map<String, Long> counts = new TreeMap<>();
             Map<String, Map<String, Object>> iterations = new TreeMap<>();
-            for (Row r : spark.read().parquet(out.resolve("rows").toString()).groupBy("status")
+            for (Row r : spark.read().parquet(Storage.child(out, "rows")).groupBy("status")
                     .agg(functions.count("*"), functions.avg("iterations"), functions.max("iterations")).collectAsList()) {
                 counts.put(r.getString(0), r.getLong(1));
                 if (!r.isNullAt(2)) {
@@ -125,7 +124,7 @@ final class SolveCommand implements Callable<Integer> {
             seconds.put("summary", (System.nanoTime() - t2) / 1e9);
             long total = counts.values().stream().mapToLong(Long::longValue).sum();
             Map<String, Object> summary = new LinkedHashMap<>();
-            summary.put("input", in.toString());
+            summary.put("input", in);
             summary.put("master", spark.sparkContext().master());
             summary.put("cores", spark.sparkContext().defaultParallelism());
             summary.put("partitions", parts);
@@ -137,10 +136,11 @@ final class SolveCommand implements Callable<Integer> {
             summary.put("rows_per_second", total / seconds.get("solve_and_write"));
             summary.put("settings", settings.toString());
             summary.put("rows_per_batch", rowsPerBatch);
-            new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(out.resolve("summary.json").toFile(), summary);
+            Storage.write(spark, Storage.child(out, "summary.json"),
+                    new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(summary));
             cl.getOut().printf(Locale.ROOT, "%d rows %s in %.1f s (%.0f rows/s on %s, %d partitions); %s%n", total, counts,
                     seconds.get("solve_and_write"), total / seconds.get("solve_and_write"), spark.sparkContext().master(),
-                    parts, out.resolve("summary.json"));
+                    parts, Storage.child(out, "summary.json"));
             cl.getOut().flush();
             return 0;
         } finally {
@@ -148,18 +148,24 @@ final class SolveCommand implements Callable<Integer> {
         }
     }
 
-    private String format(Path path) throws IOException {
+    /** @return the input format: as given, else parquet when IN is or holds a *.parquet file, else json */
+    private String format(SparkSession spark) throws IOException {
         if (!format.equals("auto")) {
             if (!format.equals("json") && !format.equals("parquet")) {
                 throw new ParameterException(spec.commandLine(), "--format must be auto, json or parquet, got " + format);
             }
             return format;
         }
-        if (Files.isDirectory(path)) {
-            try (var files = Files.list(path)) {
-                return files.anyMatch(f -> f.getFileName().toString().endsWith(".parquet")) ? "parquet" : "json";
+        org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(in);
+        org.apache.hadoop.fs.FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        if (fs.getFileStatus(path).isDirectory()) {
+            for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(path)) {
+                if (f.getPath().getName().endsWith(".parquet")) {
+                    return "parquet";
+                }
             }
+            return "json";
         }
-        return path.getFileName().toString().endsWith(".parquet") ? "parquet" : "json";
+        return in.endsWith(".parquet") ? "parquet" : "json";
     }
 }
