@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  * row ({@link InvalidProblemException} naming the sample) that row becomes {@value RowCodec#INVALID}
  * and the rest of its chunk is solved again without it; an error of the shared data makes the whole
  * chunk invalid. Results come back in input order. A row's result does not depend on the other rows
- * of its chunk when {@link SolveOptions#batchIndependent()}; otherwise every row is its own chunk.
+ * of its chunk when {@link SolveOptions#batchIndependent()}; otherwise every row is its own chunk, unless
+ * {@link SolveOptions#alwaysBatch()}.
  */
 final class PartitionSolver {
     private static final Pattern SAMPLE_PREFIX = Pattern.compile("^(sample -?\\d+: )+");
@@ -44,7 +45,7 @@ final class PartitionSolver {
         }
         this.codec = codec;
         this.options = options;
-        this.rowsPerBatch = options.batchIndependent() ? rowsPerBatch : 1;
+        this.rowsPerBatch = options.batchIndependent() || options.alwaysBatch() ? rowsPerBatch : 1;
     }
 
     /** @return a layer for these options, built on the backend named in them */

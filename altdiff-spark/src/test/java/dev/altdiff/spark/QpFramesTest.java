@@ -153,6 +153,16 @@ class QpFramesTest {
         }
     }
 
+    /** Batching under the default (batch-dependent) settings: the same rows again for the same partitioning. */
+    @Test
+    void alwaysBatchIsReproducibleForAFixedPartitioning() {
+        SolveOptions batched = SolveOptions.of(Settings.DEFAULTS, "ojalgo", SolveOptions.GradientBlocks.VECTORS)
+                .withAlwaysBatch(true);
+        List<Row> first = QpFrames.solveShared(frame(3), broadcast, batched, 128).collectAsList();
+        assertEquals(first, QpFrames.solveShared(frame(3), broadcast, batched, 128).collectAsList());
+        assertTrue(first.stream().filter(r -> "solved".equals(r.getAs("status"))).count() > 900);
+    }
+
     @Test
     void anExecutorBuildsAtMostOneLayerPerTaskSlot() {
         QpFrames.solveShared(frame(8), broadcast, OPTIONS, 50).count();
