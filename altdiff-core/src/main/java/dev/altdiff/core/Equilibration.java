@@ -301,8 +301,8 @@ public final class Equilibration {
                 r[i] += q[i];
             }
         }
-        addTransposeTimes(a, p, n, lambda, r);
-        addTransposeTimes(g, m, n, nu, r);
+        Vectors.addTransposeTimes(1.0, a, p, n, lambda, r);
+        Vectors.addTransposeTimes(1.0, g, m, n, nu, r);
         return new Solution(x, lambda, nu, s, scaled.status(), scaled.iterations(), primal, Vectors.normInf(r),
                 scaled.objective() / c, certificate(scaled.certificate()), scaled.polish());
     }
@@ -479,15 +479,6 @@ public final class Equilibration {
             out[i] = v[i] * alpha / factor[i];
         }
         return out;
-    }
-
-    /** r += Mᵀy for a row-major rows×cols M. */
-    private static void addTransposeTimes(double[] mat, int rows, int cols, double[] y, double[] r) {
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                r[j] += mat[i * cols + j] * y[i];
-            }
-        }
     }
 
     private static double[] ones(int len) {

@@ -139,7 +139,7 @@ public final class GeneralAdmm {
             boolean done;
             if (residualRule) {
                 double[] gtds = new double[n];
-                GeneralData.addTransposeTimes(rho, d.g, m, n, ds, gtds);
+                Vectors.addTransposeTimes(rho, d.g, m, n, ds, gtds);
                 done = primal <= settings.tolerance() * scalePrimal && Vectors.normInf(gtds)
                         <= settings.tolerance() * Admm.dualScale(Vectors.normInf(d.f.gradient(xNew)));
             } else {
@@ -158,8 +158,8 @@ public final class GeneralAdmm {
     /** @return ‖∇f(x) + Aᵀλ + Gᵀν‖∞ */
     static double stationarity(GeneralData d, double[] x, double[] lambda, double[] nu) {
         double[] r = d.f.gradient(x);
-        GeneralData.addTransposeTimes(1.0, d.a, d.p, d.n, lambda, r);
-        GeneralData.addTransposeTimes(1.0, d.g, d.m, d.n, nu, r);
+        Vectors.addTransposeTimes(1.0, d.a, d.p, d.n, lambda, r);
+        Vectors.addTransposeTimes(1.0, d.g, d.m, d.n, nu, r);
         return Vectors.normInf(r);
     }
 }

@@ -145,8 +145,8 @@ public final class GeneralAltDiff {
                     nuBar[i] -= ti / rho;
                 }
                 double[] xBar = k == kCount - 1 ? v.clone() : new double[n];
-                GeneralData.addTransposeTimes(rho, d.a, p, n, lambdaBar, xBar);
-                GeneralData.addTransposeTimes(1.0, d.g, m, n, aBar, xBar);
+                Vectors.addTransposeTimes(rho, d.a, p, n, lambdaBar, xBar);
+                Vectors.addTransposeTimes(1.0, d.g, m, n, aBar, xBar);
                 double[] r = d.solve(factorAt(k), xBar);
                 for (int i = 0; i < n; i++) {
                     r[i] = -r[i];
@@ -213,8 +213,8 @@ public final class GeneralAltDiff {
                 for (int i = 0; i < m; i++) {
                     yg[i] = nuDot[i] + rho * sDot[i] - rho * hDot[i];
                 }
-                GeneralData.addTransposeTimes(1.0, d.a, p, n, ya, rhs);
-                GeneralData.addTransposeTimes(1.0, d.g, m, n, yg, rhs);
+                Vectors.addTransposeTimes(1.0, d.a, p, n, ya, rhs);
+                Vectors.addTransposeTimes(1.0, d.g, m, n, yg, rhs);
                 xDot = d.solve(factorAt(k), rhs);
                 for (int i = 0; i < n; i++) {
                     xDot[i] = -xDot[i];

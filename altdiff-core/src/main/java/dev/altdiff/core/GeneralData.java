@@ -1,12 +1,12 @@
 package dev.altdiff.core;
 
 import dev.altdiff.api.InvalidProblemException;
-import dev.altdiff.api.objective.ConvexProgram;
-import dev.altdiff.api.objective.Objective;
 import dev.altdiff.api.linalg.Factorization;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.api.linalg.Matrix;
 import dev.altdiff.api.linalg.NotPositiveDefiniteException;
+import dev.altdiff.api.objective.ConvexProgram;
+import dev.altdiff.api.objective.Objective;
 
 /**
  * A {@link ConvexProgram}'s constraint data as row-major arrays, with the constant part
@@ -179,20 +179,6 @@ final class GeneralData {
         return factor.solve(la.vector(r)).toRowMajor();
     }
 
-
-    /** out += α·Mᵀy for a rows×cols row-major M */
-    static void addTransposeTimes(double alpha, double[] mat, int rows, int cols, double[] y, double[] out) {
-        for (int i = 0; i < rows; i++) {
-            double yi = alpha * y[i];
-            if (yi == 0) {
-                continue;
-            }
-            int o = i * cols;
-            for (int j = 0; j < cols; j++) {
-                out[j] += mat[o + j] * yi;
-            }
-        }
-    }
 
     /** out (rows×cols row-major) += α·u wᵀ */
     static void addOuter(double alpha, double[] u, double[] w, double[] out) {

@@ -5,7 +5,10 @@ import dev.altdiff.api.linalg.Matrix;
 
 import java.util.Arrays;
 
-/** Conversions between backend matrices and Java arrays, the max-norm, and the check of an upstream gradient. */
+/**
+ * Conversions between backend matrices and Java arrays, the small vector kernels on row-major arrays
+ * (norms, products, finiteness), and the check of an upstream gradient.
+ */
 public final class Vectors {
     private Vectors() {
     }
@@ -71,5 +74,30 @@ public final class Vectors {
             out[i] = s;
         }
         return out;
+    }
+
+
+    /** out += α·Mᵀy for a rows×cols row-major M */
+    public static void addTransposeTimes(double alpha, double[] mat, int rows, int cols, double[] y, double[] out) {
+        for (int i = 0; i < rows; i++) {
+            double yi = alpha * y[i];
+            if (yi == 0) {
+                continue;
+            }
+            int o = i * cols;
+            for (int j = 0; j < cols; j++) {
+                out[j] += mat[o + j] * yi;
+            }
+        }
+    }
+
+    /** @return whether every entry of v is finite */
+    public static boolean finite(double[] v) {
+        for (double value : v) {
+            if (!Double.isFinite(value)) {
+                return false;
+            }
+        }
+        return true;
     }
 }
