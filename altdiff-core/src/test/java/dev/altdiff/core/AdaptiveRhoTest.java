@@ -30,7 +30,7 @@ class AdaptiveRhoTest {
 
     /** scale·(ZᵀZ/n + I) (the well-conditioned family of issue 5, scaled), other data standard normal. */
     static QuadraticProgram wellConditioned(long seed, int n, int p, int m, double scale) {
-        return RandomQp.dense(null, seed, n, p, m, scale / n, scale, null);
+        return RandomQp.dense(null, seed, n, p, m, n / scale, scale, null);
     }
 
     /**

@@ -121,7 +121,7 @@ public record PlantedQp(QuadraticProgram problem, double[] x, double[] lambda, d
         }
         double[][] pm = null;
         if (withP) {
-            pm = RandomQp.gram(null, Gaussian.matrix(r, n, n), 1.0 / n, P_SHIFT);
+            pm = RandomQp.gram(null, Gaussian.matrix(r, n, n), n, P_SHIFT);
         }
         double[] q = new double[n];
         for (int j = 0; j < n; j++) {

@@ -10,7 +10,7 @@ import java.util.Random;
 /**
  * Seeded dense random QPs: the paper's draw, the well-conditioned draw, sparsemax, and random
  * directions dθ. The dense draws take, from {@code new Random(seed)} in this order, Z (n×n, row by
- * row), q, A, b, G, h, all standard normal, and set P = scale·ZᵀZ + shift·I.
+ * row), q, A, b, G, h, all standard normal, and set P = ZᵀZ/divisor + shift·I.
  */
 public final class RandomQp {
     private RandomQp() {
@@ -44,20 +44,20 @@ public final class RandomQp {
 
     /** P = ZᵀZ/n + I (eigenvalues in about [1, 5]), the other blocks the paper's draws. */
     public static QuadraticProgram wellConditioned(long seed, int n, int p, int m) {
-        return dense(null, seed, n, p, m, 1.0 / n, 1.0, null);
+        return dense(null, seed, n, p, m, n, 1.0, null);
     }
 
     /**
-     * The dense draw with P = scale·½(G + Gᵀ) + shift·I for the Gram matrix G = ZᵀZ.
+     * The dense draw with P = ½(G + Gᵀ)/divisor + shift·I for the Gram matrix G = ZᵀZ.
      *
      * @param la   the backend whose gemm forms G (fast at large n), or null for a plain Java loop
      * @param name the problem's name (null: the builder's default)
      */
-    public static QuadraticProgram dense(LinearAlgebra la, long seed, int n, int p, int m, double scale, double shift,
+    public static QuadraticProgram dense(LinearAlgebra la, long seed, int n, int p, int m, double divisor, double shift,
                                          String name) {
         Random r = new Random(seed);
         double[][] z = Gaussian.matrix(r, n, n);
-        double[][] pm = gram(la, z, scale, shift);
+        double[][] pm = gram(la, z, divisor, shift);
         QuadraticProgram.Builder b = QuadraticProgram.builder(n).name(name).P(pm).q(Gaussian.vector(r, n));
         if (p > 0) {
             b.equalities(Gaussian.matrix(r, p, n), Gaussian.vector(r, p));
@@ -69,10 +69,10 @@ public final class RandomQp {
     }
 
     /**
-     * @return scale·½(ZᵀZ + (ZᵀZ)ᵀ) + shift·I for a square Z, by the backend's gemm or (la null) by a
+     * @return ½(ZᵀZ + (ZᵀZ)ᵀ)/divisor + shift·I for a square Z, by the backend's gemm or (la null) by a
      *         plain loop accumulating row by row of Z, which is symmetric as computed
      */
-    static double[][] gram(LinearAlgebra la, double[][] z, double scale, double shift) {
+    static double[][] gram(LinearAlgebra la, double[][] z, double divisor, double shift) {
         int n = z.length;
         double[][] pm = new double[n][n];
         if (la != null) {
@@ -84,7 +84,7 @@ public final class RandomQp {
             double[] ztz = la.multiply(zm, true, zm, false).toRowMajor();
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j < n; j++) {
-                    pm[i][j] = 0.5 * scale * (ztz[i * n + j] + ztz[j * n + i]);
+                    pm[i][j] = 0.5 * (ztz[i * n + j] + ztz[j * n + i]) / divisor;
                 }
             }
         } else {
@@ -99,7 +99,7 @@ public final class RandomQp {
             }
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j <= i; j++) {
-                    pm[i][j] *= scale;
+                    pm[i][j] /= divisor;
                     pm[j][i] = pm[i][j];
                 }
             }

@@ -24,6 +24,8 @@ import java.nio.charset.StandardCharsets;
  */
 @Command(name = "altdiff", mixinStandardHelpOptions = true, versionProvider = AltdiffCommand.Version.class,
         description = "Differentiable QP layers (Alt-Diff, Sun et al., ICLR 2023).",
+        exitCodeListHeading = ExitCode.HEADING,
+        exitCodeList = {ExitCode.OK_LINE, ExitCode.FAILURE_LINE, ExitCode.INVALID_INPUT_LINE, ExitCode.NOT_SOLVED_LINE},
         subcommands = {DemoCommand.class, SolveCommand.class, BenchCommand.class, BenchLayerCommand.class,
                 BenchSparseCommand.class, MarosCommand.class, TrainCommand.class, CommandLine.HelpCommand.class})
 public final class AltdiffCommand implements Runnable {
@@ -61,16 +63,18 @@ public final class AltdiffCommand implements Runnable {
             e.printStackTrace(err);
         }
         err.flush();
-        return 1;
+        return ExitCode.FAILURE;
     }
 
-    /** Usage error: {@code solve} keeps its contract (JSON on stdout, exit 2); others print usage, exit 2. */
+    /**
+     * Usage error: a command with a {@link UsageErrorReport} reports it itself ({@code solve}: JSON on
+     * stdout, exit 2); the others print the message and the usage, exit 2.
+     */
     private static int usageError(ParameterException e, String[] args) {
         CommandLine cl = e.getCommandLine();
         PrintWriter err = cl.getErr();
-        if (cl.getCommand() instanceof SolveCommand) {
-            return SolveCommand.error(cl.getOut(), err, SolveCommand.INVALID_INPUT, "invalid_input",
-                    "usage: " + e.getMessage(), null);
+        if (cl.getCommand() instanceof UsageErrorReport report) {
+            return report.reportUsageError(e);
         }
         err.println(cl.getColorScheme().errorText(e.getMessage()));
         if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {

@@ -7,6 +7,7 @@ import dev.altdiff.examples.bench.BenchSuite;
 import dev.altdiff.examples.demo.EntropyDemo;
 import dev.altdiff.examples.demo.PaperDemo;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -29,6 +30,7 @@ import java.util.concurrent.Callable;
  * (marked as partial in {@code results.md}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        defaultValueProvider = SolverOptions.Defaults.class,
         description = {"The paper's experiments as a benchmark: KKT, Alt-Diff reverse mode and Alt-Diff forward mode"
                 + " (Jacobian w.r.t. b) at each truncation tolerance, on dense random QPs (paper: P = Z'Z;"
                 + " wellcond: P = Z'Z/n + I), the sparsemax projection and the negative-entropy problem (KKT and"
@@ -55,6 +57,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    SolverOptions solver;
 
     @Option(names = "--quick", description = "sizes " + QUICK_SIZES + " (sparsemax n = " + QUICK_SPARSEMAX_N
             + ", entropy " + QUICK_ENTROPY_SIZES + "), 0 warm-ups, 1 timed pass and forward mode"
@@ -83,11 +88,6 @@ final class BenchCommand implements Callable<Integer> {
             description = "Alt-Diff truncation tolerances (default: ${DEFAULT-VALUE})")
     String tolerances;
 
-    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "nd4j",
-            description = "linear algebra backend (default: ${DEFAULT-VALUE}, 4-15x faster than ojalgo at n >= 1000;"
-                    + " see docs/benchmarks.md)")
-    String backend;
-
     @Option(names = "--entropy-backend", paramLabel = "NAME", defaultValue = "ojalgo",
             description = "backend of the entropy family (default: ${DEFAULT-VALUE}: its Newton x-step makes many small"
                     + " factorizations, where ND4J's per-call overhead made it 10-20x slower at 200x60x20;"
@@ -114,11 +114,6 @@ final class BenchCommand implements Callable<Integer> {
                     + " recursion costs K(p+m)^3 (default: ${DEFAULT-VALUE})")
     int forwardMaxIterations;
 
-    @Option(names = "--adaptive-rho",
-            description = "Alt-Diff rows of the QP families with adaptive rho (Settings.adaptiveRho, from rho = 1);"
-                    + " default: the paper's fixed rho = 1")
-    boolean adaptiveRho;
-
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "random seed (default: ${DEFAULT-VALUE})")
     long seed;
 
@@ -128,7 +123,9 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         BenchSuite.Config config;
         try {
-            LinearAlgebra la = AltDiff.backend(backend);
+            solver.usesOnly("the Alt-Diff rows run the paper's settings (rho = 1, relative-change rule) at each of"
+                    + " --tolerances", "--backend", "--adaptive-rho");
+            LinearAlgebra la = solver.backend();
             config = new BenchSuite.Config(parseList(families, BenchSuite.Family::parse),
                     PaperDemo.Size.parseList(sizes != null ? sizes : quick ? QUICK_SIZES : FULL_SIZES),
                     parseList(sparsemaxN != null ? sparsemaxN : quick ? QUICK_SPARSEMAX_N : SPARSEMAX_N,
@@ -136,7 +133,7 @@ final class BenchCommand implements Callable<Integer> {
                             ? entropySizes : quick ? QUICK_ENTROPY_SIZES : ENTROPY_SIZES),
                     parseList(tolerances, BenchCommand::tolerance), la, AltDiff.backend(entropyBackend),
                     seed, warmups != null ? warmups : quick ? 0 : 1, repeats != null ? repeats : quick ? 1 : 3,
-                    forwardLimit != null ? forwardLimit : quick ? 300 : 700, forwardMaxIterations, adaptiveRho);
+                    forwardLimit != null ? forwardLimit : quick ? 300 : 700, forwardMaxIterations, solver.settings().adaptiveRho());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -155,7 +152,7 @@ final class BenchCommand implements Callable<Integer> {
         files.forEach(f -> stdout.println("  " + f));
         result.notes().forEach(n -> stdout.println("note: " + n));
         stdout.flush();
-        return 0;
+        return ExitCode.OK;
     }
 
     /** The command as typed, for the report (options as given, in order). */

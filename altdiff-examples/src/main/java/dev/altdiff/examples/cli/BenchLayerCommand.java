@@ -2,10 +2,10 @@ package dev.altdiff.examples.cli;
 
 import dev.altdiff.api.Settings;
 import dev.altdiff.api.linalg.LinearAlgebra;
-import dev.altdiff.core.AltDiff;
 import dev.altdiff.examples.bench.LayerBench;
 import dev.altdiff.examples.demo.PaperDemo;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
  * [--repeats R] [--seed S]}: samples per second of the batched layer (see {@link LayerBench}).
  */
 @Command(name = "bench-layer", mixinStandardHelpOptions = true, sortOptions = false,
+        defaultValueProvider = SolverOptions.Defaults.class,
         description = {"Throughput of the batched Alt-Diff layer on the paper's classification layer"
                 + " (P = 0.1 I; A, G, q ~ N(0,1) with A, G shared; b = A x0, h = G x0 + 1).",
                 "Modes: shared (one factorization, n x B iterations), loop (single-problem layer, one sample after"
@@ -28,9 +29,8 @@ final class BenchLayerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "ojalgo",
-            description = "linear algebra backend (default: ${DEFAULT-VALUE})")
-    String backend;
+    @Mixin
+    SolverOptions solver;
 
     @Option(names = "--size", paramLabel = "NxPxM", defaultValue = LayerBench.DEFAULT_SIZE,
             description = "n variables x p equalities x m inequalities (default: ${DEFAULT-VALUE})")
@@ -39,10 +39,6 @@ final class BenchLayerCommand implements Callable<Integer> {
     @Option(names = "--batches", paramLabel = "B[,...]", defaultValue = LayerBench.DEFAULT_BATCHES,
             description = "batch sizes (default: ${DEFAULT-VALUE})")
     String batches;
-
-    @Option(names = "--tolerance", paramLabel = "E", defaultValue = "1e-4",
-            description = "truncation tolerance (relative change of x; default: ${DEFAULT-VALUE})")
-    double tolerance;
 
     @Option(names = "--repeats", paramLabel = "R", defaultValue = "2",
             description = "timings per cell, the best is shown (default: ${DEFAULT-VALUE})")
@@ -68,14 +64,14 @@ final class BenchLayerCommand implements Callable<Integer> {
             if (repeats < 1) {
                 throw new IllegalArgumentException("--repeats must be >= 1, got " + repeats);
             }
-            settings = Settings.DEFAULTS.withTolerance(tolerance);
-            la = AltDiff.backend(backend);
+            settings = solver.settings();
+            la = solver.backend();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         // warm-up: one untimed pass at the measured size, B = 2, so that no timed row pays for JIT compilation
         LayerBench.run(la, settings, parsedSize, List.of(2), seed + 1, 2);
         LayerBench.print(out, la, settings, parsedSize, LayerBench.run(la, settings, parsedSize, batchList, seed, repeats));
-        return 0;
+        return ExitCode.OK;
     }
 }

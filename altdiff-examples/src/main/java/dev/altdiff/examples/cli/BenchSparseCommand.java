@@ -2,9 +2,9 @@ package dev.altdiff.examples.cli;
 
 import dev.altdiff.api.Settings;
 import dev.altdiff.api.linalg.LinearAlgebra;
-import dev.altdiff.core.AltDiff;
 import dev.altdiff.examples.bench.SparseBench;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -18,6 +18,7 @@ import java.util.concurrent.Callable;
  * time and memory of the sparse path against n at fixed nonzeros per row (see {@link SparseBench}).
  */
 @Command(name = "bench-sparse", mixinStandardHelpOptions = true, sortOptions = false,
+        defaultValueProvider = SolverOptions.Defaults.class,
         description = {"Scaling of sparse problems: banded-local QPs (P with 5 nonzeros per row; n/10 equality and"
                 + " n/10 inequality rows with 5 nonzeros in a window of 10 variables) solved by Alt-Diff with a sparse"
                 + " factorization of H, then one reverse-mode gradient.",
@@ -27,17 +28,12 @@ final class BenchSparseCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    SolverOptions solver;
+
     @Option(names = "--sizes", paramLabel = "N[,...]", defaultValue = SparseBench.DEFAULT_SIZES,
             description = "numbers of variables (default: ${DEFAULT-VALUE})")
     String sizes;
-
-    @Option(names = "--tolerance", paramLabel = "E", defaultValue = "1e-6",
-            description = "truncation tolerance (relative change of x; default: ${DEFAULT-VALUE})")
-    double tolerance;
-
-    @Option(names = "--rho", paramLabel = "R", defaultValue = "1",
-            description = "ADMM penalty (default: ${DEFAULT-VALUE})")
-    double rho;
 
     @Option(names = "--repeats", paramLabel = "R", defaultValue = "1",
             description = "runs per size, the best times are shown (default: ${DEFAULT-VALUE})")
@@ -46,10 +42,6 @@ final class BenchSparseCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
             description = "random seed (default: ${DEFAULT-VALUE})")
     long seed;
-
-    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "ojalgo",
-            description = "linear algebra backend with sparse support (default: ${DEFAULT-VALUE})")
-    String backend;
 
     @Override
     public Integer call() {
@@ -61,17 +53,17 @@ final class BenchSparseCommand implements Callable<Integer> {
             if (repeats < 1) {
                 throw new IllegalArgumentException("--repeats must be >= 1, got " + repeats);
             }
-            settings = Settings.DEFAULTS.withTolerance(tolerance).withRho(rho);
-            la = AltDiff.backend(backend);
+            settings = solver.settings();
+            la = solver.backend();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         if (!la.supportsSparse()) {
-            throw new ParameterException(spec.commandLine(), "--backend " + backend + " has no sparse matrices;"
+            throw new ParameterException(spec.commandLine(), "--backend " + solver.backendName() + " has no sparse matrices;"
                     + " use ojalgo");
         }
         SparseBench.print(spec.commandLine().getOut(), la, settings, repeats,
                 SparseBench.run(la, settings, sizeList, seed, repeats));
-        return 0;
+        return ExitCode.OK;
     }
 }

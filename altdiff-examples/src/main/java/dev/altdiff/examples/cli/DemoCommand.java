@@ -1,11 +1,11 @@
 package dev.altdiff.examples.cli;
 
 import dev.altdiff.api.linalg.LinearAlgebra;
-import dev.altdiff.core.AltDiff;
 import dev.altdiff.examples.demo.EntropyDemo;
 import dev.altdiff.examples.demo.PaperDemo;
 import dev.altdiff.testkit.EntropyProblem;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -22,6 +22,7 @@ import java.util.concurrent.Callable;
  * the paper's negative-entropy problem over a tolerance sweep ({@link EntropyDemo}).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        defaultValueProvider = SolverOptions.Defaults.class,
         description = {"The paper's dense-QP experiment: random P = Z'Z, q, A, b, G, h ~ N(0,1); Alt-Diff at"
                 + " tolerance 1e-3 and 1e-6 against the implicit KKT reference (tight forward solve).",
                 "Columns: iterations, forward and backward time (backward: gradient of 1'x), relative error of x,"
@@ -30,9 +31,8 @@ final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "ojalgo",
-            description = "linear algebra backend (default: ${DEFAULT-VALUE})")
-    String backend;
+    @Mixin
+    SolverOptions solver;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "random seed (default: ${DEFAULT-VALUE})")
     long seed;
@@ -79,7 +79,9 @@ final class DemoCommand implements Callable<Integer> {
             sizeList = PaperDemo.Size.parseList(sizes != null ? sizes
                     : entropy ? EntropyDemo.DEFAULT_SIZES : PaperDemo.DEFAULT_SIZES);
             tolList = EntropyDemo.parseTolerances(tolerances);
-            la = AltDiff.backend(backend);
+            solver.usesOnly("the demo runs the paper's settings (rho = 1, relative-change rule at 1e-3 and 1e-6;"
+                    + " entropy: --tolerances)", "--backend");
+            la = solver.backend();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -96,7 +98,7 @@ final class DemoCommand implements Callable<Integer> {
             }
             out.printf(Locale.ROOT, "%ntotal %.1f s%n", (System.nanoTime() - start) / 1e9);
             out.flush();
-            return 0;
+            return ExitCode.OK;
         }
         // warm-up on a small problem so that the first timed row does not pay for JIT compilation
         PaperDemo.run(la, new PaperDemo.Size(40, 10, 10), seed + 1);
@@ -108,6 +110,6 @@ final class DemoCommand implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "%ntotal %.1f s%n", (System.nanoTime() - start) / 1e9);
         out.flush();
-        return 0;
+        return ExitCode.OK;
     }
 }

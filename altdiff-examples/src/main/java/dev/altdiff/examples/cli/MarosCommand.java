@@ -7,7 +7,6 @@ import dev.altdiff.api.Polish;
 import dev.altdiff.api.QuadraticProgram;
 import dev.altdiff.api.Settings;
 import dev.altdiff.api.Solution;
-import dev.altdiff.api.Truncation;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.core.AltDiff;
 import dev.altdiff.core.AltDiffDifferentiator;
@@ -22,6 +21,7 @@ import dev.altdiff.examples.io.QpConversion;
 import dev.altdiff.examples.io.ReferenceValues;
 import dev.altdiff.kkt.KktDifferentiator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -61,11 +61,15 @@ import java.util.stream.Stream;
  * under the table. No problem stops the run.
  */
 @Command(name = "maros", mixinStandardHelpOptions = true, sortOptions = false,
+        defaultValueProvider = SolverOptions.Defaults.class,
         description = "Solve every QPS/MPS file in DIR (e.g. the Maros-Meszaros QP test set) and print a table"
                 + " and the summary 'solved K of N within 1e-6 relative objective error'.")
 final class MarosCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    SolverOptions solver;
 
     @Parameters(index = "0", paramLabel = "DIR", description = "folder of .qps/.mps files (not recursive)")
     Path dir;
@@ -91,25 +95,6 @@ final class MarosCommand implements Callable<Integer> {
             description = "relative objective error |f - f*| / max(1, |f*|) that counts as solved (default: ${DEFAULT-VALUE})")
     double accuracy;
 
-    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "ojalgo",
-            description = "linear algebra backend (default: ${DEFAULT-VALUE})")
-    String backend;
-
-    @Option(names = "--rho", paramLabel = "R", defaultValue = "1", description = "ADMM penalty > 0 (default: ${DEFAULT-VALUE})")
-    double rho;
-
-    @Option(names = "--tol", paramLabel = "T", defaultValue = "1e-9",
-            description = "tolerance of the truncation rule (default: ${DEFAULT-VALUE})")
-    double tolerance;
-
-    @Option(names = "--truncation", paramLabel = "RULE", defaultValue = "residuals",
-            description = "residuals or relative-change (default: ${DEFAULT-VALUE})")
-    String truncation;
-
-    @Option(names = "--max-iter", paramLabel = "K", defaultValue = "1000000",
-            description = "iteration cap >= 1 (default: ${DEFAULT-VALUE}; the time limit usually ends a run first)")
-    int maxIterations;
-
     @Option(names = "--format", paramLabel = "auto|fixed|free", defaultValue = "auto",
             description = "layout of the files (default: ${DEFAULT-VALUE})")
     String format;
@@ -121,16 +106,6 @@ final class MarosCommand implements Callable<Integer> {
     @Option(names = "--markdown", description = "print the table in Markdown")
     boolean markdown;
 
-    @Option(names = "--polish",
-            description = "polish each final iterate (Settings.polish); adds the column 'polish' (accepted, rejected,"
-                    + " failed, or - when it did not apply) and a count per outcome under the summary")
-    boolean polish;
-
-    @Option(names = "--adaptive-rho",
-            description = "adapt rho to the residuals (Settings.adaptiveRho: OSQP's residual balancing every 10"
-                    + " iterations; --rho is the starting value)")
-    boolean adaptiveRho;
-
     @Option(names = "--gradients",
             description = "check the gradients of every solved problem: Alt-Diff reverse mode (the same run again,"
                     + " with its trajectory) against the KKT differentiator at the returned point, for a random v;"
@@ -139,11 +114,6 @@ final class MarosCommand implements Callable<Integer> {
 
     /** Cosine against KKT that counts as agreeing in the summary of {@code --gradients} (issue 5's target). */
     static final double GRADIENT_COSINE = 0.9999;
-
-    @Option(names = "--scaling", paramLabel = "N", defaultValue = "0",
-            description = "Ruiz equilibration passes (Settings.scaling, 0 = off, default: ${DEFAULT-VALUE}); OSQP uses"
-                    + " 10. Termination is tested on the scaled problem; the table reports the caller's problem")
-    int scaling;
 
     /**
      * One problem's line of the table.
@@ -170,8 +140,7 @@ final class MarosCommand implements Callable<Integer> {
         MpsFormat layout;
         Pattern filter;
         try {
-            settings = new Settings(rho, tolerance, maxIterations, truncation()).withPolish(polish)
-                    .withAdaptiveRho(adaptiveRho).withScaling(scaling);
+            settings = solver.settings();
             layout = MpsFormat.valueOf(format.toUpperCase(Locale.ROOT));
             filter = include == null ? null : Pattern.compile(include);
         } catch (IllegalArgumentException e) { // includes PatternSyntaxException
@@ -190,12 +159,7 @@ final class MarosCommand implements Callable<Integer> {
         if (!Files.isDirectory(dir)) {
             throw new ParameterException(spec.commandLine(), "not a folder: " + dir);
         }
-        LinearAlgebra la;
-        try {
-            la = AltDiff.backend(backend);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "unknown --backend: " + e.getMessage());
-        }
+        LinearAlgebra la = solver.backend();
         Path csv = reference;
         if (csv == null && !noReference && Files.isRegularFile(dir.resolve("optimal.csv"))) {
             csv = dir.resolve("optimal.csv");
@@ -219,11 +183,12 @@ final class MarosCommand implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "# altdiff maros %s: %d problems; backend %s, rho %s, truncation %s, tol %s,"
                         + " max-iter %d, time limit %s s per problem, memory limit %d MB, reference %s%s%n",
-                dir, files.size(), la.name(), rho, truncation, tolerance, maxIterations, timeLimit,
-                budget / (1024 * 1024), refs == null ? "none" : csv, (polish ? ", polish" : "")
-                        + (adaptiveRho ? ", adaptive rho" : "") + (scaling > 0 ? ", scaling " + scaling : ""));
+                dir, files.size(), la.name(), settings.rho(), solver.truncation, settings.tolerance(),
+                settings.maxIterations(), timeLimit, budget / (1024 * 1024), refs == null ? "none" : csv,
+                (settings.polish() ? ", polish" : "") + (settings.adaptiveRho() ? ", adaptive rho" : "")
+                        + (settings.scaling() > 0 ? ", scaling " + settings.scaling() : ""));
         out.flush();
-        Table table = new Table(out, markdown, polish, gradients);
+        Table table = new Table(out, markdown, settings.polish(), gradients);
         table.header();
         List<Row> rows = new ArrayList<>();
         for (Path file : files) {
@@ -245,23 +210,14 @@ final class MarosCommand implements Callable<Integer> {
         }
         out.println();
         out.println(summary(rows, refs != null, accuracy));
-        if (polish) {
+        if (settings.polish()) {
             out.println(polishSummary(rows));
         }
         if (gradients) {
             out.println(gradientSummary(rows));
         }
         out.flush();
-        return 0;
-    }
-
-    private Truncation truncation() {
-        return switch (truncation.toLowerCase(Locale.ROOT)) {
-            case "residuals" -> Truncation.RESIDUALS;
-            case "relative-change" -> Truncation.RELATIVE_CHANGE;
-            default -> throw new IllegalArgumentException("--truncation must be residuals or relative-change, got "
-                    + truncation);
-        };
+        return ExitCode.OK;
     }
 
     static boolean isProblemFile(Path f) {

@@ -28,8 +28,10 @@ import dev.altdiff.examples.io.QpJson;
 import dev.altdiff.kkt.GeneralKktSolution;
 import dev.altdiff.kkt.SingularKktException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -45,34 +47,27 @@ import java.util.concurrent.Callable;
  * standard output (the contract is in the README, section "altdiff solve contract"). For an MPS/QPS
  * file the object also holds "name", "objective_sense", "objective_constant" (c0 = −RHS of the
  * objective row) and "objective_total" (the file's objective c0 + cᵀx + ½xᵀQx at x).
- * Exit status: 0 solved, 3 any other solver status, 2 invalid input (with
+ * Exit status ({@link ExitCode}): 0 solved, 3 any other solver status, 2 invalid input (with
  * {@code {"status":"invalid_input","error":"…"}} on standard output and the message on standard
  * error), 1 internal error (e.g. a non-finite number in the result, which is never printed).
  */
 @Command(name = "solve", mixinStandardHelpOptions = true, sortOptions = false,
+        defaultValueProvider = SolverOptions.Defaults.class,
         description = "Solve a QP file (JSON format altdiff-qp/1, or MPS/QPS by the extension .mps/.qps)"
                 + " and print one JSON object with the solution"
                 + " and, with --dx, the gradient of l(x) = v'x for the blocks the method supports.",
-        exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:solved", "1:internal error", "2:invalid input (JSON error object on stdout)",
-                "3:other solver status (max_iterations, primal_infeasible, dual_infeasible), or a solution where"
-                        + " the kkt method's gradient does not exist (not_differentiable)"})
-final class SolveCommand implements Callable<Integer> {
-    static final int SOLVED = 0;
-    static final int INTERNAL_ERROR = 1;
-    static final int INVALID_INPUT = 2;
-    static final int NOT_SOLVED = 3;
-
+        exitCodeListHeading = ExitCode.HEADING,
+        exitCodeList = {ExitCode.OK_LINE, ExitCode.FAILURE_LINE, ExitCode.INVALID_INPUT_LINE, ExitCode.NOT_SOLVED_LINE})
+final class SolveCommand implements Callable<Integer>, UsageErrorReport {
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    SolverOptions solver;
 
     @Parameters(index = "0", paramLabel = "FILE",
             description = "problem file: JSON (format altdiff-qp/1), or MPS/QPS when it ends in .mps or .qps")
     String file;
-
-    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "ojalgo",
-            description = "linear algebra backend (default: ${DEFAULT-VALUE})")
-    String backend;
 
     @Option(names = "--method", paramLabel = "NAME", defaultValue = "altdiff",
             description = "differentiator: altdiff or kkt, or any other on the class path (default: ${DEFAULT-VALUE})")
@@ -83,35 +78,9 @@ final class SolveCommand implements Callable<Integer> {
                     + " recursion; q, b, h)")
     String mode;
 
-    @Option(names = "--tol", paramLabel = "T",
-            description = "truncation tolerance > 0 (default: Settings.DEFAULTS, 1e-6)")
-    Double tolerance;
-
-    @Option(names = "--rho", paramLabel = "R", defaultValue = "1", description = "ADMM penalty > 0 (default: ${DEFAULT-VALUE})")
-    double rho;
-
-    @Option(names = "--max-iter", paramLabel = "K", defaultValue = "10000",
-            description = "iteration cap >= 1 (default: ${DEFAULT-VALUE})")
-    int maxIterations;
-
     @Option(names = "--dx", paramLabel = "VFILE|ones",
             description = "upstream gradient v = dl/dx: a JSON array of n numbers, or 'ones' for v = 1")
     String dx;
-
-    @Option(names = "--polish",
-            description = "polish the final iterate (Settings.polish): solve the KKT system of the active set it"
-                    + " identifies and keep the result if the residuals do not grow; the JSON then has \"polish\"")
-    boolean polish;
-
-    @Option(names = "--adaptive-rho",
-            description = "adapt rho to the residuals (Settings.adaptiveRho: OSQP's residual balancing every 10"
-                    + " iterations; --rho is the starting value); QPs only")
-    boolean adaptiveRho;
-
-    @Option(names = "--scaling", paramLabel = "N", defaultValue = "0",
-            description = "Ruiz equilibration passes (Settings.scaling, 0 = off, default: ${DEFAULT-VALUE}): ADMM runs"
-                    + " on the scaled problem; solution and gradients are mapped back (QPs only)")
-    int scaling;
 
     @Option(names = "--mps-format", paramLabel = "auto|fixed|free", defaultValue = "auto",
             description = "layout of an MPS/QPS file (default: ${DEFAULT-VALUE}: free, else fixed)")
@@ -124,9 +93,9 @@ final class SolveCommand implements Callable<Integer> {
         ObjectNode result;
         Status status;
         boolean sparse = false;
+        Settings settings = solver.settings(); // a bad value is a usage error (exit 2, JSON error object)
         try {
-            Settings settings = settings();
-            LinearAlgebra la = lookup("backend", () -> AltDiff.backend(backend));
+            LinearAlgebra la = solver.backend();
             ProblemFiles.Loaded loaded = ProblemFiles.read(file, mpsFormat());
             if (loaded.program() != null) {
                 return solveGeneral(out, loaded.program(), settings, la);
@@ -154,24 +123,24 @@ final class SolveCommand implements Callable<Integer> {
                 result.put("objective_constant", finite(mps.objectiveConstant(), "objective_constant"));
                 result.put("objective_total", finite(mps.fileObjective(solution.objective()), "objective_total"));
             }
-        } catch (InvalidProblemException | InvalidInputException e) {
-            return error(out, err, INVALID_INPUT, "invalid_input", e.getMessage(), null);
+        } catch (InvalidProblemException | InvalidInputException | ParameterException e) {
+            return error(out, err, ExitCode.INVALID_INPUT, "invalid_input", e.getMessage(), null);
         } catch (NonFiniteException e) {
-            return error(out, err, INTERNAL_ERROR, "internal_error",
+            return error(out, err, ExitCode.FAILURE, "internal_error",
                     "internal error: the result has a non-finite value at " + e.getMessage(), null);
         } catch (SingularKktException e) { // a property of the solution, not a failure of the program
-            return error(out, err, NOT_SOLVED, "not_differentiable", e.getMessage(), null);
+            return error(out, err, ExitCode.NOT_SOLVED, "not_differentiable", e.getMessage(), null);
         } catch (UnsupportedOperationException e) {
             if (sparse) { // --method kkt, --mode forward, --polish or a backend without sparse matrices
-                return error(out, err, INVALID_INPUT, "invalid_input", e.getMessage(), null);
+                return error(out, err, ExitCode.INVALID_INPUT, "invalid_input", e.getMessage(), null);
             }
-            return error(out, err, INTERNAL_ERROR, "internal_error", "internal error: " + e, e);
+            return error(out, err, ExitCode.FAILURE, "internal_error", "internal error: " + e, e);
         } catch (RuntimeException e) {
-            return error(out, err, INTERNAL_ERROR, "internal_error", "internal error: " + e, e);
+            return error(out, err, ExitCode.FAILURE, "internal_error", "internal error: " + e, e);
         }
         out.println(write(result));
         out.flush();
-        return status == Status.SOLVED ? SOLVED : NOT_SOLVED;
+        return status == Status.SOLVED ? ExitCode.OK : ExitCode.NOT_SOLVED;
     }
 
     /**
@@ -186,11 +155,11 @@ final class SolveCommand implements Callable<Integer> {
         if (mode != null && !mode.equals("reverse")) {
             throw new InvalidInputException("a general objective supports --mode reverse only");
         }
-        if (polish || adaptiveRho) {
-            throw new InvalidInputException((polish ? "--polish" : "--adaptive-rho")
+        if (settings.polish() || settings.adaptiveRho()) {
+            throw new InvalidInputException((settings.polish() ? "--polish" : "--adaptive-rho")
                     + " applies to QPs only, not to a general objective");
         }
-        if (scaling != 0) {
+        if (settings.scaling() != 0) {
             throw new InvalidInputException("--scaling applies to QPs only, not to a general objective");
         }
         double[] v = null;
@@ -238,7 +207,7 @@ final class SolveCommand implements Callable<Integer> {
         }
         out.println(write(result));
         out.flush();
-        return solution.status() == Status.SOLVED ? SOLVED : NOT_SOLVED;
+        return solution.status() == Status.SOLVED ? ExitCode.OK : ExitCode.NOT_SOLVED;
     }
 
     private MpsFormat mpsFormat() {
@@ -247,17 +216,6 @@ final class SolveCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException("bad option value: --mps-format must be auto, fixed or free, got "
                     + mpsFormat, e);
-        }
-    }
-
-    private Settings settings() {
-        try {
-            double tol = tolerance == null ? Settings.DEFAULTS.tolerance() : tolerance;
-            return Settings.DEFAULTS.withRho(rho).withTolerance(tol).withMaxIterations(maxIterations)
-                    .withPolish(polish).withAdaptiveRho(adaptiveRho).withScaling(scaling);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidInputException("bad option value (--rho, --tol, --max-iter, --scaling): " + e.getMessage(),
-                    e);
         }
     }
 
@@ -288,6 +246,13 @@ final class SolveCommand implements Callable<Integer> {
         double[] v = new double[n];
         Arrays.fill(v, 1.0);
         return v;
+    }
+
+    /** A usage error is invalid input: the JSON error object, exit 2. */
+    @Override
+    public int reportUsageError(ParameterException e) {
+        return error(e.getCommandLine().getOut(), e.getCommandLine().getErr(), ExitCode.INVALID_INPUT, "invalid_input",
+                "usage: " + e.getMessage(), null);
     }
 
     /** Prints {"status":…,"error":…} on standard output and the message on standard error. */

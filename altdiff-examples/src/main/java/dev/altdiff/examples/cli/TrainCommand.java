@@ -1,7 +1,6 @@
 package dev.altdiff.examples.cli;
 
 import dev.altdiff.api.Settings;
-import dev.altdiff.api.Truncation;
 import dev.altdiff.examples.dl4j.Classification;
 import dev.altdiff.examples.dl4j.ClassifierTraining;
 import dev.altdiff.examples.dl4j.Energy;
@@ -50,6 +49,9 @@ final class TrainCommand implements Runnable {
 
     /** Options every example shares. */
     static final class Common {
+        @Mixin
+        SolverOptions solver;
+
         @Option(names = "--epochs", paramLabel = "E", description = "passes over the training set")
         Integer epochs;
 
@@ -58,18 +60,6 @@ final class TrainCommand implements Runnable {
 
         @Option(names = "--lr", paramLabel = "RATE", description = "Adam's learning rate")
         Double learningRate;
-
-        @Option(names = "--backend", paramLabel = "NAME", defaultValue = "ojalgo",
-                description = "the QP layer's linear algebra backend, ojalgo or nd4j (default: ${DEFAULT-VALUE})")
-        String backend;
-
-        @Option(names = "--tolerance", paramLabel = "E", defaultValue = "1e-4",
-                description = "QP truncation tolerance, relative change of x (default: ${DEFAULT-VALUE})")
-        double tolerance;
-
-        @Option(names = "--max-iterations", paramLabel = "K", defaultValue = "2000",
-                description = "QP iteration cap (default: ${DEFAULT-VALUE})")
-        int maxIterations;
 
         @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "random seed (default: ${DEFAULT-VALUE})")
         long seed;
@@ -90,12 +80,8 @@ final class TrainCommand implements Runnable {
             if (learningRate != null && !(learningRate > 0)) {
                 throw new ParameterException(cl, "--lr must be > 0, got " + learningRate);
             }
-            try {
-                dev.altdiff.core.AltDiff.backend(backend);
-                return new Settings(1.0, tolerance, maxIterations, Truncation.RELATIVE_CHANGE);
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(cl, e.getMessage(), e);
-            }
+            solver.backend(); // an unknown backend is a usage error here, not in the middle of training
+            return solver.settings();
         }
 
         PrintWriter progress(CommandLine cl) {
@@ -127,10 +113,11 @@ final class TrainCommand implements Runnable {
         out.printf(Locale.ROOT, "final test accuracy %.4f, %.1f ms per batch (last epoch); learning curves: %s%n",
                 h.last().testAccuracy(), h.last().msPerBatch(), png.toAbsolutePath());
         out.flush();
-        return 0;
+        return ExitCode.OK;
     }
 
     @Command(name = "digits", mixinStandardHelpOptions = true, sortOptions = false,
+            defaultValueProvider = SolverOptions.Defaults.class,
             description = {"The 8x8 digits (bundled; 1437 train / 360 test): dense 64 -> n -> ReLU -> Alt-Diff QP"
                     + " -> dense n -> 10 -> softmax."})
     static final class Digits implements Callable<Integer> {
@@ -154,7 +141,7 @@ final class TrainCommand implements Runnable {
             double lr = common.learningRate == null ? 1e-2 : common.learningRate;
             QpClassifier model;
             try {
-                model = new QpClassifier(64, hidden, equalities, inequalities, 10, lr, qp, common.backend, common.seed, 2023);
+                model = new QpClassifier(64, hidden, equalities, inequalities, 10, lr, qp, common.solver.backendName(), common.seed, 2023);
                 model.configuration();
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(cl, e.getMessage(), e);
@@ -165,6 +152,7 @@ final class TrainCommand implements Runnable {
     }
 
     @Command(name = "mnist", mixinStandardHelpOptions = true, sortOptions = false,
+            defaultValueProvider = SolverOptions.Defaults.class,
             description = {"MNIST as in the paper: flatten -> dense 784 -> 200 -> ReLU -> Alt-Diff QP (n=200, P=0.1 I,"
                     + " 50 equality and 50 inequality rows, fixed random data) -> dense 200 -> 10 -> softmax, Adam 1e-3,"
                     + " batch 64. Fetch the IDX files first with scripts/fetch-mnist.sh."})
@@ -194,7 +182,7 @@ final class TrainCommand implements Runnable {
             } catch (IOException e) {
                 cl.getErr().println("altdiff train mnist: " + e.getMessage());
                 cl.getErr().flush();
-                return 1;
+                return ExitCode.FAILURE;
             }
             if (trainLimit != null) {
                 train = train.head(trainLimit);
@@ -205,15 +193,16 @@ final class TrainCommand implements Runnable {
             if ((trainLimit != null && trainLimit < 1) || (testLimit != null && testLimit < 0)) {
                 throw new ParameterException(cl, "--train-limit must be >= 1 and --test-limit >= 0");
             }
-            QpClassifier paper = QpClassifier.mnist(qp, common.backend, common.seed);
+            QpClassifier paper = QpClassifier.mnist(qp, common.solver.backendName(), common.seed);
             QpClassifier model = new QpClassifier(paper.inputs(), paper.hidden(), paper.equalities(), paper.inequalities(),
                     paper.classes(), common.learningRate == null ? paper.learningRate() : common.learningRate, qp,
-                    common.backend, common.seed, paper.qpSeed());
+                    common.solver.backendName(), common.seed, paper.qpSeed());
             return classify(cl, common, "mnist", train, test, model, common.epochs == null ? 1 : common.epochs);
         }
     }
 
     @Command(name = "sudoku", mixinStandardHelpOptions = true, sortOptions = false,
+            defaultValueProvider = SolverOptions.Defaults.class,
             description = {"OptNet's 4x4 Sudoku (bundled, 10000 puzzles): learn A of x* = argmin 0.05|x|^2 - puzzle'x"
                     + " s.t. Ax = 1, x >= 0 from puzzle/solution pairs; reports the fraction of test puzzles solved exactly."})
     static final class SudokuCommand implements Callable<Integer> {
@@ -244,9 +233,9 @@ final class TrainCommand implements Runnable {
             PrintWriter out = cl.getOut();
             out.printf(Locale.ROOT, "sudoku 4x4: %d training and %d test puzzles; QP n=64, learned A %dx64, b = 1, x >= 0,"
                             + " P = 0.1 I, backend %s, tolerance %.0e; Adam %.0e, batch %d, %d epoch(s)%n",
-                    train.size(), test.size(), equalities, common.backend, qp.tolerance(), lr, batch, epochs);
+                    train.size(), test.size(), equalities, common.solver.backendName(), qp.tolerance(), lr, batch, epochs);
             out.flush();
-            MultiLayerNetwork net = new MultiLayerNetwork(Sudoku.configuration(equalities, lr, qp, common.backend, common.seed));
+            MultiLayerNetwork net = new MultiLayerNetwork(Sudoku.configuration(equalities, lr, qp, common.solver.backendName(), common.seed));
             net.init();
             History h = Sudoku.train(net, train, test, epochs, batch, common.progress(cl), out);
             Path png = common.plot("sudoku");
@@ -254,11 +243,12 @@ final class TrainCommand implements Runnable {
             out.printf(Locale.ROOT, "final: %.4f of the test puzzles solved exactly, %.1f ms per batch (last epoch);"
                     + " learning curves: %s%n", h.last().testAccuracy(), h.last().msPerBatch(), png.toAbsolutePath());
             out.flush();
-            return 0;
+            return ExitCode.OK;
         }
     }
 
     @Command(name = "energy", mixinStandardHelpOptions = true, sortOptions = false,
+            defaultValueProvider = SolverOptions.Defaults.class,
             description = {"Energy generation scheduling (Donti, Amos & Kolter 2017) on PJM load data 2008-2016: a network"
                     + " 106 -> 200 -> 200 -> 48 forecasts mean and spread of the next day's 24 hourly loads; the schedule"
                     + " minimises the expected cost 50 (y-z)+ + 0.5 (z-y)+ + 0.5 (z-y)^2 under ramp limits |z_t+1 - z_t|"
@@ -323,7 +313,7 @@ final class TrainCommand implements Runnable {
                 cl.getErr().println("altdiff train energy: cannot read the PJM data: " + e.getMessage()
                         + " (give the folder with --data DIR or ALTDIFF_PJM_DATA)");
                 cl.getErr().flush();
-                return 1;
+                return ExitCode.FAILURE;
             }
             int split = (int) Math.round(all.size() * 0.8);
             Energy.Days train = all.range(trainLimit == null ? 0 : Math.max(0, split - trainLimit), split);
@@ -336,10 +326,10 @@ final class TrainCommand implements Runnable {
                             + " batch %d; likelihood net %d epoch(s) Adam %.0e, task net %d epoch(s) Adam %.0e%s%n",
                     dir, train.size(), train.dates()[0], train.dates()[train.size() - 1], test.size(), test.dates()[0],
                     test.dates()[test.size() - 1], Energy.FEATURES, Energy.FEATURES, hidden, hidden, sqpIterations,
-                    sqpTolerance, common.backend, qp.tolerance(), batch, nllEpochs, nllLearningRate, epochs, lr,
+                    sqpTolerance, common.solver.backendName(), qp.tolerance(), batch, nllEpochs, nllLearningRate, epochs, lr,
                     fromScratch ? " from scratch" : " from the likelihood net");
             out.flush();
-            try (Scheduler scheduler = new Scheduler(ExpectedCost.paper(), Energy.HOURS, ExpectedCost.RAMP, common.backend,
+            try (Scheduler scheduler = new Scheduler(ExpectedCost.paper(), Energy.HOURS, ExpectedCost.RAMP, common.solver.backendName(),
                     qp, sqpIterations, sqpTolerance)) {
                 MultiLayerNetwork nll = new MultiLayerNetwork(Energy.configuration(Energy.FEATURES, hidden, nllLearningRate,
                         common.seed));
@@ -373,7 +363,7 @@ final class TrainCommand implements Runnable {
                         nllHistory.epochs().isEmpty() ? Double.NaN : nllHistory.last().msPerBatch(), png.toAbsolutePath());
                 out.flush();
             }
-            return 0;
+            return ExitCode.OK;
         }
 
         private Path dataFolder() {

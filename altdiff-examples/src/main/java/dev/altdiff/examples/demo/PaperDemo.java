@@ -7,7 +7,6 @@ import dev.altdiff.api.Solution;
 import dev.altdiff.api.Status;
 import dev.altdiff.api.Truncation;
 import dev.altdiff.api.linalg.LinearAlgebra;
-import dev.altdiff.api.linalg.Matrix;
 import dev.altdiff.core.AltDiff;
 import dev.altdiff.core.AltDiffDifferentiator;
 import dev.altdiff.examples.bench.Trial;
@@ -128,7 +127,7 @@ public final class PaperDemo {
      */
     public static QuadraticProgram dense(LinearAlgebra la, Size size, long seed, boolean wellConditioned) {
         int n = size.n();
-        return RandomQp.dense(la, seed, n, size.p(), size.m(), wellConditioned ? 1.0 / n : 1.0, wellConditioned ? 1.0 : 0.0,
+        return RandomQp.dense(la, seed, n, size.p(), size.m(), wellConditioned ? n : 1, wellConditioned ? 1 : 0,
                 (wellConditioned ? "wellcond-dense-" : "paper-dense-") + size + "-seed" + seed);
     }
 

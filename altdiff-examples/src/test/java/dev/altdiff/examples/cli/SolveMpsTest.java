@@ -37,7 +37,7 @@ class SolveMpsTest {
     @Test
     void kktAtAWeaklyActiveConstraintIsNotDifferentiable() throws Exception {
         Cli.Result r = Cli.run("solve", HS35MOD, "--method", "kkt", "--dx", "ones", "--tol", "1e-12", "--polish");
-        assertEquals(SolveCommand.NOT_SOLVED, r.exit(), r.toString());
+        assertEquals(ExitCode.NOT_SOLVED, r.exit(), r.toString());
         JsonNode json = new ObjectMapper().readTree(r.out());
         assertEquals("not_differentiable", json.get("status").asText(), r.toString());
         assertTrue(json.get("error").asText().contains("weakly active"), r.toString());
