@@ -1,12 +1,12 @@
 package dev.altdiff.core;
 
 import dev.altdiff.api.InvalidProblemException;
+import dev.altdiff.api.objective.ConvexProgram;
+import dev.altdiff.api.objective.Objective;
 import dev.altdiff.api.linalg.Factorization;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.api.linalg.Matrix;
 import dev.altdiff.api.linalg.NotPositiveDefiniteException;
-import dev.altdiff.api.objective.ConvexProgram;
-import dev.altdiff.api.objective.Objective;
 
 /**
  * A {@link ConvexProgram}'s constraint data as row-major arrays, with the constant part

@@ -76,8 +76,14 @@ public final class Vectors {
         return out;
     }
 
+    /** @return Mᵀ·y for a rows×cols row-major M (length cols) */
+    public static double[] transposeTimes(double[] mat, int rows, int cols, double[] y) {
+        double[] out = new double[cols];
+        addTransposeTimes(1.0, mat, rows, cols, y, out);
+        return out;
+    }
 
-    /** out += α·Mᵀy for a rows×cols row-major M */
+    /** out += α·Mᵀy for a rows×cols row-major M (rows with α·yᵢ = 0 are skipped) */
     public static void addTransposeTimes(double alpha, double[] mat, int rows, int cols, double[] y, double[] out) {
         for (int i = 0; i < rows; i++) {
             double yi = alpha * y[i];

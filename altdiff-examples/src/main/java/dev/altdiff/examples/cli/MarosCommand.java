@@ -82,11 +82,6 @@ final class MarosCommand implements Callable<Integer> {
     @Option(names = "--no-reference", description = "do not compare against reference values")
     boolean noReference;
 
-    @Option(names = "--time-limit", paramLabel = "S", defaultValue = "30",
-            description = "wall-clock limit per problem in seconds, counted from the start of the solve; the one-off"
-                    + " setup (densify, factor H) cannot be interrupted but counts (default: ${DEFAULT-VALUE})")
-    double timeLimit;
-
     @Option(names = "--memory-limit", paramLabel = "MB",
             description = "skip (status too_large) a problem whose dense matrices need more (default: half the JVM's max heap)")
     Long memoryLimitMb;
@@ -146,8 +141,9 @@ final class MarosCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) { // includes PatternSyntaxException
             throw new ParameterException(spec.commandLine(), "bad option value: " + e.getMessage());
         }
-        if (!(timeLimit > 0) || Double.isInfinite(timeLimit)) {
-            throw new ParameterException(spec.commandLine(), "--time-limit must be > 0, got " + timeLimit);
+        double timeLimit = settings.timeLimit();
+        if (!(timeLimit > 0)) {
+            throw new ParameterException(spec.commandLine(), "--time-limit must be > 0 for maros, got " + timeLimit);
         }
         if (!(accuracy > 0)) {
             throw new ParameterException(spec.commandLine(), "--accuracy must be > 0, got " + accuracy);
@@ -272,7 +268,7 @@ final class MarosCommand implements Callable<Integer> {
         try {
             MpsProblem problem = QpConversion.convert(model);
             model = null; // the sparse model is no longer needed
-            CappedAdmm.Outcome o = CappedAdmm.solve(problem.problem(), settings, la, (long) (timeLimit * 1e9),
+            CappedAdmm.Outcome o = CappedAdmm.solve(problem.problem(), settings, la, (long) (settings.timeLimit() * 1e9),
                     System::nanoTime);
             double objective = o.solution() == null ? Double.NaN : problem.fileObjective(o.solution().objective());
             double err = Double.isNaN(ref) || !Double.isFinite(objective) ? Double.NaN

@@ -155,12 +155,10 @@ final class SolveCommand implements Callable<Integer>, UsageErrorReport {
         if (mode != null && !mode.equals("reverse")) {
             throw new InvalidInputException("a general objective supports --mode reverse only");
         }
-        if (settings.polish() || settings.adaptiveRho()) {
-            throw new InvalidInputException((settings.polish() ? "--polish" : "--adaptive-rho")
-                    + " applies to QPs only, not to a general objective");
-        }
-        if (settings.scaling() != 0) {
-            throw new InvalidInputException("--scaling applies to QPs only, not to a general objective");
+        for (String qpOnly : new String[] {"--polish", "--adaptive-rho", "--scaling"}) {
+            if (solver.given(qpOnly)) {
+                throw new InvalidInputException(qpOnly + " applies to QPs only, not to a general objective");
+            }
         }
         double[] v = null;
         if (dx != null) {

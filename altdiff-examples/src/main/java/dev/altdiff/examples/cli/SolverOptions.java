@@ -26,7 +26,7 @@ import java.util.Map;
 public final class SolverOptions {
     /** Every option of the mixin, by its first name. */
     private static final List<String> OPTIONS = List.of("--backend", "--rho", "--tol", "--max-iter", "--truncation",
-            "--polish", "--adaptive-rho", "--scaling");
+            "--infeasibility-tol", "--polish", "--adaptive-rho", "--scaling", "--time-limit");
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
@@ -51,29 +51,40 @@ public final class SolverOptions {
             description = "truncation rule: residuals or relative-change (default: ${DEFAULT-VALUE})")
     String truncation;
 
-    @Option(names = "--polish", order = 105,
+    @Option(names = {"--infeasibility-tol"}, paramLabel = "E", order = 105,
+            description = "tolerance of the infeasibility tests (Settings.infeasibilityTolerance, 0 = off; default:"
+                    + " ${DEFAULT-VALUE})")
+    double infeasibilityTolerance;
+
+    @Option(names = "--polish", negatable = true, order = 106,
             description = "polish the final iterate (Settings.polish): solve the KKT system of the active set it"
-                    + " identifies and keep the result if the residuals do not grow; QPs only")
+                    + " identifies and keep the result if it passes the termination test; QPs only (default:"
+                    + " ${DEFAULT-VALUE})")
     boolean polish;
 
-    @Option(names = "--adaptive-rho", order = 106,
+    @Option(names = "--adaptive-rho", negatable = true, order = 107,
             description = "adapt rho to the residuals (Settings.adaptiveRho: OSQP's residual balancing every 10"
-                    + " iterations; --rho is the starting value); QPs only")
+                    + " iterations; --rho is the starting value); QPs only (default: ${DEFAULT-VALUE})")
     boolean adaptiveRho;
 
-    @Option(names = "--scaling", paramLabel = "N", order = 107,
+    @Option(names = "--scaling", paramLabel = "N", order = 108,
             description = "Ruiz equilibration passes (Settings.scaling, 0 = off; default: ${DEFAULT-VALUE}): ADMM runs"
-                    + " on the scaled problem, solution and gradients are mapped back; QPs only")
+                    + " on the scaled problem, solution and gradients are mapped back; dense QPs only")
     int scaling;
+
+    @Option(names = "--time-limit", paramLabel = "S", order = 109,
+            description = "wall-clock limit of one solve in seconds (Settings.timeLimit, 0 = none; default:"
+                    + " ${DEFAULT-VALUE}); reaching it gives the status time_limit unless the termination test passes")
+    double timeLimit;
 
     /** @return the settings the options give (each option not given is the command's default) */
     public Settings settings() {
         try {
-            return new Settings(rho, tolerance, maxIterations, truncation(truncation)).withPolish(polish)
-                    .withAdaptiveRho(adaptiveRho).withScaling(scaling);
+            return new Settings(rho, tolerance, maxIterations, truncation(truncation), infeasibilityTolerance, polish,
+                    adaptiveRho, scaling, timeLimit);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(mixee.commandLine(), "bad option value (--rho, --tol, --max-iter, --scaling): "
-                    + e.getMessage(), e);
+            throw new ParameterException(mixee.commandLine(), "bad option value (--rho, --tol, --max-iter,"
+                    + " --infeasibility-tol, --scaling, --time-limit): " + e.getMessage(), e);
         }
     }
 
@@ -91,6 +102,11 @@ public final class SolverOptions {
         return backend;
     }
 
+    /** @return whether the option (any of its names) was given on the command line */
+    public boolean given(String option) {
+        return mixee.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
     /**
      * Refuses every option of this mixin, given on the command line, that the command does not use.
      *
@@ -100,7 +116,7 @@ public final class SolverOptions {
     public void usesOnly(String instead, String... used) {
         List<String> keep = List.of(used);
         for (String option : OPTIONS) {
-            if (!keep.contains(option) && mixee.commandLine().getParseResult().hasMatchedOption(option)) {
+            if (!keep.contains(option) && given(option)) {
                 throw new ParameterException(mixee.commandLine(), option + " does not apply to altdiff "
                         + mixee.name() + ": " + instead);
             }
@@ -122,16 +138,16 @@ public final class SolverOptions {
      * command (a {@code train} example asks for {@code train}'s), and takes null as "no default here".
      */
     public static final class Defaults implements IDefaultValueProvider {
-        /** The paper's Alt-Diff settings (ρ = 1, relative-change rule), at 1e-6. */
-        private static final Settings PAPER = new Settings(1.0, 1e-6, 10_000, Truncation.RELATIVE_CHANGE);
         private static final Map<String, Settings> SETTINGS = Map.of(
                 "solve", Settings.DEFAULTS,
-                "maros", new Settings(1.0, 1e-9, 1_000_000, Truncation.RESIDUALS), // the time limit ends most runs
-                "bench", PAPER,
-                "bench-layer", Settings.DEFAULTS.withTolerance(1e-4),
-                "bench-sparse", Settings.DEFAULTS,
-                "demo", PAPER,
-                "train", new Settings(1.0, 1e-4, 2000, Truncation.RELATIVE_CHANGE));
+                // the residual test at 1e-9 without adaptive rho or scaling, 30 s per problem: the time limit ends most runs
+                "maros", Settings.PAPER.withTruncation(Truncation.RESIDUALS).withTolerance(1e-9).withMaxIterations(1_000_000)
+                        .withTimeLimit(30),
+                "bench", Settings.PAPER,
+                "bench-layer", Settings.PAPER.withTolerance(1e-4),
+                "bench-sparse", Settings.PAPER,
+                "demo", Settings.PAPER,
+                "train", Settings.PAPER.withTolerance(1e-4).withMaxIterations(2000));
         /** bench: nd4j is 4-15x faster than ojalgo at n >= 1000 (docs/benchmarks.md); elsewhere ojalgo. */
         private static final Map<String, String> BACKEND = Map.of("bench", "nd4j");
 
@@ -153,9 +169,11 @@ public final class SolverOptions {
                 case "--tolerance" -> number(settings.tolerance());
                 case "--max-iterations" -> String.valueOf(settings.maxIterations());
                 case "--truncation" -> settings.truncation() == Truncation.RESIDUALS ? "residuals" : "relative-change";
+                case "--infeasibility-tol" -> number(settings.infeasibilityTolerance());
                 case "--polish" -> String.valueOf(settings.polish());
                 case "--adaptive-rho" -> String.valueOf(settings.adaptiveRho());
                 case "--scaling" -> String.valueOf(settings.scaling());
+                case "--time-limit" -> number(settings.timeLimit());
                 default -> null;
             };
         }

@@ -1,6 +1,7 @@
 package dev.altdiff.examples.dl4j;
 
 
+
 /**
  * The generation-scheduling cost of Donti, Amos &amp; Kolter (NeurIPS 2017, "power_sched"): for a
  * scheduled generation z and a realised load y, per hour

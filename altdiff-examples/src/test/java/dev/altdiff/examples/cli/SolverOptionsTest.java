@@ -3,9 +3,9 @@ package dev.altdiff.examples.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -37,8 +37,8 @@ class SolverOptionsTest {
         List<CommandSpec> commands = withSolverOptions();
         assertEquals(10, commands.size(), "solve, maros, bench, bench-layer, bench-sparse, demo, 4 train examples");
         for (CommandSpec c : commands) {
-            for (String name : List.of("--backend", "--rho", "--tol", "--max-iter", "--truncation", "--polish",
-                    "--adaptive-rho", "--scaling")) {
+            for (String name : List.of("--backend", "--rho", "--tol", "--max-iter", "--truncation",
+                    "--infeasibility-tol", "--polish", "--adaptive-rho", "--scaling", "--time-limit")) {
                 OptionSpec option = c.findOption(name);
                 assertNotNull(option, c.qualifiedName() + " " + name);
                 assertNotNull(c.defaultValueProvider().defaultValue(option), c.qualifiedName() + " " + name);
@@ -48,7 +48,7 @@ class SolverOptionsTest {
 
     @ParameterizedTest
     @CsvSource({"maros, --tol, 1e-9", "maros, --truncation, residuals", "solve, --tol, 1e-6", "bench, --backend, nd4j",
-            "bench-layer, --tol, 1e-4", "solve, --max-iter, 10000"})
+            "bench-layer, --tol, 1e-4", "solve, --max-iter, 10000", "maros, --time-limit, 30", "solve, --time-limit, 0"})
     void helpShowsEachCommandsOwnDefault(String command, String option, String value) {
         Cli.Result r = Cli.run(command, "--help");
         assertEquals(0, r.exit(), r.toString());
