@@ -10,6 +10,7 @@ import dev.altdiff.api.Truncation;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.api.linalg.SingularMatrixException;
 import dev.altdiff.ojalgo.OjAlgoLinearAlgebra;
+import dev.altdiff.testkit.PlantedQp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -190,7 +191,7 @@ class PolisherTest {
         }
         Admm.BatchRun run = Admm.solveBatch(d, Admm.fromColumns(LA, new double[][]{p1.rowMajor(dev.altdiff.api.Block.q), q2}, 8),
                 Admm.fromColumns(LA, new double[][]{p1.rowMajor(dev.altdiff.api.Block.b), b2}, 2),
-                Admm.fromColumns(LA, new double[][]{h1, h2}, 10), null, LOOSE.withPolish(true), false);
+                Admm.fromColumns(LA, new double[][]{h1, h2}, 10), null, LOOSE.withPolish(true), true);
         List<Admm.Column> columns = run.columns();
         assertEquals(Polish.ACCEPTED, columns.get(0).solution().polish());
         assertEquals(Polish.ACCEPTED, columns.get(1).solution().polish());
