@@ -4,7 +4,7 @@ import dev.altdiff.api.Layer;
 import dev.altdiff.api.QuadraticProgram;
 import dev.altdiff.api.Settings;
 import dev.altdiff.api.SparseMatrix;
-import dev.altdiff.core.RandomQp;
+import dev.altdiff.testkit.Scenarios;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -18,9 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -51,30 +49,16 @@ class PerRowMatricesTest {
         }
     }
 
+    /** Three models (the testkit's {@link Scenarios}, seeds 1 to 3) in turn, and two rows with a bad P. */
     private static List<Problem> problems() {
-        Random r = new Random(5);
-        List<double[][][]> models = new ArrayList<>();
-        for (int k = 0; k < 3; k++) {
-            double[][] z = RandomQp.gaussian(r, N, N);
-            double[][] p = new double[N][N];
-            for (int i = 0; i < N; i++) {
-                for (int j = 0; j < N; j++) {
-                    for (int l = 0; l < N; l++) {
-                        p[i][j] += z[l][i] * z[l][j] / N;
-                    }
-                }
-                p[i][i] += 0.5;
-            }
-            models.add(new double[][][]{p, RandomQp.gaussian(r, 4, N)});
-        }
+        List<Scenarios> models = List.of(new Scenarios(N, 0, 4, 1, 0), new Scenarios(N, 0, 4, 2, 0),
+                new Scenarios(N, 0, 4, 3, 0));
+        List<QuadraticProgram> drawn = models.stream().map(Scenarios::model).toList();
         List<Problem> out = new ArrayList<>();
         for (int i = 0; i < 90; i++) {
-            double[][][] model = models.get(i % 3);
-            double[] h = MixedRows.times(model[1], RandomQp.gaussian(r, N));
-            for (int k = 0; k < h.length; k++) {
-                h[k] += 0.5;
-            }
-            double[][] p = model[0];
+            QuadraticProgram model = drawn.get(i % 3);
+            Scenarios.Scenario s = models.get(i % 3).scenario(i, null, model.G());
+            double[][] p = model.P();
             if (i == 40) {
                 p = new double[N][N];
                 for (int k = 0; k < N; k++) {
@@ -82,10 +66,9 @@ class PerRowMatricesTest {
                 }
             }
             if (i == 41) {
-                p = Arrays.stream(p).map(double[]::clone).toArray(double[][]::new);
                 p[0][1] += 1; // not symmetric
             }
-            out.add(new Problem(i, p, model[1], RandomQp.gaussian(r, N), h, RandomQp.gaussian(r, N)));
+            out.add(new Problem(i, p, model.G(), s.q(), s.h(), s.v()));
         }
         return out;
     }

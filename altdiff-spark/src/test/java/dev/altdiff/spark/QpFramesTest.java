@@ -48,9 +48,9 @@ class QpFramesTest {
     @BeforeAll
     static void start() {
         spark = LocalSpark.session();
-        shared = MixedRows.matrices(11);
+        shared = MixedRows.matrices();
         broadcast = QpFrames.broadcast(spark, shared);
-        data = MixedRows.rows(shared, ROWS, 12);
+        data = MixedRows.rows(shared, ROWS);
     }
 
     private static Dataset<Row> frame(int partitions) {

@@ -1,5 +1,6 @@
 package dev.altdiff.spark.cli;
 
+import dev.altdiff.testkit.Scenarios;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
@@ -14,7 +15,7 @@ import java.io.IOException;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** {@code altdiff spark generate}: seeded scenario rows over shared matrices ({@link ScenarioRows}). */
+/** {@code altdiff spark generate}: seeded scenario rows over shared matrices (the testkit's {@link Scenarios}). */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Write OUT/shared.json (P, A, G) and OUT/rows (id, q, b, h, v; Parquet or JSON lines):"
                 + " seeded scenarios over one model, the input of 'spark solve --shared OUT/shared.json --in OUT/rows'."})
@@ -55,7 +56,8 @@ final class GenerateCommand implements Callable<Integer> {
         }
         ScenarioRows model;
         try {
-            model = new ScenarioRows(n, p == null ? n / 10 : p, m == null ? n / 2 : m, seed, infeasibleEvery);
+            model = new ScenarioRows(new Scenarios(n, p == null ? n / 10 : p, m == null ? n / 2 : m, seed,
+                    infeasibleEvery));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(cl, e.getMessage(), e);
         }
@@ -66,7 +68,7 @@ final class GenerateCommand implements Callable<Integer> {
             model.frame(spark, rows, partitions).write().mode(SaveMode.Overwrite).format(format)
                     .save(Storage.child(out, "rows"));
             cl.getOut().printf(Locale.ROOT, "%d rows (n=%d, p=%d, m=%d) in %s, shared matrices in %s (%.1f s)%n", rows,
-                    model.n(), model.p(), model.m(), Storage.child(out, "rows"), Storage.child(out, "shared.json"),
+                    n, p == null ? n / 10 : p, m == null ? n / 2 : m, Storage.child(out, "rows"), Storage.child(out, "shared.json"),
                     (System.nanoTime() - t0) / 1e9);
             cl.getOut().flush();
             return 0;

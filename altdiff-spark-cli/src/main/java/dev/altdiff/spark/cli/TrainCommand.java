@@ -2,10 +2,10 @@ package dev.altdiff.spark.cli;
 
 import dev.altdiff.api.Settings;
 import dev.altdiff.api.Truncation;
-import dev.altdiff.dl4j.examples.Classification;
-import dev.altdiff.dl4j.examples.ClassifierTraining;
-import dev.altdiff.dl4j.examples.History;
-import dev.altdiff.dl4j.examples.QpClassifier;
+import dev.altdiff.examples.dl4j.Classification;
+import dev.altdiff.examples.dl4j.ClassifierTraining;
+import dev.altdiff.examples.dl4j.History;
+import dev.altdiff.examples.dl4j.QpClassifier;
 import dev.altdiff.spark.train.DataParallelTrainer;
 import dev.altdiff.spark.train.Example;
 import org.apache.spark.api.java.JavaRDD;
