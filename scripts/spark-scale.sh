@@ -13,6 +13,7 @@ mkdir -p "$work"
 
 measure() {
   local name=$1 rows=$2 n=$3
+  shift 3
   "$altdiff" spark generate --master 'local[2]' --rows "$rows" --n "$n" --seed 1 --partitions 8 --out "$work/$name" \
     2>"$work/$name-generate.err"
   for cores in 1 2; do
