@@ -288,8 +288,9 @@ final class MarosCommand implements Callable<Integer> {
                     try {
                         // the same K iterations: a run that the time or iteration cap ended and polishing
                         // turned into solved would otherwise go on past K
+                        // unpolished: the KKT reference is taken at the run's own point, as Alt-Diff's gradient
                         cosine = gradientCosine(problem.problem(), settings.withMaxIterations(solution.iterations())
-                                .withTimeLimit(0), la, name.hashCode());
+                                .withTimeLimit(0).withPolish(false), la, name.hashCode());
                     } catch (RuntimeException e) { // the solve stands; the check says why it has no number
                         note = "gradient check failed: " + e.getMessage();
                     } catch (OutOfMemoryError e) {
@@ -327,9 +328,7 @@ final class MarosCommand implements Callable<Integer> {
         Solution s = altdiff.solution();
         double[] v = new Random(seed).doubles(problem.n()).map(u -> u - 0.5).toArray();
         Gradients g = altdiff.backward(v);
-        // ADMM's ν⁺ = ν + ρ(Gx⁺ + s⁺ − h) can be −1e-18 where the bound is inactive; the KKT point needs ν ≥ 0
-        double[] nu = Arrays.stream(s.nu()).map(value -> Math.max(0, value)).toArray();
-        Gradients reference = KktDifferentiator.at(problem, s.x(), s.lambda(), nu, la).backward(v);
+        Gradients reference = KktDifferentiator.at(problem, s.x(), s.lambda(), s.nu(), la).backward(v);
         return PaperDemo.cosine(concat(g), concat(reference));
     }
 
