@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The scaling measurement of docs/scale.md: altdiff spark solve throughput on local[1] against local[2] for
 # 100 000 small QPs (n = 50) and 1 000 medium ones (n = 500), all over shared matrices, with the gradients of q, b, h.
-# Usage: scripts/spark-scale.sh [WORK_DIR] [SETTINGS...]   (SETTINGS: extra solve options, e.g. --no-adaptive-rho --scaling 0)
+# Usage: [SMALL_ROWS=N] [MEDIUM_ROWS=N] scripts/spark-scale.sh [WORK_DIR] [SETTINGS...]
+#   (SETTINGS: extra solve options, e.g. --no-adaptive-rho --scaling 0, or --always-batch)
 # Prints one summary per run (OUT/summary.json) and the machine load (uptime) before each; Spark's log and progress
 # go to WORK_DIR/*.err.
 set -euo pipefail
@@ -24,6 +25,6 @@ measure() {
   done
 }
 
-measure small 100000 50 "$@"
-measure medium 1000 500 "$@"
+measure small "${SMALL_ROWS:-100000}" 50 "$@"
+measure medium "${MEDIUM_ROWS:-1000}" 500 "$@"
 echo "== done; load: $(uptime)"

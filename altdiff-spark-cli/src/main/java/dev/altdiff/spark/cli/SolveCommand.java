@@ -143,7 +143,7 @@ final class SolveCommand implements Callable<Integer> {
             summary.put("always_batch", alwaysBatch);
             Storage.write(spark, Storage.child(out, "summary.json"),
                     new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(summary));
-            cl.getOut().printf(Locale.ROOT, "%d rows %s in %.1f s (%.0f rows/s on %s, %d partitions); %s%n", total, counts,
+            cl.getOut().printf(Locale.ROOT, "%d rows %s in %.1f s (%.4g rows/s on %s, %d partitions); %s%n", total, counts,
                     seconds.get("solve_and_write"), total / seconds.get("solve_and_write"), spark.sparkContext().master(),
                     parts, Storage.child(out, "summary.json"));
             cl.getOut().flush();
