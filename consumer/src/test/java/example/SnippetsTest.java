@@ -13,13 +13,20 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /** The README's snippets work from a user's project that depends on the installed artifacts. */
 class SnippetsTest {
+    /**
+     * x₁ is held at 0 by G (ν₁ = 1 &gt; 0) and x₂ = b − x₁, so 1ᵀx = b: ∂ℓ/∂b = 1, ∂ℓ/∂q = 0; moving the
+     * active bound h₁ (x₁ ≥ −h₁) moves x₁ by −1 and x₂ by +1: ∂ℓ/∂h = 0.
+     */
     @Test
     void javaSnippetGivesTheHandWorkedAnswer() {
         DifferentiableSolution out = Quickstart.run();
         Gradients g = out.backward(new double[]{1, 1});
         assertArrayEquals(new double[]{0, 1}, out.solution().x(), 1e-6);
-        assertArrayEquals(new double[]{1}, g.b(), 1e-6);  // 1ᵀx = b on this active set
+        assertArrayEquals(new double[]{3}, out.solution().lambda(), 1e-6);
+        assertArrayEquals(new double[]{1, 0}, out.solution().nu(), 1e-6);
         assertArrayEquals(new double[]{0, 0}, g.q(), 1e-6);
+        assertArrayEquals(new double[]{1}, g.b(), 1e-6);
+        assertArrayEquals(new double[]{0, 0}, g.h(), 1e-6);
     }
 
     @Test

@@ -7,9 +7,10 @@
  *
  * <p><b>Thread safety</b>, the same for every type and every shipped implementation:
  * (1) services (LinearAlgebra, Differentiator, ProgramDifferentiator) are stateless: any number of
- * threads may call one instance at once; (2) a {@link dev.altdiff.api.Layer} (and core's BatchLayer
- * for its backward passes) is immutable configuration: {@code forward} may be called from many threads at
- * once on one shared layer and gives each caller the result a single thread would get; (3) results
+ * threads may call one instance at once; (2) a {@link dev.altdiff.api.Layer} (and core's BatchLayer,
+ * whose forward calls it serializes) is immutable configuration: {@code forward} may be called from
+ * many threads at once on one shared layer and gives each caller the result a single thread would
+ * get; (3) results
  * (DifferentiableSolution, DifferentiableProgramSolution, core's BatchResult) are immutable once
  * returned: {@code backward} may be called from many threads at once, lazily built caches are built
  * once under a lock, and the gradients are those of a single thread, bit for bit; (4) a

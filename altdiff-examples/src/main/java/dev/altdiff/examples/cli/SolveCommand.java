@@ -45,7 +45,7 @@ import java.util.concurrent.Callable;
  * [--rho R] [--max-iter K] [--dx VFILE|ones] [--polish] [--adaptive-rho] [--scaling N]
  * [--mps-format auto|fixed|free]}: solves one problem file (JSON, or MPS/QPS by its extension, see
  * {@link ProblemFiles}) and prints one JSON object on
- * standard output (the contract is in the README, section "altdiff solve contract"). For an MPS/QPS
+ * standard output (the contract is in docs/cli.md, section "altdiff solve contract"). For an MPS/QPS
  * file the object also holds "name", "objective_sense", "objective_constant" (c0 = −RHS of the
  * objective row) and "objective_total" (the file's objective c0 + cᵀx + ½xᵀQx at x).
  * Exit status ({@link ExitCode}): 0 solved, 3 any other solver status, 2 invalid input (with

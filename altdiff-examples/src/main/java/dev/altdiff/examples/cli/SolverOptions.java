@@ -144,8 +144,8 @@ public final class SolverOptions {
                 "maros", Settings.PAPER.withTruncation(Truncation.RESIDUALS).withTolerance(1e-9).withMaxIterations(1_000_000)
                         .withTimeLimit(30),
                 "bench", Settings.PAPER,
-                "bench-layer", Settings.PAPER.withTolerance(1e-4),
-                "bench-sparse", Settings.PAPER,
+                "bench-layer", Settings.DEFAULTS.withTolerance(1e-4),
+                "bench-sparse", Settings.DEFAULTS,
                 "demo", Settings.PAPER,
                 "train", Settings.PAPER.withTolerance(1e-4).withMaxIterations(2000));
         /** bench: nd4j is 4-15x faster than ojalgo at n >= 1000 (docs/benchmarks.md); elsewhere ojalgo. */
