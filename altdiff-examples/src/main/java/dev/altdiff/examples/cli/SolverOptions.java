@@ -25,8 +25,11 @@ import java.util.Map;
  */
 public final class SolverOptions {
     /** Every option of the mixin, by its first name. */
-    private static final List<String> OPTIONS = List.of("--backend", "--rho", "--tol", "--max-iter", "--truncation",
-            "--infeasibility-tol", "--polish", "--adaptive-rho", "--scaling", "--time-limit");
+    private static final List<String> OPTIONS = List.of("--backend", "--preset", "--rho", "--tol", "--max-iter",
+            "--truncation", "--infeasibility-tol", "--polish", "--adaptive-rho", "--scaling", "--time-limit");
+
+    /** The options that set a field of {@link Settings} (all but --backend and --preset). */
+    private static final List<String> FIELDS = OPTIONS.subList(2, OPTIONS.size());
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
@@ -34,6 +37,13 @@ public final class SolverOptions {
     @Option(names = "--backend", paramLabel = "NAME", order = 100,
             description = "linear algebra backend: ojalgo, nd4j or any other on the class path (default: ${DEFAULT-VALUE})")
     String backend;
+
+    @Option(names = "--preset", paramLabel = "NAME", order = 100,
+            description = "start from a named preset instead of this command's defaults: default (Settings.DEFAULTS:"
+                    + " adaptive rho, 10 Ruiz passes, the residual termination test at 1e-7) or paper (Settings.PAPER:"
+                    + " rho = 1 fixed, the relative-change rule at 1e-6, no scaling); the other options given"
+                    + " override its fields")
+    String preset;
 
     @Option(names = "--rho", paramLabel = "R", order = 101,
             description = "ADMM penalty > 0; the starting value with --adaptive-rho (default: ${DEFAULT-VALUE})")
@@ -77,15 +87,53 @@ public final class SolverOptions {
                     + " ${DEFAULT-VALUE}); reaching it gives the status time_limit unless the termination test passes")
     double timeLimit;
 
-    /** @return the settings the options give (each option not given is the command's default) */
+    /**
+     * @return the settings the options give: each option not given is the command's default, or with
+     *     --preset the preset's field
+     */
     public Settings settings() {
         try {
-            return new Settings(rho, tolerance, maxIterations, truncation(truncation), infeasibilityTolerance, polish,
-                    adaptiveRho, scaling, timeLimit);
+            Settings fields = new Settings(rho, tolerance, maxIterations, truncation(truncation),
+                    infeasibilityTolerance, polish, adaptiveRho, scaling, timeLimit);
+            if (preset == null) {
+                return fields;
+            }
+            Settings out = switch (preset.toLowerCase(Locale.ROOT)) {
+                case "default" -> Settings.DEFAULTS;
+                case "paper" -> Settings.PAPER;
+                default -> throw new IllegalArgumentException("--preset must be default or paper, got " + preset);
+            };
+            for (String option : FIELDS) {
+                if (given(option)) {
+                    out = with(out, option, fields);
+                }
+            }
+            return out;
         } catch (IllegalArgumentException e) {
             throw new ParameterException(mixee.commandLine(), "bad option value (--rho, --tol, --max-iter,"
                     + " --infeasibility-tol, --scaling, --time-limit): " + e.getMessage(), e);
         }
+    }
+
+    /** @return the settings with the field that the option sets taken from {@code from} */
+    private static Settings with(Settings to, String option, Settings from) {
+        return switch (option) {
+            case "--rho" -> to.withRho(from.rho());
+            case "--tol" -> to.withTolerance(from.tolerance());
+            case "--max-iter" -> to.withMaxIterations(from.maxIterations());
+            case "--truncation" -> to.withTruncation(from.truncation());
+            case "--infeasibility-tol" -> to.withInfeasibilityTolerance(from.infeasibilityTolerance());
+            case "--polish" -> to.withPolish(from.polish());
+            case "--adaptive-rho" -> to.withAdaptiveRho(from.adaptiveRho());
+            case "--scaling" -> to.withScaling(from.scaling());
+            case "--time-limit" -> to.withTimeLimit(from.timeLimit());
+            default -> throw new IllegalStateException(option);
+        };
+    }
+
+    /** @return the name of the preset the settings start from: the --preset given, else the command's row */
+    public String presetName() {
+        return preset != null ? preset.toLowerCase(Locale.ROOT) : "command defaults";
     }
 
     /** @return the backend named by --backend */
@@ -140,9 +188,8 @@ public final class SolverOptions {
     public static final class Defaults implements IDefaultValueProvider {
         private static final Map<String, Settings> SETTINGS = Map.of(
                 "solve", Settings.DEFAULTS,
-                // the residual test at 1e-9 without adaptive rho or scaling, 30 s per problem: the time limit ends most runs
-                "maros", Settings.PAPER.withTruncation(Truncation.RESIDUALS).withTolerance(1e-9).withMaxIterations(1_000_000)
-                        .withTimeLimit(30),
+                // the robust defaults with polishing, 30 s per problem and an iteration cap the time limit reaches first
+                "maros", Settings.DEFAULTS.withPolish(true).withMaxIterations(1_000_000).withTimeLimit(30),
                 "bench", Settings.PAPER,
                 "bench-layer", Settings.DEFAULTS.withTolerance(1e-4),
                 "bench-sparse", Settings.DEFAULTS,
