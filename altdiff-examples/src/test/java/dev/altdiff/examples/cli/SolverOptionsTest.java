@@ -47,7 +47,7 @@ class SolverOptionsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"maros, --tol, 1e-9", "maros, --truncation, residuals", "solve, --tol, 1e-6", "bench, --backend, nd4j",
+    @CsvSource({"maros, --tol, 1e-9", "maros, --truncation, residuals", "solve, --tol, 1e-7", "bench, --backend, nd4j",
             "bench-layer, --tol, 1e-4", "solve, --max-iter, 10000", "maros, --time-limit, 30", "solve, --time-limit, 0"})
     void helpShowsEachCommandsOwnDefault(String command, String option, String value) {
         Cli.Result r = Cli.run(command, "--help");
