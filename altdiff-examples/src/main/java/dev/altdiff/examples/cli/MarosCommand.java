@@ -288,8 +288,9 @@ final class MarosCommand implements Callable<Integer> {
                     try {
                         // the same K iterations: a run that the time or iteration cap ended and polishing
                         // turned into solved would otherwise go on past K
+                        // unpolished: the KKT reference is taken at the run's own point, as Alt-Diff's gradient
                         cosine = gradientCosine(problem.problem(), settings.withMaxIterations(solution.iterations())
-                                .withTimeLimit(0), la, name.hashCode());
+                                .withTimeLimit(0).withPolish(false), la, name.hashCode());
                     } catch (RuntimeException e) { // the solve stands; the check says why it has no number
                         note = "gradient check failed: " + e.getMessage();
                     } catch (OutOfMemoryError e) {

@@ -66,16 +66,19 @@ public final class SolverOptions {
                     + " ${DEFAULT-VALUE})")
     double infeasibilityTolerance;
 
+    // the two switches are Boolean without a picocli default: picocli turns a negatable option whose default
+    // is true off when its positive form is given, so null (not given) takes the command's row instead
     @Option(names = "--polish", negatable = true, order = 106,
             description = "polish the final iterate (Settings.polish): solve the KKT system of the active set it"
-                    + " identifies and keep the result if it passes the termination test; QPs only (default:"
-                    + " ${DEFAULT-VALUE})")
-    boolean polish;
+                    + " identifies and keep the result if it passes the termination test; dense QPs only (default:"
+                    + " on for maros and for solve --method kkt, else off)")
+    Boolean polish;
 
     @Option(names = "--adaptive-rho", negatable = true, order = 107,
             description = "adapt rho to the residuals (Settings.adaptiveRho: OSQP's residual balancing every 10"
-                    + " iterations; --rho is the starting value); QPs only (default: ${DEFAULT-VALUE})")
-    boolean adaptiveRho;
+                    + " iterations; --rho is the starting value); QPs only (default: on for solve and maros, else"
+                    + " off)")
+    Boolean adaptiveRho;
 
     @Option(names = "--scaling", paramLabel = "N", order = 108,
             description = "Ruiz equilibration passes (Settings.scaling, 0 = off; default: ${DEFAULT-VALUE}): ADMM runs"
@@ -93,8 +96,10 @@ public final class SolverOptions {
      */
     public Settings settings() {
         try {
+            Settings row = Defaults.of(mixee);
             Settings fields = new Settings(rho, tolerance, maxIterations, truncation(truncation),
-                    infeasibilityTolerance, polish, adaptiveRho, scaling, timeLimit);
+                    infeasibilityTolerance, polish != null ? polish : row.polish(),
+                    adaptiveRho != null ? adaptiveRho : row.adaptiveRho(), scaling, timeLimit);
             if (preset == null) {
                 return fields;
             }
@@ -191,7 +196,7 @@ public final class SolverOptions {
                 // the robust defaults with polishing, 30 s per problem and an iteration cap the time limit reaches first
                 "maros", Settings.DEFAULTS.withPolish(true).withMaxIterations(1_000_000).withTimeLimit(30),
                 "bench", Settings.PAPER,
-                "bench-layer", Settings.DEFAULTS.withTolerance(1e-4),
+                "bench-layer", Settings.PAPER.withTolerance(1e-4),
                 "bench-sparse", Settings.DEFAULTS,
                 "demo", Settings.PAPER,
                 "train", Settings.PAPER.withTolerance(1e-4).withMaxIterations(2000));
@@ -204,12 +209,8 @@ public final class SolverOptions {
                 return null;
             }
             CommandSpec command = arg.command();
-            String name = SETTINGS.containsKey(command.name()) || command.parent() == null ? command.name()
-                    : command.parent().name();
-            Settings settings = SETTINGS.get(name);
-            if (settings == null) {
-                throw new IllegalStateException("no solver defaults for altdiff " + name);
-            }
+            String name = rowName(command);
+            Settings settings = of(command);
             return switch (option.longestName()) {
                 case "--backend" -> BACKEND.getOrDefault(name, "ojalgo");
                 case "--rho" -> number(settings.rho());
@@ -217,12 +218,25 @@ public final class SolverOptions {
                 case "--max-iterations" -> String.valueOf(settings.maxIterations());
                 case "--truncation" -> settings.truncation() == Truncation.RESIDUALS ? "residuals" : "relative-change";
                 case "--infeasibility-tol" -> number(settings.infeasibilityTolerance());
-                case "--polish" -> String.valueOf(settings.polish());
-                case "--adaptive-rho" -> String.valueOf(settings.adaptiveRho());
                 case "--scaling" -> String.valueOf(settings.scaling());
                 case "--time-limit" -> number(settings.timeLimit());
                 default -> null;
             };
+        }
+
+        /** @return the name of the command's row: its own, or its parent's (a {@code train} example) */
+        private static String rowName(CommandSpec command) {
+            return SETTINGS.containsKey(command.name()) || command.parent() == null ? command.name()
+                    : command.parent().name();
+        }
+
+        /** @return the command's row of defaults */
+        static Settings of(CommandSpec command) {
+            Settings settings = SETTINGS.get(rowName(command));
+            if (settings == null) {
+                throw new IllegalStateException("no solver defaults for altdiff " + rowName(command));
+            }
+            return settings;
         }
 
         /** @return x as Java writes it, without a trailing ".0": 1, 0.001, 1e-6, 2.5e-7 */

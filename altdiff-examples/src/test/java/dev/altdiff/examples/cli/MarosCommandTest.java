@@ -137,12 +137,13 @@ class MarosCommandTest {
         assertTrue(!r.out().contains("notes.txt"), "only .qps/.mps files are problems");
 
         Cli.Result capped = Cli.run("maros", dir.toString(), "--include", "^(qptest|hs76)$", "--max-iter", "3",
-                "--no-reference");
+                "--no-polish", "--no-reference");
         assertEquals("max_iterations", row(capped, "qptest")[5]);
         assertEquals("3", row(capped, "qptest")[6]);
         assertTrue(capped.out().contains("solved 0 of 2 (solver status; no reference values)"), capped::toString);
 
-        Cli.Result timed = Cli.run("maros", dir.toString(), "--include", "qptest", "--time-limit", "1e-9");
+        Cli.Result timed = Cli.run("maros", dir.toString(), "--include", "qptest", "--time-limit", "1e-9",
+                "--no-polish");
         assertEquals("time_limit", row(timed, "qptest")[5]);
         assertTrue(timed.out().contains("solved 0 of 1 (solver status; no reference values)"), timed::toString);
     }
