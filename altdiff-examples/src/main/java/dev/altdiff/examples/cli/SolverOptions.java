@@ -96,7 +96,7 @@ public final class SolverOptions {
      */
     public Settings settings() {
         try {
-            Settings row = Defaults.of(mixee);
+            Settings row = Defaults.of(mixee.commandLine().getCommandSpec());
             Settings fields = new Settings(rho, tolerance, maxIterations, truncation(truncation),
                     infeasibilityTolerance, polish != null ? polish : row.polish(),
                     adaptiveRho != null ? adaptiveRho : row.adaptiveRho(), scaling, timeLimit);
