@@ -49,6 +49,9 @@ final class TrainCommand implements Runnable {
 
     /** Options every example shares. */
     static final class Common {
+        @Mixin
+        SolverOptions solver;
+
         @Option(names = "--epochs", paramLabel = "E", description = "passes over the training set")
         Integer epochs;
 
@@ -67,8 +70,7 @@ final class TrainCommand implements Runnable {
         @Option(names = "--no-progress", description = "no progress bar")
         boolean noProgress;
 
-        /** @return the QP settings, after checking these options and the solver's (a subcommand's own mixin) */
-        Settings settings(CommandLine cl, SolverOptions solver) {
+        Settings settings(CommandLine cl) {
             if (batchSize < 1) {
                 throw new ParameterException(cl, "--batch-size must be >= 1, got " + batchSize);
             }
@@ -123,8 +125,6 @@ final class TrainCommand implements Runnable {
         CommandSpec spec;
         @Mixin
         Common common;
-        @Mixin
-        SolverOptions solver;
 
         @Option(names = "--hidden", paramLabel = "N", defaultValue = "64", description = "n (default: ${DEFAULT-VALUE})")
         int hidden;
@@ -136,12 +136,12 @@ final class TrainCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             CommandLine cl = spec.commandLine();
-            Settings qp = common.settings(cl, solver);
+            Settings qp = common.settings(cl);
             Classification all = Classification.digits().shuffled(7);
             double lr = common.learningRate == null ? 1e-2 : common.learningRate;
             QpClassifier model;
             try {
-                model = new QpClassifier(64, hidden, equalities, inequalities, 10, lr, qp, solver.backendName(), common.seed, 2023);
+                model = new QpClassifier(64, hidden, equalities, inequalities, 10, lr, qp, common.solver.backendName(), common.seed, 2023);
                 model.configuration();
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(cl, e.getMessage(), e);
@@ -161,8 +161,6 @@ final class TrainCommand implements Runnable {
         CommandSpec spec;
         @Mixin
         Common common;
-        @Mixin
-        SolverOptions solver;
 
         @Option(names = "--data", paramLabel = "DIR", defaultValue = "data/mnist",
                 description = "folder of the IDX files (default: ${DEFAULT-VALUE})")
@@ -175,7 +173,7 @@ final class TrainCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             CommandLine cl = spec.commandLine();
-            Settings qp = common.settings(cl, solver);
+            Settings qp = common.settings(cl);
             Classification train;
             Classification test;
             try {
@@ -195,10 +193,10 @@ final class TrainCommand implements Runnable {
             if ((trainLimit != null && trainLimit < 1) || (testLimit != null && testLimit < 0)) {
                 throw new ParameterException(cl, "--train-limit must be >= 1 and --test-limit >= 0");
             }
-            QpClassifier paper = QpClassifier.mnist(qp, solver.backendName(), common.seed);
+            QpClassifier paper = QpClassifier.mnist(qp, common.solver.backendName(), common.seed);
             QpClassifier model = new QpClassifier(paper.inputs(), paper.hidden(), paper.equalities(), paper.inequalities(),
                     paper.classes(), common.learningRate == null ? paper.learningRate() : common.learningRate, qp,
-                    solver.backendName(), common.seed, paper.qpSeed());
+                    common.solver.backendName(), common.seed, paper.qpSeed());
             return classify(cl, common, "mnist", train, test, model, common.epochs == null ? 1 : common.epochs);
         }
     }
@@ -212,8 +210,6 @@ final class TrainCommand implements Runnable {
         CommandSpec spec;
         @Mixin
         Common common;
-        @Mixin
-        SolverOptions solver;
 
         @Option(names = "--train-size", paramLabel = "N", defaultValue = "9000",
                 description = "training puzzles, the first N (default: ${DEFAULT-VALUE}); the test set is the last 1000")
@@ -224,7 +220,7 @@ final class TrainCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             CommandLine cl = spec.commandLine();
-            Settings qp = common.settings(cl, solver);
+            Settings qp = common.settings(cl);
             if (trainSize < 1 || trainSize > 9000) {
                 throw new ParameterException(cl, "--train-size must be in 1..9000, got " + trainSize);
             }
@@ -237,9 +233,9 @@ final class TrainCommand implements Runnable {
             PrintWriter out = cl.getOut();
             out.printf(Locale.ROOT, "sudoku 4x4: %d training and %d test puzzles; QP n=64, learned A %dx64, b = 1, x >= 0,"
                             + " P = 0.1 I, backend %s, tolerance %.0e; Adam %.0e, batch %d, %d epoch(s)%n",
-                    train.size(), test.size(), equalities, solver.backendName(), qp.tolerance(), lr, batch, epochs);
+                    train.size(), test.size(), equalities, common.solver.backendName(), qp.tolerance(), lr, batch, epochs);
             out.flush();
-            MultiLayerNetwork net = new MultiLayerNetwork(Sudoku.configuration(equalities, lr, qp, solver.backendName(), common.seed));
+            MultiLayerNetwork net = new MultiLayerNetwork(Sudoku.configuration(equalities, lr, qp, common.solver.backendName(), common.seed));
             net.init();
             History h = Sudoku.train(net, train, test, epochs, batch, common.progress(cl), out);
             Path png = common.plot("sudoku");
@@ -266,8 +262,6 @@ final class TrainCommand implements Runnable {
         CommandSpec spec;
         @Mixin
         Common common;
-        @Mixin
-        SolverOptions solver;
 
         @Option(names = "--data", paramLabel = "DIR",
                 description = "folder of pjm_load_data_*.txt (default: $ALTDIFF_PJM_DATA, else shared/data/pjm or"
@@ -296,7 +290,7 @@ final class TrainCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             CommandLine cl = spec.commandLine();
-            Settings qp = common.settings(cl, solver);
+            Settings qp = common.settings(cl);
             if (!cl.getParseResult().hasMatchedOption("--tolerance")) {
                 qp = qp.withTolerance(1e-6);
             }
@@ -332,10 +326,10 @@ final class TrainCommand implements Runnable {
                             + " batch %d; likelihood net %d epoch(s) Adam %.0e, task net %d epoch(s) Adam %.0e%s%n",
                     dir, train.size(), train.dates()[0], train.dates()[train.size() - 1], test.size(), test.dates()[0],
                     test.dates()[test.size() - 1], Energy.FEATURES, Energy.FEATURES, hidden, hidden, sqpIterations,
-                    sqpTolerance, solver.backendName(), qp.tolerance(), batch, nllEpochs, nllLearningRate, epochs, lr,
+                    sqpTolerance, common.solver.backendName(), qp.tolerance(), batch, nllEpochs, nllLearningRate, epochs, lr,
                     fromScratch ? " from scratch" : " from the likelihood net");
             out.flush();
-            try (Scheduler scheduler = new Scheduler(ExpectedCost.paper(), Energy.HOURS, ExpectedCost.RAMP, solver.backendName(),
+            try (Scheduler scheduler = new Scheduler(ExpectedCost.paper(), Energy.HOURS, ExpectedCost.RAMP, common.solver.backendName(),
                     qp, sqpIterations, sqpTolerance)) {
                 MultiLayerNetwork nll = new MultiLayerNetwork(Energy.configuration(Energy.FEATURES, hidden, nllLearningRate,
                         common.seed));
