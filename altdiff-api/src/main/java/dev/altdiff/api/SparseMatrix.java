@@ -51,16 +51,18 @@ public final class SparseMatrix {
             throw new InvalidProblemException(block, -1, -1, block + ": triplet arrays of different lengths (i: "
                     + i.length + ", j: " + j.length + ", x: " + x.length + ")");
         }
-        int[] count = new int[cols + 1];
-        for (int k = 0; k < i.length; k++) {
+        for (int k = 0; k < i.length; k++) { // entries before sizes: a wrong index is the clearer message
             if (i[k] < 0 || i[k] >= rows || j[k] < 0 || j[k] >= cols) {
                 throw new InvalidProblemException(block, i[k], j[k], block + " entry " + k + " at (" + i[k] + ", "
                         + j[k] + ") is outside the " + rows + "x" + cols + " matrix");
             }
-            if (!Double.isFinite(x[k])) {
-                throw new InvalidProblemException(block, i[k], j[k],
-                        block + "[" + i[k] + "][" + j[k] + "] is not finite (" + x[k] + ")");
-            }
+            Limits.value(block, i[k], j[k], x[k]);
+        }
+        // column pointers (cols + 1), the row scratch of compress (rows) and two copies of the entries
+        Limits.requireBytes(block, Integer.BYTES * ((long) cols + 1 + rows) + 2L * i.length * (Integer.BYTES
+                + Double.BYTES), "a " + rows + "x" + cols + " sparse matrix with " + i.length + " entries");
+        int[] count = new int[Limits.length(block, cols + 1L, "the column pointers of " + cols + " columns")];
+        for (int k = 0; k < i.length; k++) {
             count[j[k] + 1]++;
         }
         for (int c = 0; c < cols; c++) {

@@ -93,7 +93,14 @@ public final class GeneralAdmm {
         int factorizations = 0;
         boolean residualRule = settings.truncation() == Truncation.RESIDUALS;
         for (int k = 1; ; k++) {
-            NewtonXStep.Result step = NewtonXStep.solve(d, x, factor, lambda, nu, s, tau);
+            NewtonXStep.Result step;
+            try {
+                step = NewtonXStep.solve(d, x, factor, lambda, nu, s, tau);
+            } catch (NewtonXStep.DomainException e) { // the last iterate, as a status (issue 18)
+                Solution failed = new Solution(x.clone(), lambda.clone(), nu.clone(), s.clone(), Status.NUMERICAL_ERROR,
+                        k - 1, primalResidual(d, x, s), stationarity(d, x, lambda, nu), d.f.value(x));
+                return new Run(d, failed, trajectory, factor, factorizations);
+            }
             factor = step.factor();
             factorizations += step.factorizations();
             double[] xNew = step.x();
@@ -153,6 +160,20 @@ public final class GeneralAdmm {
                 return new Run(d, solution, trajectory, factor, factorizations);
             }
         }
+    }
+
+    /** @return max(‖Ax − b‖∞, ‖Gx + s − h‖∞) */
+    private static double primalResidual(GeneralData d, double[] x, double[] s) {
+        double[] ax = Vectors.times(d.a, d.p, d.n, x);
+        double[] gx = Vectors.times(d.g, d.m, d.n, x);
+        double r = 0;
+        for (int i = 0; i < d.p; i++) {
+            r = Math.max(r, Math.abs(ax[i] - d.b[i]));
+        }
+        for (int i = 0; i < d.m; i++) {
+            r = Math.max(r, Math.abs(gx[i] + s[i] - d.h[i]));
+        }
+        return r;
     }
 
     /** @return ‖∇f(x) + Aᵀλ + Gᵀν‖∞ */
