@@ -8,11 +8,13 @@ import dev.altdiff.api.DifferentiableSolution;
 import dev.altdiff.api.Differentiator;
 import dev.altdiff.api.Gradients;
 import dev.altdiff.api.InvalidProblemException;
+import dev.altdiff.api.Limits;
 import dev.altdiff.api.Polish;
 import dev.altdiff.api.QuadraticProgram;
 import dev.altdiff.api.Settings;
 import dev.altdiff.api.Solution;
 import dev.altdiff.api.Status;
+import dev.altdiff.api.TooLargeException;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.api.objective.ConvexProgram;
 import dev.altdiff.api.objective.ObjectiveGradients;
@@ -51,7 +53,9 @@ import java.util.concurrent.Callable;
                 + " and print one JSON object with the solution"
                 + " and, with --dx, the gradient of l(x) = v'x for the blocks the method supports.",
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:solved", "1:internal error", "2:invalid input (JSON error object on stdout)",
+        exitCodeList = {"0:solved", "1:internal error, or out of memory (status out_of_memory)",
+                "2:invalid input (JSON error object on stdout; status invalid_input, or too_large for an input or a"
+                        + " run beyond the limits, see docs/robustness.md)",
                 "3:other solver status (max_iterations, primal_infeasible, dual_infeasible), or a solution where"
                         + " the kkt method's gradient does not exist (not_differentiable)"})
 final class SolveCommand implements Callable<Integer> {
@@ -114,6 +118,12 @@ final class SolveCommand implements Callable<Integer> {
             description = "layout of an MPS/QPS file (default: ${DEFAULT-VALUE}: free, else fixed)")
     String mpsFormat;
 
+    @Option(names = "--max-input-bytes", paramLabel = "BYTES",
+            description = "size limit of the problem file and the --dx file; a larger file, or one that is not a"
+                    + " regular file, is refused before it is read (default: the system property "
+                    + InputFiles.MAX_BYTES_PROPERTY + ", else 1 GiB)")
+    Long maxInputBytes;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -123,19 +133,21 @@ final class SolveCommand implements Callable<Integer> {
         boolean sparse = false;
         try {
             Settings settings = settings();
+            long maxBytes = maxInputBytes();
             LinearAlgebra la = lookup("backend", () -> AltDiff.backend(backend));
-            ProblemFiles.Loaded loaded = ProblemFiles.read(file, mpsFormat());
+            ProblemFiles.Loaded loaded = ProblemFiles.read(file, mpsFormat(), maxBytes);
             if (loaded.program() != null) {
-                return solveGeneral(out, loaded.program(), settings, la);
+                return solveGeneral(out, loaded.program(), settings, la, maxBytes);
             }
             Differentiator differentiator = differentiator();
             QuadraticProgram problem = loaded.problem();
             sparse = problem.isSparse();
             double[] v = null;
             if (dx != null) {
-                v = "ones".equals(dx) ? ones(problem.n()) : QpJson.readVector(dx);
+                v = "ones".equals(dx) ? ones(problem.n()) : QpJson.readVector(dx, maxBytes);
                 Vectors.checkUpstream(v, problem.n());
             }
+            Limits.require(problem, settings, v == null ? Limits.Gradient.NONE : gradient(differentiator));
             long t0 = System.nanoTime();
             DifferentiableSolution solved = differentiator.solve(problem, settings, la);
             Solution solution = solved.solution();
@@ -151,6 +163,8 @@ final class SolveCommand implements Callable<Integer> {
                 result.put("objective_constant", finite(mps.objectiveConstant(), "objective_constant"));
                 result.put("objective_total", finite(mps.fileObjective(solution.objective()), "objective_total"));
             }
+        } catch (TooLargeException e) {
+            return error(out, err, INVALID_INPUT, "too_large", e.getMessage(), null);
         } catch (InvalidProblemException | InvalidInputException e) {
             return error(out, err, INVALID_INPUT, "invalid_input", e.getMessage(), null);
         } catch (NonFiniteException e) {
@@ -176,7 +190,8 @@ final class SolveCommand implements Callable<Integer> {
      * --method kkt, the implicit reference at the ADMM solution; the gradient keys are the objective's
      * parameter block (e.g. "y") and "b", "h", "A", "G".
      */
-    private int solveGeneral(PrintWriter out, ConvexProgram program, Settings settings, LinearAlgebra la) {
+    private int solveGeneral(PrintWriter out, ConvexProgram program, Settings settings, LinearAlgebra la,
+                             long maxBytes) {
         if (!method.equals(AltDiffDifferentiator.NAME) && !method.equals("kkt")) {
             throw new InvalidInputException("a general objective supports --method altdiff or kkt, not " + method);
         }
@@ -192,7 +207,7 @@ final class SolveCommand implements Callable<Integer> {
         }
         double[] v = null;
         if (dx != null) {
-            v = "ones".equals(dx) ? ones(program.n()) : QpJson.readVector(dx);
+            v = "ones".equals(dx) ? ones(program.n()) : QpJson.readVector(dx, maxBytes);
             Vectors.checkUpstream(v, program.n());
         }
         long t0 = System.nanoTime();
@@ -209,7 +224,7 @@ final class SolveCommand implements Callable<Integer> {
             GeneralAltDiff.Solved solved = GeneralAltDiff.solve(program, settings, la);
             solution = solved.solution();
             t1 = System.nanoTime();
-            if (v != null) {
+            if (v != null && solution.status() != Status.NUMERICAL_ERROR) { // no gradient of a failed run
                 g = solved.backward(v);
             }
         }
@@ -236,6 +251,25 @@ final class SolveCommand implements Callable<Integer> {
         out.println(write(result));
         out.flush();
         return solution.status() == Status.SOLVED ? SOLVED : NOT_SOLVED;
+    }
+
+    /** @return what the run records for the gradient of this differentiator (for {@link Limits#require}) */
+    private static Limits.Gradient gradient(Differentiator differentiator) {
+        if (differentiator instanceof AltDiffDifferentiator altdiff) {
+            return altdiff.mode() == AltDiffDifferentiator.Mode.FORWARD ? Limits.Gradient.FORWARD
+                    : Limits.Gradient.REVERSE;
+        }
+        return differentiator.name().equals(dev.altdiff.kkt.KktDifferentiator.NAME) ? Limits.Gradient.KKT : Limits.Gradient.NONE;
+    }
+
+    private long maxInputBytes() {
+        if (maxInputBytes == null) {
+            return InputFiles.defaultMaxBytes();
+        }
+        if (maxInputBytes <= 0) {
+            throw new InvalidInputException("bad option value: --max-input-bytes must be > 0, got " + maxInputBytes);
+        }
+        return maxInputBytes;
     }
 
     private MpsFormat mpsFormat() {

@@ -244,7 +244,7 @@ final class FuzzCorpus {
 
     private static String read(Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
-        return new String(bytes, 0, Math.min(bytes.length, 1 << 20), StandardCharsets.UTF_8);
+        return new String(bytes, 0, Math.min(bytes.length, 1 << 26), StandardCharsets.UTF_8);
     }
 
     /** @return the launcher of the test class path's command line in a small heap */
