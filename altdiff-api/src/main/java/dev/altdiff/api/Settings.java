@@ -1,58 +1,79 @@
 package dev.altdiff.api;
 
 /**
- * Solver settings.
+ * Solver settings. Two presets: {@link #DEFAULTS}, the robust settings a user gets (adaptive ρ, Ruiz
+ * scaling, OSQP's residual termination), and {@link #PAPER}, the settings of the Alt-Diff paper (ρ = 1,
+ * the relative-change truncation rule, no scaling), kept so that the paper's experiments can be
+ * reproduced by name.
  *
- * @param rho           ADMM penalty ρ &gt; 0 (the paper uses 1)
- * @param tolerance     ε of the truncation rule, &gt; 0
- * @param maxIterations iteration cap, ≥ 1; reaching it gives {@link Status#MAX_ITERATIONS}
+ * <p><b>Termination test and statuses.</b> Whatever rule stops a run, its {@link Status} is
+ * {@link Status#SOLVED} only when the residuals pass OSQP's test on the caller's (unscaled) problem,
+ * with ε_abs = ε_rel = ε = {@link #tolerance()}:
+ * <pre>
+ *   ‖r_prim‖∞ = max(‖Ax − b‖∞, ‖Gx + s − h‖∞) ≤ ε + ε·max(‖Ax‖∞, ‖Gx‖∞, ‖s‖∞, ‖b‖∞, ‖h‖∞)
+ *   ‖r_dual‖∞ = ‖Px + q + Aᵀλ + Gᵀν‖∞        ≤ ε + ε·max(‖Px‖∞, ‖Aᵀλ‖∞, ‖Gᵀν‖∞, ‖q‖∞)
+ * </pre>
+ * (ν ≥ 0 and νᵢsᵢ = 0 hold exactly for every ADMM iterate, so this is a test of the KKT conditions.)
+ * With {@link Truncation#RESIDUALS} the test is the stopping rule, run every
+ * {@link #TERMINATION_CHECK_INTERVAL} iterations. With {@link Truncation#RELATIVE_CHANGE} (the paper's
+ * truncation) a run stops when ‖x_k − x_{k−1}‖₂ ≤ ε‖x_k‖₂ and is {@link Status#SOLVED} if the test
+ * passes there, else {@link Status#TRUNCATED}. A run that reaches the iteration cap or the time limit
+ * is SOLVED if the test passes there, else {@link Status#MAX_ITERATIONS} or {@link Status#TIME_LIMIT}.
+ * A certificate of infeasibility always wins over SOLVED; non-finite iterates give
+ * {@link Status#NUMERICAL_ERROR}.
+ *
+ * @param rho           (starting) ADMM penalty ρ, in [{@value #RHO_MIN}, {@value #RHO_MAX}]
+ * @param tolerance     ε of the termination test and of the truncation rule, in [0, 1) (0: the test passes
+ *                      only on exact residuals, so a run goes to the cap unless a certificate stops it)
+ * @param maxIterations iteration cap, ≥ 1
  * @param truncation    the stopping rule
- * @param infeasibilityTolerance ε_inf &gt; 0 of the infeasibility tests (see {@link Certificate}),
- *                      run every {@link #INFEASIBILITY_CHECK_INTERVAL} iterations on the
- *                      differences of the iterates; 0 turns detection off. The tests are
- *                      relative to ‖δy‖∞ or ‖δx‖∞, so ε_inf is unitless; a larger value detects
- *                      sooner but may misreport a feasible problem whose data are large or badly
- *                      scaled (‖x‖₁·ε_inf ≳ 1 for a feasible x allows a false primal certificate)
- * @param polish        whether to polish the final iterate (default false): when a run stops with
- *                      {@link Status#SOLVED} or {@link Status#MAX_ITERATIONS}, the active set is guessed
- *                      from the final iterate (row i of G is active when νᵢ + ρ(Gx − h)ᵢ &gt; 0), the
- *                      equality-constrained KKT system of that active set is solved, and the solution is
- *                      kept only if max(primal, dual residual) does not grow ({@link Solution#polish()}
- *                      says what happened). An accepted polished point whose residuals pass the
- *                      {@link Truncation#RESIDUALS} test (primal ≤ ε(1 + max(‖b‖∞, ‖h‖∞)), dual
- *                      ≤ ε(1 + ‖q‖∞)) turns MAX_ITERATIONS into SOLVED, whichever truncation rule ran.
- *                      Polishing costs one dense LU of order n + p + (active rows). The gradients stay
- *                      those of the ADMM iterations (Alt-Diff differentiates the run that was made), so
- *                      with polishing the returned x and the backward pass belong to slightly different
- *                      points, both within the run's accuracy of the solution
- * @param adaptiveRho   whether ρ adapts to the residuals (default false: the paper's fixed ρ). Every
- *                      {@link #ADAPTIVE_RHO_INTERVAL} iterations the solver proposes
- *                      ρ·√((‖r_prim‖∞/max(‖Ax‖∞, ‖Gx‖∞, ‖b‖∞, ‖h‖∞)) / (‖r_dual‖∞/max(‖Px‖∞,
- *                      ‖Aᵀλ‖∞, ‖Gᵀν‖∞, ‖q‖∞))) (OSQP's residual balancing), rounded to the grid
- *                      10^(j/4) and clamped to [1e-6, 1e6]; it switches, and factors H again, only when
- *                      the proposal differs from the current ρ by more than
- *                      {@link #ADAPTIVE_RHO_TOLERANCE}× and, after j switches, the current ρ has run
- *                      for at least {@link #ADAPTIVE_RHO_INTERVAL}·2^j iterations (residual balancing
- *                      can oscillate; this bounds the switches to O(log K)). The starting ρ is
- *                      {@code rho}. A batch sharing
- *                      one factor switches all its columns together, on the geometric mean of their
- *                      proposals. Alt-Diff differentiates the run with the ρ and the factor of each
- *                      iteration; the rounding makes the schedule piecewise constant in the data, so
- *                      that derivative is exact almost everywhere
- * @param scaling       Ruiz equilibration passes (0: off, the default). The solver works on the scaled
- *                      problem D P D c, c D q, E A D, E b, …; the solution, residuals, certificates and
- *                      gradients are mapped back to the caller's problem. The factors are powers of 2
- *                      (no rounding error), computed from P, A, G (and c from P and q). Termination is
- *                      tested on the scaled problem. QPs only: the general-objective path ignores it
+ * @param infeasibilityTolerance ε_inf of the infeasibility tests (see {@link Certificate}), in [0, 1)
+ *                      (0 turns detection off), run every {@link #INFEASIBILITY_CHECK_INTERVAL}
+ *                      iterations on the differences of the iterates. The tests are relative to ‖δy‖∞
+ *                      or ‖δx‖∞, so ε_inf is unitless; a larger value detects sooner but may misreport
+ *                      a feasible problem whose data are large or badly scaled
+ * @param polish        whether to polish the final iterate: when a run stops with any status but the
+ *                      infeasibility ones, the active set is guessed from the final iterate (row i of G
+ *                      active when νᵢ + ρ(Gx − h)ᵢ &gt; 0), the equality-constrained KKT system of that
+ *                      active set is solved, and the polished point is kept only if it passes the
+ *                      termination test (it is then {@link Status#SOLVED}; {@link Solution#polish()}
+ *                      says what happened). Dense problems only (a sparse problem is not polished).
+ *                      The gradients stay those of the ADMM iterations (Alt-Diff differentiates the run
+ *                      that was made)
+ * @param adaptiveRho   whether ρ adapts to the residuals: every {@link #ADAPTIVE_RHO_INTERVAL} iterations
+ *                      the solver proposes ρ·√((‖r_prim‖∞/max(‖Ax‖∞, ‖Gx‖∞, ‖b‖∞, ‖h‖∞)) /
+ *                      (‖r_dual‖∞/max(‖Px‖∞, ‖Aᵀλ‖∞, ‖Gᵀν‖∞, ‖q‖∞))) (OSQP's residual balancing), rounded
+ *                      to the grid 10^(j/4) and clamped to [1e-6, 1e6]; it switches, and factors H again,
+ *                      only when the proposal differs from the current ρ by more than
+ *                      {@link #ADAPTIVE_RHO_TOLERANCE}× and, after j switches, the current ρ has run for at
+ *                      least {@link #ADAPTIVE_RHO_INTERVAL}·2^j iterations. A batch sharing one factor
+ *                      switches all its columns together, on the geometric mean of their proposals.
+ *                      Alt-Diff differentiates the run with the ρ and the factor of each iteration; the
+ *                      rounding makes the schedule piecewise constant in the data, so that derivative is
+ *                      exact almost everywhere. Quadratic programs only: general objectives run with a
+ *                      fixed ρ
+ * @param scaling       Ruiz equilibration passes, in [0, {@value #MAX_SCALING_PASSES}] (0: off). The solver
+ *                      works on the scaled problem D P D c, c D q, E A D, E b, …; the solution, residuals,
+ *                      certificates and gradients are mapped back to the caller's problem, and the
+ *                      termination test is made on the caller's problem. The factors are powers of 2 (no
+ *                      rounding error). Dense quadratic programs only: sparse problems and general
+ *                      objectives run unscaled
+ * @param timeLimit     wall-clock limit of one run in seconds, ≥ 0 (0: none), checked every
+ *                      {@link #TERMINATION_CHECK_INTERVAL} iterations; reaching it gives
+ *                      {@link Status#TIME_LIMIT} unless the termination test passes there
  */
 public record Settings(double rho, double tolerance, int maxIterations, Truncation truncation,
-                       double infeasibilityTolerance, boolean polish, boolean adaptiveRho, int scaling) {
+                       double infeasibilityTolerance, boolean polish, boolean adaptiveRho, int scaling,
+                       double timeLimit) {
 
-    /** Default ε_inf: as strict as OSQP's 1e-4 divided by 10, because the data are not scaled. */
+    /** Default ε_inf. */
     public static final double DEFAULT_INFEASIBILITY_TOLERANCE = 1e-5;
 
     /** The infeasibility tests run at iterations 10, 20, 30, … */
     public static final int INFEASIBILITY_CHECK_INTERVAL = 10;
+
+    /** The termination test of {@link Truncation#RESIDUALS} (and the time limit) is checked at iterations 10, 20, 30, … */
+    public static final int TERMINATION_CHECK_INTERVAL = 10;
 
     /** With {@link #adaptiveRho()}, ρ is reconsidered at iterations 10, 20, 30, … */
     public static final int ADAPTIVE_RHO_INTERVAL = 10;
@@ -60,15 +81,36 @@ public record Settings(double rho, double tolerance, int maxIterations, Truncati
     /** With {@link #adaptiveRho()}, ρ changes only when the proposal differs by more than this factor (OSQP's 5). */
     public static final double ADAPTIVE_RHO_TOLERANCE = 5.0;
 
-    /** ρ = 1, ε = 1e-6, 10 000 iterations, {@link Truncation#RELATIVE_CHANGE}, ε_inf = 1e-5, no polishing. */
-    public static final Settings DEFAULTS = new Settings(1.0, 1e-6, 10_000, Truncation.RELATIVE_CHANGE);
+    /** Smallest accepted ρ. */
+    public static final double RHO_MIN = 1e-8;
 
-    /** Settings with the default infeasibility tolerance {@value #DEFAULT_INFEASIBILITY_TOLERANCE}, no polishing. */
+    /** Largest accepted ρ. */
+    public static final double RHO_MAX = 1e8;
+
+    /** Most Ruiz passes (OSQP uses 10; more than a few dozen change nothing, since the factors are powers of 2). */
+    public static final int MAX_SCALING_PASSES = 100;
+
+    /**
+     * The robust defaults: ρ = 1 adapted to the residuals, 10 Ruiz passes, the termination test at
+     * ε = 1e-6 as the stopping rule ({@link Truncation#RESIDUALS}), 10 000 iterations, ε_inf = 1e-5, no
+     * polishing (the {@code kkt} differentiator and the CLI's {@code --method kkt} polish), no time limit.
+     */
+    public static final Settings DEFAULTS = new Settings(1.0, 1e-6, 10_000, Truncation.RESIDUALS,
+            DEFAULT_INFEASIBILITY_TOLERANCE, false, true, 10, 0);
+
+    /**
+     * The Alt-Diff paper's settings: fixed ρ = 1, its relative-change truncation rule at ε = 1e-6
+     * ({@link Truncation#RELATIVE_CHANGE}), no scaling, no polishing, 10 000 iterations, ε_inf = 1e-5.
+     * A run it truncates early is {@link Status#TRUNCATED} unless the termination test passes.
+     */
+    public static final Settings PAPER = new Settings(1.0, 1e-6, 10_000, Truncation.RELATIVE_CHANGE);
+
+    /** Settings with a fixed ρ, no scaling, no polishing and the default infeasibility tolerance. */
     public Settings(double rho, double tolerance, int maxIterations, Truncation truncation) {
         this(rho, tolerance, maxIterations, truncation, DEFAULT_INFEASIBILITY_TOLERANCE);
     }
 
-    /** Settings without polishing. */
+    /** Settings with a fixed ρ, no scaling, no polishing. */
     public Settings(double rho, double tolerance, int maxIterations, Truncation truncation,
                     double infeasibilityTolerance) {
         this(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, false);
@@ -80,12 +122,23 @@ public record Settings(double rho, double tolerance, int maxIterations, Truncati
         this(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, false, 0);
     }
 
+    /** Settings without a time limit. */
+    public Settings(double rho, double tolerance, int maxIterations, Truncation truncation,
+                    double infeasibilityTolerance, boolean polish, boolean adaptiveRho, int scaling) {
+        this(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho, scaling, 0);
+    }
+
+    /**
+     * Validates every field against its documented range.
+     *
+     * @throws IllegalArgumentException naming the field, its range and the value
+     */
     public Settings {
-        if (!(rho > 0) || Double.isInfinite(rho)) {
-            throw new IllegalArgumentException("rho must be finite and > 0, got " + rho);
+        if (!(rho >= RHO_MIN && rho <= RHO_MAX)) {
+            throw new IllegalArgumentException("rho must be in [" + RHO_MIN + ", " + RHO_MAX + "], got " + rho);
         }
-        if (!(tolerance > 0) || Double.isInfinite(tolerance)) {
-            throw new IllegalArgumentException("tolerance must be finite and > 0, got " + tolerance);
+        if (!(tolerance >= 0 && tolerance < 1)) {
+            throw new IllegalArgumentException("tolerance must be in [0, 1), got " + tolerance);
         }
         if (maxIterations < 1) {
             throw new IllegalArgumentException("maxIterations must be >= 1, got " + maxIterations);
@@ -93,60 +146,71 @@ public record Settings(double rho, double tolerance, int maxIterations, Truncati
         if (truncation == null) {
             throw new IllegalArgumentException("truncation must not be null");
         }
-        if (!(infeasibilityTolerance >= 0) || Double.isInfinite(infeasibilityTolerance)) {
-            throw new IllegalArgumentException("infeasibilityTolerance must be finite and >= 0 (0: off), got "
+        if (!(infeasibilityTolerance >= 0 && infeasibilityTolerance < 1)) {
+            throw new IllegalArgumentException("infeasibilityTolerance must be in [0, 1) (0: off), got "
                     + infeasibilityTolerance);
         }
-        if (scaling < 0) {
-            throw new IllegalArgumentException("scaling (Ruiz passes) must be >= 0 (0: off), got " + scaling);
+        if (scaling < 0 || scaling > MAX_SCALING_PASSES) {
+            throw new IllegalArgumentException("scaling (Ruiz passes) must be in [0, " + MAX_SCALING_PASSES
+                    + "] (0: off), got " + scaling);
+        }
+        if (!(timeLimit >= 0) || Double.isInfinite(timeLimit)) {
+            throw new IllegalArgumentException("timeLimit must be a finite number of seconds >= 0 (0: none), got "
+                    + timeLimit);
         }
     }
 
     /** @return a copy with ρ replaced */
     public Settings withRho(double rho) {
         return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
-                scaling);
+                scaling, timeLimit);
     }
 
     /** @return a copy with ε replaced */
     public Settings withTolerance(double tolerance) {
         return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
-                scaling);
+                scaling, timeLimit);
     }
 
     /** @return a copy with the iteration cap replaced */
     public Settings withMaxIterations(int maxIterations) {
         return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
-                scaling);
+                scaling, timeLimit);
     }
 
     /** @return a copy with the truncation rule replaced */
     public Settings withTruncation(Truncation truncation) {
         return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
-                scaling);
+                scaling, timeLimit);
     }
 
     /** @return a copy with ε_inf replaced (0 turns infeasibility detection off) */
     public Settings withInfeasibilityTolerance(double infeasibilityTolerance) {
         return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
-                scaling);
+                scaling, timeLimit);
     }
 
     /** @return a copy with polishing switched on or off */
     public Settings withPolish(boolean polish) {
         return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
-                scaling);
+                scaling, timeLimit);
     }
 
     /** @return a copy with adaptive ρ switched on or off */
     public Settings withAdaptiveRho(boolean adaptiveRho) {
         return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
-                scaling);
+                scaling, timeLimit);
     }
 
     /** @return a copy with the number of Ruiz equilibration passes replaced (0: off) */
     public Settings withScaling(int scaling) {
         return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
-                scaling);
+                scaling, timeLimit);
+    }
+
+    /** @return a copy with the time limit replaced (seconds, 0: none) */
+    public Settings withTimeLimit(double timeLimit) {
+        return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
+                scaling, timeLimit);
     }
 }

@@ -110,10 +110,10 @@ class QuadraticProgramValidationTest {
 
     @Test
     void settingsRejectBadValues() {
-        assertThrows(IllegalArgumentException.class, () -> Settings.DEFAULTS.withRho(0));
-        assertThrows(IllegalArgumentException.class, () -> Settings.DEFAULTS.withRho(Double.NaN));
-        assertThrows(IllegalArgumentException.class, () -> Settings.DEFAULTS.withTolerance(-1));
-        assertThrows(IllegalArgumentException.class, () -> Settings.DEFAULTS.withMaxIterations(0));
-        assertThrows(IllegalArgumentException.class, () -> Settings.DEFAULTS.withTruncation(null));
+        assertThrows(IllegalArgumentException.class, () -> Settings.PAPER.withRho(0));
+        assertThrows(IllegalArgumentException.class, () -> Settings.PAPER.withRho(Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> Settings.PAPER.withTolerance(-1));
+        assertThrows(IllegalArgumentException.class, () -> Settings.PAPER.withMaxIterations(0));
+        assertThrows(IllegalArgumentException.class, () -> Settings.PAPER.withTruncation(null));
     }
 }

@@ -175,8 +175,9 @@ public final class Admm {
      * the scaled problem's.
      */
     public static Run solve(QuadraticProgram problem, Settings settings, LinearAlgebra la) {
-        Equilibration scaling = Equilibration.of(problem, settings.scaling());
-        Run run = solve(new QpData(scaling.scale(problem), la, settings.rho()), settings, false);
+        QpData data = QpData.load(problem, la, settings);
+        Equilibration scaling = data.scaling;
+        Run run = solve(data, settings, false);
         if (scaling.isOff()) {
             return run;
         }
@@ -243,17 +244,24 @@ public final class Admm {
                     + ", B = " + batch);
         }
         double[][] qCols = columns(q);
-        double[] scalePrimal = new double[batch];
-        double[] scaleDual = new double[batch];
-        {
-            double[] bInf = p > 0 ? colNormInf(b) : new double[batch];
-            double[] hInf = m > 0 ? colNormInf(h) : new double[batch];
-            double[] qInf = colNormInf(q);
+        Termination termination = Termination.of(d, settings);
+        boolean residualRule = settings.truncation() == Truncation.RESIDUALS;
+        // the residual rule's per-iteration screen (Termination#mayPass): bounds and per-column data norms
+        Termination.Bounds bounds = residualRule ? termination.bounds(d) : null;
+        double[] wPrimal = termination.primalWeight();
+        double[] wDual = termination.dualWeight();
+        double[] dataPrimalInf = new double[batch]; // weighted max(‖b‖∞, ‖h‖∞) per column
+        double[] qInf = Termination.colNormInf(q, wDual, 0);
+        if (p > 0) {
+            dataPrimalInf = Termination.colNormInf(b, wPrimal, 0);
+        }
+        if (m > 0) {
+            double[] hInf = Termination.colNormInf(h, wPrimal, p);
             for (int c = 0; c < batch; c++) {
-                scalePrimal[c] = primalScale(bInf[c], hInf[c]);
-                scaleDual[c] = dualScale(qInf[c]);
+                dataPrimalInf[c] = Math.max(dataPrimalInf[c], hInf[c]);
             }
         }
+        long deadline = settings.timeLimit() > 0 ? System.nanoTime() + (long) (settings.timeLimit() * 1e9) : 0;
         boolean hasP = d.P != null; // P is only multiplied (it may be sparse: never densified)
         // the x-step is x⁺ = H⁻¹c0 − H⁻¹(Aᵀλ + Gᵀ(ν + ρs)): the first part, with its A and G images, once per ρ
         XStep step = d.xStep();
@@ -282,7 +290,6 @@ public final class Admm {
             trajectories.add(record ? new Trajectory(new ArrayList<>(), new ArrayList<>(), new ArrayList<>()) : null);
         }
         Column[] out = new Column[batch];
-        boolean residualRule = settings.truncation() == Truncation.RESIDUALS;
         int k = 0;
         while (active.length > 0) {
             k++;
@@ -292,9 +299,10 @@ public final class Admm {
             if (settings.adaptiveRho() && (k - 1) % Settings.ADAPTIVE_RHO_INTERVAL == 0
                     && RhoSchedule.due(switches, k - segmentStart)) {
                 double proposal = proposeRho(current, x, lambda, nu, s, pickColumns(la, qCols, active, n), bAct, hAct);
-                if (proposal > rho * Settings.ADAPTIVE_RHO_TOLERANCE
-                        || proposal < rho / Settings.ADAPTIVE_RHO_TOLERANCE) {
-                    current = current.withRho(proposal);
+                QpData switched = proposal > rho * Settings.ADAPTIVE_RHO_TOLERANCE
+                        || proposal < rho / Settings.ADAPTIVE_RHO_TOLERANCE ? factorOrNull(current, proposal) : null;
+                if (switched != null) {
+                    current = switched;
                     rho = proposal;
                     step = current.xStep();
                     base = constantPart(current, step, pickColumns(la, qCols, active, n), bAct, hAct);
@@ -311,22 +319,33 @@ public final class Admm {
             }
             XStep.Image image = step.addInto(step.apply(lambda, w, width), base);
             Matrix xNew = image.x();
+            boolean screening = residualRule && k % Settings.TERMINATION_CHECK_INTERVAL != 0;
+            double[] primalScale = screening ? new double[width] : null; // weighted max(‖Ax⁺‖∞, ‖Gx⁺‖∞)
+            double[] dualShortcut = screening ? new double[width] : null; // weighted ‖ρGᵀ(s⁺ − s)‖∞
             double[] primal = new double[width];
             Matrix eqResidual = null;
             Matrix inResidual = null;
             if (p > 0) { // λ⁺ = λ + ρ(Ax⁺ − b)
                 Matrix ax = image.ax();
+                if (screening) {
+                    primalScale = Termination.colNormInf(ax, wPrimal, 0);
+                }
                 eqResidual = ax;
                 la.axpy(-1.0, bAct, ax);
                 la.axpy(rho, ax, lambda);
                 primal = colNormInf(ax);
             }
-            double[] dualChange = new double[width];
             double[][] nuTildeCols = null;
             double[][] sCols = null;
             if (m > 0) {
                 // s⁺ = max(0, h − Gx⁺ − ν/ρ)
                 Matrix gx = image.gx();
+                if (screening) {
+                    double[] gxInf = Termination.colNormInf(gx, wPrimal, p);
+                    for (int j = 0; j < width; j++) {
+                        primalScale[j] = Math.max(primalScale[j], gxInf[j]);
+                    }
+                }
                 if (record) { // ν̃ = ν + ρ(Gx⁺ + s − h)
                     Matrix nuTilde = la.copy(nu);
                     la.axpy(rho, gx, nuTilde);
@@ -348,12 +367,12 @@ public final class Admm {
                 for (int j = 0; j < width; j++) {
                     primal[j] = Math.max(primal[j], rInf[j]);
                 }
-                if (residualRule) { // dual residual: Px⁺ + q + Aᵀλ⁺ + Gᵀν⁺ = ρGᵀ(s⁺ − s)
+                if (screening) { // the dual residual of the iterate: Px⁺ + q + Aᵀλ⁺ + Gᵀν⁺ = ρGᵀ(s⁺ − s)
                     Matrix ds = la.copy(sNew);
                     la.axpy(-1.0, s, ds);
-                    dualChange = colNormInf(la.multiply(d.Gt, ds));
+                    dualShortcut = Termination.colNormInf(la.multiply(d.Gt, ds), wDual, 0);
                     for (int j = 0; j < width; j++) {
-                        dualChange[j] *= rho;
+                        dualShortcut[j] *= rho;
                     }
                 }
                 s = sNew;
@@ -372,7 +391,38 @@ public final class Admm {
             }
             double[][] xCols = columns(xNew);
             double[][] lambdaCols = p > 0 ? columns(lambda) : null;
-            boolean[] done = new boolean[width];
+            // the stopping rules: relative change (every iteration), the cap, the time limit, and the
+            // termination test (at its interval with the residual rule; wherever another rule fires)
+            boolean[] truncated = new boolean[width];
+            boolean anyTruncated = false;
+            if (!residualRule) {
+                for (int j = 0; j < width; j++) {
+                    truncated[j] = norm2Difference(xCols[j], xPrev[j]) <= settings.tolerance() * norm2(xCols[j]);
+                    anyTruncated |= truncated[j];
+                }
+            }
+            boolean checkpoint = !screening && residualRule;
+            if (screening) {
+                double[] weightedPrimal = wPrimal == null ? primal : new double[width];
+                if (wPrimal != null && p > 0) {
+                    weightedPrimal = Termination.colNormInf(eqResidual, wPrimal, 0);
+                }
+                double[] inPrimal = wPrimal != null && m > 0 ? Termination.colNormInf(inResidual, wPrimal, p) : null;
+                double[] nuInf = m > 0 ? colNormInf(nu) : null;
+                for (int j = 0; j < width && !checkpoint; j++) {
+                    int c = active[j];
+                    double primalW = inPrimal == null ? weightedPrimal[j] : Math.max(weightedPrimal[j], inPrimal[j]);
+                    checkpoint = termination.mayPass(bounds, primalW, Math.max(primalScale[j], dataPrimalInf[c]),
+                            dualShortcut[j], Vectors.normInf(xCols[j]), p > 0 ? Vectors.normInf(lambdaCols[j]) : 0,
+                            m > 0 ? nuInf[j] : 0, qInf[c]);
+                }
+            }
+            boolean capped = k == settings.maxIterations();
+            boolean timedOut = k % Settings.TERMINATION_CHECK_INTERVAL == 0 && deadline != 0
+                    && System.nanoTime() - deadline > 0;
+            Termination.Residuals residuals = checkpoint || anyTruncated || capped || timedOut
+                    || verdicts != null ? termination.residuals(d, xNew, lambda, nu, s,
+                    pickColumns(la, qCols, active, n), bAct, hAct) : null;
             Status[] status = new Status[width];
             int stopping = 0;
             for (int j = 0; j < width; j++) {
@@ -384,12 +434,9 @@ public final class Admm {
                     t.lambda().add(p > 0 ? lambdaCols[j] : new double[0]);
                     t.nuTilde().add(m > 0 ? nuTildeCols[j] : new double[0]);
                 }
-                done[j] = residualRule
-                        ? primal[j] <= settings.tolerance() * scalePrimal[c]
-                        && dualChange[j] <= settings.tolerance() * scaleDual[c]
-                        : norm2Difference(xCols[j], xPrev[j]) <= settings.tolerance() * norm2(xCols[j]);
-                status[j] = done[j] ? Status.SOLVED : verdicts != null && verdicts[j] != null
-                        ? verdicts[j].status() : k == settings.maxIterations() ? Status.MAX_ITERATIONS : null;
+                status[j] = residuals == null ? null : Termination.status(
+                        verdicts == null || verdicts[j] == null ? null : verdicts[j].status(), residuals.finite(j),
+                        termination.passes(residuals, j), residualRule, truncated[j], capped, timedOut);
                 if (status[j] != null) {
                     stopping++;
                 }
@@ -424,13 +471,14 @@ public final class Admm {
             for (int i = 0; i < stopping; i++) {
                 int j = stop[i];
                 int c = active[j];
+                boolean infeasible = status[j] == Status.PRIMAL_INFEASIBLE || status[j] == Status.DUAL_INFEASIBLE;
                 Solution solution = new Solution(xCols[j].clone(), p > 0 ? lambdaCols[j].clone() : empty,
                         m > 0 ? nuCols[j].clone() : empty, m > 0 ? sCols[j].clone() : empty,
                         status[j], k, primal[j], dual[i], objective(xCols[j], qCols[c], px == null ? null : px[i]),
-                        !done[j] && verdicts != null && verdicts[j] != null ? verdicts[j].certificate() : null);
+                        infeasible ? verdicts[j].certificate() : null);
                 if (settings.polish()) { // the snapshot above stays the run's; only the returned point changes
                     solution = Polisher.polish(current, solution, qCols[c], p > 0 ? bCols[j] : empty,
-                            m > 0 ? hCols[j] : empty, scalePrimal[c], scaleDual[c], settings.tolerance());
+                            m > 0 ? hCols[j] : empty, termination);
                 }
                 out[c] = new Column(solution, List.copyOf(masks.get(c)), trajectories.get(c), List.copyOf(segments),
                         new RhoSchedule(switches, k - segmentStart + 1));
@@ -461,6 +509,15 @@ public final class Admm {
         return new BatchRun(d, List.of(out));
     }
 
+    /** @return the data factored for ρ = rho, or null when H is not (numerically) positive definite there */
+    private static QpData factorOrNull(QpData d, double rho) {
+        try {
+            return d.withRho(rho);
+        } catch (dev.altdiff.api.InvalidProblemException e) {
+            return null;
+        }
+    }
+
     /** @return H⁻¹c0 with its A and G images, for c0 = −q + ρAᵀb + ρGᵀh (the x-step's constant part; n×B) */
     private static XStep.Image constantPart(QpData d, XStep step, Matrix q, Matrix b, Matrix h) {
         LinearAlgebra la = d.la;
@@ -485,40 +542,12 @@ public final class Admm {
      * @return the proposed ρ (the current one when no column gives a ratio)
      */
     static double proposeRho(QpData d, Matrix x, Matrix lambda, Matrix nu, Matrix s, Matrix q, Matrix b, Matrix h) {
-        LinearAlgebra la = d.la;
         int width = x.cols();
-        double[] primal = new double[width];
-        double[] primalScale = new double[width];
-        double[] dual;
-        double[] dualScale = colNormInf(q);
-        Matrix r = la.copy(q);
-        if (d.P != null) {
-            Matrix px = la.multiply(d.P, x);
-            max(dualScale, colNormInf(px));
-            la.axpy(1.0, px, r);
-        }
-        if (d.p > 0) {
-            Matrix ax = la.multiply(d.A, x);
-            max(primalScale, colNormInf(ax));
-            max(primalScale, colNormInf(b));
-            la.axpy(-1.0, b, ax);
-            max(primal, colNormInf(ax));
-            Matrix atLambda = la.multiply(d.At, lambda);
-            max(dualScale, colNormInf(atLambda));
-            la.axpy(1.0, atLambda, r);
-        }
-        if (d.m > 0) {
-            Matrix gx = la.multiply(d.G, x);
-            max(primalScale, colNormInf(gx));
-            max(primalScale, colNormInf(h));
-            la.axpy(1.0, s, gx);
-            la.axpy(-1.0, h, gx);
-            max(primal, colNormInf(gx));
-            Matrix gtNu = la.multiply(d.Gt, nu);
-            max(dualScale, colNormInf(gtNu));
-            la.axpy(1.0, gtNu, r);
-        }
-        dual = colNormInf(r);
+        Termination.Residuals r = Termination.unscaled(0).residuals(d, x, lambda, nu, s, q, b, h);
+        double[] primal = r.primal();
+        double[] primalScale = r.primalScale();
+        double[] dual = r.dual();
+        double[] dualScale = r.dualScale();
         double logSum = 0;
         int count = 0;
         for (int j = 0; j < width; j++) {
@@ -539,26 +568,9 @@ public final class Admm {
     static final double RHO_MIN = 1e-6;
     static final double RHO_MAX = 1e6;
 
-    /** In place: a ← max(a, b) element-wise. */
-    private static void max(double[] a, double[] b) {
-        for (int i = 0; i < a.length; i++) {
-            a[i] = Math.max(a[i], b[i]);
-        }
-    }
-
     /** @return the n×|active| block of the given columns */
     private static Matrix pickColumns(LinearAlgebra la, double[][] cols, int[] active, int rows) {
         return fromColumns(la, pick(cols, active), rows);
-    }
-
-    /** @return the primal scale 1 + max(‖b‖∞, ‖h‖∞) of the {@link Truncation#RESIDUALS} test */
-    static double primalScale(double bInf, double hInf) {
-        return 1 + Math.max(bInf, hInf);
-    }
-
-    /** @return the dual scale 1 + ‖q‖∞ of the {@link Truncation#RESIDUALS} test */
-    static double dualScale(double qInf) {
-        return 1 + qInf;
     }
 
     /** @return ‖Px + q + Aᵀλ + Gᵀν‖∞, computed directly */

@@ -76,30 +76,26 @@ public final class AltDiffDifferentiator implements Differentiator {
             throw new UnsupportedOperationException("forward-mode Alt-Diff forms dense n×(p+m) Jacobian transfers and"
                     + " is not available for sparse problems; use reverse mode");
         }
-        if (settings.polish()) {
-            Polisher.requireDense(problem);
-        }
-        Equilibration scaling = Equilibration.of(problem, settings.scaling());
-        QpData data = new QpData(scaling.scale(problem), backend, settings.rho());
-        return new AltDiffSolution(Admm.solve(data, settings, true), mode, scaling, problem);
+        QpData data = QpData.load(problem, backend, settings);
+        return new AltDiffSolution(Admm.solve(data, settings, true), mode, data.scaling, problem);
     }
 
     /**
      * As {@link #solve(QuadraticProgram, Settings, LinearAlgebra)} on data already loaded and factored
      * (e.g. to time the setup apart from the iterations); d's ρ must be the settings' ρ (the starting ρ
-     * when it is adaptive). The data are taken as they are: {@link Settings#scaling()} must be 0.
+     * when it is adaptive). The data are taken as they are, unscaled: {@link Settings#scaling()} is not
+     * applied.
      *
-     * @throws UnsupportedOperationException for sparse data in forward mode or with polishing
-     * @throws IllegalArgumentException when the settings ask for scaling
+     * @throws UnsupportedOperationException for sparse data in forward mode
+     * @throws IllegalArgumentException for data loaded with scaling ({@link QpData#load})
      */
     public AltDiffSolution solve(QpData d, Settings settings) {
-        if (d.sparse && (mode == Mode.FORWARD || settings.polish())) {
-            throw new UnsupportedOperationException("sparse problems are solved in reverse mode without polishing"
-                    + " (forward mode and polishing form dense matrices)");
+        if (d.sparse && mode == Mode.FORWARD) {
+            throw new UnsupportedOperationException("sparse problems are solved in reverse mode (forward mode forms"
+                    + " dense matrices)");
         }
-        if (settings.scaling() != 0) {
-            throw new IllegalArgumentException("loaded data are solved as they are: scaling must be 0, got "
-                    + settings.scaling());
+        if (!d.scaling.isOff()) {
+            throw new IllegalArgumentException("loaded data are solved as they are: load them without scaling");
         }
         return new AltDiffSolution(Admm.solve(d, settings, true), mode);
     }

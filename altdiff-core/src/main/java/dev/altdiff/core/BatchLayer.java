@@ -114,7 +114,7 @@ public final class BatchLayer implements AutoCloseable {
         fromRows("b", batch.b(), size, p, false);
         fromRows("h", batch.h(), size, m, false);
         Equilibration scaling = Equilibration.of(shared, List.of(batch.q()), settings.scaling());
-        QpData data = new QpData(scaling.scale(shared), backend, settings.rho());
+        QpData data = new QpData(scaling.scale(shared), backend, settings.rho(), scaling);
         Matrix q = fromRows("q", scaling.rowsOf(batch.q(), scaling::q), size, n, true);
         Matrix b = p > 0 ? fromRows("b", scaling.rowsOf(batch.b(), scaling::b), size, p, true) : null;
         Matrix h = m > 0 ? fromRows("h", scaling.rowsOf(batch.h(), scaling::h), size, m, true) : null;
@@ -161,13 +161,13 @@ public final class BatchLayer implements AutoCloseable {
         List<BatchResult.Sample> samples = BatchResult.parallel(problems.size() == 1 ? null : pool(), problems.size(),
                 c -> {
                     QuadraticProgram problem = problems.get(c);
-                    Equilibration scaling = Equilibration.of(problem, settings.scaling());
                     QpData data;
                     try {
-                        data = new QpData(scaling.scale(problem), backend, settings.rho());
+                        data = QpData.load(problem, backend, settings);
                     } catch (InvalidProblemException e) {
                         throw e.inSample(c);
                     }
+                    Equilibration scaling = data.scaling;
                     Admm.Run run = Admm.solve(data, settings, true, scaling.scale(starts.get(c)));
                     return new BatchResult.Sample(run, scaling, scaling.unscale(run.solution(), problem));
                 });

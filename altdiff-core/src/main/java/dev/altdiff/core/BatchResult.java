@@ -77,7 +77,7 @@ public final class BatchResult {
      * The vector-Jacobian products of every sample: the reverse sweep of {@link ReverseSweep}, over
      * exactly the K_b iterations sample b ran (truncation and warm start included). For a
      * {@link SharedBatch} one sweep on n×B blocks; with per-sample matrices the samples' sweeps run
-     * in parallel. A sample whose status is not {@link Status#SOLVED} is not differentiated: its
+     * in parallel. A sample whose status is neither {@link Status#SOLVED} nor {@link Status#TRUNCATED} is not differentiated: its
      * blocks are filled with 0 or NaN ({@link BatchSettings#failedGradients()}), and in the shared
      * mode it is left out of the summed P, A, G gradients. See {@link BatchGradients} for the layout.
      *
@@ -101,8 +101,13 @@ public final class BatchResult {
         return shared != null ? backwardShared(v) : backwardPerSample(v);
     }
 
+    /**
+     * @return whether sample c has gradients: its run was {@link Status#SOLVED} or {@link Status#TRUNCATED}
+     *     (Alt-Diff differentiates the truncated run, whose gradient error is of the order of x's)
+     */
     private boolean solved(int c) {
-        return solutions.get(c).status() == Status.SOLVED;
+        Status status = solutions.get(c).status();
+        return status == Status.SOLVED || status == Status.TRUNCATED;
     }
 
     private BatchGradients backwardShared(double[][] v) {

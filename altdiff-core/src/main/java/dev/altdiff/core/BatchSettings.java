@@ -15,7 +15,10 @@ public record BatchSettings(FailedGradients failedGradients, boolean warmStart) 
     /** Zero gradients for failed samples, no warm start. */
     public static final BatchSettings DEFAULTS = new BatchSettings(FailedGradients.ZERO, false);
 
-    /** The gradients of a sample whose forward pass did not reach {@link dev.altdiff.api.Status#SOLVED}. */
+    /**
+     * The gradients of a sample whose forward pass ended neither {@link dev.altdiff.api.Status#SOLVED} nor
+     * {@link dev.altdiff.api.Status#TRUNCATED} (the two statuses whose run is differentiated).
+     */
     public enum FailedGradients {
         /** Every gradient block of the sample is filled with 0.0: the sample does not move the parameters. */
         ZERO,

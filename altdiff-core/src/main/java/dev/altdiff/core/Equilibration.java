@@ -54,6 +54,9 @@ public final class Equilibration {
     /** A KKT column norm above this counts as this (OSQP's MAX_SCALING). */
     public static final double MAX_NORM = 1e4;
 
+    /** The identity (0 passes) for any dimensions: every map returns its argument. */
+    public static final Equilibration OFF = new Equilibration(0, new double[0], new double[0], new double[0], 1.0);
+
     private final int passes;
     private final double[] d;
     private final double[] eA;
@@ -89,12 +92,8 @@ public final class Equilibration {
         double[] d = ones(n);
         double[] eA = ones(p);
         double[] eG = ones(m);
-        if (passes == 0) {
+        if (passes == 0 || shared.isSparse()) { // sparse problems run unscaled (Settings#scaling)
             return new Equilibration(0, d, eA, eG, 1.0);
-        }
-        if (shared.isSparse()) {
-            throw new UnsupportedOperationException("Ruiz scaling (Settings.scaling) works on dense data and is not"
-                    + " available for sparse problems; use scaling 0");
         }
         double[] pm = shared.hasP() ? shared.rowMajor(Block.P) : null;
         double[] a = shared.rowMajor(Block.A);
@@ -301,8 +300,8 @@ public final class Equilibration {
                 r[i] += q[i];
             }
         }
-        addTransposeTimes(a, p, n, lambda, r);
-        addTransposeTimes(g, m, n, nu, r);
+        Vectors.addTransposeTimes(1.0, a, p, n, lambda, r);
+        Vectors.addTransposeTimes(1.0, g, m, n, nu, r);
         return new Solution(x, lambda, nu, s, scaled.status(), scaled.iterations(), primal, Vectors.normInf(r),
                 scaled.objective() / c, certificate(scaled.certificate()), scaled.polish());
     }
@@ -479,15 +478,6 @@ public final class Equilibration {
             out[i] = v[i] * alpha / factor[i];
         }
         return out;
-    }
-
-    /** r += Mᵀy for a row-major rows×cols M. */
-    private static void addTransposeTimes(double[] mat, int rows, int cols, double[] y, double[] r) {
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                r[j] += mat[i * cols + j] * y[i];
-            }
-        }
     }
 
     private static double[] ones(int len) {

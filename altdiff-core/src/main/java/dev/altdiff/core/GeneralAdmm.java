@@ -23,11 +23,13 @@ import java.util.List;
  * problem on plain arrays (its vector work is O((p+m)n) per iteration, against the O(n³) factorization
  * of H(x) per Newton step, done on the backend).
  *
- * <p>Stopping: {@link Truncation#RELATIVE_CHANGE}: ‖x⁺ − x‖₂ ≤ ε‖x⁺‖₂; {@link Truncation#RESIDUALS}:
- * max(‖Ax⁺ − b‖∞, ‖Gx⁺ + s⁺ − h‖∞) ≤ ε(1 + max(‖b‖∞, ‖h‖∞)) and the dual residual
- * ‖∇f(x⁺) + Aᵀλ⁺ + Gᵀν⁺‖∞ = ρ‖Gᵀ(s⁺ − s)‖∞ (exact for an exact x-step) ≤ ε(1 + ‖∇f(x⁺)‖∞). No
- * infeasibility detection on this path: an infeasible problem ends at the iteration cap. The Newton
- * tolerance is τ = max(10⁻¹⁴, min(10⁻¹⁰, 10⁻³ε)) relative.
+ * <p>Stopping and status: the rules and the termination test of {@link Settings}, decided by
+ * {@link Termination#status} as for quadratic programs, with ∇f(x) in the place of Px + q: the dual
+ * residual is ‖∇f(x) + Aᵀλ + Gᵀν‖∞ (computed directly), its scale max(‖∇f(x)‖∞, ‖Aᵀλ‖∞, ‖Gᵀν‖∞). This
+ * path runs with the fixed ρ of the settings, unscaled and unpolished ({@link Settings#adaptiveRho()},
+ * {@link Settings#scaling()} and {@link Settings#polish()} apply to quadratic programs). No
+ * infeasibility detection on this path: an infeasible problem ends at the iteration cap or time limit.
+ * The Newton tolerance is τ = max(10⁻¹⁴, min(10⁻¹⁰, 10⁻³ε)) relative.
  */
 public final class GeneralAdmm {
     private GeneralAdmm() {
@@ -53,11 +55,11 @@ public final class GeneralAdmm {
     }
 
     /**
-     * One run: the data, the solution, the trajectory (null unless recorded), the factor of H(x_K), and
-     * the totals of Newton factorizations.
+     * One run: the data, the solution, the trajectory (null unless recorded), the factor of H(x_K), the
+     * totals of Newton factorizations, and the termination test the run used.
      */
     record Run(GeneralData data, Solution solution, Trajectory trajectory, Factorization lastFactor,
-               int factorizations) {
+               int factorizations, Termination termination) {
     }
 
     /** @return the Newton tolerance τ for an ADMM tolerance ε */
@@ -70,10 +72,6 @@ public final class GeneralAdmm {
     }
 
     static Run solve(GeneralData d, Settings settings, boolean record) {
-        if (settings.adaptiveRho() || settings.scaling() > 0 || settings.polish()) {
-            throw new IllegalArgumentException("general objectives run with a fixed rho, unscaled and unpolished:"
-                    + " adaptiveRho, scaling and polish apply to quadratic programs only");
-        }
         int n = d.n;
         int p = d.p;
         int m = d.m;
@@ -85,7 +83,8 @@ public final class GeneralAdmm {
         double[] lambda = new double[p];
         double[] nu = new double[m];
         double[] s = new double[m];
-        double scalePrimal = Admm.primalScale(Vectors.normInf(d.b), Vectors.normInf(d.h));
+        Termination termination = Termination.unscaled(settings.tolerance());
+        long deadline = settings.timeLimit() > 0 ? System.nanoTime() + (long) (settings.timeLimit() * 1e9) : 0;
         double tau = newtonTolerance(settings.tolerance());
         Trajectory trajectory = record ? new Trajectory() : null;
         long start = System.nanoTime();
@@ -98,8 +97,8 @@ public final class GeneralAdmm {
                 step = NewtonXStep.solve(d, x, factor, lambda, nu, s, tau);
             } catch (NewtonXStep.DomainException e) { // the last iterate, as a status (issue 18)
                 Solution failed = new Solution(x.clone(), lambda.clone(), nu.clone(), s.clone(), Status.NUMERICAL_ERROR,
-                        k - 1, primalResidual(d, x, s), stationarity(d, x, lambda, nu), d.f.value(x));
-                return new Run(d, failed, trajectory, factor, factorizations);
+                        k - 1, residuals(d, x, lambda, nu, s)[0], stationarity(d, x, lambda, nu), d.f.value(x));
+                return new Run(d, failed, trajectory, factor, factorizations, termination);
             }
             factor = step.factor();
             factorizations += step.factorizations();
@@ -113,7 +112,6 @@ public final class GeneralAdmm {
             double[] nuTilde = new double[m];
             double[] sNew = new double[m];
             double[] mask = new double[m];
-            double[] ds = new double[m];
             for (int i = 0; i < m; i++) {
                 double gx = step.gx()[i];
                 nuTilde[i] = nu[i] + rho * (gx + s[i] - d.h[i]);
@@ -122,7 +120,6 @@ public final class GeneralAdmm {
                 nu[i] += rho * r; // ν⁺ = ν + ρ(Gx⁺ + s⁺ − h)
                 primal = Math.max(primal, Math.abs(r));
                 mask[i] = sNew[i] > 0 ? 1 : 0;
-                ds[i] = sNew[i] - s[i];
             }
             s = sNew;
             if (record) {
@@ -143,44 +140,68 @@ public final class GeneralAdmm {
                 trajectory.stats().add(new double[]{Math.sqrt(diff / norm), primal, System.nanoTime() - start,
                         factorizations});
             }
-            boolean done;
-            if (residualRule) {
-                double[] gtds = new double[n];
-                GeneralData.addTransposeTimes(rho, d.g, m, n, ds, gtds);
-                done = primal <= settings.tolerance() * scalePrimal && Vectors.normInf(gtds)
-                        <= settings.tolerance() * Admm.dualScale(Vectors.normInf(d.f.gradient(xNew)));
-            } else {
-                done = Math.sqrt(diff) <= settings.tolerance() * Math.sqrt(norm);
-            }
+            boolean truncated = !residualRule && Math.sqrt(diff) <= settings.tolerance() * Math.sqrt(norm);
+            boolean checkpoint = k % Settings.TERMINATION_CHECK_INTERVAL == 0;
+            boolean capped = k == settings.maxIterations();
+            boolean timedOut = checkpoint && deadline != 0 && System.nanoTime() - deadline > 0;
             x = xNew;
-            if (done || k == settings.maxIterations()) {
-                Solution solution = new Solution(x.clone(), lambda.clone(), nu.clone(), s.clone(),
-                        done ? Status.SOLVED : Status.MAX_ITERATIONS, k, primal,
-                        stationarity(d, x, lambda, nu), d.f.value(x));
-                return new Run(d, solution, trajectory, factor, factorizations);
+            if (checkpoint && residualRule || truncated || capped || timedOut) {
+                double[] r = residuals(d, x, lambda, nu, s);
+                boolean finite = Double.isFinite(r[0]) && Double.isFinite(r[1]) && Double.isFinite(r[2])
+                        && Double.isFinite(r[3]);
+                Status status = Termination.status(null, finite, termination.passes(r[0], r[1], r[2], r[3]),
+                        residualRule, truncated, capped, timedOut);
+                if (status != null) {
+                    Solution solution = new Solution(x.clone(), lambda.clone(), nu.clone(), s.clone(), status, k,
+                            r[0], r[2], d.f.value(x));
+                    return new Run(d, solution, trajectory, factor, factorizations, termination);
+                }
             }
         }
     }
 
-    /** @return max(‖Ax − b‖∞, ‖Gx + s − h‖∞) */
-    private static double primalResidual(GeneralData d, double[] x, double[] s) {
-        double[] ax = Vectors.times(d.a, d.p, d.n, x);
-        double[] gx = Vectors.times(d.g, d.m, d.n, x);
-        double r = 0;
+    /**
+     * @return the residuals of the termination test ({@link Termination}) at an iterate, with ∇f(x) in
+     *     the place of Px + q: {max(‖Ax − b‖∞, ‖Gx + s − h‖∞), max(‖Ax‖∞, ‖Gx‖∞, ‖b‖∞, ‖h‖∞),
+     *     ‖∇f(x) + Aᵀλ + Gᵀν‖∞, max(‖∇f(x)‖∞, ‖Aᵀλ‖∞, ‖Gᵀν‖∞)}
+     */
+    static double[] residuals(GeneralData d, double[] x, double[] lambda, double[] nu, double[] s) {
+        int n = d.n;
+        double[] ax = Vectors.times(d.a, d.p, n, x);
+        double[] gx = Vectors.times(d.g, d.m, n, x);
+        double primal = 0;
         for (int i = 0; i < d.p; i++) {
-            r = Math.max(r, Math.abs(ax[i] - d.b[i]));
+            primal = Math.max(primal, Math.abs(ax[i] - d.b[i]));
         }
         for (int i = 0; i < d.m; i++) {
-            r = Math.max(r, Math.abs(gx[i] + s[i] - d.h[i]));
+            primal = Math.max(primal, Math.abs(gx[i] + s[i] - d.h[i]));
         }
-        return r;
+        double primalScale = Math.max(Math.max(Vectors.normInf(ax), Vectors.normInf(gx)),
+                Math.max(Vectors.normInf(d.b), Vectors.normInf(d.h)));
+        double[] gradient = d.f.gradient(x);
+        double[] atLambda = Vectors.transposeTimes(d.a, d.p, n, lambda);
+        double[] gtNu = Vectors.transposeTimes(d.g, d.m, n, nu);
+        double dual = 0;
+        for (int i = 0; i < n; i++) {
+            dual = Math.max(dual, Math.abs(gradient[i] + atLambda[i] + gtNu[i]));
+        }
+        double dualScale = Math.max(Vectors.normInf(gradient), Math.max(Vectors.normInf(atLambda),
+                Vectors.normInf(gtNu)));
+        return new double[]{primal, primalScale, dual, dualScale};
+    }
+
+    /** @return whether an iterate passes the termination test */
+    static boolean passes(GeneralData d, double[] x, double[] lambda, double[] nu, double[] s,
+                          Termination termination) {
+        double[] r = residuals(d, x, lambda, nu, s);
+        return termination.passes(r[0], r[1], r[2], r[3]);
     }
 
     /** @return ‖∇f(x) + Aᵀλ + Gᵀν‖∞ */
     static double stationarity(GeneralData d, double[] x, double[] lambda, double[] nu) {
         double[] r = d.f.gradient(x);
-        GeneralData.addTransposeTimes(1.0, d.a, d.p, d.n, lambda, r);
-        GeneralData.addTransposeTimes(1.0, d.g, d.m, d.n, nu, r);
+        Vectors.addTransposeTimes(1.0, d.a, d.p, d.n, lambda, r);
+        Vectors.addTransposeTimes(1.0, d.g, d.m, d.n, nu, r);
         return Vectors.normInf(r);
     }
 }

@@ -97,7 +97,7 @@ public final class GeneralAltDiff {
 
         /**
          * @return this run truncated at iteration k (1 ≤ k ≤ K): the solution x_k, λ_k, ν_k, s_k (status
-         *     SOLVED) and derivatives over the first k iterations, exactly what a run stopped at k gives
+         *     SOLVED when it passes the run's termination test, else TRUNCATED) and derivatives over the first k iterations, exactly what a run stopped at k gives
          */
         public Solved truncated(int k) {
             GeneralAdmm.Trajectory t = run.trajectory();
@@ -108,10 +108,12 @@ public final class GeneralAltDiff {
             double[] x = t.x().get(k - 1).clone();
             double[] lambda = t.lambda().get(k - 1).clone();
             double[] nu = t.nu().get(k - 1).clone();
-            Solution s = new Solution(x, lambda, nu, t.s().get(k - 1).clone(), dev.altdiff.api.Status.SOLVED, k,
-                    t.stats().get(k - 1)[1], GeneralAdmm.stationarity(d, x, lambda, nu), d.f.value(x));
+            double[] slack = t.s().get(k - 1).clone();
+            Solution s = new Solution(x, lambda, nu, slack, GeneralAdmm.passes(d, x, lambda, nu, slack,
+                    run.termination()) ? dev.altdiff.api.Status.SOLVED : dev.altdiff.api.Status.TRUNCATED,
+                    k, t.stats().get(k - 1)[1], GeneralAdmm.stationarity(d, x, lambda, nu), d.f.value(x));
             return new Solved(new GeneralAdmm.Run(d, s, t.prefix(k), k == t.x().size() ? run.lastFactor() : null,
-                    (int) t.stats().get(k - 1)[3]));
+                    (int) t.stats().get(k - 1)[3], run.termination()));
         }
 
         /**
@@ -145,8 +147,8 @@ public final class GeneralAltDiff {
                     nuBar[i] -= ti / rho;
                 }
                 double[] xBar = k == kCount - 1 ? v.clone() : new double[n];
-                GeneralData.addTransposeTimes(rho, d.a, p, n, lambdaBar, xBar);
-                GeneralData.addTransposeTimes(1.0, d.g, m, n, aBar, xBar);
+                Vectors.addTransposeTimes(rho, d.a, p, n, lambdaBar, xBar);
+                Vectors.addTransposeTimes(1.0, d.g, m, n, aBar, xBar);
                 double[] r = d.solve(factorAt(k), xBar);
                 for (int i = 0; i < n; i++) {
                     r[i] = -r[i];
@@ -213,8 +215,8 @@ public final class GeneralAltDiff {
                 for (int i = 0; i < m; i++) {
                     yg[i] = nuDot[i] + rho * sDot[i] - rho * hDot[i];
                 }
-                GeneralData.addTransposeTimes(1.0, d.a, p, n, ya, rhs);
-                GeneralData.addTransposeTimes(1.0, d.g, m, n, yg, rhs);
+                Vectors.addTransposeTimes(1.0, d.a, p, n, ya, rhs);
+                Vectors.addTransposeTimes(1.0, d.g, m, n, yg, rhs);
                 xDot = d.solve(factorAt(k), rhs);
                 for (int i = 0; i < n; i++) {
                     xDot[i] = -xDot[i];

@@ -180,20 +180,6 @@ final class GeneralData {
     }
 
 
-    /** out += α·Mᵀy for a rows×cols row-major M */
-    static void addTransposeTimes(double alpha, double[] mat, int rows, int cols, double[] y, double[] out) {
-        for (int i = 0; i < rows; i++) {
-            double yi = alpha * y[i];
-            if (yi == 0) {
-                continue;
-            }
-            int o = i * cols;
-            for (int j = 0; j < cols; j++) {
-                out[j] += mat[o + j] * yi;
-            }
-        }
-    }
-
     /** out (rows×cols row-major) += α·u wᵀ */
     static void addOuter(double alpha, double[] u, double[] w, double[] out) {
         int cols = w.length;

@@ -99,14 +99,14 @@ final class NewtonXStep {
             for (int k = 0; k < d.p; k++) {
                 y[k] = lambda[k] + d.rho * (ax[k] - d.b[k]);
             }
-            GeneralData.addTransposeTimes(1.0, d.a, d.p, d.n, y, grad);
+            Vectors.addTransposeTimes(1.0, d.a, d.p, d.n, y, grad);
         }
         if (d.m > 0) {
             double[] y = new double[d.m];
             for (int i = 0; i < d.m; i++) {
                 y[i] = nu[i] + d.rho * (gx[i] + s[i] - d.h[i]);
             }
-            GeneralData.addTransposeTimes(1.0, d.g, d.m, d.n, y, grad);
+            Vectors.addTransposeTimes(1.0, d.g, d.m, d.n, y, grad);
         }
         return grad;
     }

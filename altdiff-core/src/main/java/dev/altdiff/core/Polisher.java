@@ -40,14 +40,12 @@ import java.util.Arrays;
  * ‖Px + q + Aᵀλ + Gᵀν‖∞ as for an ADMM iterate.
  *
  * <p><b>Acceptance.</b> The polished point replaces the iterate ({@link Polish#ACCEPTED}) only when it
- * is finite and max(primal, dual residual) does not exceed the iterate's; otherwise the iterate is
- * returned with {@link Polish#REJECTED}, or {@link Polish#FAILED} when the LU throws (numerically
- * singular K_δ) or the solve gives non-finite values. An accepted point keeps the run's iteration
- * count K; its status goes from MAX_ITERATIONS to SOLVED when its residuals pass the
- * {@link dev.altdiff.api.Truncation#RESIDUALS} test (primal ≤ ε(1 + max(‖b‖∞, ‖h‖∞)),
- * dual ≤ ε(1 + ‖q‖∞)): that test certifies the point itself, whichever rule stopped the run, and a
- * polished point meets it far more often than the iterate it came from. Infeasibility statuses are
- * never polished (returned unchanged, {@link Polish#NOT_REQUESTED}).
+ * is finite and passes the termination test of {@link Settings} on the caller's problem
+ * ({@link Termination}); it is then {@link Status#SOLVED}, whatever stopped the run. Otherwise the
+ * iterate is returned, with its own status, and {@link Polish#REJECTED}, or {@link Polish#FAILED} when
+ * the LU throws (numerically singular K_δ) or the solve gives non-finite values. An accepted point keeps
+ * the run's iteration count K. Infeasibility and numerical-error statuses are never polished (returned
+ * unchanged, {@link Polish#NOT_REQUESTED}).
  *
  * <p><b>Gradients.</b> Polishing changes the returned point only. Alt-Diff's backward pass is the
  * derivative of the ADMM iterations that were run (masks and trajectory of the run, {@link Admm}),
@@ -86,15 +84,14 @@ public final class Polisher {
      *
      * @param d        the problem's data (its ρ is the one of the active-set rule)
      * @param solution the final iterate
-     * @param settings its tolerance ε is the one of the MAX_ITERATIONS → SOLVED test
+     * @param settings its tolerance ε is the one of the termination test
      * @return the polished solution, or {@code solution} with its {@link Solution#polish()} set
      */
     public static Solution polish(QpData d, Solution solution, Settings settings) {
         double[] q = d.q.toRowMajor();
         double[] b = d.p > 0 ? d.b.toRowMajor() : new double[0];
         double[] h = d.m > 0 ? d.h.toRowMajor() : new double[0];
-        return polish(d, solution, q, b, h, Admm.primalScale(Vectors.normInf(b), Vectors.normInf(h)),
-                Admm.dualScale(Vectors.normInf(q)), settings.tolerance());
+        return polish(d, solution, q, b, h, Termination.of(d, settings));
     }
 
     /**
@@ -103,14 +100,11 @@ public final class Polisher {
      * @param q           length n
      * @param b           length p (empty without A)
      * @param h           length m (empty without G)
-     * @param scalePrimal 1 + max(‖b‖∞, ‖h‖∞), see {@link Admm#primalScale}
-     * @param scaleDual   1 + ‖q‖∞, see {@link Admm#dualScale}
-     * @param tolerance   ε of the MAX_ITERATIONS → SOLVED test
+     * @param termination the test a polished point must pass
      */
-    static Solution polish(QpData d, Solution admm, double[] q, double[] b, double[] h, double scalePrimal,
-                           double scaleDual, double tolerance) {
-        requireDense(d.problem);
-        if (admm.status() != Status.SOLVED && admm.status() != Status.MAX_ITERATIONS) {
+    static Solution polish(QpData d, Solution admm, double[] q, double[] b, double[] h, Termination termination) {
+        if (d.sparse || admm.status() == Status.PRIMAL_INFEASIBLE || admm.status() == Status.DUAL_INFEASIBLE
+                || admm.status() == Status.NUMERICAL_ERROR) {
             return admm;
         }
         LinearAlgebra la = d.la;
@@ -167,12 +161,10 @@ public final class Polisher {
                 || !finite(x) || !finite(lambda) || !finite(nu)) {
             return admm.withPolish(Polish.FAILED);
         }
-        if (!(Math.max(primal, dual) <= Math.max(admm.primalResidual(), admm.dualResidual()))) {
+        if (!termination.passes(d, x, lambda, nu, s, q, b, h)) {
             return admm.withPolish(Polish.REJECTED);
         }
-        Status status = admm.status() == Status.MAX_ITERATIONS && primal <= tolerance * scalePrimal
-                && dual <= tolerance * scaleDual ? Status.SOLVED : admm.status();
-        return new Solution(x, lambda, nu, s, status, admm.iterations(), primal, dual, objective, null,
+        return new Solution(x, lambda, nu, s, Status.SOLVED, admm.iterations(), primal, dual, objective, null,
                 Polish.ACCEPTED);
     }
 

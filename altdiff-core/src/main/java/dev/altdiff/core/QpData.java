@@ -27,7 +27,13 @@ public final class QpData {
     /** Relative shift δ = PSD_SHIFT·max|P_ij| of the positive-semidefiniteness check of P. */
     public static final double PSD_SHIFT = 1e-10;
 
+    /** The problem ADMM runs on: the caller's, or its equilibrated form when {@link #scaling} is on. */
     public final QuadraticProgram problem;
+    /**
+     * The Ruiz equilibration that turned the caller's problem into {@link #problem} (off: the identity).
+     * The termination test ({@link Termination}) reads it to test on the caller's problem.
+     */
+    public final Equilibration scaling;
     public final LinearAlgebra la;
     public final double rho;
     public final int n;
@@ -60,7 +66,18 @@ public final class QpData {
      * @throws InvalidProblemException when P is not PSD (block "P") or H is not positive definite (block "H")
      */
     public QpData(QuadraticProgram problem, LinearAlgebra la, double rho) {
-        this.problem = problem;
+        this(problem, la, rho, Equilibration.OFF);
+    }
+
+    /**
+     * Loads a problem that {@code scaling} has already equilibrated ({@link Equilibration#scale}).
+     *
+     * @param scaled  the scaled problem ADMM runs on
+     * @param scaling the factors that produced it ({@link Equilibration#OFF} when none)
+     */
+    public QpData(QuadraticProgram scaled, LinearAlgebra la, double rho, Equilibration scaling) {
+        this.problem = scaled;
+        this.scaling = scaling;
         this.la = la;
         this.rho = rho;
         this.n = problem.n();
@@ -89,6 +106,7 @@ public final class QpData {
     /** The same problem and matrices as {@code other} (already checked), with H factored for ρ = rho. */
     private QpData(QpData other, double rho) {
         this.problem = other.problem;
+        this.scaling = other.scaling;
         this.la = other.la;
         this.rho = rho;
         this.n = other.n;
@@ -106,6 +124,15 @@ public final class QpData {
         // dense data keep AᵀA + GᵀG for the switches; sparse H is formed in compressed columns each time
         this.constraintGram = sparse ? null : other.constraintGram();
         this.H = factorH();
+    }
+
+    /**
+     * Equilibrates the caller's problem with {@link Settings#scaling()} passes ({@link Equilibration#of})
+     * and loads the result with the settings' (starting) ρ: the one set-up of a run.
+     */
+    public static QpData load(QuadraticProgram problem, LinearAlgebra la, Settings settings) {
+        Equilibration scaling = Equilibration.of(problem, settings.scaling());
+        return new QpData(scaling.scale(problem), la, settings.rho(), scaling);
     }
 
     /** @return AᵀA + GᵀG (n×n), formed once */
@@ -174,8 +201,9 @@ public final class QpData {
             return la.cholesky(hMatrix);
         } catch (NotPositiveDefiniteException e) {
             throw new InvalidProblemException("H", -1, -1, "H = P + ρAᵀA + ρGᵀG (ρ = " + rho
-                    + ") is not positive definite: P must be positive definite on the null space of [A; G]"
-                    + " (for an LP, [A; G] must have full column rank)");
+                    + ") is not positive definite: P must be positive definite on the null space of"
+                    + " [A; G] (for an LP, [A; G] must have full column rank); otherwise the problem has no unique"
+                    + " solution, or is unbounded");
         }
     }
 

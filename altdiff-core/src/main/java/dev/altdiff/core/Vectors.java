@@ -71,4 +71,25 @@ public final class Vectors {
         }
         return out;
     }
+
+    /** @return Mᵀ·y for a rows×cols row-major M (length cols) */
+    public static double[] transposeTimes(double[] mat, int rows, int cols, double[] y) {
+        double[] out = new double[cols];
+        addTransposeTimes(1.0, mat, rows, cols, y, out);
+        return out;
+    }
+
+    /** out += α·Mᵀy for a rows×cols row-major M (rows with α·yᵢ = 0 are skipped) */
+    public static void addTransposeTimes(double alpha, double[] mat, int rows, int cols, double[] y, double[] out) {
+        for (int i = 0; i < rows; i++) {
+            double yi = alpha * y[i];
+            if (yi == 0) {
+                continue;
+            }
+            int o = i * cols;
+            for (int j = 0; j < cols; j++) {
+                out[j] += mat[o + j] * yi;
+            }
+        }
+    }
 }

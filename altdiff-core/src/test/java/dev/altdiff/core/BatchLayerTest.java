@@ -132,7 +132,10 @@ class BatchLayerTest {
             Solution expected = single.solution();
             Solution actual = result.solution(c);
             assertSameSolution(expected, actual, "sample " + c);
-            assertEquals(Status.SOLVED, actual.status());
+            // the residual rule stops only where the test passes; the paper's rule at this ε may stop short of it
+            assertTrue(actual.status() == Status.SOLVED
+                    || rule == Truncation.RELATIVE_CHANGE && actual.status() == Status.TRUNCATED, "status");
+            StatusContract.assertHonest(data.sample(c), actual, tol, "sample " + c);
             iterations.add(actual.iterations());
             Gradients g = single.backward(v[c]);
             Gradients bg = grads.sample(c);
@@ -229,7 +232,7 @@ class BatchLayerTest {
         for (int c = 0; c < batch; c++) { // every sample its own P, A, G
             problems.add(Case.random(seed * 100 + c, n, p, m, 1, -1).sample(0));
         }
-        Settings settings = Settings.DEFAULTS.withTolerance(1e-8);
+        Settings settings = Settings.PAPER.withTolerance(1e-8);
         double[][] v = RandomQp.gaussian(new Random(seed), batch, n);
         try (BatchLayer layer = new BatchLayer(LA, settings)) {
             BatchResult result = layer.forward(problems);
@@ -265,7 +268,7 @@ class BatchLayerTest {
     @CsvSource({"31, 10, 2, 7, 4", "32, 8, 0, 5, 3", "33, 7, 3, 0, 2"})
     void warmStartConvergesFasterAndDifferentiatesTheRunItMade(long seed, int n, int p, int m, int batch) {
         Case data = Case.random(seed, n, p, m, batch, -1);
-        Settings settings = Settings.DEFAULTS.withTolerance(1e-9);
+        Settings settings = Settings.PAPER.withTruncation(Truncation.RESIDUALS).withTolerance(1e-9);
         BatchLayer layer = new BatchLayer(LA, settings, BatchSettings.DEFAULTS.withWarmStart(true));
         BatchResult cold = layer.forward(data.batch());
         BatchResult warm = layer.forward(data.batch());
@@ -320,7 +323,7 @@ class BatchLayerTest {
     @Test
     void invalidInputNamesTheSample() {
         Case data = Case.random(41, 6, 2, 4, 4, -1);
-        BatchLayer layer = new BatchLayer(LA, Settings.DEFAULTS);
+        BatchLayer layer = new BatchLayer(LA, Settings.PAPER);
         double[][] q = data.q().clone();
         q[2] = q[2].clone();
         q[2][3] = Double.NaN;

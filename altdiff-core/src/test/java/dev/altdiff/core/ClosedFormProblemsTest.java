@@ -221,7 +221,7 @@ class ClosedFormProblemsTest {
     void backwardIsTheContractionOfTheJacobians(long seed) {
         QuadraticProgram qp = RandomQp.paper(seed, 12, 4, 7, 0.1);
         AltDiffSolution sol = new AltDiffDifferentiator(AltDiffDifferentiator.Mode.FORWARD)
-                .solve(qp, Settings.DEFAULTS.withTolerance(1e-4), LA);
+                .solve(qp, Settings.PAPER.withTolerance(1e-4), LA);
         double[] v = RandomQp.gaussian(new Random(seed), 12);
         Gradients g = sol.backward(v);
         assertContraction(v, sol.jacobian(Block.q), g.q());

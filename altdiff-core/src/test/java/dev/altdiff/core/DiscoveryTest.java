@@ -23,7 +23,7 @@ class DiscoveryTest {
     void plainFactoryFindsServicesByName() {
         assertInstanceOf(OjAlgoLinearAlgebra.class, AltDiff.backend("ojalgo"));
         assertInstanceOf(AltDiffDifferentiator.class, AltDiff.differentiator("altdiff"));
-        Layer layer = AltDiff.layer("altdiff", "ojalgo", Settings.DEFAULTS);
+        Layer layer = AltDiff.layer("altdiff", "ojalgo", Settings.PAPER);
         assertEquals(4, layer.forward(RandomQp.paper(3, 4, 1, 1, 1)).solution().x().length);
     }
 
@@ -37,7 +37,7 @@ class DiscoveryTest {
 
     @Test
     void guiceModuleBindsMapsAndLayer() {
-        Injector injector = Guice.createInjector(new AltDiffModule("altdiff", "ojalgo", Settings.DEFAULTS.withRho(2)));
+        Injector injector = Guice.createInjector(new AltDiffModule("altdiff", "ojalgo", Settings.PAPER.withRho(2)));
         Map<String, LinearAlgebra> backends = injector.getInstance(Key.get(new TypeLiteral<Map<String, LinearAlgebra>>() { }));
         Map<String, Differentiator> methods = injector.getInstance(Key.get(new TypeLiteral<Map<String, Differentiator>>() { }));
         assertTrue(backends.containsKey("ojalgo"));

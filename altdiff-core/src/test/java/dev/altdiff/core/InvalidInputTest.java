@@ -23,7 +23,7 @@ class InvalidInputTest {
                 .equalities(new double[][]{{1, 1, 1}}, new double[]{1})
                 .inequalities(new double[][]{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}, new double[]{1, 1, 1}).build();
         InvalidProblemException e = assertThrows(InvalidProblemException.class,
-                () -> new AltDiffDifferentiator().solve(qp, Settings.DEFAULTS, LA));
+                () -> new AltDiffDifferentiator().solve(qp, Settings.PAPER, LA));
         assertEquals("P", e.block());
         assertTrue(e.getMessage().contains("not positive semidefinite"), e.getMessage());
     }
@@ -33,7 +33,7 @@ class InvalidInputTest {
         double[][] p = {{1, 1}, {1, 1}}; // PSD, rank 1
         QuadraticProgram qp = QuadraticProgram.builder(2).P(p).q(new double[]{1, -1})
                 .inequalities(new double[][]{{1, 0}, {0, 1}, {-1, 0}, {0, -1}}, new double[]{1, 1, 1, 1}).build();
-        assertEquals(2, new AltDiffDifferentiator().solve(qp, Settings.DEFAULTS, LA).solution().x().length);
+        assertEquals(2, new AltDiffDifferentiator().solve(qp, Settings.PAPER, LA).solution().x().length);
     }
 
     @Test
@@ -41,14 +41,14 @@ class InvalidInputTest {
         QuadraticProgram lp = QuadraticProgram.builder(3).q(new double[]{1, 2, 3})
                 .inequalities(new double[][]{{1, 1, 0}}, new double[]{1}).build();
         InvalidProblemException e = assertThrows(InvalidProblemException.class,
-                () -> new AltDiffDifferentiator().solve(lp, Settings.DEFAULTS, LA));
+                () -> new AltDiffDifferentiator().solve(lp, Settings.PAPER, LA));
         assertEquals("H", e.block());
         assertTrue(e.getMessage().contains("full column rank"), e.getMessage());
     }
 
     @Test
     void upstreamGradientIsChecked() {
-        DifferentiableSolution sol = new AltDiffDifferentiator().solve(RandomQp.paper(1, 4, 1, 2, 1), Settings.DEFAULTS, LA);
+        DifferentiableSolution sol = new AltDiffDifferentiator().solve(RandomQp.paper(1, 4, 1, 2, 1), Settings.PAPER, LA);
         InvalidProblemException wrongLength = assertThrows(InvalidProblemException.class,
                 () -> sol.backward(new double[3]));
         assertEquals("v", wrongLength.block());

@@ -87,11 +87,11 @@ class PolisherTest {
 
     @Test
     void polishingIsOffByDefault() {
-        assertFalse(Settings.DEFAULTS.polish());
+        assertFalse(Settings.PAPER.polish());
         assertFalse(new Settings(1, 1e-6, 10, Truncation.RESIDUALS, 1e-5).polish());
-        assertTrue(Settings.DEFAULTS.withPolish(true).withRho(2).withTolerance(1e-4).polish(), "with* keeps polish");
+        assertTrue(Settings.PAPER.withPolish(true).withRho(2).withTolerance(1e-4).polish(), "with* keeps polish");
         PlantedQp planted = PlantedQp.generate(21, 6, 1, 8, 0.1, true);
-        assertEquals(Polish.NOT_REQUESTED, Admm.solve(planted.problem(), Settings.DEFAULTS, LA).solution().polish());
+        assertEquals(Polish.NOT_REQUESTED, Admm.solve(planted.problem(), Settings.PAPER, LA).solution().polish());
     }
 
     /**
@@ -124,7 +124,7 @@ class PolisherTest {
         QpData d = new QpData(qp, LA, 0.1);
         Solution iterate = new Solution(new double[]{1}, new double[0], new double[]{0.5}, new double[]{1},
                 Status.MAX_ITERATIONS, 7, 0.0, 0.5, -0.5);
-        Solution out = Polisher.polish(d, iterate, Settings.DEFAULTS.withRho(0.1));
+        Solution out = Polisher.polish(d, iterate, Settings.PAPER.withRho(0.1));
         assertEquals(Polish.REJECTED, out.polish());
         assertSame(iterate.x(), out.x(), "the iterate's own arrays");
         assertEquals(Status.MAX_ITERATIONS, out.status());

@@ -20,7 +20,7 @@ class ReadmeExampleTest {
                 .inequalities(new double[][]{{-1, 0}, {0, -1}}, new double[]{0, 0}) // G x <= h (optional)
                 .build();                                          // throws InvalidProblemException
 
-        Layer layer = AltDiff.layer("altdiff", "ojalgo", Settings.DEFAULTS.withTolerance(1e-8));
+        Layer layer = AltDiff.layer("altdiff", "ojalgo", Settings.PAPER.withTolerance(1e-8));
         DifferentiableSolution out = layer.forward(qp);
         double[] x = out.solution().x();                           // [0.0, 1.0]
         Gradients g = out.backward(new double[]{1, 1});            // ℓ = 1ᵀx, v = ∂ℓ/∂x

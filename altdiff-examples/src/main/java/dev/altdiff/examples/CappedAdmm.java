@@ -87,7 +87,7 @@ final class CappedAdmm {
         long start = clock.getAsLong();
         long deadline = start + limitNanos;
         Equilibration scaling = Equilibration.of(problem, settings.scaling());
-        QpData data = new QpData(scaling.scale(problem), la, settings.rho());
+        QpData data = new QpData(scaling.scale(problem), la, settings.rho(), scaling);
         Settings chunkSettings = settings.withPolish(false);
         int done = 0;
         Admm.Start from = null;

@@ -108,7 +108,7 @@ final class PaperDemo {
 
     /** Alt-Diff as in the paper: ρ = 1, truncation rule {@link Truncation#RELATIVE_CHANGE} with this ε. */
     static Settings altDiffSettings(double tolerance) {
-        return Settings.DEFAULTS.withRho(1.0).withTruncation(Truncation.RELATIVE_CHANGE).withTolerance(tolerance);
+        return Settings.PAPER.withTolerance(tolerance);
     }
 
     /**

@@ -44,7 +44,7 @@ class SparseBenchTest {
         int n = 20_000;
         MemoryProbe.resetPeak();
         double before = MemoryProbe.peakMb();
-        SparseBench.Row row = SparseBench.measure(new OjAlgoLinearAlgebra(), Settings.DEFAULTS.withTolerance(1e-6), n,
+        SparseBench.Row row = SparseBench.measure(new OjAlgoLinearAlgebra(), Settings.PAPER.withTolerance(1e-6), n,
                 5);
         assertEquals("SOLVED", row.status());
         assertTrue(row.factorNonzeros() < 20L * n, "banded H: factor O(n), got " + row.factorNonzeros());

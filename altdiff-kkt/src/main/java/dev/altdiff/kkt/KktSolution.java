@@ -182,7 +182,10 @@ public final class KktSolution implements DifferentiableSolution {
             s[i] = Math.max(0, h[i] - gx[i]);
             primal = Math.max(primal, gx[i] + s[i] - h[i]);
         }
-        return new Solution(x.clone(), lambda.clone(), nu.clone(), s, Status.SOLVED, 0, primal,
+        // a point from outside is a run truncated at 0 iterations: SOLVED only when it passes the test
+        Status status = dev.altdiff.core.Termination.passes(problem, x, lambda, nu, s,
+                dev.altdiff.api.Settings.DEFAULTS.tolerance()) ? Status.SOLVED : Status.TRUNCATED;
+        return new Solution(x.clone(), lambda.clone(), nu.clone(), s, status, 0, primal,
                 Vectors.normInf(stationarity), problem.objective(x));
     }
 

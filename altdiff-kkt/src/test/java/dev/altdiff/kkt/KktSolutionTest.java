@@ -40,7 +40,7 @@ class KktSolutionTest {
         assertInstanceOf(KktDifferentiator.class, AltDiff.differentiator("kkt"));
         assertEquals(EnumSet.allOf(Block.class), AltDiff.differentiator("kkt").blocks());
         assertTrue(AltDiff.differentiators().containsKey("altdiff"));
-        Layer layer = AltDiff.layer("kkt", "ojalgo", Settings.DEFAULTS);
+        Layer layer = AltDiff.layer("kkt", "ojalgo", Settings.PAPER);
         Gradients g = layer.forward(RandomQp.paper(3, 4, 1, 2, 1)).backward(new double[]{1, 0, 0, 0});
         for (Block block : Block.values()) {
             assertTrue(g.has(block), block.name());
@@ -49,7 +49,7 @@ class KktSolutionTest {
 
     @Test
     void upstreamGradientIsChecked() {
-        DifferentiableSolution sol = new KktDifferentiator().solve(RandomQp.paper(1, 4, 1, 2, 1), Settings.DEFAULTS, LA);
+        DifferentiableSolution sol = new KktDifferentiator().solve(RandomQp.paper(1, 4, 1, 2, 1), Settings.PAPER, LA);
         InvalidProblemException wrongLength = assertThrows(InvalidProblemException.class, () -> sol.backward(new double[3]));
         assertEquals("v", wrongLength.block());
         InvalidProblemException nan = assertThrows(InvalidProblemException.class,

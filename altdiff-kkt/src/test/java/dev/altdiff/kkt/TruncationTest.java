@@ -43,7 +43,7 @@ class TruncationTest {
         for (int e = 2; e <= 10; e++) {
             double tol = Math.pow(10, -e);
             AltDiffSolution sol = new AltDiffDifferentiator()
-                    .solve(planted.problem(), Settings.DEFAULTS.withTolerance(tol).withTruncation(Truncation.RELATIVE_CHANGE)
+                    .solve(planted.problem(), Settings.PAPER.withTolerance(tol).withTruncation(Truncation.RELATIVE_CHANGE)
                             .withMaxIterations(100_000), LA);
             double errX = Fixtures.relativeError(sol.solution().x(), planted.x());
             double[][] jacobian = stacked(sol.jacobian(Block.q), sol.jacobian(Block.b), sol.jacobian(Block.h));

@@ -24,7 +24,7 @@ class DiscoveryTest {
     void plainFactoryAndGuiceFindTheBackendByName() {
         assertInstanceOf(Nd4jLinearAlgebra.class, AltDiff.backend("nd4j"));
         assertTrue(AltDiff.backends().keySet().containsAll(java.util.Set.of("nd4j", "ojalgo")));
-        Layer layer = Guice.createInjector(new AltDiffModule("altdiff", "nd4j", Settings.DEFAULTS))
+        Layer layer = Guice.createInjector(new AltDiffModule("altdiff", "nd4j", Settings.PAPER))
                 .getInstance(Layer.class);
         assertEquals("nd4j", layer.backend().name());
     }
@@ -37,8 +37,8 @@ class DiscoveryTest {
     void forwardAndBackwardAgreeWithOjAlgo() {
         QuadraticProgram qp = RandomQp.paper(11, 30, 6, 10, 1.0);
         double[] v = new Random(12).doubles(30).toArray();
-        DifferentiableSolution nd4j = AltDiff.layer("altdiff", "nd4j", Settings.DEFAULTS).forward(qp);
-        DifferentiableSolution ojalgo = AltDiff.layer("altdiff", "ojalgo", Settings.DEFAULTS).forward(qp);
+        DifferentiableSolution nd4j = AltDiff.layer("altdiff", "nd4j", Settings.PAPER).forward(qp);
+        DifferentiableSolution ojalgo = AltDiff.layer("altdiff", "ojalgo", Settings.PAPER).forward(qp);
         assertEquals(ojalgo.solution().status(), nd4j.solution().status());
         assertClose(ojalgo.solution().x(), nd4j.solution().x(), 1e-6);
         Gradients g1 = nd4j.backward(v);

@@ -1,0 +1,324 @@
+package dev.altdiff.core;
+
+import dev.altdiff.api.Settings;
+import dev.altdiff.api.Status;
+import dev.altdiff.api.linalg.LinearAlgebra;
+import dev.altdiff.api.linalg.Matrix;
+
+/**
+ * The termination test of {@link Settings} (OSQP's, with ε_abs = ε_rel = ε), the one place that decides
+ * whether an iterate is a solution:
+ * <pre>
+ *   ‖r_prim‖∞ = max(‖Ax − b‖∞, ‖Gx + s − h‖∞) ≤ ε + ε·max(‖Ax‖∞, ‖Gx‖∞, ‖b‖∞, ‖h‖∞)
+ *   ‖r_dual‖∞ = ‖Px + q + Aᵀλ + Gᵀν‖∞        ≤ ε + ε·max(‖Px‖∞, ‖Aᵀλ‖∞, ‖Gᵀν‖∞, ‖q‖∞)
+ * </pre>
+ * always on the caller's problem. When ADMM runs on the equilibrated problem ({@link Equilibration}:
+ * Ā = E_A A D, P̄ = c D P D, …), every quantity of the caller's problem is a row-scaled quantity of the
+ * scaled one: Ax − b = E_A⁻¹(Āx̄ − b̄), Gx + s − h = E_G⁻¹(Ḡx̄ + s̄ − h̄), and Px, q, Aᵀλ, Gᵀν are
+ * (cD)⁻¹ times P̄x̄, q̄, Āᵀλ̄, Ḡᵀν̄. So the test reads the scaled blocks with row weights 1/E (primal)
+ * and 1/(cD) (dual); the factors are powers of 2, so the weighted norms are the caller's to rounding.
+ * The same norms, unweighted, are OSQP's residual balancing ({@link Admm#proposeRho}).
+ *
+ * <p><b>Screening.</b> The direct dual residual and its scale cost a product with P, Aᵀ and Gᵀ per column,
+ * as much as an iteration, so the residual rule computes them only every
+ * {@link Settings#TERMINATION_CHECK_INTERVAL} iterations and where a cheap screen says the test may pass
+ * ({@link #mayPass}): the primal residual and its scale are by-products of the iteration, the dual
+ * residual of an ADMM iterate is ρGᵀ(s⁺ − s) (exactly, for an exact x-step), and the dual scale is
+ * bounded above by max(‖P‖·‖x‖∞, ‖Aᵀ‖·‖λ‖∞, ‖Gᵀ‖·‖ν‖∞, ‖q‖∞) with weighted ∞-norms of the matrices
+ * formed once ({@link #bounds}). A failed screen therefore means a failed test (up to the rounding of
+ * the shortcut); a passed screen is confirmed by the direct test before any SOLVED.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class Termination {
+    private final double epsilon;
+    /** 1/E_A then 1/E_G (length p + m), or null (no scaling). */
+    private final double[] primalWeight;
+    /** 1/(cD) (length n), or null (no scaling). */
+    private final double[] dualWeight;
+
+    private Termination(double epsilon, double[] primalWeight, double[] dualWeight) {
+        this.epsilon = epsilon;
+        this.primalWeight = primalWeight;
+        this.dualWeight = dualWeight;
+    }
+
+    /** @return the test at ε = settings' tolerance, on the caller's problem of the (possibly scaled) data d */
+    static Termination of(QpData d, Settings settings) {
+        return of(d, settings.tolerance());
+    }
+
+    /** @return the test at tolerance ε, on the caller's problem of the (possibly scaled) data d */
+    static Termination of(QpData d, double epsilon) {
+        Equilibration scaling = d.scaling;
+        if (scaling.isOff()) {
+            return new Termination(epsilon, null, null);
+        }
+        double[] eA = scaling.eA();
+        double[] eG = scaling.eG();
+        double[] primal = new double[eA.length + eG.length];
+        for (int i = 0; i < eA.length; i++) {
+            primal[i] = 1.0 / eA[i];
+        }
+        for (int i = 0; i < eG.length; i++) {
+            primal[eA.length + i] = 1.0 / eG[i];
+        }
+        double[] dd = scaling.d();
+        double[] dual = new double[dd.length];
+        for (int i = 0; i < dd.length; i++) {
+            dual[i] = 1.0 / (scaling.c() * dd[i]);
+        }
+        return new Termination(epsilon, primal, dual);
+    }
+
+    /** @return the unweighted test at tolerance ε (for data given on the caller's own scale) */
+    static Termination unscaled(double epsilon) {
+        return new Termination(epsilon, null, null);
+    }
+
+    /**
+     * Per-column residual norms and their scales, all ∞-norms on the caller's problem.
+     *
+     * @param primal      max(‖Ax − b‖∞, ‖Gx + s − h‖∞)
+     * @param primalScale max(‖Ax‖∞, ‖Gx‖∞, ‖b‖∞, ‖h‖∞)
+     * @param dual        ‖Px + q + Aᵀλ + Gᵀν‖∞
+     * @param dualScale   max(‖Px‖∞, ‖Aᵀλ‖∞, ‖Gᵀν‖∞, ‖q‖∞)
+     */
+    record Residuals(double[] primal, double[] primalScale, double[] dual, double[] dualScale) {
+        /** @return whether every value of column j is finite */
+        boolean finite(int j) {
+            return Double.isFinite(primal[j]) && Double.isFinite(primalScale[j]) && Double.isFinite(dual[j])
+                    && Double.isFinite(dualScale[j]);
+        }
+    }
+
+    /**
+     * The status of a run at an iteration where its residuals were computed, or null to go on: a
+     * certificate first, then non-finite values, then the termination test (which every stopping rule
+     * defers to), then the rule that fired. With {@link dev.altdiff.api.Truncation#RELATIVE_CHANGE} a
+     * passing test ends the run only where a rule fired (so the paper's truncation points are kept).
+     *
+     * @param certificate  the status of an infeasibility certificate found here, or null
+     * @param finite       whether the iterate and its residuals are finite
+     * @param passes       whether the residuals pass the test
+     * @param residualRule whether the test is the stopping rule ({@link dev.altdiff.api.Truncation#RESIDUALS})
+     * @param truncated    whether the relative-change rule fired
+     * @param capped       whether this is the last allowed iteration
+     * @param timedOut     whether the time limit has passed
+     */
+    static Status status(Status certificate, boolean finite, boolean passes, boolean residualRule,
+                         boolean truncated, boolean capped, boolean timedOut) {
+        if (certificate != null) {
+            return certificate;
+        }
+        if (!finite) {
+            return Status.NUMERICAL_ERROR;
+        }
+        if (passes && (residualRule || truncated || capped || timedOut)) {
+            return Status.SOLVED;
+        }
+        return truncated ? Status.TRUNCATED : capped ? Status.MAX_ITERATIONS : timedOut ? Status.TIME_LIMIT : null;
+    }
+
+    /** @return the row weights of the primal residual (1/E_A then 1/E_G), or null without scaling */
+    double[] primalWeight() {
+        return primalWeight;
+    }
+
+    /** @return the row weights of the dual residual (1/(cD)), or null without scaling */
+    double[] dualWeight() {
+        return dualWeight;
+    }
+
+    /**
+     * The weighted ∞-norms ‖diag(w)P‖∞, ‖diag(w)Aᵀ‖∞, ‖diag(w)Gᵀ‖∞ (w the dual weights) of d's matrices,
+     * which bound the dual scale's matrix terms: ‖diag(w)Px‖∞ ≤ ‖diag(w)P‖∞‖x‖∞.
+     */
+    record Bounds(double p, double at, double gt) {
+    }
+
+    /** @return the {@link Bounds} of d's (possibly scaled, possibly sparse) matrices, formed once per run */
+    Bounds bounds(QpData d) {
+        return new Bounds(d.problem.hasP() ? weightedNormInf(d.problem, dev.altdiff.api.Block.P, false) : 0,
+                d.p > 0 ? weightedNormInf(d.problem, dev.altdiff.api.Block.A, true) : 0,
+                d.m > 0 ? weightedNormInf(d.problem, dev.altdiff.api.Block.G, true) : 0);
+    }
+
+    /** @return max over the weighted rows of Σ|entries| of the block (of its transpose when asked) */
+    private double weightedNormInf(dev.altdiff.api.QuadraticProgram problem, dev.altdiff.api.Block block,
+                                   boolean transposed) {
+        int rows = block == dev.altdiff.api.Block.P ? problem.n() : block == dev.altdiff.api.Block.A
+                ? problem.p() : problem.m();
+        int cols = problem.n();
+        double[] sums = new double[transposed ? cols : rows];
+        if (problem.isSparse()) {
+            dev.altdiff.api.SparseMatrix a = problem.sparse(block);
+            int[] colStart = a.colStart();
+            int[] rowIndex = a.rowIndex();
+            double[] values = a.values();
+            for (int j = 0; j < cols; j++) {
+                for (int t = colStart[j]; t < colStart[j + 1]; t++) {
+                    sums[transposed ? j : rowIndex[t]] += Math.abs(values[t]);
+                }
+            }
+        } else {
+            double[] a = problem.rowMajor(block);
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < cols; j++) {
+                    sums[transposed ? j : i] += Math.abs(a[i * cols + j]);
+                }
+            }
+        }
+        double out = 0;
+        for (int i = 0; i < sums.length; i++) {
+            out = Math.max(out, (dualWeight == null ? 1.0 : dualWeight[i]) * sums[i]);
+        }
+        return out;
+    }
+
+    /**
+     * The screen of the class comment for one column: false only when the test cannot pass (up to the
+     * rounding of the ρGᵀ(s⁺ − s) shortcut).
+     *
+     * @param primal      weighted ‖r_prim‖∞
+     * @param primalScale weighted max(‖Ax‖∞, ‖Gx‖∞, ‖b‖∞, ‖h‖∞)
+     * @param dual        weighted ‖ρGᵀ(s⁺ − s)‖∞ (0 without inequalities: the x-step then zeroes r_dual)
+     * @param xInf        ‖x‖∞ (unweighted, of the data the run works on), λInf, νInf likewise
+     * @param qInf        weighted ‖q‖∞
+     */
+    boolean mayPass(Bounds bounds, double primal, double primalScale, double dual, double xInf, double lambdaInf,
+                    double nuInf, double qInf) {
+        double dualScale = Math.max(Math.max(bounds.p() * xInf, bounds.at() * lambdaInf),
+                Math.max(bounds.gt() * nuInf, qInf));
+        return passes(primal, primalScale, dual, dualScale);
+    }
+
+    /** @return whether column j of the residuals passes the test */
+    boolean passes(Residuals r, int j) {
+        return passes(r.primal[j], r.primalScale[j], r.dual[j], r.dualScale[j]);
+    }
+
+    /** @return whether residuals with these scales pass the test (false for anything not finite) */
+    boolean passes(double primal, double primalScale, double dual, double dualScale) {
+        return primal <= epsilon + epsilon * primalScale && dual <= epsilon + epsilon * dualScale;
+    }
+
+    /**
+     * The residuals of B columns of iterates on d's (possibly scaled) data, each computed directly
+     * (the dual residual from its four terms, not from the iterate's ρGᵀ(s⁺ − s) shortcut).
+     *
+     * @param x      n×B
+     * @param lambda p×B (null when p = 0)
+     * @param nu     m×B (null when m = 0)
+     * @param s      m×B (null when m = 0)
+     * @param q      n×B, b p×B, h m×B: the columns' data
+     */
+    Residuals residuals(QpData d, Matrix x, Matrix lambda, Matrix nu, Matrix s, Matrix q, Matrix b, Matrix h) {
+        LinearAlgebra la = d.la;
+        int width = x.cols();
+        double[] primal = new double[width];
+        double[] primalScale = new double[width];
+        double[] dualScale = colNormInf(q, dualWeight, 0);
+        Matrix r = la.copy(q);
+        if (d.P != null) {
+            Matrix px = la.multiply(d.P, x);
+            max(dualScale, colNormInf(px, dualWeight, 0));
+            la.axpy(1.0, px, r);
+        }
+        if (d.p > 0) {
+            Matrix ax = la.multiply(d.A, x);
+            max(primalScale, colNormInf(ax, primalWeight, 0));
+            max(primalScale, colNormInf(b, primalWeight, 0));
+            la.axpy(-1.0, b, ax);
+            max(primal, colNormInf(ax, primalWeight, 0));
+            Matrix atLambda = la.multiply(d.At, lambda);
+            max(dualScale, colNormInf(atLambda, dualWeight, 0));
+            la.axpy(1.0, atLambda, r);
+        }
+        if (d.m > 0) {
+            Matrix gx = la.multiply(d.G, x);
+            max(primalScale, colNormInf(gx, primalWeight, d.p));
+            max(primalScale, colNormInf(h, primalWeight, d.p));
+            la.axpy(1.0, s, gx);
+            la.axpy(-1.0, h, gx);
+            max(primal, colNormInf(gx, primalWeight, d.p));
+            Matrix gtNu = la.multiply(d.Gt, nu);
+            max(dualScale, colNormInf(gtNu, dualWeight, 0));
+            la.axpy(1.0, gtNu, r);
+        }
+        return new Residuals(primal, primalScale, colNormInf(r, dualWeight, 0), dualScale);
+    }
+
+    /** @return whether one iterate (vectors, with its own q, b, h) on d's data passes the test */
+    boolean passes(QpData d, double[] x, double[] lambda, double[] nu, double[] s, double[] q, double[] b,
+                   double[] h) {
+        LinearAlgebra la = d.la;
+        boolean eq = d.p > 0;
+        boolean in = d.m > 0;
+        Residuals r = residuals(d, la.vector(x), eq ? la.vector(lambda) : null, in ? la.vector(nu) : null,
+                in ? la.vector(s) : null, la.vector(q), eq ? la.vector(b) : null, in ? la.vector(h) : null);
+        return r.finite(0) && passes(r, 0);
+    }
+
+    /**
+     * The test on a point of a dense problem given from outside a run (e.g. one differentiated by the KKT
+     * differentiator at a point another solver found), with s = max(0, h − Gx) when s is null.
+     *
+     * @return whether (x, λ, ν, s) passes the test at tolerance ε on the problem
+     */
+    public static boolean passes(dev.altdiff.api.QuadraticProgram problem, double[] x, double[] lambda,
+                                 double[] nu, double[] s, double epsilon) {
+        int n = problem.n();
+        int p = problem.p();
+        int m = problem.m();
+        double[] px = problem.hasP() ? Vectors.times(problem.rowMajor(dev.altdiff.api.Block.P), n, n, x)
+                : new double[n];
+        double[] ax = Vectors.times(problem.rowMajor(dev.altdiff.api.Block.A), p, n, x);
+        double[] gx = Vectors.times(problem.rowMajor(dev.altdiff.api.Block.G), m, n, x);
+        double[] atLambda = Vectors.transposeTimes(problem.rowMajor(dev.altdiff.api.Block.A), p, n, lambda);
+        double[] gtNu = Vectors.transposeTimes(problem.rowMajor(dev.altdiff.api.Block.G), m, n, nu);
+        double[] q = problem.q();
+        double[] b = problem.b();
+        double[] h = problem.h();
+        double primal = 0;
+        double primalScale = Math.max(Vectors.normInf(ax), Math.max(Vectors.normInf(gx),
+                Math.max(Vectors.normInf(b), Vectors.normInf(h))));
+        for (int i = 0; i < p; i++) {
+            primal = Math.max(primal, Math.abs(ax[i] - b[i]));
+        }
+        for (int i = 0; i < m; i++) {
+            double slack = s == null ? Math.max(0, h[i] - gx[i]) : s[i];
+            primal = Math.max(primal, Math.abs(gx[i] + slack - h[i]));
+        }
+        double dual = 0;
+        for (int i = 0; i < n; i++) {
+            dual = Math.max(dual, Math.abs(px[i] + q[i] + atLambda[i] + gtNu[i]));
+        }
+        double dualScale = Math.max(Math.max(Vectors.normInf(px), Vectors.normInf(q)),
+                Math.max(Vectors.normInf(atLambda), Vectors.normInf(gtNu)));
+        return unscaled(epsilon).passes(primal, primalScale, dual, dualScale);
+    }
+
+    /** In place: a ← max(a, b) element-wise (NaN propagates). */
+    private static void max(double[] a, double[] b) {
+        for (int i = 0; i < a.length; i++) {
+            a[i] = Double.isNaN(b[i]) ? b[i] : Math.max(a[i], b[i]);
+        }
+    }
+
+    /** @return max_i w_{offset+i}|a_ij| for every column j (w null: unweighted; NaN propagates) */
+    static double[] colNormInf(Matrix a, double[] weight, int offset) {
+        int r = a.rows();
+        int c = a.cols();
+        double[] flat = a.toRowMajor();
+        double[] out = new double[c];
+        for (int i = 0; i < r; i++) {
+            double w = weight == null ? 1.0 : weight[offset + i];
+            for (int j = 0; j < c; j++) {
+                double v = w * Math.abs(flat[i * c + j]);
+                out[j] = Double.isNaN(v) ? v : Math.max(out[j], v);
+            }
+        }
+        return out;
+    }
+}
