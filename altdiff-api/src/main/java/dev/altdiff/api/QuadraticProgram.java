@@ -146,22 +146,7 @@ public final class QuadraticProgram {
 
     /** The sparse symmetry check: |P − Pᵀ| ≤ tol entry-wise, then ½(P + Pᵀ). */
     private static SparseMatrix symmetric(SparseMatrix pm) {
-        double tol = SYMMETRY_TOLERANCE * pm.normInf();
-        SparseMatrix pt = pm.transpose();
-        SparseMatrix difference = pm.plus(-1.0, pt);
-        int[] start = difference.colStart();
-        int[] row = difference.rowIndex();
-        double[] val = difference.values();
-        for (int j = 0; j < pm.cols(); j++) {
-            for (int k = start[j]; k < start[j + 1]; k++) {
-                if (Math.abs(val[k]) > tol) {
-                    int i = row[k];
-                    throw new InvalidProblemException("P", Math.min(i, j), Math.max(i, j), "P is not symmetric: P["
-                            + i + "][" + j + "] = " + pm.get(i, j) + " but P[" + j + "][" + i + "] = " + pm.get(j, i));
-                }
-            }
-        }
-        return pm.plus(1.0, pt).scaled(0.5);
+        return pm.symmetricPart("P", SYMMETRY_TOLERANCE * pm.normInf());
     }
 
     private static double[] flatten(String block, double[][] rows, int r, int c) {

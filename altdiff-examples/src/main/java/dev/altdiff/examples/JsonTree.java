@@ -62,13 +62,34 @@ final class JsonTree {
     }
 
     /**
-     * An array of numbers (possibly empty).
+     * An array of numbers (possibly empty): as int[] while every element is an integer that fits in an
+     * int (indices cost 4 bytes each), else as double[].
      *
-     * @param values        the numbers (exactly the array's length)
-     * @param firstNonInt   the index of the first element that is not an integer fitting in an int, or -1
-     * @param nonIntText    that element's text, or null
+     * @param ints        the numbers when they are all ints (exactly the array's length), else null
+     * @param values      the numbers otherwise, else null
+     * @param firstNonInt the index of the first element that is not an integer fitting in an int, or -1
+     * @param nonIntText  that element's text, or null
      */
-    record Numbers(double[] values, int firstNonInt, String nonIntText) {
+    record Numbers(int[] ints, double[] values, int firstNonInt, String nonIntText) {
+        int length() {
+            return ints != null ? ints.length : values.length;
+        }
+
+        /** @return the numbers as doubles (a conversion when they were read as ints) */
+        double[] doubles() {
+            if (values != null) {
+                return values;
+            }
+            double[] out = new double[ints.length];
+            for (int k = 0; k < out.length; k++) {
+                out[k] = ints[k];
+            }
+            return out;
+        }
+
+        double get(int k) {
+            return ints != null ? ints[k] : values[k];
+        }
     }
 
     /**
@@ -134,22 +155,37 @@ final class JsonTree {
         return new Num(p.getDoubleValue(), isInt, p.getText());
     }
 
-    /** Numbers go straight into a double[] (grown by half); anything else turns the array into an {@link Arr}. */
+    /**
+     * Numbers go straight into an int[] while they are ints, then into a double[] (grown by half);
+     * anything else turns the array into an {@link Arr}.
+     */
     private static Object array(JsonParser p, int depth) throws IOException {
         depth(p, depth);
-        double[] values = new double[16];
+        int[] ints = new int[16];
+        double[] values = null;
         int size = 0;
         int firstNonInt = -1;
         String nonIntText = null;
         JsonToken t;
         for (t = p.nextToken(); t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT; t = p.nextToken()) {
+            boolean isInt = t == JsonToken.VALUE_NUMBER_INT && p.getTextLength() <= 11
+                    && p.getNumberType() == JsonParser.NumberType.INT;
+            if (values == null && isInt) {
+                if (size == ints.length) {
+                    ints = Arrays.copyOf(ints, grow(p, size));
+                }
+                ints[size++] = p.getIntValue();
+                continue;
+            }
+            if (values == null) { // the first element that is not an int: from here on doubles
+                values = new double[ints.length];
+                for (int k = 0; k < size; k++) {
+                    values[k] = ints[k];
+                }
+                ints = null;
+            }
             if (size == values.length) {
                 values = Arrays.copyOf(values, grow(p, size));
-            }
-            if (t == JsonToken.VALUE_NUMBER_INT && p.getTextLength() <= 11
-                    && p.getNumberType() == JsonParser.NumberType.INT) {
-                values[size++] = p.getIntValue();
-                continue;
             }
             Num num = number(p, t);
             if (firstNonInt < 0 && !num.isInt()) {
@@ -159,12 +195,17 @@ final class JsonTree {
             values[size++] = num.value();
         }
         if (t == JsonToken.END_ARRAY) {
-            return new Numbers(size == values.length ? values : Arrays.copyOf(values, size), firstNonInt, nonIntText);
+            return values == null
+                    ? new Numbers(size == ints.length ? ints : Arrays.copyOf(ints, size), null, -1, null)
+                    : new Numbers(null, size == values.length ? values : Arrays.copyOf(values, size), firstNonInt,
+                            nonIntText);
         }
+        Numbers prefix = new Numbers(ints, values, firstNonInt, nonIntText);
         List<Object> elements = new ArrayList<>(size + 1);
         for (int k = 0; k < size; k++) {
-            elements.add(new Num(values[k], k != firstNonInt && values[k] == Math.rint(values[k]),
-                    k == firstNonInt ? nonIntText : numberText(values[k])));
+            double v = prefix.get(k);
+            elements.add(new Num(v, ints != null || k != firstNonInt && v == Math.rint(v) && Math.abs(v) <= Integer.MAX_VALUE,
+                    k == firstNonInt ? nonIntText : numberText(v)));
         }
         for (; t != JsonToken.END_ARRAY; t = p.nextToken()) {
             elements.add(value(p, t, depth));

@@ -303,12 +303,7 @@ final class QpJson {
             throw new InvalidInputException(where + "[" + numbers.firstNonInt() + "] must be an integer index, got a"
                     + " number (" + numbers.nonIntText() + ")");
         }
-        double[] values = numbers.values();
-        int[] out = new int[values.length];
-        for (int k = 0; k < out.length; k++) {
-            out[k] = (int) values[k];
-        }
-        return out;
+        return numbers.ints(); // read as ints: there is no element that is not one
     }
 
     /**
@@ -352,12 +347,12 @@ final class QpJson {
         if (node == null) {
             return null;
         }
-        if (node instanceof Numbers numbers && numbers.values().length == 0) {
+        if (node instanceof Numbers numbers && numbers.length() == 0) {
             return new double[0][];
         }
         if (node instanceof Numbers numbers) {
             throw new InvalidInputException(block + " row 0 must be an array of numbers, got a number ("
-                    + text(numbers.values()[0]) + ")");
+                    + text(numbers.get(0)) + ")");
         }
         if (!(node instanceof Arr arr)) {
             throw new InvalidInputException(block + " must be an array of rows or (for a QP) a triplet object"
@@ -374,7 +369,7 @@ final class QpJson {
                 throw new InvalidInputException(block + " row " + i + " must be an array of numbers, got "
                         + JsonTree.kind(row));
             }
-            rows[i] = numbers.values();
+            rows[i] = numbers.doubles();
         }
         return rows;
     }
@@ -392,7 +387,7 @@ final class QpJson {
         if (!(node instanceof Numbers numbers)) {
             throw new InvalidInputException(block + " must be an array of numbers, got " + JsonTree.kind(node));
         }
-        return numbers.values();
+        return numbers.doubles();
     }
 
     private static double number(Object node, String where) {
