@@ -392,7 +392,7 @@ def triplets():
     case(c, "p-asymmetric", qp(P='{"rows":3,"cols":3,"i":[0,0,1,2],"j":[0,1,1,2],"x":[1,1,1,1]}'), 2,
          "not symmetric")
     case(c, "a-ok", qp(A='{"rows":1,"cols":3,"i":[0,0,0],"j":[0,1,2],"x":[1,1,1]}'), 0, "solved")
-    case(c, "a-rows-vs-b", qp(A='{"rows":2,"cols":3,"i":[0],"j":[0],"x":[1]}'), 2, "declared 2x3")
+    case(c, "a-rows-vs-b", qp(A='{"rows":2,"cols":3,"i":[0],"j":[0],"x":[1]}'), 2, "A is 2x3, expected 1x3")
     case(c, "a-cols-vs-n", qp(A='{"rows":1,"cols":4,"i":[0],"j":[0],"x":[1]}'), 2, "A")
     case(c, "g-ok", qp(G='{"rows":3,"cols":3,"i":[0,1,2],"j":[0,1,2],"x":[-1,-1,-1]}'), 0, "solved")
     case(c, "g-rows-1e9", qp(G='{"rows":1000000000,"cols":3,"i":[0],"j":[0],"x":[1]}'), 2, "G")
@@ -478,9 +478,9 @@ def mps():
         case(c, name + ".mps", text, exit_code, frag, args)
 
     m("ok", head + "BOUNDS\n LO bnd x 0\n LO bnd y 0\nENDATA\n", 0, "solved")
-    m("lo-above-up", head + "BOUNDS\n LO bnd x 5\n UP bnd x 1\nENDATA\n", 2, "bounds of column 'x' are empty")
-    m("up-below-lo", head + "BOUNDS\n UP bnd x 1\n LO bnd x 5\nENDATA\n", 2, "bounds of column 'x' are empty")
-    m("fx-then-lo", head + "BOUNDS\n FX bnd x 1\n LO bnd x 5\nENDATA\n", 2, "bounds of column 'x' are empty")
+    m("lo-above-up", head + "BOUNDS\n LO bnd x 5\n UP bnd x 1\nENDATA\n", 3, "primal_infeasible")
+    m("up-below-lo", head + "BOUNDS\n UP bnd x 1\n LO bnd x 5\nENDATA\n", 3, "primal_infeasible")
+    m("fx-then-lo", head + "BOUNDS\n FX bnd x 1\n LO bnd x 5\nENDATA\n", 3, "primal_infeasible")
     m("up-negative", head + "BOUNDS\n UP bnd x -1\nENDATA\n", None, "")
     m("mi-up", head + "BOUNDS\n MI bnd x\n UP bnd x 3\n LO bnd y 0\nENDATA\n", None, "")
     m("fr", head + "BOUNDS\n FR bnd x\n FR bnd y\nENDATA\n", 2, "positive definite")
@@ -535,7 +535,7 @@ def mps():
     m("empty-lines", "\n\n\n" + head + "\n\nBOUNDS\n LO bnd x 0\n LO bnd y 0\nENDATA\n", 0, "")
     m("unbounded", "NAME T\nROWS\n N obj\nCOLUMNS\n x obj -1\nBOUNDS\n LO b x 0\nENDATA\n", 3, "dual_infeasible")
     m("infeasible", "NAME T\nROWS\n N obj\n G c1\nCOLUMNS\n x obj 1 c1 1\nRHS\n r c1 5\nBOUNDS\n UP b x 1\n"
-      " LO b x 0\nENDATA\n", None, "")
+      " LO b x 0\nENDATA\n", 3, "primal_infeasible")
     m("dx", head + "BOUNDS\n LO bnd x 0\n LO bnd y 0\nENDATA\n", 0, "solved", "--dx ones")
     m("kkt", head + "BOUNDS\n LO bnd x 0\n LO bnd y 0\nENDATA\n", None, "", "--method kkt --dx ones")
     m("nd4j", head + "BOUNDS\n LO bnd x 0\n LO bnd y 0\nENDATA\n", 0, "solved", "--backend nd4j")
@@ -596,7 +596,7 @@ def general():
     case(c, "dx", g % '{"type":"entropy","y":[1,2,3]}', 0, "solved", "--dx ones")
     case(c, "nd4j", g % '{"type":"entropy","y":[1,2,3]}', 0, "solved", "--backend nd4j --dx ones")
     case(c, "infeasible", '{"format":"altdiff-qp/1","objective":{"type":"entropy","y":[1,1]},'
-         '"A":[[1,1],[1,1]],"b":[1,2]}', None, "", "--max-iter 200")
+         '"A":[[1,1],[1,1]],"b":[1,2]}', 3, "", "--max-iter 200")
     case(c, "entropy-max-iter", None, 0, "solved", "@general-entropy.json --max-iter 100000")
 
 

@@ -255,7 +255,7 @@ final class QpJson {
         int r = count(node.get("rows"), block + ".rows");
         int c = count(node.get("cols"), block + ".cols");
         if (rows >= 0 && r != rows || c != cols) { // before anything of the declared size is allocated
-            throw new dev.altdiff.api.InvalidProblemException(block, -1, -1, block + " is declared " + r + "x" + c
+            throw new dev.altdiff.api.InvalidProblemException(block, -1, -1, block + " is " + r + "x" + c
                     + ", expected " + (rows >= 0 ? rows : "p") + "x" + cols + (block.equals("P") ? " (n×n)"
                     : " (" + (block.equals("A") ? "the length of b" : "the length of h") + " × n)"));
         }

@@ -888,12 +888,6 @@ public final class MpsReader {
             if (n == 0) {
                 throw error(0, "the file has no columns (COLUMNS is missing or empty)");
             }
-            for (int j = 0; j < n; j++) { // e.g. LO 5 and UP 1: no point satisfies the bounds
-                if (lower[j] > upper[j]) {
-                    throw error(0, "the bounds of column '" + colNames.get(j) + "' are empty: lower bound "
-                            + lower[j] + " > upper bound " + upper[j]);
-                }
-            }
             double[] rowLower = new double[m];
             double[] rowUpper = new double[m];
             for (int i = 0; i < m; i++) {
