@@ -31,7 +31,6 @@ FRAGMENTS = {
     'numerics/p-negative-definite': 'not positive semidefinite',
     'triplets/kkt-sparse': 'sparse',
     'triplets/forward-sparse': 'sparse',
-    'triplets/polish-sparse': 'sparse',
     'triplets/nd4j-sparse': 'sparse',
     'dx/empty-arg': 'gradient file',
     'options/tol-negative': 'tolerance',

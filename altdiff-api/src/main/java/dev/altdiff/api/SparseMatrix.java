@@ -146,7 +146,7 @@ public final class SparseMatrix {
      */
     private static SparseMatrix compress(int rows, int cols, int[] start, int[] ri, double[] vx) {
         int[] outStart = new int[cols + 1];
-        int[] lastAt = null; // position+1 of row r's entry in the current column, or ≤ column start; for unsorted columns
+        int[] lastAt = null; // for unsorted columns: position+1 of row r's entry in the column, or ≤ its start
         int nnz = 0;
         for (int c = 0; c < cols; c++) {
             int from = start[c];

@@ -167,7 +167,8 @@ final class JsonTree {
         int firstNonInt = -1;
         String nonIntText = null;
         JsonToken t;
-        for (t = p.nextToken(); t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT; t = p.nextToken()) {
+        for (t = p.nextToken(); t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT;
+                t = p.nextToken()) {
             boolean isInt = t == JsonToken.VALUE_NUMBER_INT && p.getTextLength() <= 11
                     && p.getNumberType() == JsonParser.NumberType.INT;
             if (values == null && isInt) {
@@ -204,7 +205,8 @@ final class JsonTree {
         List<Object> elements = new ArrayList<>(size + 1);
         for (int k = 0; k < size; k++) {
             double v = prefix.get(k);
-            elements.add(new Num(v, ints != null || k != firstNonInt && v == Math.rint(v) && Math.abs(v) <= Integer.MAX_VALUE,
+            boolean isInt = ints != null || k != firstNonInt && v == Math.rint(v) && Math.abs(v) <= Integer.MAX_VALUE;
+            elements.add(new Num(v, isInt,
                     k == firstNonInt ? nonIntText : numberText(v)));
         }
         for (; t != JsonToken.END_ARRAY; t = p.nextToken()) {

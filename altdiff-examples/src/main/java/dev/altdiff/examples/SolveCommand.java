@@ -259,7 +259,8 @@ final class SolveCommand implements Callable<Integer> {
             return altdiff.mode() == AltDiffDifferentiator.Mode.FORWARD ? Limits.Gradient.FORWARD
                     : Limits.Gradient.REVERSE;
         }
-        return differentiator.name().equals(dev.altdiff.kkt.KktDifferentiator.NAME) ? Limits.Gradient.KKT : Limits.Gradient.NONE;
+        return differentiator.name().equals(dev.altdiff.kkt.KktDifferentiator.NAME)
+                ? Limits.Gradient.KKT : Limits.Gradient.NONE;
     }
 
     private long maxInputBytes() {

@@ -283,7 +283,8 @@ final class FuzzCorpus {
             }
             if (!kind.equals("clean") || !expected) {
                 String firstErr = o.err().lines().findFirst().orElse("");
-                notClean.add(c.id() + "\t" + kind + "\texit " + o.exit() + "\t" + clip(o.out().strip()).replace('\n', ' ')
+                notClean.add(c.id() + "\t" + kind + "\texit " + o.exit() + "\t"
+                        + clip(o.out().strip()).replace('\n', ' ')
                         + "\t" + firstErr);
             }
             System.err.println(c.id() + " " + kind + " " + o.exit());

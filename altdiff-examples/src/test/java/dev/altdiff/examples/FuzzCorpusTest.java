@@ -85,7 +85,7 @@ class FuzzCorpusTest {
         check(c, o);
     }
 
-    /** An OutOfMemoryError past every estimate: one JSON object, exit 1, the heap option named; a trace only when asked. */
+    /** An OutOfMemoryError past every estimate: one JSON object, exit 1, the heap option named; a trace if asked. */
     @Test
     void outOfMemoryIsOneJsonObjectNamingTheHeapOption() throws Exception {
         List<String> args = List.of("solve", FuzzCorpus.generate(scratch, "zeros-json", 300_000).toString(),

@@ -85,7 +85,8 @@ public final class QpConversion {
         if (model.quadratic()) {
             Limits.length("P", (long) n * n, "P as a dense " + n + "×" + n + " matrix");
         }
-        Limits.requireBytes(model.quadratic() ? "P, A and G" : "A and G", Limits.times(Limits.times(denseRows, n), Double.BYTES),
+        Limits.requireBytes(model.quadratic() ? "P, A and G" : "A and G",
+                Limits.times(Limits.times(denseRows, n), Double.BYTES),
                 "the dense blocks of " + n + " columns (" + shape.p() + " equality and " + shape.m()
                         + " inequality rows" + (model.quadratic() ? ", P n×n" : "") + ")");
         double sign = model.maximize() ? -1.0 : 1.0;
