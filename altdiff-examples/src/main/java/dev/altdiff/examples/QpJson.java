@@ -341,7 +341,7 @@ final class QpJson {
         return root;
     }
 
-    /** @return the block as rows, or null when the key is absent */
+    /** @return the block as rows, or null when the key is absent (the parsed rows are consumed) */
     private static double[][] matrix(Obj root, String block) {
         Object node = root.get(block);
         if (node == null) {
@@ -370,6 +370,7 @@ final class QpJson {
                         + JsonTree.kind(row));
             }
             rows[i] = numbers.doubles();
+            elements.set(i, null); // the parsed row (e.g. as int[]) is garbage from here on
         }
         return rows;
     }
