@@ -28,8 +28,10 @@ import java.util.List;
  * iterations by residual balancing ({@link #proposeRho}); a switch factors H again
  * ({@link QpData#withRho}), recomputes the x-step's constant part and starts a new {@link Segment}.
  * λ and ν are the unscaled multipliers, so they carry over unchanged.
- * The run records, per iteration, the mask D_k = 1[s_k &gt; 0] that the Alt-Diff recursion needs and,
- * on request, the iterates that reverse mode needs ({@link Trajectory}). The x-step and the
+ * On request (a run to be differentiated) the run records, per iteration, the mask D_k = 1[s_k &gt; 0]
+ * that the Alt-Diff recursion needs and the iterates that reverse mode needs ({@link Trajectory}); a
+ * forward pass alone records nothing. Every stopping rule defers to the termination test
+ * ({@link Termination}): see {@link Settings} for the statuses. The x-step and the
  * products Ax⁺, Gx⁺ are one application of {@link XStep} (in its full or reduced form).
  *
  * <p><b>Batches.</b> The iteration is written once, for B problems that share P, A, G (hence H and
@@ -52,11 +54,11 @@ public final class Admm {
 
     /**
      * The outcome of one ADMM run on a single problem: the solution, the problem's matrices (with the
-     * starting ρ's factor), the masks D_1..D_K, when recorded the trajectory (else null), and the
-     * ρ segments the run went through (one without {@link Settings#adaptiveRho()}).
+     * starting ρ's factor), when recorded the masks D_1..D_K and the trajectory (else an empty list and
+     * null), and the ρ segments the run went through (one without {@link Settings#adaptiveRho()}).
      */
-    public record Run(QpData data, Solution solution, Matrix x, Matrix lambda, Matrix nu, List<double[]> masks,
-                      Trajectory trajectory, List<Segment> segments, RhoSchedule schedule) {
+    public record Run(QpData data, Solution solution, List<double[]> masks, Trajectory trajectory,
+                      List<Segment> segments, RhoSchedule schedule) {
         /** @return the data (ρ and factor) of the run's last iteration, where a continuation starts */
         public QpData last() {
             return segments.get(segments.size() - 1).data();
@@ -182,9 +184,7 @@ public final class Admm {
             return run;
         }
         Solution s = scaling.unscale(run.solution(), problem);
-        return new Run(run.data(), s, la.vector(s.x()), run.data().p > 0 ? la.vector(s.lambda()) : null,
-                run.data().m > 0 ? la.vector(s.nu()) : null, run.masks(), run.trajectory(), run.segments(),
-                run.schedule());
+        return new Run(run.data(), s, run.masks(), run.trajectory(), run.segments(), run.schedule());
     }
 
     /**
@@ -194,7 +194,8 @@ public final class Admm {
      * LinearAlgebra)}, {@link AltDiffDifferentiator}, {@link BatchLayer}), which pass the equilibrated
      * data here.
      *
-     * @param record whether to keep the {@link Trajectory} for reverse mode
+     * @param record whether to keep the masks and the {@link Trajectory} (Alt-Diff needs them; a forward
+     *               pass alone does not, and then keeps memory at the problem's own)
      */
     public static Run solve(QpData d, Settings settings, boolean record) {
         return solve(d, settings, record, null);
@@ -203,15 +204,15 @@ public final class Admm {
     /**
      * Runs ADMM on already loaded data from the given start (null: from zero), as the batch B = 1.
      *
-     * @param record whether to keep the {@link Trajectory} for reverse mode
+     * @param record whether to keep the masks and the {@link Trajectory} (Alt-Diff needs them; a forward
+     *               pass alone does not, and then keeps memory at the problem's own)
      */
     public static Run solve(QpData d, Settings settings, boolean record, Start start) {
         BatchRun batch = solveBatch(d, d.q, d.b, d.h, start == null ? null : Arrays.asList(start), settings, record);
         Column c = batch.columns().get(0);
         Solution s = c.solution();
         LinearAlgebra la = d.la;
-        return new Run(d, s, la.vector(s.x()), d.p > 0 ? la.vector(s.lambda()) : null,
-                d.m > 0 ? la.vector(s.nu()) : null, c.masks(), c.trajectory(), c.segments(), c.schedule());
+        return new Run(d, s, c.masks(), c.trajectory(), c.segments(), c.schedule());
     }
 
     /**
@@ -223,7 +224,7 @@ public final class Admm {
      * @param h      m×B (null when m = 0)
      * @param starts null (all from zero) or B entries, each null (from zero) or a start that
      *               {@link Start#fits} the problem
-     * @param record whether to keep each column's {@link Trajectory}
+     * @param record whether to keep each column's masks and {@link Trajectory}
      * @return one column per sample, in order
      */
     public static BatchRun solveBatch(QpData d, Matrix q, Matrix b, Matrix h, List<Start> starts, Settings settings,
@@ -427,8 +428,8 @@ public final class Admm {
             int stopping = 0;
             for (int j = 0; j < width; j++) {
                 int c = active[j];
-                masks.get(c).add(m > 0 ? indicatorPositive(sCols[j]) : new double[0]);
                 if (record) {
+                    masks.get(c).add(m > 0 ? indicatorPositive(sCols[j]) : new double[0]);
                     Trajectory t = trajectories.get(c);
                     t.x().add(xCols[j]);
                     t.lambda().add(p > 0 ? lambdaCols[j] : new double[0]);
@@ -571,22 +572,6 @@ public final class Admm {
     /** @return the n×|active| block of the given columns */
     private static Matrix pickColumns(LinearAlgebra la, double[][] cols, int[] active, int rows) {
         return fromColumns(la, pick(cols, active), rows);
-    }
-
-    /** @return ‖Px + q + Aᵀλ + Gᵀν‖∞, computed directly */
-    static double stationarityResidual(QpData d, Matrix x, Matrix lambda, Matrix nu) {
-        LinearAlgebra la = d.la;
-        Matrix r = la.copy(d.q);
-        if (d.P != null) {
-            la.gemm(1.0, d.P, false, x, false, 1.0, r);
-        }
-        if (d.p > 0) {
-            la.gemm(1.0, d.At, false, lambda, false, 1.0, r);
-        }
-        if (d.m > 0) {
-            la.gemm(1.0, d.Gt, false, nu, false, 1.0, r);
-        }
-        return la.normInf(r);
     }
 
     /** @return ‖Px + q + Aᵀλ + Gᵀν‖∞ per column, with Px given (null for an LP) */

@@ -250,8 +250,4 @@ public final class QpData {
         return reducedStep;
     }
 
-    /** @return ½xᵀPx + qᵀx for a backend vector x */
-    public double objective(Matrix x) {
-        return problem.objective(x.toRowMajor());
-    }
 }

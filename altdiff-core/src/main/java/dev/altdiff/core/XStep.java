@@ -70,9 +70,6 @@ final class XStep {
         return new XStep(d, true);
     }
 
-    /** @return whether this is the reduced form */
-    boolean isReduced() { return reduced; }
-
     /**
      * @param lambda p×B (null when p = 0)
      * @param w      m×B (null when m = 0)

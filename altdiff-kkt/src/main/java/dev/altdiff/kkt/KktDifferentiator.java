@@ -15,11 +15,10 @@ import java.util.Set;
  * Implicit differentiation of the KKT conditions (OptNet, Amos &amp; Kolter 2017; {@code ALTDIFF.md} §6),
  * the reference the Alt-Diff gradients are checked against. Registered as {@code kkt}.
  *
- * <p><b>Forward:</b> the same ADMM as Alt-Diff ({@link Admm#solve(QuadraticProgram, Settings, LinearAlgebra)}),
- * always polished for a dense problem (the gradients are those of the exact solution map evaluated at
- * the returned (x, λ, ν), so the most accurate point is the right one; a polished point replaces the
- * iterate only when it passes the termination test). For a reference pick a tight tolerance (e.g.
- * {@link dev.altdiff.api.Truncation#RESIDUALS} with ε = 1e-10).
+ * <p><b>Forward:</b> the same ADMM as Alt-Diff ({@link Admm#solve(QuadraticProgram, Settings, LinearAlgebra)});
+ * the gradients are those of the exact solution map evaluated at the returned (x, λ, ν), so for a
+ * reference pick a tight tolerance (e.g. {@link dev.altdiff.api.Truncation#RESIDUALS} with ε = 1e-10)
+ * or {@link Settings#polish()} (the CLI's {@code --method kkt} polishes by default).
  * <b>Backward:</b> one LU factorization of the (n+p+m)-square matrix Kᵀ, done on the first
  * {@link KktSolution#backward} call and reused; then one solve per upstream gradient. Gradients for
  * all six blocks (see {@link KktSolution}).
@@ -48,7 +47,7 @@ public final class KktDifferentiator implements Differentiator {
     @Override public KktSolution solve(QuadraticProgram problem, Settings settings, LinearAlgebra backend) {
         KktSolution.requireDense(problem);
         Limits.require(problem, settings, Limits.Gradient.KKT);
-        return new KktSolution(problem, Admm.solve(problem, settings.withPolish(true), backend).solution(), backend);
+        return new KktSolution(problem, Admm.solve(problem, settings, backend).solution(), backend);
     }
 
     /**

@@ -58,7 +58,7 @@ class AltDiffAgreementTest {
         PlantedQp planted = PlantedQp.generate(seed, n, p, m, 0.1, true);
         double[] v = RandomQp.gaussian(new Random(seed + 7), n);
         var altDiff = new AltDiffDifferentiator(mode).solve(planted.problem(), PAPER, la);
-        assertEquals(Status.SOLVED, altDiff.solution().status());
+        Fixtures.assertStoppedByItsRule(altDiff.solution().status());
         Gradients alt = altDiff.backward(v);
         Gradients kkt = new KktDifferentiator().solve(planted.problem(), PAPER, la).backward(v);
         Gradients exact = KktDifferentiator.at(planted.problem(), planted.x(), planted.lambda(), planted.nu(), la)

@@ -98,4 +98,13 @@ final class Fixtures {
         }
         return max;
     }
+
+    /**
+     * Asserts that a run stopped by its own rule rather than the cap: under the paper's relative-change
+     * rule that is SOLVED where the termination test passes and TRUNCATED where it does not yet.
+     */
+    static void assertStoppedByItsRule(dev.altdiff.api.Status status) {
+        org.junit.jupiter.api.Assertions.assertTrue(status == dev.altdiff.api.Status.SOLVED
+                || status == dev.altdiff.api.Status.TRUNCATED, status.toString());
+    }
 }
