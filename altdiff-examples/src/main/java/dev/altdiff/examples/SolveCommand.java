@@ -46,7 +46,10 @@ import java.util.concurrent.Callable;
  * objective row) and "objective_total" (the file's objective c0 + cᵀx + ½xᵀQx at x).
  * Exit status: 0 solved, 3 any other solver status, 2 invalid input (with
  * {@code {"status":"invalid_input","error":"…"}} on standard output and the message on standard
- * error), 1 internal error (e.g. a non-finite number in the result, which is never printed).
+ * error; {@code "too_large"} for an input or a run beyond the limits of {@code docs/robustness.md}:
+ * the file size {@code --max-input-bytes}, array sizes, the run's memory estimate
+ * {@link Limits#require}), 1 internal error (e.g. a non-finite number in the result, which is never
+ * printed) or out of memory ({@code "out_of_memory"}, see {@link AltdiffCommand}).
  */
 @Command(name = "solve", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Solve a QP file (JSON format altdiff-qp/1, or MPS/QPS by the extension .mps/.qps)"
