@@ -138,22 +138,13 @@ public final class Admm {
         /** @return whether the start fits a problem with these dimensions and is finite */
         public boolean fits(int n, int p, int m) {
             return x.length == n && s.length == m && lambda.length == p && nu.length == m
-                    && finite(x) && finite(s) && finite(lambda) && finite(nu);
+                    && Vectors.finite(x) && Vectors.finite(s) && Vectors.finite(lambda) && Vectors.finite(nu);
         }
 
         /** @return the final iterate of a solution as a start */
         public static Start of(Solution solution) {
             return new Start(solution.x().clone(), solution.s().clone(), solution.lambda().clone(),
                     solution.nu().clone());
-        }
-
-        private static boolean finite(double[] v) {
-            for (double value : v) {
-                if (!Double.isFinite(value)) {
-                    return false;
-                }
-            }
-            return true;
         }
     }
 

@@ -158,7 +158,7 @@ public final class Polisher {
                 m > 0 ? new double[][] {nu} : null)[0];
         double objective = Admm.objective(x, q, px);
         if (!Double.isFinite(primal) || !Double.isFinite(dual) || !Double.isFinite(objective)
-                || !finite(x) || !finite(lambda) || !finite(nu)) {
+                || !Vectors.finite(x) || !Vectors.finite(lambda) || !Vectors.finite(nu)) {
             return admm.withPolish(Polish.FAILED);
         }
         if (!termination.passes(d, x, lambda, nu, s, q, b, h)) {
@@ -255,7 +255,7 @@ public final class Polisher {
             norm = candidateNorm;
         }
         double[] out = z.toRowMajor();
-        return finite(out) ? out : null;
+        return Vectors.finite(out) ? out : null;
     }
 
     /** @return rhs − K₀z */
@@ -263,14 +263,5 @@ public final class Polisher {
         Matrix r = la.copy(rhs);
         la.gemm(-1.0, k0, false, z, false, 1.0, r);
         return r;
-    }
-
-    private static boolean finite(double[] v) {
-        for (double value : v) {
-            if (!Double.isFinite(value)) {
-                return false;
-            }
-        }
-        return true;
     }
 }

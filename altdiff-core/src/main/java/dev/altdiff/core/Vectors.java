@@ -6,7 +6,10 @@ import dev.altdiff.api.linalg.Matrix;
 
 import java.util.Arrays;
 
-/** Conversions between backend matrices and Java arrays, the max-norm, and the check of an upstream gradient. */
+/**
+ * Conversions between backend matrices and Java arrays, the small vector kernels on row-major arrays
+ * (norms, products, finiteness), and the check of an upstream gradient.
+ */
 public final class Vectors {
     private Vectors() {
     }
@@ -91,5 +94,15 @@ public final class Vectors {
                 out[j] += mat[o + j] * yi;
             }
         }
+    }
+
+    /** @return whether every entry of v is finite */
+    public static boolean finite(double[] v) {
+        for (double value : v) {
+            if (!Double.isFinite(value)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

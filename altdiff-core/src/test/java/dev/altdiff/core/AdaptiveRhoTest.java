@@ -8,6 +8,8 @@ import dev.altdiff.api.Status;
 import dev.altdiff.api.Truncation;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.ojalgo.OjAlgoLinearAlgebra;
+import dev.altdiff.testkit.Gaussian;
+import dev.altdiff.testkit.RandomQp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -26,17 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AdaptiveRhoTest {
     private static final LinearAlgebra LA = new OjAlgoLinearAlgebra();
 
-    /** P = ZᵀZ/n + I (the well-conditioned family of issue 5), other data standard normal. */
+    /** scale·(ZᵀZ/n + I) (the well-conditioned family of issue 5, scaled), other data standard normal. */
     static QuadraticProgram wellConditioned(long seed, int n, int p, int m, double scale) {
-        QuadraticProgram paper = RandomQp.paper(seed, n, p, m, 0);
-        double[][] pm = paper.P();
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                pm[i][j] = scale * (pm[i][j] / n + (i == j ? 1 : 0));
-            }
-        }
-        return QuadraticProgram.builder(n).P(pm).q(paper.q()).equalities(paper.A(), paper.b())
-                .inequalities(paper.G(), paper.h()).build();
+        return RandomQp.dense(null, seed, n, p, m, n / scale, scale, null);
     }
 
     /**
@@ -89,12 +83,12 @@ class AdaptiveRhoTest {
         double[][] b = new double[batch][];
         double[][] h = new double[batch][];
         for (int c = 0; c < batch; c++) {
-            q[c] = RandomQp.gaussian(r, n);
+            q[c] = Gaussian.vector(r, n);
             for (int i = 0; i < n; i++) {
                 q[c][i] *= 1 + c; // different scales: different K_b
             }
-            b[c] = RandomQp.gaussian(r, p);
-            h[c] = RandomQp.gaussian(r, m);
+            b[c] = Gaussian.vector(r, p);
+            h[c] = Gaussian.vector(r, m);
             for (int i = 0; i < m; i++) {
                 h[c][i] += 2;
             }
@@ -102,14 +96,14 @@ class AdaptiveRhoTest {
         Settings settings = new Settings(100.0, 1e-7, 20_000, Truncation.RELATIVE_CHANGE).withAdaptiveRho(true);
         BatchLayer layer = new BatchLayer(LA, settings);
         BatchResult result = layer.forward(new SharedBatch(base.P(), base.A(), base.G(), q, b, h));
-        double[][] v = RandomQp.gaussian(new Random(11), batch, n);
+        double[][] v = Gaussian.matrix(new Random(11), batch, n);
         Gradients g = result.backward(v).sample(2);
         int[] iterations = iterations(result);
         assertTrue(iterations[0] != iterations[3], "columns stop at different K_b");
         double eps = 1e-6;
         Random dr = new Random(12);
         for (boolean inQ : new boolean[]{true, false}) {
-            double[] dir = RandomQp.gaussian(dr, inQ ? n : m);
+            double[] dir = Gaussian.vector(dr, inQ ? n : m);
             double[] fd = new double[1];
             for (double sign : new double[]{1, -1}) {
                 double[][] q2 = q.clone();

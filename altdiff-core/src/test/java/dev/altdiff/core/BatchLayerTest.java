@@ -9,6 +9,7 @@ import dev.altdiff.api.Status;
 import dev.altdiff.api.Truncation;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.ojalgo.OjAlgoLinearAlgebra;
+import dev.altdiff.testkit.Gaussian;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -42,7 +43,7 @@ class BatchLayerTest {
     record Case(double[][] P, double[][] A, double[][] G, double[][] q, double[][] b, double[][] h) {
         static Case random(long seed, int n, int p, int m, int batch, int infeasible) {
             Random r = new Random(seed);
-            double[][] z = RandomQp.gaussian(r, n, n);
+            double[][] z = Gaussian.matrix(r, n, n);
             double[][] pm = new double[n][n];
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j < n; j++) {
@@ -54,8 +55,8 @@ class BatchLayerTest {
                 }
                 pm[i][i] += 0.5;
             }
-            double[][] a = p > 0 ? RandomQp.gaussian(r, p, n) : null;
-            double[][] g = m > 0 ? RandomQp.gaussian(r, m, n) : null;
+            double[][] a = p > 0 ? Gaussian.matrix(r, p, n) : null;
+            double[][] g = m > 0 ? Gaussian.matrix(r, m, n) : null;
             if (m >= 2) {
                 for (int j = 0; j < n; j++) {
                     g[1][j] = -g[0][j];
@@ -65,8 +66,8 @@ class BatchLayerTest {
             double[][] b = p > 0 ? new double[batch][] : null;
             double[][] h = m > 0 ? new double[batch][] : null;
             for (int c = 0; c < batch; c++) {
-                double[] x0 = RandomQp.gaussian(r, n);
-                q[c] = RandomQp.gaussian(r, n);
+                double[] x0 = Gaussian.vector(r, n);
+                q[c] = Gaussian.vector(r, n);
                 for (int i = 0; i < n; i++) {
                     q[c][i] *= 1 + 3 * c % 4; // different scales: different K_b
                 }
@@ -123,7 +124,7 @@ class BatchLayerTest {
         Case data = Case.random(seed, n, p, m, batch, -1);
         Settings settings = new Settings(1.0, tol, 20_000, rule);
         BatchResult result = new BatchLayer(LA, settings).forward(data.batch());
-        double[][] v = RandomQp.gaussian(new Random(seed + 1), batch, n);
+        double[][] v = Gaussian.matrix(new Random(seed + 1), batch, n);
         BatchGradients grads = result.backward(v);
         Set<Integer> iterations = new HashSet<>();
         Gradients sum = null;
@@ -174,7 +175,7 @@ class BatchLayerTest {
             BatchLayer layer = new BatchLayer(LA, settings, BatchSettings.DEFAULTS.withFailedGradients(policy));
             BatchResult result = shared ? layer.forward(data.batch()) : layer.forward(data.samples());
             layer.close();
-            double[][] v = RandomQp.gaussian(new Random(12), batch, n);
+            double[][] v = Gaussian.matrix(new Random(12), batch, n);
             BatchGradients grads = result.backward(v);
             Gradients sum = null;
             for (int c = 0; c < batch; c++) {
@@ -233,7 +234,7 @@ class BatchLayerTest {
             problems.add(Case.random(seed * 100 + c, n, p, m, 1, -1).sample(0));
         }
         Settings settings = Settings.PAPER.withTolerance(1e-8);
-        double[][] v = RandomQp.gaussian(new Random(seed), batch, n);
+        double[][] v = Gaussian.matrix(new Random(seed), batch, n);
         try (BatchLayer layer = new BatchLayer(LA, settings)) {
             BatchResult result = layer.forward(problems);
             BatchGradients grads = result.backward(v);
@@ -272,17 +273,17 @@ class BatchLayerTest {
         BatchLayer layer = new BatchLayer(LA, settings, BatchSettings.DEFAULTS.withWarmStart(true));
         BatchResult cold = layer.forward(data.batch());
         BatchResult warm = layer.forward(data.batch());
-        double[][] v = RandomQp.gaussian(new Random(seed + 5), batch, n);
+        double[][] v = Gaussian.matrix(new Random(seed + 5), batch, n);
         BatchGradients grads = warm.backward(v);
         Random dr = new Random(seed + 6);
-        double[][] dP = RandomQp.gaussian(dr, n, n);
+        double[][] dP = Gaussian.matrix(dr, n, n);
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < i; j++) {
                 dP[i][j] = dP[j][i];
             }
         }
-        double[][] dA = p > 0 ? RandomQp.gaussian(dr, p, n) : null;
-        double[][] dG = m > 0 ? RandomQp.gaussian(dr, m, n) : null;
+        double[][] dA = p > 0 ? Gaussian.matrix(dr, p, n) : null;
+        double[][] dG = m > 0 ? Gaussian.matrix(dr, m, n) : null;
         double eps = 1e-6;
         double fdShared = 0;
         for (int c = 0; c < batch; c++) {
@@ -297,9 +298,9 @@ class BatchLayerTest {
             Settings fixedK = new Settings(settings.rho(), 1e-300, second.iterations(), settings.truncation());
             Admm.Run rerun = Admm.solve(new QpData(data.sample(c), LA, 1.0), fixedK, true, start);
             assertClose(second.x(), rerun.solution().x(), TIGHT, "rerun of sample " + c);
-            double[] dq = RandomQp.gaussian(dr, n);
-            double[] db = p > 0 ? RandomQp.gaussian(dr, p) : new double[0];
-            double[] dh = m > 0 ? RandomQp.gaussian(dr, m) : new double[0];
+            double[] dq = Gaussian.vector(dr, n);
+            double[] db = p > 0 ? Gaussian.vector(dr, p) : new double[0];
+            double[] dh = m > 0 ? Gaussian.vector(dr, m) : new double[0];
             double fd = (dot(v[c], runFrom(data, c, start, fixedK, eps, null, dq, null, db, null, dh))
                     - dot(v[c], runFrom(data, c, start, fixedK, -eps, null, dq, null, db, null, dh))) / (2 * eps);
             Gradients g = grads.sample(c);

@@ -8,6 +8,8 @@ import dev.altdiff.api.Status;
 import dev.altdiff.api.Truncation;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.ojalgo.OjAlgoLinearAlgebra;
+import dev.altdiff.testkit.Gaussian;
+import dev.altdiff.testkit.RandomQp;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -62,9 +64,9 @@ class ClosedFormProblemsTest {
         Random r = new Random(seed);
         int n = 8;
         int p = 3;
-        double[] y = RandomQp.gaussian(r, n);
-        double[][] a = RandomQp.gaussian(r, p, n);
-        double[] b = RandomQp.gaussian(r, p);
+        double[] y = Gaussian.vector(r, n);
+        double[][] a = Gaussian.matrix(r, p, n);
+        double[] b = Gaussian.vector(r, p);
         double[][] identity = new double[n][n];
         double[] q = new double[n];
         for (int i = 0; i < n; i++) {
@@ -222,7 +224,7 @@ class ClosedFormProblemsTest {
         QuadraticProgram qp = RandomQp.paper(seed, 12, 4, 7, 0.1);
         AltDiffSolution sol = new AltDiffDifferentiator(AltDiffDifferentiator.Mode.FORWARD)
                 .solve(qp, Settings.PAPER.withTolerance(1e-4), LA);
-        double[] v = RandomQp.gaussian(new Random(seed), 12);
+        double[] v = Gaussian.vector(new Random(seed), 12);
         Gradients g = sol.backward(v);
         assertContraction(v, sol.jacobian(Block.q), g.q());
         assertContraction(v, sol.jacobian(Block.b), g.b());

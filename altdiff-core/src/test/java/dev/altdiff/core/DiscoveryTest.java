@@ -9,6 +9,7 @@ import dev.altdiff.api.Layer;
 import dev.altdiff.api.Settings;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.ojalgo.OjAlgoLinearAlgebra;
+import dev.altdiff.testkit.RandomQp;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;

@@ -10,6 +10,10 @@ import dev.altdiff.api.Status;
 import dev.altdiff.api.Truncation;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.ojalgo.OjAlgoLinearAlgebra;
+import dev.altdiff.testkit.BadlyScaledQp;
+import dev.altdiff.testkit.Gaussian;
+import dev.altdiff.testkit.PlantedQp;
+import dev.altdiff.testkit.RandomQp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -87,7 +91,7 @@ class EquilibrationTest {
         Settings fixedK = new Settings(1.0, 1e-300, k, Truncation.RELATIVE_CHANGE).withScaling(10);
         AltDiffSolution solution = new AltDiffDifferentiator().solve(qp, fixedK, LA);
         assertEquals(k, solution.solution().iterations());
-        double[] v = RandomQp.gaussian(new Random(seed), n);
+        double[] v = Gaussian.vector(new Random(seed), n);
         Gradients g = solution.backward(v);
         Random r = new Random(seed + 100);
         for (Block block : Block.values()) {
@@ -98,7 +102,7 @@ class EquilibrationTest {
             // badly scaled data are not swamped (an absolute step would make the O(ε²) term dominate)
             double[] theta = qp.rowMajor(block);
             double floor = 1e-3 * Math.max(Vectors.normInf(theta), 1e-3);
-            double[] dir = RandomQp.gaussian(r, theta.length);
+            double[] dir = Gaussian.vector(r, theta.length);
             for (int i = 0; i < dir.length; i++) {
                 dir[i] *= Math.max(Math.abs(theta[i]), floor);
             }
@@ -140,7 +144,7 @@ class EquilibrationTest {
         AltDiffSolution reverse = new AltDiffDifferentiator().solve(qp, fixedK, LA);
         AltDiffSolution forward = new AltDiffDifferentiator(AltDiffDifferentiator.Mode.FORWARD).solve(qp, fixedK, LA);
         assertArrayEquals(reverse.solution().x(), forward.solution().x());
-        double[] v = RandomQp.gaussian(new Random(seed), n);
+        double[] v = Gaussian.vector(new Random(seed), n);
         Gradients gr = reverse.backward(v);
         Gradients gf = forward.backward(v);
         Gradients direction = RandomQp.direction(new Random(seed + 7), n, p, m);
@@ -199,7 +203,7 @@ class EquilibrationTest {
         Settings settings = new Settings(1.0, 1e-8, 5000, Truncation.RESIDUALS);
         assertEquals(0, settings.scaling());
         assertTrue(Equilibration.of(qp, 0).isOff());
-        double[] v = RandomQp.gaussian(new Random(seed), 10);
+        double[] v = Gaussian.vector(new Random(seed), 10);
         Admm.Run raw = Admm.solve(new QpData(qp, LA, 1.0), settings, true);
         Gradients rawGradients = ReverseSweep.gradients(raw, v);
         AltDiffSolution solution = new AltDiffDifferentiator().solve(qp, settings, LA);
@@ -276,7 +280,7 @@ class EquilibrationTest {
         QuadraticProgram qp = bad(6, 10, 3, 8, 2, 6).problem();
         Settings settings = new Settings(1.0, 1e-9, 50_000, Truncation.RESIDUALS).withScaling(10);
         AltDiffSolution single = new AltDiffDifferentiator().solve(qp, settings, LA);
-        double[] v = RandomQp.gaussian(new Random(6), 10);
+        double[] v = Gaussian.vector(new Random(6), 10);
         Gradients expected = single.backward(v);
         try (BatchLayer layer = new BatchLayer(LA, settings)) {
             BatchResult shared = layer.forward(new SharedBatch(qp.P(), qp.A(), qp.G(), new double[][]{qp.q()},

@@ -8,6 +8,7 @@ import dev.altdiff.api.Status;
 import dev.altdiff.api.Truncation;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.ojalgo.OjAlgoLinearAlgebra;
+import dev.altdiff.testkit.RandomQp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -6,6 +6,8 @@ import dev.altdiff.api.QuadraticProgram;
 import dev.altdiff.api.Settings;
 import dev.altdiff.api.Truncation;
 import dev.altdiff.api.linalg.LinearAlgebra;
+import dev.altdiff.testkit.Gaussian;
+import dev.altdiff.testkit.RandomQp;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -37,7 +39,7 @@ public abstract class ReverseSweepSuite {
         Admm.Run run = Admm.solve(new QpData(qp, backend(), rho), fixedK, true);
         assertEquals(adaptive, run.segments().size() > 1, "ρ switched");
         AltDiffSolution forward = new AltDiffSolution(run, AltDiffDifferentiator.Mode.FORWARD);
-        double[] v = RandomQp.gaussian(new Random(seed), n);
+        double[] v = Gaussian.vector(new Random(seed), n);
         Gradients reverse = ReverseSweep.gradients(run, v);
         Gradients contraction = forward.contractJacobians(v);
         // dot-product identity vᵀẋ_K(dθ) = ⟨grad, dθ⟩ against the literal forward recursion, every block at once
@@ -84,7 +86,7 @@ public abstract class ReverseSweepSuite {
                 continue;
             }
             int rows = block == Block.P ? n : block == Block.A ? p : m;
-            double[][] dir = RandomQp.gaussian(r, rows, n);
+            double[][] dir = Gaussian.matrix(r, rows, n);
             if (block == Block.P) {
                 for (int i = 0; i < n; i++) {
                     for (int j = 0; j < i; j++) {

@@ -13,6 +13,7 @@ import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.api.linalg.Matrix;
 import dev.altdiff.api.linalg.NotPositiveDefiniteException;
 import dev.altdiff.ojalgo.OjAlgoLinearAlgebra;
+import dev.altdiff.testkit.Gaussian;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -48,8 +49,8 @@ class SparseProblemTest {
         SparseMatrix bm = randomSparse(r, "B", n, n, density);
         SparseMatrix pm = bm.transpose().times(bm).plus(1.0, SparseMatrix.diagonal(n, 0.5));
         QuadraticProgram.Builder b = QuadraticProgram.builder(n).name("sparse" + seed).sparseP(pm)
-                .q(RandomQp.gaussian(r, n));
-        double[] x0 = RandomQp.gaussian(r, n);
+                .q(Gaussian.vector(r, n));
+        double[] x0 = Gaussian.vector(r, n);
         if (p > 0) {
             SparseMatrix a = randomSparse(r, "A", p, n, density);
             b.sparseEqualities(a, a.times(x0));
@@ -124,7 +125,7 @@ class SparseProblemTest {
         assertClose(ds.lambda(), ss.lambda(), "lambda");
         assertClose(ds.nu(), ss.nu(), "nu");
         assertEquals(ds.objective(), ss.objective(), AGREEMENT * (1 + Math.abs(ds.objective())));
-        double[] v = RandomQp.gaussian(new Random(seed + 100), n);
+        double[] v = Gaussian.vector(new Random(seed + 100), n);
         Gradients gs = s.backward(v);
         Gradients gd = d.backward(v);
         assertClose(gd.q(), gs.q(), "dl/dq");
@@ -156,7 +157,7 @@ class SparseProblemTest {
     @Test
     void perSampleBatchOfSparseProblems() {
         List<QuadraticProgram> problems = List.of(randomSparse(21, 20, 3, 5, 0.15), randomSparse(22, 30, 2, 6, 0.15));
-        double[][] v = {RandomQp.gaussian(new Random(1), 20), RandomQp.gaussian(new Random(2), 30)};
+        double[][] v = {Gaussian.vector(new Random(1), 20), Gaussian.vector(new Random(2), 30)};
         try (BatchLayer layer = new BatchLayer(LA, Settings.PAPER)) {
             BatchResult out = layer.forward(problems);
             BatchGradients g = out.backward(v);
@@ -257,7 +258,7 @@ class SparseProblemTest {
         SparseCholesky factor = SparseCholesky.factor(LA, s);
         assertEquals(SparseCholesky.Ordering.REVERSE_CUTHILL_MCKEE, factor.ordering());
         // and it solves S x = b
-        double[] xTrue = RandomQp.gaussian(r, n);
+        double[] xTrue = Gaussian.vector(r, n);
         Matrix solved = factor.solve(LA.vector(s.times(xTrue)));
         for (int i = 0; i < n; i++) {
             assertEquals(xTrue[i], solved.get(i, 0), 1e-12);
@@ -282,9 +283,9 @@ class SparseProblemTest {
             for (boolean tb : new boolean[]{false, true}) {
                 int inner = ta ? 6 : 4;
                 int rows = ta ? 4 : 6;
-                Matrix b = tb ? LA.matrix(3, inner, flat(RandomQp.gaussian(r, 3, inner)))
-                        : LA.matrix(inner, 3, flat(RandomQp.gaussian(r, inner, 3)));
-                double[] c0 = flat(RandomQp.gaussian(r, rows, 3));
+                Matrix b = tb ? LA.matrix(3, inner, flat(Gaussian.matrix(r, 3, inner)))
+                        : LA.matrix(inner, 3, flat(Gaussian.matrix(r, inner, 3)));
+                double[] c0 = flat(Gaussian.matrix(r, rows, 3));
                 Matrix expected = LA.matrix(rows, 3, c0);
                 Matrix actual = LA.matrix(rows, 3, c0);
                 LA.gemm(-1.5, denseA, ta, b, tb, 0.5, expected);

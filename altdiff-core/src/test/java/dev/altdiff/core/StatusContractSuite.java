@@ -6,6 +6,14 @@ import dev.altdiff.api.Solution;
 import dev.altdiff.api.Status;
 import dev.altdiff.api.Truncation;
 import dev.altdiff.api.linalg.LinearAlgebra;
+import dev.altdiff.testkit.BadlyScaledQp;
+import dev.altdiff.testkit.Gaussian;
+import dev.altdiff.testkit.PlantedQp;
+import dev.altdiff.testkit.RandomQp;
+import dev.altdiff.testkit.BadlyScaledQp;
+import dev.altdiff.testkit.Gaussian;
+import dev.altdiff.testkit.PlantedQp;
+import dev.altdiff.testkit.RandomQp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -160,7 +168,7 @@ public abstract class StatusContractSuite {
         double[][] q = new double[batch][];
         double[][] h = new double[batch][];
         for (int c = 0; c < batch; c++) {
-            q[c] = RandomQp.gaussian(r, n);
+            q[c] = Gaussian.vector(r, n);
             h[c] = new double[2 * n];
             for (int i = 0; i < 2 * n; i++) {
                 h[c][i] = c % 3 == 2 ? -1 : 0.5 + r.nextDouble(); // c = 2, 5: x ≤ −1 and −x ≤ −1

@@ -6,6 +6,7 @@ import dev.altdiff.api.Settings;
 import dev.altdiff.api.Status;
 import dev.altdiff.api.Truncation;
 import dev.altdiff.api.linalg.LinearAlgebra;
+import dev.altdiff.testkit.RandomQp;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

@@ -1,5 +1,6 @@
 package dev.altdiff.dl4j;
 
+import dev.altdiff.testkit.Gaussian;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -30,8 +31,8 @@ class AltDiffQpLayerConfigTest {
     private static AltDiffQpLayer layer() {
         Random r = new Random(5);
         return new AltDiffQpLayer.Builder().name("qp").n(4).equalities(1).inequalities(2)
-                .learnPFactor(true).pEpsilon(0.05).learnA(true).a(AltDiffQpLayerGradientCheckTest.random(r, 1, 4, 1))
-                .g(AltDiffQpLayerGradientCheckTest.random(r, 2, 4, 1)).hSource(AltDiffQpLayer.Source.PARAMETER)
+                .learnPFactor(true).pEpsilon(0.05).learnA(true).a(Gaussian.matrix(r, 1, 4, 1))
+                .g(Gaussian.matrix(r, 2, 4, 1)).hSource(AltDiffQpLayer.Source.PARAMETER)
                 .h(new double[]{1, 2}).b(new double[]{0.5}).backend("ojalgo").rho(2).tolerance(1e-7).maxIterations(500)
                 .build();
     }

@@ -1,5 +1,6 @@
 package dev.altdiff.dl4j;
 
+import dev.altdiff.testkit.Gaussian;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -30,16 +31,6 @@ class AltDiffQpLayerGradientCheckTest {
         Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
     }
 
-    static double[][] random(Random r, int rows, int cols, double scale) {
-        double[][] m = new double[rows][cols];
-        for (double[] row : m) {
-            for (int j = 0; j < cols; j++) {
-                row[j] = scale * r.nextGaussian();
-            }
-        }
-        return m;
-    }
-
     private static boolean check(AltDiffQpLayer.Builder qp, int features, long seed) {
         AltDiffQpLayer layer = qp.tolerance(1e-13).maxIterations(20_000).build();
         int nIn = (int) layer.getNIn();
@@ -54,8 +45,8 @@ class AltDiffQpLayerGradientCheckTest {
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         Random r = new Random(seed);
-        INDArray input = Nd4j.createFromArray(random(r, 3, features, 1.0));
-        INDArray labels = Nd4j.createFromArray(random(r, 3, 2, 1.0));
+        INDArray input = Nd4j.createFromArray(Gaussian.matrix(r, 3, features, 1.0));
+        INDArray labels = Nd4j.createFromArray(Gaussian.matrix(r, 3, 2, 1.0));
         return GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(input).labels(labels)
                 .epsilon(1e-6).maxRelError(1e-4).minAbsoluteError(1e-8).exitOnFirstError(false)
                 .print(GradientCheckUtil.PrintMode.FAILURES_ONLY));
@@ -67,8 +58,8 @@ class AltDiffQpLayerGradientCheckTest {
         int n = 5;
         AltDiffQpLayer.Builder qp = new AltDiffQpLayer.Builder().n(n).equalities(2).inequalities(4)
                 .p(new double[][]{{2, 0.3, 0, 0, 0}, {0.3, 1.5, 0, 0, 0}, {0, 0, 1, 0.2, 0}, {0, 0, 0.2, 1, 0}, {0, 0, 0, 0, 1.2}})
-                .a(random(r, 2, n, 1.0)).b(new double[]{0.1, -0.2})
-                .g(random(r, 4, n, 1.0)).h(new double[]{0.3, 0.2, 0.5, 0.1});
+                .a(Gaussian.matrix(r, 2, n, 1.0)).b(new double[]{0.1, -0.2})
+                .g(Gaussian.matrix(r, 4, n, 1.0)).h(new double[]{0.3, 0.2, 0.5, 0.1});
         assertTrue(check(qp, 3, 11));
     }
 
@@ -77,9 +68,9 @@ class AltDiffQpLayerGradientCheckTest {
         Random r = new Random(2);
         int n = 4;
         AltDiffQpLayer.Builder qp = new AltDiffQpLayer.Builder().n(n).equalities(1).inequalities(3)
-                .learnPFactor(true).pEpsilon(0.1).pFactorInit(random(r, n, n, 0.7))
-                .learnA(true).a(random(r, 1, n, 1.0)).b(new double[]{0.2})
-                .learnG(true).g(random(r, 3, n, 1.0)).hSource(AltDiffQpLayer.Source.INPUT);
+                .learnPFactor(true).pEpsilon(0.1).pFactorInit(Gaussian.matrix(r, n, n, 0.7))
+                .learnA(true).a(Gaussian.matrix(r, 1, n, 1.0)).b(new double[]{0.2})
+                .learnG(true).g(Gaussian.matrix(r, 3, n, 1.0)).hSource(AltDiffQpLayer.Source.INPUT);
         assertTrue(check(qp, 3, 12));
     }
 
@@ -88,8 +79,8 @@ class AltDiffQpLayerGradientCheckTest {
         Random r = new Random(3);
         int n = 4;
         AltDiffQpLayer.Builder qp = new AltDiffQpLayer.Builder().n(n).equalities(2).inequalities(2).pScale(0.5)
-                .a(random(r, 2, n, 1.0)).bSource(AltDiffQpLayer.Source.INPUT)
-                .g(random(r, 2, n, 1.0)).hSource(AltDiffQpLayer.Source.PARAMETER).h(new double[]{0.1, 0.05});
+                .a(Gaussian.matrix(r, 2, n, 1.0)).bSource(AltDiffQpLayer.Source.INPUT)
+                .g(Gaussian.matrix(r, 2, n, 1.0)).hSource(AltDiffQpLayer.Source.PARAMETER).h(new double[]{0.1, 0.05});
         assertTrue(check(qp, 3, 13));
     }
 }

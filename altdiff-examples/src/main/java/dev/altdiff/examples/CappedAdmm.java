@@ -9,6 +9,7 @@ import dev.altdiff.core.Admm;
 import dev.altdiff.core.Equilibration;
 import dev.altdiff.core.Polisher;
 import dev.altdiff.core.QpData;
+import dev.altdiff.core.Vectors;
 
 import java.util.function.LongSupplier;
 
@@ -39,7 +40,7 @@ import java.util.function.LongSupplier;
  * inside the time limit), the chunks and the polish run on the scaled problem, and the final
  * solution is mapped back to the caller's problem (its residuals recomputed there).
  */
-final class CappedAdmm {
+public final class CappedAdmm {
     /** Target duration of one chunk of iterations, in seconds. */
     static final double CHUNK_SECONDS = 0.5;
     /** Chunks are whole multiples of this (the interval of the periodic infeasibility and ρ tests). */
@@ -53,7 +54,7 @@ final class CappedAdmm {
     }
 
     /** How a capped run ended. */
-    enum End { SOLVER, TIME_LIMIT, DIVERGED }
+    public enum End { SOLVER, TIME_LIMIT, DIVERGED }
 
     /**
      * @param solution   the last iterate as a solution (its status is the solver's; its iteration
@@ -64,9 +65,9 @@ final class CappedAdmm {
      *                   cap, or an infeasibility status); TIME_LIMIT; DIVERGED: a non-finite iterate
      * @param seconds    wall-clock time including loading and factoring
      */
-    record Outcome(Solution solution, int iterations, End end, double seconds) {
+    public record Outcome(Solution solution, int iterations, End end, double seconds) {
         /** @return the status for reports: the solver's, or {@code time_limit} or {@code diverged} */
-        String status() {
+        public String status() {
             return switch (end) {
                 case SOLVER -> solution.status().jsonName();
                 case TIME_LIMIT -> "time_limit";
@@ -82,7 +83,7 @@ final class CappedAdmm {
      * @param clock      {@link System#nanoTime}, or a test clock
      * @throws dev.altdiff.api.InvalidProblemException when P is not PSD or H is not positive definite
      */
-    static Outcome solve(QuadraticProgram problem, Settings settings, LinearAlgebra la, long limitNanos,
+    public static Outcome solve(QuadraticProgram problem, Settings settings, LinearAlgebra la, long limitNanos,
                          LongSupplier clock) {
         long start = clock.getAsLong();
         long deadline = start + limitNanos;
@@ -132,17 +133,8 @@ final class CappedAdmm {
     }
 
     private static boolean finite(Solution s) {
-        return finite(s.x()) && finite(s.lambda()) && finite(s.nu()) && finite(s.s())
+        return Vectors.finite(s.x()) && Vectors.finite(s.lambda()) && Vectors.finite(s.nu()) && Vectors.finite(s.s())
                 && Double.isFinite(s.objective());
-    }
-
-    private static boolean finite(double[] v) {
-        for (double value : v) {
-            if (!Double.isFinite(value)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static double seconds(long nanos) {

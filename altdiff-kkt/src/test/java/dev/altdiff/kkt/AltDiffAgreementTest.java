@@ -5,11 +5,12 @@ import dev.altdiff.api.Gradients;
 import dev.altdiff.api.Settings;
 import dev.altdiff.api.Status;
 import dev.altdiff.api.Truncation;
-import dev.altdiff.core.AltDiffDifferentiator;
-import dev.altdiff.core.PlantedQp;
-import dev.altdiff.core.RandomQp;
-import org.junit.jupiter.params.ParameterizedTest;
 import dev.altdiff.api.linalg.LinearAlgebra;
+import dev.altdiff.core.AltDiffDifferentiator;
+import dev.altdiff.testkit.Gaussian;
+import dev.altdiff.testkit.PlantedQp;
+import dev.altdiff.testkit.RandomQp;
+import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -56,7 +57,7 @@ class AltDiffAgreementTest {
     @MethodSource("cases")
     void altDiffMatchesKkt(long seed, int n, int p, int m, AltDiffDifferentiator.Mode mode, LinearAlgebra la) {
         PlantedQp planted = PlantedQp.generate(seed, n, p, m, 0.1, true);
-        double[] v = RandomQp.gaussian(new Random(seed + 7), n);
+        double[] v = Gaussian.vector(new Random(seed + 7), n);
         var altDiff = new AltDiffDifferentiator(mode).solve(planted.problem(), PAPER, la);
         Fixtures.assertStoppedByItsRule(altDiff.solution().status());
         Gradients alt = altDiff.backward(v);

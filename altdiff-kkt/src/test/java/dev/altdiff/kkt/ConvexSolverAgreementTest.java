@@ -3,13 +3,14 @@ package dev.altdiff.kkt;
 import dev.altdiff.api.QuadraticProgram;
 import dev.altdiff.api.Solution;
 import dev.altdiff.api.Status;
-import dev.altdiff.core.PlantedQp;
-import dev.altdiff.core.RandomQp;
+import dev.altdiff.testkit.Gaussian;
+import dev.altdiff.testkit.PlantedQp;
+import dev.altdiff.testkit.RandomQp;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.ojalgo.matrix.store.R064Store;
 import org.ojalgo.optimisation.Optimisation;
 import org.ojalgo.optimisation.convex.ConvexSolver;
-import org.ojalgo.matrix.store.R064Store;
 import org.ojalgo.structure.Access1D;
 
 import java.util.Random;
@@ -46,7 +47,7 @@ class ConvexSolverAgreementTest {
     void randomFeasibleProblemsAgree(long seed, int n, int p, int m) {
         Random r = new Random(seed);
         QuadraticProgram paper = RandomQp.paper(seed, n, p, m, 1.0);
-        double[] x0 = RandomQp.gaussian(r, n);
+        double[] x0 = Gaussian.vector(r, n);
         QuadraticProgram.Builder builder = QuadraticProgram.builder(n).P(paper.P()).q(paper.q());
         if (p > 0) {
             builder.equalities(paper.A(), times(paper.A(), x0, null, r));

@@ -10,8 +10,9 @@ import dev.altdiff.api.Truncation;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.core.AltDiff;
 import dev.altdiff.core.AltDiffDifferentiator;
-import dev.altdiff.core.PlantedQp;
-import dev.altdiff.core.RandomQp;
+import dev.altdiff.testkit.Gaussian;
+import dev.altdiff.testkit.PlantedQp;
+import dev.altdiff.testkit.RandomQp;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -44,7 +45,7 @@ class CrossBackendTest {
     @CsvSource({"11, 12, 4, 10", "12, 30, 10, 30", "13, 40, 0, 50", "14, 25, 12, 0"})
     void everyDifferentiatorAgreesAcrossBackends(long seed, int n, int p, int m) {
         PlantedQp planted = PlantedQp.generate(seed, n, p, m, 0.1, true);
-        double[] v = RandomQp.gaussian(new Random(seed), n);
+        double[] v = Gaussian.vector(new Random(seed), n);
         LinearAlgebra reference = AltDiff.backend(Fixtures.BACKENDS.get(0));
         for (String name : Fixtures.BACKENDS.subList(1, Fixtures.BACKENDS.size())) {
             LinearAlgebra other = AltDiff.backend(name);

@@ -6,8 +6,9 @@ import dev.altdiff.api.Truncation;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.api.objective.ConvexProgram;
 import dev.altdiff.api.objective.ObjectiveGradients;
-import dev.altdiff.core.EntropyProblem;
 import dev.altdiff.core.GeneralAltDiff;
+import dev.altdiff.testkit.EntropyProblem;
+import dev.altdiff.testkit.Gaussian;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -51,7 +52,7 @@ class EntropyTest {
         ConvexProgram problem = EntropyProblem.generate(seed, n, p, m, draw);
         GeneralAltDiff.Solved alt = GeneralAltDiff.solve(problem, TIGHT, la);
         Fixtures.assertStoppedByItsRule(alt.solution().status());
-        double[] v = gaussian(seed + 11, n);
+        double[] v = Gaussian.vector(new Random(seed + 11), n);
         ObjectiveGradients ga = alt.backward(v);
         ObjectiveGradients gk = new GeneralKktSolution(problem, alt.solution(), la).backward(v);
         StringBuilder report = new StringBuilder(String.format("%s %s seed %d n=%d p=%d m=%d K=%d chol=%d:", la.name(),
@@ -67,9 +68,9 @@ class EntropyTest {
         }
         // adjoint identity vᵀẋ_K(d) = ⟨grad, d⟩ over the same iterations: exact up to rounding, which
         // the K-step recursion accumulates (~K·cond(H)·1e-16 relative); 1e-8 leaves a wide margin
-        double[] dy = gaussian(seed + 21, n);
-        double[] db = p > 0 ? gaussian(seed + 22, p) : null;
-        double[] dh = m > 0 ? gaussian(seed + 23, m) : null;
+        double[] dy = Gaussian.vector(new Random(seed + 21), n);
+        double[] db = p > 0 ? Gaussian.vector(new Random(seed + 22), p) : null;
+        double[] dh = m > 0 ? Gaussian.vector(new Random(seed + 23), m) : null;
         double forward = dot(v, alt.jvp(dy, db, dh));
         double reverse = dot(ga.theta(), dy) + (p > 0 ? dot(ga.b(), db) : 0) + (m > 0 ? dot(ga.h(), dh) : 0);
         report.append(String.format(" adjoint %.2e", Math.abs(forward - reverse) / Math.abs(forward)));
@@ -100,7 +101,7 @@ class EntropyTest {
     @MethodSource("fdCases")
     void altDiffMatchesFiniteDifferences(long seed, int n, int p, int m, EntropyProblem.Draw draw, LinearAlgebra la) {
         ConvexProgram problem = EntropyProblem.generate(seed, n, p, m, draw);
-        double[] v = gaussian(seed + 11, n);
+        double[] v = Gaussian.vector(new Random(seed + 11), n);
         ObjectiveGradients g = GeneralAltDiff.solve(problem, TIGHT, la).backward(v);
         Settings fdSettings = TIGHT.withTolerance(1e-12);
         double eps = 1e-4;
@@ -153,7 +154,7 @@ class EntropyTest {
     @MethodSource("fdCases")
     void woodburyMatchesDense(long seed, int n, int p, int m, EntropyProblem.Draw draw, LinearAlgebra la) {
         ConvexProgram problem = EntropyProblem.generate(seed, n, p, m, draw);
-        double[] v = gaussian(seed + 11, n);
+        double[] v = Gaussian.vector(new Random(seed + 11), n);
         Settings settings = TIGHT.withTolerance(1e-8);
         GeneralAltDiff.Solved woodbury = GeneralAltDiff.solve(problem, settings, la, false);
         GeneralAltDiff.Solved dense = GeneralAltDiff.solve(problem, settings, la, true);
@@ -175,7 +176,7 @@ class EntropyTest {
     @org.junit.jupiter.api.Test
     void truncatedRunIsTheRunStoppedThere() {
         ConvexProgram problem = EntropyProblem.generate(1L, 20, 5, 5, EntropyProblem.Draw.PLANTED);
-        double[] v = gaussian(12, 20);
+        double[] v = Gaussian.vector(new Random(12), 20);
         GeneralAltDiff.Solved full = GeneralAltDiff.solve(problem, TIGHT, Fixtures.LA);
         int k = full.firstIterationWithin(1e-5);
         assertTrue(k > 1 && k < full.solution().iterations());
@@ -196,15 +197,6 @@ class EntropyTest {
         String s = String.format(" %s cos-1=%.1e rel=%.1e", name, cos - 1, rel);
         assertTrue(cos >= 0.99999 && rel <= 1e-4, name + ":" + s);
         return s;
-    }
-
-    static double[] gaussian(long seed, int n) {
-        Random r = new Random(seed);
-        double[] v = new double[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = r.nextGaussian();
-        }
-        return v;
     }
 
     static double[] flat(double[][] m) {

@@ -3,10 +3,11 @@ package dev.altdiff.kkt;
 import dev.altdiff.api.Block;
 import dev.altdiff.api.Gradients;
 import dev.altdiff.api.Status;
-import dev.altdiff.core.PlantedQp;
-import dev.altdiff.core.RandomQp;
-import org.junit.jupiter.params.ParameterizedTest;
 import dev.altdiff.api.linalg.LinearAlgebra;
+import dev.altdiff.testkit.Gaussian;
+import dev.altdiff.testkit.PlantedQp;
+import dev.altdiff.testkit.RandomQp;
+import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -49,7 +50,7 @@ class KktFiniteDifferenceTest {
     @MethodSource("cases")
     void allSixBlocksMatchCentralDifferences(long seed, int n, int p, int m, LinearAlgebra la) {
         PlantedQp planted = PlantedQp.generate(seed, n, p, m, 0.1, true);
-        double[] v = RandomQp.gaussian(new Random(seed + 100), n);
+        double[] v = Gaussian.vector(new Random(seed + 100), n);
         KktSolution solution = new KktDifferentiator().solve(planted.problem(), TIGHT, la);
         assertEquals(Status.SOLVED, solution.solution().status());
         Gradients g = solution.backward(v);

@@ -9,8 +9,9 @@ import dev.altdiff.api.QuadraticProgram;
 import dev.altdiff.api.Settings;
 import dev.altdiff.api.Status;
 import dev.altdiff.core.AltDiff;
-import dev.altdiff.core.PlantedQp;
-import dev.altdiff.core.RandomQp;
+import dev.altdiff.testkit.Gaussian;
+import dev.altdiff.testkit.PlantedQp;
+import dev.altdiff.testkit.RandomQp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -90,8 +91,8 @@ class KktSolutionTest {
         PlantedQp planted = PlantedQp.generate(9, 8, 2, 8, 0.1, true);
         KktSolution sol = new KktDifferentiator().solve(planted.problem(), TIGHT, LA);
         Random r = new Random(9);
-        double[] v1 = RandomQp.gaussian(r, 8);
-        double[] v2 = RandomQp.gaussian(r, 8);
+        double[] v1 = Gaussian.vector(r, 8);
+        double[] v2 = Gaussian.vector(r, 8);
         double[] v12 = new double[8];
         for (int i = 0; i < 8; i++) {
             v12[i] = v1[i] - 2 * v2[i];
@@ -121,7 +122,7 @@ class KktSolutionTest {
     void inactiveConstraintsHaveZeroGradients() {
         PlantedQp planted = PlantedQp.generate(10, 8, 1, 8, 0.1, true);
         Gradients g = new KktDifferentiator().solve(planted.problem(), TIGHT, LA)
-                .backward(RandomQp.gaussian(new Random(10), 8));
+                .backward(Gaussian.vector(new Random(10), 8));
         for (int i = 0; i < 8; i++) {
             if (!planted.active()[i]) {
                 assertEquals(0.0, g.h()[i], 0.0, "h[" + i + "]");
@@ -140,7 +141,7 @@ class KktSolutionTest {
         Random r = new Random(12);
         List<double[]> vs = new ArrayList<>();
         for (int t = 0; t < 32; t++) {
-            vs.add(RandomQp.gaussian(r, 20));
+            vs.add(Gaussian.vector(r, 20));
         }
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
@@ -174,7 +175,7 @@ class KktSolutionTest {
                 weak = i;
             }
         }
-        double[] v = RandomQp.gaussian(new Random(seed), 8);
+        double[] v = Gaussian.vector(new Random(seed), 8);
         for (KktSolution sol : new KktSolution[]{
                 KktDifferentiator.at(planted.problem(), planted.x(), planted.lambda(), planted.nu(), LA),
                 new KktDifferentiator().solve(planted.problem(), TIGHT, LA)}) {

@@ -7,9 +7,10 @@ import dev.altdiff.api.Settings;
 import dev.altdiff.api.Solution;
 import dev.altdiff.api.Truncation;
 import dev.altdiff.api.linalg.LinearAlgebra;
-import dev.altdiff.core.PlantedQp;
-import dev.altdiff.core.RandomQp;
 import dev.altdiff.ojalgo.OjAlgoLinearAlgebra;
+import dev.altdiff.testkit.Gaussian;
+import dev.altdiff.testkit.PlantedQp;
+import dev.altdiff.testkit.RandomQp;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -37,7 +38,7 @@ class PolishedKktTest {
     @CsvSource({"1, 10, 3, 12", "2, 20, 5, 20", "3, 16, 0, 20"})
     void polishedLooseSolveGivesTheExactKktGradients(long seed, int n, int p, int m) {
         PlantedQp planted = PlantedQp.generate(seed, n, p, m, 0.1, true);
-        double[] v = RandomQp.gaussian(new Random(seed + 7), n);
+        double[] v = Gaussian.vector(new Random(seed + 7), n);
         KktSolution polished = new KktDifferentiator().solve(planted.problem(), LOOSE.withPolish(true), LA);
         KktSolution loose = new KktDifferentiator().solve(planted.problem(), LOOSE, LA);
         Solution s = polished.solution();

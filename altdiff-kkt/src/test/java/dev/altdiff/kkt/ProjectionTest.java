@@ -9,6 +9,7 @@ import dev.altdiff.api.objective.NegativeEntropy;
 import dev.altdiff.api.objective.ObjectiveGradients;
 import dev.altdiff.api.objective.QuadraticObjective;
 import dev.altdiff.core.GeneralAltDiff;
+import dev.altdiff.testkit.Gaussian;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -53,8 +54,8 @@ class ProjectionTest {
     @ParameterizedTest(name = "seed {0}: n={1} on {2}")
     @MethodSource("cases")
     void softmax(long seed, int n, LinearAlgebra la) {
-        double[] z = gaussian(seed, n, 1.0);
-        double[] v = gaussian(seed + 100, n, 1.0);
+        double[] z = Gaussian.vector(new Random(seed), n, 1.0);
+        double[] v = Gaussian.vector(new Random(seed + 100), n, 1.0);
         ConvexProgram problem = new ConvexProgram(new NegativeEntropy(z), new double[][]{ones(n)}, new double[]{1},
                 null, null);
         GeneralAltDiff.Solved alt = GeneralAltDiff.solve(problem, TIGHT, la);
@@ -84,8 +85,8 @@ class ProjectionTest {
     @ParameterizedTest(name = "seed {0}: n={1} on {2}")
     @MethodSource("cases")
     void entropyOnABox(long seed, int n, LinearAlgebra la) {
-        double[] z = gaussian(seed, n, 1.0);
-        double[] v = gaussian(seed + 100, n, 1.0);
+        double[] z = Gaussian.vector(new Random(seed), n, 1.0);
+        double[] v = Gaussian.vector(new Random(seed + 100), n, 1.0);
         double[] u = new double[n];
         Random r = new Random(seed + 200);
         double[][] eye = new double[n][n];
@@ -118,8 +119,8 @@ class ProjectionTest {
     @ParameterizedTest(name = "seed {0}: n={1} on {2}")
     @MethodSource("cases")
     void sparsemax(long seed, int n, LinearAlgebra la) {
-        double[] z = gaussian(seed, n, 1.0);
-        double[] v = gaussian(seed + 100, n, 1.0);
+        double[] z = Gaussian.vector(new Random(seed), n, 1.0);
+        double[] v = Gaussian.vector(new Random(seed + 100), n, 1.0);
         double[] sorted = z.clone();
         Arrays.sort(sorted);
         double cum = 0;
@@ -168,8 +169,8 @@ class ProjectionTest {
     @ParameterizedTest(name = "seed {0}: n={1} on {2}")
     @MethodSource("cases")
     void boxProjection(long seed, int n, LinearAlgebra la) {
-        double[] z = gaussian(seed, n, 2.0);
-        double[] v = gaussian(seed + 100, n, 1.0);
+        double[] z = Gaussian.vector(new Random(seed), n, 2.0);
+        double[] v = Gaussian.vector(new Random(seed + 100), n, 1.0);
         double lo = -1;
         double hi = 1;
         double[][] eye = new double[n][n];
@@ -209,14 +210,5 @@ class ProjectionTest {
         double[] o = new double[n];
         Arrays.fill(o, 1.0);
         return o;
-    }
-
-    private static double[] gaussian(long seed, int n, double scale) {
-        Random r = new Random(seed);
-        double[] out = new double[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = scale * r.nextGaussian();
-        }
-        return out;
     }
 }

@@ -8,10 +8,11 @@ import dev.altdiff.api.Truncation;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.core.AltDiffDifferentiator;
 import dev.altdiff.core.AltDiffSolution;
-import dev.altdiff.core.BadlyScaledQp;
-import dev.altdiff.core.PlantedQp;
-import dev.altdiff.core.RandomQp;
 import dev.altdiff.ojalgo.OjAlgoLinearAlgebra;
+import dev.altdiff.testkit.BadlyScaledQp;
+import dev.altdiff.testkit.Gaussian;
+import dev.altdiff.testkit.PlantedQp;
+import dev.altdiff.testkit.RandomQp;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -42,7 +43,7 @@ class ScaledAgreementTest {
     @CsvSource({"1, 10, 3, 12", "3, 30, 10, 30", "6, 40, 0, 50"})
     void scaledAltDiffMatchesKkt(long seed, int n, int p, int m) {
         BadlyScaledQp bad = BadlyScaledQp.generate(PlantedQp.generate(seed, n, p, m, 0.1, true), 2, seed + 11);
-        double[] v = RandomQp.gaussian(new Random(seed + 7), n);
+        double[] v = Gaussian.vector(new Random(seed + 7), n);
         AltDiffSolution altDiff = new AltDiffDifferentiator().solve(bad.problem(), SCALED, LA);
         assertEquals(Status.SOLVED, altDiff.solution().status());
         Gradients alt = altDiff.backward(v);

@@ -6,8 +6,9 @@ import dev.altdiff.api.QuadraticProgram;
 import dev.altdiff.api.Settings;
 import dev.altdiff.api.Solution;
 import dev.altdiff.api.Status;
-import dev.altdiff.core.PlantedQp;
-import dev.altdiff.core.RandomQp;
+import dev.altdiff.testkit.Gaussian;
+import dev.altdiff.testkit.PlantedQp;
+import dev.altdiff.testkit.RandomQp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -40,7 +41,7 @@ class SpecialProblemsTest {
             "equality-only,    14, 5, 5, 0"})
     void quadraticProgramsMatchPlantedTruthAndFiniteDifferences(String kind, long seed, int n, int p, int m) {
         PlantedQp planted = PlantedQp.generate(seed, n, p, m, 0.1, true);
-        double[] v = RandomQp.gaussian(new Random(seed), n);
+        double[] v = Gaussian.vector(new Random(seed), n);
         KktSolution solution = new KktDifferentiator().solve(planted.problem(), TIGHT, LA);
         assertMatchesPlanted(planted, solution.solution());
         Gradients g = solution.backward(v);
@@ -63,7 +64,7 @@ class SpecialProblemsTest {
     @Test
     void unconstrainedGradientOfQIsMinusPInverseV() {
         PlantedQp planted = PlantedQp.generate(21, 6, 0, 0, 0.1, true);
-        double[] v = RandomQp.gaussian(new Random(21), 6);
+        double[] v = Gaussian.vector(new Random(21), 6);
         Gradients g = new KktDifferentiator().solve(planted.problem(), TIGHT, LA).backward(v);
         // x* = −P⁻¹q, so ∂ℓ/∂q = −P⁻¹v: check P·g_q = −v
         double[][] pm = planted.problem().P();
@@ -88,7 +89,7 @@ class SpecialProblemsTest {
         PlantedQp planted = PlantedQp.generate(seed, n, p, m, 0.1, false);
         QuadraticProgram lp = planted.problem();
         assertTrue(!lp.hasP());
-        double[] v = RandomQp.gaussian(new Random(seed), n);
+        double[] v = Gaussian.vector(new Random(seed), n);
         // polished, the point and the finite-difference solves are the vertex itself (a linear solve), so
         // the comparison measures the gradient alone, not the ADMM solves' residual error
         Settings exact = TIGHT.withPolish(true);

@@ -5,7 +5,7 @@ import dev.altdiff.api.Settings;
 import dev.altdiff.api.Truncation;
 import dev.altdiff.core.AltDiffDifferentiator;
 import dev.altdiff.core.AltDiffSolution;
-import dev.altdiff.core.PlantedQp;
+import dev.altdiff.testkit.PlantedQp;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

@@ -8,7 +8,7 @@ import dev.altdiff.api.QuadraticProgram;
 import dev.altdiff.api.Settings;
 import dev.altdiff.core.AltDiff;
 import dev.altdiff.core.AltDiffModule;
-import dev.altdiff.core.RandomQp;
+import dev.altdiff.testkit.RandomQp;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;

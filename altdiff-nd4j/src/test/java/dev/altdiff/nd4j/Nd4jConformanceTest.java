@@ -1,7 +1,7 @@
 package dev.altdiff.nd4j;
 
 import dev.altdiff.api.linalg.LinearAlgebra;
-import dev.altdiff.api.linalg.LinearAlgebraConformanceTest;
+import dev.altdiff.testkit.LinearAlgebraConformanceTest;
 
 /** The backend contract for ND4J. */
 class Nd4jConformanceTest extends LinearAlgebraConformanceTest {

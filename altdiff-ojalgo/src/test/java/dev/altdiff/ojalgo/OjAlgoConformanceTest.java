@@ -1,7 +1,7 @@
 package dev.altdiff.ojalgo;
 
 import dev.altdiff.api.linalg.LinearAlgebra;
-import dev.altdiff.api.linalg.LinearAlgebraConformanceTest;
+import dev.altdiff.testkit.LinearAlgebraConformanceTest;
 
 /** The backend contract for ojAlgo. */
 class OjAlgoConformanceTest extends LinearAlgebraConformanceTest {

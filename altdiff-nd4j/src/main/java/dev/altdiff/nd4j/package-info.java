@@ -1,0 +1,7 @@
+/**
+ * The ND4J backend (nd4j): LinearAlgebra on ND4J arrays with Cholesky and LU through OpenBLAS's
+ * LAPACKE on a large-stack thread (LapackThread), a start-up self check (SelfCheck) and
+ * Nd4jStartupException when the native libraries cannot start. It may use dev.altdiff.api, ND4J and
+ * JavaCPP's OpenBLAS.
+ */
+package dev.altdiff.nd4j;
