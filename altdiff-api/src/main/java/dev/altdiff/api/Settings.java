@@ -23,8 +23,7 @@ package dev.altdiff.api;
  * {@link Status#NUMERICAL_ERROR}.
  *
  * @param rho           (starting) ADMM penalty ρ, in [{@value #RHO_MIN}, {@value #RHO_MAX}]
- * @param tolerance     ε of the termination test and of the truncation rule, in [0, 1) (0: the test passes
- *                      only on exact residuals, so a run goes to the cap unless a certificate stops it)
+ * @param tolerance     ε of the termination test and of the truncation rule, in (0, 1)
  * @param maxIterations iteration cap, ≥ 1
  * @param truncation    the stopping rule
  * @param infeasibilityTolerance ε_inf of the infeasibility tests (see {@link Certificate}), in [0, 1)
@@ -37,7 +36,7 @@ package dev.altdiff.api;
  *                      active when νᵢ + ρ(Gx − h)ᵢ &gt; 0), the equality-constrained KKT system of that
  *                      active set is solved, and the polished point is kept only if it passes the
  *                      termination test (it is then {@link Status#SOLVED}; {@link Solution#polish()}
- *                      says what happened). Dense problems only (a sparse problem is not polished).
+ *                      says what happened). Dense problems only (refused for a sparse one).
  *                      The gradients stay those of the ADMM iterations (Alt-Diff differentiates the run
  *                      that was made)
  * @param adaptiveRho   whether ρ adapts to the residuals: every {@link #ADAPTIVE_RHO_INTERVAL} iterations
@@ -140,8 +139,8 @@ public record Settings(double rho, double tolerance, int maxIterations, Truncati
         if (!(rho >= RHO_MIN && rho <= RHO_MAX)) {
             throw new IllegalArgumentException("rho must be in [" + RHO_MIN + ", " + RHO_MAX + "], got " + rho);
         }
-        if (!(tolerance >= 0 && tolerance < 1)) {
-            throw new IllegalArgumentException("tolerance must be in [0, 1), got " + tolerance);
+        if (!(tolerance > 0 && tolerance < 1)) {
+            throw new IllegalArgumentException("tolerance must be in (0, 1), got " + tolerance);
         }
         if (maxIterations < 1) {
             throw new IllegalArgumentException("maxIterations must be >= 1, got " + maxIterations);

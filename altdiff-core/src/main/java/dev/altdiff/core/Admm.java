@@ -355,6 +355,7 @@ public final class Admm {
                 la.axpy(1.0, sNew, r);
                 la.axpy(-1.0, hAct, r);
                 la.axpy(rho, r, nu);
+                la.clampBelow(nu, 0.0); // ν⁺ ≥ 0 exactly: where s⁺ > 0 it is ν − ν, which rounds to ±ulp
                 double[] rInf = colNormInf(r);
                 for (int j = 0; j < width; j++) {
                     primal[j] = Math.max(primal[j], rInf[j]);

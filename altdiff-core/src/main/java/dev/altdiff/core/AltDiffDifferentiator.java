@@ -63,18 +63,21 @@ public final class AltDiffDifferentiator implements Differentiator {
      *
      * <p>A {@link QuadraticProgram#isSparse() sparse} problem (ojalgo backend) is solved without
      * densifying anything n×n; its backward pass is reverse mode for q, b and h only (the gradients
-     * of P, A, G would be dense and are null). Forward mode (dense n×(p+m) Jacobian transfers),
-     * polishing (a dense KKT matrix) and scaling refuse sparse problems up front; so does
-     * {@link AltDiffSolution#jacobian}.
+     * of P, A, G would be dense and are null). Forward mode (dense n×(p+m) Jacobian transfers) and
+     * polishing (a dense KKT matrix) refuse sparse problems up front; so does
+     * {@link AltDiffSolution#jacobian}. Scaling (on in {@link Settings#DEFAULTS}) is not applied to them.
      *
-     * @throws UnsupportedOperationException for a sparse problem in forward mode, with polishing or
-     *         scaling, or on a backend without sparse matrices
+     * @throws UnsupportedOperationException for a sparse problem in forward mode or with polishing, or on
+     *         a backend without sparse matrices
      */
     @Override public AltDiffSolution solve(QuadraticProgram problem, Settings settings, LinearAlgebra backend) {
         Limits.require(problem, settings, Limits.Gradient.NONE); // the trajectory grows with the iterations run
         if (problem.isSparse() && mode == Mode.FORWARD) {
             throw new UnsupportedOperationException("forward-mode Alt-Diff forms dense n×(p+m) Jacobian transfers and"
                     + " is not available for sparse problems; use reverse mode");
+        }
+        if (settings.polish()) {
+            Polisher.requireDense(problem);
         }
         QpData data = QpData.load(problem, backend, settings);
         return new AltDiffSolution(Admm.solve(data, settings, true), mode, data.scaling, problem);

@@ -117,7 +117,7 @@ public final class GeneralAdmm {
                 nuTilde[i] = nu[i] + rho * (gx + s[i] - d.h[i]);
                 sNew[i] = Math.max(0, d.h[i] - gx - nu[i] / rho); // s⁺ = max(0, h − Gx⁺ − ν/ρ)
                 double r = gx + sNew[i] - d.h[i];
-                nu[i] += rho * r; // ν⁺ = ν + ρ(Gx⁺ + s⁺ − h)
+                nu[i] = Math.max(0, nu[i] + rho * r); // ν⁺ = ν + ρ(Gx⁺ + s⁺ − h) ≥ 0 (exactly, not to ±ulp)
                 primal = Math.max(primal, Math.abs(r));
                 mask[i] = sNew[i] > 0 ? 1 : 0;
             }

@@ -139,7 +139,7 @@ final class BenchReference implements Differentiator {
         for (double eps : GENERAL_STAGES) {
             Solution iterate = GeneralAltDiff.solveOnly(program, reference.withTolerance(eps), la);
             iterations += iterate.iterations();
-            if (iterate.status() != Status.SOLVED) {
+            if (iterate.status() != Status.SOLVED && iterate.status() != Status.TRUNCATED) { // not stopped by its rule
                 break;
             }
             Solution polished = newtonPolish(program, iterate, la);

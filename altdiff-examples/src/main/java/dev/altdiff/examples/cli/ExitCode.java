@@ -23,8 +23,9 @@ final class ExitCode {
             + " memory (a JSON object with status out_of_memory on stdout)";
     static final String INVALID_INPUT_LINE = "2:invalid input: usage, option value or problem file (solve: a JSON error"
             + " object on stdout, status invalid_input, or too_large beyond the limits of docs/robustness.md)";
-    static final String NOT_SOLVED_LINE = "3:solve: other solver status (max_iterations, primal_infeasible,"
-            + " dual_infeasible, ...), or a solution where the kkt method's gradient does not exist (not_differentiable)";
+    static final String NOT_SOLVED_LINE = "3:solve: any other solver status (truncated, max_iterations, time_limit,"
+            + " primal_infeasible, dual_infeasible, numerical_error; docs/statuses.md), or a solution where the kkt"
+            + " method's gradient does not exist (not_differentiable)";
 
     private ExitCode() {
     }

@@ -106,6 +106,10 @@ final class SolveCommand implements Callable<Integer>, UsageErrorReport {
         Status status;
         boolean sparse = false;
         Settings settings = solver.settings(); // a bad value is a usage error (exit 2, JSON error object)
+        if ("kkt".equals(method) && !solver.given("--polish")) {
+            // the KKT gradient is the exact derivative at the returned point: polish it unless told not to
+            settings = settings.withPolish(true);
+        }
         try {
             long maxBytes = maxInputBytes();
             LinearAlgebra la = solver.backend();
@@ -125,6 +129,11 @@ final class SolveCommand implements Callable<Integer>, UsageErrorReport {
             long t0 = System.nanoTime();
             DifferentiableSolution solved = differentiator.solve(problem, settings, la);
             Solution solution = solved.solution();
+            if (solution.status() == Status.NUMERICAL_ERROR) { // nothing finite to print
+                return error(out, err, ExitCode.NOT_SOLVED, Status.NUMERICAL_ERROR.jsonName(), "the iterates stopped"
+                        + " being finite after " + solution.iterations() + " iterations (badly scaled data? try"
+                        + " --scaling, or another --rho)", null);
+            }
             long t1 = System.nanoTime();
             Gradients gradients = v == null ? null : solved.backward(v);
             long t2 = System.nanoTime();

@@ -25,8 +25,11 @@ import java.util.Map;
  */
 public final class SolverOptions {
     /** Every option of the mixin, by its first name. */
-    private static final List<String> OPTIONS = List.of("--backend", "--rho", "--tol", "--max-iter", "--truncation",
-            "--infeasibility-tol", "--polish", "--adaptive-rho", "--scaling", "--time-limit");
+    private static final List<String> OPTIONS = List.of("--backend", "--preset", "--rho", "--tol", "--max-iter",
+            "--truncation", "--infeasibility-tol", "--polish", "--adaptive-rho", "--scaling", "--time-limit");
+
+    /** The options that set a field of {@link Settings} (all but --backend and --preset). */
+    private static final List<String> FIELDS = OPTIONS.subList(2, OPTIONS.size());
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
@@ -34,6 +37,13 @@ public final class SolverOptions {
     @Option(names = "--backend", paramLabel = "NAME", order = 100,
             description = "linear algebra backend: ojalgo, nd4j or any other on the class path (default: ${DEFAULT-VALUE})")
     String backend;
+
+    @Option(names = "--preset", paramLabel = "NAME", order = 100,
+            description = "start from a named preset instead of this command's defaults: default (Settings.DEFAULTS:"
+                    + " adaptive rho, 10 Ruiz passes, the residual termination test at 1e-7) or paper (Settings.PAPER:"
+                    + " rho = 1 fixed, the relative-change rule at 1e-6, no scaling); the other options given"
+                    + " override its fields")
+    String preset;
 
     @Option(names = "--rho", paramLabel = "R", order = 101,
             description = "ADMM penalty > 0; the starting value with --adaptive-rho (default: ${DEFAULT-VALUE})")
@@ -56,16 +66,19 @@ public final class SolverOptions {
                     + " ${DEFAULT-VALUE})")
     double infeasibilityTolerance;
 
+    // the two switches are Boolean without a picocli default: picocli turns a negatable option whose default
+    // is true off when its positive form is given, so null (not given) takes the command's row instead
     @Option(names = "--polish", negatable = true, order = 106,
             description = "polish the final iterate (Settings.polish): solve the KKT system of the active set it"
-                    + " identifies and keep the result if it passes the termination test; QPs only (default:"
-                    + " ${DEFAULT-VALUE})")
-    boolean polish;
+                    + " identifies and keep the result if it passes the termination test; dense QPs only (default:"
+                    + " on for maros and for solve --method kkt, else off)")
+    Boolean polish;
 
     @Option(names = "--adaptive-rho", negatable = true, order = 107,
             description = "adapt rho to the residuals (Settings.adaptiveRho: OSQP's residual balancing every 10"
-                    + " iterations; --rho is the starting value); QPs only (default: ${DEFAULT-VALUE})")
-    boolean adaptiveRho;
+                    + " iterations; --rho is the starting value); QPs only (default: on for solve and maros, else"
+                    + " off)")
+    Boolean adaptiveRho;
 
     @Option(names = "--scaling", paramLabel = "N", order = 108,
             description = "Ruiz equilibration passes (Settings.scaling, 0 = off; default: ${DEFAULT-VALUE}): ADMM runs"
@@ -77,15 +90,55 @@ public final class SolverOptions {
                     + " ${DEFAULT-VALUE}); reaching it gives the status time_limit unless the termination test passes")
     double timeLimit;
 
-    /** @return the settings the options give (each option not given is the command's default) */
+    /**
+     * @return the settings the options give: each option not given is the command's default, or with
+     *     --preset the preset's field
+     */
     public Settings settings() {
         try {
-            return new Settings(rho, tolerance, maxIterations, truncation(truncation), infeasibilityTolerance, polish,
-                    adaptiveRho, scaling, timeLimit);
+            Settings row = Defaults.of(mixee.commandLine().getCommandSpec());
+            Settings fields = new Settings(rho, tolerance, maxIterations, truncation(truncation),
+                    infeasibilityTolerance, polish != null ? polish : row.polish(),
+                    adaptiveRho != null ? adaptiveRho : row.adaptiveRho(), scaling, timeLimit);
+            if (preset == null) {
+                return fields;
+            }
+            Settings out = switch (preset.toLowerCase(Locale.ROOT)) {
+                case "default" -> Settings.DEFAULTS;
+                case "paper" -> Settings.PAPER;
+                default -> throw new IllegalArgumentException("--preset must be default or paper, got " + preset);
+            };
+            for (String option : FIELDS) {
+                if (given(option)) {
+                    out = with(out, option, fields);
+                }
+            }
+            return out;
         } catch (IllegalArgumentException e) {
             throw new ParameterException(mixee.commandLine(), "bad option value (--rho, --tol, --max-iter,"
                     + " --infeasibility-tol, --scaling, --time-limit): " + e.getMessage(), e);
         }
+    }
+
+    /** @return the settings with the field that the option sets taken from {@code from} */
+    private static Settings with(Settings to, String option, Settings from) {
+        return switch (option) {
+            case "--rho" -> to.withRho(from.rho());
+            case "--tol" -> to.withTolerance(from.tolerance());
+            case "--max-iter" -> to.withMaxIterations(from.maxIterations());
+            case "--truncation" -> to.withTruncation(from.truncation());
+            case "--infeasibility-tol" -> to.withInfeasibilityTolerance(from.infeasibilityTolerance());
+            case "--polish" -> to.withPolish(from.polish());
+            case "--adaptive-rho" -> to.withAdaptiveRho(from.adaptiveRho());
+            case "--scaling" -> to.withScaling(from.scaling());
+            case "--time-limit" -> to.withTimeLimit(from.timeLimit());
+            default -> throw new IllegalStateException(option);
+        };
+    }
+
+    /** @return the name of the preset the settings start from: the --preset given, else the command's row */
+    public String presetName() {
+        return preset != null ? preset.toLowerCase(Locale.ROOT) : "command defaults";
     }
 
     /** @return the backend named by --backend */
@@ -140,12 +193,11 @@ public final class SolverOptions {
     public static final class Defaults implements IDefaultValueProvider {
         private static final Map<String, Settings> SETTINGS = Map.of(
                 "solve", Settings.DEFAULTS,
-                // the residual test at 1e-9 without adaptive rho or scaling, 30 s per problem: the time limit ends most runs
-                "maros", Settings.PAPER.withTruncation(Truncation.RESIDUALS).withTolerance(1e-9).withMaxIterations(1_000_000)
-                        .withTimeLimit(30),
+                // the robust defaults with polishing, 30 s per problem and an iteration cap the time limit reaches first
+                "maros", Settings.DEFAULTS.withPolish(true).withMaxIterations(1_000_000).withTimeLimit(30),
                 "bench", Settings.PAPER,
                 "bench-layer", Settings.PAPER.withTolerance(1e-4),
-                "bench-sparse", Settings.PAPER,
+                "bench-sparse", Settings.DEFAULTS,
                 "demo", Settings.PAPER,
                 "train", Settings.PAPER.withTolerance(1e-4).withMaxIterations(2000));
         /** bench: nd4j is 4-15x faster than ojalgo at n >= 1000 (docs/benchmarks.md); elsewhere ojalgo. */
@@ -157,12 +209,8 @@ public final class SolverOptions {
                 return null;
             }
             CommandSpec command = arg.command();
-            String name = SETTINGS.containsKey(command.name()) || command.parent() == null ? command.name()
-                    : command.parent().name();
-            Settings settings = SETTINGS.get(name);
-            if (settings == null) {
-                throw new IllegalStateException("no solver defaults for altdiff " + name);
-            }
+            String name = rowName(command);
+            Settings settings = of(command);
             return switch (option.longestName()) {
                 case "--backend" -> BACKEND.getOrDefault(name, "ojalgo");
                 case "--rho" -> number(settings.rho());
@@ -170,12 +218,25 @@ public final class SolverOptions {
                 case "--max-iterations" -> String.valueOf(settings.maxIterations());
                 case "--truncation" -> settings.truncation() == Truncation.RESIDUALS ? "residuals" : "relative-change";
                 case "--infeasibility-tol" -> number(settings.infeasibilityTolerance());
-                case "--polish" -> String.valueOf(settings.polish());
-                case "--adaptive-rho" -> String.valueOf(settings.adaptiveRho());
                 case "--scaling" -> String.valueOf(settings.scaling());
                 case "--time-limit" -> number(settings.timeLimit());
                 default -> null;
             };
+        }
+
+        /** @return the name of the command's row: its own, or its parent's (a {@code train} example) */
+        private static String rowName(CommandSpec command) {
+            return SETTINGS.containsKey(command.name()) || command.parent() == null ? command.name()
+                    : command.parent().name();
+        }
+
+        /** @return the command's row of defaults */
+        static Settings of(CommandSpec command) {
+            Settings settings = SETTINGS.get(rowName(command));
+            if (settings == null) {
+                throw new IllegalStateException("no solver defaults for altdiff " + rowName(command));
+            }
+            return settings;
         }
 
         /** @return x as Java writes it, without a trailing ".0": 1, 0.001, 1e-6, 2.5e-7 */

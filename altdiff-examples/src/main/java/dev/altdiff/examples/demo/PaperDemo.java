@@ -161,7 +161,8 @@ public final class PaperDemo {
     public static void print(PrintWriter out, Table t) {
         Size s = t.size();
         out.printf(Locale.ROOT, "dense random QP (P = Z'Z; q, A, b, G, h ~ N(0,1)) n=%d p=%d m=%d | seed %d | backend %s"
-                        + " | %d cores%n", s.n(), s.p(), s.m(), t.seed(), t.backend(),
+                        + " | Alt-Diff rows: preset paper (Settings.PAPER at their eps) | %d cores%n", s.n(), s.p(),
+                s.m(), t.seed(), t.backend(),
                 Runtime.getRuntime().availableProcessors());
         String head = "%-21s %-15s %7s %12s %12s %10s %10s %10s%n";
         String line = "%-21s %-15s %7d %12.1f %12.1f %10s %10s %10s%n";

@@ -94,7 +94,9 @@ public final class Scheduler implements AutoCloseable {
      * @param nu            the ramp multipliers of the last QP (B × m), scaled back to the unscaled problem
      * @param sqpIterations the largest SQP iteration count in the batch
      * @param qpIterations  ADMM iterations of the last (differentiated) QP, max over the batch (0 without)
-     * @param unsolved      QP solves (all SQP steps and the last QP) that did not reach SOLVED
+     * @param unsolved      QP solves (all SQP steps and the last QP) that ended neither SOLVED nor TRUNCATED
+     *                      (the paper's rule stopping short of the termination test still gives the run's
+     *                      gradient; the cap or a certificate does not)
      * @param qpNanos       wall time in the Alt-Diff solver (forward solves; {@link #backward} adds its sweep)
      */
     public record Result(double[][] z, double[][] nu, int sqpIterations, int qpIterations, int unsolved,
@@ -143,7 +145,7 @@ public final class Scheduler implements AutoCloseable {
             boolean all = true;
             for (int b = 0; b < batch; b++) {
                 Solution s = r.solution(b);
-                if (s.status() != Status.SOLVED) {
+                if (!stopped(s.status())) {
                     unsolved++;
                 }
                 nu[b] = scaled(s.nu(), 1 / scale[b]);
@@ -188,7 +190,7 @@ public final class Scheduler implements AutoCloseable {
         int maxK = 0;
         for (int b = 0; b < batch; b++) {
             Solution s = r.solution(b);
-            if (s.status() != Status.SOLVED) {
+            if (!stopped(s.status())) {
                 unsolved++;
             }
             maxK = Math.max(maxK, s.iterations());
@@ -204,7 +206,7 @@ public final class Scheduler implements AutoCloseable {
      *
      * @param result the schedule (with its last QP)
      * @param dz     ∂ℓ/∂z, B × hours
-     * @return {∂ℓ/∂μ, ∂ℓ/∂σ}, each B × hours (zero for a sample whose last QP was not SOLVED)
+     * @return {∂ℓ/∂μ, ∂ℓ/∂σ}, each B × hours (zero for a sample whose last QP ended neither SOLVED nor TRUNCATED)
      */
     public double[][][] backward(Result result, double[][] dz) {
         Final f = result.last();
@@ -290,5 +292,10 @@ public final class Scheduler implements AutoCloseable {
     public void close() {
         warm.close();
         cold.close();
+    }
+
+    /** @return whether a QP solve stopped by its rule (SOLVED, or TRUNCATED by the relative-change rule) */
+    private static boolean stopped(Status status) {
+        return status == Status.SOLVED || status == Status.TRUNCATED;
     }
 }

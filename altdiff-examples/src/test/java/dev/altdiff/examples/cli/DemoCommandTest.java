@@ -83,7 +83,9 @@ class DemoCommandTest {
             assertEquals(1.0, PaperDemo.cosine(reverse.gradB(), forward.gradB()), 1e-12);
         }
         for (PaperDemo.Row r : t.rows()) {
-            assertEquals(Status.SOLVED, r.status(), r.method().label());
+            // the paper's rule may stop short of the termination test: truncated, never a false solved
+            assertTrue(r.status() == Status.SOLVED || !r.method().reference() && r.status() == Status.TRUNCATED,
+                    r.method().label() + " " + r.status());
             assertTrue(r.iterations() > 0 && r.forwardMs() >= 0 && r.backwardMs() >= 0);
         }
         assertEquals(0.0, ref.relErrX());
@@ -106,7 +108,8 @@ class DemoCommandTest {
             int at = table * 8;
             String header = lines.get(at);
             assertTrue(header.contains(table == 0 ? "n=20 p=5 m=5" : "n=12 p=0 m=4"), header);
-            assertTrue(header.contains("seed 3") && header.contains("backend ojalgo"), header);
+            assertTrue(header.contains("seed 3") && header.contains("backend ojalgo")
+                    && header.contains("preset paper"), header);
             assertTrue(header.matches(".*\\| \\d+ cores$"), header);
             List<String> columns = List.of(lines.get(at + 1).split("\\s{2,}"));
             assertEquals(List.of("method", "status", "iters", "forward ms", "backward ms", "rel err x", "cos db",
@@ -118,7 +121,7 @@ class DemoCommandTest {
                 assertTrue(line.startsWith(labels[i]), line);
                 String[] cells = line.substring(21).trim().split("\\s+");
                 assertEquals(7, cells.length, line);
-                assertEquals("solved", cells[0], line);
+                assertTrue(cells[0].equals("solved") || i < 4 && cells[0].equals("truncated"), line);
                 assertTrue(Integer.parseInt(cells[1]) > 0, line);
                 assertTrue(Double.parseDouble(cells[2]) >= 0 && Double.parseDouble(cells[3]) >= 0, line);
                 boolean loose = i % 2 == 0;
