@@ -400,7 +400,7 @@ def triplets():
                                    + ',1,1]}'), 0, "solved")
     case(c, "kkt-sparse", qp(P=ok), 2, "", "--method kkt")
     case(c, "forward-sparse", qp(P=ok), 2, "", "--mode forward")
-    case(c, "polish-sparse", qp(P=ok), None, "", "--polish")
+    case(c, "polish-sparse", qp(P=ok), 2, "sparse", "--polish")
     case(c, "nd4j-sparse", qp(P=ok), 2, "", "--backend nd4j")
 
 
@@ -451,7 +451,7 @@ def options():
     for name, args in bad:
         case(c, name, None, 2, "", p + " " + args)
     case(c, "no-file", None, 2, "FILE", "")
-    case(c, "tol-zero", None, 3, "max_iterations", p + " --tol 0 --max-iter 50")
+    case(c, "tol-zero", None, 2, "tolerance", p + " --tol 0 --max-iter 50")
     case(c, "scaling-int-max", None, 2, "scaling", p + " --scaling 2147483647")
     case(c, "scaling-large", None, 2, "scaling", p + " --scaling 1000000")
     case(c, "rho-1e308", None, 2, "rho must be in", p + " --rho 1e308")
