@@ -4,9 +4,10 @@ package dev.altdiff.api;
  * Thrown when problem data or an upstream gradient is invalid: a shape mismatch, a NaN or
  * infinite entry, or a P that is not symmetric or not positive semidefinite. The message names
  * the offending block and, where one exists, the index (row, column) of the offending entry; in a
- * batch, also the index of the offending sample ({@link #sample()}).
+ * batch, also the index of the offending sample ({@link #sample()}). The invalid-input kind of the
+ * taxonomy in {@link AltDiffError}.
  */
-public class InvalidProblemException extends IllegalArgumentException {
+public class InvalidProblemException extends IllegalArgumentException implements AltDiffError {
     private final String block;
     private final int row;
     private final int col;
@@ -57,4 +58,9 @@ public class InvalidProblemException extends IllegalArgumentException {
 
     /** @return the offending sample's index in a batch, or -1 */
     public int sample() { return sample; }
+
+    @Override
+    public Kind kind() {
+        return Kind.INVALID_INPUT;
+    }
 }

@@ -7,7 +7,12 @@ import java.util.Objects;
 /**
  * A differentiable optimization layer: a differentiator bound to a backend and settings.
  * {@link #forward} solves a problem; {@link DifferentiableSolution#backward} on its result maps
- * the upstream gradient v = ∂ℓ/∂x to ∂ℓ/∂θ. Thread-safe when its parts are (all shipped ones are).
+ * the upstream gradient v = ∂ℓ/∂x to ∂ℓ/∂θ.
+ *
+ * <p>Thread safety (the contract of {@link dev.altdiff.api the api package}): a layer is immutable;
+ * {@link #forward} may be called from many threads at once on one shared layer, and each caller gets
+ * exactly the result a single thread would get (its differentiator and backend must keep the same
+ * contract, as every shipped one does).
  */
 public final class Layer {
     private final Differentiator differentiator;

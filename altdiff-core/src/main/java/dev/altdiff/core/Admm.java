@@ -637,18 +637,9 @@ public final class Admm {
         return la.matrix(rows, c, flat);
     }
 
-    /** @return max_i |a_ij| for every column j */
+    /** @return max_i |a_ij| for every column j (NaN propagates) */
     static double[] colNormInf(Matrix a) {
-        int r = a.rows();
-        int c = a.cols();
-        double[] flat = a.toRowMajor();
-        double[] out = new double[c];
-        for (int i = 0; i < r; i++) {
-            for (int j = 0; j < c; j++) {
-                out[j] = Math.max(out[j], Math.abs(flat[i * c + j]));
-            }
-        }
-        return out;
+        return Termination.colNormInf(a, null, 0);
     }
 
     private static Matrix select(LinearAlgebra la, Matrix a, int[] keep) {

@@ -5,6 +5,7 @@ import dev.altdiff.api.Differentiator;
 import dev.altdiff.api.Limits;
 import dev.altdiff.api.QuadraticProgram;
 import dev.altdiff.api.Settings;
+import dev.altdiff.api.UnsupportedOptionException;
 import dev.altdiff.api.linalg.LinearAlgebra;
 
 import java.util.EnumSet;
@@ -73,8 +74,8 @@ public final class AltDiffDifferentiator implements Differentiator {
     @Override public AltDiffSolution solve(QuadraticProgram problem, Settings settings, LinearAlgebra backend) {
         Limits.require(problem, settings, Limits.Gradient.NONE); // the trajectory grows with the iterations run
         if (problem.isSparse() && mode == Mode.FORWARD) {
-            throw new UnsupportedOperationException("forward-mode Alt-Diff forms dense n×(p+m) Jacobian transfers and"
-                    + " is not available for sparse problems; use reverse mode");
+            throw new UnsupportedOptionException("mode forward", "forward-mode Alt-Diff forms dense n×(p+m) Jacobian"
+                    + " transfers and is not available for sparse problems", "reverse mode");
         }
         if (settings.polish()) {
             Polisher.requireDense(problem);
@@ -94,8 +95,8 @@ public final class AltDiffDifferentiator implements Differentiator {
      */
     public AltDiffSolution solve(QpData d, Settings settings) {
         if (d.sparse && mode == Mode.FORWARD) {
-            throw new UnsupportedOperationException("sparse problems are solved in reverse mode (forward mode forms"
-                    + " dense matrices)");
+            throw new UnsupportedOptionException("mode forward", "forward mode forms dense matrices, so sparse"
+                    + " problems are solved in reverse mode", "reverse mode");
         }
         if (!d.scaling.isOff()) {
             throw new IllegalArgumentException("loaded data are solved as they are: load them without scaling");

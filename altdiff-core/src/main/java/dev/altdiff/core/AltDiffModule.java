@@ -7,14 +7,15 @@ import dev.altdiff.api.Differentiator;
 import dev.altdiff.api.Layer;
 import dev.altdiff.api.Settings;
 import dev.altdiff.api.linalg.LinearAlgebra;
+import dev.altdiff.api.objective.ProgramDifferentiator;
 import jakarta.inject.Singleton;
 
 import java.util.Map;
 
 /**
  * Guice wiring: binds every backend and differentiator found by {@link java.util.ServiceLoader} into
- * {@code Map<String, LinearAlgebra>} and {@code Map<String, Differentiator>} (MapBinder, keyed by
- * name), plus the {@link Settings} and a {@link Layer} built from the names given here. Other
+ * {@code Map<String, LinearAlgebra>}, {@code Map<String, Differentiator>} and
+ * {@code Map<String, ProgramDifferentiator>} (MapBinder, keyed by name), plus the {@link Settings} and a {@link Layer} built from the names given here. Other
  * modules can add entries with {@code MapBinder.newMapBinder(binder(), String.class, Differentiator.class)}.
  */
 public final class AltDiffModule extends AbstractModule {
@@ -39,6 +40,9 @@ public final class AltDiffModule extends AbstractModule {
         AltDiff.backends().forEach((name, la) -> backends.addBinding(name).toInstance(la));
         MapBinder<String, Differentiator> methods = MapBinder.newMapBinder(binder(), String.class, Differentiator.class);
         AltDiff.differentiators().forEach((name, method) -> methods.addBinding(name).toInstance(method));
+        MapBinder<String, ProgramDifferentiator> programs = MapBinder.newMapBinder(binder(), String.class,
+                ProgramDifferentiator.class);
+        AltDiff.programDifferentiators().forEach((name, method) -> programs.addBinding(name).toInstance(method));
         bind(Settings.class).toInstance(settings);
     }
 

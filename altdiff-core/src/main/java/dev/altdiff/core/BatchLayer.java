@@ -55,8 +55,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * gradients are mapped between the caller's and the scaled problems.
  *
  * <p>Memory: the backward pass keeps every sample's iterates, Σ_b K_b·(n + p + m) doubles.
- * Forward calls are serialized (the warm-start memory is per layer); results are independent of
- * the layer. {@link #close()} stops the thread pool.
+ *
+ * <p>Thread safety (the contract of {@link dev.altdiff.api the api package}): a layer may be shared by
+ * many threads. Forward calls are serialized (the warm-start memory is per layer), so with warm starts
+ * off each caller gets exactly a single thread's result; a {@link BatchResult} is immutable and its
+ * {@code backward} may run in many threads at once. {@link #close()} stops the thread pool.
  */
 public final class BatchLayer implements AutoCloseable {
     private final LinearAlgebra backend;

@@ -1,5 +1,6 @@
 package dev.altdiff.core;
 
+import dev.altdiff.api.InvalidProblemException;
 import dev.altdiff.api.Settings;
 import dev.altdiff.api.Solution;
 import dev.altdiff.api.Status;
@@ -78,7 +79,7 @@ public final class GeneralAdmm {
         double rho = d.rho;
         double[] x = d.f.initialPoint();
         if (x.length != n || !d.f.inDomain(x)) {
-            throw new IllegalStateException("the objective's initial point is not in its domain");
+            throw new InvalidProblemException("objective", -1, -1, "the objective's initial point is not in its domain");
         }
         double[] lambda = new double[p];
         double[] nu = new double[m];

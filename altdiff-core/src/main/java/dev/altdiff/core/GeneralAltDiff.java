@@ -5,6 +5,7 @@ import dev.altdiff.api.Solution;
 import dev.altdiff.api.linalg.Factorization;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.api.objective.ConvexProgram;
+import dev.altdiff.api.objective.DifferentiableProgramSolution;
 import dev.altdiff.api.objective.ObjectiveGradients;
 
 import java.util.List;
@@ -50,7 +51,7 @@ public final class GeneralAltDiff {
     }
 
     /** A solved problem with its Alt-Diff derivatives. */
-    public static final class Solved {
+    public static final class Solved implements DifferentiableProgramSolution {
         private final GeneralAdmm.Run run;
 
         Solved(GeneralAdmm.Run run) {
@@ -58,6 +59,7 @@ public final class GeneralAltDiff {
         }
 
         /** @return the forward solution (a copy) */
+        @Override
         public Solution solution() {
             Solution s = run.solution();
             return new Solution(s.x().clone(), s.lambda().clone(), s.nu().clone(), s.s().clone(), s.status(),
@@ -120,6 +122,7 @@ public final class GeneralAltDiff {
          * Reverse mode: the gradient of ℓ with ∂ℓ/∂x_K = v for θ, b, h, A and G (exact adjoint of the
          * truncated recursion: vᵀẋ_K(dθ) = ⟨grad, dθ⟩ to rounding).
          */
+        @Override
         public ObjectiveGradients backward(double[] v) {
             GeneralData d = run.data();
             Vectors.checkUpstream(v, d.n);

@@ -4,6 +4,7 @@ import dev.altdiff.api.Polish;
 import dev.altdiff.api.Settings;
 import dev.altdiff.api.Solution;
 import dev.altdiff.api.Status;
+import dev.altdiff.api.UnsupportedOptionException;
 import dev.altdiff.api.linalg.Factorization;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.api.linalg.Matrix;
@@ -73,8 +74,8 @@ public final class Polisher {
      */
     static void requireDense(dev.altdiff.api.QuadraticProgram problem) {
         if (problem.isSparse()) {
-            throw new UnsupportedOperationException("solution polishing forms dense n×n KKT matrices and is not"
-                    + " available for sparse problems (problem '" + problem.name() + "'); solve without polishing");
+            throw new UnsupportedOptionException("polish", "solution polishing forms dense n×n KKT matrices and is not"
+                    + " available for sparse problems (problem '" + problem.name() + "')", "solve without polishing");
         }
     }
 

@@ -5,6 +5,7 @@ import dev.altdiff.api.InvalidProblemException;
 import dev.altdiff.api.QuadraticProgram;
 import dev.altdiff.api.Settings;
 import dev.altdiff.api.SparseMatrix;
+import dev.altdiff.api.UnsupportedOptionException;
 import dev.altdiff.api.linalg.Factorization;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.api.linalg.Matrix;
@@ -85,8 +86,9 @@ public final class QpData {
         this.m = problem.m();
         this.sparse = problem.isSparse();
         if (sparse && !la.supportsSparse()) {
-            throw new UnsupportedOperationException("problem '" + problem.name() + "' is sparse, but the " + la.name()
-                    + " backend has no sparse matrices (and densifying n×n is not done): use the ojalgo backend");
+            throw new UnsupportedOptionException("backend " + la.name(), "problem '" + problem.name() + "' is sparse,"
+                    + " but the " + la.name() + " backend has no sparse matrices (and densifying n×n is not done)",
+                    "the ojalgo backend");
         }
         this.P = !problem.hasP() ? null : sparse ? la.sparse(problem.sparse(Block.P))
                 : la.matrix(n, n, problem.rowMajor(Block.P));
@@ -241,8 +243,8 @@ public final class QpData {
     /** The reduced form of the x-step map (W_A, W_G and M, which forward-mode Jacobians need too), built once. */
     synchronized XStep reducedStep() {
         if (sparse) {
-            throw new UnsupportedOperationException("the reduced x-step (forward-mode Jacobians) forms dense n×(p+m)"
-                    + " matrices and is not available for sparse problems; use reverse mode");
+            throw new UnsupportedOptionException("mode forward", "the reduced x-step (forward-mode Jacobians) forms"
+                    + " dense n×(p+m) matrices and is not available for sparse problems", "reverse mode");
         }
         if (reducedStep == null) {
             reducedStep = XStep.reduced(this);

@@ -1,6 +1,7 @@
 package dev.altdiff.core;
 
 import dev.altdiff.api.SparseMatrix;
+import dev.altdiff.api.UnsupportedOptionException;
 import dev.altdiff.api.linalg.Factorization;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.api.linalg.Matrix;
@@ -64,10 +65,11 @@ public final class SparseCholesky implements Factorization {
         boolean useRcm = rcmFill < naturalFill;
         long fill = Math.min(rcmFill, naturalFill);
         if (fill > MAX_FACTOR_NONZEROS) {
-            throw new UnsupportedOperationException("the sparse factor of this " + n + "x" + n + " matrix ("
-                    + spd.nonzeros() + " entries) would hold " + fill + " entries under the best available ordering"
-                    + " (natural or reverse Cuthill-McKee), more than the " + MAX_FACTOR_NONZEROS
-                    + " a compressed-column factor can index: its pattern has no small band or profile");
+            throw new UnsupportedOptionException("sparse factorization", "the sparse factor of this " + n + "x" + n
+                    + " matrix (" + spd.nonzeros() + " entries) would hold " + fill + " entries under the best available"
+                    + " ordering (natural or reverse Cuthill-McKee), more than the " + MAX_FACTOR_NONZEROS
+                    + " a compressed-column factor can index: its pattern has no small band or profile",
+                    "give the problem dense, or number its variables so that the pattern has a small band");
         }
         int[] order = useRcm ? rcm : natural;
         return new SparseCholesky(la.sparseCholesky(spd, order), useRcm ? Ordering.REVERSE_CUTHILL_MCKEE

@@ -4,6 +4,7 @@ import dev.altdiff.api.Settings;
 import dev.altdiff.api.Solution;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.api.objective.ConvexProgram;
+import dev.altdiff.api.objective.DifferentiableProgramSolution;
 import dev.altdiff.api.objective.Objective;
 import dev.altdiff.api.objective.ObjectiveGradients;
 import dev.altdiff.core.GeneralAltDiff;
@@ -24,7 +25,7 @@ import dev.altdiff.core.Vectors;
  * are those of {@link KktSolution} (see there), with ‖∇f(x)‖∞ in place of ‖q‖∞ + ‖Px‖∞ as the dual scale.
  * One LU of the (n+p+m)-square Kᵀ on the backend, reused for every upstream gradient.
  */
-public final class GeneralKktSolution {
+public final class GeneralKktSolution implements DifferentiableProgramSolution {
     private final ConvexProgram program;
     private final Solution solution;
     private final LinearAlgebra la;
@@ -55,11 +56,13 @@ public final class GeneralKktSolution {
         return new GeneralKktSolution(program, GeneralAltDiff.solveOnly(program, settings, la), la);
     }
 
+    @Override
     public Solution solution() {
         return solution;
     }
 
     /** @return the gradients for θ, b, h, A and G (null where the problem lacks the block) */
+    @Override
     public synchronized ObjectiveGradients backward(double[] v) {
         Vectors.checkUpstream(v, n);
         if (system == null) {

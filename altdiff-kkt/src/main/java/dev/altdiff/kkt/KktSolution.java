@@ -7,6 +7,7 @@ import dev.altdiff.api.InvalidProblemException;
 import dev.altdiff.api.QuadraticProgram;
 import dev.altdiff.api.Solution;
 import dev.altdiff.api.Status;
+import dev.altdiff.api.UnsupportedOptionException;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.core.Vectors;
 
@@ -87,8 +88,9 @@ public final class KktSolution implements DifferentiableSolution {
     /** @throws UnsupportedOperationException for a sparse problem (the KKT matrix is factored dense) */
     static void requireDense(QuadraticProgram problem) {
         if (problem.isSparse()) {
-            throw new UnsupportedOperationException("the kkt differentiator factors a dense (n+p+m)-square KKT matrix"
-                    + " and does not take sparse problems (problem '" + problem.name() + "'); use altdiff");
+            throw new UnsupportedOptionException("differentiator kkt", "the kkt differentiator factors a dense"
+                    + " (n+p+m)-square KKT matrix and does not take sparse problems (problem '" + problem.name() + "')",
+                    "the altdiff differentiator");
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.altdiff.kkt;
 
+import dev.altdiff.api.NotDifferentiableException;
+
 /**
  * The KKT matrix K of a solution is singular, so the solution map θ ↦ x*(θ) has no derivative there
  * (or it is not unique). The likely causes, named in the message:
@@ -13,7 +15,7 @@ package dev.altdiff.kkt;
  * </ul>
  * Thrown by {@link KktSolution#backward}, never a gradient with NaN or infinite entries instead.
  */
-public class SingularKktException extends ArithmeticException {
+public class SingularKktException extends NotDifferentiableException {
     private static final long serialVersionUID = 1L;
 
     /** The weakly active row, or -1. */

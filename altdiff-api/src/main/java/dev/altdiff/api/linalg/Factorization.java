@@ -1,6 +1,10 @@
 package dev.altdiff.api.linalg;
 
-/** A factorization of a square matrix M, reused for many solves; not required to be thread-safe. */
+/**
+ * A factorization of a square matrix M, reused for many solves. Built once, it may be shared:
+ * {@link #solve} only reads the factor, so several threads may solve with one factorization at once
+ * (the thread-safety contract of {@link dev.altdiff.api the api package}).
+ */
 public interface Factorization {
     /** @return the order of the factored matrix */
     int size();

@@ -1,13 +1,16 @@
 package dev.altdiff.api.linalg;
 
 import dev.altdiff.api.SparseMatrix;
+import dev.altdiff.api.UnsupportedOptionException;
 
 /**
  * Backend service-provider interface: the dense linear algebra the Alt-Diff core and the KKT
  * differentiator are written against. A backend is a thin adapter over one library.
  * Implementations are discovered with {@link java.util.ServiceLoader} (entry in
- * {@code META-INF/services/dev.altdiff.api.linalg.LinearAlgebra}) and must be thread-safe:
- * operations touch only the matrices passed to them.
+ * {@code META-INF/services/dev.altdiff.api.linalg.LinearAlgebra}) and must keep the thread-safety
+ * contract of {@link dev.altdiff.api the api package}: one instance serves any number of threads at
+ * once, an operation touches only the matrices passed to it (and writes only its output argument), and a
+ * {@link Factorization} it returns may be shared by threads that solve with it.
  *
  * <p>Conventions: matrices are dense doubles, vectors are n×1 matrices, in-place operations
  * modify only the argument documented as the output, and shape mismatches throw
@@ -111,7 +114,7 @@ public interface LinearAlgebra {
      * @throws UnsupportedOperationException when this backend has no sparse matrices
      */
     default Matrix sparse(SparseMatrix a) {
-        throw new UnsupportedOperationException(noSparse());
+        throw noSparse();
     }
 
     /**
@@ -127,11 +130,11 @@ public interface LinearAlgebra {
      * @throws UnsupportedOperationException when this backend has no sparse matrices
      */
     default Factorization sparseCholesky(SparseMatrix spd, int[] ordering) {
-        throw new UnsupportedOperationException(noSparse());
+        throw noSparse();
     }
 
-    private String noSparse() {
-        return "the " + name() + " backend has no sparse matrices; solve sparse problems with the ojalgo backend"
-                + " (or give the problem dense)";
+    private UnsupportedOptionException noSparse() {
+        return new UnsupportedOptionException("backend " + name(), "the " + name() + " backend has no sparse matrices",
+                "solve sparse problems with the ojalgo backend (or give the problem dense)");
     }
 }

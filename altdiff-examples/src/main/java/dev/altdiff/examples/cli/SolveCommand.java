@@ -9,6 +9,8 @@ import dev.altdiff.api.Differentiator;
 import dev.altdiff.api.Gradients;
 import dev.altdiff.api.InvalidProblemException;
 import dev.altdiff.api.Limits;
+import dev.altdiff.api.NotDifferentiableException;
+import dev.altdiff.api.UnsupportedOptionException;
 import dev.altdiff.api.Polish;
 import dev.altdiff.api.QuadraticProgram;
 import dev.altdiff.api.Settings;
@@ -17,10 +19,11 @@ import dev.altdiff.api.Status;
 import dev.altdiff.api.TooLargeException;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.api.objective.ConvexProgram;
+import dev.altdiff.api.objective.DifferentiableProgramSolution;
+import dev.altdiff.api.objective.ProgramDifferentiator;
 import dev.altdiff.api.objective.ObjectiveGradients;
 import dev.altdiff.core.AltDiff;
 import dev.altdiff.core.AltDiffDifferentiator;
-import dev.altdiff.core.GeneralAltDiff;
 import dev.altdiff.core.Vectors;
 import dev.altdiff.examples.io.InvalidInputException;
 import dev.altdiff.examples.io.InputFiles;
@@ -28,8 +31,6 @@ import dev.altdiff.examples.io.MpsFormat;
 import dev.altdiff.examples.io.MpsProblem;
 import dev.altdiff.examples.io.ProblemFiles;
 import dev.altdiff.examples.io.QpJson;
-import dev.altdiff.kkt.GeneralKktSolution;
-import dev.altdiff.kkt.SingularKktException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,7 +48,7 @@ import java.util.concurrent.Callable;
  * [--rho R] [--max-iter K] [--dx VFILE|ones] [--polish] [--adaptive-rho] [--scaling N]
  * [--mps-format auto|fixed|free]}: solves one problem file (JSON, or MPS/QPS by its extension, see
  * {@link ProblemFiles}) and prints one JSON object on
- * standard output (the contract is in the README, section "altdiff solve contract"). For an MPS/QPS
+ * standard output (the contract is in docs/cli.md, section "altdiff solve contract"). For an MPS/QPS
  * file the object also holds "name", "objective_sense", "objective_constant" (c0 = −RHS of the
  * objective row) and "objective_total" (the file's objective c0 + cᵀx + ½xᵀQx at x).
  * Exit status ({@link ExitCode}): 0 solved, 3 any other solver status, 2 invalid input (with
@@ -104,7 +105,6 @@ final class SolveCommand implements Callable<Integer>, UsageErrorReport {
         PrintWriter err = spec.commandLine().getErr();
         ObjectNode result;
         Status status;
-        boolean sparse = false;
         Settings settings = solver.settings(); // a bad value is a usage error (exit 2, JSON error object)
         if ("kkt".equals(method) && !solver.given("--polish")) {
             // the KKT gradient is the exact derivative at the returned point: polish it unless told not to
@@ -119,7 +119,6 @@ final class SolveCommand implements Callable<Integer>, UsageErrorReport {
             }
             Differentiator differentiator = differentiator();
             QuadraticProgram problem = loaded.problem();
-            sparse = problem.isSparse();
             double[] v = null;
             if (dx != null) {
                 v = "ones".equals(dx) ? ones(problem.n()) : QpJson.readVector(dx, maxBytes);
@@ -153,13 +152,10 @@ final class SolveCommand implements Callable<Integer>, UsageErrorReport {
         } catch (NonFiniteException e) {
             return error(out, err, ExitCode.FAILURE, "internal_error",
                     "internal error: the result has a non-finite value at " + e.getMessage(), null);
-        } catch (SingularKktException e) { // a property of the solution, not a failure of the program
+        } catch (NotDifferentiableException e) { // a property of the solution, not a failure of the program
             return error(out, err, ExitCode.NOT_SOLVED, "not_differentiable", e.getMessage(), null);
-        } catch (UnsupportedOperationException e) {
-            if (sparse) { // --method kkt, --mode forward, --polish or a backend without sparse matrices
-                return error(out, err, ExitCode.INVALID_INPUT, "invalid_input", e.getMessage(), null);
-            }
-            return error(out, err, ExitCode.FAILURE, "internal_error", "internal error: " + e, e);
+        } catch (UnsupportedOptionException e) { // e.g. --method kkt, --mode forward or a dense-only backend, sparse
+            return error(out, err, ExitCode.INVALID_INPUT, "invalid_input", e.getMessage(), null);
         } catch (RuntimeException e) {
             return error(out, err, ExitCode.FAILURE, "internal_error", "internal error: " + e, e);
         }
@@ -169,15 +165,13 @@ final class SolveCommand implements Callable<Integer>, UsageErrorReport {
     }
 
     /**
-     * A general program (JSON "objective"): Alt-Diff with the Newton x-step (reverse mode) or, with
-     * --method kkt, the implicit reference at the ADMM solution; the gradient keys are the objective's
-     * parameter block (e.g. "y") and "b", "h", "A", "G".
+     * A general program (JSON "objective"), differentiated by the {@link ProgramDifferentiator} of
+     * --method (altdiff: the Newton x-step in reverse mode; kkt: the implicit reference at the ADMM
+     * solution); the gradient keys are the objective's parameter block (e.g. "y") and "b", "h", "A", "G".
      */
     private int solveGeneral(PrintWriter out, ConvexProgram program, Settings settings, LinearAlgebra la,
                              long maxBytes) {
-        if (!method.equals(AltDiffDifferentiator.NAME) && !method.equals("kkt")) {
-            throw new InvalidInputException("a general objective supports --method altdiff or kkt, not " + method);
-        }
+        ProgramDifferentiator differentiator = lookup("method", () -> AltDiff.programDifferentiator(method));
         if (mode != null && !mode.equals("reverse")) {
             throw new InvalidInputException("a general objective supports --mode reverse only");
         }
@@ -192,23 +186,11 @@ final class SolveCommand implements Callable<Integer>, UsageErrorReport {
             Vectors.checkUpstream(v, program.n());
         }
         long t0 = System.nanoTime();
-        Solution solution;
-        ObjectiveGradients g = null;
-        long t1;
-        if (method.equals("kkt")) {
-            solution = GeneralAltDiff.solveOnly(program, settings, la);
-            t1 = System.nanoTime();
-            if (v != null) {
-                g = new GeneralKktSolution(program, solution, la).backward(v);
-            }
-        } else {
-            GeneralAltDiff.Solved solved = GeneralAltDiff.solve(program, settings, la);
-            solution = solved.solution();
-            t1 = System.nanoTime();
-            if (v != null && solution.status() != Status.NUMERICAL_ERROR) { // no gradient of a failed run
-                g = solved.backward(v);
-            }
-        }
+        DifferentiableProgramSolution solved = differentiator.solve(program, settings, la);
+        Solution solution = solved.solution();
+        long t1 = System.nanoTime();
+        boolean failed = solution.status() == Status.NUMERICAL_ERROR; // no gradient of a failed run
+        ObjectiveGradients g = v == null || failed ? null : solved.backward(v);
         long t2 = System.nanoTime();
         ObjectNode result = toJson(solution, null, (t1 - t0) / 1e6, Double.NaN);
         result.put("objective_type", program.objective().type());
