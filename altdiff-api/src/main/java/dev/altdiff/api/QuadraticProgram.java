@@ -10,7 +10,8 @@ import java.util.Arrays;
  *              G x ≤ h      (G: m×n, optional)
  * </pre>
  * P is optional (absent means a linear program, P = 0); q defaults to zero. Every block is
- * validated when the problem is built: shapes, finiteness (no NaN or infinity) and the symmetry of
+ * validated when the problem is built: shapes, finiteness (no NaN or infinity, no entry above
+ * {@link Limits#MAX_ABS_VALUE} in magnitude), sizes (no dense block beyond a Java array) and the symmetry of
  * P, which must hold to |P_ij − P_ji| ≤ 1e-10·max|P|; P is then stored as ½(P + Pᵀ). Positive
  * semidefiniteness of P needs a factorization and is checked by the solver (see
  * {@link Differentiator#solve}). Violations raise {@link InvalidProblemException} naming the block
@@ -49,6 +50,9 @@ public final class QuadraticProgram {
         this.n = builder.n;
         if (n < 1) {
             throw new InvalidProblemException("n", -1, -1, "n must be >= 1, got " + n);
+        }
+        if (builder.q == null) { // q = 0 is allocated here: n alone must fit
+            Limits.requireBytes("n", (long) n * Double.BYTES, "n = " + n + " variables (q = 0 and the iterates)");
         }
         if (builder.pSparse != null || builder.aSparse != null || builder.gSparse != null) {
             this.pMatrix = null;
@@ -142,22 +146,7 @@ public final class QuadraticProgram {
 
     /** The sparse symmetry check: |P − Pᵀ| ≤ tol entry-wise, then ½(P + Pᵀ). */
     private static SparseMatrix symmetric(SparseMatrix pm) {
-        double tol = SYMMETRY_TOLERANCE * pm.normInf();
-        SparseMatrix pt = pm.transpose();
-        SparseMatrix difference = pm.plus(-1.0, pt);
-        int[] start = difference.colStart();
-        int[] row = difference.rowIndex();
-        double[] val = difference.values();
-        for (int j = 0; j < pm.cols(); j++) {
-            for (int k = start[j]; k < start[j + 1]; k++) {
-                if (Math.abs(val[k]) > tol) {
-                    int i = row[k];
-                    throw new InvalidProblemException("P", Math.min(i, j), Math.max(i, j), "P is not symmetric: P["
-                            + i + "][" + j + "] = " + pm.get(i, j) + " but P[" + j + "][" + i + "] = " + pm.get(j, i));
-                }
-            }
-        }
-        return pm.plus(1.0, pt).scaled(0.5);
+        return pm.symmetricPart("P", SYMMETRY_TOLERANCE * pm.normInf());
     }
 
     private static double[] flatten(String block, double[][] rows, int r, int c) {
@@ -165,7 +154,7 @@ public final class QuadraticProgram {
             throw new InvalidProblemException(block, -1, -1,
                     block + " has " + rows.length + " rows, expected " + r);
         }
-        double[] out = new double[r * c];
+        double[] out = new double[Limits.length(block, (long) r * c, block + " as a dense " + r + "×" + c + " matrix")];
         for (int i = 0; i < r; i++) {
             double[] row = rows[i];
             if (row == null || row.length != c) {
@@ -173,10 +162,7 @@ public final class QuadraticProgram {
                         + (row == null ? "no" : String.valueOf(row.length)) + " entries, expected " + c);
             }
             for (int j = 0; j < c; j++) {
-                if (!Double.isFinite(row[j])) {
-                    throw new InvalidProblemException(block, i, j,
-                            block + "[" + i + "][" + j + "] is not finite (" + row[j] + ")");
-                }
+                Limits.value(block, i, j, row[j]);
             }
             System.arraycopy(row, 0, out, i * c, c);
         }
@@ -189,9 +175,7 @@ public final class QuadraticProgram {
                     block + " has length " + v.length + ", expected " + len);
         }
         for (int i = 0; i < len; i++) {
-            if (!Double.isFinite(v[i])) {
-                throw new InvalidProblemException(block, i, -1, block + "[" + i + "] is not finite (" + v[i] + ")");
-            }
+            Limits.value(block, i, -1, v[i]);
         }
         return v.clone();
     }

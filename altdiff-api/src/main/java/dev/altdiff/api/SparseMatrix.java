@@ -51,16 +51,18 @@ public final class SparseMatrix {
             throw new InvalidProblemException(block, -1, -1, block + ": triplet arrays of different lengths (i: "
                     + i.length + ", j: " + j.length + ", x: " + x.length + ")");
         }
-        int[] count = new int[cols + 1];
-        for (int k = 0; k < i.length; k++) {
+        for (int k = 0; k < i.length; k++) { // entries before sizes: a wrong index is the clearer message
             if (i[k] < 0 || i[k] >= rows || j[k] < 0 || j[k] >= cols) {
                 throw new InvalidProblemException(block, i[k], j[k], block + " entry " + k + " at (" + i[k] + ", "
                         + j[k] + ") is outside the " + rows + "x" + cols + " matrix");
             }
-            if (!Double.isFinite(x[k])) {
-                throw new InvalidProblemException(block, i[k], j[k],
-                        block + "[" + i[k] + "][" + j[k] + "] is not finite (" + x[k] + ")");
-            }
+            Limits.value(block, i[k], j[k], x[k]);
+        }
+        // column pointers (cols + 1), the row scratch of compress (rows) and two copies of the entries
+        Limits.requireBytes(block, Integer.BYTES * ((long) cols + 1 + rows) + 2L * i.length * (Integer.BYTES
+                + Double.BYTES), "a " + rows + "x" + cols + " sparse matrix with " + i.length + " entries");
+        int[] count = new int[Limits.length(block, cols + 1L, "the column pointers of " + cols + " columns")];
+        for (int k = 0; k < i.length; k++) {
             count[j[k] + 1]++;
         }
         for (int c = 0; c < cols; c++) {
@@ -138,14 +140,14 @@ public final class SparseMatrix {
         return fromTriplets(block, dense.length, cols, i, j, x);
     }
 
-    /** Sorts each column of bucketed entries by row and sums duplicates. */
+    /**
+     * Sorts each column of bucketed entries by row and sums duplicates, in place (entry k is only
+     * ever written to a position ≤ k): no copy of the entries unless duplicates shrink them.
+     */
     private static SparseMatrix compress(int rows, int cols, int[] start, int[] ri, double[] vx) {
         int[] outStart = new int[cols + 1];
-        int[] outRow = new int[ri.length];
-        double[] outVal = new double[ri.length];
-        int[] lastAt = new int[rows]; // position+1 of row r's entry in the current column, or ≤ column start
+        int[] lastAt = null; // for unsorted columns: position+1 of row r's entry in the column, or ≤ its start
         int nnz = 0;
-        Integer[] order = null;
         for (int c = 0; c < cols; c++) {
             int from = start[c];
             int to = start[c + 1];
@@ -159,28 +161,85 @@ public final class SparseMatrix {
             }
             if (sorted) {
                 for (int k = from; k < to; k++) {
-                    outRow[nnz] = ri[k];
-                    outVal[nnz++] = vx[k];
+                    ri[nnz] = ri[k];
+                    vx[nnz++] = vx[k];
                 }
             } else {
+                if (lastAt == null) {
+                    lastAt = new int[rows];
+                }
                 for (int k = from; k < to; k++) {
                     int r = ri[k];
                     if (lastAt[r] > colFrom) {
-                        outVal[lastAt[r] - 1] += vx[k];
+                        vx[lastAt[r] - 1] += vx[k];
                     } else {
-                        outRow[nnz] = r;
-                        outVal[nnz++] = vx[k];
+                        double v = vx[k];
+                        ri[nnz] = r;
+                        vx[nnz++] = v;
                         lastAt[r] = nnz;
                     }
                 }
-                sortColumn(outRow, outVal, colFrom, nnz);
+                sortColumn(ri, vx, colFrom, nnz);
                 for (int k = colFrom; k < nnz; k++) {
-                    lastAt[outRow[k]] = 0;
+                    lastAt[ri[k]] = 0;
                 }
             }
             outStart[c + 1] = nnz;
         }
-        return new SparseMatrix(rows, cols, outStart, Arrays.copyOf(outRow, nnz), Arrays.copyOf(outVal, nnz));
+        return new SparseMatrix(rows, cols, outStart, nnz == ri.length ? ri : Arrays.copyOf(ri, nnz),
+                nnz == vx.length ? vx : Arrays.copyOf(vx, nnz));
+    }
+
+    /**
+     * The symmetric part ½(A + Aᵀ) of a square matrix, on the union of both patterns, after checking
+     * |A_ij − A_ji| ≤ tol for every entry (the validation of a sparse P: one transpose and the result,
+     * no other copy).
+     *
+     * @throws InvalidProblemException naming the first pair (i, j) that differs by more than tol
+     */
+    SparseMatrix symmetricPart(String block, double tol) {
+        SparseMatrix t = transpose();
+        int[] start = new int[cols + 1];
+        int nnz = mergeSymmetric(block, t, tol, start, null, null);
+        int[] row = new int[nnz];
+        double[] val = new double[nnz];
+        mergeSymmetric(block, t, tol, start, row, val);
+        return new SparseMatrix(rows, cols, start, row, val);
+    }
+
+    /**
+     * Walks A and its transpose t column by column: without row (first pass) checks the symmetry and
+     * fills the column pointers; with row and val (second pass) writes ½(A + Aᵀ).
+     *
+     * @return the number of entries of the union of both patterns
+     */
+    private int mergeSymmetric(String block, SparseMatrix t, double tol, int[] start, int[] row, double[] val) {
+        int nnz = 0;
+        for (int c = 0; c < cols; c++) {
+            int ka = colStart[c];
+            int kb = t.colStart[c];
+            int ea = colStart[c + 1];
+            int eb = t.colStart[c + 1];
+            while (ka < ea || kb < eb) {
+                int ra = ka < ea ? rowIndex[ka] : Integer.MAX_VALUE;
+                int rb = kb < eb ? t.rowIndex[kb] : Integer.MAX_VALUE;
+                int r = Math.min(ra, rb);
+                double a = ra == r ? values[ka++] : 0; // A[r][c]
+                double b = rb == r ? t.values[kb++] : 0; // Aᵀ[r][c] = A[c][r]
+                if (row == null && Math.abs(a - b) > tol) {
+                    throw new InvalidProblemException(block, Math.min(r, c), Math.max(r, c), block
+                            + " is not symmetric: " + block + "[" + r + "][" + c + "] = " + a + " but " + block
+                            + "[" + c + "][" + r + "] = " + b);
+                }
+                if (row != null) {
+                    row[nnz] = r;
+                    val[nnz] = 0.5 * (a + b);
+                }
+                nnz++;
+            }
+            start[c + 1] = nnz;
+        }
+        return nnz;
     }
 
     /** Insertion sort of one column's (row, value) pairs by row; columns are short. */

@@ -2,6 +2,7 @@ package dev.altdiff.core;
 
 import dev.altdiff.api.Block;
 import dev.altdiff.api.Differentiator;
+import dev.altdiff.api.Limits;
 import dev.altdiff.api.QuadraticProgram;
 import dev.altdiff.api.Settings;
 import dev.altdiff.api.UnsupportedOptionException;
@@ -71,6 +72,7 @@ public final class AltDiffDifferentiator implements Differentiator {
      *         a backend without sparse matrices
      */
     @Override public AltDiffSolution solve(QuadraticProgram problem, Settings settings, LinearAlgebra backend) {
+        Limits.require(problem, settings, Limits.Gradient.NONE); // the trajectory grows with the iterations run
         if (problem.isSparse() && mode == Mode.FORWARD) {
             throw new UnsupportedOptionException("mode forward", "forward-mode Alt-Diff forms dense n×(p+m) Jacobian"
                     + " transfers and is not available for sparse problems", "reverse mode");

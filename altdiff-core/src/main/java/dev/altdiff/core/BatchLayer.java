@@ -2,6 +2,7 @@ package dev.altdiff.core;
 
 import dev.altdiff.api.Block;
 import dev.altdiff.api.InvalidProblemException;
+import dev.altdiff.api.Limits;
 import dev.altdiff.api.QuadraticProgram;
 import dev.altdiff.api.Settings;
 import dev.altdiff.api.Solution;
@@ -109,6 +110,7 @@ public final class BatchLayer implements AutoCloseable {
             builder.inequalities(batch.G(), new double[batch.G().length]);
         }
         QuadraticProgram shared = builder.build();
+        Limits.require(shared, settings, Limits.Gradient.NONE);
         int p = shared.p();
         int m = shared.m();
         fromRows("q", batch.q(), size, n, false);
@@ -152,6 +154,7 @@ public final class BatchLayer implements AutoCloseable {
         }
         for (int c = 0; c < problems.size(); c++) {
             Objects.requireNonNull(problems.get(c), "sample " + c + " is null");
+            Limits.require(problems.get(c), settings, Limits.Gradient.NONE);
         }
         List<Admm.Start> starts = new ArrayList<>();
         for (int c = 0; c < problems.size(); c++) {

@@ -93,7 +93,14 @@ public final class GeneralAdmm {
         int factorizations = 0;
         boolean residualRule = settings.truncation() == Truncation.RESIDUALS;
         for (int k = 1; ; k++) {
-            NewtonXStep.Result step = NewtonXStep.solve(d, x, factor, lambda, nu, s, tau);
+            NewtonXStep.Result step;
+            try {
+                step = NewtonXStep.solve(d, x, factor, lambda, nu, s, tau);
+            } catch (NewtonXStep.DomainException e) { // the last iterate, as a status (issue 18)
+                Solution failed = new Solution(x.clone(), lambda.clone(), nu.clone(), s.clone(), Status.NUMERICAL_ERROR,
+                        k - 1, residuals(d, x, lambda, nu, s)[0], stationarity(d, x, lambda, nu), d.f.value(x));
+                return new Run(d, failed, trajectory, factor, factorizations, termination);
+            }
             factor = step.factor();
             factorizations += step.factorizations();
             double[] xNew = step.x();

@@ -67,7 +67,7 @@ final class NewtonXStep {
             while (!d.f.inDomain(trial)) {
                 t *= 0.5;
                 if (t < 1e-300) {
-                    throw new IllegalStateException("Newton x-step: no step stays in the domain of f");
+                    throw new DomainException();
                 }
                 trial = axpy(x, t, dx);
             }
@@ -131,5 +131,15 @@ final class NewtonXStep {
             out[i] = x[i] + t * dx[i];
         }
         return out;
+    }
+
+    /**
+     * No damped Newton step stays in the domain of f (its values or derivatives overflow there): the
+     * run ends with {@link dev.altdiff.api.Status#NUMERICAL_ERROR} ({@link GeneralAdmm}).
+     */
+    static final class DomainException extends ArithmeticException {
+        DomainException() {
+            super("Newton x-step: no step stays in the domain of f");
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.altdiff.core;
 
 import dev.altdiff.api.InvalidProblemException;
+import dev.altdiff.api.Limits;
 import dev.altdiff.api.linalg.Matrix;
 
 import java.util.Arrays;
@@ -37,9 +38,7 @@ public final class Vectors {
                     + (v == null ? "null" : String.valueOf(v.length)) + ", expected n = " + n);
         }
         for (int i = 0; i < n; i++) {
-            if (!Double.isFinite(v[i])) {
-                throw new InvalidProblemException("v", i, -1, "v[" + i + "] is not finite (" + v[i] + ")");
-            }
+            Limits.value("v", i, -1, v[i]);
         }
         return v;
     }

@@ -2,6 +2,7 @@ package dev.altdiff.kkt;
 
 import dev.altdiff.api.Block;
 import dev.altdiff.api.Differentiator;
+import dev.altdiff.api.Limits;
 import dev.altdiff.api.QuadraticProgram;
 import dev.altdiff.api.Settings;
 import dev.altdiff.api.linalg.LinearAlgebra;
@@ -45,6 +46,7 @@ public final class KktDifferentiator implements Differentiator {
      */
     @Override public KktSolution solve(QuadraticProgram problem, Settings settings, LinearAlgebra backend) {
         KktSolution.requireDense(problem);
+        Limits.require(problem, settings, Limits.Gradient.KKT);
         return new KktSolution(problem, Admm.solve(problem, settings, backend).solution(), backend);
     }
 

@@ -1,6 +1,7 @@
 package dev.altdiff.api.objective;
 
 import dev.altdiff.api.InvalidProblemException;
+import dev.altdiff.api.Limits;
 
 /** Validation helpers of the built-in objectives. */
 final class Checks {
@@ -12,9 +13,7 @@ final class Checks {
             throw new InvalidProblemException(name, -1, -1, name + " must be a non-empty vector");
         }
         for (int i = 0; i < v.length; i++) {
-            if (!Double.isFinite(v[i])) {
-                throw new InvalidProblemException(name, i, -1, name + "[" + i + "] is not finite (" + v[i] + ")");
-            }
+            Limits.value(name, i, -1, v[i]);
         }
         return v;
     }

@@ -1,6 +1,7 @@
 package dev.altdiff.api.objective;
 
 import dev.altdiff.api.InvalidProblemException;
+import dev.altdiff.api.Limits;
 
 /**
  * {@code minimize f(x; θ) s.t. Ax = b, Gx ≤ h} for a smooth convex {@link Objective} f
@@ -109,9 +110,7 @@ public final class ConvexProgram {
                         + (m[i] == null ? "null" : m[i].length) + ", expected n = " + n);
             }
             for (int j = 0; j < n; j++) {
-                if (!Double.isFinite(m[i][j])) {
-                    throw new InvalidProblemException(name, i, j, name + "[" + i + "][" + j + "] is not finite");
-                }
+                Limits.value(name, i, j, m[i][j]);
             }
             out[i] = m[i].clone();
         }
@@ -130,9 +129,7 @@ public final class ConvexProgram {
                     + (v == null ? "null" : v.length) + ", expected " + length);
         }
         for (int i = 0; i < length; i++) {
-            if (!Double.isFinite(v[i])) {
-                throw new InvalidProblemException(name, i, -1, name + "[" + i + "] is not finite");
-            }
+            Limits.value(name, i, -1, v[i]);
         }
         return v.clone();
     }

@@ -39,7 +39,7 @@ public final class NegativeEntropy implements Objective {
     @Override public double[] initialPoint() {
         double[] x = new double[y.length];
         for (int i = 0; i < x.length; i++) {
-            x[i] = Math.min(Math.exp(y[i] - 1), 1e6);
+            x[i] = Math.max(Math.min(Math.exp(y[i] - 1), 1e6), 1e-300); // in the domain even where exp underflows
         }
         return x;
     }

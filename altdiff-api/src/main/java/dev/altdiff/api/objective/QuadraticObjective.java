@@ -1,6 +1,7 @@
 package dev.altdiff.api.objective;
 
 import dev.altdiff.api.InvalidProblemException;
+import dev.altdiff.api.Limits;
 
 /**
  * f(x; q) = ½xᵀPx + qᵀx with P symmetric positive semidefinite (null or omitted: the linear
@@ -27,15 +28,13 @@ public final class QuadraticObjective implements Objective {
         if (pMatrix.length != n) {
             throw new InvalidProblemException("P", -1, -1, "P has " + pMatrix.length + " rows, expected " + n);
         }
-        this.p = new double[n * n];
+        this.p = new double[Limits.length("P", (long) n * n, "P as a dense " + n + "×" + n + " matrix")];
         for (int i = 0; i < n; i++) {
             if (pMatrix[i] == null || pMatrix[i].length != n) {
                 throw new InvalidProblemException("P", i, -1, "P row " + i + " has the wrong length");
             }
             for (int j = 0; j < n; j++) {
-                if (!Double.isFinite(pMatrix[i][j])) {
-                    throw new InvalidProblemException("P", i, j, "P[" + i + "][" + j + "] is not finite");
-                }
+                Limits.value("P", i, j, pMatrix[i][j]);
                 p[i * n + j] = 0.5 * (pMatrix[i][j] + pMatrix[j][i]);
             }
         }

@@ -45,7 +45,53 @@ public final class AltdiffCommand implements Runnable {
         CommandLine cl = new CommandLine(new AltdiffCommand());
         cl.setParameterExceptionHandler(AltdiffCommand::usageError);
         cl.setExecutionExceptionHandler(AltdiffCommand::failure);
+        CommandLine.IExecutionStrategy run = new CommandLine.RunLast();
+        cl.setExecutionStrategy(parsed -> {
+            try {
+                return run.execute(parsed);
+            } catch (OutOfMemoryError e) {
+                return outOfMemory(parsed.subcommands().isEmpty() ? cl : parsed.subcommands().get(0).commandSpec()
+                        .commandLine(), e);
+            }
+        });
         return cl;
+    }
+
+    /**
+     * An {@link OutOfMemoryError} anywhere in a command: one JSON object
+     * {@code {"status":"out_of_memory","error":…}} on standard output, the message on standard
+     * error, exit 1. The message names the heap option; the stack trace only with {@code ALTDIFF_DEBUG=1}.
+     */
+    static int outOfMemory(CommandLine cl, OutOfMemoryError e) {
+        String message = "out of memory (" + e.getMessage() + ") in altdiff " + cl.getCommandName()
+                + ": the JVM's heap of " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB is too small for this"
+                + " input; raise it with ALTDIFF_JAVA_OPTS=-Xmx… (e.g. -Xmx8g), or ask for less (a smaller"
+                + " --max-iter when a gradient is recorded)";
+        PrintWriter out = cl.getOut();
+        out.println("{\"status\":\"out_of_memory\",\"error\":" + jsonString(message) + "}");
+        out.flush();
+        PrintWriter err = cl.getErr();
+        err.println("altdiff " + cl.getCommandName() + ": " + message);
+        if ("1".equals(System.getenv("ALTDIFF_DEBUG"))) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return ExitCode.FAILURE;
+    }
+
+    /** @return s as a JSON string literal (without a JSON library: the heap may be exhausted) */
+    private static String jsonString(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+        for (char c : s.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                b.append('\\').append(c);
+            } else if (c < 0x20 || c > 0x7e) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.append('"').toString();
     }
 
     /**
@@ -54,6 +100,14 @@ public final class AltdiffCommand implements Runnable {
      * messages are written for users, and say what to do.
      */
     private static int failure(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof OutOfMemoryError oom) {
+                return outOfMemory(cl, oom);
+            }
+            if (cause == cause.getCause()) {
+                break;
+            }
+        }
         PrintWriter err = cl.getErr();
         err.println(cl.getColorScheme().errorText("altdiff " + cl.getCommandName() + ": " + e.getMessage()));
         for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {

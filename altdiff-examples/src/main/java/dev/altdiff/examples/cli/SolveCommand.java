@@ -8,6 +8,7 @@ import dev.altdiff.api.DifferentiableSolution;
 import dev.altdiff.api.Differentiator;
 import dev.altdiff.api.Gradients;
 import dev.altdiff.api.InvalidProblemException;
+import dev.altdiff.api.Limits;
 import dev.altdiff.api.NotDifferentiableException;
 import dev.altdiff.api.UnsupportedOptionException;
 import dev.altdiff.api.Polish;
@@ -15,6 +16,7 @@ import dev.altdiff.api.QuadraticProgram;
 import dev.altdiff.api.Settings;
 import dev.altdiff.api.Solution;
 import dev.altdiff.api.Status;
+import dev.altdiff.api.TooLargeException;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.api.objective.ConvexProgram;
 import dev.altdiff.api.objective.DifferentiableProgramSolution;
@@ -24,6 +26,7 @@ import dev.altdiff.core.AltDiff;
 import dev.altdiff.core.AltDiffDifferentiator;
 import dev.altdiff.core.Vectors;
 import dev.altdiff.examples.io.InvalidInputException;
+import dev.altdiff.examples.io.InputFiles;
 import dev.altdiff.examples.io.MpsFormat;
 import dev.altdiff.examples.io.MpsProblem;
 import dev.altdiff.examples.io.ProblemFiles;
@@ -50,7 +53,10 @@ import java.util.concurrent.Callable;
  * objective row) and "objective_total" (the file's objective c0 + cᵀx + ½xᵀQx at x).
  * Exit status ({@link ExitCode}): 0 solved, 3 any other solver status, 2 invalid input (with
  * {@code {"status":"invalid_input","error":"…"}} on standard output and the message on standard
- * error), 1 internal error (e.g. a non-finite number in the result, which is never printed).
+ * error; {@code "too_large"} for an input or a run beyond the limits of {@code docs/robustness.md}:
+ * the file size {@code --max-input-bytes}, array sizes, the run's memory estimate
+ * {@link Limits#require}), 1 internal error (e.g. a non-finite number in the result, which is never
+ * printed) or out of memory ({@code "out_of_memory"}, see {@link AltdiffCommand}).
  */
 @Command(name = "solve", mixinStandardHelpOptions = true, sortOptions = false,
         defaultValueProvider = SolverOptions.Defaults.class,
@@ -87,6 +93,12 @@ final class SolveCommand implements Callable<Integer>, UsageErrorReport {
             description = "layout of an MPS/QPS file (default: ${DEFAULT-VALUE}: free, else fixed)")
     String mpsFormat;
 
+    @Option(names = "--max-input-bytes", paramLabel = "BYTES",
+            description = "size limit of the problem file and the --dx file; a larger file, or one that is not a"
+                    + " regular file, is refused before it is read (default: the system property "
+                    + InputFiles.MAX_BYTES_PROPERTY + ", else 1 GiB)")
+    Long maxInputBytes;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -99,18 +111,20 @@ final class SolveCommand implements Callable<Integer>, UsageErrorReport {
             settings = settings.withPolish(true);
         }
         try {
+            long maxBytes = maxInputBytes();
             LinearAlgebra la = solver.backend();
-            ProblemFiles.Loaded loaded = ProblemFiles.read(file, mpsFormat());
+            ProblemFiles.Loaded loaded = ProblemFiles.read(file, mpsFormat(), maxBytes);
             if (loaded.program() != null) {
-                return solveGeneral(out, loaded.program(), settings, la);
+                return solveGeneral(out, loaded.program(), settings, la, maxBytes);
             }
             Differentiator differentiator = differentiator();
             QuadraticProgram problem = loaded.problem();
             double[] v = null;
             if (dx != null) {
-                v = "ones".equals(dx) ? ones(problem.n()) : QpJson.readVector(dx);
+                v = "ones".equals(dx) ? ones(problem.n()) : QpJson.readVector(dx, maxBytes);
                 Vectors.checkUpstream(v, problem.n());
             }
+            Limits.require(problem, settings, v == null ? Limits.Gradient.NONE : gradient(differentiator));
             long t0 = System.nanoTime();
             DifferentiableSolution solved = differentiator.solve(problem, settings, la);
             Solution solution = solved.solution();
@@ -131,6 +145,8 @@ final class SolveCommand implements Callable<Integer>, UsageErrorReport {
                 result.put("objective_constant", finite(mps.objectiveConstant(), "objective_constant"));
                 result.put("objective_total", finite(mps.fileObjective(solution.objective()), "objective_total"));
             }
+        } catch (TooLargeException e) {
+            return error(out, err, ExitCode.INVALID_INPUT, "too_large", e.getMessage(), null);
         } catch (InvalidProblemException | InvalidInputException | ParameterException e) {
             return error(out, err, ExitCode.INVALID_INPUT, "invalid_input", e.getMessage(), null);
         } catch (NonFiniteException e) {
@@ -153,7 +169,8 @@ final class SolveCommand implements Callable<Integer>, UsageErrorReport {
      * --method (altdiff: the Newton x-step in reverse mode; kkt: the implicit reference at the ADMM
      * solution); the gradient keys are the objective's parameter block (e.g. "y") and "b", "h", "A", "G".
      */
-    private int solveGeneral(PrintWriter out, ConvexProgram program, Settings settings, LinearAlgebra la) {
+    private int solveGeneral(PrintWriter out, ConvexProgram program, Settings settings, LinearAlgebra la,
+                             long maxBytes) {
         ProgramDifferentiator differentiator = lookup("method", () -> AltDiff.programDifferentiator(method));
         if (mode != null && !mode.equals("reverse")) {
             throw new InvalidInputException("a general objective supports --mode reverse only");
@@ -165,14 +182,15 @@ final class SolveCommand implements Callable<Integer>, UsageErrorReport {
         }
         double[] v = null;
         if (dx != null) {
-            v = "ones".equals(dx) ? ones(program.n()) : QpJson.readVector(dx);
+            v = "ones".equals(dx) ? ones(program.n()) : QpJson.readVector(dx, maxBytes);
             Vectors.checkUpstream(v, program.n());
         }
         long t0 = System.nanoTime();
         DifferentiableProgramSolution solved = differentiator.solve(program, settings, la);
         Solution solution = solved.solution();
         long t1 = System.nanoTime();
-        ObjectiveGradients g = v == null ? null : solved.backward(v);
+        boolean failed = solution.status() == Status.NUMERICAL_ERROR; // no gradient of a failed run
+        ObjectiveGradients g = v == null || failed ? null : solved.backward(v);
         long t2 = System.nanoTime();
         ObjectNode result = toJson(solution, null, (t1 - t0) / 1e6, Double.NaN);
         result.put("objective_type", program.objective().type());
@@ -196,6 +214,26 @@ final class SolveCommand implements Callable<Integer>, UsageErrorReport {
         out.println(write(result));
         out.flush();
         return solution.status() == Status.SOLVED ? ExitCode.OK : ExitCode.NOT_SOLVED;
+    }
+
+    /** @return what the run records for the gradient of this differentiator (for {@link Limits#require}) */
+    private static Limits.Gradient gradient(Differentiator differentiator) {
+        if (differentiator instanceof AltDiffDifferentiator altdiff) {
+            return altdiff.mode() == AltDiffDifferentiator.Mode.FORWARD ? Limits.Gradient.FORWARD
+                    : Limits.Gradient.REVERSE;
+        }
+        return differentiator.name().equals(dev.altdiff.kkt.KktDifferentiator.NAME)
+                ? Limits.Gradient.KKT : Limits.Gradient.NONE;
+    }
+
+    private long maxInputBytes() {
+        if (maxInputBytes == null) {
+            return InputFiles.defaultMaxBytes();
+        }
+        if (maxInputBytes <= 0) {
+            throw new InvalidInputException("bad option value: --max-input-bytes must be > 0, got " + maxInputBytes);
+        }
+        return maxInputBytes;
     }
 
     private MpsFormat mpsFormat() {

@@ -6,7 +6,6 @@ import dev.altdiff.examples.io.MpsParseException;
 import dev.altdiff.examples.io.MpsProblem;
 
 import java.io.IOException;
-import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -39,21 +38,18 @@ public final class ProblemFiles {
     }
 
     /**
-     * @param format the MPS layout (ignored for JSON)
-     * @throws InvalidInputException for an unreadable or malformed file
-     * @throws dev.altdiff.api.InvalidProblemException for invalid problem data
+     * @param format   the MPS layout (ignored for JSON)
+     * @param maxBytes the size limit of the file ({@link InputFiles})
+     * @throws InvalidInputException for an unreadable or malformed file (or one that is not a regular file)
+     * @throws dev.altdiff.api.InvalidProblemException for invalid problem data, a
+     *         {@link dev.altdiff.api.TooLargeException} for a file over the limit
      */
-    public static Loaded read(String file, MpsFormat format) {
+    public static Loaded read(String file, MpsFormat format, long maxBytes) {
         if (!isMps(file)) {
-            QpJson.Parsed parsed = QpJson.read(file);
+            QpJson.Parsed parsed = QpJson.read(file, maxBytes);
             return new Loaded(parsed.qp(), null, parsed.program());
         }
-        Path path;
-        try {
-            path = Path.of(file);
-        } catch (InvalidPathException e) {
-            throw new InvalidInputException("invalid problem file path '" + file + "': " + e.getReason(), e);
-        }
+        Path path = InputFiles.check(file, "problem file", maxBytes);
         try {
             MpsProblem mps = MpsProblem.read(path, format);
             return new Loaded(mps.problem(), mps);

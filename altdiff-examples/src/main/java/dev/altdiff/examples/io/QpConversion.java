@@ -1,5 +1,6 @@
 package dev.altdiff.examples.io;
 
+import dev.altdiff.api.Limits;
 import dev.altdiff.api.QuadraticProgram;
 
 import java.util.ArrayList;
@@ -77,6 +78,17 @@ public final class QpConversion {
     public static MpsProblem convert(MpsModel model) {
         int n = model.columns();
         Shape shape = shape(model);
+        // the dense blocks this conversion forms, checked before any is allocated (issue 18)
+        long denseRows = (long) shape.p() + shape.m() + (model.quadratic() ? n : 0);
+        Limits.length(shape.m() >= shape.p() ? "G" : "A", Math.max(shape.p(), shape.m()) * (long) n,
+                "the dense constraint rows, " + Math.max(shape.p(), shape.m()) + "×" + n);
+        if (model.quadratic()) {
+            Limits.length("P", (long) n * n, "P as a dense " + n + "×" + n + " matrix");
+        }
+        Limits.requireBytes(model.quadratic() ? "P, A and G" : "A and G",
+                Limits.times(Limits.times(denseRows, n), Double.BYTES),
+                "the dense blocks of " + n + " columns (" + shape.p() + " equality and " + shape.m()
+                        + " inequality rows" + (model.quadratic() ? ", P n×n" : "") + ")");
         double sign = model.maximize() ? -1.0 : 1.0;
         List<String> warnings = new ArrayList<>(model.warnings());
 

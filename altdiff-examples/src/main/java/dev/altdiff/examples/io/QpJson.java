@@ -1,13 +1,8 @@
 package dev.altdiff.examples.io;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.altdiff.api.QuadraticProgram;
 import dev.altdiff.api.SparseMatrix;
@@ -18,13 +13,14 @@ import dev.altdiff.api.objective.QuadraticObjective;
 import dev.altdiff.api.objective.Softplus;
 import dev.altdiff.api.objective.WeightedSum;
 
+import dev.altdiff.examples.io.JsonTree.Arr;
+import dev.altdiff.examples.io.JsonTree.Num;
+import dev.altdiff.examples.io.JsonTree.Numbers;
+import dev.altdiff.examples.io.JsonTree.Obj;
+
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
+import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -46,7 +42,9 @@ import java.util.List;
  * {@link InvalidInputException}; an index out of range or a non-finite value raises
  * {@link dev.altdiff.api.InvalidProblemException} for the block.
  *
- * <p>The reader accepts the non-standard tokens {@code NaN}, {@code Infinity} and
+ * <p>The file is read by {@link JsonTree} (Jackson's streaming parser, arrays of numbers straight into
+ * {@code double[]}) after {@link InputFiles#check} (a regular file within the size limit).
+ * The reader accepts the non-standard tokens {@code NaN}, {@code Infinity} and
  * {@code -Infinity} as numbers, so that such entries reach the problem's validation and are
  * reported with their block and index rather than as a syntax error. Structural errors (a missing
  * or mistyped key, a row that is not an array, an entry that is not a number) raise
@@ -59,13 +57,6 @@ public final class QpJson {
     static final String FORMAT = "altdiff-qp/1";
 
     private static final List<String> KEYS = List.of("format", "name", "n", "P", "q", "A", "b", "G", "h", "objective");
-
-    /** Lenient about NaN/Infinity (reported later with their index), strict about everything else. */
-    static final JsonMapper READER = JsonMapper.builder()
-            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
 
     /** Writes plain JSON; non-ASCII characters (in error messages) are escaped. */
     public static final JsonMapper WRITER = JsonMapper.builder()
@@ -80,7 +71,7 @@ public final class QpJson {
      * @throws dev.altdiff.api.InvalidProblemException for invalid problem data
      */
     public static QuadraticProgram readProblem(String file) {
-        Parsed parsed = read(file);
+        Parsed parsed = read(file, InputFiles.defaultMaxBytes());
         if (parsed.program() != null) {
             throw new InvalidInputException(file + ": this problem has a general \"objective\"; it is not a QP");
         }
@@ -97,47 +88,50 @@ public final class QpJson {
      * "q": …}}, {@code {"type": "linear", "q": …}}, {@code {"type": "softplus", "c": …}} or
      * {@code {"type": "sum", "terms": [{…, "weight": w}, …]}} (weight default 1).
      *
+     * @param maxBytes the size limit of the file (see {@link InputFiles})
      * @throws InvalidInputException for an unreadable file, malformed JSON or a structural error
-     * @throws dev.altdiff.api.InvalidProblemException for invalid problem data
+     * @throws dev.altdiff.api.InvalidProblemException for invalid problem data (a
+     *         {@link dev.altdiff.api.TooLargeException} for a file over the limit)
      */
-    static Parsed read(String file) {
-        JsonNode root = readTree(file, "problem file");
-        if (root.isObject() && root.has("objective")) {
-            return new Parsed(null, readProgram(file, root));
+    static Parsed read(String file, long maxBytes) {
+        Object root = readTree(file, "problem file", maxBytes);
+        if (root instanceof Obj obj && obj.get("objective") != null) {
+            return new Parsed(null, readProgram(file, obj));
         }
         return new Parsed(readQp(file, root), null);
     }
 
-    private static ConvexProgram readProgram(String file, JsonNode root) {
-        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
-            String key = it.next();
+    private static ConvexProgram readProgram(String file, Obj root) {
+        for (String key : root.fields().keySet()) {
             if (!KEYS.contains(key) || key.equals("P") || key.equals("q")) {
                 throw new InvalidInputException(file + ": unknown key \"" + key + "\" (allowed with \"objective\":"
                         + " format, name, n, objective, A, b, G, h)");
             }
         }
-        JsonNode format = root.get("format");
-        if (format == null || !format.isTextual() || !FORMAT.equals(format.textValue())) {
+        Object format = root.get("format");
+        if (!FORMAT.equals(format)) {
             throw new InvalidInputException(file + ": \"format\" must be \"" + FORMAT + "\"");
         }
         Objective f = objective(root.get("objective"), "objective");
-        JsonNode nNode = root.get("n");
-        if (nNode != null && (!nNode.canConvertToInt() || nNode.intValue() != f.n())) {
-            throw new InvalidInputException(file + ": \"n\" = " + nNode + " does not match the objective's n = " + f.n());
+        Object nNode = root.get("n");
+        if (nNode != null && !(nNode instanceof Num num && num.isInt())) {
+            throw new InvalidInputException(file + ": \"n\" must be an integer, got " + text(nNode));
+        }
+        if (nNode != null && (int) ((Num) nNode).value() != f.n()) {
+            throw new InvalidInputException(file + ": \"n\" = " + text(nNode) + " does not match the objective's n = "
+                    + f.n());
         }
         return new ConvexProgram(f, matrix(root, "A"), vector(root.get("b"), "b"), matrix(root, "G"),
                 vector(root.get("h"), "h"));
     }
 
-    private static Objective objective(JsonNode node, String where) {
-        if (node == null || !node.isObject()) {
+    private static Objective objective(Object value, String where) {
+        if (!(value instanceof Obj node)) {
             throw new InvalidInputException(where + " must be an object with a \"type\"");
         }
-        JsonNode type = node.get("type");
-        if (type == null || !type.isTextual()) {
+        if (!(node.get("type") instanceof String t)) {
             throw new InvalidInputException(where + ".type must be a string");
         }
-        String t = type.textValue();
         List<String> allowed = switch (t) {
             case "entropy" -> List.of("type", "y", "weight");
             case "quadratic" -> List.of("type", "P", "q", "weight");
@@ -147,8 +141,7 @@ public final class QpJson {
             default -> throw new InvalidInputException(where + ".type must be entropy, quadratic, linear, softplus"
                     + " or sum, got \"" + t + "\"");
         };
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String key = it.next();
+        for (String key : node.fields().keySet()) {
             if (!allowed.contains(key)) {
                 throw new InvalidInputException(where + ": unknown key \"" + key + "\" for type " + t
                         + " (allowed: " + String.join(", ", allowed) + ")");
@@ -166,15 +159,15 @@ public final class QpJson {
             case "linear" -> QuadraticObjective.linear(required(node, "q", where));
             case "softplus" -> new Softplus(required(node, "c", where));
             default -> {
-                JsonNode terms = node.get("terms");
-                if (terms == null || !terms.isArray() || terms.isEmpty()) {
+                List<Object> terms = node.get("terms") instanceof Arr arr ? arr.elements() : null;
+                if (terms == null || terms.isEmpty()) {
                     throw new InvalidInputException(where + ".terms must be a non-empty array of objectives");
                 }
                 List<Objective> list = new ArrayList<>();
                 double[] weights = new double[terms.size()];
                 for (int i = 0; i < terms.size(); i++) {
                     list.add(objective(terms.get(i), where + ".terms[" + i + "]"));
-                    JsonNode w = terms.get(i).get("weight");
+                    Object w = ((Obj) terms.get(i)).get("weight");
                     weights[i] = w == null ? 1.0 : number(w, where + ".terms[" + i + "].weight");
                 }
                 yield new WeightedSum(list, weights);
@@ -182,7 +175,7 @@ public final class QpJson {
         };
     }
 
-    private static double[] required(JsonNode node, String key, String where) {
+    private static double[] required(Obj node, String key, String where) {
         double[] v = vector(node.get(key), where + "." + key);
         if (v == null) {
             throw new InvalidInputException(where + "." + key + " is missing");
@@ -190,57 +183,55 @@ public final class QpJson {
         return v;
     }
 
-    private static QuadraticProgram readQp(String file, JsonNode root) {
-        if (!root.isObject()) {
-            throw new InvalidInputException(file + ": a problem file must hold a JSON object, got " + kind(root));
+    private static QuadraticProgram readQp(String file, Object rootValue) {
+        if (!(rootValue instanceof Obj root)) {
+            throw new InvalidInputException(file + ": a problem file must hold a JSON object, got "
+                    + JsonTree.kind(rootValue));
         }
-        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
-            String key = it.next();
+        for (String key : root.fields().keySet()) {
             if (!KEYS.contains(key)) {
-                throw new InvalidInputException(file + ": unknown key \"" + key + "\" (allowed: "
+                throw new InvalidInputException(file + ": unknown key \"" + shorten(key) + "\" (allowed: "
                         + String.join(", ", KEYS) + ")");
             }
         }
-        JsonNode format = root.get("format");
+        Object format = root.get("format");
         if (format == null) {
             throw new InvalidInputException(file + ": \"format\" is missing (expected \"" + FORMAT + "\")");
         }
-        if (!format.isTextual() || !FORMAT.equals(format.textValue())) {
-            throw new InvalidInputException(file + ": \"format\" must be \"" + FORMAT + "\", got " + format);
+        if (!FORMAT.equals(format)) {
+            throw new InvalidInputException(file + ": \"format\" must be \"" + FORMAT + "\", got " + text(format));
         }
-        JsonNode nNode = root.get("n");
+        Object nNode = root.get("n");
         if (nNode == null) {
             throw new InvalidInputException(file + ": \"n\" (the number of variables) is missing");
         }
-        if (!nNode.isIntegralNumber() || !nNode.canConvertToInt()) {
-            throw new InvalidInputException(file + ": \"n\" must be an integer, got " + nNode);
+        if (!(nNode instanceof Num num) || !num.isInt()) {
+            throw new InvalidInputException(file + ": \"n\" must be an integer, got " + text(nNode));
         }
-        QuadraticProgram.Builder builder = QuadraticProgram.builder(nNode.intValue());
-        JsonNode name = root.get("name");
+        int n = (int) num.value();
+        QuadraticProgram.Builder builder = QuadraticProgram.builder(n);
+        Object name = root.get("name");
         if (name != null) {
-            if (!name.isTextual()) {
-                throw new InvalidInputException(file + ": \"name\" must be a string, got " + kind(name));
+            if (!(name instanceof String s)) {
+                throw new InvalidInputException(file + ": \"name\" must be a string, got " + JsonTree.kind(name));
             }
-            builder.name(name.textValue());
+            builder.name(s);
         }
         builder.q(vector(root.get("q"), "q"));
-        JsonNode pNode = root.get("P");
-        if (pNode != null && pNode.isObject()) {
-            builder.sparseP(triplets(pNode, "P"));
+        if (root.get("P") instanceof Obj pNode) {
+            builder.sparseP(triplets(pNode, "P", n, n));
         } else {
             builder.P(matrix(root, "P"));
         }
-        JsonNode aNode = root.get("A");
         double[] b = vector(root.get("b"), "b");
-        if (aNode != null && aNode.isObject()) {
-            builder.sparseEqualities(triplets(aNode, "A"), b);
+        if (root.get("A") instanceof Obj aNode) {
+            builder.sparseEqualities(triplets(aNode, "A", b == null ? -1 : b.length, n), b);
         } else {
             builder.equalities(matrix(root, "A"), b);
         }
-        JsonNode gNode = root.get("G");
         double[] h = vector(root.get("h"), "h");
-        if (gNode != null && gNode.isObject()) {
-            builder.sparseInequalities(triplets(gNode, "G"), h);
+        if (root.get("G") instanceof Obj gNode) {
+            builder.sparseInequalities(triplets(gNode, "G", h == null ? -1 : h.length, n), h);
         } else {
             builder.inequalities(matrix(root, "G"), h);
         }
@@ -249,17 +240,25 @@ public final class QpJson {
 
     private static final List<String> TRIPLET_KEYS = List.of("rows", "cols", "i", "j", "x");
 
-    /** @return a triplet object {"rows":r,"cols":c,"i":[…],"j":[…],"x":[…]} as a sparse matrix */
-    private static SparseMatrix triplets(JsonNode node, String block) {
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String key = it.next();
+    /**
+     * @param rows the rows the block must have (n for P, the length of b or h), or -1 when unknown
+     * @param cols the columns it must have (n)
+     * @return a triplet object {"rows":r,"cols":c,"i":[…],"j":[…],"x":[…]} as a sparse matrix
+     */
+    private static SparseMatrix triplets(Obj node, String block, int rows, int cols) {
+        for (String key : node.fields().keySet()) {
             if (!TRIPLET_KEYS.contains(key)) {
-                throw new InvalidInputException(block + ": unknown key \"" + key + "\" in a triplet matrix (allowed: "
-                        + String.join(", ", TRIPLET_KEYS) + ")");
+                throw new InvalidInputException(block + ": unknown key \"" + shorten(key)
+                        + "\" in a triplet matrix (allowed: " + String.join(", ", TRIPLET_KEYS) + ")");
             }
         }
-        int rows = count(node.get("rows"), block + ".rows");
-        int cols = count(node.get("cols"), block + ".cols");
+        int r = count(node.get("rows"), block + ".rows");
+        int c = count(node.get("cols"), block + ".cols");
+        if (rows >= 0 && r != rows || c != cols) { // before anything of the declared size is allocated
+            throw new dev.altdiff.api.InvalidProblemException(block, -1, -1, block + " is " + r + "x" + c
+                    + ", expected " + (rows >= 0 ? rows : "p") + "x" + cols + (block.equals("P") ? " (n×n)"
+                    : " (" + (block.equals("A") ? "the length of b" : "the length of h") + " × n)"));
+        }
         int[] i = indices(node.get("i"), block + ".i");
         int[] j = indices(node.get("j"), block + ".j");
         double[] x = vector(node.get("x"), block + ".x");
@@ -270,45 +269,51 @@ public final class QpJson {
             throw new InvalidInputException(block + ": i, j and x must have the same length, got " + i.length + ", "
                     + j.length + " and " + x.length);
         }
-        return SparseMatrix.fromTriplets(block, rows, cols, i, j, x);
+        return SparseMatrix.fromTriplets(block, r, c, i, j, x);
     }
 
-    private static int count(JsonNode node, String where) {
+    private static int count(Object node, String where) {
         if (node == null) {
             throw new InvalidInputException(where + " is missing (a triplet matrix needs rows, cols, i, j and x)");
         }
-        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < 0) {
-            throw new InvalidInputException(where + " must be a non-negative integer, got " + kind(node));
+        if (!(node instanceof Num num) || !num.isInt() || num.value() < 0) {
+            throw new InvalidInputException(where + " must be a non-negative integer, got " + JsonTree.kind(node));
         }
-        return node.intValue();
+        return (int) num.value();
     }
 
-    private static int[] indices(JsonNode node, String where) {
+    private static int[] indices(Object node, String where) {
         if (node == null) {
             throw new InvalidInputException(where + " is missing (a triplet matrix needs rows, cols, i, j and x)");
         }
-        if (!node.isArray()) {
-            throw new InvalidInputException(where + " must be an array of zero-based integer indices, got "
-                    + kind(node));
-        }
-        int[] out = new int[node.size()];
-        for (int k = 0; k < out.length; k++) {
-            JsonNode e = node.get(k);
-            if (!e.isIntegralNumber() || !e.canConvertToInt()) {
-                throw new InvalidInputException(where + "[" + k + "] must be an integer index, got " + kind(e));
+        if (node instanceof Arr arr) {
+            for (int k = 0; k < arr.elements().size(); k++) {
+                Object e = arr.elements().get(k);
+                if (!(e instanceof Num num) || !num.isInt()) {
+                    throw new InvalidInputException(where + "[" + k + "] must be an integer index, got "
+                            + JsonTree.kind(e));
+                }
             }
-            out[k] = e.intValue();
         }
-        return out;
+        if (!(node instanceof Numbers numbers)) {
+            throw new InvalidInputException(where + " must be an array of zero-based integer indices, got "
+                    + JsonTree.kind(node));
+        }
+        if (numbers.firstNonInt() >= 0) {
+            throw new InvalidInputException(where + "[" + numbers.firstNonInt() + "] must be an integer index, got a"
+                    + " number (" + numbers.nonIntText() + ")");
+        }
+        return numbers.ints(); // read as ints: there is no element that is not one
     }
 
     /**
      * Reads an upstream gradient file: a JSON array of numbers (length checked by the caller).
      *
+     * @param maxBytes the size limit of the file (see {@link InputFiles})
      * @throws InvalidInputException for an unreadable file, malformed JSON or a non-number entry
      */
-    public static double[] readVector(String file) {
-        JsonNode root = readTree(file, "gradient file");
+    public static double[] readVector(String file, long maxBytes) {
+        Object root = readTree(file, "gradient file", maxBytes);
         double[] v = vector(root, "v");
         if (v == null) {
             throw new InvalidInputException(file + ": a gradient file must hold a JSON array of numbers, got null");
@@ -316,27 +321,13 @@ public final class QpJson {
         return v;
     }
 
-    private static JsonNode readTree(String file, String what) {
-        Path path;
-        try {
-            path = Path.of(file);
-        } catch (InvalidPathException e) {
-            throw new InvalidInputException("invalid " + what + " path '" + file + "': " + e.getReason(), e);
-        }
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(path);
-        } catch (NoSuchFileException e) {
-            throw new InvalidInputException("cannot read " + what + " " + file + ": no such file", e);
-        } catch (IOException e) {
-            throw new InvalidInputException("cannot read " + what + " " + file + ": " + e, e);
-        }
-        JsonNode root;
-        try {
-            root = READER.readTree(bytes);
-        } catch (JacksonException e) {
+    private static Object readTree(String file, String what, long maxBytes) {
+        Object root;
+        try (InputStream in = InputFiles.open(file, what, maxBytes)) {
+            root = JsonTree.read(in);
+        } catch (JsonProcessingException e) {
             String where = "";
-            JsonLocation at = e instanceof JsonProcessingException jpe ? jpe.getLocation() : null;
+            JsonLocation at = e.getLocation();
             if (at != null && at.getLineNr() > 0) {
                 where = " at line " + at.getLineNr() + ", column " + at.getColumnNr();
             }
@@ -344,67 +335,84 @@ public final class QpJson {
         } catch (IOException e) {
             throw new InvalidInputException("cannot read " + what + " " + file + ": " + e, e);
         }
-        if (root == null || root.isMissingNode()) {
+        if (root == null) {
             throw new InvalidInputException(file + ": the " + what + " is empty");
         }
         return root;
     }
 
-    /** @return the block as rows, or null when the key is absent */
-    private static double[][] matrix(JsonNode root, String block) {
-        JsonNode node = root.get(block);
+    /** @return the block as rows, or null when the key is absent (the parsed rows are consumed) */
+    private static double[][] matrix(Obj root, String block) {
+        Object node = root.get(block);
         if (node == null) {
             return null;
         }
-        if (!node.isArray()) {
-            throw new InvalidInputException(block + " must be an array of rows or (for a QP) a triplet object"
-                    + " {\"rows\":r,\"cols\":c,\"i\":[…],\"j\":[…],\"x\":[…]}, got " + kind(node));
+        if (node instanceof Numbers numbers && numbers.length() == 0) {
+            return new double[0][];
         }
-        double[][] rows = new double[node.size()][];
+        if (node instanceof Numbers numbers) {
+            throw new InvalidInputException(block + " row 0 must be an array of numbers, got a number ("
+                    + text(numbers.get(0)) + ")");
+        }
+        if (!(node instanceof Arr arr)) {
+            throw new InvalidInputException(block + " must be an array of rows or (for a QP) a triplet object"
+                    + " {\"rows\":r,\"cols\":c,\"i\":[…],\"j\":[…],\"x\":[…]}, got " + JsonTree.kind(node));
+        }
+        List<Object> elements = arr.elements();
+        double[][] rows = new double[elements.size()][];
         for (int i = 0; i < rows.length; i++) {
-            JsonNode row = node.get(i);
-            if (!row.isArray()) {
-                throw new InvalidInputException(block + " row " + i + " must be an array of numbers, got " + kind(row));
+            Object row = elements.get(i);
+            if (row instanceof Arr mixed) {
+                vector(mixed, block + "[" + i + "]"); // names the first entry that is not a number
             }
-            rows[i] = new double[row.size()];
-            for (int j = 0; j < rows[i].length; j++) {
-                rows[i][j] = number(row.get(j), block + "[" + i + "][" + j + "]");
+            if (!(row instanceof Numbers numbers)) {
+                throw new InvalidInputException(block + " row " + i + " must be an array of numbers, got "
+                        + JsonTree.kind(row));
             }
+            rows[i] = numbers.doubles();
+            elements.set(i, null); // the parsed row (e.g. as int[]) is garbage from here on
         }
         return rows;
     }
 
-    /** @return the vector, or null when node is null (key absent) */
-    private static double[] vector(JsonNode node, String block) {
+    /** @return the vector (the parsed array itself, not a copy), or null when node is null (key absent) */
+    private static double[] vector(Object node, String block) {
         if (node == null) {
             return null;
         }
-        if (!node.isArray()) {
-            throw new InvalidInputException(block + " must be an array of numbers, got " + kind(node));
+        if (node instanceof Arr arr) {
+            for (int i = 0; i < arr.elements().size(); i++) {
+                number(arr.elements().get(i), block + "[" + i + "]");
+            }
         }
-        double[] v = new double[node.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = number(node.get(i), block + "[" + i + "]");
+        if (!(node instanceof Numbers numbers)) {
+            throw new InvalidInputException(block + " must be an array of numbers, got " + JsonTree.kind(node));
         }
-        return v;
+        return numbers.doubles();
     }
 
-    private static double number(JsonNode node, String where) {
-        if (!node.isNumber()) {
-            throw new InvalidInputException(where + " must be a number, got " + kind(node));
+    private static double number(Object node, String where) {
+        if (!(node instanceof Num num)) {
+            throw new InvalidInputException(where + " must be a number, got " + JsonTree.kind(node));
         }
-        return node.doubleValue();
+        return num.value();
     }
 
-    private static String kind(JsonNode node) {
-        return switch (node.getNodeType()) {
-            case ARRAY -> "an array";
-            case OBJECT -> "an object";
-            case STRING -> "a string (" + node + ")";
-            case BOOLEAN -> "a boolean (" + node + ")";
-            case NULL -> "null";
-            case NUMBER -> "a number (" + node + ")";
-            default -> node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
-        };
+    /** @return a value as it reads in the file, for messages (long strings cut) */
+    private static String text(Object node) {
+        if (node instanceof Num num) {
+            return num.text();
+        }
+        if (node instanceof String s) {
+            return "\"" + shorten(s) + "\"";
+        }
+        if (node instanceof Double d) {
+            return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString(d.longValue()) : d.toString();
+        }
+        return JsonTree.kind(node);
+    }
+
+    private static String shorten(String s) {
+        return s.length() > 60 ? s.substring(0, 60) + "… (" + s.length() + " characters)" : s;
     }
 }

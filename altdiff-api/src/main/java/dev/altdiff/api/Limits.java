@@ -1,0 +1,219 @@
+package dev.altdiff.api;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The limits every entry point checks before it allocates (issue 18): array lengths, magnitudes of
+ * the data, and a memory estimate of a run against the memory the JVM has left. In one place, so
+ * that the problem's builder, the sparse factories, the library's entry points
+ * ({@code AltDiffDifferentiator}, {@code BatchLayer}, {@code KktDifferentiator}) and the command
+ * line refuse the same things with the same messages.
+ *
+ * <ul>
+ *   <li><b>Array lengths.</b> A dense r×c block is one Java array of r·c doubles, so r·c must stay
+ *       within {@link #MAX_ARRAY_LENGTH}; the counts are computed in {@code long} and cast only
+ *       after the check ({@link #length}). This is also the dense backends' limit: ojAlgo and the
+ *       row-major copies for ND4J index with {@code int} (n = 46 341 is the first n whose n² does not
+ *       fit).</li>
+ *   <li><b>Magnitudes.</b> Every entry of the data must be finite and at most {@link #MAX_ABS_VALUE}
+ *       in absolute value ({@link #value}): the products of two entries then stay finite, so
+ *       objectives and residuals never overflow to infinity or NaN.</li>
+ *   <li><b>Memory.</b> {@link #estimate} adds up what a run allocates beyond the problem itself
+ *       (dense: H = P + ρAᵀA + ρGᵀG and its factor, the backend's copies of P, A, G; sparse: a few
+ *       copies of the nonzeros; polishing and the KKT method: the (n+p+m)-square matrix and its LU;
+ *       a gradient: the recorded trajectory, K·(n + p + 2m) doubles for K = {@link Settings#maxIterations()},
+ *       and the gradients of P, A, G). {@link #require} compares it with
+ *       {@link #availableBytes()} (the heap's maximum minus what is in use) and refuses with a
+ *       {@link TooLargeException} naming the largest part. The estimate is a lower bound: the fill
+ *       of a sparse factor and the solver's small vectors are not counted.</li>
+ * </ul>
+ */
+public final class Limits {
+    /** The longest array the JVM allocates (HotSpot refuses a few entries short of Integer.MAX_VALUE). */
+    public static final int MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
+
+    /** The largest magnitude of an entry of the data; sqrt(Double.MAX_VALUE) ≈ 1.3e154 would still overflow in sums. */
+    public static final double MAX_ABS_VALUE = 1e150;
+
+    private static final long DOUBLE = Double.BYTES;
+
+    private Limits() {
+    }
+
+    /** What a run asks of the differentiation, for {@link #estimate}. */
+    public enum Gradient {
+        /** A solve only (no backward pass can be asked, or it is accounted for elsewhere). */
+        NONE,
+        /** Alt-Diff in reverse mode: the recorded trajectory and one reverse sweep. */
+        REVERSE,
+        /** Alt-Diff in forward mode: the dense Jacobian transfers, n×(p+m). */
+        FORWARD,
+        /** Implicit differentiation: the (n+p+m)-square KKT matrix and its LU. */
+        KKT
+    }
+
+    /** One part of a run's memory: what it is and how many bytes. */
+    public record Part(String what, long bytes) {
+    }
+
+    /**
+     * @param block the block the count belongs to (reported in the error)
+     * @param count the number of entries, computed in long
+     * @param what  what the entries are, e.g. "n×n = 46341×46341 entries"
+     * @return count as an int
+     * @throws TooLargeException when count exceeds {@link #MAX_ARRAY_LENGTH}
+     */
+    public static int length(String block, long count, String what) {
+        if (count < 0 || count > MAX_ARRAY_LENGTH) {
+            throw new TooLargeException(block, times(count, DOUBLE), block + " is too large: " + what + " ("
+                    + count + " entries) do not fit in one Java array (at most " + MAX_ARRAY_LENGTH + " entries)");
+        }
+        return (int) count;
+    }
+
+    /**
+     * @return v when it is finite and |v| ≤ {@link #MAX_ABS_VALUE}
+     * @throws InvalidProblemException naming the block and the index (i, or (i, j) when j ≥ 0) otherwise
+     */
+    public static double value(String block, int i, int j, double v) {
+        if (Math.abs(v) <= MAX_ABS_VALUE) {
+            return v;
+        }
+        String at = block + (i < 0 ? "" : "[" + i + "]") + (j < 0 ? "" : "[" + j + "]");
+        throw new InvalidProblemException(block, i, j, Double.isFinite(v)
+                ? at + " is too large (" + v + "): entries must be at most " + MAX_ABS_VALUE
+                        + " in absolute value (their products must not overflow); rescale the problem"
+                : at + " is not finite (" + v + ")");
+    }
+
+    /** @return a·b, or Long.MAX_VALUE when it overflows (a, b ≥ 0) */
+    public static long times(long a, long b) {
+        long high = Math.multiplyHigh(a, b);
+        long low = a * b;
+        return high != 0 || low < 0 ? Long.MAX_VALUE : low;
+    }
+
+    /** @return a + b, or Long.MAX_VALUE when it overflows (a, b ≥ 0) */
+    public static long plus(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
+    }
+
+    /** @return the heap the JVM can still give: its maximum minus what is in use */
+    public static long availableBytes() {
+        Runtime rt = Runtime.getRuntime();
+        return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    }
+
+    /**
+     * Refuses an allocation of {@code bytes} that would not fit in {@link #availableBytes()} (after
+     * one garbage collection, when the first look says no).
+     *
+     * @param block what is allocated (reported in the error)
+     * @param what  a description with the sizes, e.g. "q, n = 100000000 doubles"
+     * @throws TooLargeException when it does not fit
+     */
+    public static void requireBytes(String block, long bytes, String what) {
+        long available = available(bytes);
+        if (bytes > available) {
+            throw new TooLargeException(block, bytes, block + " is too large: " + what + " need " + mib(bytes)
+                    + " but the JVM has " + mib(available) + " left; " + HEAP_ADVICE);
+        }
+    }
+
+    private static final String HEAP_ADVICE = "raise the heap with -Xmx (for bin/altdiff: ALTDIFF_JAVA_OPTS=-Xmx…)";
+
+    private static long available(long bytes) {
+        long available = availableBytes();
+        if (bytes > available) {
+            System.gc(); // the first look counts garbage as in use
+            available = availableBytes();
+        }
+        return available;
+    }
+
+    /**
+     * The memory a run on the problem allocates beyond the problem itself (see the class comment).
+     *
+     * @return the parts, largest first
+     * @throws TooLargeException when a dense block the run forms exceeds {@link #MAX_ARRAY_LENGTH}
+     */
+    public static List<Part> estimate(QuadraticProgram problem, Settings settings, Gradient gradient) {
+        long n = problem.n();
+        long p = problem.p();
+        long m = problem.m();
+        long k = settings.maxIterations();
+        List<Part> parts = new ArrayList<>();
+        if (problem.isSparse()) {
+            long nnz = 0;
+            for (Block b : new Block[] {Block.P, Block.A, Block.G}) {
+                SparseMatrix s = problem.sparse(b);
+                nnz += s == null ? 0 : s.nonzeros();
+            }
+            parts.add(new Part("the sparse blocks' copies and H (about 6·nnz = 6·" + nnz + " entries)",
+                    times(6 * nnz, DOUBLE + Integer.BYTES)));
+        } else {
+            length("H", n * n, "the dense n×n matrices H = P + ρAᵀA + ρGᵀG and its factor, n×n = " + n + "×" + n);
+            length(p >= m ? "A" : "G", Math.max(p, m) * n, "a dense constraint block, " + Math.max(p, m) + "×" + n);
+            parts.add(new Part("H = P + ρAᵀA + ρGᵀG, its factor and the backend's copy of P (3 n×n, n = " + n + ")",
+                    times(3 * n * n, DOUBLE)));
+            parts.add(new Part("the backend's copies of A and G ((p+m)×n = " + (p + m) + "×" + n + ")",
+                    times((p + m) * n, DOUBLE)));
+        }
+        if (settings.polish() || gradient == Gradient.KKT) {
+            long order = n + p + m;
+            length("KKT", order * order, "the (n+p+m)-square KKT matrix, " + order + "×" + order);
+            parts.add(new Part("the KKT matrix and its LU (2 (n+p+m)², n+p+m = " + order + ")",
+                    times(2 * order * order, DOUBLE)));
+        }
+        switch (gradient) {
+            case REVERSE -> parts.add(new Part("the recorded trajectory for up to --max-iter K = " + k
+                    + " iterations (K·(n+p+2m) doubles; lower K or raise the heap)", times(times(k, n + p + 2 * m),
+                    DOUBLE)));
+            case FORWARD -> {
+                parts.add(new Part("the recorded masks for up to K = " + k + " iterations (K·m doubles)",
+                        times(times(k, m), DOUBLE)));
+                parts.add(new Part("the forward-mode Jacobian transfers (4 n×(p+m) + 2 (p+m)²)",
+                        times(plus(times(4 * n, p + m), times(2 * (p + m), p + m)), DOUBLE)));
+            }
+            default -> {
+            }
+        }
+        if (gradient != Gradient.NONE && !problem.isSparse()) {
+            parts.add(new Part("the gradients of P, A, G ((n+p+m)×n)", times(times(n + p + m, n), DOUBLE)));
+        }
+        parts.sort((a, b) -> Long.compare(b.bytes(), a.bytes()));
+        return parts;
+    }
+
+    /**
+     * Refuses a run whose {@link #estimate} does not fit in {@link #availableBytes()}.
+     *
+     * @throws TooLargeException naming the largest part of the run and the bytes needed
+     */
+    public static void require(QuadraticProgram problem, Settings settings, Gradient gradient) {
+        List<Part> parts = estimate(problem, settings, gradient);
+        long total = 0;
+        for (Part part : parts) {
+            total = plus(total, part.bytes());
+        }
+        long available = available(total);
+        if (total > available) {
+            Part largest = parts.get(0);
+            String block = largest.what().startsWith("the recorded") ? "trajectory" : "H";
+            throw new TooLargeException(block, total, "the problem is too large for this JVM: a run with n = "
+                    + problem.n() + ", p = " + problem.p() + ", m = " + problem.m() + " needs at least " + mib(total)
+                    + ", most of it for " + largest.what() + " (" + mib(largest.bytes()) + "), but the JVM has "
+                    + mib(available) + " left; " + HEAP_ADVICE);
+        }
+    }
+
+    /** @return bytes in MiB (or "more than 8 EiB" when saturated), for messages */
+    static String mib(long bytes) {
+        if (bytes == Long.MAX_VALUE) {
+            return "more than 8 EiB";
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f MiB (%d bytes)", bytes / 1048576.0, bytes);
+    }
+}

@@ -1,0 +1,92 @@
+package dev.altdiff.api;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@link Limits}: sizes in long arithmetic, magnitudes, and the memory estimate, checked before allocating. */
+class LimitsTest {
+
+    @ParameterizedTest
+    @ValueSource(ints = {46_341, 65_536, 100_000})
+    void aDenseNByNBlockBeyondAJavaArrayIsTooLargeNotAnOverflow(int n) {
+        TooLargeException e = assertThrows(TooLargeException.class,
+                () -> Limits.length("H", (long) n * n, "n×n"));
+        assertTrue(e.getMessage().contains("(" + (long) n * n + " entries)"), e.getMessage());
+        assertEquals((long) n * n * Double.BYTES, e.bytesNeeded());
+        assertEquals(46_340 * 46_340, Limits.length("H", 46_340L * 46_340, "n×n"));
+    }
+
+    @Test
+    void countsSaturateInsteadOfOverflowing() {
+        assertEquals(Long.MAX_VALUE, Limits.times(Integer.MAX_VALUE, Long.MAX_VALUE / 2));
+        assertEquals(Long.MAX_VALUE, Limits.plus(Long.MAX_VALUE - 1, 2));
+        assertEquals(6L * Integer.MAX_VALUE, Limits.times(6, Integer.MAX_VALUE));
+    }
+
+    @Test
+    void entriesMustBeFiniteAndAtMostTheBound() {
+        assertEquals(-1e150, Limits.value("q", 0, -1, -1e150));
+        InvalidProblemException big = assertThrows(InvalidProblemException.class,
+                () -> Limits.value("G", 2, 1, -1e308));
+        assertEquals("G", big.block());
+        assertTrue(big.getMessage().startsWith("G[2][1] is too large"), big.getMessage());
+        InvalidProblemException nan = assertThrows(InvalidProblemException.class,
+                () -> Limits.value("b", 4, -1, Double.NaN));
+        assertEquals("b[4] is not finite (NaN)", nan.getMessage());
+    }
+
+    @Test
+    void theProblemRefusesOverflowingDataWithTheBlockNamed() {
+        InvalidProblemException e = assertThrows(InvalidProblemException.class, () -> QuadraticProgram.builder(3)
+                .q(new double[]{1e308, -1e308, 1e308}).build());
+        assertEquals("q", e.block());
+        assertEquals(0, e.row());
+    }
+
+    @Test
+    void declaredSizesAreCheckedBeforeAllocating() {
+        assertThrows(TooLargeException.class, () -> SparseMatrix.fromTriplets("P", 3, Integer.MAX_VALUE,
+                new int[]{0}, new int[]{0}, new double[]{1}));
+        assertThrows(TooLargeException.class, () -> SparseMatrix.fromTriplets("A", Integer.MAX_VALUE, 3,
+                new int[]{0}, new int[]{0}, new double[]{1}));
+        TooLargeException n = assertThrows(TooLargeException.class,
+                () -> QuadraticProgram.builder(Integer.MAX_VALUE).build());
+        assertEquals("n", n.block());
+    }
+
+    @Test
+    void aRunWhoseDenseMatricesExceedAJavaArrayIsRefusedUpFront() {
+        QuadraticProgram qp = QuadraticProgram.builder(46_341).build();
+        TooLargeException e = assertThrows(TooLargeException.class,
+                () -> Limits.require(qp, Settings.DEFAULTS, Limits.Gradient.NONE));
+        assertEquals("H", e.block());
+    }
+
+    @Test
+    void theEstimateCountsTheTrajectoryOnlyWhenAGradientIsRecorded() {
+        QuadraticProgram qp = QuadraticProgram.builder(3).P(new double[][]{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}})
+                .equalities(new double[][]{{1, 1, 1}}, new double[]{1})
+                .inequalities(new double[][]{{-1, 0, 0}, {0, -1, 0}}, new double[]{0, 0}).build();
+        Settings settings = Settings.DEFAULTS.withMaxIterations(1000);
+        long solveOnly = total(Limits.estimate(qp, settings, Limits.Gradient.NONE));
+        long reverse = total(Limits.estimate(qp, settings, Limits.Gradient.REVERSE));
+        long trajectory = 1000L * (3 + 1 + 2 * 2) * Double.BYTES;
+        long gradients = (3L + 1 + 2) * 3 * Double.BYTES;
+        assertEquals(solveOnly + trajectory + gradients, reverse);
+        TooLargeException e = assertThrows(TooLargeException.class, () -> Limits.require(qp,
+                settings.withMaxIterations(Integer.MAX_VALUE), Limits.Gradient.REVERSE));
+        assertEquals("trajectory", e.block());
+        assertTrue(e.getMessage().contains("--max-iter"), e.getMessage());
+    }
+
+    private static long total(List<Limits.Part> parts) {
+        return parts.stream().mapToLong(Limits.Part::bytes).sum();
+    }
+}

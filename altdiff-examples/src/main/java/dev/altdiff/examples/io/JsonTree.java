@@ -1,0 +1,250 @@
+package dev.altdiff.examples.io;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A JSON document read with Jackson's streaming parser into a small tree whose arrays of numbers
+ * are primitive {@code double[]} ({@link Numbers}): a problem file costs about its own arrays in
+ * memory (8 bytes per number, plus at most the unused half of the last growth step), not a boxed
+ * node per number. Objects keep their keys in file order; duplicate keys, trailing tokens and
+ * syntax errors are reported by the parser (as {@link com.fasterxml.jackson.core.JsonProcessingException}).
+ * NaN, Infinity and -Infinity are accepted as numbers (the problem's validation reports them with
+ * their block and index). Nesting deeper than {@link #MAX_DEPTH} and number literals longer than
+ * {@link #MAX_NUMBER_LENGTH} characters are refused: neither occurs in a problem file, and both
+ * would cost stack or time out of proportion to the file.
+ */
+final class JsonTree {
+    /** The deepest nesting of arrays and objects accepted (a problem file needs 4: objective sums a few more). */
+    static final int MAX_DEPTH = 64;
+    /** The longest number literal accepted, in characters. */
+    static final int MAX_NUMBER_LENGTH = 400;
+
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    /** The JSON null (a Java null means "absent"). */
+    static final Object NULL = new Object() {
+        @Override public String toString() {
+            return "null";
+        }
+    };
+
+    private JsonTree() {
+    }
+
+    /** A JSON object: keys in file order. */
+    record Obj(Map<String, Object> fields) {
+        Object get(String key) {
+            return fields.get(key);
+        }
+    }
+
+    /** A JSON array that is not all numbers: its elements as {@link Obj}, {@link Numbers}, {@link Num}, … */
+    record Arr(List<Object> elements) {
+    }
+
+    /** A number: its value, whether it is an integer that fits in an int, and its text (for messages). */
+    record Num(double value, boolean isInt, String text) {
+    }
+
+    /**
+     * An array of numbers (possibly empty): as int[] while every element is an integer that fits in an
+     * int (indices cost 4 bytes each), else as double[].
+     *
+     * @param ints        the numbers when they are all ints (exactly the array's length), else null
+     * @param values      the numbers otherwise, else null
+     * @param firstNonInt the index of the first element that is not an integer fitting in an int, or -1
+     * @param nonIntText  that element's text, or null
+     */
+    record Numbers(int[] ints, double[] values, int firstNonInt, String nonIntText) {
+        int length() {
+            return ints != null ? ints.length : values.length;
+        }
+
+        /** @return the numbers as doubles (a conversion when they were read as ints) */
+        double[] doubles() {
+            if (values != null) {
+                return values;
+            }
+            double[] out = new double[ints.length];
+            for (int k = 0; k < out.length; k++) {
+                out[k] = ints[k];
+            }
+            return out;
+        }
+
+        double get(int k) {
+            return ints != null ? ints[k] : values[k];
+        }
+    }
+
+    /**
+     * Reads one JSON value and requires the end of input after it.
+     *
+     * @return the value, or null for an empty document
+     * @throws com.fasterxml.jackson.core.JsonProcessingException for malformed JSON (with its location)
+     * @throws IOException when the stream cannot be read
+     */
+    static Object read(InputStream in) throws IOException {
+        try (JsonParser p = FACTORY.createParser(in)) {
+            JsonToken first = p.nextToken();
+            if (first == null) {
+                return null;
+            }
+            Object value = value(p, first, 0);
+            JsonToken after = p.nextToken();
+            if (after != null) {
+                throw new com.fasterxml.jackson.core.JsonParseException(p, "trailing token (" + after.asString()
+                        + ") after the JSON value");
+            }
+            return value;
+        }
+    }
+
+    private static Object value(JsonParser p, JsonToken t, int depth) throws IOException {
+        return switch (t) {
+            case START_OBJECT -> object(p, depth + 1);
+            case START_ARRAY -> array(p, depth + 1);
+            case VALUE_STRING -> p.getText();
+            case VALUE_TRUE -> Boolean.TRUE;
+            case VALUE_FALSE -> Boolean.FALSE;
+            case VALUE_NULL -> NULL;
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> number(p, t);
+            default -> throw new com.fasterxml.jackson.core.JsonParseException(p, "unexpected token " + t);
+        };
+    }
+
+    private static void depth(JsonParser p, int depth) throws IOException {
+        if (depth > MAX_DEPTH) {
+            throw new com.fasterxml.jackson.core.JsonParseException(p, "arrays and objects nested deeper than "
+                    + MAX_DEPTH + " levels");
+        }
+    }
+
+    private static Obj object(JsonParser p, int depth) throws IOException {
+        depth(p, depth);
+        Map<String, Object> fields = new LinkedHashMap<>();
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+            String key = p.currentName();
+            fields.put(key, value(p, p.nextToken(), depth));
+        }
+        return new Obj(fields);
+    }
+
+    private static Num number(JsonParser p, JsonToken t) throws IOException {
+        if (p.getTextLength() > MAX_NUMBER_LENGTH) {
+            throw new com.fasterxml.jackson.core.JsonParseException(p, "a number of " + p.getTextLength()
+                    + " characters (at most " + MAX_NUMBER_LENGTH + ")");
+        }
+        boolean isInt = t == JsonToken.VALUE_NUMBER_INT && p.getTextLength() <= 11
+                && p.getNumberType() == JsonParser.NumberType.INT;
+        return new Num(p.getDoubleValue(), isInt, p.getText());
+    }
+
+    /**
+     * Numbers go straight into an int[] while they are ints, then into a double[] (grown by half);
+     * anything else turns the array into an {@link Arr}.
+     */
+    private static Object array(JsonParser p, int depth) throws IOException {
+        depth(p, depth);
+        int[] ints = new int[16];
+        double[] values = null;
+        int size = 0;
+        int firstNonInt = -1;
+        String nonIntText = null;
+        JsonToken t;
+        for (t = p.nextToken(); t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT;
+                t = p.nextToken()) {
+            boolean isInt = t == JsonToken.VALUE_NUMBER_INT && p.getTextLength() <= 11
+                    && p.getNumberType() == JsonParser.NumberType.INT;
+            if (values == null && isInt) {
+                if (size == ints.length) {
+                    ints = Arrays.copyOf(ints, grow(p, size));
+                }
+                ints[size++] = p.getIntValue();
+                continue;
+            }
+            if (values == null) { // the first element that is not an int: from here on doubles
+                values = new double[ints.length];
+                for (int k = 0; k < size; k++) {
+                    values[k] = ints[k];
+                }
+                ints = null;
+            }
+            if (size == values.length) {
+                values = Arrays.copyOf(values, grow(p, size));
+            }
+            Num num = number(p, t);
+            if (firstNonInt < 0 && !num.isInt()) {
+                firstNonInt = size;
+                nonIntText = num.text();
+            }
+            values[size++] = num.value();
+        }
+        if (t == JsonToken.END_ARRAY) {
+            return values == null
+                    ? new Numbers(size == ints.length ? ints : Arrays.copyOf(ints, size), null, -1, null)
+                    : new Numbers(null, size == values.length ? values : Arrays.copyOf(values, size), firstNonInt,
+                            nonIntText);
+        }
+        Numbers prefix = new Numbers(ints, values, firstNonInt, nonIntText);
+        List<Object> elements = new ArrayList<>(size + 1);
+        for (int k = 0; k < size; k++) {
+            double v = prefix.get(k);
+            boolean isInt = ints != null || k != firstNonInt && v == Math.rint(v) && Math.abs(v) <= Integer.MAX_VALUE;
+            elements.add(new Num(v, isInt,
+                    k == firstNonInt ? nonIntText : numberText(v)));
+        }
+        for (; t != JsonToken.END_ARRAY; t = p.nextToken()) {
+            elements.add(value(p, t, depth));
+        }
+        return new Arr(elements);
+    }
+
+    private static int grow(JsonParser p, int size) throws IOException {
+        long next = size + (size >> 1) + 1L;
+        if (next > dev.altdiff.api.Limits.MAX_ARRAY_LENGTH) {
+            throw new com.fasterxml.jackson.core.JsonParseException(p, "an array of more than "
+                    + dev.altdiff.api.Limits.MAX_ARRAY_LENGTH + " numbers");
+        }
+        return (int) next;
+    }
+
+    private static String numberText(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    /** @return how a value is named in messages: "an array", "a string ("x")", "a number (1.5)", … */
+    static String kind(Object node) {
+        if (node instanceof Arr || node instanceof Numbers) {
+            return "an array";
+        }
+        if (node instanceof Obj) {
+            return "an object";
+        }
+        if (node instanceof String s) {
+            return "a string (\"" + (s.length() > 40 ? s.substring(0, 40) + "…" : s) + "\")";
+        }
+        if (node instanceof Boolean b) {
+            return "a boolean (" + b + ")";
+        }
+        if (node instanceof Num num) {
+            return "a number (" + num.text() + ")";
+        }
+        return "null";
+    }
+}

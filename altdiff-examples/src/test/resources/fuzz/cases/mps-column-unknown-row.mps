@@ -1,0 +1,6 @@
+NAME T
+ROWS
+ N obj
+COLUMNS
+ x obj 1 c9 1
+ENDATA

@@ -1,0 +1,15 @@
+* comment
+NAME T
+ROWS
+ N obj
+ L c1
+COLUMNS
+ x obj 1 c1 1
+ y obj 1 c1 1
+RHS
+ rhs c1 4
+* another
+BOUNDS
+ LO bnd x 0
+ LO bnd y 0
+ENDATA

@@ -1,0 +1,11 @@
+NAME T
+ROWS
+ N obj
+ L c1
+COLUMNS
+ M1 'MARKER' 'INTORG'
+ x obj 1 c1 1
+ M2 'MARKER' 'INTEND'
+RHS
+ r c1 1
+ENDATA

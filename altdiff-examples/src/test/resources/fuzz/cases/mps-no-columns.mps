@@ -1,0 +1,4 @@
+NAME T
+ROWS
+ N obj
+ENDATA

@@ -1,0 +1,4 @@
+NAME T
+COLUMNS
+ x obj 1
+ENDATA

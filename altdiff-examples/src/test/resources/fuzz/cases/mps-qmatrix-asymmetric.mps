@@ -1,0 +1,15 @@
+NAME T
+ROWS
+ N obj
+ L c1
+COLUMNS
+ x obj 1 c1 1
+ y obj 1 c1 1
+RHS
+ rhs c1 4
+QMATRIX
+ x y 1
+ y x 2
+ x x 1
+ y y 1
+ENDATA

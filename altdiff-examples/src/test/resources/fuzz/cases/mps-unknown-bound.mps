@@ -1,0 +1,12 @@
+NAME T
+ROWS
+ N obj
+ L c1
+COLUMNS
+ x obj 1 c1 1
+ y obj 1 c1 1
+RHS
+ rhs c1 4
+BOUNDS
+ XX bnd x 1
+ENDATA

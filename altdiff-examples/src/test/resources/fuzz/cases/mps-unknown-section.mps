@@ -1,0 +1,11 @@
+NAME T
+ROWS
+ N obj
+ L c1
+COLUMNS
+ x obj 1 c1 1
+ y obj 1 c1 1
+RHS
+ rhs c1 4
+FOO
+ENDATA
