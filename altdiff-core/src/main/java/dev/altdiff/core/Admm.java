@@ -59,6 +59,14 @@ public final class Admm {
      */
     public record Run(QpData data, Solution solution, List<double[]> masks, Trajectory trajectory,
                       List<Segment> segments, RhoSchedule schedule) {
+        /**
+         * @return the reverse-mode gradient of vᵀx_K for this (recorded) run, on the data it ran on (the
+         *     scaled problem when scaling was on; {@link AltDiffSolution#backward} maps to the caller's)
+         */
+        public dev.altdiff.api.Gradients gradients(double[] v) {
+            return ReverseSweep.gradients(this, v);
+        }
+
         /** @return the data (ρ and factor) of the run's last iteration, where a continuation starts */
         public QpData last() {
             return segments.get(segments.size() - 1).data();

@@ -15,8 +15,9 @@ import java.util.concurrent.RecursiveAction;
  * inner loop over the B columns vectorizes; a product of at least {@value #PARALLEL_WORK}
  * multiply-adds is split by rows between the caller and the common fork-join pool (which on this
  * project's 2-core machine is one more thread; when the pool is busy the caller runs both halves).
+ * Public for benchmarks, which time it against the backend's dgemm.
  */
-final class Dense {
+public final class Dense {
     /** Multiply-adds from which a product is split between two threads. */
     static final long PARALLEL_WORK = 150_000;
 
@@ -27,7 +28,7 @@ final class Dense {
      * c = β·c + α·a·b with a rows×inner, b inner×width, c rows×width (row-major; β = 0 ignores c's
      * old values, NaN included).
      */
-    static void gemm(int rows, int inner, int width, double alpha, double[] a, double[] b, double beta, double[] c) {
+    public static void gemm(int rows, int inner, int width, double alpha, double[] a, double[] b, double beta, double[] c) {
         if ((long) rows * inner * width >= PARALLEL_WORK && rows >= 8) {
             int half = rows / 2;
             RecursiveAction upper = new RecursiveAction() {
@@ -78,30 +79,41 @@ final class Dense {
                     c[ci + j] *= beta;
                 }
             }
-            int ai = i * inner;
-            int k = 0;
-            for (; k + 3 < inner; k += 4) {
-                double a0 = alpha * a[ai + k];
-                double a1 = alpha * a[ai + k + 1];
-                double a2 = alpha * a[ai + k + 2];
-                double a3 = alpha * a[ai + k + 3];
-                int b0 = k * width;
-                int b1 = b0 + width;
-                int b2 = b1 + width;
-                int b3 = b2 + width;
-                for (int j = 0; j < width; j++) {
-                    c[ci + j] += a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
+        }
+        // panels of b's rows that stay in cache while every row of c passes over them
+        int panel = Math.max(4, PANEL_DOUBLES / width);
+        for (int k0 = 0; k0 < inner; k0 += panel) {
+            int k1 = Math.min(inner, k0 + panel);
+            for (int i = from; i < to; i++) {
+                int ci = i * width;
+                int ai = i * inner;
+                int k = k0;
+                for (; k + 3 < k1; k += 4) {
+                    double a0 = alpha * a[ai + k];
+                    double a1 = alpha * a[ai + k + 1];
+                    double a2 = alpha * a[ai + k + 2];
+                    double a3 = alpha * a[ai + k + 3];
+                    int b0 = k * width;
+                    int b1 = b0 + width;
+                    int b2 = b1 + width;
+                    int b3 = b2 + width;
+                    for (int j = 0; j < width; j++) {
+                        c[ci + j] += a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
+                    }
                 }
-            }
-            for (; k < inner; k++) {
-                double a0 = alpha * a[ai + k];
-                int b0 = k * width;
-                for (int j = 0; j < width; j++) {
-                    c[ci + j] += a0 * b[b0 + j];
+                for (; k < k1; k++) {
+                    double a0 = alpha * a[ai + k];
+                    int b0 = k * width;
+                    for (int j = 0; j < width; j++) {
+                        c[ci + j] += a0 * b[b0 + j];
+                    }
                 }
             }
         }
     }
+
+    /** Doubles of b per cache panel of {@link #gemm} (256 KiB, within a core's L2). */
+    private static final int PANEL_DOUBLES = 32_768;
 
     /**
      * @param weight null (unweighted) or row weights, row i weighted by weight[offset + i]

@@ -198,6 +198,7 @@ public final class SolverOptions {
                 "bench", Settings.PAPER,
                 "bench-layer", Settings.PAPER.withTolerance(1e-4),
                 "bench-sparse", Settings.DEFAULTS,
+                "bench-speed", Settings.DEFAULTS,
                 "demo", Settings.PAPER,
                 "train", Settings.PAPER.withTolerance(1e-4).withMaxIterations(2000));
         /** bench: nd4j is 4-15x faster than ojalgo at n >= 1000 (docs/benchmarks.md); elsewhere ojalgo. */
