@@ -252,9 +252,9 @@ public final class Admm {
      *
      * @return the proposed ρ (the current one when no column gives a ratio)
      */
-    static double proposeRho(QpData d, Matrix x, Matrix lambda, Matrix nu, Matrix s, Matrix q, Matrix b, Matrix h) {
-        int width = x.cols();
-        Termination.Residuals r = Termination.unscaled(0).residuals(d, x, lambda, nu, s, q, b, h);
+    static double proposeRho(QpData d, double[] x, double[] lambda, double[] nu, double[] s, double[] q, double[] b,
+                             double[] h, int width) {
+        Termination.Residuals r = Termination.unscaled(0).residuals(d, x, lambda, nu, s, q, b, h, width);
         double[] primal = r.primal();
         double[] primalScale = r.primalScale();
         double[] dual = r.dual();
@@ -281,19 +281,19 @@ public final class Admm {
 
     /** @return ‖Px + q + Aᵀλ + Gᵀν‖∞ per column, with Px given (null for an LP) */
     static double[] stationarityResidual(QpData d, double[][] x, double[][] q, double[][] px,
-                                                 double[][] lambda, double[][] nu) {
-        LinearAlgebra la = d.la;
-        Matrix r = fromColumns(la, q, d.n);
+                                         double[][] lambda, double[][] nu) {
+        int width = x.length;
+        double[] r = Dense.fromColumns(q, d.n);
         if (px != null) {
-            la.axpy(1.0, fromColumns(la, px, d.n), r);
+            Dense.add(r, Dense.fromColumns(px, d.n));
         }
         if (d.p > 0) {
-            la.gemm(1.0, d.At, false, fromColumns(la, lambda, d.p), false, 1.0, r);
+            Dense.add(r, d.times(dev.altdiff.api.Block.A, true, Dense.fromColumns(lambda, d.p), width));
         }
         if (d.m > 0) {
-            la.gemm(1.0, d.Gt, false, fromColumns(la, nu, d.m), false, 1.0, r);
+            Dense.add(r, d.times(dev.altdiff.api.Block.G, true, Dense.fromColumns(nu, d.m), width));
         }
-        return colNormInf(r);
+        return Dense.colNormInf(r, d.n, width, null, 0, new double[width]);
     }
 
     /** @return ½xᵀPx + qᵀx given Px (null for an LP) */
@@ -330,11 +330,6 @@ public final class Admm {
             }
         }
         return la.matrix(rows, c, flat);
-    }
-
-    /** @return max_i |a_ij| for every column j (NaN propagates) */
-    static double[] colNormInf(Matrix a) {
-        return Termination.colNormInf(a, null, 0);
     }
 
 }

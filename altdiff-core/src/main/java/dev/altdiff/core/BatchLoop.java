@@ -46,8 +46,6 @@ final class BatchLoop {
     private final double[] qInf;
     private final double[] dataPrimalInf;
     private final long deadline;
-    /** Gᵀ row-major (n×m) for the screen's ρGᵀ(s⁺ − s); null for sparse data (then through the backend). */
-    private final double[] gt;
 
     // the iteration's data: the factor of the current ρ and its x-step
     private QpData current;
@@ -115,7 +113,6 @@ final class BatchLoop {
             }
         }
         this.deadline = settings.timeLimit() > 0 ? System.nanoTime() + (long) (settings.timeLimit() * 1e9) : 0;
-        this.gt = residualRule && m > 0 && !d.sparse ? d.Gt.toRowMajor() : null;
         this.current = d;
         this.rho = d.rho;
         this.step = d.xStep();
@@ -187,9 +184,8 @@ final class BatchLoop {
                 formX(width);
             }
             Infeasibility.Verdict[] verdicts = infeasibilityCheck ? infeasibility(width) : null;
-            Termination.Residuals residuals = decide ? termination.residuals(d, block(x, n, width),
-                    block(lambda, p, width), block(nu, m, width), block(s, m, width), block(qAct, n, width),
-                    block(bAct, p, width), block(hAct, m, width)) : null;
+            Termination.Residuals residuals = decide ? termination.residuals(d, x, lambda, nu, s, qAct, bAct, hAct,
+                    width) : null;
             if (record) {
                 recordStep(width);
             }
@@ -220,8 +216,7 @@ final class BatchLoop {
     /** ρ adaptation before iteration k, from the iterate k − 1 left: a switch refactors H and restarts the segment. */
     private void adaptRho(int k, int width) {
         formX(width);
-        double proposal = Admm.proposeRho(current, block(x, n, width), block(lambda, p, width), block(nu, m, width),
-                block(s, m, width), block(qAct, n, width), block(bAct, p, width), block(hAct, m, width));
+        double proposal = Admm.proposeRho(current, x, lambda, nu, s, qAct, bAct, hAct, width);
         QpData switched = proposal > rho * Settings.ADAPTIVE_RHO_TOLERANCE
                 || proposal < rho / Settings.ADAPTIVE_RHO_TOLERANCE ? factorOrNull(current, proposal) : null;
         if (switched != null) {
@@ -356,16 +351,10 @@ final class BatchLoop {
         }
         double[] dual = new double[width];
         if (m > 0) {
-            double[] gtds = new double[n * width];
-            if (gt != null) {
-                Dense.gemm(n, m, width, rho, gt, ds, 0.0, gtds);
-            } else {
-                gtds = la.multiply(d.Gt, block(ds, m, width)).toRowMajor();
-                for (int i = 0; i < gtds.length; i++) {
-                    gtds[i] *= rho;
-                }
+            Dense.colNormInf(d.times(dev.altdiff.api.Block.G, true, ds, width), n, width, wDual, 0, dual);
+            for (int j = 0; j < width; j++) {
+                dual[j] *= rho;
             }
-            Dense.colNormInf(gtds, n, width, wDual, 0, dual);
         }
         double[] lambdaInf = Dense.colNormInf(lambda, p, width, null, 0, new double[width]);
         double[] nuInf = Dense.colNormInf(nu, m, width, null, 0, new double[width]);
@@ -392,10 +381,7 @@ final class BatchLoop {
         for (int j = 0; j < width; j++) {
             activeQ[j] = qCols[active[j]];
         }
-        int pw = p * width;
-        return Infeasibility.test(d, p > 0 ? la.matrix(p, width, Arrays.copyOf(z, pw)) : null,
-                m > 0 ? la.matrix(m, width, Arrays.copyOfRange(z, pw, pw + m * width)) : null, block(bAct, p, width),
-                block(hAct, m, width), la.matrix(n, width, dx), activeQ, settings.infeasibilityTolerance());
+        return Infeasibility.test(d, z, bAct, hAct, dx, activeQ, width, settings.infeasibilityTolerance());
     }
 
     /** Appends iteration k's mask D_k = 1[s_k &gt; 0], x_k, λ_k and ν̃_k to each active column's record. */
@@ -436,7 +422,8 @@ final class BatchLoop {
             stopLambda[i] = Dense.column(lambda, p, width, stop[i]);
             stopNu[i] = Dense.column(nu, m, width, stop[i]);
         }
-        double[][] px = d.P == null ? null : Admm.columns(la.multiply(d.P, Admm.fromColumns(la, stopX, n)));
+        double[][] px = d.P == null ? null : columns(d.times(dev.altdiff.api.Block.P, false,
+                Dense.fromColumns(stopX, n), stopping), n, stopping);
         double[] dual = Admm.stationarityResidual(d, stopX, stopQ, px, stopLambda, stopNu);
         for (int i = 0; i < stopping; i++) {
             int j = stop[i];
@@ -480,6 +467,15 @@ final class BatchLoop {
         }
         xInf = xInfKept;
         active = nextActive;
+    }
+
+    /** @return the columns of the row-major rows×width block */
+    private static double[][] columns(double[] a, int rows, int width) {
+        double[][] out = new double[width][];
+        for (int j = 0; j < width; j++) {
+            out[j] = Dense.column(a, rows, width, j);
+        }
+        return out;
     }
 
     /** @return the rows×width block's first rows·width entries as a backend matrix (null when rows = 0) */

@@ -71,6 +71,9 @@ public final class QpData {
     /** The data whose factor, x-step and ρ family this one shares: itself, unless made by {@link #withVectors}. */
     private final QpData owner;
 
+    /** P, A, G of a dense problem as row-major arrays for {@link #times} (formed at its first call; owner's). */
+    private double[][] rowMajor;
+
     /** How many factorizations (ρ values) one problem's data keep for reuse. */
     static final int FACTORS_KEPT = 4;
 
@@ -225,6 +228,46 @@ public final class QpData {
     /** How many recent set-ups {@link #load} keeps for reuse. */
     static final int SETUPS_KEPT = 2;
     private static final java.util.Deque<java.lang.ref.SoftReference<QpData>> SETUPS = new java.util.ArrayDeque<>();
+
+    /**
+     * The products the termination and infeasibility tests make, on row-major blocks of width columns:
+     * P·x (P n×n), A·x or Aᵀ·x (block A, transposed or not), G·x or Gᵀ·x. Dense data multiply in the JVM
+     * ({@link Dense}) with row-major copies of P, A and G formed at the first call (kept with the set-up);
+     * sparse data through the backend.
+     *
+     * @param block P, A or G
+     * @return the rows×width product
+     */
+    double[] times(Block block, boolean transpose, double[] x, int width) {
+        int rows = block == Block.P ? n : block == Block.A ? p : m;
+        int outRows = transpose ? n : rows;
+        int inner = transpose ? rows : n;
+        if (sparse) {
+            Matrix a = block == Block.P ? P : block == Block.A ? (transpose ? At : A) : (transpose ? Gt : G);
+            return la.multiply(a, la.matrix(inner, width, java.util.Arrays.copyOf(x, inner * width))).toRowMajor();
+        }
+        double[] a = denseRows(block);
+        double[] out = new double[outRows * width];
+        if (transpose) {
+            la.gemmTransposed(rows, n, width, 1.0, a, x, 0.0, out);
+        } else {
+            la.gemm(rows, n, width, 1.0, a, x, 0.0, out);
+        }
+        return out;
+    }
+
+    private double[] denseRows(Block block) {
+        if (owner != this) {
+            return owner.denseRows(block);
+        }
+        synchronized (this) {
+            if (rowMajor == null) {
+                rowMajor = new double[][]{problem.rowMajor(Block.P), problem.rowMajor(Block.A),
+                        problem.rowMajor(Block.G)};
+            }
+            return rowMajor[block == Block.P ? 0 : block == Block.A ? 1 : 2];
+        }
+    }
 
     /** @return AᵀA + GᵀG (n×n), formed once */
     private Matrix constraintGram() {

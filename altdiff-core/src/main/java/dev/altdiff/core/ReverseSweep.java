@@ -220,7 +220,7 @@ final class ReverseSweep {
             return new Result(gq, gb, gh, null, null, null);
         }
         // Σ over the columns' steps of u_k w_kᵀ as U·Wᵀ with the steps side by side: one product per block
-        // for a group of columns of at most CHUNK steps in all ({@link Dense#gemm}, row-major)
+        // for a group of columns of at most CHUNK steps in all ({@link LinearAlgebra#gemm(int, int, int, double, double[], double[], double, double[])})
         double[] gp = new double[n * n];
         double[] gA = new double[p * n];
         double[] gG = new double[m * n];
@@ -255,14 +255,14 @@ final class ReverseSweep {
                         setColumn(nuTildeCols, steps, t, trajectory.nuTilde().get(k));
                     }
                 }
-                Dense.gemm(n, steps, n, 1.0, rCols, xRows, 1.0, gp);
+                la.gemm(n, steps, n, 1.0, rCols, xRows, 1.0, gp);
                 if (p > 0) {
-                    Dense.gemm(p, steps, n, 1.0, alphaCols, xRows, 1.0, gA);
-                    Dense.gemm(p, steps, n, 1.0, lambdaCols, rRows, 1.0, gA);
+                    la.gemm(p, steps, n, 1.0, alphaCols, xRows, 1.0, gA);
+                    la.gemm(p, steps, n, 1.0, lambdaCols, rRows, 1.0, gA);
                 }
                 if (m > 0) {
-                    Dense.gemm(m, steps, n, 1.0, betaCols, xRows, 1.0, gG);
-                    Dense.gemm(m, steps, n, 1.0, nuTildeCols, rRows, 1.0, gG);
+                    la.gemm(m, steps, n, 1.0, betaCols, xRows, 1.0, gG);
+                    la.gemm(m, steps, n, 1.0, nuTildeCols, rRows, 1.0, gG);
                 }
             }
             first = last;
