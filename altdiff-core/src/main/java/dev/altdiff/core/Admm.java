@@ -127,9 +127,89 @@ public final class Admm {
     /**
      * The iterates k = 1..K that the reverse sweep needs, as row-major arrays: x_k, λ_k and
      * ν̃_k = ν_{k−1} + ρ(Gx_k + s_{k−1} − h) (the multiplier the x-step's ρGᵀ(Gx + s − h) term sees).
-     * Memory K·(n + p + m) doubles.
+     * With the reduced x-step, x is kept as the x-step's input y_k = [λ_{k−1}; ν_{k−1} + ρs_{k−1}]
+     * ({@link StepInputs}: p + m ≤ n doubles a step, x_k = x₀ − Wy_k formed when read, in one product for a
+     * run of steps), so the forward pass makes no product with W per iteration; memory
+     * K·(min(n, p + m) + p + m) doubles.
      */
     public record Trajectory(List<double[]> x, List<double[]> lambda, List<double[]> nuTilde) {
+    }
+
+    /**
+     * x_k of a recorded column kept as the reduced x-step's inputs: x_k = x₀ − W y_k with W and x₀ those
+     * of k's ρ segment. {@link #get} forms one x_k (a matrix–vector product); {@link #rows} forms a run of
+     * them with one matrix–matrix product per segment. Grows while the run records; read-only after.
+     */
+    static final class StepInputs extends java.util.AbstractList<double[]> {
+        private final List<double[]> inputs = new ArrayList<>();
+        private final List<Integer> starts = new ArrayList<>(); // 1-based first iteration of each segment
+        private final List<XStep> steps = new ArrayList<>();
+        private final List<double[]> bases = new ArrayList<>(); // x₀ of each segment
+
+        /** Starts a segment at iteration k (1-based) with its x-step and this column's x₀. */
+        void segment(int k, XStep step, double[] x0) {
+            starts.add(k);
+            steps.add(step);
+            bases.add(x0);
+        }
+
+        /** Appends the next step's input y_k. */
+        @Override public boolean add(double[] y) {
+            return inputs.add(y);
+        }
+
+        @Override public int size() {
+            return inputs.size();
+        }
+
+        @Override public double[] get(int index) {
+            double[] out = new double[bases.get(0).length];
+            rows(index, 1, out, 0);
+            return out;
+        }
+
+        /** Writes x_k for k = from..from+count−1 (0-based) as consecutive rows of out from row offset. */
+        void rows(int from, int count, double[] out, int offset) {
+            int n = bases.get(0).length;
+            int k = from;
+            while (k < from + count) {
+                int segment = segmentOf(k + 1);
+                int end = segment + 1 < starts.size() ? Math.min(from + count, starts.get(segment + 1) - 1)
+                        : from + count;
+                int width = end - k;
+                int c = inputs.get(k).length;
+                double[] y = new double[c * width];
+                double[] x0 = new double[n * width];
+                double[] base = bases.get(segment);
+                for (int j = 0; j < width; j++) {
+                    double[] yj = inputs.get(k + j);
+                    for (int i = 0; i < c; i++) {
+                        y[i * width + j] = yj[i];
+                    }
+                    for (int i = 0; i < n; i++) {
+                        x0[i * width + j] = base[i];
+                    }
+                }
+                double[] x = new double[n * width];
+                steps.get(segment).formX(y, width, x0, x);
+                for (int j = 0; j < width; j++) {
+                    for (int i = 0; i < n; i++) {
+                        out[(offset + k - from + j) * n + i] = x[i * width + j];
+                    }
+                }
+                k = end;
+            }
+        }
+
+        private int segmentOf(int iteration) {
+            int out = 0;
+            for (int i = 0; i < starts.size(); i++) {
+                if (starts.get(i) <= iteration) {
+                    out = i;
+                }
+            }
+            return out;
+        }
     }
 
     /**

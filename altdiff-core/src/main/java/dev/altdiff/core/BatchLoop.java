@@ -33,6 +33,8 @@ final class BatchLoop {
     private final LinearAlgebra la;
     private final Settings settings;
     private final boolean record;
+    /** Whether the trajectory keeps x as the reduced x-step's inputs ({@link Admm.StepInputs}). */
+    private final boolean recordInputs;
     private final boolean residualRule;
     private final int n;
     private final int p;
@@ -116,6 +118,7 @@ final class BatchLoop {
         this.current = d;
         this.rho = d.rho;
         this.step = d.xStep();
+        this.recordInputs = record && step.reduced;
         segments.add(new Admm.Segment(1, d));
         // the adaptive-ρ schedule, batch-wide: carried over from a continued run (the first start's), else fresh
         Admm.RhoSchedule carried = starts == null || starts.get(0) == null || starts.get(0).schedule() == null
@@ -140,11 +143,11 @@ final class BatchLoop {
         this.primalScale = new double[batch];
         for (int c = 0; c < batch; c++) {
             masks.add(new ArrayList<>());
-            trajectories.add(record ? new Admm.Trajectory(new ArrayList<>(), new ArrayList<>(), new ArrayList<>())
-                    : null);
+            trajectories.add(record ? new Admm.Trajectory(recordInputs ? new Admm.StepInputs() : new ArrayList<>(),
+                    new ArrayList<>(), new ArrayList<>()) : null);
         }
         this.out = new Admm.Column[batch];
-        constantPart();
+        constantPart(1);
     }
 
     Admm.BatchRun run() {
@@ -159,10 +162,11 @@ final class BatchLoop {
             boolean screening = residualRule && k % Settings.TERMINATION_CHECK_INTERVAL != 0;
             boolean infeasibilityCheck = settings.infeasibilityTolerance() > 0
                     && k % Settings.INFEASIBILITY_CHECK_INTERVAL == 0;
-            // x is read by the relative-change rule and the trajectory at every iteration; by the
-            // infeasibility test (with the iteration before), the termination test and ρ adaptation at
-            // their intervals; elsewhere it is formed only if the screen calls for the test
-            boolean needX = record || !residualRule || k % Settings.TERMINATION_CHECK_INTERVAL == 0
+            // x is read by the relative-change rule and the trajectory (unless it keeps the x-step's
+            // inputs) at every iteration; by the infeasibility test (with the iteration before), the
+            // termination test and ρ adaptation at their intervals; elsewhere only if the screen calls
+            // for the test
+            boolean needX = record && !recordInputs || !residualRule || k % Settings.TERMINATION_CHECK_INTERVAL == 0
                     || settings.infeasibilityTolerance() > 0
                     && (k + 1) % Settings.INFEASIBILITY_CHECK_INTERVAL == 0;
             xStep(width, needX);
@@ -223,7 +227,7 @@ final class BatchLoop {
             current = switched;
             rho = proposal;
             step = current.xStep();
-            constantPart();
+            constantPart(k);
             segments.add(new Admm.Segment(k, current));
             switches++;
             segmentStart = k;
@@ -239,8 +243,11 @@ final class BatchLoop {
         }
     }
 
-    /** x₀ = H⁻¹c₀ and z₀ = [A; G]x₀ for c₀ = −q + ρAᵀb + ρGᵀh, the x-step's constant part (once per ρ). */
-    private void constantPart() {
+    /**
+     * x₀ = H⁻¹c₀ and z₀ = [A; G]x₀ for c₀ = −q + ρAᵀb + ρGᵀh, the x-step's constant part (once per ρ, from
+     * iteration k on); a trajectory that keeps the x-step's inputs starts a segment with it.
+     */
+    private void constantPart(int k) {
         int width = active.length;
         Matrix c0 = la.matrix(n, width, Arrays.copyOf(qAct, n * width));
         la.scale(-1.0, c0);
@@ -253,6 +260,11 @@ final class BatchLoop {
         x0 = new double[n * width];
         z0 = new double[(p + m) * width];
         step.solve(c0.toRowMajor(), width, x0, z0);
+        if (recordInputs) {
+            for (int j = 0; j < width; j++) {
+                ((Admm.StepInputs) trajectories.get(active[j]).x()).segment(k, step, Dense.column(x0, n, width, j));
+            }
+        }
     }
 
     /** z = [Ax⁺; Gx⁺] from y = [λ; ν + ρs]; x⁺ too when asked (or when the full form forms it anyway). */
@@ -384,7 +396,7 @@ final class BatchLoop {
         return Infeasibility.test(d, z, bAct, hAct, dx, activeQ, width, settings.infeasibilityTolerance());
     }
 
-    /** Appends iteration k's mask D_k = 1[s_k &gt; 0], x_k, λ_k and ν̃_k to each active column's record. */
+    /** Appends iteration k's mask D_k = 1[s_k &gt; 0], x_k (or y_k), λ_k and ν̃_k to each active column's record. */
     private void recordStep(int width) {
         for (int j = 0; j < width; j++) {
             int c = active[j];
@@ -394,7 +406,11 @@ final class BatchLoop {
             }
             masks.get(c).add(mask);
             Admm.Trajectory t = trajectories.get(c);
-            t.x().add(Dense.column(x, n, width, j));
+            if (recordInputs) {
+                ((Admm.StepInputs) t.x()).add(Dense.column(y, p + m, width, j));
+            } else {
+                t.x().add(Dense.column(x, n, width, j));
+            }
             t.lambda().add(Dense.column(lambda, p, width, j));
             t.nuTilde().add(Dense.column(nuTilde, m, width, j));
         }

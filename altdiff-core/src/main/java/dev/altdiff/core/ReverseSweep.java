@@ -245,8 +245,13 @@ final class ReverseSweep {
                         continue;
                     }
                     Admm.Trajectory trajectory = columns.get(c).trajectory();
+                    if (trajectory.x() instanceof Admm.StepInputs inputs) { // x_k from y_k, a product per segment
+                        inputs.rows(0, iterations[c], xRows, t);
+                    }
                     for (int k = 0; k < iterations[c]; k++, t++) {
-                        System.arraycopy(trajectory.x().get(k), 0, xRows, t * n, n);
+                        if (!(trajectory.x() instanceof Admm.StepInputs)) {
+                            System.arraycopy(trajectory.x().get(k), 0, xRows, t * n, n);
+                        }
                         System.arraycopy(rBar[c][k], 0, rRows, t * n, n);
                         setColumn(rCols, steps, t, rBar[c][k]);
                         setColumn(alphaCols, steps, t, alpha[c] == null ? null : alpha[c][k]);

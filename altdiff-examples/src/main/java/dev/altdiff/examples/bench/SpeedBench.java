@@ -36,14 +36,14 @@ import java.util.Random;
  *       {@link QpData#load} and pays only the equilibration (about 10 passes over P, A, G);</li>
  *   <li>set-up (formed): H = P + ρ(AᵀA + GᵀG) 2n²c, the PSD check of P and the Cholesky of H n³/3 each,
  *       W = H⁻¹[Aᵀ Gᵀ] 2n²c, M = [A; G]W 2nc²; each ρ switch repeats the last three;</li>
- *   <li>forward: per iteration and column 2c² (z = z₀ − My) + 2nc (x = x₀ − Wy, formed because a
- *       differentiated run records it), and every 10 iterations the termination test's
- *       2(n² + 2nc);</li>
- *   <li>backward: per step and column 2c² + 2nc, then the matrix gradients Σ r̄xᵀ, Σ αxᵀ + λr̄ᵀ,
- *       Σ βxᵀ + ν̃r̄ᵀ: 2T(n² + 2nc).</li>
+ *   <li>forward: per iteration and column 2c² (z = z₀ − My; the run records y, not x), and every 10
+ *       iterations the termination test's 2(n² + 2nc) with x formed twice, 4nc (the test and the
+ *       infeasibility test's previous iterate);</li>
+ *   <li>backward: per step and column 2c² + 2nc (r̄ = −Wȳ with [A; G]r̄ = −Mȳ), x_k = x₀ − Wy_k formed
+ *       again 2nc, then the matrix gradients Σ r̄xᵀ, Σ αxᵀ + λr̄ᵀ, Σ βxᵀ + ν̃r̄ᵀ: 2T(n² + 2nc).</li>
  * </ul>
- * The iterations are matrix–vector work at B = 1: their floor is memory traffic (M and W read once
- * per iteration, 8(c² + nc) bytes), printed as GB/s.
+ * The iterations are matrix–vector work at B = 1: their floor is memory traffic (M read once per
+ * iteration, 8c² bytes; W too in the backward), printed as GB/s.
  */
 public final class SpeedBench {
     private SpeedBench() {
@@ -129,15 +129,13 @@ public final class SpeedBench {
         double nn = n;
         double factor = nn * nn * nn / 3 + 2 * nn * nn * c + 2 * nn * c * c;
         double setupFlops = 2 * nn * nn * c + (problem.hasP() ? nn * nn * nn / 3 : 0) + factor;
-        double iteration = 2.0 * c * c + 2 * nn * c;
-        double forwardFlops = k * iteration + (k / 10) * 2 * (nn * nn + 2 * nn * c) + switches * factor;
-        double backwardFlops = k * iteration + 2.0 * k * (nn * nn + 2 * nn * c);
-        double iterationBytes = 8.0 * ((double) c * c + nn * c);
+        double forwardFlops = forwardFlops(k, nn, c) + switches * factor;
+        double backwardFlops = backwardFlops(k, nn, c);
         double reuseFlops = 2.0 * 10 * (nn * nn + nn * c); // the Ruiz passes' norms and scaling of P, A, G
         List<Phase> phases = List.of(new Phase("set-up", median(cold), setupFlops, 0),
                 new Phase("reused", median(reused), reuseFlops, 0),
-                new Phase("forward", median(forward), forwardFlops, k * iterationBytes),
-                new Phase("backward", median(backward), backwardFlops, k * iterationBytes));
+                new Phase("forward", median(forward), forwardFlops, k * 8.0 * c * c),
+                new Phase("backward", median(backward), backwardFlops, k * 8.0 * (c * c + nn * c)));
         Gradients ours = new AltDiffDifferentiator().solve(problem, settings, la).backward(v);
         Gradients exact = new KktDifferentiator().solve(problem, PaperDemo.REFERENCE.withPolish(true), la).backward(v);
         String accuracy = String.format("cos q %.7f, b %.7f, h %.7f vs KKT; status %s; %d rho switch(es)",
@@ -185,16 +183,22 @@ public final class SpeedBench {
                 }
             }
         }
-        double nn = n;
-        double iteration = 2.0 * c * c + 2 * nn * c;
-        double forwardFlops = steps * iteration + (steps / 10.0) * 2 * (nn * nn + 2 * nn * c);
-        double backwardFlops = steps * iteration + 2.0 * steps * (nn * nn + 2 * nn * c);
-        List<Phase> phases = List.of(new Phase("forward", median(forward), forwardFlops, 0),
-                new Phase("backward", median(backward), backwardFlops, 0));
+        List<Phase> phases = List.of(new Phase("forward", median(forward), forwardFlops(steps, n, c), 0),
+                new Phase("backward", median(backward), backwardFlops(steps, n, c), 0));
         double total = median(forward) + median(backward);
         return new Case(size.n() + "x" + size.p() + "x" + size.m() + " layer B=" + batch, preset, maxIterations,
                 phases, String.format("%.0f samples/s forward+backward (set-up reused; mean %.1f iterations)",
                 batch / total, steps / (double) batch));
+    }
+
+    /** @return the forward model's flops for T column-iterations (see the class comment) */
+    static double forwardFlops(double steps, double n, double c) {
+        return steps * 2 * c * c + steps / 10 * (2 * (n * n + 2 * n * c) + 4 * n * c);
+    }
+
+    /** @return the backward model's flops for T column-steps (see the class comment) */
+    static double backwardFlops(double steps, double n, double c) {
+        return steps * (2 * c * c + 4 * n * c) + 2 * steps * (n * n + 2 * n * c);
     }
 
     /** Prints the rates and the cases' per-phase table. */
