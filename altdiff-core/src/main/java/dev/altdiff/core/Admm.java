@@ -3,8 +3,6 @@ package dev.altdiff.core;
 import dev.altdiff.api.QuadraticProgram;
 import dev.altdiff.api.Settings;
 import dev.altdiff.api.Solution;
-import dev.altdiff.api.Status;
-import dev.altdiff.api.Truncation;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.api.linalg.Matrix;
 
@@ -44,9 +42,16 @@ import java.util.List;
  * columns at once (on the geometric mean of their proposals): each column's run, and so its
  * gradient, is then that of its own iterations with the batch's ρ schedule. With
  * {@link Settings#polish()} each column's solution is polished as it stops ({@link Polisher}); its
- * masks and trajectory remain the run's. The column-wise work the backend SPI does not offer
- * (per-column norms and masks) is done on row-major copies, O((n+m)B) per iteration against the
- * O(n²B) of the solve.
+ * masks and trajectory remain the run's.
+ *
+ * <p><b>Where the work happens.</b> The loop ({@link BatchLoop}, one method per step) holds its iterates
+ * as row-major blocks in the JVM ({@link Dense}) and makes no copy into or out of a backend per
+ * iteration. With the reduced x-step the iteration runs in the (p+m)-space: z = [Ax⁺; Gx⁺] = z₀ − My
+ * is its one product, x⁺ = x₀ − Wy is formed only where something reads it (the termination and
+ * infeasibility tests at their interval, ρ adaptation, the relative-change rule, a stopping column),
+ * and a recorded run keeps y instead of x ({@link StepInputs}). The products go through
+ * {@link LinearAlgebra#gemm(int, int, int, double, double[], double[], double, double[])}; the backend
+ * does the set-up's level-3 work, which {@link QpData#load} keeps for later calls with the same matrices.
  */
 public final class Admm {
     private Admm() {

@@ -2,7 +2,6 @@ package dev.altdiff.core;
 
 import dev.altdiff.api.Gradients;
 import dev.altdiff.api.linalg.LinearAlgebra;
-import dev.altdiff.api.linalg.Matrix;
 
 import java.util.Arrays;
 import java.util.List;

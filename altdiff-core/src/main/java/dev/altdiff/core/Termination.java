@@ -3,8 +3,6 @@ package dev.altdiff.core;
 import dev.altdiff.api.Block;
 import dev.altdiff.api.Settings;
 import dev.altdiff.api.Status;
-import dev.altdiff.api.linalg.LinearAlgebra;
-import dev.altdiff.api.linalg.Matrix;
 
 import java.util.Arrays;
 
