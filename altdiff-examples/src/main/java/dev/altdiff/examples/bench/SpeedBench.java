@@ -96,9 +96,19 @@ public final class SpeedBench {
      */
     public static Case single(LinearAlgebra la, PaperDemo.Size size, long seed, Settings settings, String preset,
                               int repeats) {
-        QuadraticProgram problem = PaperDemo.problem(la, size, seed);
-        int n = size.n();
-        int c = size.p() + size.m();
+        return single(la, PaperDemo.problem(la, size, seed), size.n() + "x" + size.p() + "x" + size.m(), settings,
+                preset, repeats, null);
+    }
+
+    /**
+     * As {@link #single(LinearAlgebra, PaperDemo.Size, long, Settings, String, int)} on a given problem; with
+     * {@code reference} (e.g. the gradients of q, b, h and x that {@code oracle_time.py} wrote for the same
+     * problem) the accuracy line also compares against it.
+     */
+    public static Case single(LinearAlgebra la, QuadraticProgram problem, String name, Settings settings,
+                              String preset, int repeats, Gradients reference) {
+        int n = problem.n();
+        int c = problem.p() + problem.m();
         double[] v = new double[n];
         Arrays.fill(v, 1.0);
         double[] cold = new double[repeats];
@@ -141,7 +151,12 @@ public final class SpeedBench {
         String accuracy = String.format("cos q %.7f, b %.7f, h %.7f vs KKT; status %s; %d rho switch(es)",
                 PaperDemo.cosine(ours.q(), exact.q()), PaperDemo.cosine(ours.b(), exact.b()),
                 PaperDemo.cosine(ours.h(), exact.h()), run.solution().status().jsonName(), switches);
-        return new Case(size.n() + "x" + size.p() + "x" + size.m(), preset, k, phases, accuracy);
+        if (reference != null) {
+            accuracy += String.format("; vs the reference file: cos q %.7f, b %.7f, h %.7f",
+                    PaperDemo.cosine(ours.q(), reference.q()), PaperDemo.cosine(ours.b(), reference.b()),
+                    PaperDemo.cosine(ours.h(), reference.h()));
+        }
+        return new Case(name, preset, k, phases, accuracy);
     }
 
     /**
@@ -186,7 +201,7 @@ public final class SpeedBench {
         List<Phase> phases = List.of(new Phase("forward", median(forward), forwardFlops(steps, n, c), 0),
                 new Phase("backward", median(backward), backwardFlops(steps, n, c), 0));
         double total = median(forward) + median(backward);
-        return new Case(size.n() + "x" + size.p() + "x" + size.m() + " layer B=" + batch, preset, maxIterations,
+        return new Case("layer " + size.n() + "x" + size.p() + "x" + size.m() + "/B=" + batch, preset, maxIterations,
                 phases, String.format("%.0f samples/s forward+backward (set-up reused; mean %.1f iterations)",
                 batch / total, steps / (double) batch));
     }
@@ -210,7 +225,7 @@ public final class SpeedBench {
         for (Case c : cases) {
             for (Phase p : c.phases()) {
                 double rate = p.flops() / p.seconds() / 1e9;
-                out.printf("%-26s %-8s %6d  %-9s %10.1f %9.3f %9.2f %8.1f%% %8s%n", c.name(), c.preset(), c.iterations(),
+                out.printf("%-26s %-8s %6d  %-9s %10.1f %9.3g %9.2f %8.1f%% %8s%n", c.name(), c.preset(), c.iterations(),
                         p.name(), p.seconds() * 1e3, p.flops() / 1e9, rate, 100 * rate / rates.backendGemm(),
                         p.bytes() > 0 ? String.format("%.1f", p.bytes() / p.seconds() / 1e9) : "-");
             }

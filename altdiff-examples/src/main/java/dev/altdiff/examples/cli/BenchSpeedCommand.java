@@ -1,10 +1,13 @@
 package dev.altdiff.examples.cli;
 
+import dev.altdiff.api.Gradients;
+import dev.altdiff.api.QuadraticProgram;
 import dev.altdiff.api.Settings;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.examples.bench.LayerBench;
 import dev.altdiff.examples.bench.SpeedBench;
 import dev.altdiff.examples.demo.PaperDemo;
+import dev.altdiff.examples.io.QpJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,6 +49,12 @@ final class BenchSpeedCommand implements Callable<Integer> {
             description = "the layer's batch sizes (default: ${DEFAULT-VALUE}; empty: none)")
     String batches;
 
+    @Option(names = "--problem", paramLabel = "FILE",
+            description = "also time this altdiff-qp/1 problem (e.g. the one ../shared/tools/oracle_time.py writes, so"
+                    + " that the comparator and this layer run on the identical draw); a FILE.grad.json beside it"
+                    + " (q, b, h) is compared with the gradients")
+    String problemFile;
+
     @Option(names = "--repeats", paramLabel = "R", defaultValue = "5",
             description = "timed warm calls per case, the median is shown (default: ${DEFAULT-VALUE})")
     int repeats;
@@ -78,8 +87,33 @@ final class BenchSpeedCommand implements Callable<Integer> {
         out.printf("bench-speed: backend %s, preset %s (%s), %d warm repeats, %d threads%n", la.name(), preset,
                 settings, repeats, Runtime.getRuntime().availableProcessors());
         SpeedBench.Rates rates = SpeedBench.rates(la);
-        SpeedBench.print(out, la.name(), rates, SpeedBench.run(la, singles, layer, batchList, settings, preset,
-                repeats));
+        List<SpeedBench.Case> cases = new java.util.ArrayList<>();
+        if (problemFile != null) {
+            QuadraticProgram problem = QpJson.readProblem(problemFile);
+            java.nio.file.Path grad = java.nio.file.Path.of(problemFile.replaceFirst("\\.json$", "") + ".grad.json");
+            cases.add(SpeedBench.single(la, problem, java.nio.file.Path.of(problemFile).getFileName().toString(),
+                    settings, preset, repeats, java.nio.file.Files.isRegularFile(grad) ? reference(grad) : null));
+        }
+        cases.addAll(SpeedBench.run(la, singles, layer, batchList, settings, preset, repeats));
+        SpeedBench.print(out, la.name(), rates, cases);
         return ExitCode.OK;
+    }
+
+    /** @return the gradients of q, b, h in a reference file ({"q": [...], "b": [...], "h": [...]}) */
+    private Gradients reference(java.nio.file.Path file) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode tree = QpJson.WRITER.readTree(file.toFile());
+            return new Gradients(null, vector(tree.get("q")), null, vector(tree.get("b")), null, vector(tree.get("h")));
+        } catch (java.io.IOException e) {
+            throw new ParameterException(spec.commandLine(), "cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static double[] vector(com.fasterxml.jackson.databind.JsonNode node) {
+        double[] out = new double[node == null ? 0 : node.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = node.get(i).asDouble();
+        }
+        return out;
     }
 }

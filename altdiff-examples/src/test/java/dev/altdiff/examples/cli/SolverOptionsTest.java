@@ -36,7 +36,7 @@ class SolverOptionsTest {
     @Test
     void everyCommandWithTheMixinHasADefaultForEachOption() throws Exception {
         List<CommandSpec> commands = withSolverOptions();
-        assertEquals(10, commands.size(), "solve, maros, bench, bench-layer, bench-sparse, demo, 4 train examples");
+        assertEquals(11, commands.size(), "solve, maros, bench, bench-layer, bench-sparse, bench-speed, demo, 4 train examples");
         for (CommandSpec c : commands) {
             for (String name : List.of("--backend", "--rho", "--tol", "--max-iter", "--truncation",
                     "--infeasibility-tol", "--scaling", "--time-limit")) {
