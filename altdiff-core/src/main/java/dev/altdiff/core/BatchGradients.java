@@ -15,7 +15,8 @@ import java.util.List;
  * @param shared  for a {@link SharedBatch}: the gradients of the shared P (n×n, symmetric), A (p×n)
  *                and G (m×n) SUMMED over the samples whose status is SOLVED (the others are left
  *                out; all zeros when none is), which is the gradient of Σ_b ℓ_b with respect to a
- *                parameter the samples share; q, b, h are null. Null for per-sample matrices.
+ *                parameter the samples share; q, b, h are null. Null for per-sample matrices, and when
+ *                {@link BatchResult#backward(double[][], boolean)} was asked not to form them.
  */
 public record BatchGradients(List<Gradients> samples, Gradients shared) {
 

@@ -86,6 +86,16 @@ public final class BatchResult {
      *         non-finite entry
      */
     public BatchGradients backward(double[][] v) {
+        return backward(v, true);
+    }
+
+    /**
+     * As {@link #backward(double[][])}; with {@code sharedMatrices} false a {@link SharedBatch}'s gradients of
+     * the shared P, A, G are not formed ({@link BatchGradients#shared()} is null): a layer whose P, A, G are
+     * fixed data, not learned, skips their sums over every step of every sample, 2T(n² + 2n(p+m)) flops for
+     * T steps in all, more than the sweep itself. Per-sample batches give every block either way.
+     */
+    public BatchGradients backward(double[][] v, boolean sharedMatrices) {
         int batch = size();
         if (v == null || v.length != batch) {
             throw new InvalidProblemException("v", -1, -1, "upstream gradient has "
@@ -98,7 +108,7 @@ public final class BatchResult {
                 throw e.inSample(c);
             }
         }
-        return shared != null ? backwardShared(v) : backwardPerSample(v);
+        return shared != null ? backwardShared(v, sharedMatrices) : backwardPerSample(v);
     }
 
     /**
@@ -110,7 +120,7 @@ public final class BatchResult {
         return status == Status.SOLVED || status == Status.TRUNCATED;
     }
 
-    private BatchGradients backwardShared(double[][] v) {
+    private BatchGradients backwardShared(double[][] v, boolean matrices) {
         QpData d = shared.data();
         int batch = size();
         boolean[] include = new boolean[batch];
@@ -118,7 +128,8 @@ public final class BatchResult {
             include[c] = solved(c);
         }
         Equilibration scaling = sharedScaling;
-        ReverseSweep.Result r = ReverseSweep.sweep(d, shared.columns(), scaling.rowsOf(v, scaling::upstream), include);
+        ReverseSweep.Result r = ReverseSweep.sweep(d, shared.columns(), scaling.rowsOf(v, scaling::upstream), include,
+                matrices);
         List<Gradients> samples = new ArrayList<>();
         for (int c = 0; c < batch; c++) {
             samples.add(include[c]
@@ -128,7 +139,7 @@ public final class BatchResult {
                     d.m > 0 ? fill(d.m) : null));
         }
         return new BatchGradients(List.copyOf(samples),
-                scaling.gradients(new Gradients(r.P(), null, r.A(), null, r.G(), null)));
+                matrices ? scaling.gradients(new Gradients(r.P(), null, r.A(), null, r.G(), null)) : null);
     }
 
     private BatchGradients backwardPerSample(double[][] v) {

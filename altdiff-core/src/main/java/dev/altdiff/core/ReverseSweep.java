@@ -65,7 +65,7 @@ final class ReverseSweep {
     static Gradients gradients(Admm.Run run, double[] v) {
         Result r = sweep(run.data(), List.of(new Admm.Column(run.solution(), run.masks(), run.trajectory(),
                         run.segments(), run.schedule())),
-                new double[][]{v}, new boolean[]{true});
+                new double[][]{v}, new boolean[]{true}, true);
         return new Gradients(r.P(), r.q()[0], r.A(), run.data().p > 0 ? r.b()[0] : null, r.G(),
                 run.data().m > 0 ? r.h()[0] : null);
     }
@@ -78,8 +78,10 @@ final class ReverseSweep {
      *                factor of k's segment; the columns of one batch run share them)
      * @param v       upstream gradient per column (length n; ignored, may be null, where not included)
      * @param include which columns take part
+     * @param matrices whether to form the gradients of P, A, G (dense data only): 2T(n² + 2n(p+m)) flops
+     *                 for T steps in all, more than the sweep itself; without them P, A, G are null
      */
-    static Result sweep(QpData d, List<Admm.Column> columns, double[][] v, boolean[] include) {
+    static Result sweep(QpData d, List<Admm.Column> columns, double[][] v, boolean[] include, boolean matrices) {
         LinearAlgebra la = d.la;
         int n = d.n;
         int p = d.p;
@@ -215,7 +217,7 @@ final class ReverseSweep {
                 gh[c] = m > 0 ? sum(beta[c], m, -1.0) : new double[0];
             }
         }
-        if (d.sparse) { // sparse data: no dense n×n, p×n, m×n gradients
+        if (d.sparse || !matrices) { // sparse data: no dense n×n, p×n, m×n gradients
             return new Result(gq, gb, gh, null, null, null);
         }
         // Σ over the columns' steps of u_k w_kᵀ as U·Wᵀ with the steps side by side: one product per block

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -158,6 +159,18 @@ class BatchLayerTest {
             assertTrue(iterations.size() > 1, "the samples should stop at different K_b: " + iterations);
         }
         assertSharedEqualsSum(sum, grads.shared());
+        // the gradients of q, b, h alone (P, A, G fixed data) are the same sweep without the matrix sums
+        BatchGradients vectors = result.backward(v, false);
+        assertNull(vectors.shared());
+        for (int c = 0; c < batch; c++) {
+            assertArrayEquals(grads.sample(c).q(), vectors.sample(c).q(), 0.0);
+            if (p > 0) {
+                assertArrayEquals(grads.sample(c).b(), vectors.sample(c).b(), 0.0);
+            }
+            if (m > 0) {
+                assertArrayEquals(grads.sample(c).h(), vectors.sample(c).h(), 0.0);
+            }
+        }
     }
 
     @ParameterizedTest

@@ -240,7 +240,8 @@ public class AltDiffQpLayerImpl extends BaseLayer<AltDiffQpLayer> {
             v = epsilon.castTo(DataType.DOUBLE).toDoubleMatrix();
         }
         long t0 = System.nanoTime();
-        BatchGradients grads = last.backward(v);
+        // the shared matrices' gradients cost more than the sweep: formed only for the matrices learned here
+        BatchGradients grads = last.backward(v, c.isLearnPFactor() || c.isLearnA() || c.isLearnG());
         qpNanos += System.nanoTime() - t0;
 
         int nIn = (int) c.expectedNIn();

@@ -40,7 +40,9 @@ import java.util.Random;
  *       iterations the termination test's 2(n² + 2nc) with x formed twice, 4nc (the test and the
  *       infeasibility test's previous iterate);</li>
  *   <li>backward: per step and column 2c² + 2nc (r̄ = −Wȳ with [A; G]r̄ = −Mȳ), x_k = x₀ − Wy_k formed
- *       again 2nc, then the matrix gradients Σ r̄xᵀ, Σ αxᵀ + λr̄ᵀ, Σ βxᵀ + ν̃r̄ᵀ: 2T(n² + 2nc).</li>
+ *       again 2nc, then the matrix gradients Σ r̄xᵀ, Σ αxᵀ + λr̄ᵀ, Σ βxᵀ + ν̃r̄ᵀ: 2T(n² + 2nc). A layer
+ *       whose P, A, G are fixed data needs only the gradients of q, b, h ("bwd-qbh": the sweep,
+ *       T(2c² + 2nc)).</li>
  * </ul>
  * The iterations are matrix–vector work at B = 1: their floor is memory traffic (M read once per
  * iteration, 8c² bytes; W too in the backward), printed as GB/s.
@@ -175,6 +177,7 @@ public final class SpeedBench {
         }
         double[] forward = new double[repeats];
         double[] backward = new double[repeats];
+        double[] vectorsOnly = new double[repeats];
         int steps = 0;
         int maxIterations = 0;
         try (BatchLayer layer = new BatchLayer(la, settings)) {
@@ -186,9 +189,12 @@ public final class SpeedBench {
                 long t1 = System.nanoTime();
                 result.backward(v);
                 long t2 = System.nanoTime();
+                result.backward(v, false);
+                long t3 = System.nanoTime();
                 if (rep >= 0) {
                     forward[rep] = (t1 - t0) / 1e9;
                     backward[rep] = (t2 - t1) / 1e9;
+                    vectorsOnly[rep] = (t3 - t2) / 1e9;
                     steps = 0;
                     maxIterations = 0;
                     for (var solution : result.solutions()) {
@@ -198,12 +204,16 @@ public final class SpeedBench {
                 }
             }
         }
+        double nn = n;
         List<Phase> phases = List.of(new Phase("forward", median(forward), forwardFlops(steps, n, c), 0),
-                new Phase("backward", median(backward), backwardFlops(steps, n, c), 0));
+                new Phase("backward", median(backward), backwardFlops(steps, n, c), 0),
+                new Phase("bwd-qbh", median(vectorsOnly), steps * (2.0 * c * c + 2 * nn * c), 0));
         double total = median(forward) + median(backward);
+        double vectors = median(forward) + median(vectorsOnly);
         return new Case("layer " + size.n() + "x" + size.p() + "x" + size.m() + "/B=" + batch, preset, maxIterations,
-                phases, String.format("%.0f samples/s forward+backward (set-up reused; mean %.1f iterations)",
-                batch / total, steps / (double) batch));
+                phases, String.format("%.0f samples/s forward+backward, %.0f with the gradients of q, b, h only"
+                        + " (P, A, G fixed data; bwd-qbh); set-up reused; mean %.1f iterations", batch / total,
+                        batch / vectors, steps / (double) batch));
     }
 
     /** @return the forward model's flops for T column-iterations (see the class comment) */
