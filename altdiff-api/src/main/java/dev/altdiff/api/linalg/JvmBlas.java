@@ -10,7 +10,10 @@ import java.util.concurrent.RecursiveAction;
  *
  * <p>{@link #gemm} is register-blocked over four entries of a row of a, so that the inner loop over
  * c's columns vectorizes, and cache-blocked over panels of b's rows ({@value #PANEL_DOUBLES} doubles)
- * that stay in L2 while every row of c passes over them. A product of at least {@value #PARALLEL_WORK}
+ * that stay in L2 while every row of c passes over them. Every entry of c is computed with the same
+ * operations in the same order whatever the number of columns (groups of four products in order of
+ * the inner index, added to the entry): a column's result does not depend on the columns beside it, so
+ * a batch gives each sample the bits it gets alone. A product of at least {@value #PARALLEL_WORK}
  * multiply-adds is split by rows between the caller and the common fork-join pool (on a 2-core
  * machine one more thread; when the pool is busy the caller runs both halves, so it never waits on
  * another layer's work).
@@ -43,25 +46,19 @@ public final class JvmBlas {
     /** Rows from..to−1 of {@link #gemm}. */
     private static void gemmRows(int from, int to, int inner, int width, double alpha, double[] a, double[] b,
                                  double beta, double[] c) {
-        if (width == 1) { // matrix–vector: dot products with four accumulators
+        if (width == 1) { // matrix–vector: the same arithmetic per entry as the general case below
             for (int i = from; i < to; i++) {
                 int ai = i * inner;
-                double s0 = 0;
-                double s1 = 0;
-                double s2 = 0;
-                double s3 = 0;
+                double acc = beta == 0 ? 0.0 : beta == 1 ? c[i] : beta * c[i];
                 int k = 0;
                 for (; k + 3 < inner; k += 4) {
-                    s0 += a[ai + k] * b[k];
-                    s1 += a[ai + k + 1] * b[k + 1];
-                    s2 += a[ai + k + 2] * b[k + 2];
-                    s3 += a[ai + k + 3] * b[k + 3];
+                    acc += alpha * a[ai + k] * b[k] + alpha * a[ai + k + 1] * b[k + 1] + alpha * a[ai + k + 2] * b[k + 2]
+                            + alpha * a[ai + k + 3] * b[k + 3];
                 }
                 for (; k < inner; k++) {
-                    s0 += a[ai + k] * b[k];
+                    acc += alpha * a[ai + k] * b[k];
                 }
-                double dot = alpha * (s0 + s1 + s2 + s3);
-                c[i] = beta == 0 ? dot : beta * c[i] + dot;
+                c[i] = acc;
             }
             return;
         }
@@ -76,7 +73,7 @@ public final class JvmBlas {
             }
         }
         // panels of b's rows that stay in cache while every row of c passes over them
-        int panel = Math.max(4, PANEL_DOUBLES / width);
+        int panel = Math.max(4, PANEL_DOUBLES / width & ~3); // a multiple of 4: the same groups of four as unblocked
         for (int k0 = 0; k0 < inner; k0 += panel) {
             int k1 = Math.min(inner, k0 + panel);
             for (int i = from; i < to; i++) {
