@@ -206,6 +206,31 @@ public final class Admm {
             }
         }
 
+        /** @return Σ_k x_k over the steps kept: per segment (count)·x₀ − W·Σ y_k, one product per segment */
+        double[] sum() {
+            int n = bases.get(0).length;
+            double[] out = new double[n];
+            for (int segment = 0; segment < starts.size(); segment++) {
+                int from = starts.get(segment) - 1;
+                int to = segment + 1 < starts.size() ? Math.min(size(), starts.get(segment + 1) - 1) : size();
+                if (from >= to) {
+                    continue;
+                }
+                double[] ySum = new double[inputs.get(from).length];
+                for (int k = from; k < to; k++) {
+                    Dense.add(ySum, inputs.get(k));
+                }
+                double[] base = bases.get(segment).clone();
+                for (int i = 0; i < n; i++) {
+                    base[i] *= to - from;
+                }
+                double[] part = new double[n];
+                steps.get(segment).formX(ySum, 1, base, part);
+                Dense.add(out, part);
+            }
+            return out;
+        }
+
         private int segmentOf(int iteration) {
             int out = 0;
             for (int i = 0; i < starts.size(); i++) {

@@ -31,9 +31,9 @@ final class Dense {
         return out;
     }
 
-    /** In place: a ← a + b (over a's length). */
+    /** In place: a ← a + b over b's length (a may be a longer scratch block). */
     static void add(double[] a, double[] b) {
-        for (int i = 0; i < a.length; i++) {
+        for (int i = 0; i < b.length; i++) {
             a[i] += b[i];
         }
     }

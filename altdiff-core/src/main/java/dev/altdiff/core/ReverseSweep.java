@@ -102,7 +102,11 @@ final class ReverseSweep {
                 }
             }
         }
-        double[][][] rBar = new double[batch][][];
+        // with the reduced x-step r̄_k = −Wȳ_k (+ −H⁻¹v at the entering step) is not formed per step: ȳ_k is
+        // kept, and Σ r̄ and the rows r̄_k that the matrix gradients need are formed after the sweep
+        boolean keepInputs = d.xStep().reduced;
+        double[][][] rBar = new double[batch][][]; // r̄_k, or ȳ_k when keepInputs
+        double[][] entered = new double[batch][]; // −H⁻¹v of each column (keepInputs)
         double[][][] alpha = new double[batch][][];
         double[][][] beta = new double[batch][][];
         for (int c = 0; c < batch; c++) {
@@ -158,7 +162,7 @@ final class ReverseSweep {
                 }
             }
             // r̄ = −H⁻¹(x̄_k + ρAᵀλ̄ + Gᵀā), with A r̄ and G r̄; x̄_k is v for the entering columns, else 0
-            xStep.apply(yBar, width, null, null, r, z);
+            xStep.apply(yBar, width, null, null, keepInputs ? null : r, z);
             if (entering > 0) {
                 double[] xBar = new double[n * width];
                 for (int j = 0; j < width; j++) {
@@ -172,17 +176,20 @@ final class ReverseSweep {
                 double[] rv = new double[n * width];
                 double[] zv = new double[(p + m) * width];
                 xStep.solve(xBar, width, rv, zv);
-                for (int i = 0; i < rv.length; i++) {
-                    r[i] += rv[i];
+                for (int j = 0; j < width; j++) {
+                    if (keepInputs && iterations[active[j]] - 1 == step) {
+                        entered[active[j]] = Dense.column(rv, n, width, j);
+                    }
                 }
-                for (int i = 0; i < zv.length; i++) {
-                    z[i] += zv[i];
+                if (!keepInputs) {
+                    Dense.add(r, rv);
                 }
+                Dense.add(z, zv);
             }
             // λ̄ ← λ̄ + A r̄, α_k = ρλ̄;  ν̄ ← ν̄ + G r̄, β_k = ā + ρG r̄, s̄ = ρG r̄
             for (int j = 0; j < width; j++) {
                 int c = active[j];
-                rBar[c][step] = Dense.column(r, n, width, j);
+                rBar[c][step] = keepInputs ? Dense.column(yBar, p + m, width, j) : Dense.column(r, n, width, j);
                 if (p > 0) {
                     alpha[c][step] = new double[p];
                 }
@@ -210,9 +217,16 @@ final class ReverseSweep {
         double[][] gq = new double[batch][];
         double[][] gb = new double[batch][];
         double[][] gh = new double[batch][];
+        Admm.StepInputs[] rInputs = new Admm.StepInputs[batch];
         for (int c = 0; c < batch; c++) {
             if (include[c]) {
-                gq[c] = sum(rBar[c], n, 1.0);
+                if (keepInputs) {
+                    rInputs[c] = inputs(columns.get(c).segments(), rBar[c], n);
+                    gq[c] = rInputs[c].sum();
+                    Dense.add(gq[c], entered[c]);
+                } else {
+                    gq[c] = sum(rBar[c], n, 1.0);
+                }
                 gb[c] = p > 0 ? sum(alpha[c], p, -1.0) : new double[0];
                 gh[c] = m > 0 ? sum(beta[c], m, -1.0) : new double[0];
             }
@@ -249,12 +263,22 @@ final class ReverseSweep {
                     if (trajectory.x() instanceof Admm.StepInputs inputs) { // x_k from y_k, a product per segment
                         inputs.rows(0, iterations[c], xRows, t);
                     }
+                    if (keepInputs) { // r̄_k = −Wȳ_k likewise, and −H⁻¹v at the column's last step
+                        rInputs[c].rows(0, iterations[c], rRows, t);
+                        for (int i = 0; i < n; i++) {
+                            rRows[(t + iterations[c] - 1) * n + i] += entered[c][i];
+                        }
+                    }
                     for (int k = 0; k < iterations[c]; k++, t++) {
                         if (!(trajectory.x() instanceof Admm.StepInputs)) {
                             System.arraycopy(trajectory.x().get(k), 0, xRows, t * n, n);
                         }
-                        System.arraycopy(rBar[c][k], 0, rRows, t * n, n);
-                        setColumn(rCols, steps, t, rBar[c][k]);
+                        if (!keepInputs) {
+                            System.arraycopy(rBar[c][k], 0, rRows, t * n, n);
+                        }
+                        for (int i = 0; i < n; i++) {
+                            rCols[i * steps + t] = rRows[t * n + i];
+                        }
                         setColumn(alphaCols, steps, t, alpha[c] == null ? null : alpha[c][k]);
                         setColumn(lambdaCols, steps, t, trajectory.lambda().get(k));
                         setColumn(betaCols, steps, t, beta[c] == null ? null : beta[c][k]);
@@ -280,6 +304,20 @@ final class ReverseSweep {
             }
         }
         return new Result(gq, gb, gh, gP, p > 0 ? rows(gA, p, n) : null, m > 0 ? rows(gG, m, n) : null);
+    }
+
+    /** @return the ȳ_k of a column's steps as {@link Admm.StepInputs} of r̄_k = −W ȳ_k over its ρ segments */
+    private static Admm.StepInputs inputs(List<Admm.Segment> segments, double[][] yBars, int n) {
+        Admm.StepInputs out = new Admm.StepInputs();
+        for (Admm.Segment segment : segments) {
+            if (segment.first() <= yBars.length) {
+                out.segment(segment.first(), segment.data().xStep(), new double[n]);
+            }
+        }
+        for (double[] yBar : yBars) {
+            out.add(yBar);
+        }
+        return out;
     }
 
     /** Steps (columns of the factors) per product in the matrix gradients: bounds their scratch to 2·CHUNK·n. */
