@@ -28,6 +28,8 @@ import dev.altdiff.api.objective.ProgramDifferentiator;
 import dev.altdiff.api.objective.ObjectiveGradients;
 import dev.altdiff.core.AltDiff;
 import dev.altdiff.core.AltDiffDifferentiator;
+import dev.altdiff.core.GeneralAltDiff;
+import dev.altdiff.core.GeneralAltDiffDifferentiator;
 import dev.altdiff.core.Vectors;
 import dev.altdiff.examples.io.InvalidInputException;
 import dev.altdiff.examples.io.InputFiles;
@@ -190,9 +192,18 @@ final class SolveCommand implements Callable<Integer>, UsageErrorReport {
             v = "ones".equals(dx) ? ones(program.n()) : QpJson.readVector(dx, maxBytes);
             Vectors.checkUpstream(v, program.n());
         }
+        boolean kkt = differentiator.name().equals(dev.altdiff.kkt.KktDifferentiator.NAME);
+        Limits.require(program, settings, v == null ? Limits.Gradient.NONE
+                : kkt ? Limits.Gradient.KKT : Limits.Gradient.REVERSE);
         long t0 = System.nanoTime();
-        DifferentiableProgramSolution solved = differentiator.solve(program, settings, la);
-        Solution solution = solved.solution();
+        DifferentiableProgramSolution solved = null;
+        Solution solution;
+        if (v == null && differentiator instanceof GeneralAltDiffDifferentiator) {
+            solution = GeneralAltDiff.solveOnly(program, settings, la); // no gradient asked: no trajectory
+        } else {
+            solved = differentiator.solve(program, settings, la);
+            solution = solved.solution();
+        }
         long t1 = System.nanoTime();
         boolean failed = solution.status() == Status.NUMERICAL_ERROR; // no gradient of a failed run
         ObjectiveGradients g = v == null || failed ? null : solved.backward(v);
