@@ -112,9 +112,12 @@ final class ReverseSweep {
             }
         }
         int[] active = new int[0];
-        Matrix lambdaBar = null;
-        Matrix nuBar = null;
-        Matrix sBar = null;
+        double[] lambdaBar = new double[0]; // the adjoint states, row-major p×w, m×w, m×w ({@link Dense})
+        double[] nuBar = new double[0];
+        double[] sBar = new double[0];
+        double[] yBar = new double[(p + m) * batch]; // scratch: [ρλ̄; ā]
+        double[] r = new double[n * batch];
+        double[] z = new double[(p + m) * batch];
         for (int step = kMax - 1; step >= 0; step--) {
             // columns whose truncation point is this step enter with zero adjoint state
             int entering = 0;
@@ -130,82 +133,76 @@ final class ReverseSweep {
                         next[i++] = c;
                     }
                 }
-                if (p > 0) {
-                    lambdaBar = widen(la, lambdaBar, active, next, p);
-                }
-                if (m > 0) {
-                    nuBar = widen(la, nuBar, active, next, m);
-                    sBar = widen(la, sBar, active, next, m);
-                }
+                lambdaBar = widen(lambdaBar, active, next, p);
+                nuBar = widen(nuBar, active, next, m);
+                sBar = widen(sBar, active, next, m);
                 active = next;
             }
             int width = active.length;
+            int pw = p * width;
             QpData data = Admm.Segment.at(segments, step + 1);
             double rho = data.rho;
             XStep xStep = data.xStep();
-            double[][] xBarCols = new double[width][];
-            for (int j = 0; j < width; j++) {
-                int c = active[j];
-                xBarCols[j] = iterations[c] - 1 == step ? v[c] : new double[n];
+            // t = D_k(s̄ + ρν̄), ā = ρν̄ − t, ν̄ ← ν̄ − t/ρ; yBar = [ρλ̄; ā]
+            for (int i = 0; i < pw; i++) {
+                yBar[i] = rho * lambdaBar[i];
             }
-            Matrix aBar = null;
-            if (m > 0) {
-                // t = D_k(s̄ + ρν̄), ā = ρν̄ − t
-                Matrix u = la.copy(sBar);
-                la.axpy(rho, nuBar, u);
-                double[][] tCols = Admm.columns(u);
-                for (int j = 0; j < width; j++) {
-                    double[] mask = columns.get(active[j]).masks().get(step);
-                    for (int i = 0; i < m; i++) {
-                        tCols[j][i] *= mask[i];
-                    }
+            for (int j = 0; j < width; j++) {
+                double[] mask = columns.get(active[j]).masks().get(step);
+                for (int i = 0; i < m; i++) {
+                    int at = i * width + j;
+                    double t = mask[i] * (sBar[at] + rho * nuBar[at]);
+                    yBar[pw + at] = rho * nuBar[at] - t;
+                    nuBar[at] -= t / rho;
                 }
-                Matrix t = Admm.fromColumns(la, tCols, m);
-                aBar = la.copy(nuBar);
-                la.scale(rho, aBar);
-                la.axpy(-1.0, t, aBar);
-                la.axpy(-1.0 / rho, t, nuBar);
             }
             // r̄ = −H⁻¹(x̄_k + ρAᵀλ̄ + Gᵀā), with A r̄ and G r̄; x̄_k is v for the entering columns, else 0
-            Matrix rhoLambdaBar = null;
-            if (p > 0) {
-                rhoLambdaBar = la.copy(lambdaBar);
-                la.scale(rho, rhoLambdaBar);
-            }
-            XStep.Image image = xStep.apply(rhoLambdaBar, aBar, width);
+            xStep.apply(yBar, width, null, null, r, z);
             if (entering > 0) {
-                Matrix xBar = Admm.fromColumns(la, xBarCols, n);
-                la.scale(-1.0, xBar);
-                xStep.addInto(image, xStep.solve(xBar));
+                double[] xBar = new double[n * width];
+                for (int j = 0; j < width; j++) {
+                    int c = active[j];
+                    if (iterations[c] - 1 == step) {
+                        for (int i = 0; i < n; i++) {
+                            xBar[i * width + j] = -v[c][i];
+                        }
+                    }
+                }
+                double[] rv = new double[n * width];
+                double[] zv = new double[(p + m) * width];
+                xStep.solve(xBar, width, rv, zv);
+                for (int i = 0; i < rv.length; i++) {
+                    r[i] += rv[i];
+                }
+                for (int i = 0; i < zv.length; i++) {
+                    z[i] += zv[i];
+                }
             }
-            Matrix r = image.x();
-            double[][] rCols = Admm.columns(r);
-            double[][] alphaCols = null;
-            double[][] betaCols = null;
-            if (p > 0) {
-                Matrix ar = image.ax();
-                la.axpy(1.0, ar, lambdaBar);
-                Matrix a = la.copy(lambdaBar); // α_k = ρ(λ̄ + A r̄) with λ̄ already updated
-                la.scale(rho, a);
-                alphaCols = Admm.columns(a);
-            }
-            if (m > 0) {
-                Matrix gr = image.gx();
-                la.axpy(1.0, gr, nuBar);
-                Matrix b = la.copy(aBar);
-                la.axpy(rho, gr, b);
-                betaCols = Admm.columns(b);
-                sBar = gr;
-                la.scale(rho, sBar);
-            }
+            // λ̄ ← λ̄ + A r̄, α_k = ρλ̄;  ν̄ ← ν̄ + G r̄, β_k = ā + ρG r̄, s̄ = ρG r̄
             for (int j = 0; j < width; j++) {
                 int c = active[j];
-                rBar[c][step] = rCols[j];
+                rBar[c][step] = Dense.column(r, n, width, j);
                 if (p > 0) {
-                    alpha[c][step] = alphaCols[j];
+                    alpha[c][step] = new double[p];
                 }
                 if (m > 0) {
-                    beta[c][step] = betaCols[j];
+                    beta[c][step] = new double[m];
+                }
+            }
+            for (int i = 0; i < p; i++) {
+                for (int j = 0; j < width; j++) {
+                    int at = i * width + j;
+                    lambdaBar[at] += z[at];
+                    alpha[active[j]][step][i] = rho * lambdaBar[at];
+                }
+            }
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < width; j++) {
+                    int at = i * width + j;
+                    double gr = z[pw + at];
+                    nuBar[at] += gr;
+                    beta[active[j]][step][i] = yBar[pw + at] + rho * gr;
+                    sBar[at] = rho * gr;
                 }
             }
         }
@@ -253,18 +250,18 @@ final class ReverseSweep {
                 gG == null ? null : Vectors.rows(gG));
     }
 
-    /** @return the rows×next.length block holding old's columns (by column id) and zeros for new ids */
-    private static Matrix widen(LinearAlgebra la, Matrix old, int[] oldIds, int[] next, int rows) {
-        double[][] oldCols = old == null ? new double[0][] : Admm.columns(old);
-        double[][] cols = new double[next.length][];
+    /** @return the rows×next.length block (row-major) holding old's columns (by column id) and zeros for new ids */
+    private static double[] widen(double[] old, int[] oldIds, int[] next, int rows) {
+        double[] out = new double[rows * next.length];
         for (int j = 0, i = 0; j < next.length; j++) {
             if (i < oldIds.length && oldIds[i] == next[j]) {
-                cols[j] = oldCols[i++];
-            } else {
-                cols[j] = new double[rows];
+                for (int row = 0; row < rows; row++) {
+                    out[row * next.length + j] = old[row * oldIds.length + i];
+                }
+                i++;
             }
         }
-        return Admm.fromColumns(la, cols, rows);
+        return out;
     }
 
     /** @return the k×len matrix whose row i is vectors.get(i) */

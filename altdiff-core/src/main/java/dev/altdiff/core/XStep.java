@@ -35,7 +35,8 @@ final class XStep {
 
     private final QpData d;
     private final LinearAlgebra la;
-    private final boolean reduced;
+    /** Whether this is the reduced form, where x can be formed apart from Ax and Gx ({@link #formX}). */
+    final boolean reduced;
     /** W_A = H⁻¹Aᵀ, W_G = H⁻¹Gᵀ and the blocks of M (reduced form only; null when a block is absent). */
     final Matrix wA;
     final Matrix wG;
@@ -43,6 +44,9 @@ final class XStep {
     final Matrix mAG;
     final Matrix mGA;
     final Matrix mGG;
+    /** The reduced form's W = [W_A W_G] (n×(p+m)) and M ((p+m)×(p+m)) as row-major arrays for {@link Dense}. */
+    private final double[] wRows;
+    private final double[] mRows;
 
     private XStep(QpData d, boolean reduced) {
         this.d = d;
@@ -55,8 +59,31 @@ final class XStep {
             mAG = d.p > 0 && d.m > 0 ? la.multiply(d.A, wG) : null;
             mGA = d.p > 0 && d.m > 0 ? la.transpose(mAG) : null;
             mGG = d.m > 0 ? la.multiply(d.G, wG) : null;
+            int c = d.p + d.m;
+            wRows = new double[d.n * c];
+            mRows = new double[c * c];
+            place(wA, wRows, c, 0, 0);
+            place(wG, wRows, c, 0, d.p);
+            place(mAA, mRows, c, 0, 0);
+            place(mAG, mRows, c, 0, d.p);
+            place(mGA, mRows, c, d.p, 0);
+            place(mGG, mRows, c, d.p, d.p);
         } else {
             wA = wG = mAA = mAG = mGA = mGG = null;
+            wRows = mRows = null;
+        }
+    }
+
+    /** Copies block (if not null) into the row-major array out (width cols) at (row, col). */
+    private static void place(Matrix block, double[] out, int cols, int row, int col) {
+        if (block == null) {
+            return;
+        }
+        int r = block.rows();
+        int c = block.cols();
+        double[] flat = block.toRowMajor();
+        for (int i = 0; i < r; i++) {
+            System.arraycopy(flat, i * c, out, (row + i) * cols + col, c);
         }
     }
 
@@ -105,6 +132,76 @@ final class XStep {
             la.gemm(-1.0, d.Gt, false, w, false, 1.0, rhs);
         }
         return solve(rhs);
+    }
+
+    /**
+     * The map on row-major blocks in the JVM ({@link Dense}), y = [λ; w] ((p+m)×B), z = [Ax; Gx]:
+     * <pre>
+     *   x = x0 − H⁻¹(Aᵀλ + Gᵀw),   z = z0 + [A; G](x − x0)
+     * </pre>
+     * In the reduced form z = z0 − My costs one product in the (p+m)-space, and x = x0 − Wy is formed
+     * only when x is not null ({@link #formX} forms it later from the same y); the full form forms x
+     * always (x may still be null to discard it).
+     *
+     * @param x0 n×B or null (zero)
+     * @param z0 (p+m)×B or null (zero)
+     */
+    void apply(double[] y, int width, double[] x0, double[] z0, double[] x, double[] z) {
+        int c = d.p + d.m;
+        if (reduced) {
+            if (z0 != null) {
+                System.arraycopy(z0, 0, z, 0, c * width);
+            }
+            Dense.gemm(c, c, width, -1.0, mRows, y, z0 == null ? 0.0 : 1.0, z);
+            if (x != null) {
+                formX(y, width, x0, x);
+            }
+            return;
+        }
+        int pw = d.p * width;
+        Matrix lambda = d.p > 0 ? la.matrix(d.p, width, java.util.Arrays.copyOfRange(y, 0, pw)) : null;
+        Matrix w = d.m > 0 ? la.matrix(d.m, width, java.util.Arrays.copyOfRange(y, pw, c * width)) : null;
+        Image image = apply(lambda, w, width);
+        if (x != null) {
+            add(image.x().toRowMajor(), x0, x, 0);
+        }
+        if (d.p > 0) {
+            add(image.ax().toRowMajor(), z0, z, 0);
+        }
+        if (d.m > 0) {
+            add(image.gx().toRowMajor(), z0, z, pw);
+        }
+    }
+
+    /** The reduced form's x = x0 − Wy (x0 null: zero), for a y given to {@link #apply} earlier. */
+    void formX(double[] y, int width, double[] x0, double[] x) {
+        if (x0 != null) {
+            System.arraycopy(x0, 0, x, 0, d.n * width);
+        }
+        Dense.gemm(d.n, d.p + d.m, width, -1.0, wRows, y, x0 == null ? 0.0 : 1.0, x);
+    }
+
+    /** out[offset..] = a + base[offset..] (base null: zero) */
+    private static void add(double[] a, double[] base, double[] out, int offset) {
+        for (int i = 0; i < a.length; i++) {
+            out[offset + i] = base == null ? a[i] : a[i] + base[offset + i];
+        }
+    }
+
+    /**
+     * @param c n×B, row-major
+     * @param x n×B out: H⁻¹c
+     * @param z (p+m)×B out: [A; G]H⁻¹c
+     */
+    void solve(double[] c, int width, double[] x, double[] z) {
+        Image image = solve(la.matrix(d.n, width, c));
+        add(image.x().toRowMajor(), null, x, 0);
+        if (d.p > 0) {
+            add(image.ax().toRowMajor(), null, z, 0);
+        }
+        if (d.m > 0) {
+            add(image.gx().toRowMajor(), null, z, d.p * width);
+        }
     }
 
     /** @return x = H⁻¹c with Ax and Gx (c: n×B) */

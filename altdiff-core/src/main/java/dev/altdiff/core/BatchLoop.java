@@ -1,0 +1,530 @@
+package dev.altdiff.core;
+
+import dev.altdiff.api.Settings;
+import dev.altdiff.api.Solution;
+import dev.altdiff.api.Status;
+import dev.altdiff.api.Truncation;
+import dev.altdiff.api.linalg.LinearAlgebra;
+import dev.altdiff.api.linalg.Matrix;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One run of {@link Admm#solveBatch}: the iteration of {@link Admm}'s class comment on B columns, one
+ * method per step, the iterates held as row-major blocks in the JVM ({@link Dense}):
+ * <ul>
+ *   <li>{@link #adaptRho}: residual balancing ({@link Admm#proposeRho}) and the switch of factor;</li>
+ *   <li>{@link #xStep}: z = [Ax⁺; Gx⁺] = z₀ − My from y = [λ; ν + ρs], with x⁺ = x₀ − Wy formed only
+ *       where a later step reads it ({@link #formX}); in the reduced form of {@link XStep} this keeps
+ *       the iteration in the (p+m)-space;</li>
+ *   <li>{@link #updateSlacksAndMultipliers}: s⁺, λ⁺, ν⁺ and the primal residuals in one pass;</li>
+ *   <li>{@link #screen}: the termination test's per-iteration screen ({@link Termination#mayPass});</li>
+ *   <li>{@link #recordStep}: the masks and trajectory a differentiated run keeps;</li>
+ *   <li>{@link #stopColumns} and {@link #dropColumns}: the columns that stop, with their statuses from
+ *       {@link Termination#status}, snapshot and (with {@link Settings#polish()}) polished.</li>
+ * </ul>
+ * Scratch blocks are allocated once for B columns and reused at any narrower width (entry (i, j) of
+ * an r×w block at i·w + j).
+ */
+final class BatchLoop {
+    private final QpData d;
+    private final LinearAlgebra la;
+    private final Settings settings;
+    private final boolean record;
+    private final boolean residualRule;
+    private final int n;
+    private final int p;
+    private final int m;
+    private final int batch;
+    private final Termination termination;
+    private final Termination.Bounds bounds;
+    private final double[] wPrimal;
+    private final double[] wDual;
+    private final double[][] qCols;
+    private final double[] qInf;
+    private final double[] dataPrimalInf;
+    private final long deadline;
+    /** Gᵀ row-major (n×m) for the screen's ρGᵀ(s⁺ − s); null for sparse data (then through the backend). */
+    private final double[] gt;
+
+    // the iteration's data: the factor of the current ρ and its x-step
+    private QpData current;
+    private double rho;
+    private XStep step;
+    private final List<Admm.Segment> segments = new ArrayList<>();
+    private int switches;
+    private int segmentStart;
+
+    // the active columns' blocks (width = active.length)
+    private int[] active;
+    private double[] qAct;
+    private double[] bAct;
+    private double[] hAct;
+    private double[] x0; // n×w, H⁻¹c₀ with c₀ = −q + ρAᵀb + ρGᵀh
+    private double[] z0; // (p+m)×w, [A; G]x₀
+    private double[] x;
+    private double[] xPrev;
+    private boolean xFormed = true; // whether x holds x_k (else it is formed from y on demand by formX)
+    private boolean xPrevFormed;
+    private double[] lambda;
+    private double[] nu;
+    private double[] s;
+    private double[] xInf; // ‖x‖∞ per column, of the latest x formed (the screen's dual-scale bound)
+
+    // scratch, sized for B columns
+    private final double[] y;
+    private final double[] z;
+    private final double[] ds;
+    private final double[] nuTilde;
+    private final double[] primal;
+    private final double[] primalScale;
+
+    private final List<List<double[]>> masks = new ArrayList<>();
+    private final List<Admm.Trajectory> trajectories = new ArrayList<>();
+    private final Admm.Column[] out;
+
+    BatchLoop(QpData d, Matrix q, Matrix b, Matrix h, List<Admm.Start> starts, Settings settings, boolean record) {
+        this.d = d;
+        this.la = d.la;
+        this.settings = settings;
+        this.record = record;
+        this.residualRule = settings.truncation() == Truncation.RESIDUALS;
+        this.n = d.n;
+        this.p = d.p;
+        this.m = d.m;
+        this.batch = q.cols();
+        this.termination = Termination.of(d, settings);
+        this.bounds = residualRule ? termination.bounds(d) : null;
+        this.wPrimal = termination.primalWeight();
+        this.wDual = termination.dualWeight();
+        this.qCols = Admm.columns(q);
+        this.qAct = q.toRowMajor();
+        this.bAct = p > 0 ? b.toRowMajor() : null;
+        this.hAct = m > 0 ? h.toRowMajor() : null;
+        this.qInf = Dense.colNormInf(qAct, n, batch, wDual, 0, new double[batch]);
+        this.dataPrimalInf = new double[batch];
+        if (p > 0) {
+            Dense.colNormInf(bAct, p, batch, wPrimal, 0, dataPrimalInf);
+        }
+        if (m > 0) {
+            double[] hInf = Dense.colNormInf(hAct, m, batch, wPrimal, p, new double[batch]);
+            for (int c = 0; c < batch; c++) {
+                dataPrimalInf[c] = Math.max(dataPrimalInf[c], hInf[c]);
+            }
+        }
+        this.deadline = settings.timeLimit() > 0 ? System.nanoTime() + (long) (settings.timeLimit() * 1e9) : 0;
+        this.gt = residualRule && m > 0 && !d.sparse ? d.Gt.toRowMajor() : null;
+        this.current = d;
+        this.rho = d.rho;
+        this.step = d.xStep();
+        segments.add(new Admm.Segment(1, d));
+        // the adaptive-ρ schedule, batch-wide: carried over from a continued run (the first start's), else fresh
+        Admm.RhoSchedule carried = starts == null || starts.get(0) == null || starts.get(0).schedule() == null
+                ? Admm.RhoSchedule.FRESH : starts.get(0).schedule();
+        this.switches = carried.switches();
+        this.segmentStart = 1 - carried.sinceSwitch(); // the current ρ's first iteration (≤ 0: an earlier run's)
+        this.active = new int[batch];
+        for (int c = 0; c < batch; c++) {
+            active[c] = c;
+        }
+        this.x = startBlock(starts, n, Admm.Start::x);
+        this.xPrev = new double[n * batch];
+        this.lambda = startBlock(starts, p, Admm.Start::lambda);
+        this.nu = startBlock(starts, m, Admm.Start::nu);
+        this.s = startBlock(starts, m, Admm.Start::s);
+        this.xInf = Dense.colNormInf(x, n, batch, null, 0, new double[batch]);
+        this.y = new double[(p + m) * batch];
+        this.z = new double[(p + m) * batch];
+        this.ds = new double[m * batch];
+        this.nuTilde = record ? new double[m * batch] : null;
+        this.primal = new double[batch];
+        this.primalScale = new double[batch];
+        for (int c = 0; c < batch; c++) {
+            masks.add(new ArrayList<>());
+            trajectories.add(record ? new Admm.Trajectory(new ArrayList<>(), new ArrayList<>(), new ArrayList<>())
+                    : null);
+        }
+        this.out = new Admm.Column[batch];
+        constantPart();
+    }
+
+    Admm.BatchRun run() {
+        int k = 0;
+        while (active.length > 0) {
+            k++;
+            int width = active.length;
+            if (settings.adaptiveRho() && (k - 1) % Settings.ADAPTIVE_RHO_INTERVAL == 0
+                    && Admm.RhoSchedule.due(switches, k - segmentStart)) {
+                adaptRho(k, width);
+            }
+            boolean screening = residualRule && k % Settings.TERMINATION_CHECK_INTERVAL != 0;
+            boolean infeasibilityCheck = settings.infeasibilityTolerance() > 0
+                    && k % Settings.INFEASIBILITY_CHECK_INTERVAL == 0;
+            // x is read by the relative-change rule and the trajectory at every iteration; by the
+            // infeasibility test (with the iteration before), the termination test and ρ adaptation at
+            // their intervals; elsewhere it is formed only if the screen calls for the test
+            boolean needX = record || !residualRule || k % Settings.TERMINATION_CHECK_INTERVAL == 0
+                    || settings.infeasibilityTolerance() > 0
+                    && (k + 1) % Settings.INFEASIBILITY_CHECK_INTERVAL == 0;
+            xStep(width, needX);
+            updateSlacksAndMultipliers(width, screening);
+            boolean checkpoint = !screening && residualRule || screening && screen(width);
+            boolean[] truncated = new boolean[width];
+            boolean anyTruncated = false;
+            if (!residualRule) { // the paper's rule: ‖x⁺ − x‖₂ ≤ tol·‖x⁺‖₂
+                for (int j = 0; j < width; j++) {
+                    truncated[j] = relativeChange(j, width) <= settings.tolerance() * norm2(x, n, width, j, null);
+                    anyTruncated |= truncated[j];
+                }
+            }
+            boolean capped = k == settings.maxIterations();
+            boolean timedOut = k % Settings.TERMINATION_CHECK_INTERVAL == 0 && deadline != 0
+                    && System.nanoTime() - deadline > 0;
+            boolean decide = checkpoint || anyTruncated || capped || timedOut || infeasibilityCheck;
+            if (decide) {
+                formX(width);
+            }
+            Infeasibility.Verdict[] verdicts = infeasibilityCheck ? infeasibility(width) : null;
+            Termination.Residuals residuals = decide ? termination.residuals(d, block(x, n, width),
+                    block(lambda, p, width), block(nu, m, width), block(s, m, width), block(qAct, n, width),
+                    block(bAct, p, width), block(hAct, m, width)) : null;
+            if (record) {
+                recordStep(width);
+            }
+            if (xFormed) {
+                Dense.colNormInf(x, n, width, null, 0, xInf);
+            }
+            Status[] status = new Status[width];
+            int stopping = 0;
+            for (int j = 0; j < width && residuals != null; j++) {
+                status[j] = Termination.status(verdicts == null || verdicts[j] == null ? null : verdicts[j].status(),
+                        residuals.finite(j), termination.passes(residuals, j), residualRule, truncated[j], capped,
+                        timedOut);
+                if (status[j] != null) {
+                    stopping++;
+                }
+            }
+            if (stopping > 0) {
+                stopColumns(k, width, status, verdicts);
+                if (stopping == width) {
+                    break;
+                }
+                dropColumns(width, status);
+            }
+        }
+        return new Admm.BatchRun(d, List.of(out));
+    }
+
+    /** ρ adaptation before iteration k, from the iterate k − 1 left: a switch refactors H and restarts the segment. */
+    private void adaptRho(int k, int width) {
+        formX(width);
+        double proposal = Admm.proposeRho(current, block(x, n, width), block(lambda, p, width), block(nu, m, width),
+                block(s, m, width), block(qAct, n, width), block(bAct, p, width), block(hAct, m, width));
+        QpData switched = proposal > rho * Settings.ADAPTIVE_RHO_TOLERANCE
+                || proposal < rho / Settings.ADAPTIVE_RHO_TOLERANCE ? factorOrNull(current, proposal) : null;
+        if (switched != null) {
+            current = switched;
+            rho = proposal;
+            step = current.xStep();
+            constantPart();
+            segments.add(new Admm.Segment(k, current));
+            switches++;
+            segmentStart = k;
+        }
+    }
+
+    /** @return the data factored for ρ = rho, or null when H is not (numerically) positive definite there */
+    private static QpData factorOrNull(QpData d, double rho) {
+        try {
+            return d.withRho(rho);
+        } catch (dev.altdiff.api.InvalidProblemException e) {
+            return null;
+        }
+    }
+
+    /** x₀ = H⁻¹c₀ and z₀ = [A; G]x₀ for c₀ = −q + ρAᵀb + ρGᵀh, the x-step's constant part (once per ρ). */
+    private void constantPart() {
+        int width = active.length;
+        Matrix c0 = la.matrix(n, width, Arrays.copyOf(qAct, n * width));
+        la.scale(-1.0, c0);
+        if (p > 0) {
+            la.gemm(rho, d.At, false, block(bAct, p, width), false, 1.0, c0);
+        }
+        if (m > 0) {
+            la.gemm(rho, d.Gt, false, block(hAct, m, width), false, 1.0, c0);
+        }
+        x0 = new double[n * width];
+        z0 = new double[(p + m) * width];
+        step.solve(c0.toRowMajor(), width, x0, z0);
+    }
+
+    /** z = [Ax⁺; Gx⁺] from y = [λ; ν + ρs]; x⁺ too when asked (or when the full form forms it anyway). */
+    private void xStep(int width, boolean needX) {
+        double[] previous = x; // x_{k−1} becomes the previous iterate; its buffer takes x_k
+        x = xPrev;
+        xPrev = previous;
+        xPrevFormed = xFormed;
+        int pw = p * width;
+        System.arraycopy(lambda, 0, y, 0, pw);
+        for (int i = 0; i < m * width; i++) {
+            y[pw + i] = nu[i] + rho * s[i];
+        }
+        boolean formed = needX || !step.reduced;
+        step.apply(y, width, x0, z0, formed ? x : null, z);
+        xFormed = formed;
+    }
+
+    /** Forms x⁺ = x₀ − Wy from the last x-step's y, if not formed yet. */
+    private void formX(int width) {
+        if (!xFormed) {
+            step.formX(y, width, x0, x);
+            xFormed = true;
+        }
+    }
+
+    /**
+     * λ⁺ = λ + ρ(Ax⁺ − b); s⁺ = max(0, h − Gx⁺ − ν/ρ); ν⁺ = max(0, ν + ρ(Gx⁺ + s⁺ − h)) (≥ 0 exactly:
+     * where s⁺ &gt; 0 it is ν − ν, which rounds to ±ulp); z is left holding the residuals
+     * (Ax⁺ − b; Gx⁺ + s⁺ − h), primal their ∞-norms per column and, when screening, primalScale the
+     * weighted max(‖Ax⁺‖∞, ‖Gx⁺‖∞); ds = s⁺ − s, and with recording ν̃ = ν + ρ(Gx⁺ + s − h).
+     */
+    private void updateSlacksAndMultipliers(int width, boolean screening) {
+        int pw = p * width;
+        Arrays.fill(primal, 0, width, 0.0);
+        Arrays.fill(primalScale, 0, width, 0.0);
+        for (int i = 0; i < p; i++) {
+            double w = wPrimal == null ? 1.0 : wPrimal[i];
+            for (int j = 0; j < width; j++) {
+                int at = i * width + j;
+                double ax = z[at];
+                primalScale[j] = Math.max(primalScale[j], w * Math.abs(ax));
+                double r = ax - bAct[at];
+                z[at] = r;
+                lambda[at] += rho * r;
+                primal[j] = maxNaN(primal[j], Math.abs(r));
+            }
+        }
+        for (int i = 0; i < m; i++) {
+            double w = wPrimal == null ? 1.0 : wPrimal[p + i];
+            for (int j = 0; j < width; j++) {
+                int at = i * width + j;
+                double gx = z[pw + at];
+                primalScale[j] = Math.max(primalScale[j], w * Math.abs(gx));
+                double sOld = s[at];
+                double nuOld = nu[at];
+                double hi = hAct[at];
+                if (record) {
+                    nuTilde[at] = nuOld + rho * (gx + sOld - hi);
+                }
+                double sNew = Math.max(0.0, hi - gx - nuOld / rho);
+                double r = gx + sNew - hi;
+                z[pw + at] = r;
+                nu[at] = Math.max(0.0, nuOld + rho * r);
+                ds[at] = sNew - sOld;
+                s[at] = sNew;
+                primal[j] = maxNaN(primal[j], Math.abs(r));
+            }
+        }
+    }
+
+    /**
+     * The per-iteration screen ({@link Termination#mayPass}) with the iterate's dual residual
+     * ρGᵀ(s⁺ − s) (formed only once some column's primal residual passes) and the dual scale bounded
+     * with ‖x‖∞ of the latest x formed.
+     *
+     * @return whether some column may pass the termination test
+     */
+    private boolean screen(int width) {
+        int pw = p * width;
+        double[] weighted = wPrimal == null ? primal : new double[width];
+        if (wPrimal != null) {
+            for (int i = 0; i < p + m; i++) {
+                double w = wPrimal[i];
+                for (int j = 0; j < width; j++) {
+                    weighted[j] = maxNaN(weighted[j], w * Math.abs(z[i * width + j]));
+                }
+            }
+        }
+        boolean primalPasses = false;
+        for (int j = 0; j < width && !primalPasses; j++) {
+            primalPasses = termination.passes(weighted[j], Math.max(primalScale[j], dataPrimalInf[active[j]]), 0, 0);
+        }
+        if (!primalPasses) {
+            return false;
+        }
+        double[] dual = new double[width];
+        if (m > 0) {
+            double[] gtds = new double[n * width];
+            if (gt != null) {
+                Dense.gemm(n, m, width, rho, gt, ds, 0.0, gtds);
+            } else {
+                gtds = la.multiply(d.Gt, block(ds, m, width)).toRowMajor();
+                for (int i = 0; i < gtds.length; i++) {
+                    gtds[i] *= rho;
+                }
+            }
+            Dense.colNormInf(gtds, n, width, wDual, 0, dual);
+        }
+        double[] lambdaInf = Dense.colNormInf(lambda, p, width, null, 0, new double[width]);
+        double[] nuInf = Dense.colNormInf(nu, m, width, null, 0, new double[width]);
+        for (int j = 0; j < width; j++) {
+            int c = active[j];
+            if (termination.mayPass(bounds, weighted[j], Math.max(primalScale[j], dataPrimalInf[c]), dual[j], xInf[j],
+                    lambdaInf[j], nuInf[j], qInf[c])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return the infeasibility verdicts of the active columns from the residuals in z and δx = x⁺ − x */
+    private Infeasibility.Verdict[] infeasibility(int width) {
+        if (!xPrevFormed) { // x_{k−1} from y_{k−1} is gone: the test waits for the next interval
+            return new Infeasibility.Verdict[width];
+        }
+        double[] dx = new double[n * width];
+        for (int i = 0; i < dx.length; i++) {
+            dx[i] = x[i] - xPrev[i];
+        }
+        double[][] activeQ = new double[width][];
+        for (int j = 0; j < width; j++) {
+            activeQ[j] = qCols[active[j]];
+        }
+        int pw = p * width;
+        return Infeasibility.test(d, p > 0 ? la.matrix(p, width, Arrays.copyOf(z, pw)) : null,
+                m > 0 ? la.matrix(m, width, Arrays.copyOfRange(z, pw, pw + m * width)) : null, block(bAct, p, width),
+                block(hAct, m, width), la.matrix(n, width, dx), activeQ, settings.infeasibilityTolerance());
+    }
+
+    /** Appends iteration k's mask D_k = 1[s_k &gt; 0], x_k, λ_k and ν̃_k to each active column's record. */
+    private void recordStep(int width) {
+        for (int j = 0; j < width; j++) {
+            int c = active[j];
+            double[] mask = new double[m];
+            for (int i = 0; i < m; i++) {
+                mask[i] = s[i * width + j] > 0 ? 1.0 : 0.0;
+            }
+            masks.get(c).add(mask);
+            Admm.Trajectory t = trajectories.get(c);
+            t.x().add(Dense.column(x, n, width, j));
+            t.lambda().add(Dense.column(lambda, p, width, j));
+            t.nuTilde().add(Dense.column(nuTilde, m, width, j));
+        }
+    }
+
+    /** Snapshots the columns with a status at iteration k (polished when asked) into {@link #out}. */
+    private void stopColumns(int k, int width, Status[] status, Infeasibility.Verdict[] verdicts) {
+        int stopping = 0;
+        for (Status st : status) {
+            stopping += st == null ? 0 : 1;
+        }
+        int[] stop = new int[stopping];
+        for (int j = 0, i = 0; j < width; j++) {
+            if (status[j] != null) {
+                stop[i++] = j;
+            }
+        }
+        double[][] stopX = new double[stopping][];
+        double[][] stopQ = new double[stopping][];
+        double[][] stopLambda = new double[stopping][];
+        double[][] stopNu = new double[stopping][];
+        for (int i = 0; i < stopping; i++) {
+            stopX[i] = Dense.column(x, n, width, stop[i]);
+            stopQ[i] = qCols[active[stop[i]]];
+            stopLambda[i] = Dense.column(lambda, p, width, stop[i]);
+            stopNu[i] = Dense.column(nu, m, width, stop[i]);
+        }
+        double[][] px = d.P == null ? null : Admm.columns(la.multiply(d.P, Admm.fromColumns(la, stopX, n)));
+        double[] dual = Admm.stationarityResidual(d, stopX, stopQ, px, stopLambda, stopNu);
+        for (int i = 0; i < stopping; i++) {
+            int j = stop[i];
+            int c = active[j];
+            boolean infeasible = status[j] == Status.PRIMAL_INFEASIBLE || status[j] == Status.DUAL_INFEASIBLE;
+            Solution solution = new Solution(stopX[i], stopLambda[i], stopNu[i], Dense.column(s, m, width, j),
+                    status[j], k, primal[j], dual[i], Admm.objective(stopX[i], qCols[c], px == null ? null : px[i]),
+                    infeasible ? verdicts[j].certificate() : null);
+            if (settings.polish()) { // the snapshot above stays the run's; only the returned point changes
+                solution = Polisher.polish(current, solution, qCols[c], Dense.column(bAct, p, width, j),
+                        Dense.column(hAct, m, width, j), termination);
+            }
+            out[c] = new Admm.Column(solution, List.copyOf(masks.get(c)), trajectories.get(c), List.copyOf(segments),
+                    new Admm.RhoSchedule(switches, k - segmentStart + 1));
+        }
+    }
+
+    /** Removes the columns with a status from every block. */
+    private void dropColumns(int width, Status[] status) {
+        int[] keep = new int[width - (int) Arrays.stream(status).filter(java.util.Objects::nonNull).count()];
+        for (int j = 0, i = 0; j < width; j++) {
+            if (status[j] == null) {
+                keep[i++] = j;
+            }
+        }
+        x0 = Dense.select(x0, n, width, keep);
+        z0 = Dense.select(z0, p + m, width, keep);
+        x = Dense.select(x, n, width, keep);
+        xPrev = Dense.select(xPrev, n, width, keep);
+        lambda = Dense.select(lambda, p, width, keep);
+        nu = Dense.select(nu, m, width, keep);
+        s = Dense.select(s, m, width, keep);
+        qAct = Dense.select(qAct, n, width, keep);
+        bAct = p > 0 ? Dense.select(bAct, p, width, keep) : null;
+        hAct = m > 0 ? Dense.select(hAct, m, width, keep) : null;
+        double[] xInfKept = new double[batch];
+        int[] nextActive = new int[keep.length];
+        for (int i = 0; i < keep.length; i++) {
+            nextActive[i] = active[keep[i]];
+            xInfKept[i] = xInf[keep[i]];
+        }
+        xInf = xInfKept;
+        active = nextActive;
+    }
+
+    /** @return the rows×width block's first rows·width entries as a backend matrix (null when rows = 0) */
+    private Matrix block(double[] a, int rows, int width) {
+        return rows == 0 ? null : la.matrix(rows, width, Arrays.copyOf(a, rows * width));
+    }
+
+    /** @return the rows×B block whose column b is the start's vector (zeros without a start) */
+    private double[] startBlock(List<Admm.Start> starts, int rows,
+                                java.util.function.Function<Admm.Start, double[]> part) {
+        double[][] cols = new double[batch][];
+        for (int c = 0; c < batch; c++) {
+            Admm.Start start = starts == null ? null : starts.get(c);
+            cols[c] = start == null ? new double[rows] : part.apply(start);
+            if (cols[c].length != rows) {
+                throw new IllegalArgumentException("start of column " + c + " has length " + cols[c].length
+                        + ", expected " + rows);
+            }
+        }
+        return Dense.fromColumns(cols, rows);
+    }
+
+    /** @return ‖x_j − xPrev_j‖₂ of column j */
+    private double relativeChange(int j, int width) {
+        return norm2(x, n, width, j, xPrev);
+    }
+
+    /** @return ‖a_j − b_j‖₂ of column j (b null: ‖a_j‖₂), scaled by the largest entry against overflow */
+    private static double norm2(double[] a, int rows, int width, int j, double[] b) {
+        double scale = 0;
+        for (int i = 0; i < rows; i++) {
+            scale = Math.max(scale, Math.abs(a[i * width + j] - (b == null ? 0 : b[i * width + j])));
+        }
+        if (scale == 0 || !Double.isFinite(scale)) {
+            return scale;
+        }
+        double sum = 0;
+        for (int i = 0; i < rows; i++) {
+            double t = (a[i * width + j] - (b == null ? 0 : b[i * width + j])) / scale;
+            sum += t * t;
+        }
+        return scale * Math.sqrt(sum);
+    }
+
+    private static double maxNaN(double a, double b) {
+        return b > a || b != b ? b : a;
+    }
+}
