@@ -2,7 +2,6 @@ package dev.altdiff.examples.io;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.io.NumberInput;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
@@ -19,8 +18,7 @@ import java.util.Map;
  * A JSON document read with Jackson's streaming parser into a small tree whose arrays of numbers
  * are primitive {@code double[]} ({@link Numbers}): a problem file costs about its own arrays in
  * memory (8 bytes per number: each array is read into a reused buffer and copied out at its exact
- * length; numbers are parsed from the parser's characters, without a string each), not a boxed
- * node per number. Objects keep their keys in file order; duplicate keys, trailing tokens and
+ * length), not a boxed node per number. Objects keep their keys in file order; duplicate keys, trailing tokens and
  * syntax errors are reported by the parser (as {@link com.fasterxml.jackson.core.JsonProcessingException}).
  * NaN, Infinity and -Infinity are accepted as numbers (the problem's validation reports them with
  * their block and index). Nesting deeper than {@link #MAX_DEPTH} and number literals longer than
@@ -210,7 +208,7 @@ final class JsonTree {
                 firstNonInt = size;
                 nonIntText = p.getText();
             }
-            values[size++] = doubleValue(p);
+            values[size++] = p.getDoubleValue();
         }
         if (t == JsonToken.END_ARRAY) {
             return values == null
@@ -229,17 +227,6 @@ final class JsonTree {
             elements.add(value(p, t, depth, scratch));
         }
         return new Arr(elements);
-    }
-
-    /**
-     * @return the current number token's value, parsed from the parser's characters (no string per
-     *         number; the same correctly rounded double); NaN and the infinities by the parser
-     */
-    private static double doubleValue(JsonParser p) throws IOException {
-        if (p.isNaN() || !p.hasTextCharacters()) {
-            return p.getDoubleValue();
-        }
-        return NumberInput.parseDouble(p.getTextCharacters(), p.getTextOffset(), p.getTextLength(), true);
     }
 
     private static int grow(JsonParser p, int size) throws IOException {
