@@ -221,6 +221,20 @@ public final class QuadraticProgram {
     public boolean isSparse() { return pSparse != null || aSparse != null || gSparse != null; }
 
     /**
+     * @return whether other has the same dimensions and the same P, A and G entry for entry (q, b, h
+     *     are not compared): a solver may then reuse what it formed from this problem's matrices.
+     *     Sparse problems compare equal only to themselves.
+     */
+    public boolean sameMatrices(QuadraticProgram other) {
+        if (other == this) {
+            return true;
+        }
+        return other != null && !isSparse() && !other.isSparse() && n == other.n && p == other.p && m == other.m
+                && java.util.Arrays.equals(pMatrix, other.pMatrix) && java.util.Arrays.equals(a, other.a)
+                && java.util.Arrays.equals(g, other.g);
+    }
+
+    /**
      * A matrix block in compressed-column form: the stored one for a sparse problem (no copy: it is
      * immutable), else built from the dense block's nonzero entries.
      *

@@ -3,8 +3,6 @@ package dev.altdiff.core;
 import dev.altdiff.api.QuadraticProgram;
 import dev.altdiff.api.Settings;
 import dev.altdiff.api.Solution;
-import dev.altdiff.api.Status;
-import dev.altdiff.api.Truncation;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.api.linalg.Matrix;
 
@@ -44,9 +42,16 @@ import java.util.List;
  * columns at once (on the geometric mean of their proposals): each column's run, and so its
  * gradient, is then that of its own iterations with the batch's ρ schedule. With
  * {@link Settings#polish()} each column's solution is polished as it stops ({@link Polisher}); its
- * masks and trajectory remain the run's. The column-wise work the backend SPI does not offer
- * (per-column norms and masks) is done on row-major copies, O((n+m)B) per iteration against the
- * O(n²B) of the solve.
+ * masks and trajectory remain the run's.
+ *
+ * <p><b>Where the work happens.</b> The loop ({@link BatchLoop}, one method per step) holds its iterates
+ * as row-major blocks in the JVM ({@link Dense}) and makes no copy into or out of a backend per
+ * iteration. With the reduced x-step the iteration runs in the (p+m)-space: z = [Ax⁺; Gx⁺] = z₀ − My
+ * is its one product, x⁺ = x₀ − Wy is formed only where something reads it (the termination and
+ * infeasibility tests at their interval, ρ adaptation, the relative-change rule, a stopping column),
+ * and a recorded run keeps y instead of x ({@link StepInputs}). The products go through
+ * {@link LinearAlgebra#gemm(int, int, int, double, double[], double[], double, double[])}; the backend
+ * does the set-up's level-3 work, which {@link QpData#load} keeps for later calls with the same matrices.
  */
 public final class Admm {
     private Admm() {
@@ -59,6 +64,14 @@ public final class Admm {
      */
     public record Run(QpData data, Solution solution, List<double[]> masks, Trajectory trajectory,
                       List<Segment> segments, RhoSchedule schedule) {
+        /**
+         * @return the reverse-mode gradient of vᵀx_K for this (recorded) run, on the data it ran on (the
+         *     scaled problem when scaling was on; {@link AltDiffSolution#backward} maps to the caller's)
+         */
+        public dev.altdiff.api.Gradients gradients(double[] v) {
+            return ReverseSweep.gradients(this, v);
+        }
+
         /** @return the data (ρ and factor) of the run's last iteration, where a continuation starts */
         public QpData last() {
             return segments.get(segments.size() - 1).data();
@@ -119,9 +132,89 @@ public final class Admm {
     /**
      * The iterates k = 1..K that the reverse sweep needs, as row-major arrays: x_k, λ_k and
      * ν̃_k = ν_{k−1} + ρ(Gx_k + s_{k−1} − h) (the multiplier the x-step's ρGᵀ(Gx + s − h) term sees).
-     * Memory K·(n + p + m) doubles.
+     * With the reduced x-step, x is kept as the x-step's input y_k = [λ_{k−1}; ν_{k−1} + ρs_{k−1}]
+     * ({@link StepInputs}: p + m ≤ n doubles a step, x_k = x₀ − Wy_k formed when read, in one product for a
+     * run of steps), so the forward pass makes no product with W per iteration; memory
+     * K·(min(n, p + m) + p + m) doubles.
      */
     public record Trajectory(List<double[]> x, List<double[]> lambda, List<double[]> nuTilde) {
+    }
+
+    /**
+     * x_k of a recorded column kept as the reduced x-step's inputs: x_k = x₀ − W y_k with W and x₀ those
+     * of k's ρ segment. {@link #get} forms one x_k (a matrix–vector product); {@link #rows} forms a run of
+     * them with one matrix–matrix product per segment. Grows while the run records; read-only after.
+     */
+    static final class StepInputs extends java.util.AbstractList<double[]> {
+        private final List<double[]> inputs = new ArrayList<>();
+        private final List<Integer> starts = new ArrayList<>(); // 1-based first iteration of each segment
+        private final List<XStep> steps = new ArrayList<>();
+        private final List<double[]> bases = new ArrayList<>(); // x₀ of each segment
+
+        /** Starts a segment at iteration k (1-based) with its x-step and this column's x₀. */
+        void segment(int k, XStep step, double[] x0) {
+            starts.add(k);
+            steps.add(step);
+            bases.add(x0);
+        }
+
+        /** Appends the next step's input y_k. */
+        @Override public boolean add(double[] y) {
+            return inputs.add(y);
+        }
+
+        @Override public int size() {
+            return inputs.size();
+        }
+
+        @Override public double[] get(int index) {
+            double[] out = new double[bases.get(0).length];
+            rows(index, 1, out, 0);
+            return out;
+        }
+
+        /** Writes x_k for k = from..from+count−1 (0-based) as consecutive rows of out from row offset. */
+        void rows(int from, int count, double[] out, int offset) {
+            int n = bases.get(0).length;
+            int k = from;
+            while (k < from + count) {
+                int segment = segmentOf(k + 1);
+                int end = segment + 1 < starts.size() ? Math.min(from + count, starts.get(segment + 1) - 1)
+                        : from + count;
+                int width = end - k;
+                int c = inputs.get(k).length;
+                double[] y = new double[c * width];
+                double[] x0 = new double[n * width];
+                double[] base = bases.get(segment);
+                for (int j = 0; j < width; j++) {
+                    double[] yj = inputs.get(k + j);
+                    for (int i = 0; i < c; i++) {
+                        y[i * width + j] = yj[i];
+                    }
+                    for (int i = 0; i < n; i++) {
+                        x0[i * width + j] = base[i];
+                    }
+                }
+                double[] x = new double[n * width];
+                steps.get(segment).formX(y, width, x0, x);
+                for (int j = 0; j < width; j++) {
+                    for (int i = 0; i < n; i++) {
+                        out[(offset + k - from + j) * n + i] = x[i * width + j];
+                    }
+                }
+                k = end;
+            }
+        }
+
+        private int segmentOf(int iteration) {
+            int out = 0;
+            for (int i = 0; i < starts.size(); i++) {
+                if (starts.get(i) <= iteration) {
+                    out = i;
+                }
+            }
+            return out;
+        }
     }
 
     /**
@@ -244,9 +337,9 @@ public final class Admm {
      *
      * @return the proposed ρ (the current one when no column gives a ratio)
      */
-    static double proposeRho(QpData d, Matrix x, Matrix lambda, Matrix nu, Matrix s, Matrix q, Matrix b, Matrix h) {
-        int width = x.cols();
-        Termination.Residuals r = Termination.unscaled(0).residuals(d, x, lambda, nu, s, q, b, h);
+    static double proposeRho(QpData d, double[] x, double[] lambda, double[] nu, double[] s, double[] q, double[] b,
+                             double[] h, int width) {
+        Termination.Residuals r = Termination.unscaled(0).residuals(d, x, lambda, nu, s, q, b, h, width);
         double[] primal = r.primal();
         double[] primalScale = r.primalScale();
         double[] dual = r.dual();
@@ -273,19 +366,19 @@ public final class Admm {
 
     /** @return ‖Px + q + Aᵀλ + Gᵀν‖∞ per column, with Px given (null for an LP) */
     static double[] stationarityResidual(QpData d, double[][] x, double[][] q, double[][] px,
-                                                 double[][] lambda, double[][] nu) {
-        LinearAlgebra la = d.la;
-        Matrix r = fromColumns(la, q, d.n);
+                                         double[][] lambda, double[][] nu) {
+        int width = x.length;
+        double[] r = Dense.fromColumns(q, d.n);
         if (px != null) {
-            la.axpy(1.0, fromColumns(la, px, d.n), r);
+            Dense.add(r, Dense.fromColumns(px, d.n));
         }
         if (d.p > 0) {
-            la.gemm(1.0, d.At, false, fromColumns(la, lambda, d.p), false, 1.0, r);
+            Dense.add(r, d.times(dev.altdiff.api.Block.A, true, Dense.fromColumns(lambda, d.p), width));
         }
         if (d.m > 0) {
-            la.gemm(1.0, d.Gt, false, fromColumns(la, nu, d.m), false, 1.0, r);
+            Dense.add(r, d.times(dev.altdiff.api.Block.G, true, Dense.fromColumns(nu, d.m), width));
         }
-        return colNormInf(r);
+        return Dense.colNormInf(r, d.n, width, null, 0, new double[width]);
     }
 
     /** @return ½xᵀPx + qᵀx given Px (null for an LP) */
@@ -322,11 +415,6 @@ public final class Admm {
             }
         }
         return la.matrix(rows, c, flat);
-    }
-
-    /** @return max_i |a_ij| for every column j (NaN propagates) */
-    static double[] colNormInf(Matrix a) {
-        return Termination.colNormInf(a, null, 0);
     }
 
 }

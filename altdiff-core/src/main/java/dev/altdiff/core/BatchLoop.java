@@ -33,6 +33,8 @@ final class BatchLoop {
     private final LinearAlgebra la;
     private final Settings settings;
     private final boolean record;
+    /** Whether the trajectory keeps x as the reduced x-step's inputs ({@link Admm.StepInputs}). */
+    private final boolean recordInputs;
     private final boolean residualRule;
     private final int n;
     private final int p;
@@ -46,8 +48,6 @@ final class BatchLoop {
     private final double[] qInf;
     private final double[] dataPrimalInf;
     private final long deadline;
-    /** Gᵀ row-major (n×m) for the screen's ρGᵀ(s⁺ − s); null for sparse data (then through the backend). */
-    private final double[] gt;
 
     // the iteration's data: the factor of the current ρ and its x-step
     private QpData current;
@@ -115,10 +115,10 @@ final class BatchLoop {
             }
         }
         this.deadline = settings.timeLimit() > 0 ? System.nanoTime() + (long) (settings.timeLimit() * 1e9) : 0;
-        this.gt = residualRule && m > 0 && !d.sparse ? d.Gt.toRowMajor() : null;
         this.current = d;
         this.rho = d.rho;
         this.step = d.xStep();
+        this.recordInputs = record && step.reduced;
         segments.add(new Admm.Segment(1, d));
         // the adaptive-ρ schedule, batch-wide: carried over from a continued run (the first start's), else fresh
         Admm.RhoSchedule carried = starts == null || starts.get(0) == null || starts.get(0).schedule() == null
@@ -143,11 +143,11 @@ final class BatchLoop {
         this.primalScale = new double[batch];
         for (int c = 0; c < batch; c++) {
             masks.add(new ArrayList<>());
-            trajectories.add(record ? new Admm.Trajectory(new ArrayList<>(), new ArrayList<>(), new ArrayList<>())
-                    : null);
+            trajectories.add(record ? new Admm.Trajectory(recordInputs ? new Admm.StepInputs() : new ArrayList<>(),
+                    new ArrayList<>(), new ArrayList<>()) : null);
         }
         this.out = new Admm.Column[batch];
-        constantPart();
+        constantPart(1);
     }
 
     Admm.BatchRun run() {
@@ -162,10 +162,11 @@ final class BatchLoop {
             boolean screening = residualRule && k % Settings.TERMINATION_CHECK_INTERVAL != 0;
             boolean infeasibilityCheck = settings.infeasibilityTolerance() > 0
                     && k % Settings.INFEASIBILITY_CHECK_INTERVAL == 0;
-            // x is read by the relative-change rule and the trajectory at every iteration; by the
-            // infeasibility test (with the iteration before), the termination test and ρ adaptation at
-            // their intervals; elsewhere it is formed only if the screen calls for the test
-            boolean needX = record || !residualRule || k % Settings.TERMINATION_CHECK_INTERVAL == 0
+            // x is read by the relative-change rule and the trajectory (unless it keeps the x-step's
+            // inputs) at every iteration; by the infeasibility test (with the iteration before), the
+            // termination test and ρ adaptation at their intervals; elsewhere only if the screen calls
+            // for the test
+            boolean needX = record && !recordInputs || !residualRule || k % Settings.TERMINATION_CHECK_INTERVAL == 0
                     || settings.infeasibilityTolerance() > 0
                     && (k + 1) % Settings.INFEASIBILITY_CHECK_INTERVAL == 0;
             xStep(width, needX);
@@ -187,9 +188,8 @@ final class BatchLoop {
                 formX(width);
             }
             Infeasibility.Verdict[] verdicts = infeasibilityCheck ? infeasibility(width) : null;
-            Termination.Residuals residuals = decide ? termination.residuals(d, block(x, n, width),
-                    block(lambda, p, width), block(nu, m, width), block(s, m, width), block(qAct, n, width),
-                    block(bAct, p, width), block(hAct, m, width)) : null;
+            Termination.Residuals residuals = decide ? termination.residuals(d, x, lambda, nu, s, qAct, bAct, hAct,
+                    width) : null;
             if (record) {
                 recordStep(width);
             }
@@ -220,15 +220,14 @@ final class BatchLoop {
     /** ρ adaptation before iteration k, from the iterate k − 1 left: a switch refactors H and restarts the segment. */
     private void adaptRho(int k, int width) {
         formX(width);
-        double proposal = Admm.proposeRho(current, block(x, n, width), block(lambda, p, width), block(nu, m, width),
-                block(s, m, width), block(qAct, n, width), block(bAct, p, width), block(hAct, m, width));
+        double proposal = Admm.proposeRho(current, x, lambda, nu, s, qAct, bAct, hAct, width);
         QpData switched = proposal > rho * Settings.ADAPTIVE_RHO_TOLERANCE
                 || proposal < rho / Settings.ADAPTIVE_RHO_TOLERANCE ? factorOrNull(current, proposal) : null;
         if (switched != null) {
             current = switched;
             rho = proposal;
             step = current.xStep();
-            constantPart();
+            constantPart(k);
             segments.add(new Admm.Segment(k, current));
             switches++;
             segmentStart = k;
@@ -244,8 +243,11 @@ final class BatchLoop {
         }
     }
 
-    /** x₀ = H⁻¹c₀ and z₀ = [A; G]x₀ for c₀ = −q + ρAᵀb + ρGᵀh, the x-step's constant part (once per ρ). */
-    private void constantPart() {
+    /**
+     * x₀ = H⁻¹c₀ and z₀ = [A; G]x₀ for c₀ = −q + ρAᵀb + ρGᵀh, the x-step's constant part (once per ρ, from
+     * iteration k on); a trajectory that keeps the x-step's inputs starts a segment with it.
+     */
+    private void constantPart(int k) {
         int width = active.length;
         Matrix c0 = la.matrix(n, width, Arrays.copyOf(qAct, n * width));
         la.scale(-1.0, c0);
@@ -258,6 +260,11 @@ final class BatchLoop {
         x0 = new double[n * width];
         z0 = new double[(p + m) * width];
         step.solve(c0.toRowMajor(), width, x0, z0);
+        if (recordInputs) {
+            for (int j = 0; j < width; j++) {
+                ((Admm.StepInputs) trajectories.get(active[j]).x()).segment(k, step, Dense.column(x0, n, width, j));
+            }
+        }
     }
 
     /** z = [Ax⁺; Gx⁺] from y = [λ; ν + ρs]; x⁺ too when asked (or when the full form forms it anyway). */
@@ -356,16 +363,10 @@ final class BatchLoop {
         }
         double[] dual = new double[width];
         if (m > 0) {
-            double[] gtds = new double[n * width];
-            if (gt != null) {
-                Dense.gemm(n, m, width, rho, gt, ds, 0.0, gtds);
-            } else {
-                gtds = la.multiply(d.Gt, block(ds, m, width)).toRowMajor();
-                for (int i = 0; i < gtds.length; i++) {
-                    gtds[i] *= rho;
-                }
+            Dense.colNormInf(d.times(dev.altdiff.api.Block.G, true, ds, width), n, width, wDual, 0, dual);
+            for (int j = 0; j < width; j++) {
+                dual[j] *= rho;
             }
-            Dense.colNormInf(gtds, n, width, wDual, 0, dual);
         }
         double[] lambdaInf = Dense.colNormInf(lambda, p, width, null, 0, new double[width]);
         double[] nuInf = Dense.colNormInf(nu, m, width, null, 0, new double[width]);
@@ -392,13 +393,10 @@ final class BatchLoop {
         for (int j = 0; j < width; j++) {
             activeQ[j] = qCols[active[j]];
         }
-        int pw = p * width;
-        return Infeasibility.test(d, p > 0 ? la.matrix(p, width, Arrays.copyOf(z, pw)) : null,
-                m > 0 ? la.matrix(m, width, Arrays.copyOfRange(z, pw, pw + m * width)) : null, block(bAct, p, width),
-                block(hAct, m, width), la.matrix(n, width, dx), activeQ, settings.infeasibilityTolerance());
+        return Infeasibility.test(d, z, bAct, hAct, dx, activeQ, width, settings.infeasibilityTolerance());
     }
 
-    /** Appends iteration k's mask D_k = 1[s_k &gt; 0], x_k, λ_k and ν̃_k to each active column's record. */
+    /** Appends iteration k's mask D_k = 1[s_k &gt; 0], x_k (or y_k), λ_k and ν̃_k to each active column's record. */
     private void recordStep(int width) {
         for (int j = 0; j < width; j++) {
             int c = active[j];
@@ -408,7 +406,11 @@ final class BatchLoop {
             }
             masks.get(c).add(mask);
             Admm.Trajectory t = trajectories.get(c);
-            t.x().add(Dense.column(x, n, width, j));
+            if (recordInputs) {
+                ((Admm.StepInputs) t.x()).add(Dense.column(y, p + m, width, j));
+            } else {
+                t.x().add(Dense.column(x, n, width, j));
+            }
             t.lambda().add(Dense.column(lambda, p, width, j));
             t.nuTilde().add(Dense.column(nuTilde, m, width, j));
         }
@@ -436,7 +438,8 @@ final class BatchLoop {
             stopLambda[i] = Dense.column(lambda, p, width, stop[i]);
             stopNu[i] = Dense.column(nu, m, width, stop[i]);
         }
-        double[][] px = d.P == null ? null : Admm.columns(la.multiply(d.P, Admm.fromColumns(la, stopX, n)));
+        double[][] px = d.P == null ? null : columns(d.times(dev.altdiff.api.Block.P, false,
+                Dense.fromColumns(stopX, n), stopping), n, stopping);
         double[] dual = Admm.stationarityResidual(d, stopX, stopQ, px, stopLambda, stopNu);
         for (int i = 0; i < stopping; i++) {
             int j = stop[i];
@@ -480,6 +483,15 @@ final class BatchLoop {
         }
         xInf = xInfKept;
         active = nextActive;
+    }
+
+    /** @return the columns of the row-major rows×width block */
+    private static double[][] columns(double[] a, int rows, int width) {
+        double[][] out = new double[width][];
+        for (int j = 0; j < width; j++) {
+            out[j] = Dense.column(a, rows, width, j);
+        }
+        return out;
     }
 
     /** @return the rows×width block's first rows·width entries as a backend matrix (null when rows = 0) */

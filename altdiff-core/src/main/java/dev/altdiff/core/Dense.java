@@ -1,106 +1,17 @@
 package dev.altdiff.core;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RecursiveAction;
-
 /**
- * The iterations' kernels on row-major blocks held in the JVM ({@code double[]}, entry (i, j) of an
- * r×B block at {@code i·B + j}): the one matrix product per iteration of the reduced x-step and the
- * column-wise work (norms, selection) that the backend SPI does not offer. The ADMM loop and its
- * adjoint run on these blocks, so an iteration makes no copy, no allocation and no call into a native
- * backend (where every small operation costs a JNI crossing and an OpenMP region); the backends do
- * the set-up's level-3 work (forming and factoring H, W = H⁻¹[Aᵀ Gᵀ], M = [A; G]W).
- *
- * <p>{@link #gemm} is register-blocked over four rows of the left factor's columns so that the
- * inner loop over the B columns vectorizes; a product of at least {@value #PARALLEL_WORK}
- * multiply-adds is split by rows between the caller and the common fork-join pool (which on this
- * project's 2-core machine is one more thread; when the pool is busy the caller runs both halves).
+ * The column-wise work on row-major blocks held in the JVM ({@code double[]}, entry (i, j) of an r×B
+ * block at {@code i·B + j}) that the backend SPI does not offer: norms per column, selection, sums.
+ * The ADMM loop and its adjoint run on these blocks, so an iteration makes no copy into or out of a
+ * backend's matrices and no small native call (where each costs a JNI crossing and an OpenMP region);
+ * their products go through {@link dev.altdiff.api.linalg.LinearAlgebra#gemm(int, int, int, double,
+ * double[], double[], double, double[])} (the JVM kernels of {@link dev.altdiff.api.linalg.JvmBlas}, or
+ * the backend's BLAS where that is cheaper), and the backends do the set-up's level-3 work (forming and
+ * factoring H, W = H⁻¹[Aᵀ Gᵀ], M = [A; G]W).
  */
 final class Dense {
-    /** Multiply-adds from which a product is split between two threads. */
-    static final long PARALLEL_WORK = 150_000;
-
     private Dense() {
-    }
-
-    /**
-     * c = β·c + α·a·b with a rows×inner, b inner×width, c rows×width (row-major; β = 0 ignores c's
-     * old values, NaN included).
-     */
-    static void gemm(int rows, int inner, int width, double alpha, double[] a, double[] b, double beta, double[] c) {
-        if ((long) rows * inner * width >= PARALLEL_WORK && rows >= 8) {
-            int half = rows / 2;
-            RecursiveAction upper = new RecursiveAction() {
-                @Override
-                protected void compute() {
-                    gemmRows(0, half, inner, width, alpha, a, b, beta, c);
-                }
-            };
-            ForkJoinPool.commonPool().execute(upper);
-            gemmRows(half, rows, inner, width, alpha, a, b, beta, c);
-            upper.join();
-            return;
-        }
-        gemmRows(0, rows, inner, width, alpha, a, b, beta, c);
-    }
-
-    /** Rows from..to−1 of {@link #gemm}. */
-    private static void gemmRows(int from, int to, int inner, int width, double alpha, double[] a, double[] b,
-                                 double beta, double[] c) {
-        if (width == 1) { // matrix–vector: dot products with four accumulators
-            for (int i = from; i < to; i++) {
-                int ai = i * inner;
-                double s0 = 0;
-                double s1 = 0;
-                double s2 = 0;
-                double s3 = 0;
-                int k = 0;
-                for (; k + 3 < inner; k += 4) {
-                    s0 += a[ai + k] * b[k];
-                    s1 += a[ai + k + 1] * b[k + 1];
-                    s2 += a[ai + k + 2] * b[k + 2];
-                    s3 += a[ai + k + 3] * b[k + 3];
-                }
-                for (; k < inner; k++) {
-                    s0 += a[ai + k] * b[k];
-                }
-                double dot = alpha * (s0 + s1 + s2 + s3);
-                c[i] = beta == 0 ? dot : beta * c[i] + dot;
-            }
-            return;
-        }
-        for (int i = from; i < to; i++) {
-            int ci = i * width;
-            if (beta == 0) {
-                java.util.Arrays.fill(c, ci, ci + width, 0.0);
-            } else if (beta != 1) {
-                for (int j = 0; j < width; j++) {
-                    c[ci + j] *= beta;
-                }
-            }
-            int ai = i * inner;
-            int k = 0;
-            for (; k + 3 < inner; k += 4) {
-                double a0 = alpha * a[ai + k];
-                double a1 = alpha * a[ai + k + 1];
-                double a2 = alpha * a[ai + k + 2];
-                double a3 = alpha * a[ai + k + 3];
-                int b0 = k * width;
-                int b1 = b0 + width;
-                int b2 = b1 + width;
-                int b3 = b2 + width;
-                for (int j = 0; j < width; j++) {
-                    c[ci + j] += a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
-                }
-            }
-            for (; k < inner; k++) {
-                double a0 = alpha * a[ai + k];
-                int b0 = k * width;
-                for (int j = 0; j < width; j++) {
-                    c[ci + j] += a0 * b[b0 + j];
-                }
-            }
-        }
     }
 
     /**
@@ -118,6 +29,13 @@ final class Dense {
             }
         }
         return out;
+    }
+
+    /** In place: a ← a + b (over a's length). */
+    static void add(double[] a, double[] b) {
+        for (int i = 0; i < a.length; i++) {
+            a[i] += b[i];
+        }
     }
 
     /** @return column j of the rows×width block a */

@@ -155,6 +155,12 @@ public final class Equilibration {
         return new Equilibration(passes, d, eA, eG, c);
     }
 
+    /** @return whether other has the same passes and factors D, E_A, E_G and c */
+    boolean sameFactors(Equilibration other) {
+        return passes == other.passes && c == other.c && java.util.Arrays.equals(d, other.d)
+                && java.util.Arrays.equals(eA, other.eA) && java.util.Arrays.equals(eG, other.eG);
+    }
+
     /** @return whether this is the identity (0 passes): every map returns its argument itself */
     public boolean isOff() {
         return passes == 0;
@@ -422,13 +428,16 @@ public final class Equilibration {
 
     /** Adds max_i |M_ij| to colNorm[j] (as a running max) and max_j |M_ij| to rowNorm[i] (when given). */
     private static void columnNorms(double[] mat, int rows, int cols, double[] colNorm, double[] rowNorm) {
-        for (int i = 0; i < rows; i++) {
+        for (int i = 0; i < rows; i++) { // entries are finite (checked on input): plain comparisons, which vectorize
+            int base = i * cols;
+            double rowMax = 0;
             for (int j = 0; j < cols; j++) {
-                double v = Math.abs(mat[i * cols + j]);
-                colNorm[j] = Math.max(colNorm[j], v);
-                if (rowNorm != null) {
-                    rowNorm[i] = Math.max(rowNorm[i], v);
-                }
+                double v = Math.abs(mat[base + j]);
+                colNorm[j] = v > colNorm[j] ? v : colNorm[j];
+                rowMax = v > rowMax ? v : rowMax;
+            }
+            if (rowNorm != null && rowMax > rowNorm[i]) {
+                rowNorm[i] = rowMax;
             }
         }
     }

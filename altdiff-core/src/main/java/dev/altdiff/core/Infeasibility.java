@@ -1,9 +1,10 @@
 package dev.altdiff.core;
 
+import dev.altdiff.api.Block;
 import dev.altdiff.api.Certificate;
 import dev.altdiff.api.Status;
-import dev.altdiff.api.linalg.LinearAlgebra;
-import dev.altdiff.api.linalg.Matrix;
+
+import java.util.Arrays;
 
 /**
  * The infeasibility tests of {@link Admm} on the differences of two successive iterates, per
@@ -28,83 +29,90 @@ final class Infeasibility {
     }
 
     /**
-     * @param eq Ax⁺ − b per column (p×B, null when p = 0)
-     * @param in Gx⁺ + s⁺ − h per column (m×B, null when m = 0)
-     * @param b  the columns' b (p×B, null when p = 0)
-     * @param h  the columns' h (m×B, null when m = 0)
-     * @param dx x⁺ − x (n×B)
-     * @param q  the columns' q, column j of the block as q[j]
+     * @param residuals (p+m)×B row-major: Ax⁺ − b over Gx⁺ + s⁺ − h per column ({@link Dense})
+     * @param b         the columns' b (p×B, null when p = 0), h likewise (m×B)
+     * @param dx        x⁺ − x (n×B)
+     * @param q         the columns' q, column j of the block as q[j]
      * @return per column the verdict, or null where neither test holds
      */
-    static Verdict[] test(QpData d, Matrix eq, Matrix in, Matrix b, Matrix h, Matrix dx, double[][] q, double eps) {
-        LinearAlgebra la = d.la;
-        int width = dx.cols();
+    static Verdict[] test(QpData d, double[] residuals, double[] b, double[] h, double[] dx, double[][] q, int width,
+                          double eps) {
+        int n = d.n;
+        int p = d.p;
+        int m = d.m;
+        int pw = p * width;
         Verdict[] out = new Verdict[width];
-        if (d.p + d.m > 0) {
+        if (p + m > 0) {
             double[] yInf = new double[width];
             double[] support = new double[width];
             double[] nuMin = new double[width];
-            Matrix aty = la.zeros(d.n, width);
-            double[][] eqCols = d.p > 0 ? Admm.columns(eq) : null;
-            double[][] inCols = d.m > 0 ? Admm.columns(in) : null;
-            if (d.p > 0) {
-                la.gemm(1.0, d.At, false, eq, false, 0.0, aty);
-                accumulate(eqCols, Admm.columns(b), yInf, support, null);
+            Arrays.fill(nuMin, Double.POSITIVE_INFINITY);
+            double[] eq = Arrays.copyOf(residuals, pw);
+            double[] in = Arrays.copyOfRange(residuals, pw, pw + m * width);
+            double[] aty = new double[n * width];
+            if (p > 0) {
+                Dense.add(aty, d.times(Block.A, true, eq, width));
+                accumulate(eq, b, p, width, yInf, support, null);
             }
-            if (d.m > 0) {
-                la.gemm(1.0, d.Gt, false, in, false, 1.0, aty);
-                accumulate(inCols, Admm.columns(h), yInf, support, nuMin);
+            if (m > 0) {
+                Dense.add(aty, d.times(Block.G, true, in, width));
+                accumulate(in, h, m, width, yInf, support, nuMin);
             }
-            double[] atyInf = Admm.colNormInf(aty);
+            double[] atyInf = Dense.colNormInf(aty, n, width, null, 0, new double[width]);
             for (int j = 0; j < width; j++) {
                 double y = yInf[j];
-                if (y > 0 && atyInf[j] <= eps * y && support[j] <= -eps * y && nuMin[j] >= -eps * y) {
+                if (y > 0 && atyInf[j] <= eps * y && support[j] <= -eps * y && (m == 0 || nuMin[j] >= -eps * y)) {
                     out[j] = new Verdict(Status.PRIMAL_INFEASIBLE, new Certificate(
-                            d.p > 0 ? normalized(eqCols[j], y, false) : new double[0],
-                            d.m > 0 ? normalized(inCols[j], y, true) : new double[0], null));
+                            p > 0 ? normalized(Dense.column(eq, p, width, j), y, false) : new double[0],
+                            m > 0 ? normalized(Dense.column(in, m, width, j), y, true) : new double[0], null));
                 }
             }
         }
-        double[] dxInf = Admm.colNormInf(dx);
-        double[] pdxInf = d.P != null ? Admm.colNormInf(la.multiply(d.P, dx)) : new double[width];
-        double[] adxInf = d.p > 0 ? Admm.colNormInf(la.multiply(d.A, dx)) : new double[width];
+        double[] dxInf = Dense.colNormInf(dx, n, width, null, 0, new double[width]);
+        double[] pdxInf = d.P != null ? Dense.colNormInf(d.times(Block.P, false, dx, width), n, width, null, 0,
+                new double[width]) : new double[width];
+        double[] adxInf = p > 0 ? Dense.colNormInf(d.times(Block.A, false, dx, width), p, width, null, 0,
+                new double[width]) : new double[width];
         double[] gdxMax = new double[width];
-        if (d.m > 0) {
-            double[][] gdx = Admm.columns(la.multiply(d.G, dx));
-            for (int j = 0; j < width; j++) {
-                gdxMax[j] = Double.NEGATIVE_INFINITY;
-                for (double value : gdx[j]) {
-                    gdxMax[j] = Math.max(gdxMax[j], value);
+        if (m > 0) {
+            double[] gdx = d.times(Block.G, false, dx, width);
+            Arrays.fill(gdxMax, Double.NEGATIVE_INFINITY);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < width; j++) {
+                    gdxMax[j] = Math.max(gdxMax[j], gdx[i * width + j]);
                 }
             }
         }
-        double[][] dxCols = Admm.columns(dx);
         for (int j = 0; j < width; j++) {
             double t = eps * dxInf[j];
-            if (out[j] == null && dxInf[j] > 0 && pdxInf[j] <= t && adxInf[j] <= t && gdxMax[j] <= t
-                    && Vectors.dot(q[j], dxCols[j]) <= -t) {
-                out[j] = new Verdict(Status.DUAL_INFEASIBLE,
-                        new Certificate(null, null, normalized(dxCols[j], dxInf[j], false)));
+            if (out[j] == null && dxInf[j] > 0 && pdxInf[j] <= t && adxInf[j] <= t && gdxMax[j] <= t) {
+                double[] dxj = Dense.column(dx, n, width, j);
+                if (Vectors.dot(q[j], dxj) <= -t) {
+                    out[j] = new Verdict(Status.DUAL_INFEASIBLE, new Certificate(null, null, normalized(dxj, dxInf[j],
+                            false)));
+                }
             }
         }
         return out;
     }
 
-    /** Adds max|y| to yInf, ⟨y, rhs⟩ to support and min(y) to min (when given), per column. */
-    private static void accumulate(double[][] y, double[][] rhs, double[] yInf, double[] support, double[] min) {
-        for (int j = 0; j < y.length; j++) {
-            double lowest = Double.POSITIVE_INFINITY;
-            for (int i = 0; i < y[j].length; i++) {
-                yInf[j] = Math.max(yInf[j], Math.abs(y[j][i]));
-                support[j] += y[j][i] * rhs[j][i];
-                lowest = Math.min(lowest, y[j][i]);
-            }
-            if (min != null) {
-                min[j] = lowest;
+    /**
+     * Adds max|y| to yInf, ⟨y, rhs⟩ to support and min(y) to min (when given), per column of the
+     * rows×width blocks y and rhs.
+     */
+    private static void accumulate(double[] y, double[] rhs, int rows, int width, double[] yInf, double[] support,
+                                   double[] min) {
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < width; j++) {
+                double v = y[i * width + j];
+                yInf[j] = Math.max(yInf[j], Math.abs(v));
+                support[j] += v * rhs[i * width + j];
+                if (min != null) {
+                    min[j] = Math.min(min[j], v);
+                }
             }
         }
     }
-
 
     /** @return v/scale, with negative entries set to 0 when nonNegative (the ν part of a certificate) */
     private static double[] normalized(double[] v, double scale, boolean nonNegative) {

@@ -62,6 +62,22 @@ public final class QpData {
     private Matrix constraintGram;
 
     /**
+     * The data factored for each ρ met so far ({@link #withRho}), shared by all of them: a run that
+     * switches ρ, or a later run on the same data (a layer's next minibatch), reuses the factor of H
+     * and the x-step's matrices instead of forming them again. At most {@value #FACTORS_KEPT} are kept.
+     */
+    private final java.util.Map<Double, QpData> factored;
+
+    /** The data whose factor, x-step and ρ family this one shares: itself, unless made by {@link #withVectors}. */
+    private final QpData owner;
+
+    /** P, A, G of a dense problem as row-major arrays for {@link #times} (formed at its first call; owner's). */
+    private double[][] rowMajor;
+
+    /** How many factorizations (ρ values) one problem's data keep for reuse. */
+    static final int FACTORS_KEPT = 4;
+
+    /**
      * Loads the problem into the backend, checks that P is positive semidefinite and factors H.
      *
      * @throws InvalidProblemException when P is not PSD (block "P") or H is not positive definite (block "H")
@@ -103,6 +119,9 @@ public final class QpData {
         this.h = m > 0 ? la.vector(problem.rowMajor(Block.h)) : null;
         checkPositiveSemidefinite();
         this.H = factorH();
+        this.factored = new java.util.HashMap<>();
+        factored.put(rho, this);
+        this.owner = this;
     }
 
     /** The same problem and matrices as {@code other} (already checked), with H factored for ρ = rho. */
@@ -126,6 +145,40 @@ public final class QpData {
         // dense data keep AᵀA + GᵀG for the switches; sparse H is formed in compressed columns each time
         this.constraintGram = sparse ? null : other.constraintGram();
         this.H = factorH();
+        this.factored = other.factored;
+        this.owner = this;
+    }
+
+    /**
+     * The matrices, factor and x-step of {@code owner} (shared, not copied) with the vectors q, b, h of
+     * {@code scaled}, a problem with the same matrices ({@link QuadraticProgram#sameMatrices}) equilibrated
+     * by {@code scaling} (the same D, E, c as owner's).
+     */
+    private QpData(QpData owner, QuadraticProgram scaled, Equilibration scaling) {
+        this.problem = scaled;
+        this.scaling = scaling;
+        this.la = owner.la;
+        this.rho = owner.rho;
+        this.n = owner.n;
+        this.p = owner.p;
+        this.m = owner.m;
+        this.sparse = owner.sparse;
+        this.P = owner.P;
+        this.A = owner.A;
+        this.At = owner.At;
+        this.G = owner.G;
+        this.Gt = owner.Gt;
+        this.q = la.vector(scaled.rowMajor(Block.q));
+        this.b = p > 0 ? la.vector(scaled.rowMajor(Block.b)) : null;
+        this.h = m > 0 ? la.vector(scaled.rowMajor(Block.h)) : null;
+        this.H = owner.H;
+        this.factored = owner.factored;
+        this.owner = owner;
+    }
+
+    /** @return data with owner's matrices, factor and x-step and the vectors of scaled */
+    private static QpData withVectors(QpData owner, QuadraticProgram scaled, Equilibration scaling) {
+        return owner.problem == scaled ? owner : new QpData(owner, scaled, scaling);
     }
 
     /**
@@ -134,11 +187,94 @@ public final class QpData {
      */
     public static QpData load(QuadraticProgram problem, LinearAlgebra la, Settings settings) {
         Equilibration scaling = Equilibration.of(problem, settings.scaling());
-        return new QpData(scaling.scale(problem), la, settings.rho(), scaling);
+        return load(scaling.scale(problem), la, settings.rho(), scaling);
+    }
+
+    /**
+     * Loads an equilibrated problem, reusing the set-up of a recent load on the same backend whose scaled
+     * matrices P, A, G, scaling factors and ρ were equal ({@link QuadraticProgram#sameMatrices}): the PSD
+     * check of P, the factor of H (for every ρ met since, {@link #withRho}) and the x-step's W and M are
+     * then not formed again. A layer called with fixed matrices, or with matrices changed once per training
+     * step, pays for its set-up once. The last {@value #SETUPS_KEPT} set-ups are kept through soft
+     * references (the collector frees them under memory pressure); sparse problems are not kept.
+     */
+    public static QpData load(QuadraticProgram scaled, LinearAlgebra la, double rho, Equilibration scaling) {
+        if (scaled.isSparse()) {
+            return new QpData(scaled, la, rho, scaling);
+        }
+        synchronized (SETUPS) {
+            for (java.util.Iterator<java.lang.ref.SoftReference<QpData>> it = SETUPS.iterator(); it.hasNext(); ) {
+                QpData known = it.next().get();
+                if (known == null) {
+                    it.remove();
+                } else if (known.la == la && known.rho == rho && known.scaling.sameFactors(scaling)
+                        && known.problem.sameMatrices(scaled)) {
+                    it.remove();
+                    SETUPS.addFirst(new java.lang.ref.SoftReference<>(known));
+                    return withVectors(known, scaled, scaling);
+                }
+            }
+        }
+        QpData loaded = new QpData(scaled, la, rho, scaling);
+        synchronized (SETUPS) {
+            SETUPS.addFirst(new java.lang.ref.SoftReference<>(loaded));
+            while (SETUPS.size() > SETUPS_KEPT) {
+                SETUPS.removeLast();
+            }
+        }
+        return loaded;
+    }
+
+    /** How many recent set-ups {@link #load} keeps for reuse. */
+    static final int SETUPS_KEPT = 2;
+    private static final java.util.Deque<java.lang.ref.SoftReference<QpData>> SETUPS = new java.util.ArrayDeque<>();
+
+    /**
+     * The products the termination and infeasibility tests make, on row-major blocks of width columns:
+     * P·x (P n×n), A·x or Aᵀ·x (block A, transposed or not), G·x or Gᵀ·x. Dense data multiply in the JVM
+     * ({@link Dense}) with row-major copies of P, A and G formed at the first call (kept with the set-up);
+     * sparse data through the backend.
+     *
+     * @param block P, A or G
+     * @return the rows×width product
+     */
+    double[] times(Block block, boolean transpose, double[] x, int width) {
+        int rows = block == Block.P ? n : block == Block.A ? p : m;
+        int outRows = transpose ? n : rows;
+        int inner = transpose ? rows : n;
+        if (sparse) {
+            Matrix a = block == Block.P ? P : block == Block.A ? (transpose ? At : A) : (transpose ? Gt : G);
+            return la.multiply(a, la.matrix(inner, width, java.util.Arrays.copyOf(x, inner * width))).toRowMajor();
+        }
+        double[] a = denseRows(block);
+        double[] out = new double[outRows * width];
+        if (transpose) {
+            la.gemmTransposed(rows, n, width, 1.0, a, x, 0.0, out);
+        } else {
+            la.gemm(rows, n, width, 1.0, a, x, 0.0, out);
+        }
+        return out;
+    }
+
+    private double[] denseRows(Block block) {
+        if (owner != this) {
+            return owner.denseRows(block);
+        }
+        synchronized (this) {
+            if (rowMajor == null) {
+                rowMajor = new double[][]{problem.rowMajor(Block.P), problem.rowMajor(Block.A),
+                        problem.rowMajor(Block.G)};
+            }
+            return rowMajor[block == Block.P ? 0 : block == Block.A ? 1 : 2];
+        }
     }
 
     /** @return AᵀA + GᵀG (n×n), formed once */
-    private synchronized Matrix constraintGram() {
+    private Matrix constraintGram() {
+        return owner == this ? ownConstraintGram() : owner.constraintGram();
+    }
+
+    private synchronized Matrix ownConstraintGram() {
         if (constraintGram == null) {
             constraintGram = la.zeros(n, n);
             if (p > 0) {
@@ -157,7 +293,23 @@ public final class QpData {
      * @throws InvalidProblemException when H is not positive definite at that ρ
      */
     public QpData withRho(double rho) {
-        return rho == this.rho ? this : new QpData(this, rho);
+        if (rho == this.rho) {
+            return this;
+        }
+        QpData known;
+        synchronized (factored) {
+            known = factored.get(rho);
+        }
+        if (known == null) {
+            QpData out = new QpData(this, rho); // may throw: a ρ where H is not positive definite is not kept
+            synchronized (factored) {
+                if (factored.size() < FACTORS_KEPT) {
+                    factored.putIfAbsent(rho, out);
+                }
+                known = factored.getOrDefault(rho, out);
+            }
+        }
+        return withVectors(known, problem, scaling);
     }
 
     /** P is PSD (to rounding) iff P + δI is positive definite for a small δ relative to P's scale. */
@@ -230,7 +382,11 @@ public final class QpData {
      * otherwise (more constraints than variables make M larger than H's factor). Built once.
      * Always full for a sparse problem (the reduced form's W_A, W_G are dense n×p, n×m).
      */
-    synchronized XStep xStep() {
+    XStep xStep() {
+        return owner == this ? ownXStep() : owner.xStep();
+    }
+
+    private synchronized XStep ownXStep() {
         if (!sparse && p + m > 0 && p + m <= n) {
             return reducedStep();
         }
@@ -240,8 +396,23 @@ public final class QpData {
         return fullStep;
     }
 
+    /**
+     * Forms the x-step's matrices now ({@link XStep}: W = H⁻¹[Aᵀ Gᵀ] and M = [A; G]W in the reduced
+     * form), which the first iteration would otherwise form: lets a benchmark time the set-up apart.
+     *
+     * @return this
+     */
+    public QpData prepare() {
+        xStep();
+        return this;
+    }
+
     /** The reduced form of the x-step map (W_A, W_G and M, which forward-mode Jacobians need too), built once. */
-    synchronized XStep reducedStep() {
+    XStep reducedStep() {
+        return owner == this ? ownReducedStep() : owner.reducedStep();
+    }
+
+    private synchronized XStep ownReducedStep() {
         if (sparse) {
             throw new UnsupportedOptionException("mode forward", "the reduced x-step (forward-mode Jacobians) forms"
                     + " dense n×(p+m) matrices and is not available for sparse problems", "reverse mode");

@@ -2,7 +2,6 @@ package dev.altdiff.core;
 
 import dev.altdiff.api.Gradients;
 import dev.altdiff.api.linalg.LinearAlgebra;
-import dev.altdiff.api.linalg.Matrix;
 
 import java.util.Arrays;
 import java.util.List;
@@ -209,45 +208,98 @@ final class ReverseSweep {
         double[][] gq = new double[batch][];
         double[][] gb = new double[batch][];
         double[][] gh = new double[batch][];
-        boolean matrixBlocks = !d.sparse; // sparse data: no dense n×n, p×n, m×n gradients
-        Matrix gp = matrixBlocks ? la.zeros(n, n) : null;
-        Matrix gA = matrixBlocks && p > 0 ? la.zeros(p, n) : null;
-        Matrix gG = matrixBlocks && m > 0 ? la.zeros(m, n) : null;
         for (int c = 0; c < batch; c++) {
-            if (!include[c]) {
-                continue;
-            }
-            Admm.Trajectory trajectory = columns.get(c).trajectory();
-            int k = iterations[c];
-            gq[c] = sum(rBar[c], n, 1.0);
-            gb[c] = p > 0 ? sum(alpha[c], p, -1.0) : new double[0];
-            gh[c] = m > 0 ? sum(beta[c], m, -1.0) : new double[0];
-            if (!matrixBlocks) {
-                continue;
-            }
-            // Σ_k u_k w_kᵀ as (u_1..u_K)·(w_1..w_K)ᵀ, the right factor built directly as K×n rows
-            Matrix xRows = stacked(la, trajectory.x(), k, n);
-            Matrix rRows = stacked(la, Arrays.asList(rBar[c]), k, n);
-            la.gemm(1.0, Admm.fromColumns(la, rBar[c], n), false, xRows, false, 1.0, gp);
-            if (p > 0) {
-                la.gemm(1.0, Admm.fromColumns(la, alpha[c], p), false, xRows, false, 1.0, gA);
-                la.gemm(1.0, Admm.fromColumns(la, trajectory.lambda().subList(0, k).toArray(new double[0][]), p),
-                        false, rRows, false, 1.0, gA);
-            }
-            if (m > 0) {
-                la.gemm(1.0, Admm.fromColumns(la, beta[c], m), false, xRows, false, 1.0, gG);
-                la.gemm(1.0, Admm.fromColumns(la, trajectory.nuTilde().subList(0, k).toArray(new double[0][]), m),
-                        false, rRows, false, 1.0, gG);
+            if (include[c]) {
+                gq[c] = sum(rBar[c], n, 1.0);
+                gb[c] = p > 0 ? sum(alpha[c], p, -1.0) : new double[0];
+                gh[c] = m > 0 ? sum(beta[c], m, -1.0) : new double[0];
             }
         }
-        if (!matrixBlocks) {
+        if (d.sparse) { // sparse data: no dense n×n, p×n, m×n gradients
             return new Result(gq, gb, gh, null, null, null);
         }
-        Matrix gpt = la.transpose(gp);
-        la.axpy(1.0, gpt, gp);
-        la.scale(0.5, gp);
-        return new Result(gq, gb, gh, Vectors.rows(gp), gA == null ? null : Vectors.rows(gA),
-                gG == null ? null : Vectors.rows(gG));
+        // Σ over the columns' steps of u_k w_kᵀ as U·Wᵀ with the steps side by side: one product per block
+        // for a group of columns of at most CHUNK steps in all ({@link LinearAlgebra#gemm(int, int, int, double, double[], double[], double, double[])})
+        double[] gp = new double[n * n];
+        double[] gA = new double[p * n];
+        double[] gG = new double[m * n];
+        for (int first = 0; first < batch; ) {
+            int steps = 0;
+            int last = first;
+            while (last < batch && (steps == 0 || steps + (include[last] ? iterations[last] : 0) <= CHUNK)) {
+                steps += include[last] ? iterations[last] : 0;
+                last++;
+            }
+            if (steps > 0) {
+                double[] xRows = new double[steps * n]; // step t's x_k as row t
+                double[] rRows = new double[steps * n]; // r̄_k as row t
+                double[] rCols = new double[n * steps]; // r̄_k as column t
+                double[] alphaCols = new double[p * steps];
+                double[] lambdaCols = new double[p * steps];
+                double[] betaCols = new double[m * steps];
+                double[] nuTildeCols = new double[m * steps];
+                int t = 0;
+                for (int c = first; c < last; c++) {
+                    if (!include[c]) {
+                        continue;
+                    }
+                    Admm.Trajectory trajectory = columns.get(c).trajectory();
+                    if (trajectory.x() instanceof Admm.StepInputs inputs) { // x_k from y_k, a product per segment
+                        inputs.rows(0, iterations[c], xRows, t);
+                    }
+                    for (int k = 0; k < iterations[c]; k++, t++) {
+                        if (!(trajectory.x() instanceof Admm.StepInputs)) {
+                            System.arraycopy(trajectory.x().get(k), 0, xRows, t * n, n);
+                        }
+                        System.arraycopy(rBar[c][k], 0, rRows, t * n, n);
+                        setColumn(rCols, steps, t, rBar[c][k]);
+                        setColumn(alphaCols, steps, t, alpha[c] == null ? null : alpha[c][k]);
+                        setColumn(lambdaCols, steps, t, trajectory.lambda().get(k));
+                        setColumn(betaCols, steps, t, beta[c] == null ? null : beta[c][k]);
+                        setColumn(nuTildeCols, steps, t, trajectory.nuTilde().get(k));
+                    }
+                }
+                la.gemm(n, steps, n, 1.0, rCols, xRows, 1.0, gp);
+                if (p > 0) {
+                    la.gemm(p, steps, n, 1.0, alphaCols, xRows, 1.0, gA);
+                    la.gemm(p, steps, n, 1.0, lambdaCols, rRows, 1.0, gA);
+                }
+                if (m > 0) {
+                    la.gemm(m, steps, n, 1.0, betaCols, xRows, 1.0, gG);
+                    la.gemm(m, steps, n, 1.0, nuTildeCols, rRows, 1.0, gG);
+                }
+            }
+            first = last;
+        }
+        double[][] gP = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                gP[i][j] = 0.5 * (gp[i * n + j] + gp[j * n + i]);
+            }
+        }
+        return new Result(gq, gb, gh, gP, p > 0 ? rows(gA, p, n) : null, m > 0 ? rows(gG, m, n) : null);
+    }
+
+    /** Steps (columns of the factors) per product in the matrix gradients: bounds their scratch to 2·CHUNK·n. */
+    private static final int CHUNK = 4096;
+
+    /** Sets column t of the row-major block a (width columns) to v (no-op for null or empty v). */
+    private static void setColumn(double[] a, int width, int t, double[] v) {
+        if (v == null) {
+            return;
+        }
+        for (int i = 0; i < v.length; i++) {
+            a[i * width + t] = v[i];
+        }
+    }
+
+    /** @return the row-major rows×cols array as rows */
+    private static double[][] rows(double[] a, int rows, int cols) {
+        double[][] out = new double[rows][];
+        for (int i = 0; i < rows; i++) {
+            out[i] = Arrays.copyOfRange(a, i * cols, (i + 1) * cols);
+        }
+        return out;
     }
 
     /** @return the rows×next.length block (row-major) holding old's columns (by column id) and zeros for new ids */
@@ -262,15 +314,6 @@ final class ReverseSweep {
             }
         }
         return out;
-    }
-
-    /** @return the k×len matrix whose row i is vectors.get(i) */
-    private static Matrix stacked(LinearAlgebra la, List<double[]> vectors, int k, int len) {
-        double[] flat = new double[k * len];
-        for (int i = 0; i < k; i++) {
-            System.arraycopy(vectors.get(i), 0, flat, i * len, len);
-        }
-        return la.matrix(k, len, flat);
     }
 
     /** @return sign·Σ vectors */

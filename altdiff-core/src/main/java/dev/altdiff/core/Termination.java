@@ -1,9 +1,10 @@
 package dev.altdiff.core;
 
+import dev.altdiff.api.Block;
 import dev.altdiff.api.Settings;
 import dev.altdiff.api.Status;
-import dev.altdiff.api.linalg.LinearAlgebra;
-import dev.altdiff.api.linalg.Matrix;
+
+import java.util.Arrays;
 
 /**
  * The termination test of {@link Settings} (OSQP's, with ε_abs = ε_rel = ε), the one place that decides
@@ -205,58 +206,60 @@ public final class Termination {
 
     /**
      * The residuals of B columns of iterates on d's (possibly scaled) data, each computed directly
-     * (the dual residual from its four terms, not from the iterate's ρGᵀ(s⁺ − s) shortcut).
+     * (the dual residual from its four terms, not from the iterate's ρGᵀ(s⁺ − s) shortcut), on row-major
+     * blocks ({@link Dense}; the products by {@link QpData#times}).
      *
      * @param x      n×B
-     * @param lambda p×B (null when p = 0)
-     * @param nu     m×B (null when m = 0)
-     * @param s      m×B (null when m = 0)
+     * @param lambda p×B, nu and s m×B (empty or null when p or m is 0)
      * @param q      n×B, b p×B, h m×B: the columns' data
      */
-    Residuals residuals(QpData d, Matrix x, Matrix lambda, Matrix nu, Matrix s, Matrix q, Matrix b, Matrix h) {
-        LinearAlgebra la = d.la;
-        int width = x.cols();
+    Residuals residuals(QpData d, double[] x, double[] lambda, double[] nu, double[] s, double[] q, double[] b,
+                        double[] h, int width) {
+        int n = d.n;
+        int p = d.p;
+        int m = d.m;
         double[] primal = new double[width];
         double[] primalScale = new double[width];
-        double[] dualScale = colNormInf(q, dualWeight, 0);
-        Matrix r = la.copy(q);
+        double[] dualScale = Dense.colNormInf(q, n, width, dualWeight, 0, new double[width]);
+        double[] r = Arrays.copyOf(q, n * width);
+        double[] scratch = new double[width];
         if (d.P != null) {
-            Matrix px = la.multiply(d.P, x);
-            max(dualScale, colNormInf(px, dualWeight, 0));
-            la.axpy(1.0, px, r);
+            double[] px = d.times(Block.P, false, x, width);
+            max(dualScale, Dense.colNormInf(px, n, width, dualWeight, 0, scratch));
+            Dense.add(r, px);
         }
-        if (d.p > 0) {
-            Matrix ax = la.multiply(d.A, x);
-            max(primalScale, colNormInf(ax, primalWeight, 0));
-            max(primalScale, colNormInf(b, primalWeight, 0));
-            la.axpy(-1.0, b, ax);
-            max(primal, colNormInf(ax, primalWeight, 0));
-            Matrix atLambda = la.multiply(d.At, lambda);
-            max(dualScale, colNormInf(atLambda, dualWeight, 0));
-            la.axpy(1.0, atLambda, r);
+        if (p > 0) {
+            double[] ax = d.times(Block.A, false, x, width);
+            max(primalScale, Dense.colNormInf(ax, p, width, primalWeight, 0, scratch));
+            max(primalScale, Dense.colNormInf(b, p, width, primalWeight, 0, scratch));
+            for (int i = 0; i < p * width; i++) {
+                ax[i] -= b[i];
+            }
+            max(primal, Dense.colNormInf(ax, p, width, primalWeight, 0, scratch));
+            double[] atLambda = d.times(Block.A, true, lambda, width);
+            max(dualScale, Dense.colNormInf(atLambda, n, width, dualWeight, 0, scratch));
+            Dense.add(r, atLambda);
         }
-        if (d.m > 0) {
-            Matrix gx = la.multiply(d.G, x);
-            max(primalScale, colNormInf(gx, primalWeight, d.p));
-            max(primalScale, colNormInf(h, primalWeight, d.p));
-            la.axpy(1.0, s, gx);
-            la.axpy(-1.0, h, gx);
-            max(primal, colNormInf(gx, primalWeight, d.p));
-            Matrix gtNu = la.multiply(d.Gt, nu);
-            max(dualScale, colNormInf(gtNu, dualWeight, 0));
-            la.axpy(1.0, gtNu, r);
+        if (m > 0) {
+            double[] gx = d.times(Block.G, false, x, width);
+            max(primalScale, Dense.colNormInf(gx, m, width, primalWeight, p, scratch));
+            max(primalScale, Dense.colNormInf(h, m, width, primalWeight, p, scratch));
+            for (int i = 0; i < m * width; i++) {
+                gx[i] += s[i] - h[i];
+            }
+            max(primal, Dense.colNormInf(gx, m, width, primalWeight, p, scratch));
+            double[] gtNu = d.times(Block.G, true, nu, width);
+            max(dualScale, Dense.colNormInf(gtNu, n, width, dualWeight, 0, scratch));
+            Dense.add(r, gtNu);
         }
-        return new Residuals(primal, primalScale, colNormInf(r, dualWeight, 0), dualScale);
+        return new Residuals(primal, primalScale, Dense.colNormInf(r, n, width, dualWeight, 0, new double[width]),
+                dualScale);
     }
 
     /** @return whether one iterate (vectors, with its own q, b, h) on d's data passes the test */
     boolean passes(QpData d, double[] x, double[] lambda, double[] nu, double[] s, double[] q, double[] b,
                    double[] h) {
-        LinearAlgebra la = d.la;
-        boolean eq = d.p > 0;
-        boolean in = d.m > 0;
-        Residuals r = residuals(d, la.vector(x), eq ? la.vector(lambda) : null, in ? la.vector(nu) : null,
-                in ? la.vector(s) : null, la.vector(q), eq ? la.vector(b) : null, in ? la.vector(h) : null);
+        Residuals r = residuals(d, x, lambda, nu, s, q, b, h, 1);
         return r.finite(0) && passes(r, 0);
     }
 
@@ -306,19 +309,4 @@ public final class Termination {
         }
     }
 
-    /** @return max_i w_{offset+i}|a_ij| for every column j (w null: unweighted; NaN propagates) */
-    static double[] colNormInf(Matrix a, double[] weight, int offset) {
-        int r = a.rows();
-        int c = a.cols();
-        double[] flat = a.toRowMajor();
-        double[] out = new double[c];
-        for (int i = 0; i < r; i++) {
-            double w = weight == null ? 1.0 : weight[offset + i];
-            for (int j = 0; j < c; j++) {
-                double v = w * Math.abs(flat[i * c + j]);
-                out[j] = Double.isNaN(v) ? v : Math.max(out[j], v);
-            }
-        }
-        return out;
-    }
 }

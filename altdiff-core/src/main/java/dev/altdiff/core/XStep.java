@@ -152,7 +152,7 @@ final class XStep {
             if (z0 != null) {
                 System.arraycopy(z0, 0, z, 0, c * width);
             }
-            Dense.gemm(c, c, width, -1.0, mRows, y, z0 == null ? 0.0 : 1.0, z);
+            la.gemm(c, c, width, -1.0, mRows, y, z0 == null ? 0.0 : 1.0, z);
             if (x != null) {
                 formX(y, width, x0, x);
             }
@@ -178,7 +178,7 @@ final class XStep {
         if (x0 != null) {
             System.arraycopy(x0, 0, x, 0, d.n * width);
         }
-        Dense.gemm(d.n, d.p + d.m, width, -1.0, wRows, y, x0 == null ? 0.0 : 1.0, x);
+        la.gemm(d.n, d.p + d.m, width, -1.0, wRows, y, x0 == null ? 0.0 : 1.0, x);
     }
 
     /** out[offset..] = a + base[offset..] (base null: zero) */

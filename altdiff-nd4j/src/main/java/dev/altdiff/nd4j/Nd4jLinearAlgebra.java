@@ -1,6 +1,7 @@
 package dev.altdiff.nd4j;
 
 import dev.altdiff.api.linalg.Factorization;
+import dev.altdiff.api.linalg.JvmBlas;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.api.linalg.Matrix;
 import dev.altdiff.api.linalg.NotPositiveDefiniteException;
@@ -184,6 +185,46 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
         } else {
             c.muli(beta);
         }
+    }
+
+    /**
+     * The iterations' products on JVM arrays: OpenBLAS's dgemm where each entry of a is reused by at least
+     * {@value #NATIVE_MIN_WIDTH} columns and the product has at least {@value #NATIVE_MIN_WORK}
+     * multiply-adds (JavaCPP passes the arrays by copy, O(size) against the O(size·width) of the product),
+     * the JVM kernel ({@link JvmBlas}) elsewhere: matrix–vector products are memory-bound, and a product
+     * below a few million multiply-adds (an iteration's, at the classification layer's size) costs less in
+     * the JVM than the crossing plus OpenBLAS's thread start-up, which on a busy 2-core machine took
+     * milliseconds per call (measured: the layer at B = 64 was slower with a 10⁵ threshold).
+     */
+    @Override public void gemm(int rows, int inner, int width, double alpha, double[] a, double[] b, double beta,
+                               double[] c) {
+        if (!nativeProduct(rows, inner, width)) {
+            JvmBlas.gemm(rows, inner, width, alpha, a, b, beta, c);
+            return;
+        }
+        start();
+        openblas.cblas_dgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, rows, width, inner,
+                alpha, a, inner, b, width, beta, c, width);
+    }
+
+    @Override public void gemmTransposed(int rows, int cols, int width, double alpha, double[] a, double[] b,
+                                         double beta, double[] c) {
+        if (!nativeProduct(cols, rows, width)) {
+            JvmBlas.gemmTransposed(rows, cols, width, alpha, a, b, beta, c);
+            return;
+        }
+        start();
+        openblas.cblas_dgemm(openblas.CblasRowMajor, openblas.CblasTrans, openblas.CblasNoTrans, cols, width, rows,
+                alpha, a, cols, b, width, beta, c, width);
+    }
+
+    /** Columns of b from which a product goes to OpenBLAS ({@link #gemm}). */
+    static final int NATIVE_MIN_WIDTH = 8;
+    /** Multiply-adds from which a product goes to OpenBLAS ({@link #gemm}). */
+    static final long NATIVE_MIN_WORK = 4_000_000;
+
+    private static boolean nativeProduct(int rows, int inner, int width) {
+        return width >= NATIVE_MIN_WIDTH && rows > 0 && inner > 0 && (long) rows * inner * width >= NATIVE_MIN_WORK;
     }
 
     @Override public void axpy(double alpha, Matrix x, Matrix y) {

@@ -420,6 +420,57 @@ public abstract class LinearAlgebraConformanceTest {
         }
     }
 
+    /**
+     * The iterations' products on JVM arrays, c = βc + α·op(a)·b: shapes below and above the JVM kernel's
+     * parallel split ({@link dev.altdiff.api.linalg.JvmBlas#PARALLEL_WORK}) and a native backend's
+     * threshold (a few million multiply-adds), a matrix–vector product, and β = 0 over garbage in c.
+     */
+    @ParameterizedTest(name = "[{index}] {0}x{1}x{2} transposed={3} beta={4}")
+    @org.junit.jupiter.params.provider.CsvSource({"5,7,3,false,0.5", "5,7,3,true,0.5", "100,100,64,false,1.0",
+            "100,100,64,true,0.0", "1000,700,1,false,0.0", "700,1000,1,true,1.0", "300,200,80,false,-1.0",
+            "300,200,80,true,0.0", "8,4096,9,false,0.0"})
+    void arrayGemmMatchesTheDefinition(int rows, int inner, int width, boolean transposed, double beta) {
+        long seed = (rows * 31L + inner) * 31 + width;
+        double[][] opA = gaussian(seed, rows, inner); // op(a): rows×inner
+        double[][] b = gaussian(seed + 1, inner, width);
+        double[][] c0 = gaussian(seed + 2, rows, width);
+        double[] a = transposed ? flat(transposed(opA, rows, inner)) : flat(opA);
+        double[] c = flat(c0);
+        if (beta == 0) {
+            java.util.Arrays.fill(c, Double.NaN);
+        }
+        double alpha = -1.5;
+        if (transposed) {
+            la.gemmTransposed(inner, rows, width, alpha, a, flat(b), beta, c);
+        } else {
+            la.gemm(rows, inner, width, alpha, a, flat(b), beta, c);
+        }
+        double[][] expected = new double[rows][width];
+        double[][] scale = new double[rows][width];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < width; j++) {
+                double dot = 0;
+                double abs = 0;
+                for (int l = 0; l < inner; l++) {
+                    dot += opA[i][l] * b[l][j];
+                    abs += Math.abs(opA[i][l] * b[l][j]);
+                }
+                expected[i][j] = alpha * dot + (beta == 0 ? 0 : beta * c0[i][j]);
+                scale[i][j] = Math.abs(alpha) * abs + Math.abs(beta * c0[i][j]);
+            }
+        }
+        assertClose(expected, scale, PRODUCT_TOL, la.matrix(rows, width, c));
+    }
+
+    private static double[] flat(double[][] rows) {
+        int cols = rows.length == 0 ? 0 : rows[0].length;
+        double[] out = new double[rows.length * cols];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(rows[i], 0, out, i * cols, cols);
+        }
+        return out;
+    }
+
     @Test
     void gemmWithNonzeroBetaKeepsNaNOfC() {
         Matrix c = la.matrix(1, 1, new double[] {Double.NaN});

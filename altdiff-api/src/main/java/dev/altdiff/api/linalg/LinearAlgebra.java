@@ -70,6 +70,24 @@ public interface LinearAlgebra {
     /** In place: y ← y + α·x (same shape). */
     void axpy(double alpha, Matrix x, Matrix y);
 
+    /**
+     * c = β·c + α·a·b on row-major arrays in the JVM: a rows×inner, b inner×width, c rows×width (β = 0
+     * ignores c's old values). The iterations' products; the default multiplies in the JVM
+     * ({@link JvmBlas#gemm}), a backend overrides it where its BLAS is faster including the crossing.
+     */
+    default void gemm(int rows, int inner, int width, double alpha, double[] a, double[] b, double beta, double[] c) {
+        JvmBlas.gemm(rows, inner, width, alpha, a, b, beta, c);
+    }
+
+    /**
+     * c = β·c + α·aᵀ·b on row-major arrays in the JVM: a rows×cols, b rows×width, c cols×width (the
+     * products with Aᵀ and Gᵀ without a transposed copy); default {@link JvmBlas#gemmTransposed}.
+     */
+    default void gemmTransposed(int rows, int cols, int width, double alpha, double[] a, double[] b, double beta,
+                                double[] c) {
+        JvmBlas.gemmTransposed(rows, cols, width, alpha, a, b, beta, c);
+    }
+
     /** In place: x ← α·x. */
     void scale(double alpha, Matrix x);
 

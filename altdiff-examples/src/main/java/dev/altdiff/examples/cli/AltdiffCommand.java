@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
         exitCodeListHeading = ExitCode.HEADING,
         exitCodeList = {ExitCode.OK_LINE, ExitCode.FAILURE_LINE, ExitCode.INVALID_INPUT_LINE, ExitCode.NOT_SOLVED_LINE},
         subcommands = {DemoCommand.class, SolveCommand.class, BenchCommand.class, BenchLayerCommand.class,
+                BenchSpeedCommand.class,
                 BenchSparseCommand.class, MarosCommand.class, TrainCommand.class, CommandLine.HelpCommand.class})
 public final class AltdiffCommand implements Runnable {
 

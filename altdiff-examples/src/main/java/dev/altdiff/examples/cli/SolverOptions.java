@@ -196,10 +196,12 @@ public final class SolverOptions {
                 // the robust defaults with polishing, 30 s per problem and an iteration cap the time limit reaches first
                 "maros", Settings.DEFAULTS.withPolish(true).withMaxIterations(1_000_000).withTimeLimit(30),
                 "bench", Settings.PAPER,
-                "bench-layer", Settings.PAPER.withTolerance(1e-4),
+                // the classification layer with the robust defaults at the training tolerance: ~50 iterations, not 1 500
+                "bench-layer", Settings.DEFAULTS.withTolerance(1e-4),
                 "bench-sparse", Settings.DEFAULTS,
+                "bench-speed", Settings.DEFAULTS,
                 "demo", Settings.PAPER,
-                "train", Settings.PAPER.withTolerance(1e-4).withMaxIterations(2000));
+                "train", Settings.DEFAULTS.withTolerance(1e-4).withMaxIterations(2000));
         /** bench: nd4j is 4-15x faster than ojalgo at n >= 1000 (docs/benchmarks.md); elsewhere ojalgo. */
         private static final Map<String, String> BACKEND = Map.of("bench", "nd4j");
 

@@ -1,0 +1,159 @@
+package dev.altdiff.api.linalg;
+
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RecursiveAction;
+
+/**
+ * Matrix products on row-major arrays in the JVM ({@code double[]}, entry (i, j) of an r×w block at
+ * {@code i·w + j}): the default of {@link LinearAlgebra#gemm(int, int, int, double, double[], double[], double,
+ * double[])} and {@link LinearAlgebra#gemmTransposed}, which the iterations call once or twice each.
+ *
+ * <p>{@link #gemm} is register-blocked over four entries of a row of a, so that the inner loop over
+ * c's columns vectorizes, and cache-blocked over panels of b's rows ({@value #PANEL_DOUBLES} doubles)
+ * that stay in L2 while every row of c passes over them. A product of at least {@value #PARALLEL_WORK}
+ * multiply-adds is split by rows between the caller and the common fork-join pool (on a 2-core
+ * machine one more thread; when the pool is busy the caller runs both halves, so it never waits on
+ * another layer's work).
+ */
+public final class JvmBlas {
+    /** Multiply-adds from which a product is split between two threads. */
+    public static final long PARALLEL_WORK = 150_000;
+
+    /**
+     * c = β·c + α·a·b with a rows×inner, b inner×width, c rows×width (row-major; β = 0 ignores c's
+     * old values, NaN included).
+     */
+    public static void gemm(int rows, int inner, int width, double alpha, double[] a, double[] b, double beta, double[] c) {
+        if ((long) rows * inner * width >= PARALLEL_WORK && rows >= 8) {
+            int half = rows / 2;
+            RecursiveAction upper = new RecursiveAction() {
+                @Override
+                protected void compute() {
+                    gemmRows(0, half, inner, width, alpha, a, b, beta, c);
+                }
+            };
+            ForkJoinPool.commonPool().execute(upper);
+            gemmRows(half, rows, inner, width, alpha, a, b, beta, c);
+            upper.join();
+            return;
+        }
+        gemmRows(0, rows, inner, width, alpha, a, b, beta, c);
+    }
+
+    /** Rows from..to−1 of {@link #gemm}. */
+    private static void gemmRows(int from, int to, int inner, int width, double alpha, double[] a, double[] b,
+                                 double beta, double[] c) {
+        if (width == 1) { // matrix–vector: dot products with four accumulators
+            for (int i = from; i < to; i++) {
+                int ai = i * inner;
+                double s0 = 0;
+                double s1 = 0;
+                double s2 = 0;
+                double s3 = 0;
+                int k = 0;
+                for (; k + 3 < inner; k += 4) {
+                    s0 += a[ai + k] * b[k];
+                    s1 += a[ai + k + 1] * b[k + 1];
+                    s2 += a[ai + k + 2] * b[k + 2];
+                    s3 += a[ai + k + 3] * b[k + 3];
+                }
+                for (; k < inner; k++) {
+                    s0 += a[ai + k] * b[k];
+                }
+                double dot = alpha * (s0 + s1 + s2 + s3);
+                c[i] = beta == 0 ? dot : beta * c[i] + dot;
+            }
+            return;
+        }
+        for (int i = from; i < to; i++) {
+            int ci = i * width;
+            if (beta == 0) {
+                java.util.Arrays.fill(c, ci, ci + width, 0.0);
+            } else if (beta != 1) {
+                for (int j = 0; j < width; j++) {
+                    c[ci + j] *= beta;
+                }
+            }
+        }
+        // panels of b's rows that stay in cache while every row of c passes over them
+        int panel = Math.max(4, PANEL_DOUBLES / width);
+        for (int k0 = 0; k0 < inner; k0 += panel) {
+            int k1 = Math.min(inner, k0 + panel);
+            for (int i = from; i < to; i++) {
+                int ci = i * width;
+                int ai = i * inner;
+                int k = k0;
+                for (; k + 3 < k1; k += 4) {
+                    double a0 = alpha * a[ai + k];
+                    double a1 = alpha * a[ai + k + 1];
+                    double a2 = alpha * a[ai + k + 2];
+                    double a3 = alpha * a[ai + k + 3];
+                    int b0 = k * width;
+                    int b1 = b0 + width;
+                    int b2 = b1 + width;
+                    int b3 = b2 + width;
+                    for (int j = 0; j < width; j++) {
+                        c[ci + j] += a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
+                    }
+                }
+                for (; k < k1; k++) {
+                    double a0 = alpha * a[ai + k];
+                    int b0 = k * width;
+                    for (int j = 0; j < width; j++) {
+                        c[ci + j] += a0 * b[b0 + j];
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * c = β·c + α·aᵀ·b with a rows×cols, b rows×width, c cols×width (row-major): the products with Aᵀ
+     * and Gᵀ without a transposed copy. Split by rows of c like {@link #gemm}.
+     */
+    public static void gemmTransposed(int rows, int cols, int width, double alpha, double[] a, double[] b, double beta,
+                                      double[] c) {
+        if ((long) rows * cols * width >= PARALLEL_WORK && cols >= 8) {
+            int half = cols / 2;
+            RecursiveAction upper = new RecursiveAction() {
+                @Override
+                protected void compute() {
+                    gemmTransposedRows(0, half, rows, cols, width, alpha, a, b, beta, c);
+                }
+            };
+            ForkJoinPool.commonPool().execute(upper);
+            gemmTransposedRows(half, cols, rows, cols, width, alpha, a, b, beta, c);
+            upper.join();
+            return;
+        }
+        gemmTransposedRows(0, cols, rows, cols, width, alpha, a, b, beta, c);
+    }
+
+    /** Rows from..to−1 of c in {@link #gemmTransposed}. */
+    private static void gemmTransposedRows(int from, int to, int rows, int cols, int width, double alpha, double[] a,
+                                           double[] b, double beta, double[] c) {
+        for (int j = from * width; j < to * width; j++) {
+            c[j] = beta == 0 ? 0.0 : beta * c[j];
+        }
+        for (int i = 0; i < rows; i++) {
+            int ai = i * cols;
+            int bi = i * width;
+            for (int j = from; j < to; j++) {
+                double aij = alpha * a[ai + j];
+                if (aij == 0) {
+                    continue;
+                }
+                int cj = j * width;
+                for (int t = 0; t < width; t++) {
+                    c[cj + t] += aij * b[bi + t];
+                }
+            }
+        }
+    }
+
+    /** Doubles of b per cache panel of {@link #gemm} (256 KiB, within a core's L2). */
+    public static final int PANEL_DOUBLES = 32_768;
+
+    private JvmBlas() {
+    }
+}
