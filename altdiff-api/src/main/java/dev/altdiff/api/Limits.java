@@ -1,5 +1,8 @@
 package dev.altdiff.api;
 
+import dev.altdiff.api.objective.ConvexProgram;
+import dev.altdiff.api.objective.Objective;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,7 +22,7 @@ import java.util.List;
  *   <li><b>Magnitudes.</b> Every entry of the data must be finite and at most {@link #MAX_ABS_VALUE}
  *       in absolute value ({@link #value}): the products of two entries then stay finite, so
  *       objectives and residuals never overflow to infinity or NaN.</li>
- *   <li><b>Memory.</b> {@link #estimate} adds up what a run allocates beyond the problem itself
+ *   <li><b>Memory.</b> {@link #estimate} (of a QP, and of a general program) adds up what a run allocates beyond the problem itself
  *       (dense: H = P + ρAᵀA + ρGᵀG and its factor, the backend's copies of P, A, G; sparse: a few
  *       copies of the nonzeros; polishing and the KKT method: the (n+p+m)-square matrix and its LU;
  *       a gradient: the recorded trajectory, K·(n + p + 2m) doubles for K = {@link Settings#maxIterations()},
@@ -193,7 +196,67 @@ public final class Limits {
      * @throws TooLargeException naming the largest part of the run and the bytes needed
      */
     public static void require(QuadraticProgram problem, Settings settings, Gradient gradient) {
-        List<Part> parts = estimate(problem, settings, gradient);
+        require(estimate(problem, settings, gradient), problem.n(), problem.p(), problem.m());
+    }
+
+    /**
+     * The memory a run on a general program (a smooth objective f, Newton x-step) allocates beyond
+     * the program itself: the row-major copies of A and G; the Newton system, either the dense
+     * H(x) = ∇²f(x) + ρAᵀA + ρGᵀG with ρAᵀA + ρGᵀG kept and the factor (3 n×n), or, when ∇²f is
+     * diagonal and p + m &lt; n, the Woodbury form (C = [A; G] and Cᵀ, W = D^{-1/2}Cᵀ and the
+     * (p+m)-square S); the KKT method's (n+p+m)-square matrix and LU; a reverse-mode gradient's
+     * trajectory, K·(n + p + 4m) doubles for K = {@link Settings#maxIterations()}, and the gradients
+     * of A and G. A lower bound, like {@link #estimate(QuadraticProgram, Settings, Gradient)}.
+     *
+     * @return the parts, largest first
+     * @throws TooLargeException when the dense H(x) would exceed {@link #MAX_ARRAY_LENGTH}
+     */
+    public static List<Part> estimate(ConvexProgram program, Settings settings, Gradient gradient) {
+        long n = program.n();
+        long p = program.p();
+        long m = program.m();
+        long r = p + m;
+        long k = settings.maxIterations();
+        List<Part> parts = new ArrayList<>();
+        parts.add(new Part("the row-major copies of A and G ((p+m)×n = " + r + "×" + n + ")", times(r * n, DOUBLE)));
+        Objective f = program.objective();
+        if (r < n && f.hessianDiagonal(f.initialPoint()) != null) {
+            parts.add(new Part("the Woodbury form of H(x) (C = [A; G], Cᵀ, W: 3 (p+m)×n; S: (p+m)², p+m = " + r
+                    + ")", times(plus(times(3 * r, n), times(r, r)), DOUBLE)));
+        } else {
+            length("H", n * n, "the dense n×n matrix H(x) = ∇²f(x) + ρAᵀA + ρGᵀG, n×n = " + n + "×" + n);
+            parts.add(new Part("H(x) = ∇²f(x) + ρAᵀA + ρGᵀG, ρAᵀA + ρGᵀG and the factor (3 n×n, n = " + n + ")",
+                    times(3 * n * n, DOUBLE)));
+        }
+        if (gradient == Gradient.KKT) {
+            long order = n + r;
+            length("KKT", order * order, "the (n+p+m)-square KKT matrix, " + order + "×" + order);
+            parts.add(new Part("the KKT matrix and its LU (2 (n+p+m)², n+p+m = " + order + ")",
+                    times(2 * order * order, DOUBLE)));
+        }
+        if (gradient == Gradient.REVERSE || gradient == Gradient.FORWARD) {
+            parts.add(new Part("the recorded trajectory for up to --max-iter K = " + k
+                    + " iterations (K·(n+p+4m) doubles; lower K or raise the heap)",
+                    times(times(k, n + p + 4 * m), DOUBLE)));
+        }
+        if (gradient != Gradient.NONE) {
+            parts.add(new Part("the gradients of A and G ((p+m)×n)", times(r * n, DOUBLE)));
+        }
+        parts.sort((a, b) -> Long.compare(b.bytes(), a.bytes()));
+        return parts;
+    }
+
+    /**
+     * Refuses a run on a general program whose {@link #estimate(ConvexProgram, Settings, Gradient)}
+     * does not fit in {@link #availableBytes()}.
+     *
+     * @throws TooLargeException naming the largest part of the run and the bytes needed
+     */
+    public static void require(ConvexProgram program, Settings settings, Gradient gradient) {
+        require(estimate(program, settings, gradient), program.n(), program.p(), program.m());
+    }
+
+    private static void require(List<Part> parts, int n, int p, int m) {
         long total = 0;
         for (Part part : parts) {
             total = plus(total, part.bytes());
@@ -203,7 +266,7 @@ public final class Limits {
             Part largest = parts.get(0);
             String block = largest.what().startsWith("the recorded") ? "trajectory" : "H";
             throw new TooLargeException(block, total, "the problem is too large for this JVM: a run with n = "
-                    + problem.n() + ", p = " + problem.p() + ", m = " + problem.m() + " needs at least " + mib(total)
+                    + n + ", p = " + p + ", m = " + m + " needs at least " + mib(total)
                     + ", most of it for " + largest.what() + " (" + mib(largest.bytes()) + "), but the JVM has "
                     + mib(available) + " left; " + HEAP_ADVICE);
         }

@@ -1,5 +1,8 @@
 package dev.altdiff.api;
 
+import dev.altdiff.api.objective.ConvexProgram;
+import dev.altdiff.api.objective.NegativeEntropy;
+import dev.altdiff.api.objective.QuadraticObjective;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -84,6 +87,37 @@ class LimitsTest {
                 settings.withMaxIterations(Integer.MAX_VALUE), Limits.Gradient.REVERSE));
         assertEquals("trajectory", e.block());
         assertTrue(e.getMessage().contains("--max-iter"), e.getMessage());
+    }
+
+    /**
+     * A general program: a diagonal ∇²f with p + m &lt; n is factored through the Woodbury form (no
+     * n×n part); a dense ∇²f takes the dense H(x); a reverse-mode gradient adds the trajectory
+     * K·(n+p+4m) and the gradients of A and G, and a trajectory beyond the heap is refused.
+     */
+    @Test
+    void aGeneralProgramsEstimateFollowsItsNewtonSystem() {
+        int n = 4;
+        double[][] a = {{1, 1, 1, 1}};
+        double[][] g = {{-1, 0, 0, 0}, {0, -1, 0, 0}};
+        double[] y = {0.1, 0.2, 0.3, 0.4};
+        Settings settings = Settings.DEFAULTS.withMaxIterations(1000);
+        long copies = 3L * n * Double.BYTES;
+        ConvexProgram entropy = new ConvexProgram(new NegativeEntropy(y), a, new double[]{1}, g, new double[]{0, 0});
+        assertEquals(copies + (3L * 3 * n + 3 * 3) * Double.BYTES,
+                total(Limits.estimate(entropy, settings, Limits.Gradient.NONE)));
+        double[][] pm = {{2, 1, 0, 0}, {1, 2, 0, 0}, {0, 0, 1, 0}, {0, 0, 0, 1}};
+        ConvexProgram quadratic = new ConvexProgram(new QuadraticObjective(pm, y), a, new double[]{1}, g,
+                new double[]{0, 0});
+        long dense = copies + 3L * n * n * Double.BYTES;
+        assertEquals(dense, total(Limits.estimate(quadratic, settings, Limits.Gradient.NONE)));
+        long reverse = dense + 1000L * (n + 1 + 4 * 2) * Double.BYTES + copies;
+        assertEquals(reverse, total(Limits.estimate(quadratic, settings, Limits.Gradient.REVERSE)));
+        Limits.require(entropy, settings, Limits.Gradient.REVERSE);
+        TooLargeException e = assertThrows(TooLargeException.class, () -> Limits.require(entropy,
+                settings.withMaxIterations(Integer.MAX_VALUE), Limits.Gradient.REVERSE));
+        assertEquals("trajectory", e.block());
+        assertTrue(e.getMessage().contains("--max-iter") && e.getMessage().contains("n = 4, p = 1, m = 2"),
+                e.getMessage());
     }
 
     private static long total(List<Limits.Part> parts) {

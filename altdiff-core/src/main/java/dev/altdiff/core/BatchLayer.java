@@ -54,7 +54,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * each equilibrated on their own, exactly as the single-problem path. Solutions, warm starts and
  * gradients are mapped between the caller's and the scaled problems.
  *
- * <p>Memory: the backward pass keeps every sample's iterates, Σ_b K_b·(n + p + m) doubles.
+ * <p>Memory: the backward pass keeps every sample's iterates, Σ_b K_b·(n + p + m) doubles. A caller
+ * that will not differentiate declares it with {@link #forwardOnly(SharedBatch)} or
+ * {@link #forwardOnly(List)}: the same solutions, bit for bit, with nothing recorded (the memory is
+ * the problem's and the factor's), and a {@link BatchResult#backward} that throws.
  *
  * <p>Thread safety (the contract of {@link dev.altdiff.api the api package}): a layer may be shared by
  * many threads. Forward calls are serialized (the warm-start memory is per layer), so with warm starts
@@ -95,7 +98,23 @@ public final class BatchLayer implements AutoCloseable {
      *         entry of P, A, G, P not symmetric or not PSD, H singular) or an invalid q_b, b_b, h_b
      *         (naming the block, the index and the sample)
      */
-    public synchronized BatchResult forward(SharedBatch batch) {
+    public BatchResult forward(SharedBatch batch) {
+        return solve(batch, true);
+    }
+
+    /**
+     * {@link #forward(SharedBatch)} without recording the iterates: the same solutions (and warm-start
+     * memory), in the memory of the problem and its factor alone. {@code backward} on the result throws
+     * {@link IllegalStateException}.
+     *
+     * @throws InvalidProblemException as {@link #forward(SharedBatch)}
+     */
+    public BatchResult forwardOnly(SharedBatch batch) {
+        return solve(batch, false);
+    }
+
+    /** @param record whether to keep the masks and trajectories the backward pass needs */
+    private synchronized BatchResult solve(SharedBatch batch, boolean record) {
         Objects.requireNonNull(batch, "batch");
         int size = batch.size();
         if (size == 0) {
@@ -126,7 +145,7 @@ public final class BatchLayer implements AutoCloseable {
         if (starts != null) {
             starts.replaceAll(scaling::scale);
         }
-        Admm.BatchRun run = Admm.solveBatch(data, q, b, h, starts, settings, true);
+        Admm.BatchRun run = Admm.solveBatch(data, q, b, h, starts, settings, record);
         List<Solution> solutions = new ArrayList<>();
         boolean scaled = !scaling.isOff(); // unscaling recomputes the residuals on the caller's P, A, G
         double[] pm = scaled && shared.hasP() ? shared.rowMajor(Block.P) : null;
@@ -137,7 +156,7 @@ public final class BatchLayer implements AutoCloseable {
             solutions.add(scaling.unscale(run.columns().get(c).solution(), pm, batch.q()[c], a,
                     p > 0 ? batch.b()[c] : empty, g, m > 0 ? batch.h()[c] : empty));
         }
-        BatchResult result = BatchResult.shared(run, scaling, solutions, options.failedGradients());
+        BatchResult result = BatchResult.shared(run, scaling, solutions, options.failedGradients(), record);
         remember(result);
         return result;
     }
@@ -148,7 +167,23 @@ public final class BatchLayer implements AutoCloseable {
      * @return per-sample solutions; {@code backward(v)} with v B×n_b
      * @throws InvalidProblemException when a sample's P is not PSD or its H singular (naming the sample)
      */
-    public synchronized BatchResult forward(List<QuadraticProgram> problems) {
+    public BatchResult forward(List<QuadraticProgram> problems) {
+        return solve(problems, true);
+    }
+
+    /**
+     * {@link #forward(List)} without recording the iterates: the same solutions (and warm-start
+     * memory), in the memory of the problems and their factors alone. {@code backward} on the result
+     * throws {@link IllegalStateException}.
+     *
+     * @throws InvalidProblemException as {@link #forward(List)}
+     */
+    public BatchResult forwardOnly(List<QuadraticProgram> problems) {
+        return solve(problems, false);
+    }
+
+    /** @param record whether to keep the masks and trajectories the backward pass needs */
+    private synchronized BatchResult solve(List<QuadraticProgram> problems, boolean record) {
         Objects.requireNonNull(problems, "problems");
         if (problems.isEmpty()) {
             throw new InvalidProblemException("n", -1, -1, "the batch has no samples");
@@ -172,10 +207,10 @@ public final class BatchLayer implements AutoCloseable {
                         throw e.inSample(c);
                     }
                     Equilibration scaling = data.scaling;
-                    Admm.Run run = Admm.solve(data, settings, true, scaling.scale(starts.get(c)));
+                    Admm.Run run = Admm.solve(data, settings, record, scaling.scale(starts.get(c)));
                     return new BatchResult.Sample(run, scaling, scaling.unscale(run.solution(), problem));
                 });
-        BatchResult result = BatchResult.perSample(samples, options.failedGradients(), pool());
+        BatchResult result = BatchResult.perSample(samples, options.failedGradients(), pool(), record);
         remember(result);
         return result;
     }

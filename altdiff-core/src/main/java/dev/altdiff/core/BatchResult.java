@@ -16,7 +16,9 @@ import java.util.function.IntFunction;
 /**
  * The forward pass of a {@link BatchLayer} over B samples: each sample's {@link Solution} (x, λ, ν,
  * s, status, iterations K_b, residuals, objective) and the backward pass. Immutable; {@link #backward}
- * may be called repeatedly, from any thread.
+ * may be called repeatedly, from any thread, on the result of {@link BatchLayer#forward(SharedBatch)}
+ * or {@link BatchLayer#forward(List)}; a result of {@code BatchLayer.forwardOnly} recorded no iterates
+ * and has no backward pass ({@link #isDifferentiable()}).
  */
 public final class BatchResult {
     private final Admm.BatchRun shared;
@@ -25,6 +27,7 @@ public final class BatchResult {
     private final List<Solution> solutions;
     private final BatchSettings.FailedGradients policy;
     private final ExecutorService pool;
+    private final boolean differentiable;
 
     /**
      * One sample of the per-sample mode: its run on the (scaled) problem, the scaling, and the
@@ -34,32 +37,43 @@ public final class BatchResult {
     }
 
     private BatchResult(Admm.BatchRun shared, Equilibration sharedScaling, List<Sample> samples,
-                        List<Solution> solutions, BatchSettings.FailedGradients policy, ExecutorService pool) {
+                        List<Solution> solutions, BatchSettings.FailedGradients policy, ExecutorService pool,
+                        boolean differentiable) {
         this.shared = shared;
         this.sharedScaling = sharedScaling;
         this.samples = samples;
         this.solutions = solutions;
         this.policy = policy;
         this.pool = pool;
+        this.differentiable = differentiable;
     }
 
     /**
      * @param run       the run on the (scaled) shared data
      * @param scaling   the batch's equilibration (off: the run is on the caller's data)
      * @param solutions every column's solution, mapped back to the caller's problem
+     * @param recorded  whether the run kept the masks and trajectories (false: no backward pass)
      */
     static BatchResult shared(Admm.BatchRun run, Equilibration scaling, List<Solution> solutions,
-                              BatchSettings.FailedGradients policy) {
-        return new BatchResult(run, scaling, null, List.copyOf(solutions), policy, null);
+                              BatchSettings.FailedGradients policy, boolean recorded) {
+        return new BatchResult(run, scaling, null, List.copyOf(solutions), policy, null, recorded);
     }
 
-    static BatchResult perSample(List<Sample> samples, BatchSettings.FailedGradients policy, ExecutorService pool) {
+    /** @param recorded whether the runs kept the masks and trajectories (false: no backward pass) */
+    static BatchResult perSample(List<Sample> samples, BatchSettings.FailedGradients policy, ExecutorService pool,
+                                 boolean recorded) {
         List<Solution> solutions = new ArrayList<>();
         for (Sample sample : samples) {
             solutions.add(sample.solution());
         }
-        return new BatchResult(null, null, List.copyOf(samples), List.copyOf(solutions), policy, pool);
+        return new BatchResult(null, null, List.copyOf(samples), List.copyOf(solutions), policy, pool, recorded);
     }
+
+    /**
+     * @return whether {@link #backward} is available: false for a result of
+     *         {@code BatchLayer.forwardOnly}, which recorded no iterates
+     */
+    public boolean isDifferentiable() { return differentiable; }
 
     /** @return the batch size B */
     public int size() { return solutions.size(); }
@@ -84,6 +98,7 @@ public final class BatchResult {
      * @param v B×n: row b is ∂ℓ/∂x_b, finite
      * @throws InvalidProblemException (block "v", with the sample index) for a wrong shape or a
      *         non-finite entry
+     * @throws IllegalStateException when the result came from {@code BatchLayer.forwardOnly}
      */
     public BatchGradients backward(double[][] v) {
         return backward(v, true);
@@ -96,6 +111,10 @@ public final class BatchResult {
      * T steps in all, more than the sweep itself. Per-sample batches give every block either way.
      */
     public BatchGradients backward(double[][] v, boolean sharedMatrices) {
+        if (!differentiable) {
+            throw new IllegalStateException("no backward pass: this result came from BatchLayer.forwardOnly,"
+                    + " which records no iterates; solve with BatchLayer.forward to differentiate");
+        }
         int batch = size();
         if (v == null || v.length != batch) {
             throw new InvalidProblemException("v", -1, -1, "upstream gradient has "

@@ -1,5 +1,6 @@
 package dev.altdiff.core;
 
+import dev.altdiff.api.Limits;
 import dev.altdiff.api.Settings;
 import dev.altdiff.api.Solution;
 import dev.altdiff.api.linalg.Factorization;
@@ -42,11 +43,13 @@ public final class GeneralAltDiff {
      *              ∇²f(x) with p + m &lt; n is factored through the (p+m)-square Woodbury system
      */
     public static Solved solve(ConvexProgram program, Settings settings, LinearAlgebra la, boolean dense) {
+        Limits.require(program, settings, Limits.Gradient.NONE); // the trajectory grows with the run
         return new Solved(GeneralAdmm.solve(program, settings, la, true, dense));
     }
 
     /** Solves without recording (a forward pass only). */
     public static Solution solveOnly(ConvexProgram program, Settings settings, LinearAlgebra la) {
+        Limits.require(program, settings, Limits.Gradient.NONE);
         return GeneralAdmm.solve(program, settings, la, false, false).solution();
     }
 

@@ -23,6 +23,7 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -332,6 +333,54 @@ class BatchLayerTest {
         for (int c = 0; c < batch; c++) {
             assertEquals(fresh.solution(c).iterations(), reshaped.solution(c).iterations());
         }
+    }
+
+    /**
+     * forwardOnly gives the forward pass's solutions bit for bit in both modes (with scaling and an
+     * infeasible sample too), leaves the same warm-start memory, and its result refuses backward with
+     * a message naming the forward-only call.
+     */
+    @ParameterizedTest
+    @CsvSource({"51, 9, 2, 6, 4, 0, -1", "52, 7, 0, 5, 3, 10, 1", "53, 6, 3, 0, 2, 0, -1"})
+    void forwardOnlySolvesAlikeAndHasNoBackwardPass(long seed, int n, int p, int m, int batch, int scaling,
+                                                   int infeasible) {
+        Case data = Case.random(seed, n, p, m, batch, infeasible);
+        Settings settings = Settings.PAPER.withTolerance(1e-8).withScaling(scaling);
+        BatchSettings warm = BatchSettings.DEFAULTS.withWarmStart(true);
+        try (BatchLayer recording = new BatchLayer(LA, settings, warm);
+             BatchLayer notRecording = new BatchLayer(LA, settings, warm)) {
+            for (boolean shared : new boolean[]{true, false}) {
+                BatchResult full = shared ? recording.forward(data.batch()) : recording.forward(data.samples());
+                BatchResult only = shared ? notRecording.forwardOnly(data.batch())
+                        : notRecording.forwardOnly(data.samples());
+                assertTrue(full.isDifferentiable());
+                assertFalse(only.isDifferentiable());
+                assertEquals(shared, only.isShared());
+                for (int c = 0; c < batch; c++) {
+                    assertBitIdentical(full.solution(c), only.solution(c), (shared ? "shared" : "per-sample")
+                            + " sample " + c);
+                }
+                double[][] v = Gaussian.matrix(new Random(seed), batch, n);
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> only.backward(v));
+                assertTrue(e.getMessage().contains("BatchLayer.forwardOnly"), e.getMessage());
+                assertNotNull(full.backward(v).sample(0).q());
+            }
+            // the warm-start memory of a forward-only call is the forward call's
+            BatchResult afterFull = recording.forward(data.batch());
+            BatchResult afterOnly = notRecording.forward(data.batch());
+            for (int c = 0; c < batch; c++) {
+                assertBitIdentical(afterFull.solution(c), afterOnly.solution(c), "warm sample " + c);
+            }
+        }
+    }
+
+    private static void assertBitIdentical(Solution expected, Solution actual, String what) {
+        assertEquals(expected.status(), actual.status(), what + " status");
+        assertEquals(expected.iterations(), actual.iterations(), what + " iterations");
+        assertArrayEquals(expected.x(), actual.x(), what + " x");
+        assertArrayEquals(expected.lambda(), actual.lambda(), what + " lambda");
+        assertArrayEquals(expected.nu(), actual.nu(), what + " nu");
+        assertArrayEquals(expected.s(), actual.s(), what + " s");
     }
 
     @Test

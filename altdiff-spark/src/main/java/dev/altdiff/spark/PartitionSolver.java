@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  * and the rest of its chunk is solved again without it; an error of the shared data makes the whole
  * chunk invalid. Results come back in input order. A row's result does not depend on the other rows
  * of its chunk when {@link SolveOptions#batchIndependent()}; otherwise every row is its own chunk, unless
- * {@link SolveOptions#alwaysBatch()}.
+ * {@link SolveOptions#alwaysBatch()}. When no gradient is asked ({@link SolveOptions.GradientBlocks#NONE}) the
+ * chunks go through {@code BatchLayer.forwardOnly}, which records no iterates.
  */
 final class PartitionSolver {
     private static final Pattern SAMPLE_PREFIX = Pattern.compile("^(sample -?\\d+: )+");
@@ -64,6 +65,7 @@ final class PartitionSolver {
             decoded.add(codec.decode(decoded.size(), rows.next()));
         }
         Row[] out = new Row[decoded.size()];
+        boolean differentiate = options.gradients() != SolveOptions.GradientBlocks.NONE;
         Map<MatrixKey, List<ProblemRow>> groups = new LinkedHashMap<>();
         List<ProblemRow> single = new ArrayList<>();
         for (ProblemRow row : decoded) {
@@ -81,7 +83,8 @@ final class PartitionSolver {
             MatrixKey key = group.getKey();
             SharedMatrices matrices = key == MatrixKey.SHARED ? shared : new SharedMatrices(key.P, key.A, key.G);
             for (List<ProblemRow> chunk : chunks(group.getValue())) {
-                solveChunk(chunk, out, live -> layer.forward(batch(matrices, live)));
+                solveChunk(chunk, out, live -> differentiate ? layer.forward(batch(matrices, live))
+                        : layer.forwardOnly(batch(matrices, live)));
             }
         }
         List<ProblemRow> own = new ArrayList<>();
@@ -94,7 +97,10 @@ final class PartitionSolver {
             }
         }
         for (List<ProblemRow> chunk : chunks(own)) {
-            solveChunk(chunk, out, live -> layer.forward(live.stream().map(ProblemRow::program).toList()));
+            solveChunk(chunk, out, live -> {
+                List<QuadraticProgram> programs = live.stream().map(ProblemRow::program).toList();
+                return differentiate ? layer.forward(programs) : layer.forwardOnly(programs);
+            });
         }
         return Arrays.asList(out);
     }
@@ -113,8 +119,7 @@ final class PartitionSolver {
         while (!live.isEmpty()) {
             try {
                 BatchResult result = forward.apply(live);
-                BatchGradients gradients = options.gradients() == SolveOptions.GradientBlocks.NONE ? null
-                        : result.backward(upstream(live, result));
+                BatchGradients gradients = result.isDifferentiable() ? result.backward(upstream(live, result)) : null;
                 for (int c = 0; c < live.size(); c++) {
                     ProblemRow row = live.get(c);
                     Solution s = result.solution(c);

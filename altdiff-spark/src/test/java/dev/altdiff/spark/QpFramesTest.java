@@ -10,6 +10,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -161,6 +162,36 @@ class QpFramesTest {
         List<Row> first = QpFrames.solveShared(frame(3), broadcast, batched, 128).collectAsList();
         assertEquals(first, QpFrames.solveShared(frame(3), broadcast, batched, 128).collectAsList());
         assertTrue(first.stream().filter(r -> "solved".equals(r.getAs("status"))).count() > 900);
+    }
+
+    /**
+     * Without gradients (the layer's forward-only pass, which records no iterates) every row is the
+     * row with gradients less its gradient columns, bit for bit; a row refused only for its upstream
+     * gradient v is solved, since v is not read. (One row per chunk: that refusal re-solves the rest
+     * of a chunk, and a chunk's rows need not be bit for bit independent of its other rows.)
+     */
+    @Test
+    void rowsWithoutGradientsAreTheRowsWithGradientsLessThoseColumns() {
+        SolveOptions none = SolveOptions.of(BATCHED, "ojalgo", SolveOptions.GradientBlocks.NONE);
+        Map<Long, Row> plain = byId(QpFrames.solveShared(frame(2), broadcast, none, 1).collectAsList());
+        Map<Long, Row> full = byId(QpFrames.solveShared(frame(2), broadcast, OPTIONS, 1).collectAsList());
+        assertEquals(full.keySet(), plain.keySet());
+        for (Map.Entry<Long, Row> e : plain.entrySet()) {
+            Row row = e.getValue();
+            Row with = full.get(e.getKey());
+            String error = with.getAs("error");
+            if (error != null && error.startsWith("upstream gradient")) {
+                assertEquals("solved", row.getAs("status"), "row " + e.getKey());
+                continue;
+            }
+            assertTrue(row.length() < with.length(), "gradient columns in " + row.schema());
+            Object[] head = new Object[row.length()];
+            for (int i = 0; i < head.length; i++) {
+                assertEquals(with.schema().fields()[i].name(), row.schema().fields()[i].name());
+                head[i] = with.get(i);
+            }
+            assertEquals(RowFactory.create(head), row, "row " + e.getKey());
+        }
     }
 
     @Test

@@ -1,7 +1,11 @@
 package dev.altdiff.examples.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonSerializable;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.altdiff.api.DifferentiableSolution;
@@ -24,6 +28,8 @@ import dev.altdiff.api.objective.ProgramDifferentiator;
 import dev.altdiff.api.objective.ObjectiveGradients;
 import dev.altdiff.core.AltDiff;
 import dev.altdiff.core.AltDiffDifferentiator;
+import dev.altdiff.core.GeneralAltDiff;
+import dev.altdiff.core.GeneralAltDiffDifferentiator;
 import dev.altdiff.core.Vectors;
 import dev.altdiff.examples.io.InvalidInputException;
 import dev.altdiff.examples.io.InputFiles;
@@ -39,7 +45,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 
@@ -159,8 +167,7 @@ final class SolveCommand implements Callable<Integer>, UsageErrorReport {
         } catch (RuntimeException e) {
             return error(out, err, ExitCode.FAILURE, "internal_error", "internal error: " + e, e);
         }
-        out.println(write(result));
-        out.flush();
+        write(out, result);
         return status == Status.SOLVED ? ExitCode.OK : ExitCode.NOT_SOLVED;
     }
 
@@ -185,9 +192,18 @@ final class SolveCommand implements Callable<Integer>, UsageErrorReport {
             v = "ones".equals(dx) ? ones(program.n()) : QpJson.readVector(dx, maxBytes);
             Vectors.checkUpstream(v, program.n());
         }
+        boolean kkt = differentiator.name().equals(dev.altdiff.kkt.KktDifferentiator.NAME);
+        Limits.require(program, settings, v == null ? Limits.Gradient.NONE
+                : kkt ? Limits.Gradient.KKT : Limits.Gradient.REVERSE);
         long t0 = System.nanoTime();
-        DifferentiableProgramSolution solved = differentiator.solve(program, settings, la);
-        Solution solution = solved.solution();
+        DifferentiableProgramSolution solved = null;
+        Solution solution;
+        if (v == null && differentiator instanceof GeneralAltDiffDifferentiator) {
+            solution = GeneralAltDiff.solveOnly(program, settings, la); // no gradient asked: no trajectory
+        } else {
+            solved = differentiator.solve(program, settings, la);
+            solution = solved.solution();
+        }
         long t1 = System.nanoTime();
         boolean failed = solution.status() == Status.NUMERICAL_ERROR; // no gradient of a failed run
         ObjectiveGradients g = v == null || failed ? null : solved.backward(v);
@@ -211,8 +227,7 @@ final class SolveCommand implements Callable<Integer>, UsageErrorReport {
             }
             ((ObjectNode) result.get("time_ms")).put("backward", finite((t2 - t1) / 1e6, "time_ms.backward"));
         }
-        out.println(write(result));
-        out.flush();
+        write(out, result);
         return solution.status() == Status.SOLVED ? ExitCode.OK : ExitCode.NOT_SOLVED;
     }
 
@@ -286,8 +301,7 @@ final class SolveCommand implements Callable<Integer>, UsageErrorReport {
         ObjectNode json = JsonNodeFactory.instance.objectNode();
         json.put("status", status);
         json.put("error", message == null ? "(no message)" : message);
-        out.println(write(json));
-        out.flush();
+        write(out, json);
         err.println("altdiff solve: " + message);
         if (cause != null) {
             cause.printStackTrace(err);
@@ -296,13 +310,19 @@ final class SolveCommand implements Callable<Integer>, UsageErrorReport {
         return exitCode;
     }
 
-    private static String write(ObjectNode json) {
+    /** Writes the object, with its arrays' numbers, straight to out (no string of the whole output), and a newline. */
+    private static void write(PrintWriter out, ObjectNode json) {
         try {
-            return QpJson.WRITER.writeValueAsString(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write JSON", e);
+            OUTPUT.writeValue(out, json);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write JSON", e);
         }
+        out.println();
+        out.flush();
     }
+
+    /** {@link QpJson#WRITER}, leaving the output open. */
+    private static final ObjectWriter OUTPUT = QpJson.WRITER.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
 
     /** @param backwardMs NaN when there is no backward pass */
     static ObjectNode toJson(Solution s, Gradients g, double forwardMs, double backwardMs) {
@@ -357,23 +377,43 @@ final class SolveCommand implements Callable<Integer>, UsageErrorReport {
         return json;
     }
 
-    private static ArrayNode array(double[] values, String where) {
-        ArrayNode a = JsonNodeFactory.instance.arrayNode(values.length);
+    /** @return the values as one JSON array node, after checking that they are finite (no copy, no node per number) */
+    private static JsonNode array(double[] values, String where) {
         for (int i = 0; i < values.length; i++) {
-            a.add(finite(values[i], where, i));
+            finite(values[i], where, i);
         }
-        return a;
+        return JsonNodeFactory.instance.pojoNode(new Numbers(values, null));
     }
 
-    private static ArrayNode matrix(double[][] rows, String where) {
-        ArrayNode a = JsonNodeFactory.instance.arrayNode(rows.length);
+    /** @return the rows as one JSON array of arrays, after checking that they are finite (no copy) */
+    private static JsonNode matrix(double[][] rows, String where) {
         for (int i = 0; i < rows.length; i++) {
-            ArrayNode row = a.addArray();
             for (int j = 0; j < rows[i].length; j++) {
-                row.add(finite(rows[i][j], where + "[" + i + "]", j));
+                finite(rows[i][j], where + "[" + i + "]", j);
             }
         }
-        return a;
+        return JsonNodeFactory.instance.pojoNode(new Numbers(null, rows));
+    }
+
+    /** A checked vector or matrix, written number by number when the output is written. */
+    private record Numbers(double[] values, double[][] rows) implements JsonSerializable {
+        @Override public void serialize(JsonGenerator gen, SerializerProvider serializers) throws IOException {
+            if (values != null) {
+                gen.writeArray(values, 0, values.length);
+                return;
+            }
+            gen.writeStartArray(rows, rows.length);
+            for (double[] row : rows) {
+                gen.writeArray(row, 0, row.length);
+            }
+            gen.writeEndArray();
+        }
+
+        /** No type information is ever written for the output (no default typing): the array as is. */
+        @Override public void serializeWithType(JsonGenerator gen, SerializerProvider serializers, TypeSerializer type)
+                throws IOException {
+            serialize(gen, serializers);
+        }
     }
 
     private static double finite(double value, String where, int index) {

@@ -139,7 +139,7 @@ public final class Scheduler implements AutoCloseable {
                 qps.add(model(z[b], mu[b], sigma[b], scale, b));
             }
             long t0 = System.nanoTime();
-            BatchResult r = warm.forward(qps);
+            BatchResult r = warm.forwardOnly(qps); // the SQP steps are not differentiated
             nanos += System.nanoTime() - t0;
             iterations = k + 1;
             boolean all = true;

@@ -17,8 +17,8 @@ import java.util.Map;
 /**
  * A JSON document read with Jackson's streaming parser into a small tree whose arrays of numbers
  * are primitive {@code double[]} ({@link Numbers}): a problem file costs about its own arrays in
- * memory (8 bytes per number, plus at most the unused half of the last growth step), not a boxed
- * node per number. Objects keep their keys in file order; duplicate keys, trailing tokens and
+ * memory (8 bytes per number: each array is read into a reused buffer and copied out at its exact
+ * length), not a boxed node per number. Objects keep their keys in file order; duplicate keys, trailing tokens and
  * syntax errors are reported by the parser (as {@link com.fasterxml.jackson.core.JsonProcessingException}).
  * NaN, Infinity and -Infinity are accepted as numbers (the problem's validation reports them with
  * their block and index). Nesting deeper than {@link #MAX_DEPTH} and number literals longer than
@@ -105,7 +105,7 @@ final class JsonTree {
             if (first == null) {
                 return null;
             }
-            Object value = value(p, first, 0);
+            Object value = value(p, first, 0, new Scratch());
             JsonToken after = p.nextToken();
             if (after != null) {
                 throw new com.fasterxml.jackson.core.JsonParseException(p, "trailing token (" + after.asString()
@@ -115,10 +115,10 @@ final class JsonTree {
         }
     }
 
-    private static Object value(JsonParser p, JsonToken t, int depth) throws IOException {
+    private static Object value(JsonParser p, JsonToken t, int depth, Scratch scratch) throws IOException {
         return switch (t) {
-            case START_OBJECT -> object(p, depth + 1);
-            case START_ARRAY -> array(p, depth + 1);
+            case START_OBJECT -> object(p, depth + 1, scratch);
+            case START_ARRAY -> array(p, depth + 1, scratch);
             case VALUE_STRING -> p.getText();
             case VALUE_TRUE -> Boolean.TRUE;
             case VALUE_FALSE -> Boolean.FALSE;
@@ -135,33 +135,48 @@ final class JsonTree {
         }
     }
 
-    private static Obj object(JsonParser p, int depth) throws IOException {
+    private static Obj object(JsonParser p, int depth, Scratch scratch) throws IOException {
         depth(p, depth);
         Map<String, Object> fields = new LinkedHashMap<>();
         for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
             String key = p.currentName();
-            fields.put(key, value(p, p.nextToken(), depth));
+            fields.put(key, value(p, p.nextToken(), depth, scratch));
         }
         return new Obj(fields);
     }
 
     private static Num number(JsonParser p, JsonToken t) throws IOException {
+        return new Num(p.getDoubleValue(), isInt(p, t), p.getText());
+    }
+
+    /** @return whether the number token is an integer that fits in an int, after checking its length */
+    private static boolean isInt(JsonParser p, JsonToken t) throws IOException {
         if (p.getTextLength() > MAX_NUMBER_LENGTH) {
             throw new com.fasterxml.jackson.core.JsonParseException(p, "a number of " + p.getTextLength()
                     + " characters (at most " + MAX_NUMBER_LENGTH + ")");
         }
-        boolean isInt = t == JsonToken.VALUE_NUMBER_INT && p.getTextLength() <= 11
+        return t == JsonToken.VALUE_NUMBER_INT && p.getTextLength() <= 11
                 && p.getNumberType() == JsonParser.NumberType.INT;
-        return new Num(p.getDoubleValue(), isInt, p.getText());
     }
 
     /**
-     * Numbers go straight into an int[] while they are ints, then into a double[] (grown by half);
+     * The growing buffers of {@link #array}, one pair per document: an array of numbers is read into
+     * them and copied out once at its exact length, so reading costs the arrays themselves, not their
+     * growth steps.
+     */
+    private static final class Scratch {
+        int[] ints = new int[16];
+        double[] values = new double[16];
+    }
+
+    /**
+     * Numbers go straight into an int[] while they are ints, then into a double[] (both the
+     * document's {@link Scratch}, grown by half, and copied out at the end at their exact length);
      * anything else turns the array into an {@link Arr}.
      */
-    private static Object array(JsonParser p, int depth) throws IOException {
+    private static Object array(JsonParser p, int depth, Scratch scratch) throws IOException {
         depth(p, depth);
-        int[] ints = new int[16];
+        int[] ints = scratch.ints;
         double[] values = null;
         int size = 0;
         int firstNonInt = -1;
@@ -169,17 +184,17 @@ final class JsonTree {
         JsonToken t;
         for (t = p.nextToken(); t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT;
                 t = p.nextToken()) {
-            boolean isInt = t == JsonToken.VALUE_NUMBER_INT && p.getTextLength() <= 11
-                    && p.getNumberType() == JsonParser.NumberType.INT;
+            boolean isInt = isInt(p, t);
             if (values == null && isInt) {
                 if (size == ints.length) {
                     ints = Arrays.copyOf(ints, grow(p, size));
+                    scratch.ints = ints;
                 }
                 ints[size++] = p.getIntValue();
                 continue;
             }
             if (values == null) { // the first element that is not an int: from here on doubles
-                values = new double[ints.length];
+                values = scratch.values.length >= size ? scratch.values : new double[ints.length];
                 for (int k = 0; k < size; k++) {
                     values[k] = ints[k];
                 }
@@ -188,29 +203,28 @@ final class JsonTree {
             if (size == values.length) {
                 values = Arrays.copyOf(values, grow(p, size));
             }
-            Num num = number(p, t);
-            if (firstNonInt < 0 && !num.isInt()) {
+            scratch.values = values;
+            if (firstNonInt < 0 && !isInt) {
                 firstNonInt = size;
-                nonIntText = num.text();
+                nonIntText = p.getText();
             }
-            values[size++] = num.value();
+            values[size++] = p.getDoubleValue();
         }
         if (t == JsonToken.END_ARRAY) {
             return values == null
-                    ? new Numbers(size == ints.length ? ints : Arrays.copyOf(ints, size), null, -1, null)
-                    : new Numbers(null, size == values.length ? values : Arrays.copyOf(values, size), firstNonInt,
-                            nonIntText);
+                    ? new Numbers(Arrays.copyOf(ints, size), null, -1, null)
+                    : new Numbers(null, Arrays.copyOf(values, size), firstNonInt, nonIntText);
         }
         Numbers prefix = new Numbers(ints, values, firstNonInt, nonIntText);
         List<Object> elements = new ArrayList<>(size + 1);
-        for (int k = 0; k < size; k++) {
+        for (int k = 0; k < size; k++) { // out of the scratch buffers before they are used again
             double v = prefix.get(k);
             boolean isInt = ints != null || k != firstNonInt && v == Math.rint(v) && Math.abs(v) <= Integer.MAX_VALUE;
             elements.add(new Num(v, isInt,
                     k == firstNonInt ? nonIntText : numberText(v)));
         }
         for (; t != JsonToken.END_ARRAY; t = p.nextToken()) {
-            elements.add(value(p, t, depth));
+            elements.add(value(p, t, depth, scratch));
         }
         return new Arr(elements);
     }

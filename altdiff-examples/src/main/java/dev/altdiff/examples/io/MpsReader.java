@@ -1,6 +1,11 @@
 package dev.altdiff.examples.io;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +33,8 @@ import java.util.Set;
  * a duplicate row, a duplicate matrix, RHS, RANGES or Q entry, a bad number, a wrong number of
  * fields, semi-continuous (SC) bounds, an asymmetric QMATRIX, a file without ENDATA.
  *
+ * <p>A file is read line by line, never whole, and not past ENDATA.
+ *
  * <p>Thread-safe: a reader holds no state between calls.
  */
 public final class MpsReader {
@@ -38,7 +45,9 @@ public final class MpsReader {
     }
 
     /**
-     * Reads a file (UTF-8 or ASCII).
+     * Reads a file (UTF-8 or ASCII) line by line: memory holds one line and the model being built,
+     * never the whole text. With {@link MpsFormat#AUTO} a file that does not parse as free format is
+     * read a second time, as fixed format.
      *
      * @param file   the MPS/QPS file
      * @param format its layout, or {@link MpsFormat#AUTO} to detect it
@@ -46,10 +55,35 @@ public final class MpsReader {
      * @throws MpsParseException when its contents are invalid
      */
     public static MpsModel read(Path file, MpsFormat format) throws IOException {
-        String text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+        return read(file.toString(), defaultName(file), () -> Files.newInputStream(file), format);
+    }
+
+    /** @return the file's name up to its first dot: the model's name when the NAME line gives none */
+    static String defaultName(Path file) {
         String base = file.getFileName() == null ? file.toString() : file.getFileName().toString();
         int dot = base.indexOf('.');
-        return parse(file.toString(), dot > 0 ? base.substring(0, dot) : base, text, format);
+        return dot > 0 ? base.substring(0, dot) : base;
+    }
+
+    /** The bytes of a file, opened afresh for every pass over it. */
+    @FunctionalInterface
+    interface Source {
+        InputStream open() throws IOException;
+    }
+
+    /**
+     * Reads the bytes {@code bytes} opens, line by line (ISO-8859-1, so that any byte is a character).
+     *
+     * @param source      the file name, for error messages
+     * @param defaultName the model's name when the NAME line gives none
+     * @param bytes       opens the file (once, or twice for {@link MpsFormat#AUTO})
+     * @param format      its layout, or {@link MpsFormat#AUTO} to detect it
+     * @throws IOException       when the file cannot be read
+     * @throws MpsParseException when its contents are invalid
+     */
+    static MpsModel read(String source, String defaultName, Source bytes, MpsFormat format) throws IOException {
+        return parse(source, defaultName, () -> new BufferedReader(new InputStreamReader(bytes.open(),
+                StandardCharsets.ISO_8859_1)), format);
     }
 
     /**
@@ -62,15 +96,29 @@ public final class MpsReader {
      * @throws MpsParseException when the text is invalid
      */
     public static MpsModel parse(String source, String defaultName, String text, MpsFormat format) {
-        String[] lines = text.split("\r?\n|\r", -1);
+        try {
+            return parse(source, defaultName, () -> new BufferedReader(new StringReader(text)), format);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringReader does not fail
+        }
+    }
+
+    /** Opens the lines of a file afresh for every pass over it. */
+    @FunctionalInterface
+    private interface Lines {
+        BufferedReader open() throws IOException;
+    }
+
+    private static MpsModel parse(String source, String defaultName, Lines lines, MpsFormat format)
+            throws IOException {
         if (format != MpsFormat.AUTO) {
-            return new Parser(source, defaultName, lines, format).parse();
+            return parseOnce(source, defaultName, lines, format);
         }
         try {
-            return new Parser(source, defaultName, lines, MpsFormat.FREE).parse();
+            return parseOnce(source, defaultName, lines, MpsFormat.FREE);
         } catch (MpsParseException free) {
             try {
-                return new Parser(source, defaultName, lines, MpsFormat.FIXED).parse();
+                return parseOnce(source, defaultName, lines, MpsFormat.FIXED);
             } catch (MpsParseException fixed) {
                 MpsParseException further = fixed.line() > free.line() ? fixed : free;
                 MpsParseException other = further == fixed ? free : fixed;
@@ -84,6 +132,13 @@ public final class MpsReader {
         }
     }
 
+    private static MpsModel parseOnce(String source, String defaultName, Lines lines, MpsFormat format)
+            throws IOException {
+        try (BufferedReader in = lines.open()) {
+            return new Parser(source, defaultName, format).parse(in);
+        }
+    }
+
     /** @return the message without its "source:line: " prefix */
     private static String body(MpsParseException e) {
         String prefix = e.source() + ":" + (e.line() > 0 ? e.line() + ": " : " ");
@@ -93,10 +148,9 @@ public final class MpsReader {
 
     private enum Section { START, NAME, OBJSENSE, OBJNAME, ROWS, COLUMNS, RHS, RANGES, BOUNDS, QUADOBJ, QMATRIX }
 
-    /** One parse of the lines in one layout. */
+    /** One pass over the lines in one layout. */
     private static final class Parser {
         private final String source;
-        private final String[] lines;
         private final MpsFormat format;
         private final List<String> warnings = new ArrayList<>();
         private int lineNo;
@@ -144,17 +198,18 @@ public final class MpsReader {
         private final Map<Long, double[]> qmatrixUpper = new HashMap<>(); // QMATRIX entries row < col
         private int negativeUpperWarnings;
 
-        Parser(String source, String defaultName, String[] lines, MpsFormat format) {
+        Parser(String source, String defaultName, MpsFormat format) {
             this.source = source;
-            this.lines = lines;
             this.format = format;
             this.name = defaultName;
         }
 
-        MpsModel parse() {
+        /** Reads lines until ENDATA (what follows it is not read) or the end of the input. */
+        MpsModel parse(BufferedReader in) throws IOException {
             boolean ended = false;
-            for (lineNo = 1; lineNo <= lines.length; lineNo++) {
-                String line = lines[lineNo - 1];
+            lineNo = 0;
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                lineNo++;
                 if (line.isBlank() || line.charAt(0) == '*') {
                     continue;
                 }

@@ -51,7 +51,8 @@ public final class ProblemFiles {
         }
         Path path = InputFiles.check(file, "problem file", maxBytes);
         try {
-            MpsProblem mps = MpsProblem.read(path, format);
+            MpsProblem mps = QpConversion.convert(MpsReader.read(path.toString(), MpsReader.defaultName(path),
+                    () -> InputFiles.open(file, "problem file", maxBytes), format)); // streamed, line by line
             return new Loaded(mps.problem(), mps);
         } catch (NoSuchFileException e) {
             throw new InvalidInputException("cannot read problem file " + file + ": no such file", e);

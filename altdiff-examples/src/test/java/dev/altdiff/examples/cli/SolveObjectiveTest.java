@@ -99,6 +99,23 @@ class SolveObjectiveTest {
         assertTrue(r.json().get("error").asText().contains("--scaling"), r::toString);
     }
 
+    /**
+     * Without --dx the general solve records nothing and gives the --dx run's x bit for bit; with
+     * --dx, a trajectory of --max-iter iterations that cannot fit is refused up front (too_large).
+     */
+    @Test
+    void theTrajectoryIsRecordedAndEstimatedOnlyWhenAGradientIsAsked() {
+        JsonNode plain = solved(Cli.run("solve", SAMPLE, "--tol", "1e-9"));
+        JsonNode withGradient = solved(Cli.run("solve", SAMPLE, "--tol", "1e-9", "--dx", "ones"));
+        assertEquals(withGradient.get("x"), plain.get("x"));
+        assertEquals(withGradient.get("iterations"), plain.get("iterations"));
+        Cli.Result r = Cli.run("solve", SAMPLE, "--max-iter", "2147483647", "--dx", "ones");
+        assertEquals(2, r.exit(), r::toString);
+        assertEquals("too_large", r.json().get("status").asText());
+        assertTrue(r.json().get("error").asText().contains("trajectory"), r::toString);
+        solved(Cli.run("solve", SAMPLE, "--max-iter", "2147483647")); // without --dx nothing is recorded
+    }
+
     @Test
     void demoEntropyPrintsTheSweep() {
         Cli.Result r = Cli.run("demo", "--objective", "entropy", "--sizes", "30x5x5", "--tolerances", "1e-3,1e-6");

@@ -4,8 +4,14 @@ import dev.altdiff.api.Block;
 import dev.altdiff.api.QuadraticProgram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -158,6 +164,49 @@ class MpsReaderTest {
         assertTrue(mp.warnings().stream().anyMatch(w -> w.contains("X9") && w.contains("-infinity")),
                 mp.warnings()::toString);
         assertTrue(mp.warnings().stream().anyMatch(w -> w.contains("3 integer column")), mp.warnings()::toString);
+    }
+
+    /**
+     * A file is read line by line: LF, CRLF and CR line ends give the text's model, also when AUTO
+     * opens the file a second time (fixed format: the first, free pass fails on the names with spaces).
+     */
+    @ParameterizedTest
+    @CsvSource({"LF, FREE", "CRLF, FREE", "CR, AUTO", "CRLF, AUTO"})
+    void aFileIsReadLineByLineWithAnyLineEnd(String end, MpsFormat format, @TempDir Path dir) throws IOException {
+        String text = format == MpsFormat.FREE ? TINY : MpsText.toFixed(TINY).replace("X10", "X 1");
+        String separator = switch (end) {
+            case "CRLF" -> "\r\n";
+            case "CR" -> "\r";
+            default -> "\n";
+        };
+        Path file = dir.resolve("tiny.qps");
+        Files.writeString(file, text.replace("\n", separator), StandardCharsets.ISO_8859_1);
+        MpsModel model = MpsReader.read(file, format);
+        assertEquals(format == MpsFormat.FREE ? MpsFormat.FREE : MpsFormat.FIXED, model.format());
+        MpsProblem fromFile = QpConversion.convert(model);
+        MpsProblem fromText = read(text, format);
+        for (Block block : Block.values()) {
+            assertArrayEquals(fromText.problem().rowMajor(block), fromFile.problem().rowMajor(block), 0.0,
+                    block + " differs");
+        }
+        assertEquals(fromText.objectiveConstant(), fromFile.objectiveConstant(), 0.0);
+        assertEquals(fromText.warnings(), fromFile.warnings());
+    }
+
+    /** Nothing after ENDATA is read: an endless tail (like a file that keeps growing) does not stall the read. */
+    @Test
+    void readingStopsAtEndata() throws IOException {
+        byte[] head = TINY.getBytes(StandardCharsets.ISO_8859_1);
+        InputStream endless = new InputStream() {
+            private long at;
+
+            @Override public int read() {
+                return at < head.length ? head[(int) at++] & 0xff : 'x';
+            }
+        };
+        MpsModel model = MpsReader.read("tiny.qps", "tiny", () -> endless, MpsFormat.FREE);
+        assertEquals(10, model.columns());
+        assertEquals(7, model.rows());
     }
 
     @Test
