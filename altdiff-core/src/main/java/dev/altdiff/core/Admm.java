@@ -431,15 +431,7 @@ public final class Admm {
 
     /** @return the rows×cols.length matrix whose column j is cols[j] */
     static Matrix fromColumns(LinearAlgebra la, double[][] cols, int rows) {
-        int c = cols.length;
-        double[] flat = new double[rows * c];
-        for (int j = 0; j < c; j++) {
-            double[] col = cols[j];
-            for (int i = 0; i < rows; i++) {
-                flat[i * c + j] = col[i];
-            }
-        }
-        return la.matrix(rows, c, flat);
+        return la.matrix(rows, cols.length, Dense.fromColumns(cols, rows));
     }
 
 }
