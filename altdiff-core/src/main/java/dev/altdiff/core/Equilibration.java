@@ -103,12 +103,23 @@ public final class Equilibration {
             q[j] = qs.get(j).clone();
         }
         double c = 1.0;
+        // P̄ = pending·pm: each pass's cost scale γ is applied to pm in the next pass's sweep, and that sweep
+        // also gives P̄'s column norms (P is symmetric: its row norms too). All factors are powers of 2, so
+        // the entries and norms are those of scaling step by step, exactly: one pass over P per pass.
+        double pending = 1.0;
+        double[] pNorm = null;
+        if (pm != null) {
+            pNorm = new double[n];
+            columnNorms(pm, n, n, pNorm, null);
+        }
         for (int pass = 0; pass < passes; pass++) {
             double[] colNorm = new double[n];
             double[] aNorm = new double[p];
             double[] gNorm = new double[m];
             if (pm != null) {
-                columnNorms(pm, n, n, colNorm, null);
+                for (int j = 0; j < n; j++) {
+                    colNorm[j] = pending * pNorm[j];
+                }
             }
             columnNorms(a, p, n, colNorm, aNorm);
             columnNorms(g, m, n, colNorm, gNorm);
@@ -116,7 +127,9 @@ public final class Equilibration {
             double[] aStep = equilibrate(aNorm);
             double[] gStep = equilibrate(gNorm);
             if (pm != null) {
-                scale(pm, n, n, dStep, dStep, 1.0);
+                java.util.Arrays.fill(pNorm, 0.0);
+                scaleSymmetric(pm, n, dStep, pending, pNorm);
+                pending = 1.0;
             }
             scale(a, p, n, aStep, dStep, 1.0);
             scale(g, m, n, gStep, dStep, 1.0);
@@ -129,8 +142,6 @@ public final class Equilibration {
             // cost normalization γ = 1/max(mean column norm of P̄, ‖q̄‖∞)
             double meanP = 0;
             if (pm != null) {
-                double[] pNorm = new double[n];
-                columnNorms(pm, n, n, pNorm, null);
                 for (double value : pNorm) {
                     meanP += value / n;
                 }
@@ -140,11 +151,7 @@ public final class Equilibration {
                 qInf = Math.max(qInf, Vectors.normInf(column));
             }
             double gamma = powerOfTwo(1.0 / limit(Math.max(meanP, limit(qInf))));
-            if (pm != null) {
-                for (int i = 0; i < pm.length; i++) {
-                    pm[i] *= gamma;
-                }
-            }
+            pending = gamma;
             for (double[] column : q) {
                 for (int i = 0; i < n; i++) {
                     column[i] *= gamma;
@@ -438,6 +445,20 @@ public final class Equilibration {
             }
             if (rowNorm != null && rowMax > rowNorm[i]) {
                 rowNorm[i] = rowMax;
+            }
+        }
+    }
+
+    /** M ← alpha · diag(d) M diag(d), in place (n×n row-major), with the column norms of the result into norms. */
+    private static void scaleSymmetric(double[] mat, int n, double[] d, double alpha, double[] norms) {
+        for (int i = 0; i < n; i++) {
+            double left = alpha * d[i];
+            int base = i * n;
+            for (int j = 0; j < n; j++) {
+                double v = mat[base + j] * (left * d[j]);
+                mat[base + j] = v;
+                double abs = Math.abs(v);
+                norms[j] = abs > norms[j] ? abs : norms[j];
             }
         }
     }
