@@ -42,6 +42,8 @@ final class Infeasibility {
         int m = d.m;
         int pw = p * width;
         Verdict[] out = new Verdict[width];
+        // each test is a conjunction: its cheap conditions (inner products, O(p+m) or O(n) a column) are
+        // checked first, and the products with Aᵀ, Gᵀ, P, A, G are made only when some column passes them
         if (p + m > 0) {
             double[] yInf = new double[width];
             double[] support = new double[width];
@@ -49,26 +51,53 @@ final class Infeasibility {
             Arrays.fill(nuMin, Double.POSITIVE_INFINITY);
             double[] eq = Arrays.copyOf(residuals, pw);
             double[] in = Arrays.copyOfRange(residuals, pw, pw + m * width);
-            double[] aty = new double[n * width];
             if (p > 0) {
-                Dense.add(aty, d.times(Block.A, true, eq, width));
                 accumulate(eq, b, p, width, yInf, support, null);
             }
             if (m > 0) {
-                Dense.add(aty, d.times(Block.G, true, in, width));
                 accumulate(in, h, m, width, yInf, support, nuMin);
             }
-            double[] atyInf = Dense.colNormInf(aty, n, width, null, 0, new double[width]);
+            boolean[] candidate = new boolean[width];
+            boolean any = false;
             for (int j = 0; j < width; j++) {
                 double y = yInf[j];
-                if (y > 0 && atyInf[j] <= eps * y && support[j] <= -eps * y && (m == 0 || nuMin[j] >= -eps * y)) {
-                    out[j] = new Verdict(Status.PRIMAL_INFEASIBLE, new Certificate(
-                            p > 0 ? normalized(Dense.column(eq, p, width, j), y, false) : new double[0],
-                            m > 0 ? normalized(Dense.column(in, m, width, j), y, true) : new double[0], null));
+                candidate[j] = y > 0 && support[j] <= -eps * y && (m == 0 || nuMin[j] >= -eps * y);
+                any |= candidate[j];
+            }
+            if (any) {
+                double[] aty = new double[n * width];
+                if (p > 0) {
+                    Dense.add(aty, d.times(Block.A, true, eq, width));
+                }
+                if (m > 0) {
+                    Dense.add(aty, d.times(Block.G, true, in, width));
+                }
+                double[] atyInf = Dense.colNormInf(aty, n, width, null, 0, new double[width]);
+                for (int j = 0; j < width; j++) {
+                    double y = yInf[j];
+                    if (candidate[j] && atyInf[j] <= eps * y) {
+                        out[j] = new Verdict(Status.PRIMAL_INFEASIBLE, new Certificate(
+                                p > 0 ? normalized(Dense.column(eq, p, width, j), y, false) : new double[0],
+                                m > 0 ? normalized(Dense.column(in, m, width, j), y, true) : new double[0], null));
+                    }
                 }
             }
         }
         double[] dxInf = Dense.colNormInf(dx, n, width, null, 0, new double[width]);
+        double[][] dxCols = new double[width][];
+        boolean any = false;
+        for (int j = 0; j < width; j++) {
+            if (out[j] == null && dxInf[j] > 0) {
+                double[] dxj = Dense.column(dx, n, width, j);
+                if (Vectors.dot(q[j], dxj) <= -eps * dxInf[j]) {
+                    dxCols[j] = dxj;
+                    any = true;
+                }
+            }
+        }
+        if (!any) {
+            return out;
+        }
         double[] pdxInf = d.P != null ? Dense.colNormInf(d.times(Block.P, false, dx, width), n, width, null, 0,
                 new double[width]) : new double[width];
         double[] adxInf = p > 0 ? Dense.colNormInf(d.times(Block.A, false, dx, width), p, width, null, 0,
@@ -85,12 +114,9 @@ final class Infeasibility {
         }
         for (int j = 0; j < width; j++) {
             double t = eps * dxInf[j];
-            if (out[j] == null && dxInf[j] > 0 && pdxInf[j] <= t && adxInf[j] <= t && gdxMax[j] <= t) {
-                double[] dxj = Dense.column(dx, n, width, j);
-                if (Vectors.dot(q[j], dxj) <= -t) {
-                    out[j] = new Verdict(Status.DUAL_INFEASIBLE, new Certificate(null, null, normalized(dxj, dxInf[j],
-                            false)));
-                }
+            if (dxCols[j] != null && pdxInf[j] <= t && adxInf[j] <= t && gdxMax[j] <= t) {
+                out[j] = new Verdict(Status.DUAL_INFEASIBLE, new Certificate(null, null, normalized(dxCols[j],
+                        dxInf[j], false)));
             }
         }
         return out;

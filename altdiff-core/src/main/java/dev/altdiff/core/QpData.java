@@ -256,7 +256,8 @@ public final class QpData {
         return out;
     }
 
-    private double[] denseRows(Block block) {
+    /** @return P, A or G of dense data, row-major, formed once with the set-up (read only) */
+    double[] denseRows(Block block) {
         if (owner != this) {
             return owner.denseRows(block);
         }

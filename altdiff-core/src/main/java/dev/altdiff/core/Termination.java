@@ -140,14 +140,13 @@ public final class Termination {
 
     /** @return the {@link Bounds} of d's (possibly scaled, possibly sparse) matrices, formed once per run */
     Bounds bounds(QpData d) {
-        return new Bounds(d.problem.hasP() ? weightedNormInf(d.problem, dev.altdiff.api.Block.P, false) : 0,
-                d.p > 0 ? weightedNormInf(d.problem, dev.altdiff.api.Block.A, true) : 0,
-                d.m > 0 ? weightedNormInf(d.problem, dev.altdiff.api.Block.G, true) : 0);
+        return new Bounds(d.problem.hasP() ? weightedNormInf(d, Block.P, false) : 0,
+                d.p > 0 ? weightedNormInf(d, Block.A, true) : 0, d.m > 0 ? weightedNormInf(d, Block.G, true) : 0);
     }
 
     /** @return max over the weighted rows of Σ|entries| of the block (of its transpose when asked) */
-    private double weightedNormInf(dev.altdiff.api.QuadraticProgram problem, dev.altdiff.api.Block block,
-                                   boolean transposed) {
+    private double weightedNormInf(QpData d, Block block, boolean transposed) {
+        dev.altdiff.api.QuadraticProgram problem = d.problem;
         int rows = block == dev.altdiff.api.Block.P ? problem.n() : block == dev.altdiff.api.Block.A
                 ? problem.p() : problem.m();
         int cols = problem.n();
@@ -163,7 +162,7 @@ public final class Termination {
                 }
             }
         } else {
-            double[] a = problem.rowMajor(block);
+            double[] a = d.denseRows(block); // kept with the set-up: no copy per run
             for (int i = 0; i < rows; i++) {
                 for (int j = 0; j < cols; j++) {
                     sums[transposed ? j : i] += Math.abs(a[i * cols + j]);
