@@ -132,14 +132,21 @@ public final class JvmBlas {
         for (int j = from * width; j < to * width; j++) {
             c[j] = beta == 0 ? 0.0 : beta * c[j];
         }
+        if (width == 1) { // aᵀx: an axpy per row of a, over c's rows; the same operations as below
+            for (int i = 0; i < rows; i++) {
+                int ai = i * cols;
+                double bi = b[i];
+                for (int j = from; j < to; j++) {
+                    c[j] += alpha * a[ai + j] * bi;
+                }
+            }
+            return;
+        }
         for (int i = 0; i < rows; i++) {
             int ai = i * cols;
             int bi = i * width;
             for (int j = from; j < to; j++) {
                 double aij = alpha * a[ai + j];
-                if (aij == 0) {
-                    continue;
-                }
                 int cj = j * width;
                 for (int t = 0; t < width; t++) {
                     c[cj + t] += aij * b[bi + t];
