@@ -163,6 +163,12 @@ public final class Limits {
                     times(3 * n * n, DOUBLE)));
             parts.add(new Part("the backend's copies of A and G ((p+m)×n = " + (p + m) + "×" + n + ")",
                     times((p + m) * n, DOUBLE)));
+            parts.add(new Part("the iterations' row-major copies of P, A, G in the JVM (n² + (p+m)n)",
+                    times(plus(n * n, (p + m) * n), DOUBLE)));
+            if (p + m <= n) {
+                parts.add(new Part("the reduced x-step's W = H⁻¹[Aᵀ Gᵀ] and M = [A; G]W, in the backend and the JVM"
+                        + " (2 n×(p+m) + 2 (p+m)²)", times(2 * ((p + m) * n + (p + m) * (p + m)), DOUBLE)));
+            }
         }
         if (settings.polish() || gradient == Gradient.KKT) {
             long order = n + p + m;
