@@ -163,28 +163,34 @@ final class ReverseSweep {
             }
             // r̄ = −H⁻¹(x̄_k + ρAᵀλ̄ + Gᵀā), with A r̄ and G r̄; x̄_k is v for the entering columns, else 0
             xStep.apply(yBar, width, null, null, keepInputs ? null : r, z);
-            if (entering > 0) {
-                double[] xBar = new double[n * width];
-                for (int j = 0; j < width; j++) {
-                    int c = active[j];
-                    if (iterations[c] - 1 == step) {
+            if (entering > 0) { // −H⁻¹v with its A and G images, for the entering columns only
+                int[] enter = new int[entering];
+                double[] xBar = new double[n * entering];
+                for (int j = 0, e = 0; j < width; j++) {
+                    if (iterations[active[j]] - 1 == step) {
+                        double[] vc = v[active[j]];
                         for (int i = 0; i < n; i++) {
-                            xBar[i * width + j] = -v[c][i];
+                            xBar[i * entering + e] = -vc[i];
+                        }
+                        enter[e++] = j;
+                    }
+                }
+                double[] rv = new double[n * entering];
+                double[] zv = new double[(p + m) * entering];
+                xStep.solve(xBar, entering, rv, zv);
+                for (int e = 0; e < entering; e++) {
+                    int j = enter[e];
+                    if (keepInputs) {
+                        entered[active[j]] = Dense.column(rv, n, entering, e);
+                    } else {
+                        for (int i = 0; i < n; i++) {
+                            r[i * width + j] += rv[i * entering + e];
                         }
                     }
-                }
-                double[] rv = new double[n * width];
-                double[] zv = new double[(p + m) * width];
-                xStep.solve(xBar, width, rv, zv);
-                for (int j = 0; j < width; j++) {
-                    if (keepInputs && iterations[active[j]] - 1 == step) {
-                        entered[active[j]] = Dense.column(rv, n, width, j);
+                    for (int i = 0; i < p + m; i++) {
+                        z[i * width + j] += zv[i * entering + e];
                     }
                 }
-                if (!keepInputs) {
-                    Dense.add(r, rv);
-                }
-                Dense.add(z, zv);
             }
             // λ̄ ← λ̄ + A r̄, α_k = ρλ̄;  ν̄ ← ν̄ + G r̄, β_k = ā + ρG r̄, s̄ = ρG r̄
             for (int j = 0; j < width; j++) {
