@@ -171,7 +171,8 @@ final class BatchLoop {
                     && (k + 1) % Settings.INFEASIBILITY_CHECK_INTERVAL == 0;
             xStep(width, needX);
             updateSlacksAndMultipliers(width, screening);
-            boolean checkpoint = !screening && residualRule || screening && screen(width);
+            boolean[] candidates = screening ? screen(width) : null;
+            boolean checkpoint = !screening && residualRule || candidates != null;
             boolean[] truncated = new boolean[width];
             boolean anyTruncated = false;
             if (!residualRule) { // the paper's rule: ‖x⁺ − x‖₂ ≤ tol·‖x⁺‖₂
@@ -188,8 +189,10 @@ final class BatchLoop {
                 formX(width);
             }
             Infeasibility.Verdict[] verdicts = infeasibilityCheck ? infeasibility(width) : null;
-            Termination.Residuals residuals = decide ? termination.residuals(d, x, lambda, nu, s, qAct, bAct, hAct,
-                    width) : null;
+            // a test that only the screen called for is made for the columns the screen passed
+            int[] tested = decide && candidates != null && !(anyTruncated || capped || timedOut || infeasibilityCheck)
+                    ? indices(candidates) : null;
+            Termination.Residuals residuals = decide ? residuals(width, tested) : null;
             if (record) {
                 recordStep(width);
             }
@@ -198,9 +201,13 @@ final class BatchLoop {
             }
             Status[] status = new Status[width];
             int stopping = 0;
-            for (int j = 0; j < width && residuals != null; j++) {
+            for (int j = 0, at = 0; j < width && residuals != null; j++) {
+                if (tested != null && (at == tested.length || tested[at] != j)) {
+                    continue;
+                }
+                int r = tested == null ? j : at++;
                 status[j] = Termination.status(verdicts == null || verdicts[j] == null ? null : verdicts[j].status(),
-                        residuals.finite(j), termination.passes(residuals, j), residualRule, truncated[j], capped,
+                        residuals.finite(r), termination.passes(residuals, r), residualRule, truncated[j], capped,
                         timedOut);
                 if (status[j] != null) {
                     stopping++;
@@ -341,9 +348,9 @@ final class BatchLoop {
      * ρGᵀ(s⁺ − s) (formed only once some column's primal residual passes) and the dual scale bounded
      * with ‖x‖∞ of the latest x formed.
      *
-     * @return whether some column may pass the termination test
+     * @return per column whether it may pass the termination test, or null when none may
      */
-    private boolean screen(int width) {
+    private boolean[] screen(int width) {
         int pw = p * width;
         double[] weighted = wPrimal == null ? primal : new double[width];
         if (wPrimal != null) {
@@ -359,7 +366,7 @@ final class BatchLoop {
             primalPasses = termination.passes(weighted[j], Math.max(primalScale[j], dataPrimalInf[active[j]]), 0, 0);
         }
         if (!primalPasses) {
-            return false;
+            return null;
         }
         double[] dual = new double[width];
         if (m > 0) {
@@ -370,14 +377,30 @@ final class BatchLoop {
         }
         double[] lambdaInf = Dense.colNormInf(lambda, p, width, null, 0, new double[width]);
         double[] nuInf = Dense.colNormInf(nu, m, width, null, 0, new double[width]);
+        boolean[] candidates = new boolean[width];
+        boolean any = false;
         for (int j = 0; j < width; j++) {
             int c = active[j];
-            if (termination.mayPass(bounds, weighted[j], Math.max(primalScale[j], dataPrimalInf[c]), dual[j], xInf[j],
-                    lambdaInf[j], nuInf[j], qInf[c])) {
-                return true;
-            }
+            candidates[j] = termination.mayPass(bounds, weighted[j], Math.max(primalScale[j], dataPrimalInf[c]),
+                    dual[j], xInf[j], lambdaInf[j], nuInf[j], qInf[c]);
+            any |= candidates[j];
         }
-        return false;
+        return any ? candidates : null;
+    }
+
+    /**
+     * @return the termination test's residuals of the given active columns (all when null), each block
+     *     narrowed to them
+     */
+    private Termination.Residuals residuals(int width, int[] columns) {
+        if (columns == null) {
+            return termination.residuals(d, x, lambda, nu, s, qAct, bAct, hAct, width);
+        }
+        int w = columns.length;
+        return termination.residuals(d, Dense.select(x, n, width, columns), Dense.select(lambda, p, width, columns),
+                Dense.select(nu, m, width, columns), Dense.select(s, m, width, columns),
+                Dense.select(qAct, n, width, columns), p > 0 ? Dense.select(bAct, p, width, columns) : null,
+                m > 0 ? Dense.select(hAct, m, width, columns) : null, w);
     }
 
     /** @return the infeasibility verdicts of the active columns from the residuals in z and δx = x⁺ − x */
@@ -483,6 +506,21 @@ final class BatchLoop {
         }
         xInf = xInfKept;
         active = nextActive;
+    }
+
+    /** @return the indices where flags is true, ascending */
+    private static int[] indices(boolean[] flags) {
+        int count = 0;
+        for (boolean flag : flags) {
+            count += flag ? 1 : 0;
+        }
+        int[] out = new int[count];
+        for (int j = 0, i = 0; j < flags.length; j++) {
+            if (flags[j]) {
+                out[i++] = j;
+            }
+        }
+        return out;
     }
 
     /** @return the columns of the row-major rows×width block */

@@ -73,6 +73,8 @@ public final class QpData {
 
     /** P, A, G of a dense problem as row-major arrays for {@link #times} (formed at its first call; owner's). */
     private double[][] rowMajor;
+    /** P's diagonal when P is diagonal (set with {@link #rowMajor}), else null. */
+    private double[] pDiagonal;
 
     /** How many factorizations (ρ values) one problem's data keep for reuse. */
     static final int FACTORS_KEPT = 4;
@@ -248,12 +250,30 @@ public final class QpData {
         }
         double[] a = denseRows(block);
         double[] out = new double[outRows * width];
+        double[] diagonal = block == Block.P ? diagonalP() : null;
+        if (diagonal != null) { // a diagonal P (e.g. the classification layer's 0.1·I): n·B, not n²·B
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < width; j++) {
+                    out[i * width + j] = diagonal[i] * x[i * width + j];
+                }
+            }
+            return out;
+        }
         if (transpose) {
             la.gemmTransposed(rows, n, width, 1.0, a, x, 0.0, out);
         } else {
             la.gemm(rows, n, width, 1.0, a, x, 0.0, out);
         }
         return out;
+    }
+
+    /** @return P's diagonal when dense P is diagonal, else null (decided once, with {@link #denseRows}) */
+    private double[] diagonalP() {
+        if (owner != this) {
+            return owner.diagonalP();
+        }
+        denseRows(Block.P);
+        return pDiagonal;
     }
 
     /** @return P, A or G of dense data, row-major, formed once with the set-up (read only) */
@@ -265,6 +285,19 @@ public final class QpData {
             if (rowMajor == null) {
                 rowMajor = new double[][]{problem.rowMajor(Block.P), problem.rowMajor(Block.A),
                         problem.rowMajor(Block.G)};
+                double[] pm = rowMajor[0];
+                boolean diagonal = problem.hasP();
+                for (int i = 0; i < n && diagonal; i++) {
+                    for (int j = 0; j < n && diagonal; j++) {
+                        diagonal = i == j || pm[i * n + j] == 0;
+                    }
+                }
+                if (diagonal) {
+                    pDiagonal = new double[n];
+                    for (int i = 0; i < n; i++) {
+                        pDiagonal[i] = pm[i * n + i];
+                    }
+                }
             }
             return rowMajor[block == Block.P ? 0 : block == Block.A ? 1 : 2];
         }
