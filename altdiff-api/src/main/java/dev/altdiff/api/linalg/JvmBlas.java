@@ -20,7 +20,7 @@ import java.util.concurrent.RecursiveAction;
  */
 public final class JvmBlas {
     /** Multiply-adds from which a product is split between two threads. */
-    public static final long PARALLEL_WORK = 2_000_000;
+    public static final long PARALLEL_WORK = 150_000;
 
     /**
      * c = β·c + α·a·b with a rows×inner, b inner×width, c rows×width (row-major; β = 0 ignores c's
