@@ -256,17 +256,19 @@ final class BatchLoop {
      */
     private void constantPart(int k) {
         int width = active.length;
-        Matrix c0 = la.matrix(n, width, Arrays.copyOf(qAct, n * width));
-        la.scale(-1.0, c0);
+        double[] c0 = new double[n * width]; // Aᵀb and Gᵀh in the JVM (sparse data: through the backend)
         if (p > 0) {
-            la.gemm(rho, d.At, false, block(bAct, p, width), false, 1.0, c0);
+            Dense.add(c0, d.times(dev.altdiff.api.Block.A, true, bAct, width));
         }
         if (m > 0) {
-            la.gemm(rho, d.Gt, false, block(hAct, m, width), false, 1.0, c0);
+            Dense.add(c0, d.times(dev.altdiff.api.Block.G, true, hAct, width));
+        }
+        for (int i = 0; i < n * width; i++) {
+            c0[i] = rho * c0[i] - qAct[i];
         }
         x0 = new double[n * width];
         z0 = new double[(p + m) * width];
-        step.solve(c0.toRowMajor(), width, x0, z0);
+        step.solve(c0, width, x0, z0);
         if (recordInputs) {
             for (int j = 0; j < width; j++) {
                 ((Admm.StepInputs) trajectories.get(active[j]).x()).segment(k, step, Dense.column(x0, n, width, j));
@@ -361,18 +363,22 @@ final class BatchLoop {
                 }
             }
         }
-        boolean primalPasses = false;
-        for (int j = 0; j < width && !primalPasses; j++) {
-            primalPasses = termination.passes(weighted[j], Math.max(primalScale[j], dataPrimalInf[active[j]]), 0, 0);
+        boolean[] primalPasses = new boolean[width];
+        for (int j = 0; j < width; j++) {
+            primalPasses[j] = termination.passes(weighted[j], Math.max(primalScale[j], dataPrimalInf[active[j]]), 0,
+                    0);
         }
-        if (!primalPasses) {
+        int[] passing = indices(primalPasses);
+        if (passing.length == 0) {
             return null;
         }
-        double[] dual = new double[width];
+        double[] dual = new double[width]; // ρ‖Gᵀ(s⁺ − s)‖ for the columns whose primal residual passes
         if (m > 0) {
-            Dense.colNormInf(d.times(dev.altdiff.api.Block.G, true, ds, width), n, width, wDual, 0, dual);
-            for (int j = 0; j < width; j++) {
-                dual[j] *= rho;
+            int w = passing.length;
+            double[] norms = Dense.colNormInf(d.times(dev.altdiff.api.Block.G, true,
+                    w == width ? ds : Dense.select(ds, m, width, passing), w), n, w, wDual, 0, new double[w]);
+            for (int i = 0; i < w; i++) {
+                dual[passing[i]] = rho * norms[i];
             }
         }
         double[] lambdaInf = Dense.colNormInf(lambda, p, width, null, 0, new double[width]);
@@ -381,8 +387,8 @@ final class BatchLoop {
         boolean any = false;
         for (int j = 0; j < width; j++) {
             int c = active[j];
-            candidates[j] = termination.mayPass(bounds, weighted[j], Math.max(primalScale[j], dataPrimalInf[c]),
-                    dual[j], xInf[j], lambdaInf[j], nuInf[j], qInf[c]);
+            candidates[j] = primalPasses[j] && termination.mayPass(bounds, weighted[j],
+                    Math.max(primalScale[j], dataPrimalInf[c]), dual[j], xInf[j], lambdaInf[j], nuInf[j], qInf[c]);
             any |= candidates[j];
         }
         return any ? candidates : null;
@@ -530,11 +536,6 @@ final class BatchLoop {
             out[j] = Dense.column(a, rows, width, j);
         }
         return out;
-    }
-
-    /** @return the rows×width block's first rows·width entries as a backend matrix (null when rows = 0) */
-    private Matrix block(double[] a, int rows, int width) {
-        return rows == 0 ? null : la.matrix(rows, width, Arrays.copyOf(a, rows * width));
     }
 
     /** @return the rows×B block whose column b is the start's vector (zeros without a start) */

@@ -194,13 +194,12 @@ final class XStep {
      * @param z (p+m)×B out: [A; G]H⁻¹c
      */
     void solve(double[] c, int width, double[] x, double[] z) {
-        Image image = solve(la.matrix(d.n, width, c));
-        add(image.x().toRowMajor(), null, x, 0);
+        add(d.H.solve(la.matrix(d.n, width, c)).toRowMajor(), null, x, 0); // the one backend call
         if (d.p > 0) {
-            add(image.ax().toRowMajor(), null, z, 0);
+            add(d.times(dev.altdiff.api.Block.A, false, x, width), null, z, 0);
         }
         if (d.m > 0) {
-            add(image.gx().toRowMajor(), null, z, d.p * width);
+            add(d.times(dev.altdiff.api.Block.G, false, x, width), null, z, d.p * width);
         }
     }
 
