@@ -233,9 +233,10 @@ public final class QpData {
 
     /**
      * The products the termination and infeasibility tests make, on row-major blocks of width columns:
-     * P·x (P n×n), A·x or Aᵀ·x (block A, transposed or not), G·x or Gᵀ·x. Dense data multiply in the JVM
-     * ({@link Dense}) with row-major copies of P, A and G formed at the first call (kept with the set-up);
-     * sparse data through the backend.
+     * P·x (P n×n), A·x or Aᵀ·x (block A, transposed or not), G·x or Gᵀ·x. Dense data multiply JVM arrays
+     * ({@link LinearAlgebra#gemm(int, int, int, double, double[], double[], double, double[])}, a diagonal P
+     * as a diagonal) with row-major copies of P, A and G formed at the first call (kept with the set-up);
+     * sparse data through the backend's matrices.
      *
      * @param block P, A or G
      * @return the rows×width product

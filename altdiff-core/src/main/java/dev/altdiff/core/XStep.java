@@ -208,16 +208,4 @@ final class XStep {
         Matrix x = d.H.solve(c);
         return new Image(x, d.p > 0 ? la.multiply(d.A, x) : null, d.m > 0 ? la.multiply(d.G, x) : null);
     }
-
-    /** @return the blocks of a + b, stored into a's matrices (a is returned) */
-    Image addInto(Image a, Image b) {
-        la.axpy(1.0, b.x, a.x);
-        if (d.p > 0) {
-            la.axpy(1.0, b.ax, a.ax);
-        }
-        if (d.m > 0) {
-            la.axpy(1.0, b.gx, a.gx);
-        }
-        return a;
-    }
 }
