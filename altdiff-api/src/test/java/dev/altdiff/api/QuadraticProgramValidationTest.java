@@ -115,5 +115,31 @@ class QuadraticProgramValidationTest {
         assertThrows(IllegalArgumentException.class, () -> Settings.PAPER.withTolerance(-1));
         assertThrows(IllegalArgumentException.class, () -> Settings.PAPER.withMaxIterations(0));
         assertThrows(IllegalArgumentException.class, () -> Settings.PAPER.withTruncation(null));
+        for (double alpha : new double[]{0, -1, 2, Double.NaN, Double.POSITIVE_INFINITY}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Settings.DEFAULTS.withAlpha(alpha));
+            assertTrue(e.getMessage().contains("alpha"), e.getMessage());
+        }
+        for (double scale : new double[]{0.5, 0, 1e7, Double.NaN}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Settings.DEFAULTS.withEqualityRhoScale(scale));
+            assertTrue(e.getMessage().contains("equalityRhoScale"), e.getMessage());
+        }
+    }
+
+    @Test
+    void presetsNameTheirSteps() {
+        assertEquals(1.0, Settings.PAPER.alpha());
+        assertEquals(1.0, Settings.PAPER.equalityRhoScale());
+        assertEquals(1.0, Settings.DEFAULTS.alpha());
+        assertEquals(Settings.DEFAULT_EQUALITY_RHO_SCALE, Settings.DEFAULTS.equalityRhoScale());
+        assertEquals(1.6, Settings.DEFAULTS.withAlpha(1.6).alpha());
+        assertEquals(2000.0, Settings.DEFAULTS.equalityRho(2.0));
+        Settings relaxed = Settings.DEFAULTS.withAlpha(1.6).withEqualityRhoScale(10);
+        for (Settings copy : new Settings[]{relaxed.withRho(2), relaxed.withTolerance(1e-3), relaxed.withScaling(3),
+                relaxed.withPolish(true), relaxed.withTimeLimit(5), relaxed.withAdaptiveRho(false)}) {
+            assertEquals(1.6, copy.alpha(), "the withers carry α");
+            assertEquals(10.0, copy.equalityRhoScale(), "the withers carry the equality rows' scale");
+        }
     }
 }

@@ -130,14 +130,16 @@ public final class Admm {
     }
 
     /**
-     * The iterates k = 1..K that the reverse sweep needs, as row-major arrays: x_k, λ_k and
-     * ν̃_k = ν_{k−1} + ρ(Gx_k + s_{k−1} − h) (the multiplier the x-step's ρGᵀ(Gx + s − h) term sees).
+     * The iterates k = 1..K that the reverse sweep needs, as row-major arrays: x_k and the x-step's
+     * multipliers λ̃_k = λ_{k−1} + ρ_eq(Ax_k − b) and ν̃_k = ν_{k−1} + ρ(Gx_k + s_{k−1} − h) (those its
+     * Aᵀ(λ + ρ_eq(Ax − b)) and Gᵀ(ν + ρ(Gx + s − h)) terms see; λ̃_k = λ_k without over-relaxation), with
+     * the run's over-relaxation α ({@link Settings#alpha()}), which the recursion's updates use.
      * With the reduced x-step, x is kept as the x-step's input y_k = [λ_{k−1}; ν_{k−1} + ρs_{k−1}]
      * ({@link StepInputs}: p + m ≤ n doubles a step, x_k = x₀ − Wy_k formed when read, in one product for a
      * run of steps), so the forward pass makes no product with W per iteration; memory
      * K·(min(n, p + m) + p + m) doubles.
      */
-    public record Trajectory(List<double[]> x, List<double[]> lambda, List<double[]> nuTilde) {
+    public record Trajectory(List<double[]> x, List<double[]> lambda, List<double[]> nuTilde, double alpha) {
     }
 
     /**
@@ -340,6 +342,10 @@ public final class Admm {
                                       boolean record) {
         if (d.rho != settings.rho() && !settings.adaptiveRho()) {
             throw new IllegalArgumentException("data factored with rho " + d.rho + ", settings say " + settings.rho());
+        }
+        if (d.rhoScale != settings.equalityRhoScale()) {
+            throw new IllegalArgumentException("data factored with equality rho scale " + d.rhoScale + ", settings say "
+                    + settings.equalityRhoScale());
         }
         int n = d.n;
         int p = d.p;

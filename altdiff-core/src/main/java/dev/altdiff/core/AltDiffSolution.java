@@ -16,15 +16,16 @@ import java.util.List;
  * the K-th ADMM iterate, i.e. the recursion of {@code ALTDIFF.md} §3 run over the K iterations the
  * forward pass did, with its masks D_k = 1[s_k &gt; 0]:
  * <pre>
- *   H ẋ_k   = −(dq − ρAᵀdb − ρGᵀdh) − Aᵀλ̇_{k−1} − Gᵀ(ν̇_{k−1} + ρṡ_{k−1})
- *   ṡ_k     = D_k(−ν̇_{k−1}/ρ − (Gẋ_k − dh))
- *   λ̇_k     = λ̇_{k−1} + ρ(Aẋ_k − db)
- *   ν̇_k     = ν̇_{k−1} + ρ(Gẋ_k + ṡ_k − dh)
+ *   H ẋ_k   = −(dq − ρ_eqAᵀdb − ρGᵀdh) − Aᵀλ̇_{k−1} − Gᵀ(ν̇_{k−1} + ρṡ_{k−1})
+ *   λ̇_k     = λ̇_{k−1} + αρ_eq(Aẋ_k − db)
+ *   ṡ_k     = D_k(−ν̇_{k−1}/ρ − α(Gẋ_k − dh) + (1 − α)ṡ_{k−1})
+ *   ν̇_k     = ν̇_{k−1} + ρ(α(Gẋ_k − dh) − (1 − α)ṡ_{k−1} + ṡ_k)
  * </pre>
+ * with ρ_eq the equality rows' ρ and α the over-relaxation ({@link BatchLoop}; the paper's α = 1, ρ_eq = ρ).
  * <b>How it is evaluated.</b> The s, λ, ν updates see ẋ_k only through Aẋ_k and Gẋ_k, so with
  * W_A = H⁻¹Aᵀ, W_G = H⁻¹Gᵀ and M = [A; G]H⁻¹[Aᵀ Gᵀ] (blocks M_AA, M_AG, M_GA, M_GG), the pair
  * y_k = (Aẋ_k − db, Gẋ_k − dh) is y⁰ − M·(λ̇_{k−1}, ν̇_{k−1} + ρṡ_{k−1}), where y⁰ = −[A;G]H⁻¹(dq −
- * ρAᵀdb − ρGᵀdh) − (db, dh) is constant over the iterations. The recursion is linear in y⁰, so it
+ * ρ_eqAᵀdb − ρGᵀdh) − (db, dh) is constant over the iterations. The recursion is linear in y⁰, so it
  * is run once with y⁰ ranging over the p + m unit vectors (the "transfer" Ψ, matrix-matrix work of
  * (p+m)² per column per iteration, independent of dim θ) and every block's Jacobian is assembled
  * from Ψ at the end: ẋ_K = −H⁻¹E − W_A λ̇_{K−1} − W_G(ν̇_{K−1} + ρṡ_{K−1}). This is the same
@@ -34,7 +35,7 @@ import java.util.List;
  * <p><b>Adaptive ρ.</b> Iteration k uses ρ_k and H_k of its {@link Admm.Segment}, so y⁰ is constant only
  * within a segment. The recursion is still linear in the sources, so one transfer Φ_j is run per
  * segment j (unit source at j's iterations only) and the Jacobians sum the segments' shares, e.g.
- * ∂x/∂b = ρ_K W_A,K + Σ_j Φ_A,j(I − ρ_j M_AA,j) − ρ_j Φ_G,j M_GA,j; with one segment this is the
+ * ∂x/∂b = ρ_eq,K W_A,K + Σ_j Φ_A,j(I − ρ_eq,j M_AA,j) − ρ_eq,j Φ_G,j M_GA,j; with one segment this is the
  * formula above.
  *
  * <p>{@link #backward} returns the vector-Jacobian products vᵀ∂x_K/∂θ: in reverse mode by the
@@ -93,7 +94,7 @@ public final class AltDiffSolution implements DifferentiableSolution {
      * Φ_G likewise for y⁰_G, for a source y⁰ present only at the segment's iterations (null when a
      * block is absent).
      */
-    private record Transfer(XStep step, double rho, Matrix phiA, Matrix phiG) {
+    private record Transfer(XStep step, double rhoEq, double rho, Matrix phiA, Matrix phiG) {
     }
 
     private synchronized List<Transfer> transfer() {
@@ -118,7 +119,7 @@ public final class AltDiffSolution implements DifferentiableSolution {
             Matrix phiA = d.p > 0 ? propagate(la.identity(d.p), la.zeros(d.m, d.p), from, to) : null;
             Matrix phiG = d.m > 0 ? propagate(d.p > 0 ? la.zeros(d.p, d.m) : null, la.identity(d.m), from, to)
                     : null;
-            out.add(new Transfer(data.reducedStep(), data.rho, phiA, phiG));
+            out.add(new Transfer(data.reducedStep(), data.rhoEq, data.rho, phiA, phiG));
         }
         return out;
     }
@@ -139,6 +140,7 @@ public final class AltDiffSolution implements DifferentiableSolution {
         Matrix nuDot = d.m > 0 ? la.zeros(d.m, c) : null;
         Matrix sDot = d.m > 0 ? la.zeros(d.m, c) : null;
         int k = run.solution().iterations();
+        double alpha = run.trajectory().alpha();
         for (int it = from; it <= k - 1; it++) { // the tangents are zero before the source starts
             QpData data = at(it);
             XStep t = data.reducedStep();
@@ -158,18 +160,12 @@ public final class AltDiffSolution implements DifferentiableSolution {
             if (d.m > 0) {
                 la.gemm(-1.0, t.mGG, false, u, false, 1.0, yG);
             }
-            if (d.p > 0) { // λ̇⁺ = λ̇ + ρ(Aẋ⁺ − db)
-                la.axpy(rho, yA, lambdaDot);
+            if (d.p > 0) { // λ̇⁺ = λ̇ + αρ_eq(Aẋ⁺ − db)
+                la.axpy(alpha * data.rhoEq, yA, lambdaDot);
             }
             if (d.m > 0) {
-                // ṡ⁺ = D⁺(−ν̇/ρ − (Gẋ⁺ − dh))
-                Matrix sNew = plus(yG, 1.0 / rho, nuDot);
-                la.scale(-1.0, sNew);
-                la.scaleRows(run.masks().get(it - 1), sNew);
-                // ν̇⁺ = ν̇ + ρ(Gẋ⁺ − dh + ṡ⁺)
-                la.axpy(1.0, sNew, yG);
-                la.axpy(rho, yG, nuDot);
-                sDot = sNew;
+                relaxedSlackStep(yG, nuDot, sDot, rho, alpha, run.masks().get(it - 1));
+                sDot = yG;
             }
         }
         QpData last = at(k);
@@ -182,6 +178,25 @@ public final class AltDiffSolution implements DifferentiableSolution {
             la.gemm(1.0, step.wG, false, plus(nuDot, last.rho, sDot), false, 1.0, out);
         }
         return out;
+    }
+
+    /**
+     * The tangent s- and ν-updates with over-relaxation α from a = Gẋ⁺ + dG x − dh (overwritten with ṡ⁺):
+     * ṡ⁺ = D⁺(−ν̇/ρ − αa + (1 − α)ṡ) and ν̇ ← ν̇ + ρ(αa − (1 − α)ṡ + ṡ⁺).
+     */
+    private void relaxedSlackStep(Matrix a, Matrix nuDot, Matrix sDot, double rho, double alpha, double[] mask) {
+        Matrix relaxed = la.copy(a); // αa − (1 − α)ṡ
+        la.scale(alpha, relaxed);
+        if (alpha != 1.0) {
+            la.axpy(-(1 - alpha), sDot, relaxed);
+        }
+        Matrix sNew = plus(relaxed, 1.0 / rho, nuDot); // −ṡ⁺ before the mask
+        la.scale(-1.0, sNew);
+        la.scaleRows(mask, sNew);
+        la.axpy(1.0, sNew, relaxed);
+        la.axpy(rho, relaxed, nuDot);
+        la.scale(0.0, a);
+        la.axpy(1.0, sNew, a);
     }
 
     /** @return a new matrix x + α·y */
@@ -221,17 +236,17 @@ public final class AltDiffSolution implements DifferentiableSolution {
                     }
                 }
             }
-            case b -> { // ∂x/∂b = ρ_K W_A,K + Σ_j (Φ_A − ρΦ_A M_AA − ρΦ_G M_GA)
+            case b -> { // ∂x/∂b = ρ_eq,K W_A,K + Σ_j (Φ_A − ρ_eqΦ_A M_AA − ρ_eqΦ_G M_GA)
                 if (d.p == 0) {
                     return new double[d.n][0];
                 }
                 j = la.copy(lastStep.wA);
-                la.scale(last.rho, j);
+                la.scale(last.rhoEq, j);
                 for (Transfer t : transfer) {
                     la.axpy(1.0, t.phiA, j);
-                    la.gemm(-t.rho, t.phiA, false, t.step.mAA, false, 1.0, j);
+                    la.gemm(-t.rhoEq, t.phiA, false, t.step.mAA, false, 1.0, j);
                     if (d.m > 0) {
-                        la.gemm(-t.rho, t.phiG, false, t.step.mGA, false, 1.0, j);
+                        la.gemm(-t.rhoEq, t.phiG, false, t.step.mGA, false, 1.0, j);
                     }
                 }
             }
@@ -284,11 +299,12 @@ public final class AltDiffSolution implements DifferentiableSolution {
         Matrix sDot = d.m > 0 ? la.zeros(d.m, 1) : null;
         Matrix xDot = null;
         int k = run.solution().iterations();
+        double alpha = trajectory.alpha();
         for (int step = 0; step < k; step++) {
             QpData data = at(step + 1);
             double rho = data.rho;
             Matrix x = la.vector(trajectory.x().get(step));
-            // rhs = dP x + dq + dAᵀλ_k + dGᵀν̃_k + ρAᵀ(dA x − db) + ρGᵀ(dG x + ṡ − dh) + Aᵀλ̇ + Gᵀν̇
+            // rhs = dP x + dq + dAᵀλ̃_k + dGᵀν̃_k + ρ_eqAᵀ(dA x − db) + ρGᵀ(dG x + ṡ − dh) + Aᵀλ̇ + Gᵀν̇
             Matrix rhs = la.copy(dq);
             if (dP != null) {
                 la.gemm(1.0, dP, false, x, false, 1.0, rhs);
@@ -301,7 +317,7 @@ public final class AltDiffSolution implements DifferentiableSolution {
                     la.gemm(1.0, dA, false, x, false, 1.0, eqTangent);
                     la.gemm(1.0, dA, true, la.vector(trajectory.lambda().get(step)), false, 1.0, rhs);
                 }
-                Matrix w = plus(lambdaDot, rho, eqTangent);
+                Matrix w = plus(lambdaDot, data.rhoEq, eqTangent);
                 la.gemm(1.0, d.At, false, w, false, 1.0, rhs);
             }
             Matrix inTangent = null; // dG x − dh
@@ -318,18 +334,14 @@ public final class AltDiffSolution implements DifferentiableSolution {
             }
             xDot = data.H.solve(rhs);
             la.scale(-1.0, xDot);
-            if (d.p > 0) { // λ̇ += ρ(Aẋ + dA x − db)
+            if (d.p > 0) { // λ̇ += αρ_eq(Aẋ + dA x − db)
                 la.gemm(1.0, d.A, false, xDot, false, 1.0, eqTangent);
-                la.axpy(rho, eqTangent, lambdaDot);
+                la.axpy(alpha * data.rhoEq, eqTangent, lambdaDot);
             }
-            if (d.m > 0) { // a = Gẋ + dG x − dh ; ṡ = D(−ν̇/ρ − a) ; ν̇ += ρ(a + ṡ)
+            if (d.m > 0) { // a = Gẋ + dG x − dh; ṡ, ν̇ by the relaxed updates
                 la.gemm(1.0, d.G, false, xDot, false, 1.0, inTangent);
-                Matrix sNew = plus(inTangent, 1.0 / rho, nuDot);
-                la.scale(-1.0, sNew);
-                la.scaleRows(run.masks().get(step), sNew);
-                la.axpy(1.0, sNew, inTangent);
-                la.axpy(rho, inTangent, nuDot);
-                sDot = sNew;
+                relaxedSlackStep(inTangent, nuDot, sDot, rho, alpha, run.masks().get(step));
+                sDot = inTangent;
             }
         }
         return xDot.toRowMajor();
@@ -368,7 +380,7 @@ public final class AltDiffSolution implements DifferentiableSolution {
      * with g_A = Φ_Aᵀv and g_G = Φ_Gᵀv,
      * <pre>
      *   ∂ℓ/∂q = −H⁻¹v + W_A g_A + W_G g_G
-     *   ∂ℓ/∂b = ρW_Aᵀv + g_A − ρM_AA g_A − ρM_AG g_G
+     *   ∂ℓ/∂b = ρ_eqW_Aᵀv + g_A − ρ_eqM_AA g_A − ρ_eqM_AG g_G
      *   ∂ℓ/∂h = ρW_Gᵀv + g_G − ρM_GA g_A − ρM_GG g_G
      * </pre>
      */
@@ -387,7 +399,7 @@ public final class AltDiffSolution implements DifferentiableSolution {
         Matrix gb = d.p > 0 ? la.multiply(lastStep.wA, true, vm, false) : null;
         Matrix gh = d.m > 0 ? la.multiply(lastStep.wG, true, vm, false) : null;
         if (d.p > 0) {
-            la.scale(last.rho, gb);
+            la.scale(last.rhoEq, gb);
         }
         if (d.m > 0) {
             la.scale(last.rho, gh);
@@ -398,9 +410,9 @@ public final class AltDiffSolution implements DifferentiableSolution {
             if (d.p > 0) {
                 la.gemm(1.0, t.step.wA, false, gA, false, 1.0, gq);
                 la.axpy(1.0, gA, gb);
-                la.gemm(-t.rho, t.step.mAA, false, gA, false, 1.0, gb);
+                la.gemm(-t.rhoEq, t.step.mAA, false, gA, false, 1.0, gb);
                 if (d.m > 0) {
-                    la.gemm(-t.rho, t.step.mAG, false, gG, false, 1.0, gb);
+                    la.gemm(-t.rhoEq, t.step.mAG, false, gG, false, 1.0, gb);
                 }
             }
             if (d.m > 0) {

@@ -1,5 +1,6 @@
 package dev.altdiff.core;
 
+import dev.altdiff.api.Polish;
 import dev.altdiff.api.Settings;
 import dev.altdiff.api.Solution;
 import dev.altdiff.api.Status;
@@ -23,7 +24,9 @@ import java.util.List;
  *   <li>{@link #screen}: the termination test's per-iteration screen ({@link Termination#mayPass});</li>
  *   <li>{@link #recordStep}: the masks and trajectory a differentiated run keeps;</li>
  *   <li>{@link #stopColumns} and {@link #dropColumns}: the columns that stop, with their statuses from
- *       {@link Termination#status}, snapshot and (with {@link Settings#polish()}) polished.</li>
+ *       {@link Termination#status}, snapshot and (with {@link Settings#polish()}) polished;</li>
+ *   <li>{@link #polishEarly}: with polishing on and no trajectory kept, a column whose residuals pass the
+ *       test at a looser tolerance is polished during the run, and stops if the polished point passes.</li>
  * </ul>
  * Scratch blocks are allocated once for B columns and reused at any narrower width (entry (i, j) of
  * an r×w block at i·w + j).
@@ -52,6 +55,8 @@ final class BatchLoop {
     // the iteration's data: the factor of the current ρ and its x-step
     private QpData current;
     private double rho;
+    private double rhoEq; // the equality rows' ρ ({@link QpData#rhoEq})
+    private final double alpha; // over-relaxation ({@link Settings#alpha()})
     private XStep step;
     private final List<Admm.Segment> segments = new ArrayList<>();
     private int switches;
@@ -78,8 +83,16 @@ final class BatchLoop {
     private final double[] z;
     private final double[] ds;
     private final double[] nuTilde;
+    private final double[] lambdaTilde; // the x-step's λ̃ = λ + ρ_eq(Ax⁺ − b), recorded when α ≠ 1 (else λ⁺ = λ̃)
+    private final double[] dLambda; // screening with α ≠ 1: (λ⁺ − λ̃)/ρ, the equality rows' share of the dual residual
+    private final double[] dy; // y⁺ − y = (λ⁺ − λ, ν⁺ − ν) at an infeasibility check
     private final double[] primal;
     private final double[] primalScale;
+
+    /** Early polishing ({@link #polishEarly}): on, each column's next looser tolerance, the tests at them. */
+    private final boolean earlyPolish;
+    private final int[] polishLevel;
+    private final List<Termination> looser = new ArrayList<>();
 
     private final List<List<double[]>> masks = new ArrayList<>();
     private final List<Admm.Trajectory> trajectories = new ArrayList<>();
@@ -117,6 +130,8 @@ final class BatchLoop {
         this.deadline = settings.timeLimit() > 0 ? System.nanoTime() + (long) (settings.timeLimit() * 1e9) : 0;
         this.current = d;
         this.rho = d.rho;
+        this.rhoEq = d.rhoEq;
+        this.alpha = settings.alpha();
         this.step = d.xStep();
         this.recordInputs = record && step.reduced;
         segments.add(new Admm.Segment(1, d));
@@ -139,14 +154,19 @@ final class BatchLoop {
         this.z = new double[(p + m) * batch];
         this.ds = new double[m * batch];
         this.nuTilde = record ? new double[m * batch] : null;
+        this.lambdaTilde = record && alpha != 1.0 ? new double[p * batch] : null;
+        this.dLambda = residualRule && alpha != 1.0 ? new double[p * batch] : null;
+        this.dy = settings.infeasibilityTolerance() > 0 ? new double[(p + m) * batch] : null;
         this.primal = new double[batch];
         this.primalScale = new double[batch];
         for (int c = 0; c < batch; c++) {
             masks.add(new ArrayList<>());
             trajectories.add(record ? new Admm.Trajectory(recordInputs ? new Admm.StepInputs() : new ArrayList<>(),
-                    new ArrayList<>(), new ArrayList<>()) : null);
+                    new ArrayList<>(), new ArrayList<>(), alpha) : null);
         }
         this.out = new Admm.Column[batch];
+        this.earlyPolish = settings.polish() && !record && residualRule && !d.sparse;
+        this.polishLevel = new int[batch];
         constantPart(1);
     }
 
@@ -170,7 +190,7 @@ final class BatchLoop {
                     || settings.infeasibilityTolerance() > 0
                     && (k + 1) % Settings.INFEASIBILITY_CHECK_INTERVAL == 0;
             xStep(width, needX);
-            updateSlacksAndMultipliers(width, screening);
+            updateSlacksAndMultipliers(width, infeasibilityCheck);
             boolean[] candidates = screening ? screen(width) : null;
             boolean checkpoint = !screening && residualRule || candidates != null;
             boolean[] truncated = new boolean[width];
@@ -213,8 +233,18 @@ final class BatchLoop {
                     stopping++;
                 }
             }
+            Solution[] polished = earlyPolish && residuals != null && tested == null
+                    ? polishEarly(k, width, status, residuals) : null;
+            if (polished != null) {
+                for (int j = 0; j < width; j++) {
+                    if (polished[j] != null) {
+                        status[j] = polished[j].status();
+                        stopping++;
+                    }
+                }
+            }
             if (stopping > 0) {
-                stopColumns(k, width, status, verdicts);
+                stopColumns(k, width, status, verdicts, polished);
                 if (stopping == width) {
                     break;
                 }
@@ -233,6 +263,7 @@ final class BatchLoop {
         if (switched != null) {
             current = switched;
             rho = proposal;
+            rhoEq = current.rhoEq;
             step = current.xStep();
             constantPart(k);
             segments.add(new Admm.Segment(k, current));
@@ -251,17 +282,20 @@ final class BatchLoop {
     }
 
     /**
-     * x₀ = H⁻¹c₀ and z₀ = [A; G]x₀ for c₀ = −q + ρAᵀb + ρGᵀh, the x-step's constant part (once per ρ, from
+     * x₀ = H⁻¹c₀ and z₀ = [A; G]x₀ for c₀ = −q + ρ_eqAᵀb + ρGᵀh, the x-step's constant part (once per ρ, from
      * iteration k on); a trajectory that keeps the x-step's inputs starts a segment with it.
      */
     private void constantPart(int k) {
         int width = active.length;
-        double[] c0 = new double[n * width]; // Aᵀb and Gᵀh in the JVM (sparse data: through the backend)
-        if (p > 0) {
-            Dense.add(c0, d.times(dev.altdiff.api.Block.A, true, bAct, width));
-        }
+        double[] c0 = new double[n * width]; // Gᵀh and Aᵀb in the JVM (sparse data: through the backend)
         if (m > 0) {
             Dense.add(c0, d.times(dev.altdiff.api.Block.G, true, hAct, width));
+        }
+        if (p > 0) { // (ρ_eq/ρ)Aᵀb
+            double[] atb = d.times(dev.altdiff.api.Block.A, true, bAct, width);
+            for (int i = 0; i < n * width; i++) {
+                c0[i] += d.rhoScale * atb[i];
+            }
         }
         for (int i = 0; i < n * width; i++) {
             c0[i] = rho * c0[i] - qAct[i];
@@ -301,24 +335,49 @@ final class BatchLoop {
     }
 
     /**
-     * λ⁺ = λ + ρ(Ax⁺ − b); s⁺ = max(0, h − Gx⁺ − ν/ρ); ν⁺ = max(0, ν + ρ(Gx⁺ + s⁺ − h)) (≥ 0 exactly:
-     * where s⁺ &gt; 0 it is ν − ν, which rounds to ±ulp); z is left holding the residuals
-     * (Ax⁺ − b; Gx⁺ + s⁺ − h), primal their ∞-norms per column and, when screening, primalScale the
-     * weighted max(‖Ax⁺‖∞, ‖Gx⁺‖∞); ds = s⁺ − s, and with recording ν̃ = ν + ρ(Gx⁺ + s − h).
+     * The s- and multiplier updates from z = [Ax⁺; Gx⁺], with over-relaxation α ({@link Settings#alpha()}):
+     * the relaxed images âx = αAx⁺ + (1 − α)b and ĝx = αGx⁺ + (1 − α)(h − s) (α = 1: Ax⁺ and Gx⁺) give
+     * <pre>
+     *   λ⁺ = λ + ρ_eq(âx − b),   s⁺ = max(0, h − ĝx − ν/ρ),   ν⁺ = max(0, ν + ρ(ĝx + s⁺ − h))
+     * </pre>
+     * (ν⁺ ≥ 0 exactly: where s⁺ &gt; 0 it is ν − ν, which rounds to ±ulp). z is left holding the primal
+     * residuals (Ax⁺ − b; Gx⁺ + s⁺ − h), primal their ∞-norms per column and primalScale the weighted
+     * max(‖Ax⁺‖∞, ‖Gx⁺‖∞); ds the dual residual's share from the inequality rows, Px⁺ + q + Aᵀλ⁺ + Gᵀν⁺ =
+     * ρGᵀds + ρAᵀdλ with ds = (ν⁺ − ν̃)/ρ (= s⁺ − s for α = 1) and dλ = (λ⁺ − λ̃)/ρ (zero for α = 1, where
+     * λ⁺ = λ̃); with recording the x-step's multipliers ν̃ = ν + ρ(Gx⁺ + s − h) and λ̃ = λ + ρ_eq(Ax⁺ − b);
+     * at an infeasibility check dy = y⁺ − y.
      */
-    private void updateSlacksAndMultipliers(int width, boolean screening) {
+    private void updateSlacksAndMultipliers(int width, boolean infeasibilityCheck) {
         int pw = p * width;
         Arrays.fill(primal, 0, width, 0.0);
         Arrays.fill(primalScale, 0, width, 0.0);
+        boolean relaxed = alpha != 1.0;
+        double[] step = infeasibilityCheck ? dy : null;
         for (int i = 0; i < p; i++) {
             double w = wPrimal == null ? 1.0 : wPrimal[i];
             for (int j = 0; j < width; j++) {
                 int at = i * width + j;
                 double ax = z[at];
                 primalScale[j] = Math.max(primalScale[j], w * Math.abs(ax));
-                double r = ax - bAct[at];
+                double bi = bAct[at];
+                double r = ax - bi;
                 z[at] = r;
-                lambda[at] += rho * r;
+                double lambdaOld = lambda[at];
+                if (relaxed) {
+                    double tilde = lambdaOld + rhoEq * r;
+                    lambda[at] = lambdaOld + alpha * rhoEq * r; // ρ_eq(âx − b) = αρ_eq(Ax⁺ − b)
+                    if (lambdaTilde != null) {
+                        lambdaTilde[at] = tilde;
+                    }
+                    if (dLambda != null) {
+                        dLambda[at] = (lambda[at] - tilde) / rho;
+                    }
+                } else {
+                    lambda[at] += rhoEq * r;
+                }
+                if (step != null) {
+                    step[at] = lambda[at] - lambdaOld;
+                }
                 primal[j] = maxNaN(primal[j], Math.abs(r));
             }
         }
@@ -331,14 +390,19 @@ final class BatchLoop {
                 double sOld = s[at];
                 double nuOld = nu[at];
                 double hi = hAct[at];
+                double tilde = nuOld + rho * (gx + sOld - hi);
                 if (record) {
-                    nuTilde[at] = nuOld + rho * (gx + sOld - hi);
+                    nuTilde[at] = tilde;
                 }
-                double sNew = Math.max(0.0, hi - gx - nuOld / rho);
+                double g = relaxed ? alpha * gx + (1 - alpha) * (hi - sOld) : gx;
+                double sNew = Math.max(0.0, hi - g - nuOld / rho);
                 double r = gx + sNew - hi;
                 z[pw + at] = r;
-                nu[at] = Math.max(0.0, nuOld + rho * r);
-                ds[at] = sNew - sOld;
+                nu[at] = Math.max(0.0, nuOld + rho * (relaxed ? g + sNew - hi : r));
+                ds[at] = relaxed ? (nu[at] - tilde) / rho : sNew - sOld;
+                if (step != null) {
+                    step[pw + at] = nu[at] - nuOld;
+                }
                 s[at] = sNew;
                 primal[j] = maxNaN(primal[j], Math.abs(r));
             }
@@ -372,11 +436,19 @@ final class BatchLoop {
         if (passing.length == 0) {
             return null;
         }
-        double[] dual = new double[width]; // ρ‖Gᵀ(s⁺ − s)‖ for the columns whose primal residual passes
-        if (m > 0) {
+        double[] dual = new double[width]; // ρ‖Gᵀds + Aᵀdλ‖ for the columns whose primal residual passes
+        if (m > 0 || dLambda != null) {
             int w = passing.length;
-            double[] norms = Dense.colNormInf(d.times(dev.altdiff.api.Block.G, true,
-                    w == width ? ds : Dense.select(ds, m, width, passing), w), n, w, wDual, 0, new double[w]);
+            double[] image = new double[n * w];
+            if (m > 0) {
+                Dense.add(image, d.times(dev.altdiff.api.Block.G, true,
+                        w == width ? ds : Dense.select(ds, m, width, passing), w));
+            }
+            if (dLambda != null && p > 0) {
+                Dense.add(image, d.times(dev.altdiff.api.Block.A, true,
+                        w == width ? dLambda : Dense.select(dLambda, p, width, passing), w));
+            }
+            double[] norms = Dense.colNormInf(image, n, w, wDual, 0, new double[w]);
             for (int i = 0; i < w; i++) {
                 dual[passing[i]] = rho * norms[i];
             }
@@ -422,10 +494,10 @@ final class BatchLoop {
         for (int j = 0; j < width; j++) {
             activeQ[j] = qCols[active[j]];
         }
-        return Infeasibility.test(d, z, bAct, hAct, dx, activeQ, width, settings.infeasibilityTolerance());
+        return Infeasibility.test(d, dy, bAct, hAct, dx, activeQ, width, settings.infeasibilityTolerance());
     }
 
-    /** Appends iteration k's mask D_k = 1[s_k &gt; 0], x_k (or y_k), λ_k and ν̃_k to each active column's record. */
+    /** Appends iteration k's mask D_k = 1[s_k &gt; 0], x_k (or y_k), λ̃_k and ν̃_k to each active column's record. */
     private void recordStep(int width) {
         for (int j = 0; j < width; j++) {
             int c = active[j];
@@ -440,44 +512,115 @@ final class BatchLoop {
             } else {
                 t.x().add(Dense.column(x, n, width, j));
             }
-            t.lambda().add(Dense.column(lambda, p, width, j));
+            t.lambda().add(Dense.column(lambdaTilde != null ? lambdaTilde : lambda, p, width, j));
             t.nuTilde().add(Dense.column(nuTilde, m, width, j));
         }
     }
 
-    /** Snapshots the columns with a status at iteration k (polished when asked) into {@link #out}. */
-    private void stopColumns(int k, int width, Status[] status, Infeasibility.Verdict[] verdicts) {
-        int stopping = 0;
-        for (Status st : status) {
-            stopping += st == null ? 0 : 1;
+    /**
+     * Early polishing: the columns still running whose residuals pass the termination test at their next
+     * looser tolerance 10⁻³, 10⁻⁴, … (each level once; the last is 10ε) are polished now; a polished point that
+     * passes the test at ε ends the column as SOLVED. On the Maros–Meszaros problems the active set is often
+     * right long before the iterate reaches ε (QSC205: polished and accepted after 86 iterations at 1e-4,
+     * 6 343 to reach 1e-7). Only where no trajectory is kept: a differentiated run is not cut short, since
+     * its gradients have the accuracy of its last iterate. Cost: a dense LU of order n + p + (active rows)
+     * per attempt, at most a few per column.
+     *
+     * @return per active column the accepted polished solution, or null (all null: none)
+     */
+    private Solution[] polishEarly(int k, int width, Status[] status, Termination.Residuals residuals) {
+        boolean[] due = new boolean[width];
+        Status[] provisional = new Status[width]; // the snapshots' status: unused, only an accepted point is kept
+        for (int j = 0; j < width; j++) {
+            Termination test = status[j] == null ? looserTest(polishLevel[active[j]]) : null;
+            due[j] = test != null && test.passes(residuals, j);
+            provisional[j] = due[j] ? Status.MAX_ITERATIONS : null;
         }
-        int[] stop = new int[stopping];
-        for (int j = 0, i = 0; j < width; j++) {
-            if (status[j] != null) {
-                stop[i++] = j;
+        int[] columns = indices(due);
+        if (columns.length == 0) {
+            return null;
+        }
+        Solution[] snapshots = snapshots(k, width, columns, provisional, null);
+        Solution[] out = null;
+        for (int i = 0; i < columns.length; i++) {
+            int j = columns[i];
+            int c = active[j];
+            polishLevel[c]++;
+            Solution solution = Polisher.polish(current, snapshots[i], qCols[c], Dense.column(bAct, p, width, j),
+                    Dense.column(hAct, m, width, j), termination);
+            if (solution.polish() == Polish.ACCEPTED) {
+                if (out == null) {
+                    out = new Solution[width];
+                }
+                out[j] = solution;
             }
         }
-        double[][] stopX = new double[stopping][];
-        double[][] stopQ = new double[stopping][];
-        double[][] stopLambda = new double[stopping][];
-        double[][] stopNu = new double[stopping][];
-        for (int i = 0; i < stopping; i++) {
+        return out;
+    }
+
+    /** @return the termination test at the level-th looser tolerance 10^−(3+level), or null past 10ε */
+    private Termination looserTest(int level) {
+        double epsilon = Math.pow(10, -3 - level);
+        if (epsilon < 10 * settings.tolerance()) {
+            return null;
+        }
+        while (looser.size() <= level) {
+            looser.add(Termination.of(d, Math.pow(10, -3 - looser.size())));
+        }
+        return looser.get(level);
+    }
+
+    /**
+     * @param stop     the active columns (positions j), ascending
+     * @param status   per position j the status to give (read at the positions in stop)
+     * @param verdicts per position j the infeasibility verdict (null: none), for the certificates
+     * @return the iterates of the columns in stop at iteration k as solutions (not polished)
+     */
+    private Solution[] snapshots(int k, int width, int[] stop, Status[] status, Infeasibility.Verdict[] verdicts) {
+        int count = stop.length;
+        double[][] stopX = new double[count][];
+        double[][] stopQ = new double[count][];
+        double[][] stopLambda = new double[count][];
+        double[][] stopNu = new double[count][];
+        for (int i = 0; i < count; i++) {
             stopX[i] = Dense.column(x, n, width, stop[i]);
             stopQ[i] = qCols[active[stop[i]]];
             stopLambda[i] = Dense.column(lambda, p, width, stop[i]);
             stopNu[i] = Dense.column(nu, m, width, stop[i]);
         }
         double[][] px = d.P == null ? null : columns(d.times(dev.altdiff.api.Block.P, false,
-                Dense.fromColumns(stopX, n), stopping), n, stopping);
+                Dense.fromColumns(stopX, n), count), n, count);
         double[] dual = Admm.stationarityResidual(d, stopX, stopQ, px, stopLambda, stopNu);
-        for (int i = 0; i < stopping; i++) {
+        Solution[] out = new Solution[count];
+        for (int i = 0; i < count; i++) {
+            int j = stop[i];
+            boolean infeasible = status[j] == Status.PRIMAL_INFEASIBLE || status[j] == Status.DUAL_INFEASIBLE;
+            out[i] = new Solution(stopX[i], stopLambda[i], stopNu[i], Dense.column(s, m, width, j), status[j], k,
+                    primal[j], dual[i], Admm.objective(stopX[i], stopQ[i], px == null ? null : px[i]),
+                    infeasible ? verdicts[j].certificate() : null);
+        }
+        return out;
+    }
+
+    /**
+     * Snapshots the columns with a status at iteration k (polished when asked) into {@link #out}; a column
+     * with a solution in {@code polished} (early polishing) takes it as it is.
+     */
+    private void stopColumns(int k, int width, Status[] status, Infeasibility.Verdict[] verdicts,
+                             Solution[] polished) {
+        boolean[] stopping = new boolean[width];
+        for (int j = 0; j < width; j++) {
+            stopping[j] = status[j] != null;
+        }
+        int[] stop = indices(stopping);
+        Solution[] snapshots = snapshots(k, width, stop, status, verdicts);
+        for (int i = 0; i < stop.length; i++) {
             int j = stop[i];
             int c = active[j];
-            boolean infeasible = status[j] == Status.PRIMAL_INFEASIBLE || status[j] == Status.DUAL_INFEASIBLE;
-            Solution solution = new Solution(stopX[i], stopLambda[i], stopNu[i], Dense.column(s, m, width, j),
-                    status[j], k, primal[j], dual[i], Admm.objective(stopX[i], qCols[c], px == null ? null : px[i]),
-                    infeasible ? verdicts[j].certificate() : null);
-            if (settings.polish()) { // the snapshot above stays the run's; only the returned point changes
+            Solution solution = snapshots[i];
+            if (polished != null && polished[j] != null) {
+                solution = polished[j];
+            } else if (settings.polish()) { // the snapshot above stays the run's; only the returned point changes
                 solution = Polisher.polish(current, solution, qCols[c], Dense.column(bAct, p, width, j),
                         Dense.column(hAct, m, width, j), termination);
             }

@@ -36,7 +36,12 @@ public final class QpData {
      */
     public final Equilibration scaling;
     public final LinearAlgebra la;
+    /** ρ of the inequality rows (the ρ of {@link Settings#rho()} and of adaptive ρ). */
     public final double rho;
+    /** The equality rows' penalty relative to ρ ({@link Settings#equalityRhoScale()}), fixed for the data. */
+    public final double rhoScale;
+    /** ρ of the equality rows: rhoScale·ρ. */
+    public final double rhoEq;
     public final int n;
     public final int p;
     public final int m;
@@ -51,13 +56,13 @@ public final class QpData {
     public final Matrix G;
     public final Matrix Gt;
     public final Matrix h;
-    /** Cholesky factor of H = P + ρAᵀA + ρGᵀG. */
+    /** Cholesky factor of H = P + ρ_eqAᵀA + ρGᵀG. */
     public final Factorization H;
     private XStep fullStep;
     private XStep reducedStep;
     /**
-     * AᵀA + GᵀG, formed at the first {@link #withRho} and shared by the copies (null until then, and
-     * for sparse data).
+     * (ρ_eq/ρ)AᵀA + GᵀG, formed at the first {@link #withRho} and shared by the copies (null until then,
+     * and for sparse data).
      */
     private Matrix constraintGram;
 
@@ -85,20 +90,23 @@ public final class QpData {
      * @throws InvalidProblemException when P is not PSD (block "P") or H is not positive definite (block "H")
      */
     public QpData(QuadraticProgram problem, LinearAlgebra la, double rho) {
-        this(problem, la, rho, Equilibration.OFF);
+        this(problem, la, rho, 1.0, Equilibration.OFF);
     }
 
     /**
      * Loads a problem that {@code scaling} has already equilibrated ({@link Equilibration#scale}).
      *
-     * @param scaled  the scaled problem ADMM runs on
-     * @param scaling the factors that produced it ({@link Equilibration#OFF} when none)
+     * @param scaled   the scaled problem ADMM runs on
+     * @param rhoScale the equality rows' penalty relative to ρ ({@link Settings#equalityRhoScale()})
+     * @param scaling  the factors that produced it ({@link Equilibration#OFF} when none)
      */
-    public QpData(QuadraticProgram scaled, LinearAlgebra la, double rho, Equilibration scaling) {
+    public QpData(QuadraticProgram scaled, LinearAlgebra la, double rho, double rhoScale, Equilibration scaling) {
         this.problem = scaled;
         this.scaling = scaling;
         this.la = la;
         this.rho = rho;
+        this.rhoScale = rhoScale;
+        this.rhoEq = rhoScale * rho;
         this.n = problem.n();
         this.p = problem.p();
         this.m = problem.m();
@@ -132,6 +140,8 @@ public final class QpData {
         this.scaling = other.scaling;
         this.la = other.la;
         this.rho = rho;
+        this.rhoScale = other.rhoScale;
+        this.rhoEq = rhoScale * rho;
         this.n = other.n;
         this.p = other.p;
         this.m = other.m;
@@ -161,6 +171,8 @@ public final class QpData {
         this.scaling = scaling;
         this.la = owner.la;
         this.rho = owner.rho;
+        this.rhoScale = owner.rhoScale;
+        this.rhoEq = owner.rhoEq;
         this.n = owner.n;
         this.p = owner.p;
         this.m = owner.m;
@@ -189,7 +201,7 @@ public final class QpData {
      */
     public static QpData load(QuadraticProgram problem, LinearAlgebra la, Settings settings) {
         Equilibration scaling = Equilibration.of(problem, settings.scaling());
-        return load(scaling.scale(problem), la, settings.rho(), scaling);
+        return load(scaling.scale(problem), la, settings.rho(), settings.equalityRhoScale(), scaling);
     }
 
     /**
@@ -200,16 +212,17 @@ public final class QpData {
      * step, pays for its set-up once. The last {@value #SETUPS_KEPT} set-ups are kept through soft
      * references (the collector frees them under memory pressure); sparse problems are not kept.
      */
-    public static QpData load(QuadraticProgram scaled, LinearAlgebra la, double rho, Equilibration scaling) {
+    public static QpData load(QuadraticProgram scaled, LinearAlgebra la, double rho, double rhoScale,
+                              Equilibration scaling) {
         if (scaled.isSparse()) {
-            return new QpData(scaled, la, rho, scaling);
+            return new QpData(scaled, la, rho, rhoScale, scaling);
         }
         synchronized (SETUPS) {
             for (java.util.Iterator<java.lang.ref.SoftReference<QpData>> it = SETUPS.iterator(); it.hasNext(); ) {
                 QpData known = it.next().get();
                 if (known == null) {
                     it.remove();
-                } else if (known.la == la && known.rho == rho && known.scaling.sameFactors(scaling)
+                } else if (known.la == la && known.rho == rho && known.rhoScale == rhoScale && known.scaling.sameFactors(scaling)
                         && known.problem.sameMatrices(scaled)) {
                     it.remove();
                     SETUPS.addFirst(new java.lang.ref.SoftReference<>(known));
@@ -217,7 +230,7 @@ public final class QpData {
                 }
             }
         }
-        QpData loaded = new QpData(scaled, la, rho, scaling);
+        QpData loaded = new QpData(scaled, la, rho, rhoScale, scaling);
         synchronized (SETUPS) {
             SETUPS.addFirst(new java.lang.ref.SoftReference<>(loaded));
             while (SETUPS.size() > SETUPS_KEPT) {
@@ -304,7 +317,7 @@ public final class QpData {
         }
     }
 
-    /** @return AᵀA + GᵀG (n×n), formed once */
+    /** @return (ρ_eq/ρ)AᵀA + GᵀG (n×n), formed once */
     private Matrix constraintGram() {
         return owner == this ? ownConstraintGram() : owner.constraintGram();
     }
@@ -313,7 +326,7 @@ public final class QpData {
         if (constraintGram == null) {
             constraintGram = la.zeros(n, n);
             if (p > 0) {
-                la.gemm(1.0, At, false, A, false, 1.0, constraintGram);
+                la.gemm(rhoScale, At, false, A, false, 1.0, constraintGram);
             }
             if (m > 0) {
                 la.gemm(1.0, Gt, false, G, false, 1.0, constraintGram);
@@ -323,7 +336,7 @@ public final class QpData {
     }
 
     /**
-     * @return this problem's data with H = P + ρAᵀA + ρGᵀG factored for another ρ (the matrices are
+     * @return this problem's data with H = P + ρ_eqAᵀA + ρGᵀG factored for another ρ (ρ_eq = rhoScale·ρ) (the matrices are
      * shared, not copied; this object is unchanged), as adaptive ρ needs ({@link Settings#adaptiveRho()})
      * @throws InvalidProblemException when H is not positive definite at that ρ
      */
@@ -381,7 +394,7 @@ public final class QpData {
                 la.axpy(rho, constraintGram, hMatrix);
             } else {
                 if (p > 0) {
-                    la.gemm(rho, At, false, A, false, 1.0, hMatrix);
+                    la.gemm(rhoEq, At, false, A, false, 1.0, hMatrix);
                 }
                 if (m > 0) {
                     la.gemm(rho, Gt, false, G, false, 1.0, hMatrix);
@@ -389,14 +402,14 @@ public final class QpData {
             }
             return la.cholesky(hMatrix);
         } catch (NotPositiveDefiniteException e) {
-            throw new InvalidProblemException("H", -1, -1, "H = P + ρAᵀA + ρGᵀG (ρ = " + rho
+            throw new InvalidProblemException("H", -1, -1, "H = P + ρ_eqAᵀA + ρGᵀG (ρ = " + rho + ", ρ_eq = " + rhoEq
                     + ") is not positive definite: P must be positive definite on the null space of"
                     + " [A; G] (for an LP, [A; G] must have full column rank); otherwise the problem has no unique"
                     + " solution, or is unbounded");
         }
     }
 
-    /** @return H = P + ρAᵀA + ρGᵀG in compressed columns (sparse problems; both triangles stored) */
+    /** @return H = P + ρ_eqAᵀA + ρGᵀG in compressed columns (sparse problems; both triangles stored) */
     private SparseMatrix sparseH() {
         SparseMatrix h = SparseMatrix.diagonal(n, 0.0); // the factorization needs the diagonal in the pattern
         if (problem.hasP()) {
@@ -405,7 +418,7 @@ public final class QpData {
         for (Block block : new Block[]{Block.A, Block.G}) {
             SparseMatrix c = problem.sparse(block);
             if (c != null) {
-                h = h.plus(rho, c.transpose().times(c));
+                h = h.plus(block == Block.A ? rhoEq : rho, c.transpose().times(c));
             }
         }
         return h;

@@ -11,29 +11,31 @@ import java.util.List;
  * evaluated by one sweep k = K..1 over the stored iterates of the forward run. For any direction
  * dθ = (dP, dq, dA, db, dG, dh) it returns the gradient with vᵀẋ_K(dθ) = ⟨grad, dθ⟩.
  *
- * <p>Step k of the tangent recursion, with a_k = Gẋ_k + dG x_k − dh and
- * ν̃_k = ν_{k−1} + ρ(Gx_k + s_{k−1} − h):
+ * <p>Step k of the tangent recursion, with e_k = Aẋ_k + dA x_k − db, a_k = Gẋ_k + dG x_k − dh, the
+ * x-step's multipliers λ̃_k = λ_{k−1} + ρ_eq(Ax_k − b), ν̃_k = ν_{k−1} + ρ(Gx_k + s_{k−1} − h), ρ_eq the
+ * equality rows' ρ and α the over-relaxation ({@link BatchLoop}'s updates; α = 1 and ρ_eq = ρ are the paper's):
  * <pre>
- *   ẋ_k = −H⁻¹[dP x_k + dq + dAᵀλ_k + dGᵀν̃_k + ρAᵀ(dA x_k − db) + ρGᵀ(dG x_k − dh)
+ *   ẋ_k = −H⁻¹[dP x_k + dq + dAᵀλ̃_k + dGᵀν̃_k + ρ_eqAᵀ(dA x_k − db) + ρGᵀ(dG x_k − dh)
  *              + Aᵀλ̇_{k−1} + Gᵀ(ν̇_{k−1} + ρṡ_{k−1})]
- *   ṡ_k = D_k(−ν̇_{k−1}/ρ − a_k),   λ̇_k = λ̇_{k−1} + ρ(Aẋ_k + dA x_k − db),   ν̇_k = ν̇_{k−1} + ρ(a_k + ṡ_k)
+ *   λ̇_k = λ̇_{k−1} + αρ_eq e_k
+ *   ṡ_k = D_k(−ν̇_{k−1}/ρ − αa_k + (1 − α)ṡ_{k−1}),   ν̇_k = ν̇_{k−1} + ρ(αa_k − (1 − α)ṡ_{k−1} + ṡ_k)
  * </pre>
- * (λ_k = λ_{k−1} + ρ(Ax_k − b) merges the paper's dAᵀλ + ρdAᵀ(Ax⁺ − b).) The tangents start at
+ * (λ̃_k merges the paper's dAᵀλ + ρdAᵀ(Ax⁺ − b).) The tangents start at
  * zero (λ̇₀ = ν̇₀ = ṡ₀ = 0) whatever the starting iterate: a warm start is a constant, and the
  * adjoint states left after step 1 (the gradient with respect to the start) are dropped. Its
  * adjoint, with adjoint states λ̄, ν̄, s̄ (zero after step K) and x̄_K = v, x̄_k = 0 for k &lt; K:
  * <pre>
- *   t = D_k(s̄ + ρν̄),   ā = ρν̄ − t,   x̄ = x̄_k + ρAᵀλ̄ + Gᵀā,   r̄ = −H⁻¹x̄
- *   α_k = ρ(λ̄ + A r̄),   β_k = ā + ρG r̄
- *   λ̄ ← λ̄ + A r̄,   ν̄ ← ν̄ − t/ρ + G r̄,   s̄ ← ρG r̄
+ *   t = D_k(s̄ + ρν̄),   u = ρν̄ − t,   ā = αu,   ē = αρ_eqλ̄,   x̄ = x̄_k + Aᵀē + Gᵀā,   r̄ = −H⁻¹x̄
+ *   ψ_k = ē + ρ_eqA r̄,   ω_k = ā + ρG r̄
+ *   λ̄ ← λ̄ + A r̄,   ν̄ ← ν̄ − t/ρ + G r̄,   s̄ ← ρG r̄ − (1 − α)u
  * </pre>
  * and the gradients are sums over k, formed at the end as matrix products:
  * <pre>
  *   ∂ℓ/∂q = Σ r̄_k          ∂ℓ/∂P = ½Σ(r̄_k x_kᵀ + x_k r̄_kᵀ)
- *   ∂ℓ/∂b = −Σ α_k         ∂ℓ/∂A = Σ(α_k x_kᵀ + λ_k r̄_kᵀ)
- *   ∂ℓ/∂h = −Σ β_k         ∂ℓ/∂G = Σ(β_k x_kᵀ + ν̃_k r̄_kᵀ)
+ *   ∂ℓ/∂b = −Σ ψ_k         ∂ℓ/∂A = Σ(ψ_k x_kᵀ + λ̃_k r̄_kᵀ)
+ *   ∂ℓ/∂h = −Σ ω_k         ∂ℓ/∂G = Σ(ω_k x_kᵀ + ν̃_k r̄_kᵀ)
  * </pre>
- * With adaptive ρ every line above uses ρ_k and H_k, those of iteration k's {@link Admm.Segment}: step k
+ * With adaptive ρ every line above uses ρ_k, ρ_eq,k and H_k, those of iteration k's {@link Admm.Segment}: step k
  * of the tangent recursion involves only them, so its adjoint does too.
  * Cost per iteration: one application of the x-step map {@link XStep} (a solve with H's factor and
  * four matrix–vector products, or its reduced form), independent of dim θ.
@@ -88,6 +90,7 @@ final class ReverseSweep {
         int m = d.m;
         int batch = columns.size();
         int[] iterations = new int[batch];
+        double alpha = 1.0; // the run's over-relaxation, shared by its columns
         int kMax = 0;
         List<Admm.Segment> segments = null; // those of the longest included column cover every step
         for (int c = 0; c < batch; c++) {
@@ -96,6 +99,7 @@ final class ReverseSweep {
                     throw new IllegalStateException("reverse mode needs a run that recorded its trajectory");
                 }
                 iterations[c] = columns.get(c).solution().iterations();
+                alpha = columns.get(c).trajectory().alpha();
                 if (iterations[c] >= kMax) {
                     kMax = iterations[c];
                     segments = columns.get(c).segments();
@@ -107,20 +111,21 @@ final class ReverseSweep {
         boolean keepInputs = d.xStep().reduced;
         double[][][] rBar = new double[batch][][]; // r̄_k, or ȳ_k when keepInputs
         double[][] entered = new double[batch][]; // −H⁻¹v of each column (keepInputs)
-        double[][][] alpha = new double[batch][][];
-        double[][][] beta = new double[batch][][];
+        double[][][] psi = new double[batch][][];
+        double[][][] omega = new double[batch][][];
         for (int c = 0; c < batch; c++) {
             if (include[c]) {
                 rBar[c] = new double[iterations[c]][];
-                alpha[c] = new double[iterations[c]][];
-                beta[c] = new double[iterations[c]][];
+                psi[c] = new double[iterations[c]][];
+                omega[c] = new double[iterations[c]][];
             }
         }
         int[] active = new int[0];
         double[] lambdaBar = new double[0]; // the adjoint states, row-major p×w, m×w, m×w ({@link Dense})
         double[] nuBar = new double[0];
         double[] sBar = new double[0];
-        double[] yBar = new double[(p + m) * batch]; // scratch: [ρλ̄; ā]
+        double[] yBar = new double[(p + m) * batch]; // scratch: [ē; ā]
+        double[] u = new double[m * batch]; // scratch: ρν̄ − t
         double[] r = new double[n * batch];
         double[] z = new double[(p + m) * batch];
         for (int step = kMax - 1; step >= 0; step--) {
@@ -147,21 +152,23 @@ final class ReverseSweep {
             int pw = p * width;
             QpData data = Admm.Segment.at(segments, step + 1);
             double rho = data.rho;
+            double rhoEq = data.rhoEq;
             XStep xStep = data.xStep();
-            // t = D_k(s̄ + ρν̄), ā = ρν̄ − t, ν̄ ← ν̄ − t/ρ; yBar = [ρλ̄; ā]
+            // t = D_k(s̄ + ρν̄), u = ρν̄ − t, ā = αu, ν̄ ← ν̄ − t/ρ; yBar = [ē; ā] with ē = αρ_eqλ̄
             for (int i = 0; i < pw; i++) {
-                yBar[i] = rho * lambdaBar[i];
+                yBar[i] = alpha * rhoEq * lambdaBar[i];
             }
             for (int j = 0; j < width; j++) {
                 double[] mask = columns.get(active[j]).masks().get(step);
                 for (int i = 0; i < m; i++) {
                     int at = i * width + j;
                     double t = mask[i] * (sBar[at] + rho * nuBar[at]);
-                    yBar[pw + at] = rho * nuBar[at] - t;
+                    u[at] = rho * nuBar[at] - t;
+                    yBar[pw + at] = alpha * u[at];
                     nuBar[at] -= t / rho;
                 }
             }
-            // r̄ = −H⁻¹(x̄_k + ρAᵀλ̄ + Gᵀā), with A r̄ and G r̄; x̄_k is v for the entering columns, else 0
+            // r̄ = −H⁻¹(x̄_k + Aᵀē + Gᵀā), with A r̄ and G r̄; x̄_k is v for the entering columns, else 0
             xStep.apply(yBar, width, null, null, keepInputs ? null : r, z);
             if (entering > 0) { // −H⁻¹v with its A and G images, for the entering columns only
                 int[] enter = new int[entering];
@@ -192,22 +199,22 @@ final class ReverseSweep {
                     }
                 }
             }
-            // λ̄ ← λ̄ + A r̄, α_k = ρλ̄;  ν̄ ← ν̄ + G r̄, β_k = ā + ρG r̄, s̄ = ρG r̄
+            // ψ_k = ē + ρ_eqA r̄, λ̄ ← λ̄ + A r̄;  ω_k = ā + ρG r̄, ν̄ ← ν̄ + G r̄, s̄ = ρG r̄ − (1 − α)u
             for (int j = 0; j < width; j++) {
                 int c = active[j];
                 rBar[c][step] = keepInputs ? Dense.column(yBar, p + m, width, j) : Dense.column(r, n, width, j);
                 if (p > 0) {
-                    alpha[c][step] = new double[p];
+                    psi[c][step] = new double[p];
                 }
                 if (m > 0) {
-                    beta[c][step] = new double[m];
+                    omega[c][step] = new double[m];
                 }
             }
             for (int i = 0; i < p; i++) {
                 for (int j = 0; j < width; j++) {
                     int at = i * width + j;
+                    psi[active[j]][step][i] = yBar[at] + rhoEq * z[at];
                     lambdaBar[at] += z[at];
-                    alpha[active[j]][step][i] = rho * lambdaBar[at];
                 }
             }
             for (int i = 0; i < m; i++) {
@@ -215,8 +222,8 @@ final class ReverseSweep {
                     int at = i * width + j;
                     double gr = z[pw + at];
                     nuBar[at] += gr;
-                    beta[active[j]][step][i] = yBar[pw + at] + rho * gr;
-                    sBar[at] = rho * gr;
+                    omega[active[j]][step][i] = yBar[pw + at] + rho * gr;
+                    sBar[at] = rho * gr - (1 - alpha) * u[at];
                 }
             }
         }
@@ -233,8 +240,8 @@ final class ReverseSweep {
                 } else {
                     gq[c] = sum(rBar[c], n, 1.0);
                 }
-                gb[c] = p > 0 ? sum(alpha[c], p, -1.0) : new double[0];
-                gh[c] = m > 0 ? sum(beta[c], m, -1.0) : new double[0];
+                gb[c] = p > 0 ? sum(psi[c], p, -1.0) : new double[0];
+                gh[c] = m > 0 ? sum(omega[c], m, -1.0) : new double[0];
             }
         }
         if (d.sparse || !matrices) { // sparse data: no dense n×n, p×n, m×n gradients
@@ -256,9 +263,9 @@ final class ReverseSweep {
                 double[] xRows = new double[steps * n]; // step t's x_k as row t
                 double[] rRows = new double[steps * n]; // r̄_k as row t
                 double[] rCols = new double[n * steps]; // r̄_k as column t
-                double[] alphaCols = new double[p * steps];
+                double[] psiCols = new double[p * steps];
                 double[] lambdaCols = new double[p * steps];
-                double[] betaCols = new double[m * steps];
+                double[] omegaCols = new double[m * steps];
                 double[] nuTildeCols = new double[m * steps];
                 int t = 0;
                 for (int c = first; c < last; c++) {
@@ -285,19 +292,19 @@ final class ReverseSweep {
                         for (int i = 0; i < n; i++) {
                             rCols[i * steps + t] = rRows[t * n + i];
                         }
-                        setColumn(alphaCols, steps, t, alpha[c] == null ? null : alpha[c][k]);
+                        setColumn(psiCols, steps, t, psi[c] == null ? null : psi[c][k]);
                         setColumn(lambdaCols, steps, t, trajectory.lambda().get(k));
-                        setColumn(betaCols, steps, t, beta[c] == null ? null : beta[c][k]);
+                        setColumn(omegaCols, steps, t, omega[c] == null ? null : omega[c][k]);
                         setColumn(nuTildeCols, steps, t, trajectory.nuTilde().get(k));
                     }
                 }
                 la.gemm(n, steps, n, 1.0, rCols, xRows, 1.0, gp);
                 if (p > 0) {
-                    la.gemm(p, steps, n, 1.0, alphaCols, xRows, 1.0, gA);
+                    la.gemm(p, steps, n, 1.0, psiCols, xRows, 1.0, gA);
                     la.gemm(p, steps, n, 1.0, lambdaCols, rRows, 1.0, gA);
                 }
                 if (m > 0) {
-                    la.gemm(m, steps, n, 1.0, betaCols, xRows, 1.0, gG);
+                    la.gemm(m, steps, n, 1.0, omegaCols, xRows, 1.0, gG);
                     la.gemm(m, steps, n, 1.0, nuTildeCols, rRows, 1.0, gG);
                 }
             }

@@ -97,14 +97,16 @@ class PolisherTest {
 
     /**
      * The iteration cap stops ADMM before the residual test holds; the active set is identified by
-     * then, and the polished point passes the test, so the status becomes SOLVED with K unchanged.
+     * then, and the polished point passes the test, so the status becomes SOLVED with K unchanged. The
+     * run keeps its trajectory (a differentiated run), so it is not polished early.
      */
     @Test
     void acceptedPolishTurnsMaxIterationsIntoSolved() {
         PlantedQp planted = PlantedQp.generate(31, 10, 2, 12, 0.1, true);
         Settings capped = new Settings(1.0, 1e-10, 60, Truncation.RESIDUALS);
         Solution plain = Admm.solve(planted.problem(), capped, LA).solution();
-        Solution polished = Admm.solve(planted.problem(), capped.withPolish(true), LA).solution();
+        Solution polished = Admm.solve(new QpData(planted.problem(), LA, 1.0), capped.withPolish(true), true)
+                .solution();
         assertEquals(Status.MAX_ITERATIONS, plain.status());
         assertEquals(Polish.ACCEPTED, polished.polish());
         assertEquals(Status.SOLVED, polished.status());
@@ -113,23 +115,60 @@ class PolisherTest {
     }
 
     /**
-     * min ½x² − x s.t. x ≤ 2 (solution x = 1, ν = 0) at the iterate x = 1, ν = 0.5, s = 1, ρ = 0.1: the
-     * rule νᵢ + ρ(Gx − h)ᵢ = 0.5 − 0.1 &gt; 0 takes the row as active, the reduced system forces x = 2
-     * with ν = −1, clipped to 0, so the dual residual is |2 − 1| = 1 against the iterate's
-     * max(primal 0, dual |1 − 1 + 0.5| = 0.5): rejected, and the iterate comes back unchanged.
+     * Without a trajectory (a forward pass) the run is polished as soon as its residuals pass the test at
+     * 1e-3, 1e-4, …: on the same problem the polished point passes at ε = 1e-10 at a termination check
+     * before the cap, and the run stops there, SOLVED, with the planted point.
      */
     @Test
-    void polishThatWorsensTheResidualsIsRejected() {
+    void earlyPolishingStopsAForwardRunBeforeTheCap() {
+        PlantedQp planted = PlantedQp.generate(31, 10, 2, 12, 0.1, true);
+        Settings capped = new Settings(1.0, 1e-10, 60, Truncation.RESIDUALS).withPolish(true);
+        Solution early = Admm.solve(planted.problem(), capped, LA).solution();
+        assertEquals(Polish.ACCEPTED, early.polish());
+        assertEquals(Status.SOLVED, early.status());
+        assertTrue(early.iterations() < 60 && early.iterations() % Settings.TERMINATION_CHECK_INTERVAL == 0,
+                "stopped at a check before the cap: " + early.iterations());
+        assertClose(planted.x(), early.x(), "x");
+        StatusContract.assertHonest(planted.problem(), early, capped.tolerance(), "early polish");
+    }
+
+    /**
+     * min ½x² − x s.t. x ≤ 2 (solution x = 1, ν = 0) at the iterate x = 1, ν = 0.5, s = 1, ρ = 0.1: the
+     * rule νᵢ + ρ(Gx − h)ᵢ = 0.5 − 0.1 &gt; 0 takes the row as active, the reduced system forces x = 2
+     * with ν = −1, which fails the test; the active-set step drops the row (ν &lt; 0), and the empty active
+     * set gives the solution x = 1 exactly: accepted, with the run's iteration count.
+     */
+    @Test
+    void aWrongGuessIsCorrectedByAnActiveSetStep() {
         QuadraticProgram qp = QuadraticProgram.builder(1).P(new double[][]{{1}}).q(new double[]{-1})
                 .inequalities(new double[][]{{1}}, new double[]{2}).build();
         QpData d = new QpData(qp, LA, 0.1);
         Solution iterate = new Solution(new double[]{1}, new double[0], new double[]{0.5}, new double[]{1},
                 Status.MAX_ITERATIONS, 7, 0.0, 0.5, -0.5);
         Solution out = Polisher.polish(d, iterate, Settings.PAPER.withRho(0.1));
+        assertEquals(Polish.ACCEPTED, out.polish());
+        assertEquals(Status.SOLVED, out.status());
+        assertEquals(1.0, out.x()[0], 1e-12);
+        assertEquals(0.0, out.nu()[0]);
+        assertEquals(7, out.iterations());
+    }
+
+    /**
+     * x ≤ −1 and x ≥ 1 (infeasible, but the iterate says only MAX_ITERATIONS): every active set gives a
+     * point that violates a row by at least 1, so polishing is rejected and the iterate comes back
+     * unchanged, its own arrays and status.
+     */
+    @Test
+    void polishThatCannotPassTheTestIsRejected() {
+        QuadraticProgram qp = QuadraticProgram.builder(1).P(new double[][]{{1}}).q(new double[]{0})
+                .inequalities(new double[][]{{1}, {-1}}, new double[]{-1, -1}).build();
+        QpData d = new QpData(qp, LA, 0.1);
+        Solution iterate = new Solution(new double[]{0}, new double[0], new double[]{0.5, 0.5}, new double[]{0, 0},
+                Status.MAX_ITERATIONS, 7, 1.0, 0.0, 0.0);
+        Solution out = Polisher.polish(d, iterate, Settings.PAPER.withRho(0.1));
         assertEquals(Polish.REJECTED, out.polish());
         assertSame(iterate.x(), out.x(), "the iterate's own arrays");
         assertEquals(Status.MAX_ITERATIONS, out.status());
-        assertEquals(0.5, out.dualResidual());
         assertEquals(7, out.iterations());
     }
 

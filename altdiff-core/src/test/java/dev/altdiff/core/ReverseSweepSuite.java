@@ -20,23 +20,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Reverse mode against its definitions, on the backend of the subclass: the dot-product identity
  * vᵀẋ_K(dθ) = ⟨grad, dθ⟩ against the literal forward recursion ({@link AltDiffSolution#jvp}) for a
  * random direction in every block at once, to 1e-10 relative; the q, b, h gradients against the
- * contraction of the forward-mode Jacobians to 1e-10; and the P, A, G gradients against central
- * differences of the truncated map x_K (fixed K).
+ * contraction of the forward-mode Jacobians to 1e-10; the P, A, G gradients, and the gradient along the
+ * random direction in all six blocks at once, against central differences of the truncated map x_K
+ * (fixed K). Each case runs with the paper's steps (α = 1, one ρ) or with over-relaxation α and the
+ * equality rows at a multiple of ρ ({@link Settings#alpha()}, {@link Settings#equalityRhoScale()}).
  */
 public abstract class ReverseSweepSuite {
     /** The backend under test; every backend module runs this suite with its own. */
     protected abstract LinearAlgebra backend();
 
     @ParameterizedTest
-    @CsvSource({"1, 8, 3, 6, 25, 1, false", "2, 10, 0, 5, 40, 1, false", "3, 9, 4, 0, 15, 1, false",
-            "4, 12, 3, 8, 1, 1, false", "5, 6, 2, 9, 60, 1, false",
+    @CsvSource({"1, 8, 3, 6, 25, 1, false, 1, 1", "2, 10, 0, 5, 40, 1, false, 1, 1", "3, 9, 4, 0, 15, 1, false, 1, 1",
+            "4, 12, 3, 8, 1, 1, false, 1, 1", "5, 6, 2, 9, 60, 1, false, 1, 1",
             // adaptive ρ from a badly chosen start: the run switches ρ (asserted), so the sweep crosses segments
-            "6, 10, 3, 6, 45, 1000, true", "7, 9, 4, 5, 60, 0.001, true", "8, 8, 0, 6, 35, 100, true"})
+            "6, 10, 3, 6, 45, 1000, true, 1, 1", "7, 9, 4, 5, 60, 0.001, true, 1, 1", "8, 8, 0, 6, 35, 100, true, 1, 1",
+            // over-relaxation and the equality rows' own ρ (the defaults' 1.6 and 10³; under- and other values)
+            "11, 8, 3, 6, 25, 1, false, 1.6, 1000", "12, 10, 0, 5, 40, 1, false, 1.6, 1000",
+            "13, 9, 4, 0, 15, 1, false, 0.7, 10", "14, 6, 2, 9, 60, 0.1, false, 1.9, 1",
+            "15, 10, 3, 6, 45, 0.01, true, 1.6, 1000", "16, 9, 4, 5, 60, 0.001, true, 1.3, 100"})
     void reverseEqualsForwardModeContractionForQBH(long seed, int n, int p, int m, int k, double rho,
-                                                   boolean adaptive) {
+                                                   boolean adaptive, double alpha, double rhoEqScale) {
         QuadraticProgram qp = RandomQp.paper(seed, n, p, m, 0.5);
-        Settings fixedK = new Settings(rho, 1e-300, k, Truncation.RELATIVE_CHANGE).withAdaptiveRho(adaptive);
-        Admm.Run run = Admm.solve(new QpData(qp, backend(), rho), fixedK, true);
+        Settings fixedK = new Settings(rho, 1e-300, k, Truncation.RELATIVE_CHANGE).withAdaptiveRho(adaptive)
+                .withAlpha(alpha).withEqualityRhoScale(rhoEqScale);
+        Admm.Run run = Admm.solve(data(qp, fixedK), fixedK, true);
         assertEquals(adaptive, run.segments().size() > 1, "ρ switched");
         AltDiffSolution forward = new AltDiffSolution(run, AltDiffDifferentiator.Mode.FORWARD);
         double[] v = Gaussian.vector(new Random(seed), n);
@@ -77,9 +84,18 @@ public abstract class ReverseSweepSuite {
         if (m > 0) {
             assertClose(contraction.h(), reverse.h());
         }
-        // P, A, G: central differences of the truncated map x_K (piecewise linear-rational, smooth
-        // where no mask flips), step 1e-6: error ~‖x‖·1e-16/1e-6 + O(1e-12)
-        double eps = 1e-6;
+        // central differences of the truncated map x_K (piecewise linear-rational, smooth where no mask
+        // flips), along the direction in every block at once and along P, A, G alone, step 1e-5: with the
+        // equality rows at 10³ρ, κ(H) reaches ~1e5, so rounding contributes ~κ·1e-16/1e-5 = 1e-6 relative,
+        // and the truncation error O(eps²) = O(1e-10) is below it
+        double eps = 1e-5;
+        double[] xPlus = Admm.solve(data(shift(qp, direction, eps), fixedK), fixedK, false).solution().x();
+        double[] xMinus = Admm.solve(data(shift(qp, direction, -eps), fixedK), fixedK, false).solution().x();
+        double all = 0;
+        for (int i = 0; i < n; i++) {
+            all += v[i] * (xPlus[i] - xMinus[i]) / (2 * eps);
+        }
+        assertEquals(all, rhs, 1e-6 * (1 + Math.abs(all)), "directional derivative along every block at once");
         Random r = new Random(seed + 100);
         for (Block block : new Block[]{Block.P, Block.A, Block.G}) {
             if (block == Block.A && p == 0 || block == Block.G && m == 0) {
@@ -94,8 +110,8 @@ public abstract class ReverseSweepSuite {
                     }
                 }
             }
-            Admm.Run plus = Admm.solve(new QpData(shift(qp, block, dir, eps), backend(), rho), fixedK, false);
-            Admm.Run minus = Admm.solve(new QpData(shift(qp, block, dir, -eps), backend(), rho), fixedK, false);
+            Admm.Run plus = Admm.solve(data(shift(qp, block, dir, eps), fixedK), fixedK, false);
+            Admm.Run minus = Admm.solve(data(shift(qp, block, dir, -eps), fixedK), fixedK, false);
             // the schedule (rounded to 10^(j/4)) is piecewise constant: the differences see the same ρ's
             assertEquals(TruncatedJacobianSuite.schedule(run), TruncatedJacobianSuite.schedule(plus));
             assertEquals(TruncatedJacobianSuite.schedule(run), TruncatedJacobianSuite.schedule(minus));
@@ -112,7 +128,7 @@ public abstract class ReverseSweepSuite {
                     inner += g[i][j] * dir[i][j];
                 }
             }
-            assertEquals(fd, inner, 1e-7 * (1 + Math.abs(fd)), block + " directional derivative");
+            assertEquals(fd, inner, 1e-6 * (1 + Math.abs(fd)), block + " directional derivative");
         }
     }
 
@@ -124,6 +140,46 @@ public abstract class ReverseSweepSuite {
             err = Math.max(err, Math.abs(expected[i] - actual[i]));
         }
         assertTrue(err <= 1e-10 * Math.max(scale, 1e-300), "error " + err + " at scale " + scale);
+    }
+
+    private QpData data(QuadraticProgram qp, Settings settings) {
+        return new QpData(qp, backend(), settings.rho(), settings.equalityRhoScale(), Equilibration.OFF);
+    }
+
+    /** @return qp + eps·direction in every block the direction has */
+    private static QuadraticProgram shift(QuadraticProgram qp, Gradients direction, double eps) {
+        int n = qp.n();
+        double[][] pm = qp.P();
+        double[] q = qp.q();
+        for (int i = 0; i < n; i++) {
+            q[i] += eps * direction.q()[i];
+            for (int j = 0; j < n; j++) {
+                pm[i][j] += eps * direction.P()[i][j];
+            }
+        }
+        QuadraticProgram.Builder b = QuadraticProgram.builder(n).P(pm).q(q);
+        if (qp.hasEqualities()) {
+            b.equalities(shifted(qp.A(), direction.A(), eps), shifted(qp.b(), direction.b(), eps));
+        }
+        if (qp.hasInequalities()) {
+            b.inequalities(shifted(qp.G(), direction.G(), eps), shifted(qp.h(), direction.h(), eps));
+        }
+        return b.build();
+    }
+
+    private static double[][] shifted(double[][] a, double[][] d, double eps) {
+        for (int i = 0; i < a.length; i++) {
+            a[i] = shifted(a[i], d[i], eps);
+        }
+        return a;
+    }
+
+    private static double[] shifted(double[] a, double[] d, double eps) {
+        double[] out = a.clone();
+        for (int i = 0; i < a.length; i++) {
+            out[i] += eps * d[i];
+        }
+        return out;
     }
 
     private static QuadraticProgram shift(QuadraticProgram qp, Block block, double[][] dir, double eps) {

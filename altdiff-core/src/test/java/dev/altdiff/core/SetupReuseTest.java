@@ -62,7 +62,7 @@ class SetupReuseTest {
         QpData d1 = QpData.load(first, LA, settings);
         QpData d2 = QpData.load(second, LA, settings);
         Equilibration scaling2 = Equilibration.of(second, scaling);
-        QpData fresh = new QpData(scaling2.scale(second), LA, settings.rho(), scaling2);
+        QpData fresh = new QpData(scaling2.scale(second), LA, settings.rho(), settings.equalityRhoScale(), scaling2);
         if (d1.scaling.sameFactors(d2.scaling)) {
             assertSame(d1.H, d2.H, "the factor of H is reused");
         }

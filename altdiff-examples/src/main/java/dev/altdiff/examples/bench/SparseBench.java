@@ -62,7 +62,7 @@ public final class SparseBench {
         System.gc();
         MemoryProbe.resetPeak();
         long t0 = System.nanoTime();
-        QpData d = new QpData(qp, la, settings.rho());
+        QpData d = new QpData(qp, la, settings.rho(), settings.equalityRhoScale(), dev.altdiff.core.Equilibration.OFF);
         long t1 = System.nanoTime();
         AltDiffSolution solved = new AltDiffDifferentiator().solve(d, settings);
         long t2 = System.nanoTime();

@@ -103,9 +103,9 @@ final class MarosCommand implements Callable<Integer> {
     boolean markdown;
 
     @Option(names = "--gradients",
-            description = "check the gradients of every solved problem: Alt-Diff reverse mode (the same run again,"
-                    + " with its trajectory) against the KKT differentiator at the returned point, for a random v;"
-                    + " adds the column 'grad_cos' (the cosine of the stacked gradients of q, b, h)")
+            description = "check the gradients of every solved problem: Alt-Diff reverse mode (the solve again,"
+                    + " differentiated, without polishing) against the KKT differentiator at that run's point, for a"
+                    + " random v; adds the column 'grad_cos' (the cosine of the stacked gradients of q, b, h)")
     boolean gradients;
 
     /** Cosine against KKT that counts as agreeing in the summary of {@code --gradients} (issue 5's target). */
@@ -280,17 +280,17 @@ final class MarosCommand implements Callable<Integer> {
             double cosine = Double.NaN;
             String note = null;
             if (gradients && solved) {
-                // the recorded run: x, λ, ν̃ and the mask per iteration, K·(n + p + 2m) doubles
+                // the recorded run: x, λ, ν̃ and the mask per iteration, K·(n + p + 2m) doubles (K of this
+                // run; the differentiated run may take more, and running out of memory there is caught below)
                 long doubles = (long) solution.iterations() * (n + shape.p() + 2L * shape.m());
                 if (8 * doubles > budget / 4) {
                     note = "gradients not checked: the trajectory needs " + 8 * doubles / (1024 * 1024) + " MB";
                 } else {
                     try {
-                        // the same K iterations: a run that the time or iteration cap ended and polishing
-                        // turned into solved would otherwise go on past K
-                        // unpolished: the KKT reference is taken at the run's own point, as Alt-Diff's gradient
-                        cosine = gradientCosine(problem.problem(), settings.withMaxIterations(solution.iterations())
-                                .withTimeLimit(0).withPolish(false), la, name.hashCode());
+                        // Alt-Diff's own differentiated run with the same settings, unpolished (the KKT
+                        // reference is taken at that run's point, as Alt-Diff's gradient): not capped at this
+                        // run's K, which early polishing may have ended long before the iterate reached ε
+                        cosine = gradientCosine(problem.problem(), settings.withPolish(false), la, name.hashCode());
                     } catch (RuntimeException e) { // the solve stands; the check says why it has no number
                         note = "gradient check failed: " + e.getMessage();
                     } catch (OutOfMemoryError e) {

@@ -26,7 +26,8 @@ import java.util.Map;
 public final class SolverOptions {
     /** Every option of the mixin, by its first name. */
     private static final List<String> OPTIONS = List.of("--backend", "--preset", "--rho", "--tol", "--max-iter",
-            "--truncation", "--infeasibility-tol", "--polish", "--adaptive-rho", "--scaling", "--time-limit");
+            "--truncation", "--infeasibility-tol", "--polish", "--adaptive-rho", "--scaling", "--time-limit", "--alpha",
+            "--rho-eq-scale");
 
     /** The options that set a field of {@link Settings} (all but --backend and --preset). */
     private static final List<String> FIELDS = OPTIONS.subList(2, OPTIONS.size());
@@ -90,6 +91,16 @@ public final class SolverOptions {
                     + " ${DEFAULT-VALUE}); reaching it gives the status time_limit unless the termination test passes")
     double timeLimit;
 
+    @Option(names = "--alpha", paramLabel = "A", order = 110,
+            description = "over-relaxation in [0.01, 1.99] (Settings.alpha, OSQP's alpha; 1 = none; default:"
+                    + " ${DEFAULT-VALUE}); QPs only")
+    double alpha;
+
+    @Option(names = "--rho-eq-scale", paramLabel = "F", order = 111,
+            description = "penalty of the equality rows as a multiple of rho, in [1, 1e6] (Settings.equalityRhoScale,"
+                    + " OSQP's per-row rho; 1 = one rho for every row; default: ${DEFAULT-VALUE}); QPs only")
+    double equalityRhoScale;
+
     /**
      * @return the settings the options give: each option not given is the command's default, or with
      *     --preset the preset's field
@@ -99,7 +110,7 @@ public final class SolverOptions {
             Settings row = Defaults.of(mixee.commandLine().getCommandSpec());
             Settings fields = new Settings(rho, tolerance, maxIterations, truncation(truncation),
                     infeasibilityTolerance, polish != null ? polish : row.polish(),
-                    adaptiveRho != null ? adaptiveRho : row.adaptiveRho(), scaling, timeLimit);
+                    adaptiveRho != null ? adaptiveRho : row.adaptiveRho(), scaling, timeLimit, alpha, equalityRhoScale);
             if (preset == null) {
                 return fields;
             }
@@ -116,7 +127,7 @@ public final class SolverOptions {
             return out;
         } catch (IllegalArgumentException e) {
             throw new ParameterException(mixee.commandLine(), "bad option value (--rho, --tol, --max-iter,"
-                    + " --infeasibility-tol, --scaling, --time-limit): " + e.getMessage(), e);
+                    + " --infeasibility-tol, --scaling, --time-limit, --alpha, --rho-eq-scale): " + e.getMessage(), e);
         }
     }
 
@@ -132,6 +143,8 @@ public final class SolverOptions {
             case "--adaptive-rho" -> to.withAdaptiveRho(from.adaptiveRho());
             case "--scaling" -> to.withScaling(from.scaling());
             case "--time-limit" -> to.withTimeLimit(from.timeLimit());
+            case "--alpha" -> to.withAlpha(from.alpha());
+            case "--rho-eq-scale" -> to.withEqualityRhoScale(from.equalityRhoScale());
             default -> throw new IllegalStateException(option);
         };
     }
@@ -222,6 +235,8 @@ public final class SolverOptions {
                 case "--infeasibility-tol" -> number(settings.infeasibilityTolerance());
                 case "--scaling" -> String.valueOf(settings.scaling());
                 case "--time-limit" -> number(settings.timeLimit());
+                case "--alpha" -> number(settings.alpha());
+                case "--rho-eq-scale" -> number(settings.equalityRhoScale());
                 default -> null;
             };
         }
