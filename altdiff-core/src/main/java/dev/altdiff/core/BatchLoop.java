@@ -547,7 +547,7 @@ final class BatchLoop {
             int c = active[j];
             polishLevel[c]++;
             Solution solution = Polisher.polish(current, snapshots[i], qCols[c], Dense.column(bAct, p, width, j),
-                    Dense.column(hAct, m, width, j), termination);
+                    Dense.column(hAct, m, width, j), termination, deadline);
             if (solution.polish() == Polish.ACCEPTED) {
                 if (out == null) {
                     out = new Solution[width];
@@ -622,7 +622,7 @@ final class BatchLoop {
                 solution = polished[j];
             } else if (settings.polish()) { // the snapshot above stays the run's; only the returned point changes
                 solution = Polisher.polish(current, solution, qCols[c], Dense.column(bAct, p, width, j),
-                        Dense.column(hAct, m, width, j), termination);
+                        Dense.column(hAct, m, width, j), termination, deadline);
             }
             out[c] = new Admm.Column(solution, List.copyOf(masks.get(c)), trajectories.get(c), List.copyOf(segments),
                     new Admm.RhoSchedule(switches, k - segmentStart + 1));

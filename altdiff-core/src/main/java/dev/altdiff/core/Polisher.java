@@ -40,9 +40,9 @@ import java.util.Arrays;
  * polished point (x, with its unclipped multipliers, zero off the active set): rows with a negative
  * multiplier leave, violated rows enter. This is the primal–dual active-set method (Hintermüller, Ito
  * and Kunisch, SIAM J. Optim. 2002), which converges in a few steps from a close guess; it is run for at
- * most {@value #MAX_ACTIVE_SET_ROUNDS} active sets, stops when a set repeats or when a point's
- * ‖r_prim‖∞ + ‖r_dual‖∞ exceeds {@value #DIVERGENCE_FACTOR}× the first one's, and each step starts from
- * the previous point. On QSCAGR7 of the Maros–Meszaros set (a run stopped at ε = 1e-5, objective
+ * most {@value #MAX_ACTIVE_SET_ROUNDS} active sets, stops when a set repeats, when a point's
+ * ‖r_prim‖∞ + ‖r_dual‖∞ exceeds {@value #DIVERGENCE_FACTOR}× the first one's or when the run's time limit
+ * has passed, and each step starts from the previous point. On QSCAGR7 of the Maros–Meszaros set (a run stopped at ε = 1e-5, objective
  * 1.8e-5 off) the first guess misses 15 rows and the fifth set gives the optimum to 1e-6.
  *
  * <p><b>The polished point.</b> x and λ are taken from z; νᵢ = 0 off the active set, and on it
@@ -110,7 +110,7 @@ public final class Polisher {
         double[] q = d.q.toRowMajor();
         double[] b = d.p > 0 ? d.b.toRowMajor() : new double[0];
         double[] h = d.m > 0 ? d.h.toRowMajor() : new double[0];
-        return polish(d, solution, q, b, h, Termination.of(d, settings));
+        return polish(d, solution, q, b, h, Termination.of(d, settings), 0);
     }
 
     /**
@@ -120,8 +120,11 @@ public final class Polisher {
      * @param b           length p (empty without A)
      * @param h           length m (empty without G)
      * @param termination the test a polished point must pass
+     * @param deadline    {@link System#nanoTime()} after which no further active set is tried (0: none); the
+     *                    first is always tried
      */
-    static Solution polish(QpData d, Solution admm, double[] q, double[] b, double[] h, Termination termination) {
+    static Solution polish(QpData d, Solution admm, double[] q, double[] b, double[] h, Termination termination,
+                           long deadline) {
         if (d.sparse || admm.status() == Status.PRIMAL_INFEASIBLE || admm.status() == Status.DUAL_INFEASIBLE
                 || admm.status() == Status.NUMERICAL_ERROR) {
             return admm;
@@ -137,11 +140,10 @@ public final class Polisher {
         double[] anchorLambda = admm.lambda();
         double[] anchorNu = admm.nu();
         for (int round = 0; round < MAX_ACTIVE_SET_ROUNDS && tried.add(Arrays.toString(active)); round++) {
-            Candidate candidate = solveActiveSet(d, active, q, b, h, anchorX, anchorLambda, anchorNu);
-            if (candidate == null) {
+            Candidate c = solveActiveSet(d, active, q, b, h, anchorX, anchorLambda, anchorNu);
+            if (c == null) {
                 break; // the LU failed or z is not finite: outcome stays as the last round left it
             }
-            Candidate c = candidate;
             if (termination.passes(d, c.x, c.lambda, c.nu, c.s, q, b, h)) {
                 return new Solution(c.x, c.lambda, c.nu, c.s, Status.SOLVED, admm.iterations(), c.primal, c.dual,
                         c.objective, null, Polish.ACCEPTED);
@@ -153,8 +155,11 @@ public final class Polisher {
             } else if (!(residual <= DIVERGENCE_FACTOR * first)) {
                 break; // the steps move away from the iterate's neighbourhood: the guess was not close enough
             }
+            if (deadline != 0 && System.nanoTime() - deadline > 0) {
+                break; // the run's time limit has passed
+            }
             // the primal–dual active-set step: the rule again, at the polished point with its unclipped ν
-            active = activeSet(candidate.nuUnclipped, candidate.gx, h, d.rho);
+            active = activeSet(c.nuUnclipped, c.gx, h, d.rho);
             anchorX = c.x;
             anchorLambda = c.lambda;
             anchorNu = c.nuUnclipped;
