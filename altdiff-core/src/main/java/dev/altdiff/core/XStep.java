@@ -5,17 +5,18 @@ import dev.altdiff.api.linalg.Matrix;
 
 /**
  * The linear map that every ADMM x-step ({@link Admm}) and every step of its adjoint
- * ({@link ReverseSweep}) applies, on blocks of B columns:
+ * ({@link ReverseSweep}) applies, on row-major blocks of B columns:
  * <pre>
- *   apply(λ, w) = (x, Ax, Gx)  with  x = −H⁻¹(Aᵀλ + Gᵀw)      λ: p×B, w: m×B
- *   solve(c)    = (x, Ax, Gx)  with  x = H⁻¹c                 c: n×B
+ *   apply(y = [λ; w]) = (x, z = [Ax; Gx])  with  x = −H⁻¹(Aᵀλ + Gᵀw)      λ: p×B, w: m×B
+ *   solve(c)          = (x, z = [Ax; Gx])  with  x = H⁻¹c                 c: n×B
  * </pre>
  * The s, λ, ν updates see x only through Ax and Gx, which is why both are returned with x.
  *
  * <p>Two exact evaluations of the same map, chosen once per problem by {@link QpData#xStep()}:
  * <ul>
  *   <li><b>full</b>: Aᵀλ + Gᵀw, one solve with H's Cholesky factor, then A·x and G·x: per column
- *       about n² + 2n(p+m) multiply-adds and five backend calls;</li>
+ *       about n² + 2n(p+m) multiply-adds; the products run on the JVM copies of A and G
+ *       ({@link QpData#times}), the solve is the one backend call;</li>
  *   <li><b>reduced</b>: with W_A = H⁻¹Aᵀ (n×p), W_G = H⁻¹Gᵀ (n×m) and the blocks of
  *       M = [A; G]H⁻¹[Aᵀ Gᵀ] (M_AA = AW_A, M_AG = AW_G, M_GA = M_AGᵀ, M_GG = GW_G), formed once
  *       by solves with p + m right-hand sides and two products:
@@ -29,10 +30,6 @@ import dev.altdiff.api.linalg.Matrix;
  * few tens of iterations at the sizes where it is chosen. Immutable once built, so thread-safe.
  */
 final class XStep {
-    /** The images of one application: x (n×B), Ax (p×B, null when p = 0), Gx (m×B, null when m = 0). */
-    record Image(Matrix x, Matrix ax, Matrix gx) {
-    }
-
     private final QpData d;
     private final LinearAlgebra la;
     /** Whether this is the reduced form, where x can be formed apart from Ax and Gx ({@link #formX}). */
@@ -98,50 +95,14 @@ final class XStep {
     }
 
     /**
-     * @param lambda p×B (null when p = 0)
-     * @param w      m×B (null when m = 0)
-     * @param cols   B (needed when both are null)
-     * @return x = −H⁻¹(Aᵀλ + Gᵀw) with Ax and Gx
-     */
-    Image apply(Matrix lambda, Matrix w, int cols) {
-        if (reduced) {
-            Matrix x = la.zeros(d.n, cols);
-            Matrix ax = d.p > 0 ? la.zeros(d.p, cols) : null;
-            Matrix gx = d.m > 0 ? la.zeros(d.m, cols) : null;
-            if (d.p > 0) {
-                la.gemm(-1.0, wA, false, lambda, false, 0.0, x);
-                la.gemm(-1.0, mAA, false, lambda, false, 0.0, ax);
-                if (d.m > 0) {
-                    la.gemm(-1.0, mGA, false, lambda, false, 0.0, gx);
-                }
-            }
-            if (d.m > 0) {
-                la.gemm(-1.0, wG, false, w, false, 1.0, x);
-                la.gemm(-1.0, mGG, false, w, false, 1.0, gx);
-                if (d.p > 0) {
-                    la.gemm(-1.0, mAG, false, w, false, 1.0, ax);
-                }
-            }
-            return new Image(x, ax, gx);
-        }
-        Matrix rhs = la.zeros(d.n, cols);
-        if (d.p > 0) {
-            la.gemm(-1.0, d.At, false, lambda, false, 0.0, rhs);
-        }
-        if (d.m > 0) {
-            la.gemm(-1.0, d.Gt, false, w, false, 1.0, rhs);
-        }
-        return solve(rhs);
-    }
-
-    /**
      * The map on row-major blocks in the JVM ({@link Dense}), y = [λ; w] ((p+m)×B), z = [Ax; Gx]:
      * <pre>
      *   x = x0 − H⁻¹(Aᵀλ + Gᵀw),   z = z0 + [A; G](x − x0)
      * </pre>
      * In the reduced form z = z0 − My costs one product in the (p+m)-space, and x = x0 − Wy is formed
      * only when x is not null ({@link #formX} forms it later from the same y); the full form forms x
-     * always (x may still be null to discard it).
+     * always (x may still be null to discard it), with the products by Aᵀ, Gᵀ, A and G on the JVM copies
+     * ({@link QpData#times}) and one backend call, the solve with H's factor.
      *
      * @param x0 n×B or null (zero)
      * @param z0 (p+m)×B or null (zero)
@@ -158,18 +119,26 @@ final class XStep {
             }
             return;
         }
+        // −(Aᵀλ + Gᵀw) with JVM products, then one solve with H's factor ({@link #solve(double[], int, double[], double[])})
         int pw = d.p * width;
-        Matrix lambda = d.p > 0 ? la.matrix(d.p, width, java.util.Arrays.copyOfRange(y, 0, pw)) : null;
-        Matrix w = d.m > 0 ? la.matrix(d.m, width, java.util.Arrays.copyOfRange(y, pw, c * width)) : null;
-        Image image = apply(lambda, w, width);
-        if (x != null) {
-            add(image.x().toRowMajor(), x0, x, 0);
-        }
+        double[] rhs = new double[d.n * width];
         if (d.p > 0) {
-            add(image.ax().toRowMajor(), z0, z, 0);
+            Dense.add(rhs, d.times(dev.altdiff.api.Block.A, true, java.util.Arrays.copyOfRange(y, 0, pw), width));
         }
         if (d.m > 0) {
-            add(image.gx().toRowMajor(), z0, z, pw);
+            Dense.add(rhs, d.times(dev.altdiff.api.Block.G, true, java.util.Arrays.copyOfRange(y, pw, c * width),
+                    width));
+        }
+        for (int i = 0; i < rhs.length; i++) {
+            rhs[i] = -rhs[i];
+        }
+        double[] image = x != null ? x : new double[d.n * width];
+        solve(rhs, width, image, z);
+        if (x0 != null) {
+            Dense.add(image, x0);
+        }
+        if (z0 != null) {
+            Dense.add(z, z0);
         }
     }
 
@@ -201,11 +170,5 @@ final class XStep {
         if (d.m > 0) {
             add(d.times(dev.altdiff.api.Block.G, false, x, width), null, z, d.p * width);
         }
-    }
-
-    /** @return x = H⁻¹c with Ax and Gx (c: n×B) */
-    Image solve(Matrix c) {
-        Matrix x = d.H.solve(c);
-        return new Image(x, d.p > 0 ? la.multiply(d.A, x) : null, d.m > 0 ? la.multiply(d.G, x) : null);
     }
 }
