@@ -29,4 +29,18 @@ public interface Differentiator {
      *         H = P + ρAᵀA + ρGᵀG is singular (an LP whose constraints do not have full column rank)
      */
     DifferentiableSolution solve(QuadraticProgram problem, Settings settings, LinearAlgebra backend);
+
+    /**
+     * Solves the problem without preparing its differentiation: the forward pass of a layer whose
+     * gradient will not be asked (inference, a CLI solve without an upstream gradient). A method may keep
+     * less for it (Alt-Diff records no trajectory, so memory stays at the problem's own) and may stop
+     * sooner (with {@link Settings#polish()} a forward pass is polished during the run). The default is
+     * {@link #solve}'s solution.
+     *
+     * @return the solution, with the same status contract as {@link #solve}'s
+     * @throws InvalidProblemException as {@link #solve}
+     */
+    default Solution solveForward(QuadraticProgram problem, Settings settings, LinearAlgebra backend) {
+        return solve(problem, settings, backend).solution();
+    }
 }

@@ -30,6 +30,15 @@ public final class Layer {
         return differentiator.solve(Objects.requireNonNull(problem, "problem"), settings, backend);
     }
 
+    /**
+     * Solves the problem for its solution only, without the state a backward pass needs
+     * ({@link Differentiator#solveForward}): with Alt-Diff no trajectory is kept, so memory stays at the
+     * problem's own whatever the number of iterations. Use {@link #forward} when gradients will be asked.
+     */
+    public Solution solve(QuadraticProgram problem) {
+        return differentiator.solveForward(Objects.requireNonNull(problem, "problem"), settings, backend);
+    }
+
     public Differentiator differentiator() { return differentiator; }
 
     public LinearAlgebra backend() { return backend; }

@@ -5,6 +5,7 @@ import dev.altdiff.api.Differentiator;
 import dev.altdiff.api.Limits;
 import dev.altdiff.api.QuadraticProgram;
 import dev.altdiff.api.Settings;
+import dev.altdiff.api.Solution;
 import dev.altdiff.api.UnsupportedOptionException;
 import dev.altdiff.api.linalg.LinearAlgebra;
 
@@ -82,6 +83,19 @@ public final class AltDiffDifferentiator implements Differentiator {
         }
         QpData data = QpData.load(problem, backend, settings);
         return new AltDiffSolution(Admm.solve(data, settings, true), mode, data.scaling, problem);
+    }
+
+    /**
+     * {@inheritDoc} The ADMM run of {@link #solve} without its trajectory (memory: the problem's own data,
+     * factor and x-step), polished during the run when {@link Settings#polish()} is on; the solution is the
+     * caller's problem's.
+     */
+    @Override public Solution solveForward(QuadraticProgram problem, Settings settings, LinearAlgebra backend) {
+        Limits.require(problem, settings, Limits.Gradient.NONE);
+        if (settings.polish()) {
+            Polisher.requireDense(problem);
+        }
+        return Admm.solve(problem, settings, backend).solution();
     }
 
     /**

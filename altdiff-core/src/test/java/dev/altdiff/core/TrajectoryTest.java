@@ -1,7 +1,11 @@
 package dev.altdiff.core;
 
+import dev.altdiff.api.Layer;
+import dev.altdiff.api.Polish;
 import dev.altdiff.api.QuadraticProgram;
 import dev.altdiff.api.Settings;
+import dev.altdiff.api.Solution;
+import dev.altdiff.api.Status;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.ojalgo.OjAlgoLinearAlgebra;
 import dev.altdiff.testkit.RandomQp;
@@ -12,11 +16,13 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A recorded run with the reduced x-step keeps x_k as the step's input y_k ({@link Admm.StepInputs}):
  * x_k formed from it, one at a time or a run at a time across ρ switches, is the iterate the loop formed
- * (the last one is the solution's x), to the rounding of one product.
+ * (the last one is the solution's x), to the rounding of one product; a forward-only run keeps none.
  */
 class TrajectoryTest {
     private static final LinearAlgebra LA = new OjAlgoLinearAlgebra();
@@ -46,5 +52,33 @@ class TrajectoryTest {
                 assertEquals(one[i], rows[step * 30 + i], 1e-12 * Math.max(1, Vectors.normInf(one)));
             }
         }
+    }
+
+    /**
+     * The forward-only call ({@link Layer#solve}) runs the same iterations as {@link Layer#forward} without
+     * keeping them (the run's trajectory is null), and gives the same solution; with polishing on it may
+     * stop sooner, its point passing the same test.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {4, 5})
+    void aForwardOnlyCallKeepsNoTrajectoryAndGivesTheSameSolution(long seed) {
+        QuadraticProgram problem = RandomQp.paper(seed, 30, 6, 10, 1e-2);
+        Layer layer = new Layer(new AltDiffDifferentiator(), LA, Settings.DEFAULTS);
+        Solution forwardOnly = layer.solve(problem);
+        Solution recorded = layer.forward(problem).solution();
+        assertEquals(recorded.status(), forwardOnly.status());
+        assertEquals(recorded.iterations(), forwardOnly.iterations());
+        double scale = Vectors.normInf(recorded.x());
+        for (int i = 0; i < problem.n(); i++) {
+            assertEquals(recorded.x()[i], forwardOnly.x()[i], 1e-12 * scale);
+        }
+        assertNull(Admm.solve(QpData.load(problem, LA, Settings.DEFAULTS), Settings.DEFAULTS, false).trajectory(),
+                "a run that is not differentiated keeps no trajectory");
+        Settings polished = Settings.DEFAULTS.withPolish(true);
+        Solution early = new Layer(new AltDiffDifferentiator(), LA, polished).solve(problem);
+        assertEquals(Status.SOLVED, early.status());
+        assertEquals(Polish.ACCEPTED, early.polish());
+        assertTrue(early.iterations() <= recorded.iterations(), early.iterations() + " > " + recorded.iterations());
+        StatusContract.assertHonest(problem, early, polished.tolerance(), "forward-only, polished");
     }
 }

@@ -134,8 +134,9 @@ final class SolveCommand implements Callable<Integer>, UsageErrorReport {
             }
             Limits.require(problem, settings, v == null ? Limits.Gradient.NONE : gradient(differentiator));
             long t0 = System.nanoTime();
-            DifferentiableSolution solved = differentiator.solve(problem, settings, la);
-            Solution solution = solved.solution();
+            // no upstream gradient: the forward pass only (Alt-Diff keeps no trajectory)
+            DifferentiableSolution solved = v == null ? null : differentiator.solve(problem, settings, la);
+            Solution solution = solved == null ? differentiator.solveForward(problem, settings, la) : solved.solution();
             if (solution.status() == Status.NUMERICAL_ERROR) { // nothing finite to print
                 return error(out, err, ExitCode.NOT_SOLVED, Status.NUMERICAL_ERROR.jsonName(), "the iterates stopped"
                         + " being finite after " + solution.iterations() + " iterations (badly scaled data? try"
