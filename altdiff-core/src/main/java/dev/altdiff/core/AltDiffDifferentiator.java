@@ -73,14 +73,7 @@ public final class AltDiffDifferentiator implements Differentiator {
      *         a backend without sparse matrices
      */
     @Override public AltDiffSolution solve(QuadraticProgram problem, Settings settings, LinearAlgebra backend) {
-        Limits.require(problem, settings, Limits.Gradient.NONE); // the trajectory grows with the iterations run
-        if (problem.isSparse() && mode == Mode.FORWARD) {
-            throw new UnsupportedOptionException("mode forward", "forward-mode Alt-Diff forms dense n×(p+m) Jacobian"
-                    + " transfers and is not available for sparse problems", "reverse mode");
-        }
-        if (settings.polish()) {
-            Polisher.requireDense(problem);
-        }
+        check(problem, settings);
         QpData data = QpData.load(problem, backend, settings);
         return new AltDiffSolution(Admm.solve(data, settings, true), mode, data.scaling, problem);
     }
@@ -91,11 +84,20 @@ public final class AltDiffDifferentiator implements Differentiator {
      * caller's problem's.
      */
     @Override public Solution solveForward(QuadraticProgram problem, Settings settings, LinearAlgebra backend) {
-        Limits.require(problem, settings, Limits.Gradient.NONE);
+        check(problem, settings); // the same refusals as solve, whether or not a gradient follows
+        return Admm.solve(problem, settings, backend).solution();
+    }
+
+    /** The checks of {@link #solve} and {@link #solveForward} before anything is loaded. */
+    private void check(QuadraticProgram problem, Settings settings) {
+        Limits.require(problem, settings, Limits.Gradient.NONE); // the trajectory grows with the iterations run
+        if (problem.isSparse() && mode == Mode.FORWARD) {
+            throw new UnsupportedOptionException("mode forward", "forward-mode Alt-Diff forms dense n×(p+m) Jacobian"
+                    + " transfers and is not available for sparse problems", "reverse mode");
+        }
         if (settings.polish()) {
             Polisher.requireDense(problem);
         }
-        return Admm.solve(problem, settings, backend).solution();
     }
 
     /**
