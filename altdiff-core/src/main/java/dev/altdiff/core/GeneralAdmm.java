@@ -28,8 +28,11 @@ import java.util.List;
  * {@link Termination#status} as for quadratic programs, with ∇f(x) in the place of Px + q: the dual
  * residual is ‖∇f(x) + Aᵀλ + Gᵀν‖∞ (computed directly), its scale max(‖∇f(x)‖∞, ‖Aᵀλ‖∞, ‖Gᵀν‖∞). This
  * path runs with the fixed ρ of the settings, unscaled and unpolished ({@link Settings#adaptiveRho()},
- * {@link Settings#scaling()} and {@link Settings#polish()} apply to quadratic programs). No
- * infeasibility detection on this path: an infeasible problem ends at the iteration cap or time limit.
+ * {@link Settings#scaling()} and {@link Settings#polish()} apply to quadratic programs). The primal
+ * infeasibility test of the QP path ({@link Infeasibility#primal}: it involves the constraints only) runs
+ * every {@link Settings#INFEASIBILITY_CHECK_INTERVAL} iterations, so a problem with no feasible point ends
+ * {@link Status#PRIMAL_INFEASIBLE} with its certificate; unboundedness of a general f is not detected (the
+ * run ends at the iteration cap or time limit).
  * The Newton tolerance is τ = max(10⁻¹⁴, min(10⁻¹⁰, 10⁻³ε)) relative.
  */
 public final class GeneralAdmm {
@@ -104,10 +107,16 @@ public final class GeneralAdmm {
             factor = step.factor();
             factorizations += step.factorizations();
             double[] xNew = step.x();
+            double eps = settings.infeasibilityTolerance();
+            double[] dy = eps > 0 && k % Settings.INFEASIBILITY_CHECK_INTERVAL == 0 ? new double[p + m] : null;
             double primal = 0;
             for (int i = 0; i < p; i++) { // λ⁺ = λ + ρ(Ax⁺ − b)
                 double r = step.ax()[i] - d.b[i];
+                double before = lambda[i];
                 lambda[i] += rho * r;
+                if (dy != null) {
+                    dy[i] = lambda[i] - before;
+                }
                 primal = Math.max(primal, Math.abs(r));
             }
             double[] nuTilde = new double[m];
@@ -118,7 +127,11 @@ public final class GeneralAdmm {
                 nuTilde[i] = nu[i] + rho * (gx + s[i] - d.h[i]);
                 sNew[i] = Math.max(0, d.h[i] - gx - nu[i] / rho); // s⁺ = max(0, h − Gx⁺ − ν/ρ)
                 double r = gx + sNew[i] - d.h[i];
+                double before = nu[i];
                 nu[i] = Math.max(0, nu[i] + rho * r); // ν⁺ = ν + ρ(Gx⁺ + s⁺ − h) ≥ 0 (exactly, not to ±ulp)
+                if (dy != null) {
+                    dy[p + i] = nu[i] - before;
+                }
                 primal = Math.max(primal, Math.abs(r));
                 mask[i] = sNew[i] > 0 ? 1 : 0;
             }
@@ -146,15 +159,26 @@ public final class GeneralAdmm {
             boolean capped = k == settings.maxIterations();
             boolean timedOut = checkpoint && deadline != 0 && System.nanoTime() - deadline > 0;
             x = xNew;
-            if (checkpoint && residualRule || truncated || capped || timedOut) {
+            Infeasibility.Verdict verdict = dy == null ? null : Infeasibility.primal(n, p, m, dy, d.b, d.h, 1, eps,
+                    (dLambda, dNu, width) -> {
+                        double[] out = new double[n];
+                        if (dLambda != null) {
+                            Vectors.addTransposeTimes(1.0, d.a, p, n, dLambda, out);
+                        }
+                        if (dNu != null) {
+                            Vectors.addTransposeTimes(1.0, d.g, m, n, dNu, out);
+                        }
+                        return out;
+                    })[0];
+            if (checkpoint && residualRule || truncated || capped || timedOut || verdict != null) {
                 double[] r = residuals(d, x, lambda, nu, s);
                 boolean finite = Double.isFinite(r[0]) && Double.isFinite(r[1]) && Double.isFinite(r[2])
                         && Double.isFinite(r[3]);
-                Status status = Termination.status(null, finite, termination.passes(r[0], r[1], r[2], r[3]),
-                        residualRule, truncated, capped, timedOut);
+                Status status = Termination.status(verdict == null ? null : verdict.status(), finite,
+                        termination.passes(r[0], r[1], r[2], r[3]), residualRule, truncated, capped, timedOut);
                 if (status != null) {
                     Solution solution = new Solution(x.clone(), lambda.clone(), nu.clone(), s.clone(), status, k,
-                            r[0], r[2], d.f.value(x));
+                            r[0], r[2], d.f.value(x), status == Status.PRIMAL_INFEASIBLE ? verdict.certificate() : null);
                     return new Run(d, solution, trajectory, factor, factorizations, termination);
                 }
             }

@@ -66,7 +66,7 @@ public final class GeneralAltDiff {
         public Solution solution() {
             Solution s = run.solution();
             return new Solution(s.x().clone(), s.lambda().clone(), s.nu().clone(), s.s().clone(), s.status(),
-                    s.iterations(), s.primalResidual(), s.dualResidual(), s.objective());
+                    s.iterations(), s.primalResidual(), s.dualResidual(), s.objective(), s.certificate());
         }
 
         /** @return the number of Cholesky factorizations of H(x) the forward pass did (Newton steps) */

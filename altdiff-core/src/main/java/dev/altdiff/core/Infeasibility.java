@@ -11,8 +11,9 @@ import java.util.Arrays;
  * column of a batch (Banjac et al., JOTA 2019; the tests OSQP runs, for the constraint set
  * {Ax = b, Gx ≤ h}). With ε = {@link dev.altdiff.api.Settings#infeasibilityTolerance()}:
  * <ul>
- *   <li>primal: δy = (δλ, δν) = ρ(Ax⁺ − b, Gx⁺ + s⁺ − h) (the ρ cancels): ‖Aᵀδλ + Gᵀδν‖∞ ≤ ε‖δy‖∞,
- *       bᵀδλ + hᵀδν ≤ −ε‖δy‖∞ and δν ≥ −ε‖δy‖∞;</li>
+ *   <li>primal: δy = (δλ, δν) = (λ⁺ − λ, ν⁺ − ν), the step of the multipliers: ‖Aᵀδλ + Gᵀδν‖∞ ≤ ε‖δy‖∞,
+ *       bᵀδλ + hᵀδν ≤ −ε‖δy‖∞ and δν ≥ −ε‖δy‖∞ ({@link #primal}, which the general-objective path runs
+ *       too);</li>
  *   <li>dual: δx = x⁺ − x: ‖Pδx‖∞ ≤ ε‖δx‖∞, qᵀδx ≤ −ε‖δx‖∞, ‖Aδx‖∞ ≤ ε‖δx‖∞ and
  *       max(Gδx) ≤ ε‖δx‖∞.</li>
  * </ul>
@@ -28,61 +29,33 @@ final class Infeasibility {
     record Verdict(Status status, Certificate certificate) {
     }
 
+    /** Aᵀδλ + Gᵀδν (n×B) for the blocks δλ (p×B, null when p = 0) and δν (m×B, null when m = 0). */
+    interface TransposeTimes {
+        double[] apply(double[] dLambda, double[] dNu, int width);
+    }
+
     /**
-     * @param residuals (p+m)×B row-major: Ax⁺ − b over Gx⁺ + s⁺ − h per column ({@link Dense})
-     * @param b         the columns' b (p×B, null when p = 0), h likewise (m×B)
-     * @param dx        x⁺ − x (n×B)
-     * @param q         the columns' q, column j of the block as q[j]
+     * @param dy (p+m)×B row-major: λ⁺ − λ over ν⁺ − ν per column ({@link Dense})
+     * @param b  the columns' b (p×B, null when p = 0), h likewise (m×B)
+     * @param dx x⁺ − x (n×B)
+     * @param q  the columns' q, column j of the block as q[j]
      * @return per column the verdict, or null where neither test holds
      */
-    static Verdict[] test(QpData d, double[] residuals, double[] b, double[] h, double[] dx, double[][] q, int width,
+    static Verdict[] test(QpData d, double[] dy, double[] b, double[] h, double[] dx, double[][] q, int width,
                           double eps) {
         int n = d.n;
         int p = d.p;
         int m = d.m;
-        int pw = p * width;
-        Verdict[] out = new Verdict[width];
-        // each test is a conjunction: its cheap conditions (inner products, O(p+m) or O(n) a column) are
-        // checked first, and the products with Aᵀ, Gᵀ, P, A, G are made only when some column passes them
-        if (p + m > 0) {
-            double[] yInf = new double[width];
-            double[] support = new double[width];
-            double[] nuMin = new double[width];
-            Arrays.fill(nuMin, Double.POSITIVE_INFINITY);
-            double[] eq = Arrays.copyOf(residuals, pw);
-            double[] in = Arrays.copyOfRange(residuals, pw, pw + m * width);
+        Verdict[] out = primal(n, p, m, dy, b, h, width, eps, (dLambda, dNu, w) -> {
+            double[] aty = new double[n * w];
             if (p > 0) {
-                accumulate(eq, b, p, width, yInf, support, null);
+                Dense.add(aty, d.times(Block.A, true, dLambda, w));
             }
             if (m > 0) {
-                accumulate(in, h, m, width, yInf, support, nuMin);
+                Dense.add(aty, d.times(Block.G, true, dNu, w));
             }
-            boolean[] candidate = new boolean[width];
-            boolean any = false;
-            for (int j = 0; j < width; j++) {
-                double y = yInf[j];
-                candidate[j] = y > 0 && support[j] <= -eps * y && (m == 0 || nuMin[j] >= -eps * y);
-                any |= candidate[j];
-            }
-            if (any) {
-                double[] aty = new double[n * width];
-                if (p > 0) {
-                    Dense.add(aty, d.times(Block.A, true, eq, width));
-                }
-                if (m > 0) {
-                    Dense.add(aty, d.times(Block.G, true, in, width));
-                }
-                double[] atyInf = Dense.colNormInf(aty, n, width, null, 0, new double[width]);
-                for (int j = 0; j < width; j++) {
-                    double y = yInf[j];
-                    if (candidate[j] && atyInf[j] <= eps * y) {
-                        out[j] = new Verdict(Status.PRIMAL_INFEASIBLE, new Certificate(
-                                p > 0 ? normalized(Dense.column(eq, p, width, j), y, false) : new double[0],
-                                m > 0 ? normalized(Dense.column(in, m, width, j), y, true) : new double[0], null));
-                    }
-                }
-            }
-        }
+            return aty;
+        });
         double[] dxInf = Dense.colNormInf(dx, n, width, null, 0, new double[width]);
         double[][] dxCols = new double[width][];
         boolean any = false;
@@ -117,6 +90,53 @@ final class Infeasibility {
             if (dxCols[j] != null && pdxInf[j] <= t && adxInf[j] <= t && gdxMax[j] <= t) {
                 out[j] = new Verdict(Status.DUAL_INFEASIBLE, new Certificate(null, null, normalized(dxCols[j],
                         dxInf[j], false)));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The primal test alone ({@link #test}'s first), for B columns of n variables with p equality and m
+     * inequality rows.
+     *
+     * @param transposeTimes Aᵀδλ + Gᵀδν, made only when some column passes the cheap conditions
+     * @return per column the PRIMAL_INFEASIBLE verdict, or null
+     */
+    static Verdict[] primal(int n, int p, int m, double[] dy, double[] b, double[] h, int width, double eps,
+                            TransposeTimes transposeTimes) {
+        int pw = p * width;
+        Verdict[] out = new Verdict[width];
+        if (p + m > 0) {
+            double[] yInf = new double[width];
+            double[] support = new double[width];
+            double[] nuMin = new double[width];
+            Arrays.fill(nuMin, Double.POSITIVE_INFINITY);
+            double[] eq = Arrays.copyOf(dy, pw);
+            double[] in = Arrays.copyOfRange(dy, pw, pw + m * width);
+            if (p > 0) {
+                accumulate(eq, b, p, width, yInf, support, null);
+            }
+            if (m > 0) {
+                accumulate(in, h, m, width, yInf, support, nuMin);
+            }
+            boolean[] candidate = new boolean[width];
+            boolean any = false;
+            for (int j = 0; j < width; j++) {
+                double y = yInf[j];
+                candidate[j] = y > 0 && support[j] <= -eps * y && (m == 0 || nuMin[j] >= -eps * y);
+                any |= candidate[j];
+            }
+            if (any) {
+                double[] aty = transposeTimes.apply(p > 0 ? eq : null, m > 0 ? in : null, width);
+                double[] atyInf = Dense.colNormInf(aty, n, width, null, 0, new double[width]);
+                for (int j = 0; j < width; j++) {
+                    double y = yInf[j];
+                    if (candidate[j] && atyInf[j] <= eps * y) {
+                        out[j] = new Verdict(Status.PRIMAL_INFEASIBLE, new Certificate(
+                                p > 0 ? normalized(Dense.column(eq, p, width, j), y, false) : new double[0],
+                                m > 0 ? normalized(Dense.column(in, m, width, j), y, true) : new double[0], null));
+                    }
+                }
             }
         }
         return out;

@@ -7,6 +7,8 @@ import dev.altdiff.api.Solution;
 import dev.altdiff.api.Status;
 import dev.altdiff.api.Truncation;
 import dev.altdiff.api.linalg.LinearAlgebra;
+import dev.altdiff.api.objective.ConvexProgram;
+import dev.altdiff.api.objective.NegativeEntropy;
 import dev.altdiff.ojalgo.OjAlgoLinearAlgebra;
 import dev.altdiff.testkit.RandomQp;
 import org.junit.jupiter.api.Test;
@@ -159,5 +161,27 @@ class InfeasibilityTest {
             max = Math.max(max, Math.abs(value));
         }
         return max;
+    }
+
+    /**
+     * A general objective (negative entropy) under x₁ + x₂ = 1 and x₁ + x₂ ≤ 0.5: no feasible point. The
+     * general path runs the same primal test on its multiplier steps, so the run ends PRIMAL_INFEASIBLE
+     * with a certificate (y_λ, y_ν): Aᵀy_λ + Gᵀy_ν ≈ 0, bᵀy_λ + hᵀy_ν &lt; 0, y_ν ≥ 0, to ε_inf.
+     */
+    @Test
+    void aGeneralObjectiveWithNoFeasiblePointIsPrimalInfeasible() {
+        ConvexProgram program = new ConvexProgram(new NegativeEntropy(new double[]{0.2, -0.1}),
+                new double[][]{{1, 1}}, new double[]{1}, new double[][]{{1, 1}}, new double[]{0.5});
+        Settings settings = Settings.DEFAULTS;
+        Solution s = GeneralAltDiff.solve(program, settings, LA).solution();
+        assertEquals(Status.PRIMAL_INFEASIBLE, s.status());
+        Certificate c = s.certificate();
+        assertNotNull(c);
+        double eps = settings.infeasibilityTolerance();
+        double[] yLambda = c.lambda();
+        double[] yNu = c.nu();
+        assertTrue(yNu[0] >= 0);
+        assertTrue(Math.abs(yLambda[0] + yNu[0]) <= eps, "Aᵀy_λ + Gᵀy_ν = " + (yLambda[0] + yNu[0]));
+        assertTrue(yLambda[0] * 1 + yNu[0] * 0.5 < -eps, "bᵀy_λ + hᵀy_ν = " + (yLambda[0] + 0.5 * yNu[0]));
     }
 }
