@@ -68,8 +68,9 @@ package dev.altdiff.api;
  *                      αAx⁺ + (1 − α)b in place of Ax⁺. Quadratic programs only: general objectives run with
  *                      α = 1
  * @param equalityRhoScale the penalty of the equality rows relative to ρ, in [1, {@value #EQUALITY_RHO_SCALE_MAX}]
- *                      (OSQP's per-row ρ: its equality rows get 10³ρ): H = P + ρ(σ_eq·AᵀA + GᵀG) and
- *                      λ⁺ = λ + ασ_eqρ(Ax⁺ − b). Quadratic programs only: general objectives run with 1
+ *                      (OSQP's per-row ρ: its equality rows get 10³ρ): H = P + ρ_eqAᵀA + ρGᵀG with
+ *                      ρ_eq = equalityRhoScale·ρ, and λ⁺ = λ + αρ_eq(Ax⁺ − b). Quadratic programs only:
+ *                      general objectives run with 1
  */
 public record Settings(double rho, double tolerance, int maxIterations, Truncation truncation,
                        double infeasibilityTolerance, boolean polish, boolean adaptiveRho, int scaling,
@@ -203,11 +204,6 @@ public record Settings(double rho, double tolerance, int maxIterations, Truncati
             throw new IllegalArgumentException("equalityRhoScale must be in [1, " + EQUALITY_RHO_SCALE_MAX
                     + "] (1: one ρ for every row), got " + equalityRhoScale);
         }
-    }
-
-    /** @return ρ of the equality rows for a given ρ: {@link #equalityRhoScale()}·ρ */
-    public double equalityRho(double rho) {
-        return equalityRhoScale * rho;
     }
 
     /** @return a copy with ρ replaced */

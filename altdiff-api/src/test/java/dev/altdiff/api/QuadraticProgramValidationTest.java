@@ -134,7 +134,6 @@ class QuadraticProgramValidationTest {
         assertEquals(1.0, Settings.DEFAULTS.alpha());
         assertEquals(Settings.DEFAULT_EQUALITY_RHO_SCALE, Settings.DEFAULTS.equalityRhoScale());
         assertEquals(1.6, Settings.DEFAULTS.withAlpha(1.6).alpha());
-        assertEquals(2000.0, Settings.DEFAULTS.equalityRho(2.0));
         Settings relaxed = Settings.DEFAULTS.withAlpha(1.6).withEqualityRhoScale(10);
         for (Settings copy : new Settings[]{relaxed.withRho(2), relaxed.withTolerance(1e-3), relaxed.withScaling(3),
                 relaxed.withPolish(true), relaxed.withTimeLimit(5), relaxed.withAdaptiveRho(false)}) {
