@@ -10,7 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The status contract checked independently of the solver's own code: the termination test of
- * {@link dev.altdiff.api.Settings} recomputed here from the caller's problem in plain loops.
+ * {@link dev.altdiff.api.Settings} (primal and dual residuals and the duality gap) recomputed here from the
+ * caller's problem in plain loops.
  */
 final class StatusContract {
     /** Relative slack for rounding: the solver tests scaled data, exact up to the products' rounding. */
@@ -26,18 +27,29 @@ final class StatusContract {
     static void assertHonest(QuadraticProgram qp, Solution s, double eps, String what) {
         double[] r = residuals(qp, s);
         String detail = what + ": " + s.status() + " with primal " + r[0] + " (scale " + r[1] + "), dual " + r[2]
-                + " (scale " + r[3] + "), eps " + eps;
+                + " (scale " + r[3] + "), gap " + r[4] + " (scale " + r[5] + "), eps " + eps;
         if (s.status() == Status.SOLVED) {
-            assertTrue(r[0] <= (eps + eps * r[1]) * (1 + ROUNDING) && r[2] <= (eps + eps * r[3]) * (1 + ROUNDING),
-                    detail);
+            assertTrue(passes(r, eps, 1 + ROUNDING), detail);
         } else if (s.status() == Status.TRUNCATED || s.status() == Status.MAX_ITERATIONS
                 || s.status() == Status.TIME_LIMIT) {
-            assertFalse(r[0] <= (eps + eps * r[1]) * (1 - ROUNDING) && r[2] <= (eps + eps * r[3]) * (1 - ROUNDING),
-                    detail);
+            assertFalse(passes(r, eps, 1 - ROUNDING), detail);
         }
     }
 
-    /** @return {primal residual, its scale, dual residual, its scale} of a solution on the problem */
+    /** @return whether the residuals, each against ε + ε·scale times slack, pass (primal, dual and gap) */
+    private static boolean passes(double[] r, double eps, double slack) {
+        for (int i = 0; i < 6; i += 2) {
+            if (!(Math.abs(r[i]) <= (eps + eps * r[i + 1]) * slack)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * @return {primal residual, its scale, dual residual, its scale, duality gap xᵀPx + qᵀx + bᵀλ + hᵀν, its
+     *     scale max(|xᵀPx|, |qᵀx|, |bᵀλ|, |hᵀν|)} of a solution on the problem
+     */
     static double[] residuals(QuadraticProgram qp, Solution s) {
         int n = qp.n();
         int p = qp.p();
@@ -86,6 +98,21 @@ final class StatusContract {
             dualScale = Math.max(dualScale, Math.max(Math.max(Math.abs(px[j]), Math.abs(q)),
                     Math.max(Math.abs(atl[j]), Math.abs(gtn[j]))));
         }
-        return new double[]{primal, primalScale, dual, dualScale};
+        double xPx = 0;
+        double qx = 0;
+        for (int j = 0; j < n; j++) {
+            xPx += x[j] * px[j];
+            qx += qp.q()[j] * x[j];
+        }
+        double bLambda = 0;
+        for (int i = 0; i < p; i++) {
+            bLambda += qp.b()[i] * s.lambda()[i];
+        }
+        double hNu = 0;
+        for (int i = 0; i < m; i++) {
+            hNu += qp.h()[i] * s.nu()[i];
+        }
+        double gapScale = Math.max(Math.max(Math.abs(xPx), Math.abs(qx)), Math.max(Math.abs(bLambda), Math.abs(hNu)));
+        return new double[]{primal, primalScale, dual, dualScale, xPx + qx + bLambda + hNu, gapScale};
     }
 }
