@@ -7,13 +7,16 @@ package dev.altdiff.api;
  * reproduced by name.
  *
  * <p><b>Termination test and statuses.</b> Whatever rule stops a run, its {@link Status} is
- * {@link Status#SOLVED} only when the residuals pass OSQP's test on the caller's (unscaled) problem,
- * with ε_abs = ε_rel = ε = {@link #tolerance()}:
+ * {@link Status#SOLVED} only when the residuals and the duality gap pass OSQP 1.0's test on the caller's
+ * (unscaled) problem, with ε_abs = ε_rel = ε = {@link #tolerance()}:
  * <pre>
  *   ‖r_prim‖∞ = max(‖Ax − b‖∞, ‖Gx + s − h‖∞) ≤ ε + ε·max(‖Ax‖∞, ‖Gx‖∞, ‖s‖∞, ‖b‖∞, ‖h‖∞)
  *   ‖r_dual‖∞ = ‖Px + q + Aᵀλ + Gᵀν‖∞        ≤ ε + ε·max(‖Px‖∞, ‖Aᵀλ‖∞, ‖Gᵀν‖∞, ‖q‖∞)
+ *   |gap|     = |xᵀPx + qᵀx + bᵀλ + hᵀν|     ≤ ε + ε·max(|xᵀPx|, |qᵀx|, |bᵀλ|, |hᵀν|)
  * </pre>
- * (ν ≥ 0 and νᵢsᵢ = 0 hold exactly for every ADMM iterate, so this is a test of the KKT conditions.)
+ * (ν ≥ 0 and νᵢsᵢ = 0 hold exactly for every ADMM iterate, so this is a test of the KKT conditions; the
+ * gap, the primal objective minus the dual one, bounds the objective's error where the residuals' scales
+ * are large. General objectives are tested on the residuals alone.)
  * With {@link Truncation#RESIDUALS} the test is the stopping rule, run every
  * {@link #TERMINATION_CHECK_INTERVAL} iterations. With {@link Truncation#RELATIVE_CHANGE} (the paper's
  * truncation) a run stops when ‖x_k − x_{k−1}‖₂ ≤ ε‖x_k‖₂ and is {@link Status#SOLVED} if the test
