@@ -64,13 +64,13 @@ public final class AltDiffDifferentiator implements Differentiator {
      * the solution, gradients, Jacobians and directional derivatives are the caller's problem's.
      *
      * <p>A {@link QuadraticProgram#isSparse() sparse} problem (ojalgo backend) is solved without
-     * densifying anything n×n; its backward pass is reverse mode for q, b and h only (the gradients
-     * of P, A, G would be dense and are null). Forward mode (dense n×(p+m) Jacobian transfers) and
-     * polishing (a dense KKT matrix) refuse sparse problems up front; so does
-     * {@link AltDiffSolution#jacobian}. Scaling (on in {@link Settings#DEFAULTS}) is not applied to them.
+     * densifying anything n×n (polishing factors its reduced KKT matrix sparsely); its backward pass is
+     * reverse mode for q, b and h only (the gradients of P, A, G would be dense and are null). Forward mode
+     * (dense n×(p+m) Jacobian transfers) refuses sparse problems up front; so does
+     * {@link AltDiffSolution#jacobian}.
      *
-     * @throws UnsupportedOperationException for a sparse problem in forward mode or with polishing, or on
-     *         a backend without sparse matrices
+     * @throws UnsupportedOperationException for a sparse problem in forward mode, or on a backend without
+     *         sparse matrices
      */
     @Override public AltDiffSolution solve(QuadraticProgram problem, Settings settings, LinearAlgebra backend) {
         check(problem, settings);
@@ -94,9 +94,6 @@ public final class AltDiffDifferentiator implements Differentiator {
         if (problem.isSparse() && mode == Mode.FORWARD) {
             throw new UnsupportedOptionException("mode forward", "forward-mode Alt-Diff forms dense n×(p+m) Jacobian"
                     + " transfers and is not available for sparse problems", "reverse mode");
-        }
-        if (settings.polish()) {
-            Polisher.requireDense(problem);
         }
     }
 

@@ -165,7 +165,7 @@ final class BatchLoop {
                     new ArrayList<>(), new ArrayList<>(), alpha) : null);
         }
         this.out = new Admm.Column[batch];
-        this.earlyPolish = settings.polish() && !record && residualRule && !d.sparse;
+        this.earlyPolish = settings.polish() && !record && residualRule;
         this.polishLevel = new int[batch];
         constantPart(1);
     }

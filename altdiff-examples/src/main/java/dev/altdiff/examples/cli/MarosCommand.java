@@ -56,7 +56,9 @@ import java.util.stream.Stream;
  * termination test passes there; the one-off setup, loading and factoring, is not interrupted and is
  * not counted, the reported seconds include it), by the iteration
  * cap ({@code max_iterations}), and by a memory limit on the dense matrices ({@code too_large},
- * checked on the sparse file before anything dense is built). A file that cannot be read gives
+ * checked on the sparse file before anything dense is built). A problem whose dense blocks would be
+ * large and mostly zero ({@link QpConversion#prefersSparse}) is solved on the sparse path instead (its
+ * factorizations and iterations cost what its nonzeros cost; ojalgo backend). A file that cannot be read gives
  * {@code parse_error}, a problem the solver rejects (P not PSD, H singular) {@code invalid}, an
  * exhausted heap {@code out_of_memory}, any other exception {@code error}; the messages are listed
  * under the table. No problem stops the run.
@@ -259,15 +261,18 @@ final class MarosCommand implements Callable<Integer> {
         QpConversion.Shape shape = QpConversion.shape(model);
         int n = shape.n();
         int fileRows = model.rows();
+        boolean sparse = QpConversion.prefersSparse(model); // large and sparse: nothing n×n is formed
         long bytes = denseBytes(shape);
-        if (bytes > budget) {
+        if (!sparse && bytes > budget) {
             return new Row(name, n, fileRows, shape.p(), shape.m(), "too_large", 0, 0, Double.NaN, ref, Double.NaN,
                     false, String.format(Locale.ROOT, "dense matrices need about %d MB, over the memory limit of %d MB",
                     bytes / (1024 * 1024), budget / (1024 * 1024)));
         }
         long t0 = System.nanoTime();
         try {
-            MpsProblem problem = QpConversion.convert(model);
+            MpsProblem problem = QpConversion.convert(model, sparse ? QpConversion.Storage.SPARSE
+                    : QpConversion.Storage.DENSE);
+            MpsModel kept = gradients && sparse ? model : null; // the gradient check's KKT reference is dense
             model = null; // the sparse model is no longer needed
             Solution solution = Admm.solve(problem.problem(), settings, la).solution(); // forward only: no trajectory
             double seconds = elapsed(t0);
@@ -285,12 +290,16 @@ final class MarosCommand implements Callable<Integer> {
                 long doubles = (long) solution.iterations() * (n + shape.p() + 2L * shape.m());
                 if (8 * doubles > budget / 4) {
                     note = "gradients not checked: the trajectory needs " + 8 * doubles / (1024 * 1024) + " MB";
+                } else if (sparse && bytes > budget / 4) {
+                    note = "gradients not checked: the KKT reference needs the dense blocks, "
+                            + bytes / (1024 * 1024) + " MB";
                 } else {
                     try {
                         // Alt-Diff's own differentiated run with the same settings, unpolished (the KKT
                         // reference is taken at that run's point, as Alt-Diff's gradient): not capped at this
                         // run's K, which early polishing may have ended long before the iterate reached ε
-                        cosine = gradientCosine(problem.problem(), settings.withPolish(false), la, name.hashCode());
+                        cosine = gradientCosine(sparse ? QpConversion.convert(kept).problem() : problem.problem(),
+                                settings.withPolish(false), la, name.hashCode());
                     } catch (RuntimeException e) { // the solve stands; the check says why it has no number
                         note = "gradient check failed: " + e.getMessage();
                     } catch (OutOfMemoryError e) {

@@ -7,7 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Converts an {@link MpsModel} to the project's form min ½xᵀPx + qᵀx s.t. Ax = b, Gx ≤ h (dense).
+ * Converts an {@link MpsModel} to the project's form min ½xᵀPx + qᵀx s.t. Ax = b, Gx ≤ h, with the
+ * matrix blocks dense or in compressed columns ({@link Storage}).
  *
  * <ul>
  *   <li><b>Objective:</b> P = Q (QUADOBJ's triangle mirrored), q = c; for OBJSENSE MAX, P = −Q and
@@ -23,7 +24,7 @@ import java.util.List;
  * </ul>
  * Sizes: n = columns, p = E rows + fixed columns, m = one or two per L/G/ranged row plus one per
  * finite bound. {@link #shape} gives them without building anything, so that a caller can refuse
- * a problem too large to densify.
+ * a problem too large to densify, and {@link #prefersSparse} whether to.
  */
 public final class QpConversion {
     private QpConversion() {
@@ -69,40 +70,67 @@ public final class QpConversion {
         return new Shape(model.columns(), p, m, model.quadratic());
     }
 
+    /** How {@link #convert(MpsModel, Storage)} stores the matrix blocks P, A, G. */
+    public enum Storage {
+        /** Dense rows: every feature (forward mode, {@code --method kkt}, gradients of P, A, G) applies. */
+        DENSE,
+        /** Compressed columns, nothing n×n formed: the sparse path (ojalgo; reverse mode for q, b, h). */
+        SPARSE,
+        /** {@link #SPARSE} when {@link #prefersSparse} says so, else {@link #DENSE}. */
+        AUTO
+    }
+
+    /** {@link Storage#AUTO} stores sparse from this many doubles of dense blocks (P, A, G) on. */
+    public static final long SPARSE_FROM_DOUBLES = 100_000;
+
+    /** {@link Storage#AUTO} stores sparse when at most this fraction of the dense blocks' entries is nonzero. */
+    public static final double SPARSE_DENSITY = 0.05;
+
     /**
-     * Builds the dense problem.
+     * @return whether the converted blocks are large ({@value #SPARSE_FROM_DOUBLES} doubles or more dense)
+     *         and sparse (at most {@value #SPARSE_DENSITY} of their entries nonzero): then each ADMM iteration
+     *         and the factorization cost what the nonzeros cost, instead of n² + (p + m)n and n³
+     */
+    public static boolean prefersSparse(MpsModel model) {
+        Shape shape = shape(model);
+        long dense = shape.denseDoubles();
+        if (dense < SPARSE_FROM_DOUBLES) {
+            return false;
+        }
+        long nonzeros = 2L * model.quadraticEntries() + 2L * model.entries() + shape.p() + shape.m();
+        return nonzeros <= SPARSE_DENSITY * dense;
+    }
+
+    /** The dense problem ({@link Storage#DENSE}). */
+    public static MpsProblem convert(MpsModel model) {
+        return convert(model, Storage.DENSE);
+    }
+
+    /**
+     * Builds the problem, its blocks stored as asked.
      *
      * @throws dev.altdiff.api.InvalidProblemException if the problem's own validation fails (it
      *         should not for a model the reader accepted)
      */
-    public static MpsProblem convert(MpsModel model) {
+    public static MpsProblem convert(MpsModel model, Storage storage) {
         int n = model.columns();
         Shape shape = shape(model);
-        // the dense blocks this conversion forms, checked before any is allocated (issue 18)
-        long denseRows = (long) shape.p() + shape.m() + (model.quadratic() ? n : 0);
-        Limits.length(shape.m() >= shape.p() ? "G" : "A", Math.max(shape.p(), shape.m()) * (long) n,
-                "the dense constraint rows, " + Math.max(shape.p(), shape.m()) + "×" + n);
-        if (model.quadratic()) {
-            Limits.length("P", (long) n * n, "P as a dense " + n + "×" + n + " matrix");
+        boolean sparse = storage == Storage.SPARSE || storage == Storage.AUTO && prefersSparse(model);
+        if (!sparse) { // the dense blocks this conversion forms, checked before any is allocated (issue 18)
+            long denseRows = (long) shape.p() + shape.m() + (model.quadratic() ? n : 0);
+            Limits.length(shape.m() >= shape.p() ? "G" : "A", Math.max(shape.p(), shape.m()) * (long) n,
+                    "the dense constraint rows, " + Math.max(shape.p(), shape.m()) + "×" + n);
+            if (model.quadratic()) {
+                Limits.length("P", (long) n * n, "P as a dense " + n + "×" + n + " matrix");
+            }
+            Limits.requireBytes(model.quadratic() ? "P, A and G" : "A and G",
+                    Limits.times(Limits.times(denseRows, n), Double.BYTES),
+                    "the dense blocks of " + n + " columns (" + shape.p() + " equality and " + shape.m()
+                            + " inequality rows" + (model.quadratic() ? ", P n×n" : "") + ")");
         }
-        Limits.requireBytes(model.quadratic() ? "P, A and G" : "A and G",
-                Limits.times(Limits.times(denseRows, n), Double.BYTES),
-                "the dense blocks of " + n + " columns (" + shape.p() + " equality and " + shape.m()
-                        + " inequality rows" + (model.quadratic() ? ", P n×n" : "") + ")");
         double sign = model.maximize() ? -1.0 : 1.0;
         List<String> warnings = new ArrayList<>(model.warnings());
 
-        double[][] pm = null;
-        if (model.quadratic()) {
-            pm = new double[n][n];
-            for (int k = 0; k < model.quadraticEntries(); k++) {
-                int r = model.quadraticRow(k);
-                int c = model.quadraticColumn(k);
-                double v = sign * model.quadraticValue(k);
-                pm[r][c] = v;
-                pm[c][r] = v;
-            }
-        }
         double[] q = model.objective();
         for (int j = 0; j < n; j++) {
             q[j] *= sign;
@@ -128,14 +156,12 @@ public final class QpConversion {
             count[i]++;
         }
 
-        double[][] a = new double[shape.p()][];
+        Rows a = new Rows(shape.p());
         double[] b = new double[shape.p()];
-        double[][] g = new double[shape.m()][];
+        Rows g = new Rows(shape.m());
         double[] h = new double[shape.m()];
         List<String> eqNames = new ArrayList<>(shape.p());
         List<String> ineqNames = new ArrayList<>(shape.m());
-        int pi = 0;
-        int mi = 0;
         int equalityRows = 0;
         int upperRows = 0;
         int lowerRows = 0;
@@ -151,10 +177,9 @@ public final class QpConversion {
                 rangedRows++;
             }
             if (lo == hi) {
-                a[pi] = dense(n, cols[i], vals[i], 1.0);
-                b[pi] = hi;
+                b[a.size] = hi;
+                a.add(cols[i], vals[i], 1.0);
                 eqNames.add(name);
-                pi++;
                 equalityRows++;
                 continue;
             }
@@ -167,17 +192,15 @@ public final class QpConversion {
                 warnings.add("row '" + name + "' has lower side " + lo + " > upper side " + hi + ": infeasible");
             }
             if (Double.isFinite(hi)) {
-                g[mi] = dense(n, cols[i], vals[i], 1.0);
-                h[mi] = hi;
+                h[g.size] = hi;
+                g.add(cols[i], vals[i], 1.0);
                 ineqNames.add(name + "<=");
-                mi++;
                 upperRows++;
             }
             if (Double.isFinite(lo)) {
-                g[mi] = dense(n, cols[i], vals[i], -1.0);
-                h[mi] = -lo;
+                h[g.size] = -lo;
+                g.add(cols[i], vals[i], -1.0);
                 ineqNames.add(name + ">=");
-                mi++;
                 lowerRows++;
             }
         }
@@ -185,16 +208,16 @@ public final class QpConversion {
         int upperBounds = 0;
         int lowerBounds = 0;
         int freeColumns = 0;
+        double[] one = {1.0};
         for (int j = 0; j < n; j++) {
             String name = model.columnNames().get(j);
             double lo = model.lower(j);
             double hi = model.upper(j);
+            int[] column = {j};
             if (lo == hi) {
-                a[pi] = new double[n];
-                a[pi][j] = 1.0;
-                b[pi] = lo;
+                b[a.size] = lo;
+                a.add(column, one, 1.0);
                 eqNames.add(name + "=fixed");
-                pi++;
                 fixed++;
                 continue;
             }
@@ -205,28 +228,35 @@ public final class QpConversion {
                 freeColumns++;
             }
             if (Double.isFinite(hi)) {
-                g[mi] = new double[n];
-                g[mi][j] = 1.0;
-                h[mi] = hi;
+                h[g.size] = hi;
+                g.add(column, one, 1.0);
                 ineqNames.add(name + "<=ub");
-                mi++;
                 upperBounds++;
             }
             if (Double.isFinite(lo)) {
-                g[mi] = new double[n];
-                g[mi][j] = -1.0;
-                h[mi] = -lo;
+                h[g.size] = -lo;
+                g.add(column, one, -1.0);
                 ineqNames.add(name + ">=lb");
-                mi++;
                 lowerBounds++;
             }
         }
-        QuadraticProgram.Builder builder = QuadraticProgram.builder(n).name(model.name()).P(pm).q(q);
+        QuadraticProgram.Builder builder = QuadraticProgram.builder(n).name(model.name()).q(q);
+        if (model.quadratic()) {
+            quadratic(model, sign, sparse, builder);
+        }
         if (shape.p() > 0) {
-            builder.equalities(a, b);
+            if (sparse) {
+                builder.sparseEqualities(a.sparse("A", n), b);
+            } else {
+                builder.equalities(a.dense(n), b);
+            }
         }
         if (shape.m() > 0) {
-            builder.inequalities(g, h);
+            if (sparse) {
+                builder.sparseInequalities(g.sparse("G", n), h);
+            } else {
+                builder.inequalities(g.dense(n), h);
+            }
         }
         MpsProblem.Mapping mapping = new MpsProblem.Mapping(equalityRows, upperRows, lowerRows, rangedRows, freeRows,
                 fixed, upperBounds, lowerBounds, freeColumns, model.integerColumns());
@@ -234,11 +264,90 @@ public final class QpConversion {
                 model.format(), model.columnNames(), model.rowNames(), eqNames, ineqNames, mapping, warnings);
     }
 
-    private static double[] dense(int n, int[] cols, double[] vals, double sign) {
-        double[] row = new double[n];
-        for (int k = 0; k < cols.length; k++) {
-            row[cols[k]] = sign * vals[k];
+    /** P = sign·Q with QUADOBJ's triangle mirrored, dense or in compressed columns. */
+    private static void quadratic(MpsModel model, double sign, boolean sparse, QuadraticProgram.Builder builder) {
+        int n = model.columns();
+        int entries = model.quadraticEntries();
+        if (!sparse) {
+            double[][] pm = new double[n][n];
+            for (int k = 0; k < entries; k++) {
+                int r = model.quadraticRow(k);
+                int c = model.quadraticColumn(k);
+                double v = sign * model.quadraticValue(k);
+                pm[r][c] = v;
+                pm[c][r] = v;
+            }
+            builder.P(pm);
+            return;
         }
-        return row;
+        int[] i = new int[2 * entries];
+        int[] j = new int[2 * entries];
+        double[] x = new double[2 * entries];
+        int e = 0;
+        for (int k = 0; k < entries; k++) {
+            int r = model.quadraticRow(k);
+            int c = model.quadraticColumn(k);
+            double v = sign * model.quadraticValue(k);
+            i[e] = r;
+            j[e] = c;
+            x[e++] = v;
+            if (r != c) {
+                i[e] = c;
+                j[e] = r;
+                x[e++] = v;
+            }
+        }
+        builder.sparseP(dev.altdiff.api.SparseMatrix.fromTriplets("P", n, n, java.util.Arrays.copyOf(i, e),
+                java.util.Arrays.copyOf(j, e), java.util.Arrays.copyOf(x, e)));
+    }
+
+    /** The rows of A or G as they are produced: column indices and values with a sign, one array pair per row. */
+    private static final class Rows {
+        private final int[][] cols;
+        private final double[][] vals;
+        private final double[] signs;
+        private int size;
+        private long nonzeros;
+
+        Rows(int rows) {
+            cols = new int[rows][];
+            vals = new double[rows][];
+            signs = new double[rows];
+        }
+
+        /** Appends the row sign·(vals at cols); the arrays are shared, not copied. */
+        void add(int[] columns, double[] values, double sign) {
+            cols[size] = columns;
+            vals[size] = values;
+            signs[size++] = sign;
+            nonzeros += columns.length;
+        }
+
+        double[][] dense(int n) {
+            double[][] out = new double[size][];
+            for (int r = 0; r < size; r++) {
+                out[r] = new double[n];
+                for (int k = 0; k < cols[r].length; k++) {
+                    out[r][cols[r][k]] = signs[r] * vals[r][k];
+                }
+            }
+            return out;
+        }
+
+        dev.altdiff.api.SparseMatrix sparse(String block, int n) {
+            int total = Math.toIntExact(nonzeros);
+            int[] i = new int[total];
+            int[] j = new int[total];
+            double[] x = new double[total];
+            int e = 0;
+            for (int r = 0; r < size; r++) {
+                for (int k = 0; k < cols[r].length; k++) {
+                    i[e] = r;
+                    j[e] = cols[r][k];
+                    x[e++] = signs[r] * vals[r][k];
+                }
+            }
+            return dev.altdiff.api.SparseMatrix.fromTriplets(block, size, n, i, j, x);
+        }
     }
 }

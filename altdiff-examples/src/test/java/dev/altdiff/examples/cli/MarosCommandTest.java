@@ -113,11 +113,19 @@ class MarosCommandTest {
         Files.writeString(dir.resolve("broken.qps"), "NAME broken\nROWS\n N obj\nCOLUMNS\n    x obj 1 nowhere 2\nENDATA\n");
         Files.writeString(dir.resolve("concave.qps"), "NAME concave\nROWS\n N obj\n L c\nCOLUMNS\n    x obj 1 c 1\n"
                 + "RHS\n    rhs c 1\nQUADOBJ\n    x x -2\nENDATA\n");
-        StringBuilder big = new StringBuilder("NAME big\nROWS\n N obj\n L c\nCOLUMNS\n");
-        for (int j = 0; j < 600; j++) {
-            big.append("    x").append(j).append(" obj 1 c 1\n");
+        // 600 columns in 40 dense rows: 3 MB of dense blocks with the bounds' rows, too dense (6 %) for the sparse path
+        StringBuilder big = new StringBuilder("NAME big\nROWS\n N obj\n");
+        for (int i = 0; i < 40; i++) {
+            big.append(" L c").append(i).append('\n');
         }
-        Files.writeString(dir.resolve("big.mps"), big.append("RHS\n    rhs c 1\nENDATA\n"));
+        big.append("COLUMNS\n");
+        for (int j = 0; j < 600; j++) {
+            big.append("    x").append(j).append(" obj 1\n");
+            for (int i = 0; i < 40; i++) {
+                big.append("    x").append(j).append(" c").append(i).append(" 1\n");
+            }
+        }
+        Files.writeString(dir.resolve("big.mps"), big.append("RHS\n    rhs c0 1\nENDATA\n"));
         Files.writeString(dir.resolve("notes.txt"), "not a problem file");
         Files.writeString(dir.resolve("ref.csv"), "name,optimal_objective,objective_constant\nqptest,4.3718750e+00,\n"
                 + "hs76,-4.6818182e+00,0\nconcave,1,\n");

@@ -217,7 +217,10 @@ class MpsRoundTripTest {
         MpsProblem fixed = QpConversion.convert(MpsReader.parse("rand.qps", "rand", MpsText.toFixed(spec.text),
                 MpsFormat.FIXED));
         MpsProblem auto = QpConversion.convert(MpsReader.parse("rand.qps", "rand", spec.text, MpsFormat.AUTO));
-        for (MpsProblem other : List.of(fixed, auto)) {
+        MpsProblem sparse = QpConversion.convert(MpsReader.parse("rand.qps", "rand", spec.text, MpsFormat.FREE),
+                QpConversion.Storage.SPARSE);
+        assertTrue(sparse.problem().isSparse() || !free.problem().hasP() && free.problem().p() + free.problem().m() == 0);
+        for (MpsProblem other : List.of(fixed, auto, sparse)) {
             for (Block block : Block.values()) {
                 assertArrayEquals(free.problem().rowMajor(block), other.problem().rowMajor(block), 0.0,
                         block + " differs between layouts\n" + spec.text);
