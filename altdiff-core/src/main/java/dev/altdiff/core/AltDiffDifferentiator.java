@@ -67,7 +67,7 @@ public final class AltDiffDifferentiator implements Differentiator {
      * densifying anything n×n; its backward pass is reverse mode for q, b and h only (the gradients
      * of P, A, G would be dense and are null). Forward mode (dense n×(p+m) Jacobian transfers) and
      * polishing (a dense KKT matrix) refuse sparse problems up front; so does
-     * {@link AltDiffSolution#jacobian}. Scaling (on in {@link Settings#DEFAULTS}) is not applied to them.
+     * {@link AltDiffSolution#jacobian}. Scaling applies to them as to dense problems, in compressed columns.
      *
      * @throws UnsupportedOperationException for a sparse problem in forward mode or with polishing, or on
      *         a backend without sparse matrices
