@@ -64,10 +64,10 @@ public final class AltDiffDifferentiator implements Differentiator {
      * the solution, gradients, Jacobians and directional derivatives are the caller's problem's.
      *
      * <p>A {@link QuadraticProgram#isSparse() sparse} problem (ojalgo backend) is solved without
-     * densifying anything n×n (polishing factors its reduced KKT matrix sparsely); its backward pass is
-     * reverse mode for q, b and h only (the gradients of P, A, G would be dense and are null). Forward mode
-     * (dense n×(p+m) Jacobian transfers) refuses sparse problems up front; so does
-     * {@link AltDiffSolution#jacobian}.
+     * densifying anything n×n; scaling applies to it as to a dense problem, in compressed columns, and
+     * polishing factors its reduced KKT matrix sparsely. Its backward pass is reverse mode for q, b and h
+     * only (the gradients of P, A, G would be dense and are null). Forward mode (dense n×(p+m) Jacobian
+     * transfers) refuses sparse problems up front; so does {@link AltDiffSolution#jacobian}.
      *
      * @throws UnsupportedOperationException for a sparse problem in forward mode, or on a backend without
      *         sparse matrices

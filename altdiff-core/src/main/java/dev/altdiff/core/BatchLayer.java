@@ -1,6 +1,5 @@
 package dev.altdiff.core;
 
-import dev.altdiff.api.Block;
 import dev.altdiff.api.InvalidProblemException;
 import dev.altdiff.api.Limits;
 import dev.altdiff.api.QuadraticProgram;
@@ -147,14 +146,12 @@ public final class BatchLayer implements AutoCloseable {
         }
         Admm.BatchRun run = Admm.solveBatch(data, q, b, h, starts, settings, record);
         List<Solution> solutions = new ArrayList<>();
-        boolean scaled = !scaling.isOff(); // unscaling recomputes the residuals on the caller's P, A, G
-        double[] pm = scaled && shared.hasP() ? shared.rowMajor(Block.P) : null;
-        double[] a = scaled ? shared.rowMajor(Block.A) : null;
-        double[] g = scaled ? shared.rowMajor(Block.G) : null;
+        // unscaling recomputes the residuals on the caller's P, A, G, read once for the batch
+        Equilibration.Matrices matrices = scaling.isOff() ? null : new Equilibration.Matrices(shared);
         double[] empty = new double[0];
         for (int c = 0; c < size; c++) {
-            solutions.add(scaling.unscale(run.columns().get(c).solution(), pm, batch.q()[c], a,
-                    p > 0 ? batch.b()[c] : empty, g, m > 0 ? batch.h()[c] : empty));
+            solutions.add(scaling.unscale(run.columns().get(c).solution(), matrices, batch.q()[c],
+                    p > 0 ? batch.b()[c] : empty, m > 0 ? batch.h()[c] : empty));
         }
         BatchResult result = BatchResult.shared(run, scaling, solutions, options.failedGradients(), record);
         remember(result);

@@ -6,6 +6,7 @@ import dev.altdiff.api.Gradients;
 import dev.altdiff.api.QuadraticProgram;
 import dev.altdiff.api.Settings;
 import dev.altdiff.api.Solution;
+import dev.altdiff.api.SparseMatrix;
 
 import java.util.List;
 
@@ -34,6 +35,12 @@ import java.util.List;
  * <p><b>Batches.</b> For B problems sharing P, A, G ({@link BatchLayer#forward(SharedBatch)}), D and E
  * come from the shared matrices, and the ‖q̄‖∞ of the cost normalization is the largest over the
  * batch's columns, so that all samples share one scaled matrix and one factorization.
+ *
+ * <p><b>Sparse problems</b> ({@link QuadraticProgram#isSparse()}) are scaled the same way and never
+ * densified: each pass sweeps the compressed columns of P, A and G once (O(nnz)), the scaled problem is
+ * sparse with the same sparsity patterns, and {@link #unscale} recomputes the residuals with sparse
+ * products. The factors are bit for bit those of the same problem given dense: the norms are maxima of
+ * the same entries and every product is of powers of 2.
  *
  * <p><b>Termination</b> is tested on the scaled problem's residuals and scales (OSQP's
  * {@code scaled_termination}): {@link dev.altdiff.api.Truncation#RESIDUALS} compares the scaled
@@ -92,47 +99,37 @@ public final class Equilibration {
         double[] d = ones(n);
         double[] eA = ones(p);
         double[] eG = ones(m);
-        if (passes == 0 || shared.isSparse()) { // sparse problems run unscaled (Settings#scaling)
+        if (passes == 0) {
             return new Equilibration(0, d, eA, eG, 1.0);
         }
-        double[] pm = shared.hasP() ? shared.rowMajor(Block.P) : null;
-        double[] a = shared.rowMajor(Block.A);
-        double[] g = shared.rowMajor(Block.G);
+        // copies of P, A, G in the problem's layout, scaled pass by pass; the identity scaling gives their norms
+        MatrixBlock pm = MatrixBlock.of(shared, Block.P);
+        MatrixBlock a = MatrixBlock.of(shared, Block.A);
+        MatrixBlock g = MatrixBlock.of(shared, Block.G);
+        pm.scale(d, d, 1.0);
+        a.scale(eA, d, 1.0);
+        g.scale(eG, d, 1.0);
         double[][] q = new double[qs.size()][];
         for (int j = 0; j < q.length; j++) {
             q[j] = qs.get(j).clone();
         }
         double c = 1.0;
-        // P̄ = pending·pm: each pass's cost scale γ is applied to pm in the next pass's sweep, and that sweep
-        // also gives P̄'s column norms (P is symmetric: its row norms too). All factors are powers of 2, so
-        // the entries and norms are those of scaling step by step, exactly: one pass over P per pass.
+        // P̄ = pending·pm: each pass's cost scale γ is applied to pm in the next pass's sweep (P̄'s column norms
+        // are pending·pm.colNorm meanwhile). All factors are powers of 2, so the entries and norms are those of
+        // scaling step by step, exactly: one sweep over each block per pass.
         double pending = 1.0;
-        double[] pNorm = null;
-        if (pm != null) {
-            pNorm = new double[n];
-            columnNorms(pm, n, n, pNorm, null);
-        }
         for (int pass = 0; pass < passes; pass++) {
+            // KKT column j ≤ n: column j of P̄, Ā, Ḡ; column n + i: row i of Ā or Ḡ
             double[] colNorm = new double[n];
-            double[] aNorm = new double[p];
-            double[] gNorm = new double[m];
-            if (pm != null) {
-                for (int j = 0; j < n; j++) {
-                    colNorm[j] = pending * pNorm[j];
-                }
+            for (int j = 0; j < n; j++) {
+                colNorm[j] = Math.max(pending * pm.colNorm[j], Math.max(a.colNorm[j], g.colNorm[j]));
             }
-            columnNorms(a, p, n, colNorm, aNorm);
-            columnNorms(g, m, n, colNorm, gNorm);
             double[] dStep = equilibrate(colNorm);
-            double[] aStep = equilibrate(aNorm);
-            double[] gStep = equilibrate(gNorm);
-            if (pm != null) {
-                java.util.Arrays.fill(pNorm, 0.0);
-                scaleSymmetric(pm, n, dStep, pending, pNorm);
-                pending = 1.0;
-            }
-            scale(a, p, n, aStep, dStep, 1.0);
-            scale(g, m, n, gStep, dStep, 1.0);
+            double[] aStep = equilibrate(a.rowNorm);
+            double[] gStep = equilibrate(g.rowNorm);
+            pm.scale(dStep, dStep, pending);
+            a.scale(aStep, dStep, 1.0);
+            g.scale(gStep, dStep, 1.0);
             for (double[] column : q) {
                 multiply(column, dStep, 1.0);
             }
@@ -141,10 +138,8 @@ public final class Equilibration {
             multiply(eG, gStep, 1.0);
             // cost normalization γ = 1/max(mean column norm of P̄, ‖q̄‖∞)
             double meanP = 0;
-            if (pm != null) {
-                for (double value : pNorm) {
-                    meanP += value / n;
-                }
+            for (double value : pm.colNorm) {
+                meanP += value / n;
             }
             double qInf = 0;
             for (double[] column : q) {
@@ -190,29 +185,32 @@ public final class Equilibration {
 
     // ---------------------------------------------------------------- data
 
-    /** @return the scaled problem (P̄, q̄, Ā, b̄, Ḡ, h̄), named as the original; the problem itself when off */
+    /**
+     * @return the scaled problem (P̄, q̄, Ā, b̄, Ḡ, h̄), named as the original, in its layout (a sparse problem's
+     *         blocks keep their sparsity patterns); the problem itself when off
+     */
     public QuadraticProgram scale(QuadraticProgram problem) {
         if (isOff()) {
             return problem;
         }
-        int n = d.length;
-        QuadraticProgram.Builder builder = QuadraticProgram.builder(n).name(problem.name()).q(q(problem.q()));
+        QuadraticProgram.Builder builder = QuadraticProgram.builder(d.length).name(problem.name()).q(q(problem.q()));
         if (problem.hasP()) {
-            double[] pm = problem.rowMajor(Block.P);
-            scale(pm, n, n, d, d, c);
-            builder.P(Vectors.rows(pm, n, n));
+            scaled(problem, Block.P, d, c).into(builder, Block.P, null);
         }
         if (problem.hasEqualities()) {
-            double[] a = problem.rowMajor(Block.A);
-            scale(a, eA.length, n, eA, d, 1.0);
-            builder.equalities(Vectors.rows(a, eA.length, n), b(problem.b()));
+            scaled(problem, Block.A, eA, 1.0).into(builder, Block.A, b(problem.b()));
         }
         if (problem.hasInequalities()) {
-            double[] g = problem.rowMajor(Block.G);
-            scale(g, eG.length, n, eG, d, 1.0);
-            builder.inequalities(Vectors.rows(g, eG.length, n), h(problem.h()));
+            scaled(problem, Block.G, eG, 1.0).into(builder, Block.G, h(problem.h()));
         }
         return builder.build();
+    }
+
+    /** @return a copy of the problem's block scaled as alpha · diag(left) M D */
+    private MatrixBlock scaled(QuadraticProgram problem, Block block, double[] left, double alpha) {
+        MatrixBlock out = MatrixBlock.of(problem, block);
+        out.scale(left, d, alpha);
+        return out;
     }
 
     /** @return q̄ = c D q (a new array; q itself when off) */
@@ -275,48 +273,55 @@ public final class Equilibration {
         if (isOff()) {
             return scaled;
         }
-        return unscale(scaled, problem.hasP() ? problem.rowMajor(Block.P) : null, problem.q(),
-                problem.rowMajor(Block.A), problem.b(), problem.rowMajor(Block.G), problem.h());
+        return unscale(scaled, new Matrices(problem), problem.q(), problem.b(), problem.h());
     }
 
     /**
-     * {@link #unscale(Solution, QuadraticProgram)} with the data given as arrays: P (row-major n×n or
-     * null), A (row-major p×n), G (row-major m×n) and the sample's q, b, h.
+     * {@link #unscale(Solution, QuadraticProgram)} with the caller's P, A, G read once (for the samples of a
+     * batch sharing them) and the sample's q, b, h.
      */
-    Solution unscale(Solution scaled, double[] pm, double[] q, double[] a, double[] b, double[] g, double[] h) {
+    Solution unscale(Solution scaled, Matrices matrices, double[] q, double[] b, double[] h) {
         if (isOff()) {
             return scaled;
         }
-        int n = d.length;
-        int p = eA.length;
-        int m = eG.length;
         double[] x = scaled(scaled.x(), d, 1.0);
         double[] lambda = scaled(scaled.lambda(), eA, 1.0 / c);
         double[] nu = scaled(scaled.nu(), eG, 1.0 / c);
         double[] s = divided(scaled.s(), eG, 1.0);
         double primal = 0;
-        if (p > 0) {
-            double[] ax = Vectors.times(a, p, n, x);
-            for (int i = 0; i < p; i++) {
-                primal = Math.max(primal, Math.abs(ax[i] - b[i]));
-            }
+        double[] ax = matrices.a.times(x);
+        for (int i = 0; i < ax.length; i++) {
+            primal = Math.max(primal, Math.abs(ax[i] - b[i]));
         }
-        if (m > 0) {
-            double[] gx = Vectors.times(g, m, n, x);
-            for (int i = 0; i < m; i++) {
-                primal = Math.max(primal, Math.abs(gx[i] + s[i] - h[i]));
-            }
+        double[] gx = matrices.g.times(x);
+        for (int i = 0; i < gx.length; i++) {
+            primal = Math.max(primal, Math.abs(gx[i] + s[i] - h[i]));
         }
-        double[] r = pm == null ? q.clone() : Vectors.times(pm, n, n, x);
-        if (pm != null) {
-            for (int i = 0; i < n; i++) {
-                r[i] += q[i];
-            }
+        double[] r = matrices.p.times(x);
+        for (int i = 0; i < r.length; i++) {
+            r[i] += q[i];
         }
-        Vectors.addTransposeTimes(1.0, a, p, n, lambda, r);
-        Vectors.addTransposeTimes(1.0, g, m, n, nu, r);
+        matrices.a.addTransposeTimes(lambda, r);
+        matrices.g.addTransposeTimes(nu, r);
         return new Solution(x, lambda, nu, s, scaled.status(), scaled.iterations(), primal, Vectors.normInf(r),
                 scaled.objective() / c, certificate(scaled.certificate()), scaled.polish());
+    }
+
+    /**
+     * The caller's P, A and G in the problem's layout (dense row-major, or the compressed columns of a sparse
+     * problem: nothing is densified), for recomputing residuals at unscaled points. Read once, they serve
+     * every sample of a batch sharing them.
+     */
+    static final class Matrices {
+        private final MatrixBlock p;
+        private final MatrixBlock a;
+        private final MatrixBlock g;
+
+        Matrices(QuadraticProgram problem) {
+            this.p = MatrixBlock.of(problem, Block.P);
+            this.a = MatrixBlock.of(problem, Block.A);
+            this.g = MatrixBlock.of(problem, Block.G);
+        }
     }
 
     /**
@@ -433,41 +438,155 @@ public final class Equilibration {
         return Math.scalb(1.0, (int) Math.round(Math.log(v) / Math.log(2.0)));
     }
 
-    /** Adds max_i |M_ij| to colNorm[j] (as a running max) and max_j |M_ij| to rowNorm[i] (when given). */
-    private static void columnNorms(double[] mat, int rows, int cols, double[] colNorm, double[] rowNorm) {
-        for (int i = 0; i < rows; i++) { // entries are finite (checked on input): plain comparisons, which vectorize
-            int base = i * cols;
-            double rowMax = 0;
-            for (int j = 0; j < cols; j++) {
-                double v = Math.abs(mat[base + j]);
-                colNorm[j] = v > colNorm[j] ? v : colNorm[j];
-                rowMax = v > rowMax ? v : rowMax;
+    /**
+     * A copy of one matrix block (P, A or G) in the problem's layout, scaled in place by one sweep over its
+     * entries that also takes the ∞-norms of the result's columns and rows: a dense problem's blocks
+     * row-major (O(rows·cols) per sweep), a sparse problem's in compressed columns (O(nnz), never
+     * densified), an absent block as an empty pattern. The passes of {@link Equilibration#of(QuadraticProgram,
+     * List, int)}, {@link Equilibration#scale(QuadraticProgram)} and the residuals of {@link Equilibration#unscale}
+     * are written once against this class; each layout has its own loops over its entries (one virtual call per
+     * block and sweep, none per entry).
+     */
+    private abstract static class MatrixBlock {
+        final int rows;
+        final int cols;
+        /** ∞-norms of the columns (length cols) and rows (length rows) as of the last {@link #scale}. */
+        final double[] colNorm;
+        final double[] rowNorm;
+
+        MatrixBlock(int rows, int cols) {
+            this.rows = rows;
+            this.cols = cols;
+            this.colNorm = new double[cols];
+            this.rowNorm = new double[rows];
+        }
+
+        /** @return a copy of the problem's P, A or G (n×n, p×n, m×n), in the problem's layout */
+        static MatrixBlock of(QuadraticProgram problem, Block block) {
+            int n = problem.n();
+            int rows = block == Block.P ? n : block == Block.A ? problem.p() : problem.m();
+            if (block == Block.P ? !problem.hasP() : rows == 0) {
+                return new CompressedColumns(rows, n, new int[n + 1], new int[0], new double[0]);
             }
-            if (rowNorm != null && rowMax > rowNorm[i]) {
+            if (problem.isSparse()) {
+                SparseMatrix s = problem.sparse(block);
+                return new CompressedColumns(rows, n, s.colStart(), s.rowIndex(), s.values());
+            }
+            return new RowMajor(rows, n, problem.rowMajor(block));
+        }
+
+        /** M ← alpha · diag(left) M diag(right), in place; {@link #colNorm} and {@link #rowNorm} become the new norms. */
+        abstract void scale(double[] left, double[] right, double alpha);
+
+        /** @return M x */
+        abstract double[] times(double[] x);
+
+        /** out += Mᵀ y */
+        abstract void addTransposeTimes(double[] y, double[] out);
+
+        /** Gives the builder this block as P, as A (with b = rhs) or as G (with h = rhs), in its layout. */
+        abstract void into(QuadraticProgram.Builder builder, Block block, double[] rhs);
+    }
+
+    /** A dense block, row-major. */
+    private static final class RowMajor extends MatrixBlock {
+        private final double[] entries;
+
+        RowMajor(int rows, int cols, double[] entries) {
+            super(rows, cols);
+            this.entries = entries;
+        }
+
+        @Override void scale(double[] left, double[] right, double alpha) {
+            java.util.Arrays.fill(colNorm, 0.0);
+            for (int i = 0; i < rows; i++) { // entries are finite (checked on input): plain comparisons, which vectorize
+                double leftI = alpha * left[i];
+                int base = i * cols;
+                double rowMax = 0;
+                for (int j = 0; j < cols; j++) {
+                    double v = entries[base + j] * (leftI * right[j]);
+                    entries[base + j] = v;
+                    double abs = Math.abs(v);
+                    colNorm[j] = abs > colNorm[j] ? abs : colNorm[j];
+                    rowMax = abs > rowMax ? abs : rowMax;
+                }
                 rowNorm[i] = rowMax;
             }
         }
-    }
 
-    /** M ← alpha · diag(d) M diag(d), in place (n×n row-major), with the column norms of the result into norms. */
-    private static void scaleSymmetric(double[] mat, int n, double[] d, double alpha, double[] norms) {
-        for (int i = 0; i < n; i++) {
-            double left = alpha * d[i];
-            int base = i * n;
-            for (int j = 0; j < n; j++) {
-                double v = mat[base + j] * (left * d[j]);
-                mat[base + j] = v;
-                double abs = Math.abs(v);
-                norms[j] = abs > norms[j] ? abs : norms[j];
+        @Override double[] times(double[] x) {
+            return Vectors.times(entries, rows, cols, x);
+        }
+
+        @Override void addTransposeTimes(double[] y, double[] out) {
+            Vectors.addTransposeTimes(1.0, entries, rows, cols, y, out);
+        }
+
+        @Override void into(QuadraticProgram.Builder builder, Block block, double[] rhs) {
+            double[][] m = Vectors.rows(entries, rows, cols);
+            switch (block) {
+                case P -> builder.P(m);
+                case A -> builder.equalities(m, rhs);
+                default -> builder.inequalities(m, rhs);
             }
         }
     }
 
-    /** M ← alpha · diag(left) M diag(right), in place, row-major rows×cols. */
-    private static void scale(double[] mat, int rows, int cols, double[] left, double[] right, double alpha) {
-        for (int i = 0; i < rows; i++) {
+    /** A sparse block in compressed columns (the arrays of {@link SparseMatrix}). */
+    private static final class CompressedColumns extends MatrixBlock {
+        private final int[] colStart;
+        private final int[] rowIndex;
+        private final double[] values;
+
+        CompressedColumns(int rows, int cols, int[] colStart, int[] rowIndex, double[] values) {
+            super(rows, cols);
+            this.colStart = colStart;
+            this.rowIndex = rowIndex;
+            this.values = values;
+        }
+
+        @Override void scale(double[] left, double[] right, double alpha) {
+            java.util.Arrays.fill(rowNorm, 0.0);
             for (int j = 0; j < cols; j++) {
-                mat[i * cols + j] *= alpha * left[i] * right[j];
+                double colMax = 0;
+                for (int k = colStart[j]; k < colStart[j + 1]; k++) {
+                    int i = rowIndex[k];
+                    double v = values[k] * (alpha * left[i] * right[j]); // the dense product, factor for factor
+                    values[k] = v;
+                    double abs = Math.abs(v);
+                    colMax = abs > colMax ? abs : colMax;
+                    rowNorm[i] = abs > rowNorm[i] ? abs : rowNorm[i];
+                }
+                colNorm[j] = colMax;
+            }
+        }
+
+        @Override double[] times(double[] x) {
+            double[] out = new double[rows];
+            for (int j = 0; j < cols; j++) {
+                for (int k = colStart[j]; k < colStart[j + 1]; k++) {
+                    out[rowIndex[k]] += values[k] * x[j];
+                }
+            }
+            return out;
+        }
+
+        @Override void addTransposeTimes(double[] y, double[] out) {
+            for (int j = 0; j < cols; j++) {
+                double sum = 0;
+                for (int k = colStart[j]; k < colStart[j + 1]; k++) {
+                    sum += values[k] * y[rowIndex[k]];
+                }
+                out[j] += sum;
+            }
+        }
+
+        @Override void into(QuadraticProgram.Builder builder, Block block, double[] rhs) {
+            SparseMatrix m = SparseMatrix.fromCsc(block.name(), rows, cols, colStart, rowIndex, values);
+            switch (block) {
+                case P -> builder.sparseP(m);
+                case A -> builder.sparseEqualities(m, rhs);
+                default -> builder.sparseInequalities(m, rhs);
             }
         }
     }
