@@ -321,6 +321,22 @@ public final class SparseMatrix {
         return y;
     }
 
+    /** @return y = Aᵀ x (x of length rows), in O(nnz + cols) without forming Aᵀ */
+    public double[] transposeTimes(double[] x) {
+        if (x.length != rows) {
+            throw new IllegalArgumentException("transposeTimes: vector of length " + x.length + ", expected " + rows);
+        }
+        double[] y = new double[cols];
+        for (int c = 0; c < cols; c++) {
+            double sum = 0;
+            for (int k = colStart[c]; k < colStart[c + 1]; k++) {
+                sum += values[k] * x[rowIndex[k]];
+            }
+            y[c] = sum;
+        }
+        return y;
+    }
+
     /** @return Aᵀ, in O(nnz + rows) */
     public SparseMatrix transpose() {
         int nnz = nonzeros();

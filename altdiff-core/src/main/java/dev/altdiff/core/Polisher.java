@@ -4,8 +4,6 @@ import dev.altdiff.api.Polish;
 import dev.altdiff.api.Settings;
 import dev.altdiff.api.Solution;
 import dev.altdiff.api.Status;
-import dev.altdiff.api.UnsupportedOptionException;
-import dev.altdiff.api.linalg.Factorization;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.api.linalg.Matrix;
 
@@ -27,9 +25,9 @@ import java.util.Arrays;
  *         [ G_act   0    0      ]        [ h_act ]     k rows
  * </pre>
  * (P = 0 for an LP). K₀ may be singular (an LP with fewer than n − p active rows, dependent active
- * rows), so the quasi-definite regularization
- * K_δ = K₀ + diag(δI_n, −δI_p, −δI_k) with δ = {@value #REGULARIZATION}·max(1, max|K₀ᵢⱼ|), and at most
- * is factored instead, and {@value #MAX_REFINEMENT_STEPS} steps of iterative refinement z ← z + K_δ⁻¹(rhs − K₀z) remove the
+ * rows), so the quasi-definite regularization K_δ = K₀ + diag(δI_n, −δI_p, −δI_k) with
+ * δ = {@value #REGULARIZATION}·max(1, max|K₀ᵢⱼ|) is factored instead ({@link QuasiDefiniteSystem}), and at
+ * most {@value #MAX_REFINEMENT_STEPS} steps of iterative refinement z ← z + K_δ⁻¹(rhs − K₀z) remove the
  * regularization's bias; refinement stops early when the residual ‖rhs − K₀z‖∞ stops decreasing (the
  * best z is kept). The refinement starts from the iterate z₀ = (x, λ, ν_act) of the run, not from 0: its
  * first step is the proximal step from the iterate, so where K₀ is singular (an LP or a QP with fewer
@@ -193,7 +191,8 @@ public final class Polisher {
         for (int t = 0; t < k; t++) {
             start[n + p + t] = anchorNu[active[t]];
         }
-        double[] z = solveRefined(d.sparse ? SparseKkt.of(d, active) : DenseKkt.of(d, active), rhs, start);
+        QuasiDefiniteSystem kkt = QuasiDefiniteSystem.reduced(d, active, REGULARIZATION);
+        double[] z = kkt == null ? null : kkt.solveRefined(rhs, start, MAX_REFINEMENT_STEPS);
         if (z == null) {
             return null;
         }
@@ -243,205 +242,5 @@ public final class Polisher {
             }
         }
         return Arrays.copyOf(rows, count);
-    }
-
-    /** The reduced KKT system of one active set: products with K₀ and solves with its regularization K_δ. */
-    private interface ReducedKkt {
-        /** @return K₀z */
-        double[] times(double[] z);
-
-        /** @return K_δ⁻¹r */
-        double[] solve(double[] r);
-    }
-
-    /** @return δ = {@value #REGULARIZATION}·max(1, max|K₀ᵢⱼ|) for K₀'s entries */
-    private static double regularization(double[] entries) {
-        double scale = 1.0;
-        for (double value : entries) {
-            scale = Math.max(scale, Math.abs(value));
-        }
-        return REGULARIZATION * scale;
-    }
-
-    /** K₀ dense (row-major, from the JVM copies of P, A, G), K_δ factored by the backend's LU. */
-    private record DenseKkt(LinearAlgebra la, double[] k0, int size, Factorization lu) implements ReducedKkt {
-        /** @return the system of the active set, or null when the LU throws (numerically singular K_δ) */
-        static DenseKkt of(QpData d, int[] active) {
-            int n = d.n;
-            int p = d.p;
-            int size = n + p + active.length;
-            double[] k0 = new double[size * size];
-            if (d.P != null) {
-                double[] pm = d.denseRows(dev.altdiff.api.Block.P);
-                for (int i = 0; i < n; i++) {
-                    System.arraycopy(pm, i * n, k0, i * size, n);
-                }
-            }
-            double[] a = p > 0 ? d.denseRows(dev.altdiff.api.Block.A) : null;
-            double[] g = active.length > 0 ? d.denseRows(dev.altdiff.api.Block.G) : null;
-            for (int t = 0; t < p + active.length; t++) {
-                int row = n + t;
-                int offset = t < p ? t * n : active[t - p] * n;
-                double[] block = t < p ? a : g;
-                for (int j = 0; j < n; j++) {
-                    k0[row * size + j] = block[offset + j];
-                    k0[j * size + row] = block[offset + j];
-                }
-            }
-            double delta = regularization(k0);
-            double[] regularized = k0.clone();
-            for (int i = 0; i < size; i++) {
-                regularized[i * size + i] += i < n ? delta : -delta;
-            }
-            try {
-                return new DenseKkt(d.la, k0, size, d.la.lu(d.la.matrix(size, size, regularized)));
-            } catch (RuntimeException e) { // a SingularMatrixException, or whatever else a backend's LU throws
-                return null;
-            }
-        }
-
-        @Override public double[] times(double[] z) {
-            double[] out = new double[size];
-            la.gemm(size, size, 1, 1.0, k0, z, 0.0, out);
-            return out;
-        }
-
-        @Override public double[] solve(double[] r) {
-            return lu.solve(la.vector(r)).toRowMajor();
-        }
-    }
-
-    /**
-     * K₀ in compressed columns (from the problem's sparse P, A, G: nothing n×n is formed), K_δ factored
-     * by {@link SparseCholesky#quasiDefinite}: K_δ = [P + δI, Bᵀ; B, −δI] is quasi-definite, so its LDLᵀ
-     * exists under any fill-reducing ordering, with p + k negative pivots (OSQP's polish factors the same
-     * matrix with QDLDL). Cost: the factor's fill instead of a dense LU's (n + p + k)³.
-     */
-    private record SparseKkt(LinearAlgebra la, dev.altdiff.api.SparseMatrix k0, Factorization ldl)
-            implements ReducedKkt {
-        /** @return the system of the active set, or null when the LDLᵀ throws (a zero or wrongly signed pivot) */
-        static SparseKkt of(QpData d, int[] active) {
-            int n = d.n;
-            int p = d.p;
-            int size = n + p + active.length;
-            dev.altdiff.api.QuadraticProgram problem = d.problem;
-            int[] position = new int[d.m]; // row of G ↦ its place among the active rows, or −1
-            Arrays.fill(position, -1);
-            for (int t = 0; t < active.length; t++) {
-                position[active[t]] = t;
-            }
-            long count = size;
-            dev.altdiff.api.SparseMatrix pm = problem.hasP() ? problem.sparse(dev.altdiff.api.Block.P) : null;
-            dev.altdiff.api.SparseMatrix a = p > 0 ? problem.sparse(dev.altdiff.api.Block.A) : null;
-            dev.altdiff.api.SparseMatrix g = active.length > 0 ? problem.sparse(dev.altdiff.api.Block.G) : null;
-            count += (pm == null ? 0 : pm.nonzeros()) + 2L * ((a == null ? 0 : a.nonzeros()) + (g == null ? 0 : g.nonzeros()));
-            int[] rows = new int[Math.toIntExact(count)];
-            int[] cols = new int[rows.length];
-            double[] values = new double[rows.length];
-            int e = 0;
-            for (int i = 0; i < size; i++) { // the diagonal, in the pattern for the factorization; values below
-                rows[e] = i;
-                cols[e++] = i;
-            }
-            e = appendBlock(pm, 0, null, false, rows, cols, values, e);
-            e = appendBlock(a, n, null, true, rows, cols, values, e);
-            e = appendBlock(g, n + p, position, true, rows, cols, values, e);
-            rows = Arrays.copyOf(rows, e);
-            cols = Arrays.copyOf(cols, e);
-            values = Arrays.copyOf(values, e);
-            dev.altdiff.api.SparseMatrix k0 = dev.altdiff.api.SparseMatrix.fromTriplets("K", size, size, rows, cols,
-                    values);
-            double delta = regularization(values);
-            for (int i = 0; i < size; i++) {
-                values[i] = i < n ? delta : -delta; // the first size triplets are the diagonal's: K_δ = K₀ + that
-            }
-            try {
-                return new SparseKkt(d.la, k0, SparseCholesky.quasiDefinite(d.la,
-                        dev.altdiff.api.SparseMatrix.fromTriplets("K", size, size, rows, cols, values),
-                        size - n));
-            } catch (RuntimeException e1) { // a zero or wrongly signed pivot (numerically not quasi-definite), or a
-                return null;                  // factor too large to index
-            }
-        }
-
-        /**
-         * Appends the entries of block (rows offset by {@code offset}, only those whose row maps to a
-         * position ≥ 0 when {@code position} is given, renumbered by it), and their mirror images when
-         * {@code mirror}, as triplets from index e.
-         *
-         * @return the next free index
-         */
-        private static int appendBlock(dev.altdiff.api.SparseMatrix block, int offset, int[] position, boolean mirror,
-                                       int[] rows, int[] cols, double[] values, int e) {
-            if (block == null) {
-                return e;
-            }
-            int[] start = block.colStart();
-            int[] index = block.rowIndex();
-            double[] x = block.values();
-            for (int j = 0; j < block.cols(); j++) {
-                for (int t = start[j]; t < start[j + 1]; t++) {
-                    int r = position == null ? index[t] : position[index[t]];
-                    if (r < 0) {
-                        continue;
-                    }
-                    rows[e] = offset + r;
-                    cols[e] = j;
-                    values[e++] = x[t];
-                    if (mirror) {
-                        rows[e] = j;
-                        cols[e] = offset + r;
-                        values[e++] = x[t];
-                    }
-                }
-            }
-            return e;
-        }
-
-        @Override public double[] times(double[] z) {
-            return k0.times(z);
-        }
-
-        @Override public double[] solve(double[] r) {
-            return ldl.solve(la.vector(r)).toRowMajor();
-        }
-    }
-
-    /**
-     * Solves K₀z = rhs with iterative refinement on K_δ's factor (see the class comment), from start.
-     *
-     * @param kkt the system, null when its factorization failed
-     * @return z, or null when the factorization failed or z is not finite
-     */
-    private static double[] solveRefined(ReducedKkt kkt, double[] rhs, double[] start) {
-        if (kkt == null) {
-            return null;
-        }
-        double[] z = start.clone(); // z₀ + K_δ⁻¹(rhs − K₀z₀): the proximal step from the start, not from 0
-        Dense.add(z, kkt.solve(residual(kkt, rhs, z)));
-        double[] r = residual(kkt, rhs, z);
-        double norm = Vectors.normInf(r);
-        for (int step = 0; step < MAX_REFINEMENT_STEPS && norm > 0; step++) {
-            double[] candidate = z.clone();
-            Dense.add(candidate, kkt.solve(r));
-            double[] candidateResidual = residual(kkt, rhs, candidate);
-            double candidateNorm = Vectors.normInf(candidateResidual);
-            if (!(candidateNorm < norm)) { // no progress: keep the best z
-                break;
-            }
-            z = candidate;
-            r = candidateResidual;
-            norm = candidateNorm;
-        }
-        return Vectors.finite(z) ? z : null;
-    }
-
-    /** @return rhs − K₀z */
-    private static double[] residual(ReducedKkt kkt, double[] rhs, double[] z) {
-        double[] r = kkt.times(z);
-        for (int i = 0; i < r.length; i++) {
-            r[i] = rhs[i] - r[i];
-        }
-        return r;
     }
 }

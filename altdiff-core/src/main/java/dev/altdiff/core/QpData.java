@@ -379,9 +379,14 @@ public final class QpData {
             la.axpy(PSD_SHIFT * scale, la.identity(n), shifted);
             la.cholesky(shifted);
         } catch (NotPositiveDefiniteException e) {
-            throw new InvalidProblemException("P", -1, -1, "P is not positive semidefinite: P + δI with δ = "
-                    + PSD_SHIFT + "·max|P| = " + PSD_SHIFT * scale + " has no Cholesky factor");
+            throw notPositiveSemidefinite(scale);
         }
+    }
+
+    /** @return the refusal of a P whose P + δI (δ = {@link #PSD_SHIFT}·scale) has no Cholesky factor */
+    static InvalidProblemException notPositiveSemidefinite(double scale) {
+        return new InvalidProblemException("P", -1, -1, "P is not positive semidefinite: P + δI with δ = "
+                + PSD_SHIFT + "·max|P| = " + PSD_SHIFT * scale + " has no Cholesky factor");
     }
 
     private Factorization factorH() {

@@ -13,12 +13,10 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 
 /**
- * The sparse LDLᵀ factorization of a symmetric matrix S with a known inertia: positive definite
- * (H = P + ρ_eqAᵀA + ρGᵀG of a sparse problem, {@link #factor}) or quasi-definite (the regularized
- * reduced KKT matrix of polishing, {@link #quasiDefinite}). A fill-reducing ordering is chosen here,
- * then the backend's sparse LDLᵀ ({@link LinearAlgebra#sparseLdl}), which has no ordering of its own,
- * factors S(ordering, ordering). A quasi-definite matrix can be factored without pivoting under any
- * symmetric permutation, so the ordering is chosen for fill alone, as for a positive definite one.
+ * The sparse factorization of a symmetric positive definite matrix S (H = P + ρ_eqAᵀA + ρGᵀG of a sparse
+ * problem): a fill-reducing ordering chosen here, then the backend's sparse LDLᵀ
+ * ({@link LinearAlgebra#sparseCholesky}), which has no ordering of its own. The same ordering serves the
+ * JVM's quasi-definite LDLᵀ ({@link #ordering}, {@link QuasiDefiniteLdl}).
  *
  * <p><b>Ordering.</b> The fill of the factor L is counted exactly from the elimination tree
  * (O(nnz(L)) time, O(n) memory, no numbers) for three orderings, and the smallest is used:
@@ -61,17 +59,25 @@ public final class SparseCholesky implements Factorization {
      *         factor would exceed {@link #MAX_FACTOR_NONZEROS} entries (counted before any is formed)
      */
     public static SparseCholesky factor(LinearAlgebra la, SparseMatrix spd) {
-        return quasiDefinite(la, spd, 0);
+        Choice choice = choose(spd);
+        return new SparseCholesky(la.sparseCholesky(spd, choice.order()), choice.name(), choice.fill());
     }
 
     /**
-     * @param symmetric      both triangles stored, with every diagonal entry in the pattern
-     * @param negativePivots the number of negative pivots of its LDLᵀ (0: positive definite; for
-     *                       [S₁ Bᵀ; B −S₂] with S₁, S₂ positive definite, the order of S₂)
-     * @throws dev.altdiff.api.linalg.NotPositiveDefiniteException when a pivot is zero or the inertia differs
-     * @throws UnsupportedOperationException as {@link #factor}
+     * @return the ordering of the class comment for a symmetric pattern (both triangles stored), e.g. for
+     *         the JVM's {@link QuasiDefiniteLdl}: ordering[k] = the old index placed at position k
+     * @throws UnsupportedOperationException when the factor would exceed {@link #MAX_FACTOR_NONZEROS} entries
      */
-    public static SparseCholesky quasiDefinite(LinearAlgebra la, SparseMatrix symmetric, int negativePivots) {
+    static int[] ordering(SparseMatrix symmetric) {
+        return choose(symmetric).order();
+    }
+
+    /** An ordering, its name and the entries of L + D under it. */
+    private record Choice(int[] order, Ordering name, long fill) {
+    }
+
+    /** @return the candidate with the smallest factor (the class comment) */
+    private static Choice choose(SparseMatrix symmetric) {
         int n = symmetric.rows();
         int[][] candidates = {approximateMinimumDegree(symmetric), natural(n), null};
         Ordering[] names = {Ordering.APPROXIMATE_MINIMUM_DEGREE, Ordering.NATURAL, Ordering.REVERSE_CUTHILL_MCKEE};
@@ -92,7 +98,7 @@ public final class SparseCholesky implements Factorization {
                     + MAX_FACTOR_NONZEROS + " a compressed-column factor can index",
                     "give the problem dense, or split it into smaller problems");
         }
-        return new SparseCholesky(la.sparseLdl(symmetric, candidates[best], negativePivots), names[best], fill);
+        return new Choice(candidates[best], names[best], fill);
     }
 
     /** @return the ordering used */

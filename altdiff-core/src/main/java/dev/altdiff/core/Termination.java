@@ -309,7 +309,7 @@ public final class Termination {
     }
 
     /**
-     * The test on a point of a dense problem given from outside a run (e.g. one differentiated by the KKT
+     * The test on a point of a problem (dense or sparse) given from outside a run (e.g. one differentiated by the KKT
      * differentiator at a point another solver found), with s = max(0, h − Gx) when s is null.
      *
      * @return whether (x, λ, ν, s) passes the test at tolerance ε on the problem
@@ -319,12 +319,11 @@ public final class Termination {
         int n = problem.n();
         int p = problem.p();
         int m = problem.m();
-        double[] px = problem.hasP() ? Vectors.times(problem.rowMajor(dev.altdiff.api.Block.P), n, n, x)
-                : new double[n];
-        double[] ax = Vectors.times(problem.rowMajor(dev.altdiff.api.Block.A), p, n, x);
-        double[] gx = Vectors.times(problem.rowMajor(dev.altdiff.api.Block.G), m, n, x);
-        double[] atLambda = Vectors.transposeTimes(problem.rowMajor(dev.altdiff.api.Block.A), p, n, lambda);
-        double[] gtNu = Vectors.transposeTimes(problem.rowMajor(dev.altdiff.api.Block.G), m, n, nu);
+        double[] px = problem.hasP() ? times(problem, Block.P, false, x) : new double[n];
+        double[] ax = times(problem, Block.A, false, x);
+        double[] gx = times(problem, Block.G, false, x);
+        double[] atLambda = times(problem, Block.A, true, lambda);
+        double[] gtNu = times(problem, Block.G, true, nu);
         double[] q = problem.q();
         double[] b = problem.b();
         double[] h = problem.h();
@@ -351,6 +350,17 @@ public final class Termination {
         Termination test = unscaled(epsilon);
         return test.passes(primal, primalScale, dual, dualScale) && test.gapPasses(xPx + qx + bLambda + hNu,
                 Math.max(Math.max(Math.abs(xPx), Math.abs(qx)), Math.max(Math.abs(bLambda), Math.abs(hNu))));
+    }
+
+    /** @return the block (transposed when asked) times v, in compressed columns for a sparse problem */
+    private static double[] times(dev.altdiff.api.QuadraticProgram problem, Block block, boolean transpose, double[] v) {
+        int rows = block == Block.P ? problem.n() : block == Block.A ? problem.p() : problem.m();
+        if (problem.isSparse()) {
+            dev.altdiff.api.SparseMatrix a = problem.sparse(block);
+            return rows == 0 ? new double[transpose ? problem.n() : 0] : transpose ? a.transposeTimes(v) : a.times(v);
+        }
+        double[] a = problem.rowMajor(block);
+        return transpose ? Vectors.transposeTimes(a, rows, problem.n(), v) : Vectors.times(a, rows, problem.n(), v);
     }
 
     /** In place: a ← max(a, b) element-wise (NaN propagates). */

@@ -322,8 +322,9 @@ class SparseProblemTest {
 
     /**
      * The quasi-definite K = [P + δI, Aᵀ; A, −δI] (P sparse PSD, A with more rows than rank would allow
-     * without δ) factors with exactly p negative pivots under the chosen ordering and solves K z = r to
-     * rounding; asking for another inertia, or for a positive definite factor, is refused.
+     * without δ) factors on the JVM with its pivots' signs as stated, none replaced, and solves K z = r to
+     * rounding; stating the wrong signs (all positive) makes the dynamic regularization replace the
+     * pivots that come out negative. The backend's positive definite factorization refuses K.
      */
     @Test
     void quasiDefiniteMatricesFactorWithTheirInertia() {
@@ -358,16 +359,19 @@ class SparseProblemTest {
         }
         SparseMatrix k = SparseMatrix.fromTriplets("K", n + p, n + p, index.stream().mapToInt(e -> e[0]).toArray(),
                 index.stream().mapToInt(e -> e[1]).toArray(), value.stream().mapToDouble(Double::doubleValue).toArray());
-        SparseCholesky factor = SparseCholesky.quasiDefinite(LA, k, p);
+        boolean[] positive = new boolean[n + p];
+        java.util.Arrays.fill(positive, 0, n, true);
+        QuasiDefiniteLdl factor = QuasiDefiniteLdl.factor(k, positive, 1.0);
+        assertEquals(0, factor.replacedPivots());
         double[] zTrue = Gaussian.vector(r, n + p);
         double[] rhs = k.times(zTrue);
-        Matrix solved = factor.solve(LA.vector(rhs));
-        double[] z = solved.toRowMajor();
+        double[] z = factor.solve(rhs);
         double[] back = k.times(z);
         for (int i = 0; i < n + p; i++) { // backward error: the residual relative to the data, not κ-amplified
             assertEquals(rhs[i], back[i], 1e-10 * (1 + Math.abs(rhs[i])));
         }
-        assertThrows(NotPositiveDefiniteException.class, () -> SparseCholesky.quasiDefinite(LA, k, p - 1));
+        java.util.Arrays.fill(positive, true);
+        assertTrue(QuasiDefiniteLdl.factor(k, positive, 1.0).replacedPivots() > 0);
         assertThrows(NotPositiveDefiniteException.class, () -> SparseCholesky.factor(LA, k));
     }
 

@@ -297,16 +297,16 @@ public final class OjAlgoLinearAlgebra implements LinearAlgebra {
     }
 
     /**
-     * {@inheritDoc} ojAlgo's {@link SparseQDLDL} (no pivoting, any sign of pivot) on the upper triangle of
-     * S(ordering, ordering); every pivot of D must be finite and nonzero, with the stated number negative.
+     * {@inheritDoc} ojAlgo's {@link SparseQDLDL} on the upper triangle of S(ordering, ordering); every
+     * pivot of D must be positive and finite.
      */
-    @Override public Factorization sparseLdl(SparseMatrix symmetric, int[] ordering, int negativePivots) {
-        int n = symmetric.rows();
-        if (symmetric.cols() != n || ordering.length != n) {
-            throw new IllegalArgumentException("sparseLdl needs a square matrix and an ordering of its order, got "
-                    + symmetric.rows() + "x" + symmetric.cols() + " and " + ordering.length);
+    @Override public Factorization sparseCholesky(SparseMatrix spd, int[] ordering) {
+        int n = spd.rows();
+        if (spd.cols() != n || ordering.length != n) {
+            throw new IllegalArgumentException("sparseCholesky needs a square matrix and an ordering of its order, got "
+                    + spd.rows() + "x" + spd.cols() + " and " + ordering.length);
         }
-        SparseMatrix upper = symmetric.permuted(ordering).upperTriangle();
+        SparseMatrix upper = spd.permuted(ordering).upperTriangle();
         R064CSC csc = new R064CSC(n, n, upper.values(), upper.rowIndex(), upper.colStart());
         SparseQDLDL ldl = new SparseQDLDL();
         boolean factored;
@@ -319,22 +319,12 @@ public final class OjAlgoLinearAlgebra implements LinearAlgebra {
             throw new NotPositiveDefiniteException("sparse matrix of order " + n + " has a zero pivot");
         }
         MatrixStore<Double> d = ldl.getD();
-        int negative = 0;
         for (int i = 0; i < n; i++) {
             double pivot = d.doubleValue(i, i);
-            if (pivot == 0 || !Double.isFinite(pivot)) {
-                throw new NotPositiveDefiniteException("sparse matrix of order " + n + " has pivot " + pivot
-                        + " at position " + i + " of the ordering");
-            }
-            negative += pivot < 0 ? 1 : 0;
-            if (negativePivots == 0 && pivot < 0) {
+            if (!(pivot > 0) || !Double.isFinite(pivot)) {
                 throw new NotPositiveDefiniteException("sparse matrix of order " + n + " is not positive definite"
                         + " (pivot " + pivot + " at position " + i + " of the ordering)");
             }
-        }
-        if (negative != negativePivots) {
-            throw new NotPositiveDefiniteException("sparse matrix of order " + n + " has " + negative
-                    + " negative pivots, not the " + negativePivots + " of a quasi-definite matrix of that inertia");
         }
         return new SparseSolver(ldl, ordering.clone());
     }

@@ -121,7 +121,7 @@ public interface LinearAlgebra {
      */
     Factorization lu(Matrix square);
 
-    /** @return whether {@link #sparse}, {@link #sparseCholesky} and {@link #sparseLdl} are available (false by default) */
+    /** @return whether {@link #sparse} and {@link #sparseCholesky} are available (false by default) */
     default boolean supportsSparse() {
         return false;
     }
@@ -148,24 +148,6 @@ public interface LinearAlgebra {
      * @throws UnsupportedOperationException when this backend has no sparse matrices
      */
     default Factorization sparseCholesky(SparseMatrix spd, int[] ordering) {
-        return sparseLdl(spd, ordering, 0);
-    }
-
-    /**
-     * A sparse LDLᵀ factorization of a symmetric matrix whose D, without pivoting, has exactly
-     * {@code negativePivots} negative and otherwise positive pivots: a positive definite matrix (0) or
-     * a quasi-definite one [S₁ Bᵀ; B −S₂] with S₁, S₂ positive definite (the order of S₂), such as the
-     * regularized KKT matrices of polishing. A quasi-definite matrix has such a factorization under every
-     * symmetric permutation (Vanderbei, SIAM J. Optim. 1995), so the caller's ordering only limits fill.
-     * As {@link #sparseCholesky}: both triangles given, S(ordering, ordering)'s upper triangle read,
-     * the permutation applied inside {@link Factorization#solve}.
-     *
-     * @param negativePivots the number of negative pivots D must have (its inertia: Sylvester's law)
-     * @throws NotPositiveDefiniteException when a pivot is zero or not finite, or D has another number of
-     *         negative pivots (S is not numerically of the stated inertia)
-     * @throws UnsupportedOperationException when this backend has no sparse matrices
-     */
-    default Factorization sparseLdl(SparseMatrix symmetric, int[] ordering, int negativePivots) {
         throw noSparse();
     }
 

@@ -11,6 +11,7 @@ import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.core.Admm;
 import dev.altdiff.core.AltDiff;
 import dev.altdiff.core.AltDiffDifferentiator;
+import dev.altdiff.core.InteriorPoint;
 import dev.altdiff.examples.demo.PaperDemo;
 import dev.altdiff.examples.io.MpsFormat;
 import dev.altdiff.examples.io.MpsModel;
@@ -110,6 +111,16 @@ final class MarosCommand implements Callable<Integer> {
                     + " random v; adds the column 'grad_cos' (the cosine of the stacked gradients of q, b, h)")
     boolean gradients;
 
+    @Option(names = "--solver", paramLabel = "auto|admm|ipm", defaultValue = "auto",
+            description = "forward solver: admm (the library's ADMM), ipm (the interior-point method) or auto (ADMM for"
+                    + " half the time limit, then the interior-point method for the rest on a problem ADMM left"
+                    + " unsolved and not infeasible; default: ${DEFAULT-VALUE}); the column 'solver' names the one"
+                    + " whose point is reported")
+    String solverName;
+
+    /** The forward solvers of {@code --solver}. */
+    enum ForwardSolver { AUTO, ADMM, IPM }
+
     /** Cosine against KKT that counts as agreeing in the summary of {@code --gradients} (issue 5's target). */
     static final double GRADIENT_COSINE = 0.9999;
 
@@ -123,11 +134,11 @@ final class MarosCommand implements Callable<Integer> {
      */
     record Row(String name, int n, int rows, int p, int m, String status, int iterations, double seconds,
                double objective, double reference, double relativeError, boolean ok, String note, String polish,
-               double gradientCosine) {
+               double gradientCosine, String solver) {
         Row(String name, int n, int rows, int p, int m, String status, int iterations, double seconds,
             double objective, double reference, double relativeError, boolean ok, String note) {
             this(name, n, rows, p, m, status, iterations, seconds, objective, reference, relativeError, ok, note, null,
-                    Double.NaN);
+                    Double.NaN, null);
         }
     }
 
@@ -137,7 +148,9 @@ final class MarosCommand implements Callable<Integer> {
         Settings settings;
         MpsFormat layout;
         Pattern filter;
+        ForwardSolver forward;
         try {
+            forward = ForwardSolver.valueOf(solverName.toUpperCase(Locale.ROOT));
             settings = solver.settings();
             layout = MpsFormat.valueOf(format.toUpperCase(Locale.ROOT));
             filter = include == null ? null : Pattern.compile(include);
@@ -181,17 +194,17 @@ final class MarosCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "cannot list " + dir + ": " + e);
         }
         out.printf(Locale.ROOT, "# altdiff maros %s: %d problems; backend %s, rho %s, truncation %s, tol %s,"
-                        + " max-iter %d, time limit %s s per problem, memory limit %d MB, reference %s%s%n",
+                        + " max-iter %d, time limit %s s per problem, memory limit %d MB, reference %s, solver %s%s%n",
                 dir, files.size(), la.name(), settings.rho(), solver.truncation, settings.tolerance(),
                 settings.maxIterations(), timeLimit, budget / (1024 * 1024), refs == null ? "none" : csv,
-                (settings.polish() ? ", polish" : "") + (settings.adaptiveRho() ? ", adaptive rho" : "")
+                forward.name().toLowerCase(Locale.ROOT), (settings.polish() ? ", polish" : "") + (settings.adaptiveRho() ? ", adaptive rho" : "")
                         + (settings.scaling() > 0 ? ", scaling " + settings.scaling() : ""));
         out.flush();
         Table table = new Table(out, markdown, settings.polish(), gradients);
         table.header();
         List<Row> rows = new ArrayList<>();
         for (Path file : files) {
-            Row row = solve(file, layout, settings, la, budget, refs);
+            Row row = solve(file, layout, settings, forward, la, budget, refs);
             rows.add(row);
             table.row(row);
         }
@@ -209,6 +222,7 @@ final class MarosCommand implements Callable<Integer> {
         }
         out.println();
         out.println(summary(rows, refs != null, accuracy));
+        out.println(solverSummary(rows));
         if (settings.polish()) {
             out.println(polishSummary(rows));
         }
@@ -242,8 +256,8 @@ final class MarosCommand implements Callable<Integer> {
         return 8L * (3 * pp + 4 * (pn + mn) + 2 * n * n);
     }
 
-    private Row solve(Path file, MpsFormat layout, Settings settings, LinearAlgebra la, long budget,
-                      ReferenceValues refs) {
+    private Row solve(Path file, MpsFormat layout, Settings settings, ForwardSolver forward, LinearAlgebra la,
+                      long budget, ReferenceValues refs) {
         String name = baseName(file);
         double ref = Double.NaN;
         if (refs != null) {
@@ -274,17 +288,18 @@ final class MarosCommand implements Callable<Integer> {
                     : QpConversion.Storage.DENSE);
             MpsModel kept = gradients && sparse ? model : null; // the gradient check's KKT reference is dense
             model = null; // the sparse model is no longer needed
-            Solution solution = Admm.solve(problem.problem(), settings, la).solution(); // forward only: no trajectory
+            Solved solved = solve(problem.problem(), settings, forward, la);
+            Solution solution = solved.solution();
             double seconds = elapsed(t0);
             double objective = problem.fileObjective(solution.objective());
             double err = Double.isNaN(ref) || !Double.isFinite(objective) ? Double.NaN
                     : ReferenceValues.relativeError(objective, ref);
-            boolean solved = solution.status() == dev.altdiff.api.Status.SOLVED;
-            boolean ok = solved && (refs == null || err <= accuracy);
+            boolean isSolved = solution.status() == dev.altdiff.api.Status.SOLVED;
+            boolean ok = isSolved && (refs == null || err <= accuracy);
             String polished = solution.polish() == Polish.NOT_REQUESTED ? null : solution.polish().jsonName();
             double cosine = Double.NaN;
             String note = null;
-            if (gradients && solved) {
+            if (gradients && isSolved) {
                 // the recorded run: x, λ, ν̃ and the mask per iteration, K·(n + p + 2m) doubles (K of this
                 // run; the differentiated run may take more, and running out of memory there is caught below)
                 long doubles = (long) solution.iterations() * (n + shape.p() + 2L * shape.m());
@@ -308,8 +323,13 @@ final class MarosCommand implements Callable<Integer> {
                     }
                 }
             }
+            if (solved.admm() != null) { // auto: the interior-point method's point, after ADMM's run
+                String admm = "admm: " + solved.admm().status().jsonName() + " after " + solved.admm().iterations()
+                        + " iterations";
+                note = note == null ? admm : admm + "; " + note;
+            }
             return new Row(name, n, fileRows, shape.p(), shape.m(), solution.status().jsonName(),
-                    solution.iterations(), seconds, objective, ref, err, ok, note, polished, cosine);
+                    solution.iterations(), seconds, objective, ref, err, ok, note, polished, cosine, solved.solver());
         } catch (InvalidProblemException e) {
             return new Row(name, n, fileRows, shape.p(), shape.m(), "invalid", 0, elapsed(t0), Double.NaN, ref,
                     Double.NaN, false, e.getMessage());
@@ -320,6 +340,53 @@ final class MarosCommand implements Callable<Integer> {
             return new Row(name, n, fileRows, shape.p(), shape.m(), "error", 0, elapsed(t0), Double.NaN, ref,
                     Double.NaN, false, e.toString());
         }
+    }
+
+    /**
+     * A forward solve: the solution reported, the name of the solver that produced it, and, when
+     * {@link ForwardSolver#AUTO} handed the problem on to the interior-point method, ADMM's solution (else null).
+     */
+    record Solved(Solution solution, String solver, Solution admm) {
+    }
+
+    /**
+     * The forward solve of {@code --solver}, without trajectory. AUTO: ADMM with half the time limit; a
+     * problem it leaves neither solved nor infeasible goes to the interior-point method with the time that is
+     * left, whose point is reported if it is solved (else ADMM's).
+     */
+    static Solved solve(QuadraticProgram problem, Settings settings, ForwardSolver forward, LinearAlgebra la) {
+        if (forward == ForwardSolver.IPM) {
+            return new Solved(InteriorPoint.solve(problem, settings, la), "ipm", null);
+        }
+        long t0 = System.nanoTime();
+        Settings first = forward == ForwardSolver.AUTO ? settings.withTimeLimit(settings.timeLimit() / 2) : settings;
+        Solution admm = Admm.solve(problem, first, la).solution();
+        dev.altdiff.api.Status status = admm.status();
+        double left = settings.timeLimit() - elapsed(t0);
+        if (forward == ForwardSolver.ADMM || status == dev.altdiff.api.Status.SOLVED
+                || status == dev.altdiff.api.Status.PRIMAL_INFEASIBLE || status == dev.altdiff.api.Status.DUAL_INFEASIBLE
+                || !(left > 0)) {
+            return new Solved(admm, "admm", null);
+        }
+        Solution ipm = InteriorPoint.solve(problem, settings.withTimeLimit(left), la);
+        return ipm.status() == dev.altdiff.api.Status.SOLVED ? new Solved(ipm, "ipm", admm)
+                : new Solved(admm, "admm", null);
+    }
+
+    /** @return "solver: admm A, ipm I" (which solver's point each row reports; problems never solved count none) */
+    static String solverSummary(List<Row> rows) {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (Row r : rows) {
+            if (r.solver() != null) {
+                counts.merge(r.solver(), 1, Integer::sum);
+            }
+        }
+        StringBuilder s = new StringBuilder("solver:");
+        counts.forEach((k, v) -> s.append(' ').append(k).append(' ').append(v).append(','));
+        if (!counts.isEmpty()) {
+            s.setLength(s.length() - 1);
+        }
+        return s.toString();
     }
 
     /**
@@ -424,9 +491,10 @@ final class MarosCommand implements Callable<Integer> {
             this.markdown = markdown;
             this.polish = polish;
             this.gradients = gradients;
-            this.format = FORMAT + (polish ? " %-8s" : "") + (gradients ? " %11s" : "") + "%n";
-            this.head = Stream.concat(Arrays.stream(HEAD), Stream.concat(polish ? Stream.of("polish") : Stream.empty(),
-                    gradients ? Stream.of("grad_cos") : Stream.empty())).toArray(String[]::new);
+            this.format = FORMAT + (polish ? " %-8s" : "") + (gradients ? " %11s" : "") + " %-6s%n";
+            this.head = Stream.concat(Arrays.stream(HEAD), Stream.of(polish ? Stream.of("polish") : Stream.<String>empty(),
+                    gradients ? Stream.of("grad_cos") : Stream.<String>empty(), Stream.of("solver")).flatMap(x -> x))
+                    .toArray(String[]::new);
         }
 
         void header() {
@@ -450,6 +518,7 @@ final class MarosCommand implements Callable<Integer> {
             if (gradients) {
                 cells.add(number(r.gradientCosine(), "%.8f"));
             }
+            cells.add(r.solver() == null ? "-" : r.solver());
             if (markdown) {
                 StringBuilder s = new StringBuilder("|");
                 for (Object c : cells) {

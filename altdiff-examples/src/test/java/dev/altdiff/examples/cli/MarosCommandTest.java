@@ -66,7 +66,8 @@ class MarosCommandTest {
     void polishColumnAndSummary() {
         Cli.Result r = Cli.run("maros", MAROS.toString(), "--tol", "1e-5", "--polish", "--time-limit", "120");
         assertEquals(0, r.exit(), r::toString);
-        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("name ") && l.strip().endsWith(" polish")), r::toString);
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("name ") && l.strip().endsWith(" polish   solver")),
+                r::toString);
         for (String name : List.of("hs118", "hs35mod", "hs52", "hs76", "qptest")) {
             String[] cells = row(r, name);
             assertEquals("accepted", cells[12], name);
@@ -85,7 +86,7 @@ class MarosCommandTest {
     void gradientsOfSolvedProblemsAgreeWithKkt() {
         Cli.Result r = Cli.run("maros", MAROS.toString(), "--adaptive-rho", "--gradients", "--time-limit", "120");
         assertEquals(0, r.exit(), r::toString);
-        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("name ") && l.strip().endsWith(" grad_cos")),
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("name ") && l.strip().endsWith(" grad_cos solver")),
                 r::toString);
         assertTrue(r.out().contains("solved 5 of 5 within 1e-6 relative objective error"), r::toString);
         assertTrue(r.out().contains("gradients: 5 checked, 5 with cosine >= 0.9999 against kkt"), r::toString);
@@ -155,6 +156,32 @@ class MarosCommandTest {
                 "--no-polish");
         assertEquals("time_limit", row(timed, "qptest")[5]);
         assertTrue(timed.out().contains("solved 0 of 1 (solver status; no reference values)"), timed::toString);
+    }
+
+    /**
+     * {@code --solver}: with ADMM capped at 15 iterations (too few for four of the five small problems), the
+     * default {@code auto} hands those four to the interior-point method, which solves them to the published
+     * objective; the column and the notes say which solver's point is reported and how ADMM's run ended.
+     * {@code --solver ipm} alone solves all five; {@code --solver admm} reports ADMM's capped runs.
+     */
+    @Test
+    void solverChoiceAndTheInteriorPointFallback() {
+        Cli.Result auto = Cli.run("maros", MAROS.toString(), "--max-iter", "15", "--no-polish", "--time-limit", "120");
+        assertEquals(0, auto.exit(), auto::toString);
+        assertTrue(auto.out().contains("solved 5 of 5 within 1e-6 relative objective error"), auto::toString);
+        assertTrue(auto.out().contains("solver: admm 1, ipm 4"), auto::toString);
+        assertEquals("ipm", row(auto, "hs118")[12], auto::toString);
+        assertTrue(auto.out().contains("hs118: admm: max_iterations after 15 iterations"), auto::toString);
+        assertTrue(auto.out().lines().findFirst().orElseThrow().contains(", solver auto"), auto::toString);
+
+        Cli.Result ipm = Cli.run("maros", MAROS.toString(), "--solver", "ipm", "--time-limit", "120");
+        assertTrue(ipm.out().contains("solved 5 of 5 within 1e-6 relative objective error"), ipm::toString);
+        assertTrue(ipm.out().contains("solver: ipm 5"), ipm::toString);
+
+        Cli.Result admm = Cli.run("maros", MAROS.toString(), "--solver", "admm", "--max-iter", "15", "--no-polish");
+        assertTrue(admm.out().contains("solver: admm 5"), admm::toString);
+        assertEquals("max_iterations", row(admm, "hs118")[5], admm::toString);
+        assertEquals(2, Cli.run("maros", MAROS.toString(), "--solver", "simplex").exit());
     }
 
     @Test
