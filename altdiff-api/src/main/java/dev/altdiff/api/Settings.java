@@ -55,8 +55,8 @@ package dev.altdiff.api;
  *                      switches all its columns together, on the geometric mean of their proposals.
  *                      Alt-Diff differentiates the run with the ρ and the factor of each iteration; the
  *                      rounding makes the schedule piecewise constant in the data, so that derivative is
- *                      exact almost everywhere. Quadratic programs only: general objectives run with a
- *                      fixed ρ
+ *                      exact almost everywhere. General objectives adapt ρ the same way (∇f(x) in the
+ *                      place of Px + q), their Newton x-step at the ρ of each iteration
  * @param scaling       Ruiz equilibration passes, in [0, {@value #MAX_SCALING_PASSES}] (0: off). The solver
  *                      works on the scaled problem D P D c, c D q, E A D, E b, …; the solution, residuals,
  *                      certificates and gradients are mapped back to the caller's problem, and the
@@ -72,8 +72,8 @@ package dev.altdiff.api;
  *                      α = 1
  * @param equalityRhoScale the penalty of the equality rows relative to ρ, in [1, {@value #EQUALITY_RHO_SCALE_MAX}]
  *                      (OSQP's per-row ρ: its equality rows get 10³ρ): H = P + ρ_eqAᵀA + ρGᵀG with
- *                      ρ_eq = equalityRhoScale·ρ, and λ⁺ = λ + αρ_eq(Ax⁺ − b). Quadratic programs only:
- *                      general objectives run with 1
+ *                      ρ_eq = equalityRhoScale·ρ, and λ⁺ = λ + αρ_eq(Ax⁺ − b). General objectives too:
+ *                      H(x) = ∇²f(x) + ρ_eqAᵀA + ρGᵀG
  */
 public record Settings(double rho, double tolerance, int maxIterations, Truncation truncation,
                        double infeasibilityTolerance, boolean polish, boolean adaptiveRho, int scaling,

@@ -108,6 +108,23 @@ public final class Admm {
         static boolean due(int switches, int since) {
             return since >= (long) Settings.ADAPTIVE_RHO_INTERVAL << Math.min(switches, 30);
         }
+
+        /**
+         * @return whether ρ is reconsidered before iteration k (1-based): k − 1 is a multiple of
+         *     {@link Settings#ADAPTIVE_RHO_INTERVAL} and, after {@code switches} switches, the current ρ has
+         *     run since iteration {@code currentFirst} for long enough ({@link #due})
+         */
+        static boolean reconsidered(int k, int switches, int currentFirst) {
+            return (k - 1) % Settings.ADAPTIVE_RHO_INTERVAL == 0 && due(switches, k - currentFirst);
+        }
+
+        /**
+         * @return whether a proposal switches ρ: it differs from the current ρ by more than
+         *     {@link Settings#ADAPTIVE_RHO_TOLERANCE}× either way
+         */
+        static boolean departs(double rho, double proposal) {
+            return proposal > rho * Settings.ADAPTIVE_RHO_TOLERANCE || proposal < rho / Settings.ADAPTIVE_RHO_TOLERANCE;
+        }
     }
 
     /**
@@ -361,31 +378,44 @@ public final class Admm {
 
     /**
      * OSQP's residual balancing ({@link Settings#adaptiveRho()}) for the iterate (x, s, λ, ν) of B columns:
-     * per column ρ·√((‖r_prim‖∞/max(‖Ax‖∞, ‖Gx‖∞, ‖b‖∞, ‖h‖∞)) / (‖r_dual‖∞/max(‖Px‖∞, ‖Aᵀλ‖∞, ‖Gᵀν‖∞, ‖q‖∞))),
-     * where r_prim = (Ax − b, Gx + s − h) and r_dual = Px + q + Aᵀλ + Gᵀν; the geometric mean over the
-     * columns whose ratio is defined (both residuals and scales nonzero), rounded to the grid 10^(j/4)
-     * and clamped to [{@value #RHO_MIN}, {@value #RHO_MAX}].
+     * {@link #proposeRho(double, double[], double[], double[], double[], int)} of their residuals, with
+     * r_prim = (Ax − b, Gx + s − h) and r_dual = Px + q + Aᵀλ + Gᵀν.
      *
      * @return the proposed ρ (the current one when no column gives a ratio)
      */
     static double proposeRho(QpData d, double[] x, double[] lambda, double[] nu, double[] s, double[] q, double[] b,
                              double[] h, int width) {
         Termination.Residuals r = Termination.unscaled(0).residuals(d, x, lambda, nu, s, q, b, h, width);
-        double[] primal = r.primal();
-        double[] primalScale = r.primalScale();
-        double[] dual = r.dual();
-        double[] dualScale = r.dualScale();
+        return proposeRho(d.rho, r.primal(), r.primalScale(), r.dual(), r.dualScale(), width);
+    }
+
+    /**
+     * OSQP's residual balancing from the residual norms of B columns (the general-objective path
+     * {@link GeneralAdmm} calls it with ∇f(x) in the place of Px + q): per column
+     * ρ·√((‖r_prim‖∞/max(‖Ax‖∞, ‖Gx‖∞, ‖b‖∞, ‖h‖∞)) / (‖r_dual‖∞/max(‖Px‖∞, ‖Aᵀλ‖∞, ‖Gᵀν‖∞, ‖q‖∞))); the
+     * geometric mean over the columns whose ratio is defined (both residuals and scales nonzero), rounded
+     * to the grid 10^(j/4) and clamped to [{@value #RHO_MIN}, {@value #RHO_MAX}].
+     *
+     * @param rho         the current ρ
+     * @param primal      ‖r_prim‖∞ per column
+     * @param primalScale its scale per column
+     * @param dual        ‖r_dual‖∞ per column
+     * @param dualScale   its scale per column
+     * @return the proposed ρ (the current one when no column gives a ratio)
+     */
+    static double proposeRho(double rho, double[] primal, double[] primalScale, double[] dual, double[] dualScale,
+                             int width) {
         double logSum = 0;
         int count = 0;
         for (int j = 0; j < width; j++) {
             double ratio = (primal[j] / primalScale[j]) / (dual[j] / dualScale[j]);
             if (ratio > 0 && Double.isFinite(ratio)) {
-                logSum += Math.log10(d.rho * Math.sqrt(ratio));
+                logSum += Math.log10(rho * Math.sqrt(ratio));
                 count++;
             }
         }
         if (count == 0) {
-            return d.rho;
+            return rho;
         }
         double grid = Math.pow(10, Math.round(4 * logSum / count) / 4.0);
         return Math.min(RHO_MAX, Math.max(RHO_MIN, grid));

@@ -175,8 +175,7 @@ final class BatchLoop {
         while (active.length > 0) {
             k++;
             int width = active.length;
-            if (settings.adaptiveRho() && (k - 1) % Settings.ADAPTIVE_RHO_INTERVAL == 0
-                    && Admm.RhoSchedule.due(switches, k - segmentStart)) {
+            if (settings.adaptiveRho() && Admm.RhoSchedule.reconsidered(k, switches, segmentStart)) {
                 adaptRho(k, width);
             }
             boolean screening = residualRule && k % Settings.TERMINATION_CHECK_INTERVAL != 0;
@@ -258,8 +257,7 @@ final class BatchLoop {
     private void adaptRho(int k, int width) {
         formX(width);
         double proposal = Admm.proposeRho(current, x, lambda, nu, s, qAct, bAct, hAct, width);
-        QpData switched = proposal > rho * Settings.ADAPTIVE_RHO_TOLERANCE
-                || proposal < rho / Settings.ADAPTIVE_RHO_TOLERANCE ? factorOrNull(current, proposal) : null;
+        QpData switched = Admm.RhoSchedule.departs(rho, proposal) ? factorOrNull(current, proposal) : null;
         if (switched != null) {
             current = switched;
             rho = proposal;

@@ -16,7 +16,8 @@ import java.util.List;
  * ADMM on the slack form for a general smooth convex f ({@code ALTDIFF.md} §2): the s, λ, ν updates
  * and the stopping rules are those of {@link Admm}; the x-step is the damped Newton solve of
  * {@link NewtonXStep}, warm-started from the previous x with the previous factor of H(x) (valid
- * because H(x) = ∇²f(x) + ρAᵀA + ρGᵀG does not depend on s, λ, ν).
+ * because H(x) = ∇²f(x) + ρ_eqAᵀA + ρGᵀG does not depend on s, λ, ν). The equality rows get
+ * ρ_eq = {@link Settings#equalityRhoScale()}·ρ as on the QP path ({@code ALTDIFF.md} §8): λ⁺ = λ + ρ_eq(Ax⁺ − b).
  *
  * <p>A separate loop rather than a hook in {@link Admm}: that loop is written for batches of columns
  * sharing one factor of a constant H, which a general f does not have (H(x) differs per column and per
@@ -24,11 +25,22 @@ import java.util.List;
  * problem on plain arrays (its vector work is O((p+m)n) per iteration, against the O(n³) factorization
  * of H(x) per Newton step, done on the backend).
  *
+ * <p><b>Adaptive ρ.</b> With {@link Settings#adaptiveRho()} ρ is reconsidered as on the QP path, by the
+ * same code: before iterations 11, 21, … once due under the doubling schedule
+ * ({@link Admm.RhoSchedule#reconsidered}), residual balancing proposes a ρ from the iterate's residuals
+ * ({@link Admm#proposeRho(double, double[], double[], double[], double[], int)}, with ∇f(x) in the place of
+ * Px + q; rounded to 10^(j/4), clamped to [1e-6, 1e6]) and ρ switches
+ * when the proposal departs from it by more than {@link Settings#ADAPTIVE_RHO_TOLERANCE}×
+ * ({@link Admm.RhoSchedule#departs}). A switch moves the run to {@link GeneralData#withRho} and drops the
+ * cached factor of H(x) (H depends on ρ), so the next x-step factors H(x) at the new ρ; λ and ν are the
+ * unscaled multipliers and carry over unchanged. A recorded run keeps the data (ρ, ρ_eq) of every
+ * iteration ({@link Trajectory#data()}), which the derivatives use.
+ *
  * <p>Stopping and status: the rules and the termination test of {@link Settings}, decided by
  * {@link Termination#status} as for quadratic programs, with ∇f(x) in the place of Px + q: the dual
  * residual is ‖∇f(x) + Aᵀλ + Gᵀν‖∞ (computed directly), its scale max(‖∇f(x)‖∞, ‖Aᵀλ‖∞, ‖Gᵀν‖∞). This
- * path runs with the fixed ρ of the settings, unscaled and unpolished ({@link Settings#adaptiveRho()},
- * {@link Settings#scaling()} and {@link Settings#polish()} apply to quadratic programs). The primal
+ * path runs unscaled, unpolished and without over-relaxation ({@link Settings#scaling()},
+ * {@link Settings#polish()} and {@link Settings#alpha()} apply to quadratic programs). The primal
  * infeasibility test of the QP path ({@link Infeasibility#primal}: it involves the constraints only) runs
  * every {@link Settings#INFEASIBILITY_CHECK_INTERVAL} iterations, so a problem with no feasible point ends
  * {@link Status#PRIMAL_INFEASIBLE} with its certificate; unboundedness of a general f is not detected (the
@@ -40,27 +52,29 @@ public final class GeneralAdmm {
     }
 
     /**
-     * The iterates k = 1..K reverse mode and forward mode need: x_k, λ_k, ν̃_k = ν_{k−1} + ρ(Gx_k + s_{k−1} − h)
-     * and the masks D_k = 1[s_k &gt; 0]; also ν_k, s_k and per iteration (‖x_k − x_{k−1}‖₂/‖x_k‖₂, primal
+     * The iterates k = 1..K reverse mode and forward mode need: x_k, λ_k, ν̃_k = ν_{k−1} + ρ_k(Gx_k + s_{k−1} − h),
+     * the masks D_k = 1[s_k &gt; 0] and the data iteration k ran with (its ρ_k and ρ_eq,k; the same object
+     * for every iteration of one ρ); also ν_k, s_k and per iteration (‖x_k − x_{k−1}‖₂/‖x_k‖₂, primal
      * residual, elapsed ns since the start, factorizations so far), so that a run can be truncated afterwards ({@link #prefix}).
      */
     record Trajectory(List<double[]> x, List<double[]> lambda, List<double[]> nuTilde, List<double[]> masks,
-                      List<double[]> nu, List<double[]> s, List<double[]> stats) {
+                      List<GeneralData> data, List<double[]> nu, List<double[]> s, List<double[]> stats) {
         Trajectory() {
             this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
-                    new ArrayList<>(), new ArrayList<>());
+                    new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         }
 
-        /** @return the first k entries (a prefix: the run truncated at iteration k) */
+        /** @return the first k entries (a prefix: the run truncated at iteration k, with the ρ of each) */
         Trajectory prefix(int k) {
             return new Trajectory(x.subList(0, k), lambda.subList(0, k), nuTilde.subList(0, k), masks.subList(0, k),
-                    nu.subList(0, k), s.subList(0, k), stats.subList(0, k));
+                    data.subList(0, k), nu.subList(0, k), s.subList(0, k), stats.subList(0, k));
         }
     }
 
     /**
-     * One run: the data, the solution, the trajectory (null unless recorded), the factor of H(x_K), the
-     * totals of Newton factorizations, and the termination test the run used.
+     * One run: the data at the starting ρ, the solution, the trajectory (null unless recorded), the factor
+     * of H(x_K) (at the last iteration's ρ), the totals of Newton factorizations, and the termination test
+     * the run used.
      */
     record Run(GeneralData data, Solution solution, Trajectory trajectory, Factorization lastFactor,
                int factorizations, Termination termination) {
@@ -72,14 +86,19 @@ public final class GeneralAdmm {
     }
 
     static Run solve(ConvexProgram program, Settings settings, LinearAlgebra la, boolean record, boolean dense) {
-        return solve(new GeneralData(program, la, settings.rho(), !dense), settings, record);
+        return solve(GeneralData.of(program, la, settings.rho(), settings.equalityRhoScale(), !dense), settings,
+                record);
     }
 
-    static Run solve(GeneralData d, Settings settings, boolean record) {
+    /**
+     * Runs ADMM from the objective's initial point, starting at d's ρ (the settings' ρ is not read: with
+     * {@link Settings#adaptiveRho()} off the run keeps d's ρ).
+     */
+    static Run solve(GeneralData start, Settings settings, boolean record) {
+        GeneralData d = start;
         int n = d.n;
         int p = d.p;
         int m = d.m;
-        double rho = d.rho;
         double[] x = d.f.initialPoint();
         if (x.length != n || !d.f.inDomain(x)) {
             throw new InvalidProblemException("objective", -1, -1, "the objective's initial point is not in its domain");
@@ -91,18 +110,33 @@ public final class GeneralAdmm {
         long deadline = settings.timeLimit() > 0 ? System.nanoTime() + (long) (settings.timeLimit() * 1e9) : 0;
         double tau = newtonTolerance(settings.tolerance());
         Trajectory trajectory = record ? new Trajectory() : null;
-        long start = System.nanoTime();
+        long startTime = System.nanoTime();
         Factorization factor = null;
         int factorizations = 0;
+        int switches = 0;
+        int currentFirst = 1; // the first iteration of the current ρ
         boolean residualRule = settings.truncation() == Truncation.RESIDUALS;
         for (int k = 1; ; k++) {
+            if (settings.adaptiveRho() && Admm.RhoSchedule.reconsidered(k, switches, currentFirst)) {
+                double[] r = residuals(d, x, lambda, nu, s);
+                double proposal = Admm.proposeRho(d.rho, new double[]{r[0]}, new double[]{r[1]}, new double[]{r[2]},
+                        new double[]{r[3]}, 1);
+                if (Admm.RhoSchedule.departs(d.rho, proposal)) {
+                    d = d.withRho(proposal);
+                    factor = null; // H(x) depends on ρ
+                    switches++;
+                    currentFirst = k;
+                }
+            }
+            double rho = d.rho;
+            double rhoEq = d.rhoEq;
             NewtonXStep.Result step;
             try {
                 step = NewtonXStep.solve(d, x, factor, lambda, nu, s, tau);
             } catch (NewtonXStep.DomainException e) { // the last iterate, as a status (issue 18)
                 Solution failed = new Solution(x.clone(), lambda.clone(), nu.clone(), s.clone(), Status.NUMERICAL_ERROR,
                         k - 1, residuals(d, x, lambda, nu, s)[0], stationarity(d, x, lambda, nu), d.f.value(x));
-                return new Run(d, failed, trajectory, factor, factorizations, termination);
+                return new Run(start, failed, trajectory, factor, factorizations, termination);
             }
             factor = step.factor();
             factorizations += step.factorizations();
@@ -110,10 +144,10 @@ public final class GeneralAdmm {
             double eps = settings.infeasibilityTolerance();
             double[] dy = eps > 0 && k % Settings.INFEASIBILITY_CHECK_INTERVAL == 0 ? new double[p + m] : null;
             double primal = 0;
-            for (int i = 0; i < p; i++) { // λ⁺ = λ + ρ(Ax⁺ − b)
+            for (int i = 0; i < p; i++) { // λ⁺ = λ + ρ_eq(Ax⁺ − b)
                 double r = step.ax()[i] - d.b[i];
                 double before = lambda[i];
-                lambda[i] += rho * r;
+                lambda[i] += rhoEq * r;
                 if (dy != null) {
                     dy[i] = lambda[i] - before;
                 }
@@ -141,6 +175,7 @@ public final class GeneralAdmm {
                 trajectory.lambda().add(lambda.clone());
                 trajectory.nuTilde().add(nuTilde);
                 trajectory.masks().add(mask);
+                trajectory.data().add(d);
             }
             double diff = 0;
             double norm = 0;
@@ -151,7 +186,7 @@ public final class GeneralAdmm {
             if (record) {
                 trajectory.nu().add(nu.clone());
                 trajectory.s().add(s.clone());
-                trajectory.stats().add(new double[]{Math.sqrt(diff / norm), primal, System.nanoTime() - start,
+                trajectory.stats().add(new double[]{Math.sqrt(diff / norm), primal, System.nanoTime() - startTime,
                         factorizations});
             }
             boolean truncated = !residualRule && Math.sqrt(diff) <= settings.tolerance() * Math.sqrt(norm);
@@ -163,10 +198,10 @@ public final class GeneralAdmm {
                     (dLambda, dNu, width) -> {
                         double[] out = new double[n];
                         if (dLambda != null) {
-                            Vectors.addTransposeTimes(1.0, d.a, p, n, dLambda, out);
+                            Vectors.addTransposeTimes(1.0, start.a, p, n, dLambda, out);
                         }
                         if (dNu != null) {
-                            Vectors.addTransposeTimes(1.0, d.g, m, n, dNu, out);
+                            Vectors.addTransposeTimes(1.0, start.g, m, n, dNu, out);
                         }
                         return out;
                     })[0];
@@ -179,7 +214,7 @@ public final class GeneralAdmm {
                 if (status != null) {
                     Solution solution = new Solution(x.clone(), lambda.clone(), nu.clone(), s.clone(), status, k,
                             r[0], r[2], d.f.value(x), status == Status.PRIMAL_INFEASIBLE ? verdict.certificate() : null);
-                    return new Run(d, solution, trajectory, factor, factorizations, termination);
+                    return new Run(start, solution, trajectory, factor, factorizations, termination);
                 }
             }
         }

@@ -14,19 +14,23 @@ import java.util.List;
 /**
  * Alt-Diff for a general smooth convex objective ({@code ALTDIFF.md} §3 general case, §5): the forward
  * pass is {@link GeneralAdmm} (Newton x-step), the derivatives follow the recursion with
- * H_k = H(x_k) = ∇²f(x_k) + ρAᵀA + ρGᵀG evaluated at the iterate x_k itself and dP x + dq replaced by
+ * H_k = H(x_k) = ∇²f(x_k) + ρ_eq,kAᵀA + ρ_kGᵀG evaluated at the iterate x_k itself and dP x + dq replaced by
  * the mixed product M_k dθ, M_k = ∂(∇f)/∂θ at x_k:
  * <pre>
- *   ẋ_k = −H_k⁻¹[M_k dθ + dAᵀλ_k + dGᵀν̃_k + ρAᵀ(dA x_k − db) + ρGᵀ(dG x_k − dh)
- *               + Aᵀλ̇_{k−1} + Gᵀ(ν̇_{k−1} + ρṡ_{k−1})]
- *   ṡ_k = D_k(−ν̇_{k−1}/ρ − a_k),  a_k = Gẋ_k + dG x_k − dh,
- *   λ̇_k = λ̇_{k−1} + ρ(Aẋ_k + dA x_k − db),  ν̇_k = ν̇_{k−1} + ρ(a_k + ṡ_k)
+ *   ẋ_k = −H_k⁻¹[M_k dθ + dAᵀλ_k + dGᵀν̃_k + ρ_eq,kAᵀ(dA x_k − db) + ρ_kGᵀ(dG x_k − dh)
+ *               + Aᵀλ̇_{k−1} + Gᵀ(ν̇_{k−1} + ρ_kṡ_{k−1})]
+ *   ṡ_k = D_k(−ν̇_{k−1}/ρ_k − a_k),  a_k = Gẋ_k + dG x_k − dh,
+ *   λ̇_k = λ̇_{k−1} + ρ_eq,k(Aẋ_k + dA x_k − db),  ν̇_k = ν̇_{k−1} + ρ_k(a_k + ṡ_k)
  * </pre>
- * (the same recursion as {@link ReverseSweep}'s, with a per-iteration H). {@link Solved#backward} is its
+ * (the same recursion as {@link ReverseSweep}'s with α = 1, with a per-iteration H). ρ_k and ρ_eq,k =
+ * {@link Settings#equalityRhoScale()}·ρ_k are those iteration k ran with: constant without
+ * {@link Settings#adaptiveRho()}, else piecewise constant between the switches ({@link GeneralAdmm}), so
+ * that this is the exact derivative of the run that was made (the switches, rounded to 10^(j/4), are
+ * piecewise constant in the data). {@link Solved#backward} is its
  * adjoint (one sweep k = K..1, r̄_k = −H_k⁻¹x̄; ∂ℓ/∂θ = Σ M_kᵀ r̄_k, and b, h, A, G as in
  * {@link ReverseSweep}); {@link Solved#jvp} runs the recursion itself for one direction (θ, b, h).
- * The factors of H(x_k) are not kept (K·n² memory): both sweeps refactor H(x_k) from the stored x_k,
- * one Cholesky per iteration (the last one, H(x_K), is kept from the forward pass). Memory
+ * The factors of H(x_k) are not kept (K·n² memory): both sweeps refactor H(x_k) from the stored x_k at
+ * ρ_k, one Cholesky per iteration (the last one, H(x_K), is kept from the forward pass). Memory
  * O(K(n + p + 2m)).
  */
 public final class GeneralAltDiff {
@@ -74,10 +78,24 @@ public final class GeneralAltDiff {
             return run.factorizations();
         }
 
+        /** @return the factor of H_k = H(x_k) at ρ_k (k 0-based) */
         private Factorization factorAt(int k) {
             GeneralAdmm.Trajectory t = run.trajectory();
             return k == t.x().size() - 1 && run.lastFactor() != null ? run.lastFactor()
-                    : run.data().factor(t.x().get(k));
+                    : t.data().get(k).factor(t.x().get(k));
+        }
+
+        /**
+         * @return ρ_k, the penalty of the inequality rows at iteration k (1 ≤ k ≤ K; the equality rows had
+         *     {@link Settings#equalityRhoScale()}·ρ_k): the settings' ρ throughout, unless
+         *     {@link Settings#adaptiveRho()} switched it
+         */
+        public double rho(int k) {
+            List<GeneralData> data = run.trajectory().data();
+            if (k < 1 || k > data.size()) {
+                throw new IllegalArgumentException("k = " + k + " outside 1.." + data.size());
+            }
+            return data.get(k - 1).rho;
         }
 
         /**
@@ -133,7 +151,6 @@ public final class GeneralAltDiff {
             int n = d.n;
             int p = d.p;
             int m = d.m;
-            double rho = d.rho;
             int kCount = t.x().size();
             double[] lambdaBar = new double[p];
             double[] nuBar = new double[m];
@@ -146,6 +163,8 @@ public final class GeneralAltDiff {
             for (int k = kCount - 1; k >= 0; k--) {
                 double[] xk = t.x().get(k);
                 double[] mask = t.masks().get(k);
+                double rho = t.data().get(k).rho;
+                double rhoEq = t.data().get(k).rhoEq;
                 double[] aBar = new double[m];
                 for (int i = 0; i < m; i++) { // t = D_k(s̄ + ρν̄), ā = ρν̄ − t, ν̄ ← ν̄ − t/ρ
                     double ti = mask[i] * (sBar[i] + rho * nuBar[i]);
@@ -153,7 +172,7 @@ public final class GeneralAltDiff {
                     nuBar[i] -= ti / rho;
                 }
                 double[] xBar = k == kCount - 1 ? v.clone() : new double[n];
-                Vectors.addTransposeTimes(rho, d.a, p, n, lambdaBar, xBar);
+                Vectors.addTransposeTimes(rhoEq, d.a, p, n, lambdaBar, xBar);
                 Vectors.addTransposeTimes(1.0, d.g, m, n, aBar, xBar);
                 double[] r = d.solve(factorAt(k), xBar);
                 for (int i = 0; i < n; i++) {
@@ -164,7 +183,7 @@ public final class GeneralAltDiff {
                 double[] alpha = new double[p];
                 for (int i = 0; i < p; i++) {
                     lambdaBar[i] += ar[i];
-                    alpha[i] = rho * lambdaBar[i];
+                    alpha[i] = rhoEq * lambdaBar[i];
                     gb[i] -= alpha[i];
                 }
                 double[] beta = new double[m];
@@ -201,7 +220,6 @@ public final class GeneralAltDiff {
             int n = d.n;
             int p = d.p;
             int m = d.m;
-            double rho = d.rho;
             double[] zeroTheta = new double[d.f.parameters().length];
             double[] th = dTheta == null ? zeroTheta : dTheta;
             double[] bDot = db == null ? new double[p] : db;
@@ -212,10 +230,12 @@ public final class GeneralAltDiff {
             double[] sDot = new double[m];
             for (int k = 0; k < t.x().size(); k++) {
                 double[] xk = t.x().get(k);
+                double rho = t.data().get(k).rho;
+                double rhoEq = t.data().get(k).rhoEq;
                 double[] rhs = d.f.mixedTimes(xk, th);
                 double[] ya = new double[p];
                 for (int i = 0; i < p; i++) {
-                    ya[i] = lambdaDot[i] - rho * bDot[i];
+                    ya[i] = lambdaDot[i] - rhoEq * bDot[i];
                 }
                 double[] yg = new double[m];
                 for (int i = 0; i < m; i++) {
@@ -230,7 +250,7 @@ public final class GeneralAltDiff {
                 double[] ax = Vectors.times(d.a, p, n, xDot);
                 double[] gx = Vectors.times(d.g, m, n, xDot);
                 for (int i = 0; i < p; i++) {
-                    lambdaDot[i] += rho * (ax[i] - bDot[i]);
+                    lambdaDot[i] += rhoEq * (ax[i] - bDot[i]);
                 }
                 double[] mask = t.masks().get(k);
                 for (int i = 0; i < m; i++) {

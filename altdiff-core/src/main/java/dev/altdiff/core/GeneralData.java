@@ -8,18 +8,26 @@ import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.api.linalg.Matrix;
 import dev.altdiff.api.linalg.NotPositiveDefiniteException;
 
+import java.util.Arrays;
+
 /**
- * A {@link ConvexProgram}'s constraint data as row-major arrays, with the constant part
- * ρAᵀA + ρGᵀG of H(x) = ∇²f(x) + ρAᵀA + ρGᵀG formed once on the backend. {@link #factor} assembles
- * and factors H(x) (Cholesky, on the backend) at any x of the domain. The vector work of the general
- * path (products with A, Aᵀ, G, Gᵀ: O((p+m)n) per call, against the O(n³) factorization) is done
- * on plain arrays.
+ * A {@link ConvexProgram}'s constraint data as row-major arrays, at one penalty ρ (and ρ_eq = cρ for the
+ * equality rows, c = {@link dev.altdiff.api.Settings#equalityRhoScale()}), with the constant part
+ * ρ_eqAᵀA + ρGᵀG of H(x) = ∇²f(x) + ρ_eqAᵀA + ρGᵀG formed once on the backend. {@link #factor} assembles
+ * and factors H(x) (Cholesky, on the backend) at any x of the domain. {@link #withRho} gives the same
+ * program at another ρ (adaptive ρ: {@link GeneralAdmm}), sharing the arrays and the backend's copies of
+ * [A; G]. The vector work of the general path (products with A, Aᵀ, G, Gᵀ: O((p+m)n) per call, against
+ * the O(n³) factorization) is done on plain arrays.
  */
 final class GeneralData {
     final ConvexProgram program;
     final Objective f;
     final LinearAlgebra la;
     final double rho;
+    /** The equality rows' ρ_eq = rhoScale·ρ. */
+    final double rhoEq;
+    /** ρ_eq/ρ ({@link dev.altdiff.api.Settings#equalityRhoScale()}). */
+    final double rhoScale;
     final int n;
     final int p;
     final int m;
@@ -27,50 +35,85 @@ final class GeneralData {
     final double[] b;
     final double[] g;
     final double[] h;
-    /** ρAᵀA + ρGᵀG, n×n row-major (null until the dense form is first needed). */
+    /** ρ_eqAᵀA + ρGᵀG, n×n row-major (null until the dense form is first needed). */
     private double[] base;
     /** Whether H(x) is factored through Woodbury when ∇²f(x) is diagonal and positive (see {@link #factor}). */
     private final boolean woodbury;
-    /** C = [A; G] (r×n) and Cᵀ on the backend, and I/ρ (r×r), for the Woodbury form; null when r = 0. */
+    /**
+     * C = [A; G] (r×n) and Cᵀ on the backend (shared by the data of every ρ of one program), and
+     * R⁻¹ = diag(I/ρ_eq, I/ρ) (r×r), for the Woodbury form; null when r = 0.
+     */
     private final Matrix c;
     private final Matrix ct;
-    private final Matrix identityOverRho;
+    private final Matrix penaltyInverse;
 
-    GeneralData(ConvexProgram program, LinearAlgebra la, double rho) {
-        this(program, la, rho, true);
-    }
-
-    /**
-     * @param allowWoodbury whether a diagonal positive ∇²f may be factored through the (p+m)-square
-     *                      Woodbury system (used when p + m &lt; n); false: always the dense n-square H(x)
-     */
-    GeneralData(ConvexProgram program, LinearAlgebra la, double rho, boolean allowWoodbury) {
+    /** The data at penalty rho from the parts that the data of every ρ of one program share. */
+    private GeneralData(ConvexProgram program, LinearAlgebra la, double[] a, double[] b, double[] g, double[] h,
+                        boolean woodbury, Matrix c, Matrix ct, double rho, double rhoScale) {
         this.program = program;
         this.f = program.objective();
         this.la = la;
         this.rho = rho;
+        this.rhoScale = rhoScale;
+        this.rhoEq = rhoScale * rho;
         this.n = program.n();
         this.p = program.p();
         this.m = program.m();
-        this.a = program.rowMajorA();
-        this.b = p > 0 ? program.b() : new double[0];
-        this.g = program.rowMajorG();
-        this.h = m > 0 ? program.h() : new double[0];
-        this.woodbury = allowWoodbury && p + m < n;
-        int r = p + m;
-        if (woodbury && r > 0) {
-            double[] stacked = new double[r * n];
+        this.a = a;
+        this.b = b;
+        this.g = g;
+        this.h = h;
+        this.woodbury = woodbury;
+        this.c = c;
+        this.ct = ct;
+        this.penaltyInverse = penaltyInverse();
+    }
+
+    /**
+     * @param rhoScale      ρ_eq/ρ, the equality rows' penalty relative to ρ (≥ 1)
+     * @param allowWoodbury whether a diagonal positive ∇²f may be factored through the (p+m)-square
+     *                      Woodbury system (used when p + m &lt; n); false: always the dense n-square H(x)
+     * @return the program's data at penalty rho
+     */
+    static GeneralData of(ConvexProgram program, LinearAlgebra la, double rho, double rhoScale, boolean allowWoodbury) {
+        int n = program.n();
+        int p = program.p();
+        int m = program.m();
+        double[] a = program.rowMajorA();
+        double[] g = program.rowMajorG();
+        boolean woodbury = allowWoodbury && p + m < n;
+        Matrix c = null;
+        Matrix ct = null;
+        if (woodbury && p + m > 0) {
+            double[] stacked = new double[(p + m) * n];
             System.arraycopy(a, 0, stacked, 0, p * n);
             System.arraycopy(g, 0, stacked, p * n, m * n);
-            this.c = la.matrix(r, n, stacked);
-            this.ct = la.transpose(c);
-            this.identityOverRho = la.identity(r);
-            la.scale(1.0 / rho, identityOverRho);
-        } else {
-            this.c = null;
-            this.ct = null;
-            this.identityOverRho = null;
+            c = la.matrix(p + m, n, stacked);
+            ct = la.transpose(c);
         }
+        return new GeneralData(program, la, a, p > 0 ? program.b() : new double[0], g,
+                m > 0 ? program.h() : new double[0], woodbury, c, ct, rho, rhoScale);
+    }
+
+    /**
+     * @return this program at another ρ (ρ_eq = rhoScale·ρ), for the iterations after a switch of the
+     *     adaptive ρ: H(x) depends on ρ, so no factor of this data's H(x) applies to it
+     */
+    GeneralData withRho(double rho) {
+        return new GeneralData(program, la, a, b, g, h, woodbury, c, ct, rho, rhoScale);
+    }
+
+    /** @return R⁻¹ = diag(I_p/ρ_eq, I_m/ρ) on the backend for the Woodbury form, or null without it */
+    private Matrix penaltyInverse() {
+        if (c == null) {
+            return null;
+        }
+        double[] diagonal = new double[p + m];
+        Arrays.fill(diagonal, 0, p, 1.0 / rhoEq);
+        Arrays.fill(diagonal, p, p + m, 1.0 / rho);
+        Matrix out = la.identity(p + m);
+        la.scaleRows(diagonal, out);
+        return out;
     }
 
     private synchronized double[] base() {
@@ -78,7 +121,7 @@ final class GeneralData {
             Matrix hc = la.zeros(n, n);
             if (p > 0) {
                 Matrix am = la.matrix(p, n, a);
-                la.gemm(rho, am, true, am, false, 1.0, hc);
+                la.gemm(rhoEq, am, true, am, false, 1.0, hc);
             }
             if (m > 0) {
                 Matrix gm = la.matrix(m, n, g);
@@ -90,7 +133,7 @@ final class GeneralData {
     }
 
     /**
-     * @return the Cholesky factor of H(x) = ∇²f(x) + ρAᵀA + ρGᵀG
+     * @return the Cholesky factor of H(x) = ∇²f(x) + ρ_eqAᵀA + ρGᵀG
      * @throws InvalidProblemException (block "H") when H(x) is not positive definite
      */
     Factorization factor(double[] x) {
@@ -105,8 +148,8 @@ final class GeneralData {
         try {
             return la.cholesky(la.matrix(n, n, hx));
         } catch (NotPositiveDefiniteException e) {
-            throw new InvalidProblemException("H", -1, -1, "H(x) = ∇²f(x) + ρAᵀA + ρGᵀG (ρ = " + rho
-                    + ") is not positive definite at the current x: f must be strictly convex on the null"
+            throw new InvalidProblemException("H", -1, -1, "H(x) = ∇²f(x) + ρ_eqAᵀA + ρGᵀG (ρ = " + rho
+                    + ", ρ_eq = " + rhoEq + ") is not positive definite at the current x: f must be strictly convex on the null"
                     + " space of [A; G]");
         }
     }
@@ -121,8 +164,8 @@ final class GeneralData {
     }
 
     /**
-     * H = D + ρCᵀC with D = diag(d) &gt; 0: H⁻¹ = D⁻¹ − D⁻¹Cᵀ S⁻¹ C D⁻¹, S = I/ρ + C D⁻¹ Cᵀ (r×r, SPD),
-     * formed as WᵀW + I/ρ with W = D^{-1/2}Cᵀ: r²n multiply-adds in one gemm and an r³/3 Cholesky,
+     * H = D + CᵀRC with D = diag(d) &gt; 0 and R = diag(ρ_eqI_p, ρI_m): H⁻¹ = D⁻¹ − D⁻¹Cᵀ S⁻¹ C D⁻¹,
+     * S = R⁻¹ + C D⁻¹ Cᵀ (r×r, SPD), formed as WᵀW + R⁻¹ with W = D^{-1/2}Cᵀ: r²n multiply-adds in one gemm and an r³/3 Cholesky,
      * against n³/3 for H itself; a solve costs O(rn) per column instead of n².
      */
     private Factorization woodburyFactor(double[] d) {
@@ -137,12 +180,12 @@ final class GeneralData {
         }
         Matrix w = la.copy(ct);
         la.scaleRows(sqrtDInv, w);
-        Matrix s = la.copy(identityOverRho);
+        Matrix s = la.copy(penaltyInverse);
         la.gemm(1.0, w, true, w, false, 1.0, s);
         try {
             return new Woodbury(dInv, la.cholesky(s));
         } catch (NotPositiveDefiniteException e) {
-            throw new InvalidProblemException("H", -1, -1, "I/ρ + C∇²f(x)⁻¹Cᵀ is not numerically positive definite");
+            throw new InvalidProblemException("H", -1, -1, "R⁻¹ + C∇²f(x)⁻¹Cᵀ is not numerically positive definite");
         }
     }
 

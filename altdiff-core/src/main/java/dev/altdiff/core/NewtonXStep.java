@@ -6,11 +6,12 @@ import dev.altdiff.api.linalg.Factorization;
  * The x-step of ADMM for a general smooth convex f ({@code ALTDIFF.md} §2, general case):
  * x⁺ = argmin φ(x) with
  * <pre>
- *   φ(x) = f(x) + λᵀAx + νᵀGx + (ρ/2)‖Ax − b‖² + (ρ/2)‖Gx + s − h‖²
- *   ∇φ(x) = ∇f(x) + Aᵀ(λ + ρ(Ax − b)) + Gᵀ(ν + ρ(Gx + s − h)),   ∇²φ(x) = H(x) = ∇²f(x) + ρAᵀA + ρGᵀG
+ *   φ(x) = f(x) + λᵀAx + νᵀGx + (ρ_eq/2)‖Ax − b‖² + (ρ/2)‖Gx + s − h‖²
+ *   ∇φ(x) = ∇f(x) + Aᵀ(λ + ρ_eq(Ax − b)) + Gᵀ(ν + ρ(Gx + s − h)),   ∇²φ(x) = H(x) = ∇²f(x) + ρ_eqAᵀA + ρGᵀG
  * </pre>
- * by damped Newton, warm-started from the previous x (whose factor of H is reused for the first step,
- * since H does not depend on λ, ν, s). Each step halves t until x + tΔx is in dom f, then
+ * (ρ and ρ_eq those of the data d), by damped Newton, warm-started from the previous x (whose factor of H
+ * is reused for the first step, since H does not depend on λ, ν, s; it does depend on ρ, so after a
+ * switch of the adaptive ρ the caller passes no factor). Each step halves t until x + tΔx is in dom f, then
  * backtracks on the Armijo condition φ(x + tΔx) ≤ φ(x) + 10⁻⁴·t·∇φᵀΔx (skipped once the predicted
  * decrease −∇φᵀΔx is at the rounding level of φ, where the test is meaningless and the full step is
  * the quadratically convergent one). The loop stops, without stepping, when the Newton step is
@@ -31,7 +32,7 @@ final class NewtonXStep {
 
     /**
      * @param x0     start in dom f
-     * @param f0     the factor of H(x0), or null
+     * @param f0     the factor of H(x0) at d's ρ, or null
      * @param tol    τ of the stopping rule
      */
     static Result solve(GeneralData d, double[] x0, Factorization f0, double[] lambda, double[] nu, double[] s,
@@ -97,7 +98,7 @@ final class NewtonXStep {
         if (d.p > 0) {
             double[] y = new double[d.p];
             for (int k = 0; k < d.p; k++) {
-                y[k] = lambda[k] + d.rho * (ax[k] - d.b[k]);
+                y[k] = lambda[k] + d.rhoEq * (ax[k] - d.b[k]);
             }
             Vectors.addTransposeTimes(1.0, d.a, d.p, d.n, y, grad);
         }
@@ -116,7 +117,7 @@ final class NewtonXStep {
         double v = d.f.value(x);
         for (int k = 0; k < d.p; k++) {
             double r = ax[k] - d.b[k];
-            v += lambda[k] * ax[k] + 0.5 * d.rho * r * r;
+            v += lambda[k] * ax[k] + 0.5 * d.rhoEq * r * r;
         }
         for (int i = 0; i < d.m; i++) {
             double r = gx[i] + s[i] - d.h[i];

@@ -77,8 +77,7 @@ public final class SolverOptions {
 
     @Option(names = "--adaptive-rho", negatable = true, order = 107,
             description = "adapt rho to the residuals (Settings.adaptiveRho: OSQP's residual balancing every 10"
-                    + " iterations; --rho is the starting value); QPs only (default: on for solve and maros, else"
-                    + " off)")
+                    + " iterations; --rho is the starting value; default: on for solve and maros, else off)")
     Boolean adaptiveRho;
 
     @Option(names = "--scaling", paramLabel = "N", order = 108,
@@ -98,7 +97,7 @@ public final class SolverOptions {
 
     @Option(names = "--rho-eq-scale", paramLabel = "F", order = 111,
             description = "penalty of the equality rows as a multiple of rho, in [1, 1e6] (Settings.equalityRhoScale,"
-                    + " OSQP's per-row rho; 1 = one rho for every row; default: ${DEFAULT-VALUE}); QPs only")
+                    + " OSQP's per-row rho; 1 = one rho for every row; default: ${DEFAULT-VALUE})")
     double equalityRhoScale;
 
     /**
