@@ -6,8 +6,6 @@ import dev.altdiff.api.Settings;
 import dev.altdiff.api.Solution;
 import dev.altdiff.api.SparseMatrix;
 import dev.altdiff.api.Status;
-import dev.altdiff.api.UnsupportedOptionException;
-import dev.altdiff.api.linalg.LinearAlgebra;
 
 /**
  * A second forward solver: Mehrotra's primal–dual interior-point method (predictor–corrector, as CVXOPT's
@@ -44,7 +42,7 @@ import dev.altdiff.api.linalg.LinearAlgebra;
  * or {@link Status#NUMERICAL_ERROR} (a failed factorization or a non-finite step), with the last point.
  * Infeasibility is not detected (no homogeneous embedding): an infeasible or unbounded problem ends with
  * one of those statuses, never {@code SOLVED}. Settings of ADMM (ρ, α, the truncation rule, polishing)
- * do not apply. Needs a backend with sparse matrices ({@link LinearAlgebra#supportsSparse()}: ojalgo);
+ * do not apply. It runs on the JVM whatever the backend (the factorization is {@link QuasiDefiniteLdl}'s);
  * dense problems are factored in compressed columns too (fine up to a few thousand rows).
  */
 public final class InteriorPoint {
@@ -65,18 +63,15 @@ public final class InteriorPoint {
 
     /**
      * @return the solution of the caller's problem, its status decided as in the class comment
-     * @throws UnsupportedOptionException on a backend without sparse matrices
+     * @throws dev.altdiff.api.InvalidProblemException when P is not positive semidefinite, or (a
+     *         {@link dev.altdiff.api.TooLargeException}) when the KKT matrix's factor would not fit in memory
      */
-    public static Solution solve(QuadraticProgram problem, Settings settings, LinearAlgebra la) {
-        if (!la.supportsSparse()) {
-            throw new UnsupportedOptionException("solver ipm", "the interior-point method factors its KKT matrix"
-                    + " sparsely and the " + la.name() + " backend has no sparse matrices", "the ojalgo backend");
-        }
+    public static Solution solve(QuadraticProgram problem, Settings settings) {
         long deadline = settings.timeLimit() > 0 ? System.nanoTime() + (long) (settings.timeLimit() * 1e9) : 0;
         Equilibration scaling = Equilibration.of(problem, settings.scaling());
         QuadraticProgram qp = sparse(scaling.scale(problem));
         requirePositiveSemidefinite(qp);
-        return new Run(problem, qp, scaling, settings, la, deadline).solve();
+        return new Run(problem, qp, scaling, settings, deadline).solve();
     }
 
     /** One run on the scaled problem qp. */
@@ -85,7 +80,6 @@ public final class InteriorPoint {
         private final QuadraticProgram qp;
         private final Equilibration scaling;
         private final Settings settings;
-        private final LinearAlgebra la;
         private final long deadline;
         private final int n;
         private final int p;
@@ -97,13 +91,11 @@ public final class InteriorPoint {
         private final double[] b;
         private final double[] h;
 
-        Run(QuadraticProgram caller, QuadraticProgram qp, Equilibration scaling, Settings settings, LinearAlgebra la,
-            long deadline) {
+        Run(QuadraticProgram caller, QuadraticProgram qp, Equilibration scaling, Settings settings, long deadline) {
             this.caller = caller;
             this.qp = qp;
             this.scaling = scaling;
             this.settings = settings;
-            this.la = la;
             this.deadline = deadline;
             this.n = qp.n();
             this.p = qp.p();

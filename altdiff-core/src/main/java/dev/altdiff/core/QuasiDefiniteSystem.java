@@ -18,12 +18,14 @@ import java.util.Arrays;
  * refinement z ← z + K_δ⁻¹(r − K₀z) against K₀ itself, which removes the regularization's bias wherever
  * K₀ is nonsingular and keeps the undetermined components at the start's values where it is not.
  * δ = relativeδ·max(1, max|Pᵢⱼ|, max|Bᵢⱼ|) (C, which may be huge in an interior-point method, does not count).
+ * (The dense form takes max|K₀ᵢⱼ|, the same for C = 0.)
  *
  * <p>Two forms: {@link #reduced} (polishing's B = [A; G_act], C = 0), dense from the JVM copies with the
- * backend's LU or sparse from compressed columns as the problem is; and {@link #sparse} (any B of the
- * problem's rows and any C, as the interior-point method's B = [A; G], C = diag(0, s/z)), an LDLᵀ of K_δ
- * in compressed columns under a fill-reducing ordering ({@link SparseCholesky#quasiDefinite}). OSQP's
- * polish and interior-point solvers such as PIQP and QDLDL's users factor the same matrices.
+ * backend's LU, or sparse as the problem is; and {@link #sparse} (any rows of G and any C, as the
+ * interior-point method's B = [A; G], C = diag(0, s/ν)). The sparse form keeps K₀ in compressed columns and
+ * factors K_δ on the JVM by {@link QuasiDefiniteLdl} (an LDLᵀ under the fill-reducing ordering of
+ * {@link SparseCholesky#ordering}, with the pivots' signs stated and dynamic regularization), on any backend.
+ * OSQP's polish and interior-point solvers such as PIQP and Clarabel factor the same matrices.
  */
 abstract class QuasiDefiniteSystem {
     /** @return K₀z */
@@ -35,8 +37,8 @@ abstract class QuasiDefiniteSystem {
     /**
      * The reduced KKT system of polishing for the active rows of G ({@link Polisher}): B = [A; G_act], C = 0.
      *
-     * @return the system, or null when the factorization of K_δ fails (a zero or wrongly signed pivot, a
-     *         numerically singular LU, a factor too large to index)
+     * @return the system, or null when the factorization of K_δ fails (a numerically singular LU, a sparse
+     *         factor too large to index)
      */
     static QuasiDefiniteSystem reduced(QpData d, int[] active, double relativeDelta) {
         if (d.sparse) {
@@ -170,8 +172,7 @@ abstract class QuasiDefiniteSystem {
             this.ldl = ldl;
         }
 
-        static SparseLdl of(dev.altdiff.api.QuadraticProgram problem, int[] rows, double[] c,
-                         double relativeDelta) {
+        static SparseLdl of(dev.altdiff.api.QuadraticProgram problem, int[] rows, double[] c, double relativeDelta) {
             int n = problem.n();
             int p = problem.p();
             int m = problem.m();

@@ -1,5 +1,6 @@
 package dev.altdiff.core;
 
+import dev.altdiff.api.Limits;
 import dev.altdiff.api.SparseMatrix;
 import dev.altdiff.api.UnsupportedOptionException;
 import dev.altdiff.api.linalg.Factorization;
@@ -67,6 +68,7 @@ public final class SparseCholesky implements Factorization {
      * @return the ordering of the class comment for a symmetric pattern (both triangles stored), e.g. for
      *         the JVM's {@link QuasiDefiniteLdl}: ordering[k] = the old index placed at position k
      * @throws UnsupportedOperationException when the factor would exceed {@link #MAX_FACTOR_NONZEROS} entries
+     * @throws dev.altdiff.api.TooLargeException when its entries would not fit in the memory the JVM has left
      */
     static int[] ordering(SparseMatrix symmetric) {
         return choose(symmetric).order();
@@ -98,6 +100,10 @@ public final class SparseCholesky implements Factorization {
                     + MAX_FACTOR_NONZEROS + " a compressed-column factor can index",
                     "give the problem dense, or split it into smaller problems");
         }
+        // the factor's row indices and values (an int and a double per entry), checked before any is formed
+        Limits.requireBytes("sparse factor", Limits.times(fill, Integer.BYTES + Double.BYTES),
+                "the sparse LDLᵀ factor of a " + n + "x" + n + " matrix (" + fill + " entries under the "
+                        + names[best].name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " ordering)");
         return new Choice(candidates[best], names[best], fill);
     }
 

@@ -5,8 +5,6 @@ import dev.altdiff.api.QuadraticProgram;
 import dev.altdiff.api.Settings;
 import dev.altdiff.api.Solution;
 import dev.altdiff.api.Status;
-import dev.altdiff.api.linalg.LinearAlgebra;
-import dev.altdiff.ojalgo.OjAlgoLinearAlgebra;
 import dev.altdiff.testkit.PlantedQp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,10 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The interior-point method against problems whose solution is known (planted KKT points, dense and
  * sparse, QPs and non-degenerate LPs), with its status checked by the independent {@link StatusContract}.
+ * It runs on the JVM (no backend).
  */
 class InteriorPointTest {
-    private static final LinearAlgebra LA = new OjAlgoLinearAlgebra();
-
     /**
      * The planted x*, λ*, ν* are the unique KKT point; the method stops at ε = 1e-9 and its x, λ, ν are
      * within 1e-6 of them (relative to their ∞-norms): with the margin μ = 0.1 and cond([A; G_act]) ≤ 10n the
@@ -37,7 +34,7 @@ class InteriorPointTest {
         PlantedQp planted = PlantedQp.generate(seed, n, p, m, 0.1, withP);
         Settings settings = Settings.DEFAULTS.withTolerance(1e-9);
         for (QuadraticProgram qp : new QuadraticProgram[]{planted.problem(), sparse(planted.problem())}) {
-            Solution s = InteriorPoint.solve(qp, settings, LA);
+            Solution s = InteriorPoint.solve(qp, settings);
             String what = "seed " + seed + (qp.isSparse() ? " sparse" : " dense");
             assertEquals(Status.SOLVED, s.status(), what);
             StatusContract.assertHonest(qp, s, 1e-9, what);
@@ -52,7 +49,7 @@ class InteriorPointTest {
     @Test
     void unscaledRunsSolveToo() {
         PlantedQp planted = PlantedQp.generate(7, 30, 5, 40, 0.1, true);
-        Solution s = InteriorPoint.solve(planted.problem(), Settings.DEFAULTS.withScaling(0).withTolerance(1e-9), LA);
+        Solution s = InteriorPoint.solve(planted.problem(), Settings.DEFAULTS.withScaling(0).withTolerance(1e-9));
         assertEquals(Status.SOLVED, s.status());
         assertClose(planted.x(), s.x(), "x");
     }
@@ -65,11 +62,11 @@ class InteriorPointTest {
     void infeasibleProblemsAreNeverSolved() {
         QuadraticProgram qp = QuadraticProgram.builder(2).P(new double[][]{{1, 0}, {0, 1}}).q(new double[]{1, 1})
                 .inequalities(new double[][]{{-1, 0}, {1, 0}}, new double[]{-1, 0}).build();
-        Solution s = InteriorPoint.solve(qp, Settings.DEFAULTS, LA);
+        Solution s = InteriorPoint.solve(qp, Settings.DEFAULTS);
         assertNotEquals(Status.SOLVED, s.status());
         StatusContract.assertHonest(qp, s, Settings.DEFAULTS.tolerance(), "infeasible");
         Solution capped = InteriorPoint.solve(PlantedQp.generate(8, 30, 5, 40, 0.1, true).problem(),
-                Settings.DEFAULTS.withMaxIterations(2), LA);
+                Settings.DEFAULTS.withMaxIterations(2));
         assertEquals(Status.MAX_ITERATIONS, capped.status());
         assertEquals(2, capped.iterations());
     }
@@ -80,7 +77,7 @@ class InteriorPointTest {
         QuadraticProgram qp = QuadraticProgram.builder(2).P(new double[][]{{1, 0}, {0, -1}}).q(new double[]{1, 1})
                 .inequalities(new double[][]{{1, 1}}, new double[]{1}).build();
         InvalidProblemException e = assertThrows(InvalidProblemException.class,
-                () -> InteriorPoint.solve(qp, Settings.DEFAULTS, LA));
+                () -> InteriorPoint.solve(qp, Settings.DEFAULTS));
         assertTrue(e.getMessage().contains("P is not positive semidefinite"), e.getMessage());
     }
 

@@ -41,11 +41,11 @@ public final class InteriorPointKktDifferentiator implements Differentiator {
      * {@inheritDoc}
      *
      * @throws UnsupportedOperationException for a {@link QuadraticProgram#isSparse() sparse} problem (the KKT
-     *         matrix of the backward pass is factored dense), or on a backend without sparse matrices
+     *         matrix of the backward pass is factored dense)
      */
     @Override public KktSolution solve(QuadraticProgram problem, Settings settings, LinearAlgebra backend) {
         KktSolution.requireDense(problem);
         Limits.require(problem, settings, Limits.Gradient.KKT);
-        return new KktSolution(problem, InteriorPoint.solve(problem, settings, backend), backend);
+        return new KktSolution(problem, InteriorPoint.solve(problem, settings), backend);
     }
 }

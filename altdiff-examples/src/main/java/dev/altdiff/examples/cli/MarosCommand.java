@@ -356,7 +356,7 @@ final class MarosCommand implements Callable<Integer> {
      */
     static Solved solve(QuadraticProgram problem, Settings settings, ForwardSolver forward, LinearAlgebra la) {
         if (forward == ForwardSolver.IPM) {
-            return new Solved(InteriorPoint.solve(problem, settings, la), "ipm", null);
+            return new Solved(InteriorPoint.solve(problem, settings), "ipm", null);
         }
         long t0 = System.nanoTime();
         Settings first = forward == ForwardSolver.AUTO ? settings.withTimeLimit(settings.timeLimit() / 2) : settings;
@@ -368,7 +368,7 @@ final class MarosCommand implements Callable<Integer> {
                 || !(left > 0)) {
             return new Solved(admm, "admm", null);
         }
-        Solution ipm = InteriorPoint.solve(problem, settings.withTimeLimit(left), la);
+        Solution ipm = InteriorPoint.solve(problem, settings.withTimeLimit(left));
         return ipm.status() == dev.altdiff.api.Status.SOLVED ? new Solved(ipm, "ipm", admm)
                 : new Solved(admm, "admm", null);
     }
