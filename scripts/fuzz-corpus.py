@@ -400,7 +400,7 @@ def triplets():
                                    + ',1,1]}'), 0, "solved")
     case(c, "kkt-sparse", qp(P=ok), 2, "", "--method kkt")
     case(c, "forward-sparse", qp(P=ok), 2, "", "--mode forward")
-    case(c, "polish-sparse", qp(P=ok), 2, "sparse", "--polish")
+    case(c, "polish-sparse", qp(P=ok), 0, "solved", "--polish")
     case(c, "nd4j-sparse", qp(P=ok), 2, "", "--backend nd4j")
 
 
@@ -587,7 +587,7 @@ def general():
     case(c, "a-cols", g.replace("[[1,1,1]]", "[[1,1]]") % '{"type":"entropy","y":[1,1,1]}', 2, "A")
     case(c, "format-missing", '{"objective":{"type":"entropy","y":[1,1,1]}}', 2, "format")
     case(c, "polish", g % '{"type":"entropy","y":[1,1,1]}', 2, "--polish", "--polish")
-    case(c, "adaptive", g % '{"type":"entropy","y":[1,1,1]}', 2, "--adaptive-rho", "--adaptive-rho")
+    case(c, "adaptive", g % '{"type":"entropy","y":[1,1,1]}', 0, "solved", "--adaptive-rho")
     case(c, "scaling", g % '{"type":"entropy","y":[1,1,1]}', 2, "--scaling", "--scaling 3")
     case(c, "forward", g % '{"type":"entropy","y":[1,1,1]}', 2, "--mode", "--mode forward")
     case(c, "method-unknown", g % '{"type":"entropy","y":[1,1,1]}', 2, "", "--method foo")

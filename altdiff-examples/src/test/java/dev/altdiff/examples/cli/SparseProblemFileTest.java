@@ -91,10 +91,18 @@ class SparseProblemFileTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {"--method=kkt|kkt differentiator", "--mode=forward|reverse mode",
-        "--polish|polishing"})
+    @CsvSource(delimiter = '|', value = {"--method=kkt|kkt differentiator", "--mode=forward|reverse mode"})
     void optionsThatNeedDenseMatricesRefuseSparseProblems(String option, String fragment) {
         String file = Cli.write(dir, "sparse.json", SPARSE_SAMPLE);
         invalid(Cli.run("solve", file, option, "--dx", "ones"), fragment);
+    }
+
+    /** Polishing a sparse problem factors its reduced KKT matrix sparsely: the polished point is solved. */
+    @Test
+    void sparseProblemsArePolished() {
+        String file = Cli.write(dir, "sparse.json", SPARSE_SAMPLE);
+        Cli.Result r = Cli.run("solve", file, "--polish", "--dx", "ones");
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("\"polish\":\"accepted\""), r::toString);
     }
 }
