@@ -74,10 +74,15 @@ package dev.altdiff.api;
  *                      (OSQP's per-row ρ: its equality rows get 10³ρ): H = P + ρ_eqAᵀA + ρGᵀG with
  *                      ρ_eq = equalityRhoScale·ρ, and λ⁺ = λ + αρ_eq(Ax⁺ − b). General objectives too:
  *                      H(x) = ∇²f(x) + ρ_eqAᵀA + ρGᵀG
+ * @param sigma         the proximal weight σ in [0, {@value #SIGMA_MAX}] (OSQP's σ; 0: none): the x-step minimizes
+ *                      the augmented Lagrangian plus σ/2‖x − x_k‖², so H = P + σI + ρ_eqAᵀA + ρGᵀG is positive
+ *                      definite for any PSD P and any [A; G] (an LP with fewer constraint rows than variables,
+ *                      rank-deficient constraints) and x⁺ = H⁻¹(σx_k + …). σ &gt; 0 runs the full x-step (the
+ *                      reduced one needs x only through [A; G]x). Quadratic programs only
  */
 public record Settings(double rho, double tolerance, int maxIterations, Truncation truncation,
                        double infeasibilityTolerance, boolean polish, boolean adaptiveRho, int scaling,
-                       double timeLimit, double alpha, double equalityRhoScale) {
+                       double timeLimit, double alpha, double equalityRhoScale, double sigma) {
 
     /** Default ε_inf. */
     public static final double DEFAULT_INFEASIBILITY_TOLERANCE = 1e-5;
@@ -112,6 +117,12 @@ public record Settings(double rho, double tolerance, int maxIterations, Truncati
     /** Largest accepted penalty scale of equality rows. */
     public static final double EQUALITY_RHO_SCALE_MAX = 1e6;
 
+    /** The largest proximal weight σ. */
+    public static final double SIGMA_MAX = 1e6;
+
+    /** OSQP's σ, the value to pick for an LP or rank-deficient constraints ({@link #withSigma}). */
+    public static final double OSQP_SIGMA = 1e-6;
+
     /** Most Ruiz passes (OSQP uses 10; more than a few dozen change nothing, since the factors are powers of 2). */
     public static final int MAX_SCALING_PASSES = 100;
 
@@ -128,7 +139,7 @@ public record Settings(double rho, double tolerance, int maxIterations, Truncati
      * more iterations.
      */
     public static final Settings DEFAULTS = new Settings(1.0, 1e-7, 10_000, Truncation.RESIDUALS,
-            DEFAULT_INFEASIBILITY_TOLERANCE, false, true, 10, 0, 1.0, DEFAULT_EQUALITY_RHO_SCALE);
+            DEFAULT_INFEASIBILITY_TOLERANCE, false, true, 10, 0, 1.0, DEFAULT_EQUALITY_RHO_SCALE, 0);
 
     /**
      * The Alt-Diff paper's settings: fixed ρ = 1, its relative-change truncation rule at ε = 1e-6
@@ -166,7 +177,7 @@ public record Settings(double rho, double tolerance, int maxIterations, Truncati
                     double infeasibilityTolerance, boolean polish, boolean adaptiveRho, int scaling,
                     double timeLimit) {
         this(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho, scaling,
-                timeLimit, 1.0, 1.0);
+                timeLimit, 1.0, 1.0, 0);
     }
 
     /**
@@ -207,71 +218,81 @@ public record Settings(double rho, double tolerance, int maxIterations, Truncati
             throw new IllegalArgumentException("equalityRhoScale must be in [1, " + EQUALITY_RHO_SCALE_MAX
                     + "] (1: one ρ for every row), got " + equalityRhoScale);
         }
+        if (!(sigma >= 0 && sigma <= SIGMA_MAX)) {
+            throw new IllegalArgumentException("sigma (proximal weight) must be in [0, " + SIGMA_MAX + "] (0: none), got "
+                    + sigma);
+        }
     }
 
     /** @return a copy with ρ replaced */
     public Settings withRho(double rho) {
         return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
-                scaling, timeLimit, alpha, equalityRhoScale);
+                scaling, timeLimit, alpha, equalityRhoScale, sigma);
     }
 
     /** @return a copy with ε replaced */
     public Settings withTolerance(double tolerance) {
         return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
-                scaling, timeLimit, alpha, equalityRhoScale);
+                scaling, timeLimit, alpha, equalityRhoScale, sigma);
     }
 
     /** @return a copy with the iteration cap replaced */
     public Settings withMaxIterations(int maxIterations) {
         return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
-                scaling, timeLimit, alpha, equalityRhoScale);
+                scaling, timeLimit, alpha, equalityRhoScale, sigma);
     }
 
     /** @return a copy with the truncation rule replaced */
     public Settings withTruncation(Truncation truncation) {
         return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
-                scaling, timeLimit, alpha, equalityRhoScale);
+                scaling, timeLimit, alpha, equalityRhoScale, sigma);
     }
 
     /** @return a copy with ε_inf replaced (0 turns infeasibility detection off) */
     public Settings withInfeasibilityTolerance(double infeasibilityTolerance) {
         return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
-                scaling, timeLimit, alpha, equalityRhoScale);
+                scaling, timeLimit, alpha, equalityRhoScale, sigma);
     }
 
     /** @return a copy with polishing switched on or off */
     public Settings withPolish(boolean polish) {
         return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
-                scaling, timeLimit, alpha, equalityRhoScale);
+                scaling, timeLimit, alpha, equalityRhoScale, sigma);
     }
 
     /** @return a copy with adaptive ρ switched on or off */
     public Settings withAdaptiveRho(boolean adaptiveRho) {
         return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
-                scaling, timeLimit, alpha, equalityRhoScale);
+                scaling, timeLimit, alpha, equalityRhoScale, sigma);
     }
 
     /** @return a copy with the number of Ruiz equilibration passes replaced (0: off) */
     public Settings withScaling(int scaling) {
         return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
-                scaling, timeLimit, alpha, equalityRhoScale);
+                scaling, timeLimit, alpha, equalityRhoScale, sigma);
     }
 
     /** @return a copy with the time limit replaced (seconds, 0: none) */
     public Settings withTimeLimit(double timeLimit) {
         return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
-                scaling, timeLimit, alpha, equalityRhoScale);
+                scaling, timeLimit, alpha, equalityRhoScale, sigma);
     }
 
     /** @return a copy with the over-relaxation α replaced (1: none) */
     public Settings withAlpha(double alpha) {
         return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
-                scaling, timeLimit, alpha, equalityRhoScale);
+                scaling, timeLimit, alpha, equalityRhoScale, sigma);
     }
 
     /** @return a copy with the equality rows' penalty scale replaced (1: one ρ for every row) */
     public Settings withEqualityRhoScale(double equalityRhoScale) {
         return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
-                scaling, timeLimit, alpha, equalityRhoScale);
+                scaling, timeLimit, alpha, equalityRhoScale, sigma);
+    }
+
+    /** @return a copy with the proximal weight σ replaced */
+    public Settings withSigma(double sigma) {
+        return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
+                scaling, timeLimit, alpha, equalityRhoScale, sigma);
     }
 }

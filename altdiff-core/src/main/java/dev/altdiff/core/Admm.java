@@ -364,6 +364,10 @@ public final class Admm {
             throw new IllegalArgumentException("data factored with equality rho scale " + d.rhoScale + ", settings say "
                     + settings.equalityRhoScale());
         }
+        if (d.sigma != settings.sigma()) {
+            throw new IllegalArgumentException("data factored with sigma " + d.sigma + ", settings say "
+                    + settings.sigma());
+        }
         int n = d.n;
         int p = d.p;
         int m = d.m;

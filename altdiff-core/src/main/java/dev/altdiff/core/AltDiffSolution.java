@@ -38,6 +38,12 @@ import java.util.List;
  * ∂x/∂b = ρ_eq,K W_A,K + Σ_j Φ_A,j(I − ρ_eq,j M_AA,j) − ρ_eq,j Φ_G,j M_GA,j; with one segment this is the
  * formula above.
  *
+ * <p><b>The proximal term</b> σ &gt; 0 ({@link dev.altdiff.api.Settings#sigma()}) adds σẋ_{k−1} inside the
+ * bracket of the first line (H ẋ_k = σẋ_{k−1} − …, with H = P + σI + ρ_eqAᵀA + ρGᵀG): the tangent lives in
+ * n-space and the transfer above does not apply. {@link #jvp} runs it literally; {@link #jacobian} and
+ * {@link #contractJacobians} then take the reverse sweep's rows (one batched sweep for the n rows of a
+ * Jacobian), which are the same derivatives.
+ *
  * <p>{@link #backward} returns the vector-Jacobian products vᵀ∂x_K/∂θ: in reverse mode by the
  * adjoint sweep of {@link ReverseSweep} (all six blocks), in forward mode by contracting these
  * Jacobians in closed form ({@link #contractJacobians}; no n×n product is formed).
@@ -219,6 +225,9 @@ public final class AltDiffSolution implements DifferentiableSolution {
 
     /** {@link #jacobian} of the scaled problem's x̄ with respect to q̄, b̄ or h̄. */
     private double[][] scaledJacobian(Block block) {
+        if (d.sigma > 0) {
+            return proximalJacobian(block);
+        }
         List<Transfer> transfer = transfer();
         QpData last = at(run.solution().iterations());
         XStep lastStep = last.reducedStep();
@@ -268,6 +277,28 @@ public final class AltDiffSolution implements DifferentiableSolution {
                     "forward-mode Alt-Diff gives Jacobians for q, b and h, not " + block);
         }
         return Vectors.rows(j);
+    }
+
+    /**
+     * The Jacobian with the proximal term σ &gt; 0, where ẋ_k = H⁻¹(σẋ_{k−1} − …) carries the tangent in
+     * n-space and the (p+m)-space transfer does not apply: its rows ∂x_i/∂θ are the reverse-mode gradients for
+     * v = e_i, all n from one batched sweep ({@link ReverseSweep#sweep}, n right-hand sides per solve).
+     */
+    private double[][] proximalJacobian(Block block) {
+        if (block != Block.q && block != Block.b && block != Block.h) {
+            throw new IllegalArgumentException("forward-mode Alt-Diff gives Jacobians for q, b and h, not " + block);
+        }
+        Admm.Column column = new Admm.Column(run.solution(), run.masks(), run.trajectory(), run.segments(),
+                run.schedule());
+        double[][] unit = new double[d.n][d.n];
+        boolean[] include = new boolean[d.n];
+        for (int i = 0; i < d.n; i++) {
+            unit[i][i] = 1.0;
+            include[i] = true;
+        }
+        ReverseSweep.Result rows = ReverseSweep.sweep(d, java.util.Collections.nCopies(d.n, column), unit, include,
+                false);
+        return block == Block.q ? rows.q() : block == Block.b ? rows.b() : rows.h();
     }
 
     /**
@@ -332,6 +363,9 @@ public final class AltDiffSolution implements DifferentiableSolution {
                 la.axpy(rho, inTangent, w);
                 la.gemm(1.0, d.Gt, false, w, false, 1.0, rhs);
             }
+            if (data.sigma > 0 && xDot != null) { // the proximal term: H ẋ_k = σẋ_{k−1} − rhs
+                la.axpy(-data.sigma, xDot, rhs);
+            }
             xDot = data.H.solve(rhs);
             la.scale(-1.0, xDot);
             if (d.p > 0) { // λ̇ += αρ_eq(Aẋ + dA x − db)
@@ -390,6 +424,11 @@ public final class AltDiffSolution implements DifferentiableSolution {
 
     /** {@link #contractJacobians} of the scaled problem, for an upstream gradient v̄ of x̄. */
     private Gradients scaledContractJacobians(double[] v) {
+        if (d.sigma > 0) { // no (p+m)-space transfer with the proximal term: the reverse sweep's q, b, h
+            ReverseSweep.Result r = ReverseSweep.sweep(d, List.of(new Admm.Column(run.solution(), run.masks(),
+                    run.trajectory(), run.segments(), run.schedule())), new double[][]{v}, new boolean[]{true}, false);
+            return new Gradients(null, r.q()[0], null, d.p > 0 ? r.b()[0] : null, null, d.m > 0 ? r.h()[0] : null);
+        }
         Matrix vm = la.vector(Vectors.checkUpstream(v, d.n));
         List<Transfer> transfer = transfer();
         QpData last = at(run.solution().iterations());

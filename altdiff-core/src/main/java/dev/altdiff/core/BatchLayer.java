@@ -136,7 +136,8 @@ public final class BatchLayer implements AutoCloseable {
         fromRows("h", batch.h(), size, m, false);
         Equilibration scaling = Equilibration.of(shared, List.of(batch.q()), settings.scaling());
         // the set-up is reused from an earlier call with the same matrices and factors (QpData#load)
-        QpData data = QpData.load(scaling.scale(shared), backend, settings.rho(), settings.equalityRhoScale(), scaling);
+        QpData data = QpData.load(scaling.scale(shared), backend, settings.rho(), settings.equalityRhoScale(),
+                settings.sigma(), scaling);
         Matrix q = fromRows("q", scaling.rowsOf(batch.q(), scaling::q), size, n, true);
         Matrix b = p > 0 ? fromRows("b", scaling.rowsOf(batch.b(), scaling::b), size, p, true) : null;
         Matrix h = m > 0 ? fromRows("h", scaling.rowsOf(batch.h(), scaling::h), size, m, true) : null;

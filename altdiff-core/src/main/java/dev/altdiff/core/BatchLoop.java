@@ -320,7 +320,8 @@ final class BatchLoop {
             y[pw + i] = nu[i] + rho * s[i];
         }
         boolean formed = needX || !step.reduced;
-        step.apply(y, width, x0, z0, formed ? x : null, z);
+        // the proximal term σx_{k−1} (σ > 0 runs the full form, where x_{k−1} is always formed)
+        step.apply(y, width, x0, z0, current.sigma > 0 ? previous : null, formed ? x : null, z);
         xFormed = formed;
     }
 
@@ -434,8 +435,11 @@ final class BatchLoop {
         if (passing.length == 0) {
             return null;
         }
-        double[] dual = new double[width]; // ρ‖Gᵀds + Aᵀdλ‖ for the columns whose primal residual passes
-        if (m > 0 || dLambda != null) {
+        // ρ‖Gᵀds + Aᵀdλ − (σ/ρ)(x⁺ − x)‖ for the columns whose primal residual passes (the x-step's
+        // stationarity with the proximal term σ(x⁺ − x); σ > 0 runs the full form, where both x are formed)
+        double[] dual = new double[width];
+        double sigma = current.sigma;
+        if (m > 0 || dLambda != null || sigma > 0) {
             int w = passing.length;
             double[] image = new double[n * w];
             if (m > 0) {
@@ -445,6 +449,14 @@ final class BatchLoop {
             if (dLambda != null && p > 0) {
                 Dense.add(image, d.times(dev.altdiff.api.Block.A, true,
                         w == width ? dLambda : Dense.select(dLambda, p, width, passing), w));
+            }
+            if (sigma > 0) {
+                for (int i = 0; i < n; i++) {
+                    for (int t = 0; t < w; t++) {
+                        int at = i * width + passing[t];
+                        image[i * w + t] -= sigma / rho * (x[at] - xPrev[at]);
+                    }
+                }
             }
             double[] norms = Dense.colNormInf(image, n, w, wDual, 0, new double[w]);
             for (int i = 0; i < w; i++) {

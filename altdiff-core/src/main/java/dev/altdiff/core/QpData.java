@@ -42,6 +42,8 @@ public final class QpData {
     public final double rhoScale;
     /** ρ of the equality rows: rhoScale·ρ. */
     public final double rhoEq;
+    /** The proximal weight σ ({@link Settings#sigma()}), fixed for the data: H = P + σI + ρ_eqAᵀA + ρGᵀG. */
+    public final double sigma;
     public final int n;
     public final int p;
     public final int m;
@@ -56,7 +58,7 @@ public final class QpData {
     public final Matrix G;
     public final Matrix Gt;
     public final Matrix h;
-    /** Cholesky factor of H = P + ρ_eqAᵀA + ρGᵀG. */
+    /** Cholesky factor of H = P + σI + ρ_eqAᵀA + ρGᵀG. */
     public final Factorization H;
     private XStep fullStep;
     private XStep reducedStep;
@@ -101,12 +103,22 @@ public final class QpData {
      * @param scaling  the factors that produced it ({@link Equilibration#OFF} when none)
      */
     public QpData(QuadraticProgram scaled, LinearAlgebra la, double rho, double rhoScale, Equilibration scaling) {
+        this(scaled, la, rho, rhoScale, 0, scaling);
+    }
+
+    /**
+     * As {@link #QpData(QuadraticProgram, LinearAlgebra, double, double, Equilibration)}, with the proximal
+     * weight σ ({@link Settings#sigma()}) in H.
+     */
+    public QpData(QuadraticProgram scaled, LinearAlgebra la, double rho, double rhoScale, double sigma,
+                  Equilibration scaling) {
         this.problem = scaled;
         this.scaling = scaling;
         this.la = la;
         this.rho = rho;
         this.rhoScale = rhoScale;
         this.rhoEq = rhoScale * rho;
+        this.sigma = sigma;
         this.n = problem.n();
         this.p = problem.p();
         this.m = problem.m();
@@ -142,6 +154,7 @@ public final class QpData {
         this.rho = rho;
         this.rhoScale = other.rhoScale;
         this.rhoEq = rhoScale * rho;
+        this.sigma = other.sigma;
         this.n = other.n;
         this.p = other.p;
         this.m = other.m;
@@ -173,6 +186,7 @@ public final class QpData {
         this.rho = owner.rho;
         this.rhoScale = owner.rhoScale;
         this.rhoEq = owner.rhoEq;
+        this.sigma = owner.sigma;
         this.n = owner.n;
         this.p = owner.p;
         this.m = owner.m;
@@ -201,7 +215,8 @@ public final class QpData {
      */
     public static QpData load(QuadraticProgram problem, LinearAlgebra la, Settings settings) {
         Equilibration scaling = Equilibration.of(problem, settings.scaling());
-        return load(scaling.scale(problem), la, settings.rho(), settings.equalityRhoScale(), scaling);
+        return load(scaling.scale(problem), la, settings.rho(), settings.equalityRhoScale(), settings.sigma(),
+                scaling);
     }
 
     /**
@@ -214,15 +229,22 @@ public final class QpData {
      */
     public static QpData load(QuadraticProgram scaled, LinearAlgebra la, double rho, double rhoScale,
                               Equilibration scaling) {
+        return load(scaled, la, rho, rhoScale, 0, scaling);
+    }
+
+    /** {@link #load(QuadraticProgram, LinearAlgebra, double, double, Equilibration)} with the proximal weight σ. */
+    public static QpData load(QuadraticProgram scaled, LinearAlgebra la, double rho, double rhoScale, double sigma,
+                              Equilibration scaling) {
         if (scaled.isSparse()) {
-            return new QpData(scaled, la, rho, rhoScale, scaling);
+            return new QpData(scaled, la, rho, rhoScale, sigma, scaling);
         }
         synchronized (SETUPS) {
             for (java.util.Iterator<java.lang.ref.SoftReference<QpData>> it = SETUPS.iterator(); it.hasNext(); ) {
                 QpData known = it.next().get();
                 if (known == null) {
                     it.remove();
-                } else if (known.la == la && known.rho == rho && known.rhoScale == rhoScale && known.scaling.sameFactors(scaling)
+                } else if (known.la == la && known.rho == rho && known.rhoScale == rhoScale && known.sigma == sigma
+                        && known.scaling.sameFactors(scaling)
                         && known.problem.sameMatrices(scaled)) {
                     it.remove();
                     SETUPS.addFirst(new java.lang.ref.SoftReference<>(known));
@@ -230,7 +252,7 @@ public final class QpData {
                 }
             }
         }
-        QpData loaded = new QpData(scaled, la, rho, rhoScale, scaling);
+        QpData loaded = new QpData(scaled, la, rho, rhoScale, sigma, scaling);
         synchronized (SETUPS) {
             SETUPS.addFirst(new java.lang.ref.SoftReference<>(loaded));
             while (SETUPS.size() > SETUPS_KEPT) {
@@ -395,6 +417,9 @@ public final class QpData {
                 return SparseCholesky.factor(la, sparseH());
             }
             Matrix hMatrix = P != null ? la.copy(P) : la.zeros(n, n);
+            if (sigma > 0) {
+                la.axpy(sigma, la.identity(n), hMatrix);
+            }
             if (constraintGram != null) { // a ρ switch: one scaled addition instead of the two products
                 la.axpy(rho, constraintGram, hMatrix);
             } else {
@@ -407,16 +432,17 @@ public final class QpData {
             }
             return la.cholesky(hMatrix);
         } catch (NotPositiveDefiniteException e) {
-            throw new InvalidProblemException("H", -1, -1, "H = P + ρ_eqAᵀA + ρGᵀG (ρ = " + rho + ", ρ_eq = " + rhoEq
-                    + ") is not positive definite: P must be positive definite on the null space of"
-                    + " [A; G] (for an LP, [A; G] must have full column rank); otherwise the problem has no unique"
-                    + " solution, or is unbounded");
+            throw new InvalidProblemException("H", -1, -1, "H = P + σI + ρ_eqAᵀA + ρGᵀG (σ = " + sigma + ", ρ = " + rho
+                    + ", ρ_eq = " + rhoEq + ") is not positive definite: with σ = 0, P must be positive definite on the"
+                    + " null space of [A; G] (for an LP, [A; G] must have full column rank); give a proximal weight"
+                    + " (Settings.withSigma(" + Settings.OSQP_SIGMA + "), --sigma " + Settings.OSQP_SIGMA + ") for an LP"
+                    + " or rank-deficient constraints");
         }
     }
 
-    /** @return H = P + ρ_eqAᵀA + ρGᵀG in compressed columns (sparse problems; both triangles stored) */
+    /** @return H = P + σI + ρ_eqAᵀA + ρGᵀG in compressed columns (sparse problems; both triangles stored) */
     private SparseMatrix sparseH() {
-        SparseMatrix h = SparseMatrix.diagonal(n, 0.0); // the factorization needs the diagonal in the pattern
+        SparseMatrix h = SparseMatrix.diagonal(n, sigma); // σI; the factorization needs the diagonal in the pattern
         if (problem.hasP()) {
             h = h.plus(1.0, problem.sparse(Block.P));
         }
@@ -433,14 +459,15 @@ public final class QpData {
      * The x-step map in the form the iterations use ({@link XStep}): reduced when
      * 0 &lt; p + m ≤ n (it then costs at most about half the full form per iteration), full
      * otherwise (more constraints than variables make M larger than H's factor). Built once.
-     * Always full for a sparse problem (the reduced form's W_A, W_G are dense n×p, n×m).
+     * Always full for a sparse problem (the reduced form's W_A, W_G are dense n×p, n×m) and with σ &gt; 0 (the
+     * x-step then reads x_k in n-space: x⁺ = H⁻¹(σx_k + …)).
      */
     XStep xStep() {
         return owner == this ? ownXStep() : owner.xStep();
     }
 
     private synchronized XStep ownXStep() {
-        if (!sparse && p + m > 0 && p + m <= n) {
+        if (!sparse && sigma == 0 && p + m > 0 && p + m <= n) {
             return reducedStep();
         }
         if (fullStep == null) {

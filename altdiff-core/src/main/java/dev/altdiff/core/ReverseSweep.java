@@ -20,14 +20,15 @@ import java.util.List;
  *   λ̇_k = λ̇_{k−1} + αρ_eq e_k
  *   ṡ_k = D_k(−ν̇_{k−1}/ρ − αa_k + (1 − α)ṡ_{k−1}),   ν̇_k = ν̇_{k−1} + ρ(αa_k − (1 − α)ṡ_{k−1} + ṡ_k)
  * </pre>
- * (λ̃_k merges the paper's dAᵀλ + ρdAᵀ(Ax⁺ − b).) The tangents start at
+ * (λ̃_k merges the paper's dAᵀλ + ρdAᵀ(Ax⁺ − b); with the proximal term σ &gt; 0 the bracket also holds
+ * −σẋ_{k−1} and H = P + σI + ρ_eqAᵀA + ρGᵀG.) The tangents start at
  * zero (λ̇₀ = ν̇₀ = ṡ₀ = 0) whatever the starting iterate: a warm start is a constant, and the
  * adjoint states left after step 1 (the gradient with respect to the start) are dropped. Its
- * adjoint, with adjoint states λ̄, ν̄, s̄ (zero after step K) and x̄_K = v, x̄_k = 0 for k &lt; K:
+ * adjoint, with adjoint states λ̄, ν̄, s̄ (zero after step K) and x̄_K = v, x̄_k = 0 for k &lt; K (σ = 0):
  * <pre>
  *   t = D_k(s̄ + ρν̄),   u = ρν̄ − t,   ā = αu,   ē = αρ_eqλ̄,   x̄ = x̄_k + Aᵀē + Gᵀā,   r̄ = −H⁻¹x̄
  *   ψ_k = ē + ρ_eqA r̄,   ω_k = ā + ρG r̄
- *   λ̄ ← λ̄ + A r̄,   ν̄ ← ν̄ − t/ρ + G r̄,   s̄ ← ρG r̄ − (1 − α)u
+ *   λ̄ ← λ̄ + A r̄,   ν̄ ← ν̄ − t/ρ + G r̄,   s̄ ← ρG r̄ − (1 − α)u,   x̄_{k−1} = −σ r̄ (σ &gt; 0)
  * </pre>
  * and the gradients are sums over k, formed at the end as matrix products:
  * <pre>
@@ -124,6 +125,7 @@ final class ReverseSweep {
         double[] lambdaBar = new double[0]; // the adjoint states, row-major p×w, m×w, m×w ({@link Dense})
         double[] nuBar = new double[0];
         double[] sBar = new double[0];
+        double[] carry = new double[0]; // σ > 0: −σr̄_{k+1}, the proximal term's adjoint reaching ẋ_k (n×w)
         double[] yBar = new double[(p + m) * batch]; // scratch: [ē; ā]
         double[] u = new double[m * batch]; // scratch: ρν̄ − t
         double[] r = new double[n * batch];
@@ -146,6 +148,7 @@ final class ReverseSweep {
                 lambdaBar = widen(lambdaBar, active, next, p);
                 nuBar = widen(nuBar, active, next, m);
                 sBar = widen(sBar, active, next, m);
+                carry = widen(carry, active, next, n);
                 active = next;
             }
             int width = active.length;
@@ -154,6 +157,7 @@ final class ReverseSweep {
             double rho = data.rho;
             double rhoEq = data.rhoEq;
             XStep xStep = data.xStep();
+            double sigma = data.sigma;
             // t = D_k(s̄ + ρν̄), u = ρν̄ − t, ā = αu, ν̄ ← ν̄ − t/ρ; yBar = [ē; ā] with ē = αρ_eqλ̄
             for (int i = 0; i < pw; i++) {
                 yBar[i] = alpha * rhoEq * lambdaBar[i];
@@ -170,7 +174,23 @@ final class ReverseSweep {
             }
             // r̄ = −H⁻¹(x̄_k + Aᵀē + Gᵀā), with A r̄ and G r̄; x̄_k is v for the entering columns, else 0
             xStep.apply(yBar, width, null, null, keepInputs ? null : r, z);
-            if (entering > 0) { // −H⁻¹v with its A and G images, for the entering columns only
+            if (sigma > 0) { // −H⁻¹(x̄_k) with x̄_k = carry (+ v entering), for every column (the full form)
+                double[] xBar = new double[n * width];
+                for (int j = 0; j < width; j++) {
+                    double[] vc = iterations[active[j]] - 1 == step ? v[active[j]] : null;
+                    for (int i = 0; i < n; i++) {
+                        xBar[i * width + j] = -carry[i * width + j] - (vc == null ? 0 : vc[i]);
+                    }
+                }
+                double[] rv = new double[n * width];
+                double[] zv = new double[(p + m) * width];
+                xStep.solve(xBar, width, rv, zv);
+                Dense.add(r, rv);
+                Dense.add(z, zv);
+                for (int i = 0; i < n * width; i++) {
+                    carry[i] = -sigma * r[i];
+                }
+            } else if (entering > 0) { // −H⁻¹v with its A and G images, for the entering columns only
                 int[] enter = new int[entering];
                 double[] xBar = new double[n * entering];
                 for (int j = 0, e = 0; j < width; j++) {

@@ -8,6 +8,7 @@ import dev.altdiff.api.linalg.Matrix;
  * ({@link ReverseSweep}) applies, on row-major blocks of B columns:
  * <pre>
  *   apply(y = [λ; w]) = (x, z = [Ax; Gx])  with  x = −H⁻¹(Aᵀλ + Gᵀw)      λ: p×B, w: m×B
+ *                                           (+ H⁻¹σx_k with the proximal term, full form)
  *   solve(c)          = (x, z = [Ax; Gx])  with  x = H⁻¹c                 c: n×B
  * </pre>
  * The s, λ, ν updates see x only through Ax and Gx, which is why both are returned with x.
@@ -108,6 +109,16 @@ final class XStep {
      * @param z0 (p+m)×B or null (zero)
      */
     void apply(double[] y, int width, double[] x0, double[] z0, double[] x, double[] z) {
+        apply(y, width, x0, z0, null, x, z);
+    }
+
+    /**
+     * {@link #apply(double[], int, double[], double[], double[], double[])} with the proximal term of
+     * {@link QpData#sigma}: x = x0 + H⁻¹(σ·xPrev − Aᵀλ − Gᵀw) (full form only; xPrev null: none).
+     *
+     * @param xPrev n×B, the previous iterate x_k, or null
+     */
+    void apply(double[] y, int width, double[] x0, double[] z0, double[] xPrev, double[] x, double[] z) {
         int c = d.p + d.m;
         if (reduced) {
             if (z0 != null) {
@@ -130,7 +141,7 @@ final class XStep {
                     width));
         }
         for (int i = 0; i < rhs.length; i++) {
-            rhs[i] = -rhs[i];
+            rhs[i] = xPrev == null ? -rhs[i] : d.sigma * xPrev[i] - rhs[i];
         }
         double[] image = x != null ? x : new double[d.n * width];
         solve(rhs, width, image, z);

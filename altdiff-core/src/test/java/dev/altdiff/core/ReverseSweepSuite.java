@@ -22,27 +22,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * random direction in every block at once, to 1e-10 relative; the q, b, h gradients against the
  * contraction of the forward-mode Jacobians to 1e-10; the P, A, G gradients, and the gradient along the
  * random direction in all six blocks at once, against central differences of the truncated map x_K
- * (fixed K). Each case runs with the paper's steps (α = 1, one ρ) or with over-relaxation α and the
- * equality rows at a multiple of ρ ({@link Settings#alpha()}, {@link Settings#equalityRhoScale()}).
+ * (fixed K); the forward-mode Jacobian of q against the recursion along dq. Each case runs with the paper's
+ * steps (α = 1, one ρ) or with over-relaxation α, the equality rows at a multiple of ρ and the proximal term σ
+ * ({@link Settings#alpha()}, {@link Settings#equalityRhoScale()}, {@link Settings#sigma()}).
  */
 public abstract class ReverseSweepSuite {
     /** The backend under test; every backend module runs this suite with its own. */
     protected abstract LinearAlgebra backend();
 
     @ParameterizedTest
-    @CsvSource({"1, 8, 3, 6, 25, 1, false, 1, 1", "2, 10, 0, 5, 40, 1, false, 1, 1", "3, 9, 4, 0, 15, 1, false, 1, 1",
-            "4, 12, 3, 8, 1, 1, false, 1, 1", "5, 6, 2, 9, 60, 1, false, 1, 1",
+    @CsvSource({"1, 8, 3, 6, 25, 1, false, 1, 1, 0", "2, 10, 0, 5, 40, 1, false, 1, 1, 0", "3, 9, 4, 0, 15, 1, false, 1, 1, 0",
+            "4, 12, 3, 8, 1, 1, false, 1, 1, 0", "5, 6, 2, 9, 60, 1, false, 1, 1, 0",
             // adaptive ρ from a badly chosen start: the run switches ρ (asserted), so the sweep crosses segments
-            "6, 10, 3, 6, 45, 1000, true, 1, 1", "7, 9, 4, 5, 60, 0.001, true, 1, 1", "8, 8, 0, 6, 35, 100, true, 1, 1",
+            "6, 10, 3, 6, 45, 1000, true, 1, 1, 0", "7, 9, 4, 5, 60, 0.001, true, 1, 1, 0", "8, 8, 0, 6, 35, 100, true, 1, 1, 0",
             // over-relaxation and the equality rows' own ρ (the defaults' 1.6 and 10³; under- and other values)
-            "11, 8, 3, 6, 25, 1, false, 1.6, 1000", "12, 10, 0, 5, 40, 1, false, 1.6, 1000",
-            "13, 9, 4, 0, 15, 1, false, 0.7, 10", "14, 6, 2, 9, 60, 0.1, false, 1.9, 1",
-            "15, 10, 3, 6, 45, 0.01, true, 1.6, 1000", "16, 9, 4, 5, 60, 0.001, true, 1.3, 100"})
+            "11, 8, 3, 6, 25, 1, false, 1.6, 1000, 0", "12, 10, 0, 5, 40, 1, false, 1.6, 1000, 0",
+            "13, 9, 4, 0, 15, 1, false, 0.7, 10, 0", "14, 6, 2, 9, 60, 0.1, false, 1.9, 1, 0",
+            "15, 10, 3, 6, 45, 0.01, true, 1.6, 1000, 0", "16, 9, 4, 5, 60, 0.001, true, 1.3, 100, 0",
+            // the proximal term σ (ẋ_k carries ẋ_{k−1} in n-space): alone, with α and ρ_eq, with adaptive ρ
+            "21, 8, 3, 6, 25, 1, false, 1, 1, 0.5", "22, 10, 0, 5, 40, 1, false, 1.6, 1000, 1",
+            "23, 9, 4, 5, 60, 0.001, true, 1, 1000, 0.1", "24, 6, 2, 9, 60, 0.1, false, 1.9, 1, 2"})
     void reverseEqualsForwardModeContractionForQBH(long seed, int n, int p, int m, int k, double rho,
-                                                   boolean adaptive, double alpha, double rhoEqScale) {
+                                                   boolean adaptive, double alpha, double rhoEqScale, double sigma) {
         QuadraticProgram qp = RandomQp.paper(seed, n, p, m, 0.5);
         Settings fixedK = new Settings(rho, 1e-300, k, Truncation.RELATIVE_CHANGE).withAdaptiveRho(adaptive)
-                .withAlpha(alpha).withEqualityRhoScale(rhoEqScale);
+                .withAlpha(alpha).withEqualityRhoScale(rhoEqScale).withSigma(sigma);
         Admm.Run run = Admm.solve(data(qp, fixedK), fixedK, true);
         assertEquals(adaptive, run.segments().size() > 1, "ρ switched");
         AltDiffSolution forward = new AltDiffSolution(run, AltDiffDifferentiator.Mode.FORWARD);
@@ -77,6 +81,17 @@ public abstract class ReverseSweepSuite {
             }
         }
         assertEquals(lhs, rhs, 1e-10 * scale, "dot-product identity");
+        // the forward-mode Jacobian of q against the literal recursion along dq alone
+        double[] dq = direction.q();
+        double[] alongQ = forward.jvp(new Gradients(null, dq, null, null, null, null));
+        double[][] jq = forward.jacobian(Block.q);
+        double[] product = new double[n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                product[i] += jq[i][j] * dq[j];
+            }
+        }
+        assertClose(alongQ, product);
         assertClose(contraction.q(), reverse.q());
         if (p > 0) {
             assertClose(contraction.b(), reverse.b());
@@ -143,7 +158,8 @@ public abstract class ReverseSweepSuite {
     }
 
     private QpData data(QuadraticProgram qp, Settings settings) {
-        return new QpData(qp, backend(), settings.rho(), settings.equalityRhoScale(), Equilibration.OFF);
+        return new QpData(qp, backend(), settings.rho(), settings.equalityRhoScale(), settings.sigma(),
+                Equilibration.OFF);
     }
 
     /** @return qp + eps·direction in every block the direction has */

@@ -11,7 +11,7 @@ import java.util.Objects;
  * not serializable, so its fields are carried here).
  *
  * @param rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho, scaling, timeLimit,
- *        alpha, equalityRhoScale the fields of {@link Settings}
+ *        alpha, equalityRhoScale, sigma the fields of {@link Settings}
  * @param backend   the linear-algebra backend's name ({@link dev.altdiff.core.AltDiff#backend})
  * @param gradients which gradients each row gets (with its upstream gradient v)
  * @param alwaysBatch solve rows that share matrices in chunks even when the settings make a row's result
@@ -21,7 +21,7 @@ import java.util.Objects;
  */
 public record SolveOptions(double rho, double tolerance, int maxIterations, Truncation truncation,
                            double infeasibilityTolerance, boolean polish, boolean adaptiveRho, int scaling,
-                           double timeLimit, double alpha, double equalityRhoScale, String backend,
+                           double timeLimit, double alpha, double equalityRhoScale, double sigma, String backend,
                            GradientBlocks gradients, boolean alwaysBatch)
         implements Serializable {
 
@@ -42,26 +42,27 @@ public record SolveOptions(double rho, double tolerance, int maxIterations, Trun
         Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(gradients, "gradients");
         new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho, scaling,
-                timeLimit, alpha, equalityRhoScale); // validates the fields
+                timeLimit, alpha, equalityRhoScale, sigma); // validates the fields
     }
 
     /** @return options with the given settings, backend and gradients (rows batched only where results allow it) */
     public static SolveOptions of(Settings s, String backend, GradientBlocks gradients) {
         return new SolveOptions(s.rho(), s.tolerance(), s.maxIterations(), s.truncation(), s.infeasibilityTolerance(),
-                s.polish(), s.adaptiveRho(), s.scaling(), s.timeLimit(), s.alpha(), s.equalityRhoScale(), backend, gradients,
+                s.polish(), s.adaptiveRho(), s.scaling(), s.timeLimit(), s.alpha(), s.equalityRhoScale(), s.sigma(), backend,
+                gradients,
                 false);
     }
 
     /** @return a copy with {@link #alwaysBatch()} replaced */
     public SolveOptions withAlwaysBatch(boolean always) {
         return new SolveOptions(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
-                scaling, timeLimit, alpha, equalityRhoScale, backend, gradients, always);
+                scaling, timeLimit, alpha, equalityRhoScale, sigma, backend, gradients, always);
     }
 
     /** @return the solver settings */
     public Settings settings() {
         return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
-                scaling, timeLimit, alpha, equalityRhoScale);
+                scaling, timeLimit, alpha, equalityRhoScale, sigma);
     }
 
     /**

@@ -121,7 +121,7 @@ public final class SpeedBench {
         for (int rep = -1; rep < repeats; rep++) {
             long t0 = System.nanoTime();
             Equilibration scaling = Equilibration.of(problem, settings.scaling());
-            new QpData(scaling.scale(problem), la, settings.rho(), settings.equalityRhoScale(), scaling).prepare(); // formed anew, not kept
+            new QpData(scaling.scale(problem), la, settings.rho(), settings.equalityRhoScale(), settings.sigma(), scaling).prepare(); // formed anew, not kept
             long t1 = System.nanoTime();
             QpData data = QpData.load(problem, la, settings).prepare(); // the set-up kept by the previous call
             long t2 = System.nanoTime();

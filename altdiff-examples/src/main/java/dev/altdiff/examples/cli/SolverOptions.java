@@ -27,7 +27,7 @@ public final class SolverOptions {
     /** Every option of the mixin, by its first name. */
     private static final List<String> OPTIONS = List.of("--backend", "--preset", "--rho", "--tol", "--max-iter",
             "--truncation", "--infeasibility-tol", "--polish", "--adaptive-rho", "--scaling", "--time-limit", "--alpha",
-            "--rho-eq-scale");
+            "--rho-eq-scale", "--sigma");
 
     /** The options that set a field of {@link Settings} (all but --backend and --preset). */
     private static final List<String> FIELDS = OPTIONS.subList(2, OPTIONS.size());
@@ -71,7 +71,7 @@ public final class SolverOptions {
     // is true off when its positive form is given, so null (not given) takes the command's row instead
     @Option(names = "--polish", negatable = true, order = 106,
             description = "polish the final iterate (Settings.polish): solve the KKT system of the active set it"
-                    + " identifies and keep the result if it passes the termination test; dense QPs only (default:"
+                    + " identifies and keep the result if it passes the termination test; QPs only (default:"
                     + " on for maros and for solve --method kkt, else off)")
     Boolean polish;
 
@@ -82,7 +82,7 @@ public final class SolverOptions {
 
     @Option(names = "--scaling", paramLabel = "N", order = 108,
             description = "Ruiz equilibration passes (Settings.scaling, 0 = off; default: ${DEFAULT-VALUE}): ADMM runs"
-                    + " on the scaled problem, solution and gradients are mapped back; dense QPs only")
+                    + " on the scaled problem, solution and gradients are mapped back; QPs only")
     int scaling;
 
     @Option(names = "--time-limit", paramLabel = "S", order = 109,
@@ -100,6 +100,12 @@ public final class SolverOptions {
                     + " OSQP's per-row rho; 1 = one rho for every row; default: ${DEFAULT-VALUE})")
     double equalityRhoScale;
 
+    @Option(names = "--sigma", paramLabel = "S", order = 112,
+            description = "proximal weight in [0, 1e6] (Settings.sigma, OSQP's sigma; 0 = none; default: ${DEFAULT-VALUE}):"
+                    + " H = P + sigma I + ..., so an LP with fewer constraint rows than variables or rank-deficient"
+                    + " constraints can be solved (1e-6 is OSQP's); QPs only")
+    double sigma;
+
     /**
      * @return the settings the options give: each option not given is the command's default, or with
      *     --preset the preset's field
@@ -109,7 +115,8 @@ public final class SolverOptions {
             Settings row = Defaults.of(mixee.commandLine().getCommandSpec());
             Settings fields = new Settings(rho, tolerance, maxIterations, truncation(truncation),
                     infeasibilityTolerance, polish != null ? polish : row.polish(),
-                    adaptiveRho != null ? adaptiveRho : row.adaptiveRho(), scaling, timeLimit, alpha, equalityRhoScale);
+                    adaptiveRho != null ? adaptiveRho : row.adaptiveRho(), scaling, timeLimit, alpha, equalityRhoScale,
+                    sigma);
             if (preset == null) {
                 return fields;
             }
@@ -126,7 +133,7 @@ public final class SolverOptions {
             return out;
         } catch (IllegalArgumentException e) {
             throw new ParameterException(mixee.commandLine(), "bad option value (--rho, --tol, --max-iter,"
-                    + " --infeasibility-tol, --scaling, --time-limit, --alpha, --rho-eq-scale): " + e.getMessage(), e);
+                    + " --infeasibility-tol, --scaling, --time-limit, --alpha, --rho-eq-scale, --sigma): " + e.getMessage(), e);
         }
     }
 
@@ -144,6 +151,7 @@ public final class SolverOptions {
             case "--time-limit" -> to.withTimeLimit(from.timeLimit());
             case "--alpha" -> to.withAlpha(from.alpha());
             case "--rho-eq-scale" -> to.withEqualityRhoScale(from.equalityRhoScale());
+            case "--sigma" -> to.withSigma(from.sigma());
             default -> throw new IllegalStateException(option);
         };
     }
@@ -236,6 +244,7 @@ public final class SolverOptions {
                 case "--time-limit" -> number(settings.timeLimit());
                 case "--alpha" -> number(settings.alpha());
                 case "--rho-eq-scale" -> number(settings.equalityRhoScale());
+                case "--sigma" -> number(settings.sigma());
                 default -> null;
             };
         }
