@@ -588,7 +588,7 @@ def general():
     case(c, "format-missing", '{"objective":{"type":"entropy","y":[1,1,1]}}', 2, "format")
     case(c, "polish", g % '{"type":"entropy","y":[1,1,1]}', 2, "--polish", "--polish")
     case(c, "adaptive", g % '{"type":"entropy","y":[1,1,1]}', 0, "solved", "--adaptive-rho")
-    case(c, "scaling", g % '{"type":"entropy","y":[1,1,1]}', 2, "--scaling", "--scaling 3")
+    case(c, "scaling", g % '{"type":"entropy","y":[1,1,1]}', 0, "solved", "--scaling 3")
     case(c, "forward", g % '{"type":"entropy","y":[1,1,1]}', 2, "--mode", "--mode forward")
     case(c, "method-unknown", g % '{"type":"entropy","y":[1,1,1]}', 2, "", "--method foo")
     case(c, "kkt", g % '{"type":"entropy","y":[1,2,3]}', 0, "solved", "--method kkt --dx ones")

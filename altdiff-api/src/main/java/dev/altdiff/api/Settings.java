@@ -61,8 +61,8 @@ package dev.altdiff.api;
  *                      works on the scaled problem D P D c, c D q, E A D, E b, …; the solution, residuals,
  *                      certificates and gradients are mapped back to the caller's problem, and the
  *                      termination test is made on the caller's problem. The factors are powers of 2 (no
- *                      rounding error). Quadratic programs only (sparse ones too, in compressed columns):
- *                      general objectives run unscaled
+ *                      rounding error). Quadratic programs (sparse ones too, in compressed columns) and
+ *                      general objectives (f̄(x̄) = c·f(D x̄), the factors from ∇²f and ∇f at the start)
  * @param timeLimit     wall-clock limit of one run in seconds, ≥ 0 (0: none), checked every
  *                      {@link #TERMINATION_CHECK_INTERVAL} iterations; reaching it gives
  *                      {@link Status#TIME_LIMIT} unless the termination test passes there

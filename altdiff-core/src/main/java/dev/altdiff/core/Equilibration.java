@@ -7,6 +7,9 @@ import dev.altdiff.api.QuadraticProgram;
 import dev.altdiff.api.Settings;
 import dev.altdiff.api.Solution;
 import dev.altdiff.api.SparseMatrix;
+import dev.altdiff.api.objective.ConvexProgram;
+import dev.altdiff.api.objective.Objective;
+import dev.altdiff.api.objective.ObjectiveGradients;
 
 import java.util.List;
 
@@ -35,6 +38,12 @@ import java.util.List;
  * <p><b>Batches.</b> For B problems sharing P, A, G ({@link BatchLayer#forward(SharedBatch)}), D and E
  * come from the shared matrices, and the ‖q̄‖∞ of the cost normalization is the largest over the
  * batch's columns, so that all samples share one scaled matrix and one factorization.
+ *
+ * <p><b>General programs</b> ({@link ConvexProgram}, {@link #of(ConvexProgram, int)}) get their factors from
+ * the same passes with ∇²f(x₀) in the place of P and ∇f(x₀) in the place of q, x₀ the objective's initial
+ * point, and are scaled by {@link #scale(ConvexProgram)} into f̄(x̄) = c·f(D x̄) ({@link ScaledObjective}),
+ * Ā, b̄, Ḡ, h̄ as above; the same maps bring back their iterates ({@link #x}, {@link #lambda}, {@link #nu},
+ * {@link #s}, {@link #objective}), certificates and gradients ({@link #gradients(ObjectiveGradients)}).
  *
  * <p><b>Sparse problems</b> ({@link QuadraticProgram#isSparse()}) are scaled the same way and never
  * densified: each pass sweeps the compressed columns of P, A and G once (O(nnz)), the scaled problem is
@@ -90,22 +99,83 @@ public final class Equilibration {
      * @param qs every sample's q (length n each), at least one
      */
     public static Equilibration of(QuadraticProgram shared, List<double[]> qs, int passes) {
-        int n = shared.n();
-        int p = shared.p();
-        int m = shared.m();
+        if (isIdentity(passes)) {
+            return new Equilibration(0, ones(shared.n()), ones(shared.p()), ones(shared.m()), 1.0);
+        }
+        // copies of P, A, G in the problem's layout, scaled pass by pass
+        return ruiz(MatrixBlock.of(shared, Block.P), MatrixBlock.of(shared, Block.A), MatrixBlock.of(shared, Block.G),
+                qs, passes);
+    }
+
+    /**
+     * The factors of a general program {@code minimize f(x) s.t. Ax = b, Gx ≤ h} ({@link ConvexProgram}),
+     * for ADMM on the scaled program of {@link #scale(ConvexProgram)}: the passes of
+     * {@link #of(QuadraticProgram, List, int)}, run on the KKT matrix with the Hessian ∇²f(x₀) in the place of
+     * P and the gradient ∇f(x₀) in the place of q, at the objective's initial point x₀
+     * ({@link Objective#initialPoint()}). x₀ is where the run starts, and for a QP written as a general
+     * objective (f = ½xᵀPx + qᵀx, x₀ = 0) this is exactly the QP path's P and q, so both paths equilibrate it
+     * alike. A Hessian that varies over the domain (the negative entropy's diag(1/x)) is then equilibrated at
+     * x₀ only; D stays a valid change of variables wherever the run goes (any positive D is), so a poor
+     * representative costs iterations, never correctness. A diagonal Hessian
+     * ({@link Objective#hessianDiagonal}) is read as a sparse diagonal (n entries, O(n) per pass), any other
+     * one is formed dense once (n², as the dense factor of H(x) is); the constraint matrices are read
+     * row-major.
+     *
+     * <p>The factors depend on θ through ∇²f(x₀) and ∇f(x₀), but are powers of 2, hence piecewise constant
+     * in θ as in the other data: treating them as constants, as Alt-Diff does, is exact almost everywhere.
+     *
+     * @return the identity for 0 passes
+     */
+    public static Equilibration of(ConvexProgram program, int passes) {
+        int n = program.n();
+        if (isIdentity(passes)) {
+            return new Equilibration(0, ones(n), ones(program.p()), ones(program.m()), 1.0);
+        }
+        Objective f = program.objective();
+        double[] x0 = f.initialPoint();
+        double[] diagonal = f.hessianDiagonal(x0);
+        MatrixBlock hessian;
+        if (diagonal != null) {
+            int[] colStart = new int[n + 1];
+            int[] rowIndex = new int[n];
+            for (int j = 0; j < n; j++) {
+                colStart[j + 1] = j + 1;
+                rowIndex[j] = j;
+            }
+            hessian = new CompressedColumns(n, n, colStart, rowIndex, diagonal.clone());
+        } else {
+            double[] dense = new double[n * n];
+            f.addHessian(x0, 1.0, dense);
+            hessian = new RowMajor(n, n, dense);
+        }
+        return ruiz(hessian, new RowMajor(program.p(), n, program.rowMajorA()),
+                new RowMajor(program.m(), n, program.rowMajorG()),
+                List.of(f.gradient(x0)), passes);
+    }
+
+    /**
+     * @return whether this many passes give the identity (0)
+     * @throws IllegalArgumentException for fewer than 0
+     */
+    private static boolean isIdentity(int passes) {
         if (passes < 0) {
             throw new IllegalArgumentException("scaling passes must be >= 0, got " + passes);
         }
+        return passes == 0;
+    }
+
+    /**
+     * The Ruiz passes and the cost normalization of the class comment on copies of P, A and G (scaled in
+     * place) and the q vectors, shared by the quadratic and the general programs' factors.
+     *
+     * @param passes at least 1
+     */
+    private static Equilibration ruiz(MatrixBlock pm, MatrixBlock a, MatrixBlock g, List<double[]> qs, int passes) {
+        int n = pm.cols;
         double[] d = ones(n);
-        double[] eA = ones(p);
-        double[] eG = ones(m);
-        if (passes == 0) {
-            return new Equilibration(0, d, eA, eG, 1.0);
-        }
-        // copies of P, A, G in the problem's layout, scaled pass by pass; the identity scaling gives their norms
-        MatrixBlock pm = MatrixBlock.of(shared, Block.P);
-        MatrixBlock a = MatrixBlock.of(shared, Block.A);
-        MatrixBlock g = MatrixBlock.of(shared, Block.G);
+        double[] eA = ones(a.rows);
+        double[] eG = ones(g.rows);
+        // the identity scaling gives the blocks' norms
         pm.scale(d, d, 1.0);
         a.scale(eA, d, 1.0);
         g.scale(eG, d, 1.0);
@@ -206,6 +276,21 @@ public final class Equilibration {
         return builder.build();
     }
 
+    /**
+     * @return the scaled general program: f̄(x̄) = c·f(D x̄) ({@link ScaledObjective}, with the caller's
+     *     parameters θ), Ā = E_A A D, b̄ = E_A b, Ḡ = E_G G D, h̄ = E_G h; the program itself when off
+     */
+    public ConvexProgram scale(ConvexProgram program) {
+        if (isOff()) {
+            return program;
+        }
+        boolean equalities = program.p() > 0;
+        boolean inequalities = program.m() > 0;
+        return new ConvexProgram(new ScaledObjective(program.objective(), d, c),
+                equalities ? twoSided(program.A(), eA, d, 1.0) : null, equalities ? b(program.b()) : null,
+                inequalities ? twoSided(program.G(), eG, d, 1.0) : null, inequalities ? h(program.h()) : null);
+    }
+
     /** @return a copy of the problem's block scaled as alpha · diag(left) M D */
     private MatrixBlock scaled(QuadraticProgram problem, Block block, double[] left, double alpha) {
         MatrixBlock out = MatrixBlock.of(problem, block);
@@ -259,6 +344,26 @@ public final class Equilibration {
         return isOff() ? xBar : scaled(xBar, d, 1.0);
     }
 
+    /** @return λ = E_A λ̄ / c (a new array; λ̄ itself when off) */
+    public double[] lambda(double[] lambdaBar) {
+        return isOff() ? lambdaBar : scaled(lambdaBar, eA, 1.0 / c);
+    }
+
+    /** @return ν = E_G ν̄ / c (a new array; ν̄ itself when off) */
+    public double[] nu(double[] nuBar) {
+        return isOff() ? nuBar : scaled(nuBar, eG, 1.0 / c);
+    }
+
+    /** @return s = E_G⁻¹ s̄ (a new array; s̄ itself when off) */
+    public double[] s(double[] sBar) {
+        return isOff() ? sBar : divided(sBar, eG, 1.0);
+    }
+
+    /** @return the objective f = f̄ / c */
+    public double objective(double scaledObjective) {
+        return scaledObjective / c;
+    }
+
     /**
      * Maps a solution of the scaled problem back to the caller's problem: x = D x̄, s = E_G⁻¹ s̄,
      * λ = E_A λ̄ / c, ν = E_G ν̄ / c, objective f̄ / c, the certificate by {@link #certificate}, and the
@@ -284,10 +389,10 @@ public final class Equilibration {
         if (isOff()) {
             return scaled;
         }
-        double[] x = scaled(scaled.x(), d, 1.0);
-        double[] lambda = scaled(scaled.lambda(), eA, 1.0 / c);
-        double[] nu = scaled(scaled.nu(), eG, 1.0 / c);
-        double[] s = divided(scaled.s(), eG, 1.0);
+        double[] x = x(scaled.x());
+        double[] lambda = lambda(scaled.lambda());
+        double[] nu = nu(scaled.nu());
+        double[] s = s(scaled.s());
         double primal = 0;
         double[] ax = matrices.a.times(x);
         for (int i = 0; i < ax.length; i++) {
@@ -304,7 +409,7 @@ public final class Equilibration {
         matrices.a.addTransposeTimes(lambda, r);
         matrices.g.addTransposeTimes(nu, r);
         return new Solution(x, lambda, nu, s, scaled.status(), scaled.iterations(), primal, Vectors.normInf(r),
-                scaled.objective() / c, certificate(scaled.certificate()), scaled.polish());
+                objective(scaled.objective()), certificate(scaled.certificate()), scaled.polish());
     }
 
     /**
@@ -375,6 +480,22 @@ public final class Equilibration {
         return new Gradients(twoSided(scaled.P(), d, d, c), scaled.q() == null ? null : scaled(scaled.q(), d, c),
                 twoSided(scaled.A(), eA, d, 1.0), scaled.b() == null ? null : scaled(scaled.b(), eA, 1.0),
                 twoSided(scaled.G(), eG, d, 1.0), scaled.h() == null ? null : scaled(scaled.h(), eG, 1.0));
+    }
+
+    /**
+     * Maps a general program's gradients from its scaled program ({@link #scale(ConvexProgram)}) to the
+     * caller's: ∂ℓ/∂θ as it is (f̄ has the caller's θ, and the scaled program's reverse mode already carries
+     * c D through M̄ = c D M), A, b, G, h as in {@link #gradients(Gradients)}.
+     *
+     * @return new gradients; {@code scaled} itself when off
+     */
+    public ObjectiveGradients gradients(ObjectiveGradients scaled) {
+        if (isOff()) {
+            return scaled;
+        }
+        Gradients constraints = gradients(new Gradients(null, null, scaled.A(), scaled.b(), scaled.G(), scaled.h()));
+        return new ObjectiveGradients(scaled.theta(), constraints.A(), constraints.b(), constraints.G(),
+                constraints.h());
     }
 
     /**

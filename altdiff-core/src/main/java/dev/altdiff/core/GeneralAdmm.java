@@ -1,6 +1,5 @@
 package dev.altdiff.core;
 
-import dev.altdiff.api.InvalidProblemException;
 import dev.altdiff.api.Settings;
 import dev.altdiff.api.Solution;
 import dev.altdiff.api.Status;
@@ -33,18 +32,30 @@ import java.util.List;
  * when the proposal departs from it by more than {@link Settings#ADAPTIVE_RHO_TOLERANCE}×
  * ({@link Admm.RhoSchedule#departs}). A switch moves the run to {@link GeneralData#withRho} and drops the
  * cached factor of H(x) (H depends on ρ), so the next x-step factors H(x) at the new ρ; λ and ν are the
- * unscaled multipliers and carry over unchanged. A recorded run keeps the data (ρ, ρ_eq) of every
- * iteration ({@link Trajectory#data()}), which the derivatives use.
+ * multipliers themselves (not divided by ρ) and carry over unchanged. A recorded run keeps the data (ρ,
+ * ρ_eq) of every iteration ({@link Trajectory#data()}), which the derivatives use.
  *
  * <p>Stopping and status: the rules and the termination test of {@link Settings}, decided by
  * {@link Termination#status} as for quadratic programs, with ∇f(x) in the place of Px + q: the dual
  * residual is ‖∇f(x) + Aᵀλ + Gᵀν‖∞ (computed directly), its scale max(‖∇f(x)‖∞, ‖Aᵀλ‖∞, ‖Gᵀν‖∞). This
- * path runs unscaled, unpolished and without over-relaxation ({@link Settings#scaling()},
- * {@link Settings#polish()} and {@link Settings#alpha()} apply to quadratic programs). The primal
+ * path runs unpolished and without over-relaxation ({@link Settings#polish()} and {@link Settings#alpha()}
+ * apply to quadratic programs). The primal
  * infeasibility test of the QP path ({@link Infeasibility#primal}: it involves the constraints only) runs
  * every {@link Settings#INFEASIBILITY_CHECK_INTERVAL} iterations, so a problem with no feasible point ends
  * {@link Status#PRIMAL_INFEASIBLE} with its certificate; unboundedness of a general f is not detected (the
  * run ends at the iteration cap or time limit).
+ *
+ * <p><b>Ruiz scaling.</b> With {@link Settings#scaling()} &gt; 0 (10 passes in {@link Settings#DEFAULTS}) the
+ * run is on the equilibrated program ({@link GeneralData#of}: {@link Equilibration#of(ConvexProgram, int)},
+ * {@link Equilibration#scale(ConvexProgram)}): x = D x̄, f̄(x̄) = c·f(D x̄) ({@link ScaledObjective}, the
+ * caller's θ), Ā = E_A A D, b̄ = E_A b, Ḡ = E_G G D, h̄ = E_G h, with D, E and c from the QP path's Ruiz passes
+ * run with ∇²f(x₀) in the place of P and ∇f(x₀) in the place of q at the start x₀. As on the QP path the
+ * iterations, adaptive ρ (on the scaled residuals, as OSQP balances them) and the infeasibility test work on
+ * the scaled program, while the termination test is the caller's: it reads the scaled residuals with the
+ * row weights 1/E and 1/(cD) ({@link Termination#of(Equilibration, double)}), which for powers of 2 are the
+ * caller's residuals exactly. The solution is mapped back ({@link #solution}: x = D x̄, λ = E_A λ̄/c,
+ * ν = E_G ν̄/c, s = E_G⁻¹ s̄, objective f̄/c, the certificate); the trajectory keeps the scaled iterates,
+ * which {@link GeneralAltDiff} differentiates and maps back.
  * The Newton tolerance is τ = max(10⁻¹⁴, min(10⁻¹⁰, 10⁻³ε)) relative.
  */
 public final class GeneralAdmm {
@@ -56,6 +67,7 @@ public final class GeneralAdmm {
      * the masks D_k = 1[s_k &gt; 0] and the data iteration k ran with (its ρ_k and ρ_eq,k; the same object
      * for every iteration of one ρ); also ν_k, s_k and per iteration (‖x_k − x_{k−1}‖₂/‖x_k‖₂, primal
      * residual, elapsed ns since the start, factorizations so far), so that a run can be truncated afterwards ({@link #prefix}).
+     * All of the (possibly scaled) program the run works on: x̄_k, λ̄_k, …, its relative change and residual.
      */
     record Trajectory(List<double[]> x, List<double[]> lambda, List<double[]> nuTilde, List<double[]> masks,
                       List<GeneralData> data, List<double[]> nu, List<double[]> s, List<double[]> stats) {
@@ -86,27 +98,25 @@ public final class GeneralAdmm {
     }
 
     static Run solve(ConvexProgram program, Settings settings, LinearAlgebra la, boolean record, boolean dense) {
-        return solve(GeneralData.of(program, la, settings.rho(), settings.equalityRhoScale(), !dense), settings,
-                record);
+        return solve(GeneralData.of(program, la, settings.rho(), settings.equalityRhoScale(), !dense,
+                settings.scaling()), settings, record);
     }
 
     /**
-     * Runs ADMM from the objective's initial point, starting at d's ρ (the settings' ρ is not read: with
-     * {@link Settings#adaptiveRho()} off the run keeps d's ρ).
+     * Runs ADMM on start's (possibly scaled) program from its objective's initial point, starting at start's
+     * ρ (the settings' ρ and scaling are not read: with {@link Settings#adaptiveRho()} off the run keeps
+     * start's ρ). The solution is the caller's ({@link #solution}); the trajectory holds the scaled iterates.
      */
     static Run solve(GeneralData start, Settings settings, boolean record) {
         GeneralData d = start;
         int n = d.n;
         int p = d.p;
         int m = d.m;
-        double[] x = d.f.initialPoint();
-        if (x.length != n || !d.f.inDomain(x)) {
-            throw new InvalidProblemException("objective", -1, -1, "the objective's initial point is not in its domain");
-        }
+        double[] x = d.f.initialPoint(); // in the domain: checked by GeneralData.of
         double[] lambda = new double[p];
         double[] nu = new double[m];
         double[] s = new double[m];
-        Termination termination = Termination.unscaled(settings.tolerance());
+        Termination termination = Termination.of(d.scaling, settings.tolerance());
         long deadline = settings.timeLimit() > 0 ? System.nanoTime() + (long) (settings.timeLimit() * 1e9) : 0;
         double tau = newtonTolerance(settings.tolerance());
         Trajectory trajectory = record ? new Trajectory() : null;
@@ -118,7 +128,7 @@ public final class GeneralAdmm {
         boolean residualRule = settings.truncation() == Truncation.RESIDUALS;
         for (int k = 1; ; k++) {
             if (settings.adaptiveRho() && Admm.RhoSchedule.reconsidered(k, switches, currentFirst)) {
-                double[] r = residuals(d, x, lambda, nu, s);
+                double[] r = residuals(d, x, lambda, nu, s, null); // the scaled problem's, as OSQP balances them
                 double proposal = Admm.proposeRho(d.rho, new double[]{r[0]}, new double[]{r[1]}, new double[]{r[2]},
                         new double[]{r[3]}, 1);
                 if (Admm.RhoSchedule.departs(d.rho, proposal)) {
@@ -134,8 +144,8 @@ public final class GeneralAdmm {
             try {
                 step = NewtonXStep.solve(d, x, factor, lambda, nu, s, tau);
             } catch (NewtonXStep.DomainException e) { // the last iterate, as a status (issue 18)
-                Solution failed = new Solution(x.clone(), lambda.clone(), nu.clone(), s.clone(), Status.NUMERICAL_ERROR,
-                        k - 1, residuals(d, x, lambda, nu, s)[0], stationarity(d, x, lambda, nu), d.f.value(x));
+                Solution failed = solution(d, residuals(d, x, lambda, nu, s, termination), x, lambda, nu, s,
+                        Status.NUMERICAL_ERROR, k - 1, null);
                 return new Run(start, failed, trajectory, factor, factorizations, termination);
             }
             factor = step.factor();
@@ -206,14 +216,14 @@ public final class GeneralAdmm {
                         return out;
                     })[0];
             if (checkpoint && residualRule || truncated || capped || timedOut || verdict != null) {
-                double[] r = residuals(d, x, lambda, nu, s);
+                double[] r = residuals(d, x, lambda, nu, s, termination);
                 boolean finite = Double.isFinite(r[0]) && Double.isFinite(r[1]) && Double.isFinite(r[2])
                         && Double.isFinite(r[3]);
                 Status status = Termination.status(verdict == null ? null : verdict.status(), finite,
                         termination.passes(r[0], r[1], r[2], r[3]), residualRule, truncated, capped, timedOut);
                 if (status != null) {
-                    Solution solution = new Solution(x.clone(), lambda.clone(), nu.clone(), s.clone(), status, k,
-                            r[0], r[2], d.f.value(x), status == Status.PRIMAL_INFEASIBLE ? verdict.certificate() : null);
+                    Solution solution = solution(d, r, x, lambda, nu, s, status, k,
+                            status == Status.PRIMAL_INFEASIBLE ? verdict.certificate() : null);
                     return new Run(start, solution, trajectory, factor, factorizations, termination);
                 }
             }
@@ -221,47 +231,61 @@ public final class GeneralAdmm {
     }
 
     /**
-     * @return the residuals of the termination test ({@link Termination}) at an iterate, with ∇f(x) in
-     *     the place of Px + q: {max(‖Ax − b‖∞, ‖Gx + s − h‖∞), max(‖Ax‖∞, ‖Gx‖∞, ‖b‖∞, ‖h‖∞),
-     *     ‖∇f(x) + Aᵀλ + Gᵀν‖∞, max(‖∇f(x)‖∞, ‖Aᵀλ‖∞, ‖Gᵀν‖∞)}
+     * @return the residuals of the termination test ({@link Termination}) at an iterate of d's (possibly
+     *     scaled) program, with ∇f(x) in the place of Px + q: {max(‖Ax − b‖∞, ‖Gx + s − h‖∞),
+     *     max(‖Ax‖∞, ‖Gx‖∞, ‖b‖∞, ‖h‖∞), ‖∇f(x) + Aᵀλ + Gᵀν‖∞, max(‖∇f(x)‖∞, ‖Aᵀλ‖∞, ‖Gᵀν‖∞)}, the primal
+     *     rows weighted by the test's 1/E and the dual ones by 1/(cD): the caller's residuals, exactly (every
+     *     scaled quantity is a power of 2 times the caller's: Āx̄ − b̄ = E_A(Ax − b), ∇f̄(x̄) = cD∇f(x),
+     *     Āᵀλ̄ = cDAᵀλ, …); unweighted (the scaled program's own) for a null test
      */
-    static double[] residuals(GeneralData d, double[] x, double[] lambda, double[] nu, double[] s) {
+    static double[] residuals(GeneralData d, double[] x, double[] lambda, double[] nu, double[] s,
+                              Termination termination) {
         int n = d.n;
+        double[] primalWeight = termination == null ? null : termination.primalWeight();
+        double[] dualWeight = termination == null ? null : termination.dualWeight();
         double[] ax = Vectors.times(d.a, d.p, n, x);
         double[] gx = Vectors.times(d.g, d.m, n, x);
-        double primal = 0;
+        double[] ra = new double[d.p];
         for (int i = 0; i < d.p; i++) {
-            primal = Math.max(primal, Math.abs(ax[i] - d.b[i]));
+            ra[i] = ax[i] - d.b[i];
         }
+        double[] rg = new double[d.m];
         for (int i = 0; i < d.m; i++) {
-            primal = Math.max(primal, Math.abs(gx[i] + s[i] - d.h[i]));
+            rg[i] = gx[i] + s[i] - d.h[i];
         }
-        double primalScale = Math.max(Math.max(Vectors.normInf(ax), Vectors.normInf(gx)),
-                Math.max(Vectors.normInf(d.b), Vectors.normInf(d.h)));
+        double primal = Math.max(normInf(ra, primalWeight, 0), normInf(rg, primalWeight, d.p));
+        double primalScale = Math.max(Math.max(normInf(ax, primalWeight, 0), normInf(gx, primalWeight, d.p)),
+                Math.max(normInf(d.b, primalWeight, 0), normInf(d.h, primalWeight, d.p)));
         double[] gradient = d.f.gradient(x);
         double[] atLambda = Vectors.transposeTimes(d.a, d.p, n, lambda);
         double[] gtNu = Vectors.transposeTimes(d.g, d.m, n, nu);
-        double dual = 0;
+        double[] r = new double[n];
         for (int i = 0; i < n; i++) {
-            dual = Math.max(dual, Math.abs(gradient[i] + atLambda[i] + gtNu[i]));
+            r[i] = gradient[i] + atLambda[i] + gtNu[i];
         }
-        double dualScale = Math.max(Vectors.normInf(gradient), Math.max(Vectors.normInf(atLambda),
-                Vectors.normInf(gtNu)));
-        return new double[]{primal, primalScale, dual, dualScale};
+        double dualScale = Math.max(normInf(gradient, dualWeight, 0), Math.max(normInf(atLambda, dualWeight, 0),
+                normInf(gtNu, dualWeight, 0)));
+        return new double[]{primal, primalScale, normInf(r, dualWeight, 0), dualScale};
     }
 
-    /** @return whether an iterate passes the termination test */
-    static boolean passes(GeneralData d, double[] x, double[] lambda, double[] nu, double[] s,
-                          Termination termination) {
-        double[] r = residuals(d, x, lambda, nu, s);
-        return termination.passes(r[0], r[1], r[2], r[3]);
+    /** @return max over i of weight[offset + i]·|vᵢ| (weight null: 1) */
+    private static double normInf(double[] v, double[] weight, int offset) {
+        return Dense.colNormInf(v, v.length, 1, weight, offset, new double[1])[0];
     }
 
-    /** @return ‖∇f(x) + Aᵀλ + Gᵀν‖∞ */
-    static double stationarity(GeneralData d, double[] x, double[] lambda, double[] nu) {
-        double[] r = d.f.gradient(x);
-        Vectors.addTransposeTimes(1.0, d.a, d.p, d.n, lambda, r);
-        Vectors.addTransposeTimes(1.0, d.g, d.m, d.n, nu, r);
-        return Vectors.normInf(r);
+    /**
+     * The caller's solution at an iterate (x̄, λ̄, ν̄, s̄) of d's (possibly scaled) program, mapped back by
+     * d's {@link Equilibration}: x = D x̄, λ = E_A λ̄ / c, ν = E_G ν̄ / c, s = E_G⁻¹ s̄, objective f̄(x̄)/c =
+     * f(x), the certificate mapped ({@link Equilibration#certificate}); new arrays.
+     *
+     * @param r the iterate's residuals weighted by the run's termination test ({@link #residuals}): the
+     *          caller's
+     */
+    static Solution solution(GeneralData d, double[] r, double[] x, double[] lambda, double[] nu, double[] s,
+                             Status status, int iterations, dev.altdiff.api.Certificate certificate) {
+        Equilibration scaling = d.scaling;
+        return new Solution(scaling.x(x.clone()), scaling.lambda(lambda.clone()), scaling.nu(nu.clone()),
+                scaling.s(s.clone()), status, iterations, r[0], r[2], scaling.objective(d.f.value(x)),
+                scaling.certificate(certificate));
     }
 }

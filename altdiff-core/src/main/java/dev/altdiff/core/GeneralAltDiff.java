@@ -32,6 +32,13 @@ import java.util.List;
  * The factors of H(x_k) are not kept (K·n² memory): both sweeps refactor H(x_k) from the stored x_k at
  * ρ_k, one Cholesky per iteration (the last one, H(x_K), is kept from the forward pass). Memory
  * O(K(n + p + 2m)).
+ *
+ * <p>With {@link Settings#scaling()} &gt; 0 the run is on the equilibrated program ({@link GeneralAdmm}), so
+ * both sweeps run there, on f̄ = c·f(D·) (whose mixed derivative c D M carries the caller's θ) and Ā, b̄, Ḡ,
+ * h̄, and are mapped back by {@link Equilibration}: v̄ = D v, ∂ℓ/∂θ as it is, ∂ℓ/∂A = E_A ḡ_A D,
+ * ∂ℓ/∂b = E_A ḡ_b, ∂ℓ/∂G = E_G ḡ_G D, ∂ℓ/∂h = E_G ḡ_h; for {@code jvp} db̄ = E_A db, dh̄ = E_G dh and
+ * ẋ_K = D ẋ̄_K. The factors are powers of 2 and piecewise constant in the data (and in θ, through
+ * ∇²f(x₀) and ∇f(x₀)), so these are the exact derivatives of the whole computation almost everywhere.
  */
 public final class GeneralAltDiff {
     private GeneralAltDiff() {
@@ -128,25 +135,33 @@ public final class GeneralAltDiff {
                 throw new IllegalArgumentException("k = " + k + " outside 1.." + t.x().size());
             }
             GeneralData d = run.data();
-            double[] x = t.x().get(k - 1).clone();
-            double[] lambda = t.lambda().get(k - 1).clone();
-            double[] nu = t.nu().get(k - 1).clone();
-            double[] slack = t.s().get(k - 1).clone();
-            Solution s = new Solution(x, lambda, nu, slack, GeneralAdmm.passes(d, x, lambda, nu, slack,
-                    run.termination()) ? dev.altdiff.api.Status.SOLVED : dev.altdiff.api.Status.TRUNCATED,
-                    k, t.stats().get(k - 1)[1], GeneralAdmm.stationarity(d, x, lambda, nu), d.f.value(x));
+            double[] x = t.x().get(k - 1);
+            double[] lambda = t.lambda().get(k - 1);
+            double[] nu = t.nu().get(k - 1);
+            double[] slack = t.s().get(k - 1);
+            double[] r = GeneralAdmm.residuals(d, x, lambda, nu, slack, run.termination());
+            Solution s = GeneralAdmm.solution(d, r, x, lambda, nu, slack, run.termination().passes(r[0], r[1], r[2],
+                    r[3]) ? dev.altdiff.api.Status.SOLVED : dev.altdiff.api.Status.TRUNCATED, k, null);
             return new Solved(new GeneralAdmm.Run(d, s, t.prefix(k), k == t.x().size() ? run.lastFactor() : null,
                     (int) t.stats().get(k - 1)[3], run.termination()));
         }
 
         /**
          * Reverse mode: the gradient of ℓ with ∂ℓ/∂x_K = v for θ, b, h, A and G (exact adjoint of the
-         * truncated recursion: vᵀẋ_K(dθ) = ⟨grad, dθ⟩ to rounding).
+         * truncated recursion: vᵀẋ_K(dθ) = ⟨grad, dθ⟩ to rounding). On a scaled run the sweep runs on the
+         * scaled program with v̄ = D v and its gradients are mapped back
+         * ({@link Equilibration#gradients(ObjectiveGradients)}).
          */
         @Override
         public ObjectiveGradients backward(double[] v) {
             GeneralData d = run.data();
             Vectors.checkUpstream(v, d.n);
+            return d.scaling.gradients(scaledBackward(d.scaling.upstream(v)));
+        }
+
+        /** The reverse sweep on the run's (possibly scaled) program, for the upstream gradient v̄ of x̄_K. */
+        private ObjectiveGradients scaledBackward(double[] v) {
+            GeneralData d = run.data();
             GeneralAdmm.Trajectory t = run.trajectory();
             int n = d.n;
             int p = d.p;
@@ -212,9 +227,16 @@ public final class GeneralAltDiff {
 
         /**
          * Forward mode: ẋ_K for the direction (dθ, db, dh) (db null when p = 0, dh null when m = 0;
-         * any may be null for zero).
+         * any may be null for zero). On a scaled run the recursion runs on the scaled program for
+         * (dθ, E_A db, E_G dh) and ẋ_K = D ẋ̄_K.
          */
         public double[] jvp(double[] dTheta, double[] db, double[] dh) {
+            Equilibration scaling = run.data().scaling;
+            return scaling.x(scaledJvp(dTheta, db == null ? null : scaling.b(db), dh == null ? null : scaling.h(dh)));
+        }
+
+        /** ẋ̄_K on the run's (possibly scaled) program for its direction (dθ, db̄, dh̄). */
+        private double[] scaledJvp(double[] dTheta, double[] db, double[] dh) {
             GeneralData d = run.data();
             GeneralAdmm.Trajectory t = run.trajectory();
             int n = d.n;

@@ -11,7 +11,8 @@ import dev.altdiff.api.linalg.NotPositiveDefiniteException;
 import java.util.Arrays;
 
 /**
- * A {@link ConvexProgram}'s constraint data as row-major arrays, at one penalty ρ (and ρ_eq = cρ for the
+ * A {@link ConvexProgram}'s constraint data as row-major arrays (those of its Ruiz-equilibrated program
+ * when {@link dev.altdiff.api.Settings#scaling()} &gt; 0: {@link #scaling}), at one penalty ρ (and ρ_eq = cρ for the
  * equality rows, c = {@link dev.altdiff.api.Settings#equalityRhoScale()}), with the constant part
  * ρ_eqAᵀA + ρGᵀG of H(x) = ∇²f(x) + ρ_eqAᵀA + ρGᵀG formed once on the backend. {@link #factor} assembles
  * and factors H(x) (Cholesky, on the backend) at any x of the domain. {@link #withRho} gives the same
@@ -20,7 +21,10 @@ import java.util.Arrays;
  * the O(n³) factorization) is done on plain arrays.
  */
 final class GeneralData {
+    /** The program ADMM runs on: the caller's, or its equilibrated program ({@link #scaling}). */
     final ConvexProgram program;
+    /** The Ruiz equilibration of the caller's program that gives {@link #program} (the identity for 0 passes). */
+    final Equilibration scaling;
     final Objective f;
     final LinearAlgebra la;
     final double rho;
@@ -48,9 +52,10 @@ final class GeneralData {
     private final Matrix penaltyInverse;
 
     /** The data at penalty rho from the parts that the data of every ρ of one program share. */
-    private GeneralData(ConvexProgram program, LinearAlgebra la, double[] a, double[] b, double[] g, double[] h,
-                        boolean woodbury, Matrix c, Matrix ct, double rho, double rhoScale) {
+    private GeneralData(ConvexProgram program, Equilibration scaling, LinearAlgebra la, double[] a, double[] b,
+                        double[] g, double[] h, boolean woodbury, Matrix c, Matrix ct, double rho, double rhoScale) {
         this.program = program;
+        this.scaling = scaling;
         this.f = program.objective();
         this.la = la;
         this.rho = rho;
@@ -73,9 +78,21 @@ final class GeneralData {
      * @param rhoScale      ρ_eq/ρ, the equality rows' penalty relative to ρ (≥ 1)
      * @param allowWoodbury whether a diagonal positive ∇²f may be factored through the (p+m)-square
      *                      Woodbury system (used when p + m &lt; n); false: always the dense n-square H(x)
-     * @return the program's data at penalty rho
+     * @param passes        Ruiz passes ({@link dev.altdiff.api.Settings#scaling()}): the data are those of the
+     *                      program {@link Equilibration#of(ConvexProgram, int)} and
+     *                      {@link Equilibration#scale(ConvexProgram)} give (the caller's itself for 0)
+     * @return the (scaled) program's data at penalty rho
+     * @throws InvalidProblemException (block "objective") when the objective's initial point is not in its
+     *     domain (checked before the factors, which are taken there)
      */
-    static GeneralData of(ConvexProgram program, LinearAlgebra la, double rho, double rhoScale, boolean allowWoodbury) {
+    static GeneralData of(ConvexProgram caller, LinearAlgebra la, double rho, double rhoScale, boolean allowWoodbury,
+                          int passes) {
+        double[] x0 = caller.objective().initialPoint();
+        if (x0.length != caller.n() || !caller.objective().inDomain(x0)) {
+            throw new InvalidProblemException("objective", -1, -1, "the objective's initial point is not in its domain");
+        }
+        Equilibration scaling = Equilibration.of(caller, passes);
+        ConvexProgram program = scaling.scale(caller);
         int n = program.n();
         int p = program.p();
         int m = program.m();
@@ -91,7 +108,7 @@ final class GeneralData {
             c = la.matrix(p + m, n, stacked);
             ct = la.transpose(c);
         }
-        return new GeneralData(program, la, a, p > 0 ? program.b() : new double[0], g,
+        return new GeneralData(program, scaling, la, a, p > 0 ? program.b() : new double[0], g,
                 m > 0 ? program.h() : new double[0], woodbury, c, ct, rho, rhoScale);
     }
 
@@ -100,7 +117,7 @@ final class GeneralData {
      *     adaptive ρ: H(x) depends on ρ, so no factor of this data's H(x) applies to it
      */
     GeneralData withRho(double rho) {
-        return new GeneralData(program, la, a, b, g, h, woodbury, c, ct, rho, rhoScale);
+        return new GeneralData(program, scaling, la, a, b, g, h, woodbury, c, ct, rho, rhoScale);
     }
 
     /** @return R⁻¹ = diag(I_p/ρ_eq, I_m/ρ) on the backend for the Woodbury form, or null without it */

@@ -60,7 +60,14 @@ public final class Termination {
 
     /** @return the test at tolerance ε, on the caller's problem of the (possibly scaled) data d */
     static Termination of(QpData d, double epsilon) {
-        Equilibration scaling = d.scaling;
+        return of(d.scaling, epsilon);
+    }
+
+    /**
+     * @return the test at tolerance ε on the caller's problem, for residuals computed on the problem the
+     *     scaling gives (a quadratic or a general program's: the weights are the same)
+     */
+    static Termination of(Equilibration scaling, double epsilon) {
         if (scaling.isOff()) {
             return new Termination(epsilon, 1.0, null, null);
         }

@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Adaptive ρ on the general-objective path ({@link GeneralAdmm}): the QP path's residual balancing,
- * switch rule and doubling schedule, with the equality rows at ρ_eq = 10³ρ ({@link Settings#DEFAULTS}),
+ * switch rule and doubling schedule, with the equality rows at ρ_eq = 10³ρ ({@link Settings#DEFAULTS}, with
+ * scaling off so that ρ is the problem's own: Ruiz scaling on this path is {@link GeneralEquilibrationTest}'s),
  * on the planted negative-entropy problem −yᵀx + Σ xᵢ log xᵢ s.t. Ax = b, Gx ≤ h ({@link EntropyProblem}).
  * From a badly chosen starting ρ the run switches and solves in far fewer iterations than at the fixed
  * ρ, at the KKT point; its derivatives (reverse mode, {@code jvp}) are those of the run with its switches,
@@ -31,6 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class GeneralAdaptiveRhoTest {
     private static final LinearAlgebra LA = new OjAlgoLinearAlgebra();
+
+    /** {@link Settings#DEFAULTS} without Ruiz scaling (the measurements below are of the unscaled runs). */
+    private static final Settings UNSCALED = Settings.DEFAULTS.withScaling(0);
 
     /** n = 30, p = 5, m = 10, planted: x₀ ∈ [0.5, 1.5) strictly feasible, slacks at x₀ of order 1. */
     private static final ConvexProgram PROBLEM = EntropyProblem.generate(1, 30, 5, 10, EntropyProblem.Draw.PLANTED);
@@ -51,7 +55,7 @@ class GeneralAdaptiveRhoTest {
     @ParameterizedTest(name = "starting rho {0}")
     @ValueSource(doubles = {1e-3, 1e3})
     void fromABadStartAdaptiveRhoSwitchesAndSolvesInFarFewerIterations(double rho0) {
-        Settings adaptive = Settings.DEFAULTS.withRho(rho0).withTolerance(1e-8).withMaxIterations(FIXED_CAP);
+        Settings adaptive = UNSCALED.withRho(rho0).withTolerance(1e-8).withMaxIterations(FIXED_CAP);
         Solution fixed = GeneralAltDiff.solveOnly(PROBLEM, adaptive.withAdaptiveRho(false), LA);
         GeneralAltDiff.Solved run = GeneralAltDiff.solve(PROBLEM, adaptive, LA);
         Solution fast = run.solution();
@@ -99,7 +103,7 @@ class GeneralAdaptiveRhoTest {
     @ValueSource(doubles = {1e-3, 1e3})
     void reverseModeAcrossSwitchesMatchesForwardModeAndFiniteDifferences(double rho0) {
         int kCap = 60;
-        Settings settings = Settings.DEFAULTS.withRho(rho0).withTolerance(1e-14).withMaxIterations(kCap);
+        Settings settings = UNSCALED.withRho(rho0).withTolerance(1e-14).withMaxIterations(kCap);
         ConvexProgram problem = EntropyProblem.generate(1, 20, 5, 5, EntropyProblem.Draw.PLANTED);
         int n = problem.n();
         int p = problem.p();
@@ -167,7 +171,7 @@ class GeneralAdaptiveRhoTest {
      */
     @Test
     void aTruncatedRunKeepsTheRhoOfEachIteration() {
-        Settings settings = Settings.DEFAULTS.withRho(1e3).withTolerance(1e-10);
+        Settings settings = UNSCALED.withRho(1e3).withTolerance(1e-10);
         GeneralAltDiff.Solved full = GeneralAltDiff.solve(PROBLEM, settings, LA);
         List<Integer> switches = switches(full);
         assertTrue(!switches.isEmpty());
@@ -199,7 +203,7 @@ class GeneralAdaptiveRhoTest {
      */
     @Test
     void woodburyAndDenseFactorsMakeTheSameRun() {
-        Settings settings = Settings.DEFAULTS.withRho(1e-3).withTolerance(1e-9);
+        Settings settings = UNSCALED.withRho(1e-3).withTolerance(1e-9);
         GeneralAltDiff.Solved woodbury = GeneralAltDiff.solve(PROBLEM, settings, LA, false);
         GeneralAltDiff.Solved dense = GeneralAltDiff.solve(PROBLEM, settings, LA, true);
         int k = woodbury.solution().iterations();

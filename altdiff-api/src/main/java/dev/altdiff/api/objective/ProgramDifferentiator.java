@@ -20,7 +20,7 @@ public interface ProgramDifferentiator {
      * Solves the program and prepares its differentiation.
      *
      * @param program  the program
-     * @param settings solver settings (general programs run unscaled, unpolished and without over-relaxation)
+     * @param settings solver settings (general programs run unpolished and without over-relaxation)
      * @param backend  the linear algebra every matrix operation goes through
      * @return the solution and its backward pass
      * @throws dev.altdiff.api.InvalidProblemException for invalid data or an objective whose initial point

@@ -82,7 +82,8 @@ public final class SolverOptions {
 
     @Option(names = "--scaling", paramLabel = "N", order = 108,
             description = "Ruiz equilibration passes (Settings.scaling, 0 = off; default: ${DEFAULT-VALUE}): ADMM runs"
-                    + " on the scaled problem, solution and gradients are mapped back; QPs only")
+                    + " on the scaled problem, solution and gradients are mapped back; QPs (dense or sparse) and"
+                    + " general objectives")
     int scaling;
 
     @Option(names = "--time-limit", paramLabel = "S", order = 109,
