@@ -123,8 +123,8 @@ class GeneralAdaptiveRhoTest {
         double[] dh = Gaussian.vector(r, m);
         double[][] dA = Gaussian.matrix(r, p, n);
         double[][] dG = Gaussian.matrix(r, m, n);
-        double forward = dot(v, solved.jvp(dy, db, dh));
-        double reverse = dot(g.theta(), dy) + dot(g.b(), db) + dot(g.h(), dh);
+        double forward = Vectors.dot(v, solved.jvp(dy, db, dh));
+        double reverse = Vectors.dot(g.theta(), dy) + Vectors.dot(g.b(), db) + Vectors.dot(g.h(), dh);
         assertEquals(forward, reverse, 1e-10 * Math.abs(forward), "dot-product identity");
 
         double step = 1e-6;
@@ -135,28 +135,28 @@ class GeneralAdaptiveRhoTest {
                 double t = sign * step;
                 ConvexProgram moved = switch (block) {
                     case "y" -> problem.withObjective(problem.objective().withParameters(
-                            axpy(problem.objective().parameters(), t, dy)));
-                    case "b" -> problem.withB(axpy(problem.b(), t, db));
-                    case "h" -> problem.withH(axpy(problem.h(), t, dh));
-                    case "A" -> new ConvexProgram(problem.objective(), axpy(problem.A(), t, dA), problem.b(),
+                            TestArrays.axpy(problem.objective().parameters(), t, dy)));
+                    case "b" -> problem.withB(TestArrays.axpy(problem.b(), t, db));
+                    case "h" -> problem.withH(TestArrays.axpy(problem.h(), t, dh));
+                    case "A" -> new ConvexProgram(problem.objective(), TestArrays.axpy(problem.A(), t, dA), problem.b(),
                             problem.G(), problem.h());
                     default -> new ConvexProgram(problem.objective(), problem.A(), problem.b(),
-                            axpy(problem.G(), t, dG), problem.h());
+                            TestArrays.axpy(problem.G(), t, dG), problem.h());
                 };
                 GeneralAdmm.Run shifted = GeneralAdmm.solve(moved, settings, LA, true, false);
-                assertEquals(rhos(run), rhos(shifted), block + ": the same rho schedule");
+                assertEquals(TestArrays.rhos(run), TestArrays.rhos(shifted), block + ": the same rho schedule");
                 for (int k = 0; k < kCap; k++) {
                     assertArrayEquals(run.trajectory().masks().get(k), shifted.trajectory().masks().get(k),
                             block + ": the same mask at iteration " + (k + 1));
                 }
-                fd[0] += sign * dot(v, shifted.solution().x()) / (2 * step);
+                fd[0] += sign * Vectors.dot(v, shifted.solution().x()) / (2 * step);
             }
             double inner = switch (block) {
-                case "y" -> dot(g.theta(), dy);
-                case "b" -> dot(g.b(), db);
-                case "h" -> dot(g.h(), dh);
-                case "A" -> dot(flat(g.A()), flat(dA));
-                default -> dot(flat(g.G()), flat(dG));
+                case "y" -> Vectors.dot(g.theta(), dy);
+                case "b" -> Vectors.dot(g.b(), db);
+                case "h" -> Vectors.dot(g.h(), dh);
+                case "A" -> Vectors.dot(TestArrays.flat(g.A()), TestArrays.flat(dA));
+                default -> Vectors.dot(TestArrays.flat(g.G()), TestArrays.flat(dG));
             };
             System.out.printf("general adaptive rho from %.0e, %s: reverse %.12e, central difference %.12e%n", rho0,
                     block, inner, fd[0]);
@@ -191,7 +191,7 @@ class GeneralAdaptiveRhoTest {
         assertTrue(relativeError(gc.theta(), gk.theta()) <= 1e-12);
         assertTrue(relativeError(gc.b(), gk.b()) <= 1e-12);
         assertTrue(relativeError(gc.h(), gk.h()) <= 1e-12);
-        assertTrue(relativeError(flat(gc.G()), flat(gk.G())) <= 1e-12);
+        assertTrue(relativeError(TestArrays.flat(gc.G()), TestArrays.flat(gk.G())) <= 1e-12);
         assertTrue(relativeError(cut.jvp(v, null, null), capped.jvp(v, null, null)) <= 1e-12);
     }
 
@@ -219,7 +219,7 @@ class GeneralAdaptiveRhoTest {
         assertTrue(relativeError(gw.theta(), gd.theta()) <= 1e-8, "y");
         assertTrue(relativeError(gw.b(), gd.b()) <= 1e-8, "b");
         assertTrue(relativeError(gw.h(), gd.h()) <= 1e-8, "h");
-        assertTrue(relativeError(flat(gw.A()), flat(gd.A())) <= 1e-8, "A");
+        assertTrue(relativeError(TestArrays.flat(gw.A()), TestArrays.flat(gd.A())) <= 1e-8, "A");
     }
 
     /** @return the iterations k ≥ 2 whose ρ differs from iteration k − 1's */
@@ -229,14 +229,6 @@ class GeneralAdaptiveRhoTest {
             if (run.rho(k) != run.rho(k - 1)) {
                 out.add(k);
             }
-        }
-        return out;
-    }
-
-    private static List<Double> rhos(GeneralAdmm.Run run) {
-        List<Double> out = new ArrayList<>();
-        for (GeneralData d : run.trajectory().data()) {
-            out.add(d.rho);
         }
         return out;
     }
@@ -252,13 +244,13 @@ class GeneralAdaptiveRhoTest {
         double[][] g = problem.G();
         double worst = 0;
         for (int k = 0; k < problem.p(); k++) {
-            worst = Math.max(worst, Math.abs(dot(a[k], x) - problem.b()[k]));
+            worst = Math.max(worst, Math.abs(Vectors.dot(a[k], x) - problem.b()[k]));
             for (int i = 0; i < x.length; i++) {
                 stationarity[i] += a[k][i] * s.lambda()[k];
             }
         }
         for (int k = 0; k < problem.m(); k++) {
-            double slack = problem.h()[k] - dot(g[k], x);
+            double slack = problem.h()[k] - Vectors.dot(g[k], x);
             double nu = s.nu()[k];
             worst = Math.max(worst, Math.max(-slack, 0));
             worst = Math.max(worst, Math.max(-nu, 0));
@@ -271,39 +263,6 @@ class GeneralAdaptiveRhoTest {
             worst = Math.max(worst, Math.abs(value));
         }
         return worst;
-    }
-
-    private static double[] axpy(double[] x, double t, double[] d) {
-        double[] out = x.clone();
-        for (int i = 0; i < out.length; i++) {
-            out[i] += t * d[i];
-        }
-        return out;
-    }
-
-    private static double[][] axpy(double[][] x, double t, double[][] d) {
-        double[][] out = new double[x.length][];
-        for (int i = 0; i < x.length; i++) {
-            out[i] = axpy(x[i], t, d[i]);
-        }
-        return out;
-    }
-
-    private static double dot(double[] u, double[] w) {
-        double s = 0;
-        for (int i = 0; i < u.length; i++) {
-            s += u[i] * w[i];
-        }
-        return s;
-    }
-
-    private static double[] flat(double[][] a) {
-        int c = a[0].length;
-        double[] out = new double[a.length * c];
-        for (int i = 0; i < a.length; i++) {
-            System.arraycopy(a[i], 0, out, i * c, c);
-        }
-        return out;
     }
 
     private static double relativeError(double[] a, double[] b) {

@@ -68,7 +68,7 @@ class GeneralEquilibrationTest {
         assertEquals(Status.SOLVED, scaled.status());
         assertTrue(10 * scaled.iterations() < unscaled.iterations() || unscaled.status() != Status.SOLVED,
                 "scaled " + scaled.iterations() + " vs unscaled " + unscaled.iterations());
-        double xStar = normInf(reference.x());
+        double xStar = Vectors.normInf(reference.x());
         assertTrue(maxDiff(scaled.x(), reference.x()) <= 1e-6 * xStar, "scaled x off the reference");
         if (unscaled.status() == Status.SOLVED) {
             assertTrue(maxDiff(unscaled.x(), reference.x()) <= 1e-6 * xStar, "unscaled x off the reference");
@@ -129,8 +129,8 @@ class GeneralEquilibrationTest {
         double[] dh = rowsLike(problem.h(), Gaussian.vector(r, m));
         double[][] dA = rowsLike(problem.A(), Gaussian.matrix(r, p, n));
         double[][] dG = rowsLike(problem.G(), Gaussian.matrix(r, m, n));
-        double forward = dot(v, solved.jvp(dy, db, dh));
-        double reverse = dot(g.theta(), dy) + dot(g.b(), db) + dot(g.h(), dh);
+        double forward = Vectors.dot(v, solved.jvp(dy, db, dh));
+        double reverse = Vectors.dot(g.theta(), dy) + Vectors.dot(g.b(), db) + Vectors.dot(g.h(), dh);
         System.out.printf("general scaling, dot-product identity: forward %.15e, reverse %.15e%n", forward, reverse);
         assertEquals(forward, reverse, 1e-10 * Math.abs(forward), "dot-product identity");
 
@@ -141,19 +141,19 @@ class GeneralEquilibrationTest {
                 ConvexProgram moved = moved(problem, block, sign * step, dy, db, dh, dA, dG);
                 GeneralAdmm.Run shifted = GeneralAdmm.solve(moved, settings, LA, true, false);
                 assertTrue(run.data().scaling.sameFactors(shifted.data().scaling), block + ": the same factors");
-                assertEquals(rhos(run), rhos(shifted), block + ": the same rho schedule");
+                assertEquals(TestArrays.rhos(run), TestArrays.rhos(shifted), block + ": the same rho schedule");
                 for (int k = 0; k < kCap; k++) {
                     assertArrayEquals(run.trajectory().masks().get(k), shifted.trajectory().masks().get(k),
                             block + ": the same mask at iteration " + (k + 1));
                 }
-                fd += sign * dot(v, shifted.solution().x()) / (2 * step);
+                fd += sign * Vectors.dot(v, shifted.solution().x()) / (2 * step);
             }
             double inner = switch (block) {
-                case "y" -> dot(g.theta(), dy);
-                case "b" -> dot(g.b(), db);
-                case "h" -> dot(g.h(), dh);
-                case "A" -> dot(flat(g.A()), flat(dA));
-                default -> dot(flat(g.G()), flat(dG));
+                case "y" -> Vectors.dot(g.theta(), dy);
+                case "b" -> Vectors.dot(g.b(), db);
+                case "h" -> Vectors.dot(g.h(), dh);
+                case "A" -> Vectors.dot(TestArrays.flat(g.A()), TestArrays.flat(dA));
+                default -> Vectors.dot(TestArrays.flat(g.G()), TestArrays.flat(dG));
             };
             System.out.printf("general scaling, %s: reverse %.12e, central difference %.12e%n", block, inner, fd);
             assertEquals(fd, inner, 1e-6 * (1 + Math.abs(inner)), block + " directional derivative");
@@ -180,17 +180,17 @@ class GeneralEquilibrationTest {
         double[] v = Gaussian.vector(new Random(13), problem.n());
         ObjectiveGradients gs = scaled.backward(v);
         ObjectiveGradients gu = unscaled.backward(v);
-        double[][] pairs = {gs.theta(), gu.theta(), gs.b(), gu.b(), gs.h(), gu.h(), flat(gs.A()), flat(gu.A()),
-                flat(gs.G()), flat(gu.G())};
+        double[][] pairs = {gs.theta(), gu.theta(), gs.b(), gu.b(), gs.h(), gu.h(), TestArrays.flat(gs.A()), TestArrays.flat(gu.A()),
+                TestArrays.flat(gs.G()), TestArrays.flat(gu.G())};
         String[] names = {"y", "b", "h", "A", "G"};
         for (int i = 0; i < names.length; i++) {
-            double err = maxDiff(pairs[2 * i], pairs[2 * i + 1]) / normInf(pairs[2 * i + 1]);
+            double err = maxDiff(pairs[2 * i], pairs[2 * i + 1]) / Vectors.normInf(pairs[2 * i + 1]);
             System.out.printf("general scaling, %s: scaled vs unscaled gradient, relative %.2e%n", names[i], err);
             assertTrue(err <= 1e-7, names[i] + ": " + err);
         }
         double[] dy = Gaussian.vector(new Random(14), problem.n());
         double[] js = scaled.jvp(dy, null, null);
-        assertTrue(maxDiff(js, unscaled.jvp(dy, null, null)) <= 1e-7 * normInf(js), "jvp");
+        assertTrue(maxDiff(js, unscaled.jvp(dy, null, null)) <= 1e-7 * Vectors.normInf(js), "jvp");
     }
 
     /**
@@ -224,10 +224,10 @@ class GeneralEquilibrationTest {
         double[] v = Gaussian.vector(new Random(15), bad.n());
         ObjectiveGradients gw = woodbury.backward(v);
         ObjectiveGradients gd = dense.backward(v);
-        assertTrue(maxDiff(woodbury.solution().x(), dense.solution().x()) <= 1e-8 * normInf(dense.solution().x()));
-        assertTrue(maxDiff(gw.theta(), gd.theta()) <= 1e-8 * normInf(gd.theta()), "y");
-        assertTrue(maxDiff(gw.b(), gd.b()) <= 1e-8 * normInf(gd.b()), "b");
-        assertTrue(maxDiff(flat(gw.G()), flat(gd.G())) <= 1e-8 * normInf(flat(gd.G())), "G");
+        assertTrue(maxDiff(woodbury.solution().x(), dense.solution().x()) <= 1e-8 * Vectors.normInf(dense.solution().x()));
+        assertTrue(maxDiff(gw.theta(), gd.theta()) <= 1e-8 * Vectors.normInf(gd.theta()), "y");
+        assertTrue(maxDiff(gw.b(), gd.b()) <= 1e-8 * Vectors.normInf(gd.b()), "b");
+        assertTrue(maxDiff(TestArrays.flat(gw.G()), TestArrays.flat(gd.G())) <= 1e-8 * Vectors.normInf(TestArrays.flat(gd.G())), "G");
     }
 
     /**
@@ -244,7 +244,7 @@ class GeneralEquilibrationTest {
         Solution unscaled = GeneralAltDiff.solveOnly(problem, settings.withScaling(0), LA);
         assertEquals(Status.SOLVED, scaled.solution().status());
         assertEquals(Status.SOLVED, unscaled.status());
-        assertTrue(maxDiff(scaled.solution().x(), unscaled.x()) <= 1e-6 * normInf(unscaled.x()));
+        assertTrue(maxDiff(scaled.solution().x(), unscaled.x()) <= 1e-6 * Vectors.normInf(unscaled.x()));
         ObjectiveGradients g = scaled.backward(Gaussian.vector(new Random(16), problem.n()));
         assertEquals(p > 0, g.A() != null && g.b() != null);
         assertEquals(m > 0, g.G() != null && g.h() != null);
@@ -277,12 +277,12 @@ class GeneralEquilibrationTest {
                                        double[] dh, double[][] dA, double[][] dG) {
         return switch (block) {
             case "y" -> problem.withObjective(problem.objective().withParameters(
-                    axpy(problem.objective().parameters(), t, dy)));
-            case "b" -> problem.withB(axpy(problem.b(), t, db));
-            case "h" -> problem.withH(axpy(problem.h(), t, dh));
-            case "A" -> new ConvexProgram(problem.objective(), axpy(problem.A(), t, dA), problem.b(), problem.G(),
+                    TestArrays.axpy(problem.objective().parameters(), t, dy)));
+            case "b" -> problem.withB(TestArrays.axpy(problem.b(), t, db));
+            case "h" -> problem.withH(TestArrays.axpy(problem.h(), t, dh));
+            case "A" -> new ConvexProgram(problem.objective(), TestArrays.axpy(problem.A(), t, dA), problem.b(), problem.G(),
                     problem.h());
-            default -> new ConvexProgram(problem.objective(), problem.A(), problem.b(), axpy(problem.G(), t, dG),
+            default -> new ConvexProgram(problem.objective(), problem.A(), problem.b(), TestArrays.axpy(problem.G(), t, dG),
                     problem.h());
         };
     }
@@ -298,20 +298,12 @@ class GeneralEquilibrationTest {
     /** @return direction row i multiplied by row i's ∞-norm */
     private static double[][] rowsLike(double[][] rows, double[][] direction) {
         for (int i = 0; i < direction.length; i++) {
-            double norm = normInf(rows[i]);
+            double norm = Vectors.normInf(rows[i]);
             for (int j = 0; j < direction[i].length; j++) {
                 direction[i][j] *= norm;
             }
         }
         return direction;
-    }
-
-    private static List<Double> rhos(GeneralAdmm.Run run) {
-        List<Double> out = new ArrayList<>();
-        for (GeneralData d : run.trajectory().data()) {
-            out.add(d.rho);
-        }
-        return out;
     }
 
     private static double spread(double[] factors) {
@@ -324,14 +316,6 @@ class GeneralEquilibrationTest {
         return max / min;
     }
 
-    private static double normInf(double[] v) {
-        double out = 0;
-        for (double value : v) {
-            out = Math.max(out, Math.abs(value));
-        }
-        return out;
-    }
-
     private static double maxDiff(double[] a, double[] b) {
         double out = 0;
         for (int i = 0; i < a.length; i++) {
@@ -340,35 +324,4 @@ class GeneralEquilibrationTest {
         return out;
     }
 
-    private static double dot(double[] a, double[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
-        }
-        return s;
-    }
-
-    private static double[] flat(double[][] m) {
-        double[] out = new double[m.length * m[0].length];
-        for (int i = 0; i < m.length; i++) {
-            System.arraycopy(m[i], 0, out, i * m[0].length, m[0].length);
-        }
-        return out;
-    }
-
-    private static double[] axpy(double[] x, double t, double[] d) {
-        double[] out = x.clone();
-        for (int i = 0; i < out.length; i++) {
-            out[i] += t * d[i];
-        }
-        return out;
-    }
-
-    private static double[][] axpy(double[][] x, double t, double[][] d) {
-        double[][] out = new double[x.length][];
-        for (int i = 0; i < x.length; i++) {
-            out[i] = axpy(x[i], t, d[i]);
-        }
-        return out;
-    }
 }
