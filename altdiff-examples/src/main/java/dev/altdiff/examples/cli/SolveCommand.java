@@ -114,7 +114,7 @@ final class SolveCommand implements Callable<Integer>, UsageErrorReport {
         ObjectNode result;
         Status status;
         Settings settings = solver.settings(); // a bad value is a usage error (exit 2, JSON error object)
-        if ("kkt".equals(method) && !solver.given("--polish")) {
+        if (("kkt".equals(method) || "kkt-ipm".equals(method)) && !solver.given("--polish")) {
             // the KKT gradient is the exact derivative at the returned point: polish it unless told not to
             settings = settings.withPolish(true);
         }

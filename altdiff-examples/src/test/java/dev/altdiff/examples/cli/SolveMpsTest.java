@@ -48,6 +48,21 @@ class SolveMpsTest {
     @TempDir
     Path dir;
 
+    /**
+     * {@code --method kkt-ipm}: the interior-point method's point, polished by default, differentiated by the
+     * KKT conditions; the same solution and gradient as {@code kkt} (ADMM polished) to 1e-8.
+     */
+    @Test
+    void interiorPointKktMatchesKkt() {
+        JsonNode ipm = solved(Cli.run("solve", QPTEST, "--method", "kkt-ipm", "--dx", "ones"));
+        JsonNode kkt = solved(Cli.run("solve", QPTEST, "--method", "kkt", "--dx", "ones"));
+        assertEquals("accepted", ipm.get("polish").asText());
+        for (int i = 0; i < 2; i++) {
+            assertEquals(kkt.get("x").get(i).asDouble(), ipm.get("x").get(i).asDouble(), 1e-8);
+            assertEquals(kkt.get("grad").get("q").get(i).asDouble(), ipm.get("grad").get("q").get(i).asDouble(), 1e-8);
+        }
+    }
+
     @Test
     void qptestSolvesToThePublishedOptimum() {
         JsonNode json = solved(Cli.run("solve", QPTEST, "--tol", "1e-10"));
