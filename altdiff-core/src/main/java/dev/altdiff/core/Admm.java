@@ -250,6 +250,26 @@ public final class Admm {
             return out;
         }
 
+        /** @return the number of ρ segments this column's steps went through */
+        int segments() {
+            return starts.size();
+        }
+
+        /** @return the 1-based first iteration of segment s */
+        int segmentStart(int s) {
+            return starts.get(s);
+        }
+
+        /** @return x₀ of segment s (read only) */
+        double[] base(int s) {
+            return bases.get(s);
+        }
+
+        /** @return the input y_k of step k (0-based; read only) */
+        double[] input(int k) {
+            return inputs.get(k);
+        }
+
         private int segmentOf(int iteration) {
             int out = 0;
             for (int i = 0; i < starts.size(); i++) {

@@ -267,6 +267,10 @@ final class ReverseSweep {
         if (d.sparse || !matrices) { // sparse data: no dense n×n, p×n, m×n gradients
             return new Result(gq, gb, gh, null, null, null);
         }
+        if (keepInputs && reducedAccumulationIsCheaper(n, p + m, iterations, include, segments.size())) {
+            return reducedMatrixGradients(d, columns, include, iterations, segments, rBar, entered, psi, omega,
+                    new Result(gq, gb, gh, null, null, null));
+        }
         // Σ over the columns' steps of u_k w_kᵀ as U·Wᵀ with the steps side by side: one product per block
         // for a group of columns of at most CHUNK steps in all ({@link LinearAlgebra#gemm(int, int, int, double, double[], double[], double, double[])})
         double[] gp = new double[n * n];
@@ -337,6 +341,178 @@ final class ReverseSweep {
             }
         }
         return new Result(gq, gb, gh, gP, p > 0 ? rows(gA, p, n) : null, m > 0 ? rows(gG, m, n) : null);
+    }
+
+    /**
+     * The gradients of P, A, G for the reduced x-step, accumulated in the (p+m)-space. With x_k = x₀ − Wy_k
+     * and r̄_k = −Wȳ_k (+ e = −H⁻¹v at the column's last step), W and x₀ those of k's ρ segment,
+     * <pre>
+     *   Σ r̄_k x_kᵀ        = W(S Wᵀ − T) + e x_Kᵀ,           S = Σ ȳ_k y_kᵀ,  T = Σ_c (Σ_k ȳ_k) x₀ᵀ
+     *   Σ ψ_k x_kᵀ + λ̃_k r̄_kᵀ = U − (Σ ψ_k y_kᵀ + Σ λ̃_k ȳ_kᵀ) Wᵀ + λ̃_K eᵀ,   U = Σ_c (Σ_k ψ_k) x₀ᵀ
+     * </pre>
+     * per segment (and ω_k, ν̃_k for G likewise): products of (p+m)-sized factors with the steps side by side
+     * ((p+m)²·T multiply-adds for T steps), then one product by W per segment, where forming every x_k and r̄_k
+     * and multiplying them out costs 2n(p+m)·T + n²·T.
+     *
+     * @param vectors the gradients of q, b, h already formed
+     */
+    private static Result reducedMatrixGradients(QpData d, List<Admm.Column> columns, boolean[] include,
+                                                 int[] iterations, List<Admm.Segment> segments, double[][][] yBars,
+                                                 double[][] entered, double[][][] psi, double[][][] omega,
+                                                 Result vectors) {
+        LinearAlgebra la = d.la;
+        int n = d.n;
+        int p = d.p;
+        int m = d.m;
+        int c = p + m;
+        double[] gp = new double[n * n];
+        double[] gA = new double[p * n];
+        double[] gG = new double[m * n];
+        for (int j = 0; j < segments.size(); j++) {
+            int first = segments.get(j).first();
+            int last = j + 1 < segments.size() ? segments.get(j + 1).first() - 1 : Integer.MAX_VALUE;
+            double[] s = new double[c * c];
+            double[] t = new double[c * n];
+            double[] vA = new double[p * c]; // Σ ψ_k y_kᵀ + Σ λ̃_k ȳ_kᵀ
+            double[] vG = new double[m * c];
+            double[] uA = new double[p * n];
+            double[] uG = new double[m * n];
+            boolean any = false;
+            for (int col = 0; col < columns.size(); col++) {
+                int to = include[col] ? Math.min(last, iterations[col]) : 0;
+                if (to < first) {
+                    continue;
+                }
+                any = true;
+                Admm.Trajectory trajectory = columns.get(col).trajectory();
+                Admm.StepInputs inputs = (Admm.StepInputs) trajectory.x();
+                if (inputs.segmentStart(j) != first) {
+                    throw new IllegalStateException("column " + col + "'s segment " + j + " starts at "
+                            + inputs.segmentStart(j) + ", the run's at " + first);
+                }
+                int steps = to - first + 1;
+                double[] yRows = new double[steps * c];
+                double[] yBarRows = new double[steps * c];
+                double[] yBarCols = new double[c * steps];
+                double[] psiCols = new double[p * steps];
+                double[] lambdaCols = new double[p * steps];
+                double[] omegaCols = new double[m * steps];
+                double[] nuTildeCols = new double[m * steps];
+                double[] yBarSum = new double[c];
+                double[] psiSum = new double[p];
+                double[] omegaSum = new double[m];
+                for (int k = first; k <= to; k++) {
+                    int at = k - first;
+                    System.arraycopy(inputs.input(k - 1), 0, yRows, at * c, c);
+                    double[] yBar = yBars[col][k - 1];
+                    System.arraycopy(yBar, 0, yBarRows, at * c, c);
+                    setColumn(yBarCols, steps, at, yBar);
+                    Dense.add(yBarSum, yBar);
+                    if (p > 0) {
+                        setColumn(psiCols, steps, at, psi[col][k - 1]);
+                        setColumn(lambdaCols, steps, at, trajectory.lambda().get(k - 1));
+                        Dense.add(psiSum, psi[col][k - 1]);
+                    }
+                    if (m > 0) {
+                        setColumn(omegaCols, steps, at, omega[col][k - 1]);
+                        setColumn(nuTildeCols, steps, at, trajectory.nuTilde().get(k - 1));
+                        Dense.add(omegaSum, omega[col][k - 1]);
+                    }
+                }
+                la.gemm(c, steps, c, 1.0, yBarCols, yRows, 1.0, s);
+                double[] x0 = inputs.base(j);
+                addOuter(t, yBarSum, x0);
+                if (p > 0) {
+                    la.gemm(p, steps, c, 1.0, psiCols, yRows, 1.0, vA);
+                    la.gemm(p, steps, c, 1.0, lambdaCols, yBarRows, 1.0, vA);
+                    addOuter(uA, psiSum, x0);
+                }
+                if (m > 0) {
+                    la.gemm(m, steps, c, 1.0, omegaCols, yRows, 1.0, vG);
+                    la.gemm(m, steps, c, 1.0, nuTildeCols, yBarRows, 1.0, vG);
+                    addOuter(uG, omegaSum, x0);
+                }
+            }
+            if (!any) {
+                continue;
+            }
+            double[] w = segments.get(j).data().xStep().wRows(); // n×c
+            double[] wt = transpose(w, n, c); // c×n
+            la.gemm(c, c, n, 1.0, s, wt, -1.0, t); // t ← S Wᵀ − T
+            la.gemm(n, c, n, 1.0, w, t, 1.0, gp);
+            if (p > 0) {
+                Dense.add(gA, uA);
+                la.gemm(p, c, n, -1.0, vA, wt, 1.0, gA);
+            }
+            if (m > 0) {
+                Dense.add(gG, uG);
+                la.gemm(m, c, n, -1.0, vG, wt, 1.0, gG);
+            }
+        }
+        for (int col = 0; col < columns.size(); col++) { // e x_Kᵀ, λ̃_K eᵀ, ν̃_K eᵀ at each column's last step
+            if (!include[col]) {
+                continue;
+            }
+            Admm.Trajectory trajectory = columns.get(col).trajectory();
+            int k = iterations[col];
+            double[] e = entered[col];
+            addOuter(gp, e, trajectory.x().get(k - 1));
+            if (p > 0) {
+                addOuter(gA, trajectory.lambda().get(k - 1), e);
+            }
+            if (m > 0) {
+                addOuter(gG, trajectory.nuTilde().get(k - 1), e);
+            }
+        }
+        double[][] gP = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                gP[i][j] = 0.5 * (gp[i * n + j] + gp[j * n + i]);
+            }
+        }
+        return new Result(vectors.q(), vectors.b(), vectors.h(), gP, p > 0 ? rows(gA, p, n) : null,
+                m > 0 ? rows(gG, m, n) : null);
+    }
+
+    /**
+     * Multiply-adds of the two ways to form the matrix gradients with the reduced x-step, for T steps in all
+     * (c = p + m): forming x_k and r̄_k and multiplying them out costs about T(4nc + n²); the (p+m)-space
+     * accumulation of {@link #reducedMatrixGradients} about 3c²T plus n²c + 2nc² per ρ segment. The second wins
+     * for a batch (T = Σ K_b in the thousands), the first for one column with few steps (at n = 200,
+     * c = 100 the break-even is T ≈ 90).
+     */
+    static boolean reducedAccumulationIsCheaper(int n, int c, int[] iterations, boolean[] include, int segments) {
+        long steps = 0;
+        for (int b = 0; b < iterations.length; b++) {
+            steps += include[b] ? iterations[b] : 0;
+        }
+        double perStepSaving = 4.0 * n * c + (double) n * n - 3.0 * c * c;
+        double perSegment = (double) n * n * c + 2.0 * n * c * c;
+        return steps * perStepSaving > segments * perSegment;
+    }
+
+    /** In place: a (u.length × v.length, row-major) += u vᵀ. */
+    private static void addOuter(double[] a, double[] u, double[] v) {
+        for (int i = 0; i < u.length; i++) {
+            double ui = u[i];
+            if (ui != 0) {
+                int base = i * v.length;
+                for (int j = 0; j < v.length; j++) {
+                    a[base + j] += ui * v[j];
+                }
+            }
+        }
+    }
+
+    /** @return the transpose (cols×rows, row-major) of the rows×cols row-major a */
+    private static double[] transpose(double[] a, int rows, int cols) {
+        double[] out = new double[cols * rows];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                out[j * rows + i] = a[i * cols + j];
+            }
+        }
+        return out;
     }
 
     /** @return the ȳ_k of a column's steps as {@link Admm.StepInputs} of r̄_k = −W ȳ_k over its ρ segments */

@@ -85,6 +85,11 @@ final class XStep {
         }
     }
 
+    /** @return W = [W_A W_G] (n×(p+m), row-major; reduced form only; read only) */
+    double[] wRows() {
+        return wRows;
+    }
+
     /** The full form: nothing precomputed beyond the factor of H. */
     static XStep full(QpData d) {
         return new XStep(d, false);
