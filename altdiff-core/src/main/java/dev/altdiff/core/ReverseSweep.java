@@ -267,7 +267,8 @@ final class ReverseSweep {
         if (d.sparse || !matrices) { // sparse data: no dense n×n, p×n, m×n gradients
             return new Result(gq, gb, gh, null, null, null);
         }
-        if (keepInputs && reducedAccumulationIsCheaper(n, p + m, iterations, include, segments.size())) {
+        if (keepInputs && segments != null // null: no column included, the gradients are zero
+                && reducedAccumulationIsCheaper(n, p + m, iterations, include, segments.size())) {
             return reducedMatrixGradients(d, columns, include, iterations, segments, rBar, entered, psi, omega,
                     new Result(gq, gb, gh, null, null, null));
         }

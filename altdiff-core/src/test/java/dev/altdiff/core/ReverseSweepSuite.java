@@ -14,6 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -144,6 +145,29 @@ public abstract class ReverseSweepSuite {
                 }
             }
             assertEquals(fd, inner, 1e-6 * (1 + Math.abs(fd)), block + " directional derivative");
+        }
+    }
+
+    /**
+     * A batch sweep in which no column takes part (e.g. every sample of a shared batch failed) gives zero
+     * matrix gradients and no vectors, with the reduced x-step's inputs recorded as with any other.
+     */
+    @org.junit.jupiter.api.Test
+    void aSweepWithoutColumnsGivesZeroMatrixGradients() {
+        QuadraticProgram qp = RandomQp.paper(3, 10, 2, 3, 0.5); // p + m ≤ n: the reduced x-step
+        Settings settings = new Settings(1.0, 1e-300, 20, Truncation.RELATIVE_CHANGE);
+        Admm.Run run = Admm.solve(data(qp, settings), settings, true);
+        Admm.Column column = new Admm.Column(run.solution(), run.masks(), run.trajectory(), run.segments(),
+                run.schedule());
+        ReverseSweep.Result r = ReverseSweep.sweep(run.data(), java.util.List.of(column, column), new double[2][],
+                new boolean[]{false, false}, true);
+        assertNull(r.q()[0]);
+        for (double[][] block : new double[][][]{r.P(), r.A(), r.G()}) {
+            for (double[] row : block) {
+                for (double value : row) {
+                    assertEquals(0.0, value, 0.0);
+                }
+            }
         }
     }
 
