@@ -372,67 +372,86 @@ final class ReverseSweep {
         for (int j = 0; j < segments.size(); j++) {
             int first = segments.get(j).first();
             int last = j + 1 < segments.size() ? segments.get(j + 1).first() - 1 : Integer.MAX_VALUE;
-            double[] s = new double[c * c];
-            double[] t = new double[c * n];
+            double[] s = new double[c * c]; // Σ ȳ_k y_kᵀ
+            double[] t = new double[c * n]; // Σ_b (Σ_k ȳ_k) x₀ᵀ
             double[] vA = new double[p * c]; // Σ ψ_k y_kᵀ + Σ λ̃_k ȳ_kᵀ
             double[] vG = new double[m * c];
-            double[] uA = new double[p * n];
+            double[] uA = new double[p * n]; // Σ_b (Σ_k ψ_k) x₀ᵀ
             double[] uG = new double[m * n];
             boolean any = false;
-            for (int col = 0; col < columns.size(); col++) {
-                int to = include[col] ? Math.min(last, iterations[col]) : 0;
-                if (to < first) {
-                    continue;
+            // the segment's steps of every column side by side, in groups of at most CHUNK steps
+            for (int from = 0; from < columns.size(); ) {
+                int steps = 0;
+                int to = from;
+                while (to < columns.size() && (steps == 0 || steps + stepsIn(include, iterations, to, first, last)
+                        <= CHUNK)) {
+                    steps += stepsIn(include, iterations, to, first, last);
+                    to++;
                 }
-                any = true;
-                Admm.Trajectory trajectory = columns.get(col).trajectory();
-                Admm.StepInputs inputs = (Admm.StepInputs) trajectory.x();
-                if (inputs.segmentStart(j) != first) {
-                    throw new IllegalStateException("column " + col + "'s segment " + j + " starts at "
-                            + inputs.segmentStart(j) + ", the run's at " + first);
+                int width = 0; // the columns of the group with steps in the segment
+                for (int col = from; col < to; col++) {
+                    width += stepsIn(include, iterations, col, first, last) > 0 ? 1 : 0;
                 }
-                int steps = to - first + 1;
-                double[] yRows = new double[steps * c];
-                double[] yBarRows = new double[steps * c];
-                double[] yBarCols = new double[c * steps];
-                double[] psiCols = new double[p * steps];
-                double[] lambdaCols = new double[p * steps];
-                double[] omegaCols = new double[m * steps];
-                double[] nuTildeCols = new double[m * steps];
-                double[] yBarSum = new double[c];
-                double[] psiSum = new double[p];
-                double[] omegaSum = new double[m];
-                for (int k = first; k <= to; k++) {
-                    int at = k - first;
-                    System.arraycopy(inputs.input(k - 1), 0, yRows, at * c, c);
-                    double[] yBar = yBars[col][k - 1];
-                    System.arraycopy(yBar, 0, yBarRows, at * c, c);
-                    setColumn(yBarCols, steps, at, yBar);
-                    Dense.add(yBarSum, yBar);
+                if (steps > 0) {
+                    any = true;
+                    double[] yRows = new double[steps * c];
+                    double[] yBarRows = new double[steps * c];
+                    double[] yBarCols = new double[c * steps];
+                    double[] psiCols = new double[p * steps];
+                    double[] lambdaCols = new double[p * steps];
+                    double[] omegaCols = new double[m * steps];
+                    double[] nuTildeCols = new double[m * steps];
+                    double[] yBarSums = new double[c * width]; // per column Σ_k ȳ_k, ψ_k, ω_k, and its x₀ as a row
+                    double[] psiSums = new double[p * width];
+                    double[] omegaSums = new double[m * width];
+                    double[] x0Rows = new double[width * n];
+                    int at = 0;
+                    int w = 0;
+                    for (int col = from; col < to; col++) {
+                        int count = stepsIn(include, iterations, col, first, last);
+                        if (count == 0) {
+                            continue;
+                        }
+                        Admm.Trajectory trajectory = columns.get(col).trajectory();
+                        Admm.StepInputs inputs = (Admm.StepInputs) trajectory.x();
+                        if (inputs.segmentStart(j) != first) {
+                            throw new IllegalStateException("column " + col + "'s segment " + j + " starts at "
+                                    + inputs.segmentStart(j) + ", the run's at " + first);
+                        }
+                        System.arraycopy(inputs.base(j), 0, x0Rows, w * n, n);
+                        for (int k = first; k < first + count; k++, at++) {
+                            System.arraycopy(inputs.input(k - 1), 0, yRows, at * c, c);
+                            double[] yBar = yBars[col][k - 1];
+                            System.arraycopy(yBar, 0, yBarRows, at * c, c);
+                            setColumn(yBarCols, steps, at, yBar);
+                            addToColumn(yBarSums, width, w, yBar);
+                            if (p > 0) {
+                                setColumn(psiCols, steps, at, psi[col][k - 1]);
+                                setColumn(lambdaCols, steps, at, trajectory.lambda().get(k - 1));
+                                addToColumn(psiSums, width, w, psi[col][k - 1]);
+                            }
+                            if (m > 0) {
+                                setColumn(omegaCols, steps, at, omega[col][k - 1]);
+                                setColumn(nuTildeCols, steps, at, trajectory.nuTilde().get(k - 1));
+                                addToColumn(omegaSums, width, w, omega[col][k - 1]);
+                            }
+                        }
+                        w++;
+                    }
+                    la.gemm(c, steps, c, 1.0, yBarCols, yRows, 1.0, s);
+                    la.gemm(c, width, n, 1.0, yBarSums, x0Rows, 1.0, t);
                     if (p > 0) {
-                        setColumn(psiCols, steps, at, psi[col][k - 1]);
-                        setColumn(lambdaCols, steps, at, trajectory.lambda().get(k - 1));
-                        Dense.add(psiSum, psi[col][k - 1]);
+                        la.gemm(p, steps, c, 1.0, psiCols, yRows, 1.0, vA);
+                        la.gemm(p, steps, c, 1.0, lambdaCols, yBarRows, 1.0, vA);
+                        la.gemm(p, width, n, 1.0, psiSums, x0Rows, 1.0, uA);
                     }
                     if (m > 0) {
-                        setColumn(omegaCols, steps, at, omega[col][k - 1]);
-                        setColumn(nuTildeCols, steps, at, trajectory.nuTilde().get(k - 1));
-                        Dense.add(omegaSum, omega[col][k - 1]);
+                        la.gemm(m, steps, c, 1.0, omegaCols, yRows, 1.0, vG);
+                        la.gemm(m, steps, c, 1.0, nuTildeCols, yBarRows, 1.0, vG);
+                        la.gemm(m, width, n, 1.0, omegaSums, x0Rows, 1.0, uG);
                     }
                 }
-                la.gemm(c, steps, c, 1.0, yBarCols, yRows, 1.0, s);
-                double[] x0 = inputs.base(j);
-                addOuter(t, yBarSum, x0);
-                if (p > 0) {
-                    la.gemm(p, steps, c, 1.0, psiCols, yRows, 1.0, vA);
-                    la.gemm(p, steps, c, 1.0, lambdaCols, yBarRows, 1.0, vA);
-                    addOuter(uA, psiSum, x0);
-                }
-                if (m > 0) {
-                    la.gemm(m, steps, c, 1.0, omegaCols, yRows, 1.0, vG);
-                    la.gemm(m, steps, c, 1.0, nuTildeCols, yBarRows, 1.0, vG);
-                    addOuter(uG, omegaSum, x0);
-                }
+                from = to;
             }
             if (!any) {
                 continue;
@@ -450,29 +469,60 @@ final class ReverseSweep {
                 la.gemm(m, c, n, -1.0, vG, wt, 1.0, gG);
             }
         }
-        for (int col = 0; col < columns.size(); col++) { // e x_Kᵀ, λ̃_K eᵀ, ν̃_K eᵀ at each column's last step
+        // e x_Kᵀ, λ̃_K eᵀ, ν̃_K eᵀ at each column's last step, the columns side by side
+        int width = 0;
+        for (boolean in : include) {
+            width += in ? 1 : 0;
+        }
+        double[] eCols = new double[n * width];
+        double[] eRows = new double[width * n];
+        double[] xRows = new double[width * n];
+        double[] lambdaCols = new double[p * width];
+        double[] nuTildeCols = new double[m * width];
+        for (int col = 0, w = 0; col < columns.size(); col++) {
             if (!include[col]) {
                 continue;
             }
             Admm.Trajectory trajectory = columns.get(col).trajectory();
             int k = iterations[col];
-            double[] e = entered[col];
-            addOuter(gp, e, trajectory.x().get(k - 1));
+            setColumn(eCols, width, w, entered[col]);
+            System.arraycopy(entered[col], 0, eRows, w * n, n);
+            System.arraycopy(trajectory.x().get(k - 1), 0, xRows, w * n, n);
             if (p > 0) {
-                addOuter(gA, trajectory.lambda().get(k - 1), e);
+                setColumn(lambdaCols, width, w, trajectory.lambda().get(k - 1));
             }
             if (m > 0) {
-                addOuter(gG, trajectory.nuTilde().get(k - 1), e);
+                setColumn(nuTildeCols, width, w, trajectory.nuTilde().get(k - 1));
             }
+            w++;
+        }
+        la.gemm(n, width, n, 1.0, eCols, xRows, 1.0, gp);
+        if (p > 0) {
+            la.gemm(p, width, n, 1.0, lambdaCols, eRows, 1.0, gA);
+        }
+        if (m > 0) {
+            la.gemm(m, width, n, 1.0, nuTildeCols, eRows, 1.0, gG);
         }
         double[][] gP = new double[n][n];
         for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                gP[i][j] = 0.5 * (gp[i * n + j] + gp[j * n + i]);
+            for (int k = 0; k < n; k++) {
+                gP[i][k] = 0.5 * (gp[i * n + k] + gp[k * n + i]);
             }
         }
         return new Result(vectors.q(), vectors.b(), vectors.h(), gP, p > 0 ? rows(gA, p, n) : null,
                 m > 0 ? rows(gG, m, n) : null);
+    }
+
+    /** @return how many of column col's steps fall in the segment's iterations first..last (0 when not included) */
+    private static int stepsIn(boolean[] include, int[] iterations, int col, int first, int last) {
+        return include[col] ? Math.max(0, Math.min(last, iterations[col]) - first + 1) : 0;
+    }
+
+    /** In place: column t of the row-major block a (width columns) += v. */
+    private static void addToColumn(double[] a, int width, int t, double[] v) {
+        for (int i = 0; i < v.length; i++) {
+            a[i * width + t] += v[i];
+        }
     }
 
     /**
@@ -490,19 +540,6 @@ final class ReverseSweep {
         double perStepSaving = 4.0 * n * c + (double) n * n - 3.0 * c * c;
         double perSegment = (double) n * n * c + 2.0 * n * c * c;
         return steps * perStepSaving > segments * perSegment;
-    }
-
-    /** In place: a (u.length × v.length, row-major) += u vᵀ. */
-    private static void addOuter(double[] a, double[] u, double[] v) {
-        for (int i = 0; i < u.length; i++) {
-            double ui = u[i];
-            if (ui != 0) {
-                int base = i * v.length;
-                for (int j = 0; j < v.length; j++) {
-                    a[base + j] += ui * v[j];
-                }
-            }
-        }
     }
 
     /** @return the transpose (cols×rows, row-major) of the rows×cols row-major a */
