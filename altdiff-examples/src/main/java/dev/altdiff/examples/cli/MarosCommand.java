@@ -59,7 +59,8 @@ import java.util.stream.Stream;
  * cap ({@code max_iterations}), and by a memory limit on the dense matrices ({@code too_large},
  * checked on the sparse file before anything dense is built). A problem whose dense blocks would be
  * large and mostly zero ({@link QpConversion#prefersSparse}) is solved on the sparse path instead (its
- * factorizations and iterations cost what its nonzeros cost; ojalgo backend). A file that cannot be read gives
+ * factorizations and iterations cost what its nonzeros cost) on a backend with sparse matrices (ojalgo);
+ * other backends read it dense. A file that cannot be read gives
  * {@code parse_error}, a problem the solver rejects (P not PSD, H singular) {@code invalid}, an
  * exhausted heap {@code out_of_memory}, any other exception {@code error}; the messages are listed
  * under the table. No problem stops the run.
@@ -275,7 +276,8 @@ final class MarosCommand implements Callable<Integer> {
         QpConversion.Shape shape = QpConversion.shape(model);
         int n = shape.n();
         int fileRows = model.rows();
-        boolean sparse = QpConversion.prefersSparse(model); // large and sparse: nothing n×n is formed
+        // large and mostly zero: nothing n×n is formed (on a backend with sparse matrices; others read it dense)
+        boolean sparse = la.supportsSparse() && QpConversion.prefersSparse(model);
         long bytes = denseBytes(shape);
         if (!sparse && bytes > budget) {
             return new Row(name, n, fileRows, shape.p(), shape.m(), "too_large", 0, 0, Double.NaN, ref, Double.NaN,

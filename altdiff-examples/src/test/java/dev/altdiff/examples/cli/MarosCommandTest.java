@@ -184,6 +184,29 @@ class MarosCommandTest {
         assertEquals(2, Cli.run("maros", MAROS.toString(), "--solver", "simplex").exit());
     }
 
+    /**
+     * A file whose dense blocks would be large and mostly zero (600 columns, one row, 600 bounds: 720 000
+     * dense doubles, 0.2 % nonzero) is read sparse where the backend has sparse matrices (ojalgo) and dense
+     * where it has none (nd4j); both solve it.
+     */
+    @Test
+    void largeSparseFilesAreSolvedOnEitherBackend() throws Exception {
+        StringBuilder wide = new StringBuilder("NAME wide\nROWS\n N obj\n L c\nCOLUMNS\n");
+        for (int j = 0; j < 600; j++) {
+            wide.append("    x").append(j).append(" obj ").append(1 + j % 7).append(" c 1\n");
+        }
+        wide.append("RHS\n    rhs c 1\nBOUNDS\n");
+        for (int j = 0; j < 600; j++) {
+            wide.append(" UP bnd x").append(j).append(" 2\n");
+        }
+        Files.writeString(dir.resolve("wide.mps"), wide.append("ENDATA\n"));
+        for (String backend : List.of("ojalgo", "nd4j")) {
+            Cli.Result r = Cli.run("maros", dir.toString(), "--backend", backend, "--no-reference", "--time-limit", "120");
+            assertEquals(0, r.exit(), r::toString);
+            assertEquals("solved", row(r, "wide")[5], backend + ": " + r);
+        }
+    }
+
     @Test
     void badArgumentsAreUsageErrors() throws Exception {
         assertEquals(2, Cli.run("maros", dir.resolve("absent").toString()).exit());
