@@ -151,13 +151,7 @@ class GeneralAdaptiveRhoTest {
                 }
                 fd[0] += sign * Vectors.dot(v, shifted.solution().x()) / (2 * step);
             }
-            double inner = switch (block) {
-                case "y" -> Vectors.dot(g.theta(), dy);
-                case "b" -> Vectors.dot(g.b(), db);
-                case "h" -> Vectors.dot(g.h(), dh);
-                case "A" -> Vectors.dot(TestArrays.flat(g.A()), TestArrays.flat(dA));
-                default -> Vectors.dot(TestArrays.flat(g.G()), TestArrays.flat(dG));
-            };
+            double inner = TestArrays.inner(g, block, dy, db, dh, dA, dG);
             System.out.printf("general adaptive rho from %.0e, %s: reverse %.12e, central difference %.12e%n", rho0,
                     block, inner, fd[0]);
             assertEquals(fd[0], inner, 1e-6 * (1 + Math.abs(inner)), block + " directional derivative");

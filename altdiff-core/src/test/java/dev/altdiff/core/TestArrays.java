@@ -36,6 +36,18 @@ final class TestArrays {
         return out;
     }
 
+    /** @return ⟨g, d⟩ in one block of a general program's gradient: "y" (θ), "b", "h", "A" or "G" */
+    static double inner(dev.altdiff.api.objective.ObjectiveGradients g, String block, double[] dy, double[] db,
+                        double[] dh, double[][] dA, double[][] dG) {
+        return switch (block) {
+            case "y" -> Vectors.dot(g.theta(), dy);
+            case "b" -> Vectors.dot(g.b(), db);
+            case "h" -> Vectors.dot(g.h(), dh);
+            case "A" -> Vectors.dot(flat(g.A()), flat(dA));
+            default -> Vectors.dot(flat(g.G()), flat(dG));
+        };
+    }
+
     /** @return the ρ of each iteration of a general run */
     static List<Double> rhos(GeneralAdmm.Run run) {
         List<Double> out = new ArrayList<>();
