@@ -78,10 +78,18 @@ public final class QpData {
     /** The data whose factor, x-step and ρ family this one shares: itself, unless made by {@link #withVectors}. */
     private final QpData owner;
 
-    /** P, A, G of a dense problem as row-major arrays for {@link #times} (formed at its first call; owner's). */
-    private double[][] rowMajor;
-    /** P's diagonal when P is diagonal (set with {@link #rowMajor}), else null. */
-    private double[] pDiagonal;
+    /**
+     * P, A, G of a dense problem as row-major arrays for {@link #times}, formed at the first call and shared
+     * by every data of these matrices: the other ρ of {@link #withRho} and the vectors of {@link #withVectors}
+     * (one copy of the blocks per problem, not one per ρ).
+     */
+    private final DenseRows rows;
+
+    /** The row-major copies of {@link #rows} (null until formed) and P's diagonal when P is diagonal. */
+    private static final class DenseRows {
+        private double[][] blocks;
+        private double[] pDiagonal;
+    }
 
     /** How many factorizations (ρ values) one problem's data keep for reuse. */
     static final int FACTORS_KEPT = 4;
@@ -144,6 +152,7 @@ public final class QpData {
         this.factored = new java.util.HashMap<>();
         factored.put(rho, this);
         this.owner = this;
+        this.rows = new DenseRows();
     }
 
     /** The same problem and matrices as {@code other} (already checked), with H factored for ρ = rho. */
@@ -172,6 +181,7 @@ public final class QpData {
         this.H = factorH();
         this.factored = other.factored;
         this.owner = this;
+        this.rows = other.rows; // the same matrices: their row-major copies are shared, not formed again
     }
 
     /**
@@ -202,6 +212,7 @@ public final class QpData {
         this.H = owner.H;
         this.factored = owner.factored;
         this.owner = owner;
+        this.rows = owner.rows;
     }
 
     /** @return data with owner's matrices, factor and x-step and the vectors of scaled */
@@ -305,23 +316,19 @@ public final class QpData {
 
     /** @return P's diagonal when dense P is diagonal, else null (decided once, with {@link #denseRows}) */
     private double[] diagonalP() {
-        if (owner != this) {
-            return owner.diagonalP();
-        }
         denseRows(Block.P);
-        return pDiagonal;
+        synchronized (rows) {
+            return rows.pDiagonal;
+        }
     }
 
     /** @return P, A or G of dense data, row-major, formed once with the set-up (read only) */
     double[] denseRows(Block block) {
-        if (owner != this) {
-            return owner.denseRows(block);
-        }
-        synchronized (this) {
-            if (rowMajor == null) {
-                rowMajor = new double[][]{problem.rowMajor(Block.P), problem.rowMajor(Block.A),
+        synchronized (rows) {
+            if (rows.blocks == null) {
+                rows.blocks = new double[][]{problem.rowMajor(Block.P), problem.rowMajor(Block.A),
                         problem.rowMajor(Block.G)};
-                double[] pm = rowMajor[0];
+                double[] pm = rows.blocks[0];
                 boolean diagonal = problem.hasP();
                 for (int i = 0; i < n && diagonal; i++) {
                     for (int j = 0; j < n && diagonal; j++) {
@@ -329,13 +336,13 @@ public final class QpData {
                     }
                 }
                 if (diagonal) {
-                    pDiagonal = new double[n];
+                    rows.pDiagonal = new double[n];
                     for (int i = 0; i < n; i++) {
-                        pDiagonal[i] = pm[i * n + i];
+                        rows.pDiagonal[i] = pm[i * n + i];
                     }
                 }
             }
-            return rowMajor[block == Block.P ? 0 : block == Block.A ? 1 : 2];
+            return rows.blocks[block == Block.P ? 0 : block == Block.A ? 1 : 2];
         }
     }
 
@@ -397,8 +404,8 @@ public final class QpData {
                 SparseCholesky.factor(la, shifted);
                 return;
             }
-            Matrix shifted = la.copy(P);
-            la.axpy(PSD_SHIFT * scale, la.identity(n), shifted);
+            Matrix shifted = la.copy(P); // the shift on the diagonal: one n×n copy, no identity beside it
+            la.addToDiagonal(PSD_SHIFT * scale, shifted);
             la.cholesky(shifted);
         } catch (NotPositiveDefiniteException e) {
             throw notPositiveSemidefinite(scale);
@@ -418,7 +425,7 @@ public final class QpData {
             }
             Matrix hMatrix = P != null ? la.copy(P) : la.zeros(n, n);
             if (sigma > 0) {
-                la.axpy(sigma, la.identity(n), hMatrix);
+                la.addToDiagonal(sigma, hMatrix);
             }
             if (constraintGram != null) { // a ρ switch: one scaled addition instead of the two products
                 la.axpy(rho, constraintGram, hMatrix);

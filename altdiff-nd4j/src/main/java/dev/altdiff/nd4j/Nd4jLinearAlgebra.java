@@ -238,6 +238,14 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
         Nd4j.getBlasWrapper().level1().axpy(my.array.length(), alpha, mx.array, my.array);
     }
 
+    /** {@inheritDoc} The n diagonal entries, one at a time, no identity formed (n off-heap doubles, not n²). */
+    @Override public void addToDiagonal(double alpha, Matrix a) {
+        Nd4jMatrix m = square(a, "addToDiagonal");
+        for (int i = 0; i < m.rows(); i++) {
+            m.array.putScalar(i, i, m.array.getDouble(i, i) + alpha);
+        }
+    }
+
     @Override public void scale(double alpha, Matrix x) {
         Nd4jMatrix m = cast(x);
         if (!m.isEmpty()) {

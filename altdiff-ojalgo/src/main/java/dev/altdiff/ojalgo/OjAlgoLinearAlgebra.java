@@ -236,6 +236,15 @@ public final class OjAlgoLinearAlgebra implements LinearAlgebra {
         }
     }
 
+    /** {@inheritDoc} The n diagonal entries of the column-major array, no identity formed. */
+    @Override public void addToDiagonal(double alpha, Matrix a) {
+        R064Store s = square(a, "addToDiagonal");
+        int n = s.getRowDim();
+        for (int i = 0; i < n; i++) {
+            s.data[i * n + i] += alpha;
+        }
+    }
+
     @Override public void scale(double alpha, Matrix x) {
         double[] xd = data(x);
         for (int k = 0; k < xd.length; k++) {

@@ -564,6 +564,27 @@ public abstract class LinearAlgebraConformanceTest {
         la.axpy(1.0, la.zeros(0, 2), la.zeros(0, 2));
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 4, 33})
+    void addToDiagonalAddsAMultipleOfTheIdentity(int n) {
+        double[][] a = gaussian(n + 11, n, n);
+        Matrix shifted = of(a);
+        Matrix viaIdentity = of(a);
+        la.addToDiagonal(0.37, shifted);
+        la.axpy(0.37, la.identity(n), viaIdentity);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) { // the same sums as with the identity, bit for bit
+                assertEquals(i == j ? a[i][j] + 0.37 : a[i][j], shifted.get(i, j), 0.0);
+                assertEquals(viaIdentity.get(i, j), shifted.get(i, j), 0.0);
+            }
+        }
+    }
+
+    @Test
+    void addToDiagonalRejectsANonSquareMatrix() {
+        assertThrows(IllegalArgumentException.class, () -> la.addToDiagonal(1, la.zeros(2, 3)));
+    }
+
     @Test
     void axpyRejectsDifferentShapes() {
         assertThrows(IllegalArgumentException.class, () -> la.axpy(1, la.zeros(2, 3), la.zeros(3, 2)));

@@ -88,6 +88,20 @@ public interface LinearAlgebra {
         JvmBlas.gemmTransposed(rows, cols, width, alpha, a, b, beta, c);
     }
 
+    /**
+     * In place: a ← a + α·I for a square a, the same sums as {@code axpy(alpha, identity(n), a)} (off the
+     * diagonal nothing changes). The δI and σI shifts of P and H use it; the default forms the identity,
+     * the backends override it without an n×n temporary.
+     *
+     * @throws IllegalArgumentException when a is not square
+     */
+    default void addToDiagonal(double alpha, Matrix a) {
+        if (a.rows() != a.cols()) {
+            throw new IllegalArgumentException("addToDiagonal needs a square matrix, got " + a.rows() + "x" + a.cols());
+        }
+        axpy(alpha, identity(a.rows()), a);
+    }
+
     /** In place: x ← α·x. */
     void scale(double alpha, Matrix x);
 
