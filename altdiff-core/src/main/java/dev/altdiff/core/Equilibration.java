@@ -378,7 +378,8 @@ public final class Equilibration {
         if (isOff()) {
             return scaled;
         }
-        return unscale(scaled, new Matrices(problem), problem.q(), problem.b(), problem.h());
+        // each block copied when its residual terms are formed and dropped after: one block at a time, not P, A, G
+        return unscale(scaled, block -> MatrixBlock.of(problem, block), problem.q(), problem.b(), problem.h());
     }
 
     /**
@@ -386,6 +387,15 @@ public final class Equilibration {
      * batch sharing them) and the sample's q, b, h.
      */
     Solution unscale(Solution scaled, Matrices matrices, double[] q, double[] b, double[] h) {
+        return unscale(scaled, matrices::block, q, b, h);
+    }
+
+    /**
+     * The residuals on the caller's data with the blocks that {@code blocks} gives (P, then A, then G, each
+     * asked for once): primal max(‖Ax − b‖∞, ‖Gx + s − h‖∞), dual ‖Px + q + Aᵀλ + Gᵀν‖∞, summed in that order.
+     */
+    private Solution unscale(Solution scaled, java.util.function.Function<Block, MatrixBlock> blocks, double[] q,
+                             double[] b, double[] h) {
         if (isOff()) {
             return scaled;
         }
@@ -393,21 +403,24 @@ public final class Equilibration {
         double[] lambda = lambda(scaled.lambda());
         double[] nu = nu(scaled.nu());
         double[] s = s(scaled.s());
-        double primal = 0;
-        double[] ax = matrices.a.times(x);
-        for (int i = 0; i < ax.length; i++) {
-            primal = Math.max(primal, Math.abs(ax[i] - b[i]));
-        }
-        double[] gx = matrices.g.times(x);
-        for (int i = 0; i < gx.length; i++) {
-            primal = Math.max(primal, Math.abs(gx[i] + s[i] - h[i]));
-        }
-        double[] r = matrices.p.times(x);
+        MatrixBlock block = blocks.apply(Block.P);
+        double[] r = block.times(x);
         for (int i = 0; i < r.length; i++) {
             r[i] += q[i];
         }
-        matrices.a.addTransposeTimes(lambda, r);
-        matrices.g.addTransposeTimes(nu, r);
+        block = blocks.apply(Block.A);
+        double primal = 0;
+        double[] ax = block.times(x);
+        for (int i = 0; i < ax.length; i++) {
+            primal = Math.max(primal, Math.abs(ax[i] - b[i]));
+        }
+        block.addTransposeTimes(lambda, r);
+        block = blocks.apply(Block.G);
+        double[] gx = block.times(x);
+        for (int i = 0; i < gx.length; i++) {
+            primal = Math.max(primal, Math.abs(gx[i] + s[i] - h[i]));
+        }
+        block.addTransposeTimes(nu, r);
         return new Solution(x, lambda, nu, s, scaled.status(), scaled.iterations(), primal, Vectors.normInf(r),
                 objective(scaled.objective()), certificate(scaled.certificate()), scaled.polish());
     }
@@ -426,6 +439,11 @@ public final class Equilibration {
             this.p = MatrixBlock.of(problem, Block.P);
             this.a = MatrixBlock.of(problem, Block.A);
             this.g = MatrixBlock.of(problem, Block.G);
+        }
+
+        /** @return P, A or G */
+        MatrixBlock block(Block block) {
+            return block == Block.P ? p : block == Block.A ? a : g;
         }
     }
 
