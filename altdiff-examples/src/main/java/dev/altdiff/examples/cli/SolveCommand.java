@@ -390,7 +390,9 @@ final class SolveCommand implements Callable<Integer>, UsageErrorReport {
     private static JsonNode matrix(double[][] rows, String where) {
         for (int i = 0; i < rows.length; i++) {
             for (int j = 0; j < rows[i].length; j++) {
-                finite(rows[i][j], where + "[" + i + "]", j);
+                if (!Double.isFinite(rows[i][j])) { // the location's string only for the value refused, not per entry
+                    finite(rows[i][j], where + "[" + i + "]", j);
+                }
             }
         }
         return JsonNodeFactory.instance.pojoNode(new Numbers(null, rows));
