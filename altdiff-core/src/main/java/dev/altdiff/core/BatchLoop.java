@@ -50,6 +50,8 @@ final class BatchLoop {
     private final double[][] qCols;
     private final double[] qInf;
     private final double[] dataPrimalInf;
+    /** Per column, the dual scale of its last direct test (NaN before it), which caps the screen's bound. */
+    private final double[] lastDualScale;
     private final long deadline;
 
     // the iteration's data: the factor of the current ρ and its x-step
@@ -77,6 +79,9 @@ final class BatchLoop {
     private double[] nu;
     private double[] s;
     private double[] xInf; // ‖x‖∞ per column, of the latest x formed (the screen's dual-scale bound)
+    /** The residual terms of the last test made on every active column, and its iteration (ρ adaptation reads them). */
+    private Termination.Terms lastTerms;
+    private int lastTermsIteration;
 
     // scratch, sized for B columns
     private final double[] y;
@@ -118,6 +123,8 @@ final class BatchLoop {
         this.hAct = m > 0 ? h.toRowMajor() : null;
         this.qInf = Dense.colNormInf(qAct, n, batch, wDual, 0, new double[batch]);
         this.dataPrimalInf = new double[batch];
+        this.lastDualScale = new double[batch];
+        Arrays.fill(lastDualScale, Double.NaN);
         if (p > 0) {
             Dense.colNormInf(bAct, p, batch, wPrimal, 0, dataPrimalInf);
         }
@@ -211,7 +218,7 @@ final class BatchLoop {
             // a test that only the screen called for is made for the columns the screen passed
             int[] tested = decide && candidates != null && !(anyTruncated || capped || timedOut || infeasibilityCheck)
                     ? indices(candidates) : null;
-            Termination.Residuals residuals = decide ? residuals(width, tested) : null;
+            Termination.Residuals residuals = decide ? residuals(k, width, tested) : null;
             if (record) {
                 recordStep(width);
             }
@@ -225,6 +232,7 @@ final class BatchLoop {
                     continue;
                 }
                 int r = tested == null ? j : at++;
+                lastDualScale[active[j]] = residuals.dualScale()[r];
                 status[j] = Termination.status(verdicts == null || verdicts[j] == null ? null : verdicts[j].status(),
                         residuals.finite(r), termination.passes(residuals, r), residualRule, truncated[j], capped,
                         timedOut);
@@ -256,7 +264,8 @@ final class BatchLoop {
     /** ρ adaptation before iteration k, from the iterate k − 1 left: a switch refactors H and restarts the segment. */
     private void adaptRho(int k, int width) {
         formX(width);
-        double proposal = Admm.proposeRho(current, x, lambda, nu, s, qAct, bAct, hAct, width);
+        double proposal = lastTerms != null && lastTermsIteration == k - 1 // the termination test's terms of x_{k−1}
+                ? Admm.proposeRho(rho, lastTerms) : Admm.proposeRho(current, x, lambda, nu, s, qAct, bAct, hAct, width);
         QpData switched = Admm.RhoSchedule.departs(rho, proposal) ? factorOrNull(current, proposal) : null;
         if (switched != null) {
             current = switched;
@@ -411,7 +420,7 @@ final class BatchLoop {
     /**
      * The per-iteration screen ({@link Termination#mayPass}) with the iterate's dual residual
      * ρGᵀ(s⁺ − s) (formed only once some column's primal residual passes) and the dual scale bounded
-     * with ‖x‖∞ of the latest x formed.
+     * with ‖x‖∞ of the latest x formed, capped by the growth of the column's last direct test's scale.
      *
      * @return per column whether it may pass the termination test, or null when none may
      */
@@ -470,19 +479,22 @@ final class BatchLoop {
         for (int j = 0; j < width; j++) {
             int c = active[j];
             candidates[j] = primalPasses[j] && termination.mayPass(bounds, weighted[j],
-                    Math.max(primalScale[j], dataPrimalInf[c]), dual[j], xInf[j], lambdaInf[j], nuInf[j], qInf[c]);
+                    Math.max(primalScale[j], dataPrimalInf[c]), dual[j], xInf[j], lambdaInf[j], nuInf[j], qInf[c],
+                    lastDualScale[c]);
             any |= candidates[j];
         }
         return any ? candidates : null;
     }
 
     /**
-     * @return the termination test's residuals of the given active columns (all when null), each block
-     *     narrowed to them
+     * @return the termination test's residuals at iteration k of the given active columns (all when null, whose
+     *     terms are kept for ρ adaptation), each block narrowed to them
      */
-    private Termination.Residuals residuals(int width, int[] columns) {
+    private Termination.Residuals residuals(int k, int width, int[] columns) {
         if (columns == null) {
-            return termination.residuals(d, x, lambda, nu, s, qAct, bAct, hAct, width);
+            lastTerms = Termination.terms(d, x, lambda, nu, s, qAct, bAct, hAct, width);
+            lastTermsIteration = k;
+            return termination.residuals(lastTerms);
         }
         int w = columns.length;
         return termination.residuals(d, Dense.select(x, n, width, columns), Dense.select(lambda, p, width, columns),
@@ -665,6 +677,7 @@ final class BatchLoop {
         }
         xInf = xInfKept;
         active = nextActive;
+        lastTerms = null; // its columns are the old ones
     }
 
     /** @return the indices where flags is true, ascending */
