@@ -105,6 +105,49 @@ public final class JvmBlas {
     }
 
     /**
+     * Solves (LLᵀ)X = B in place for B n×width (row-major), L lower triangular n×n (row-major, {@link
+     * Factorization#choleskyFactor}): forward substitution by rows of L (each row of X from the rows above it),
+     * then back substitution with Lᵀ, right-looking so that it too reads L by rows. Every column gets the same
+     * operations in the same order whatever the width, as in {@link #gemm}.
+     */
+    public static void choleskySolve(int n, int width, double[] l, double[] b) {
+        for (int i = 0; i < n; i++) { // L y = b
+            int bi = i * width;
+            int li = i * n;
+            for (int k = 0; k < i; k++) {
+                double lik = l[li + k];
+                if (lik != 0) {
+                    int bk = k * width;
+                    for (int j = 0; j < width; j++) {
+                        b[bi + j] -= lik * b[bk + j];
+                    }
+                }
+            }
+            double pivot = l[li + i];
+            for (int j = 0; j < width; j++) {
+                b[bi + j] /= pivot;
+            }
+        }
+        for (int i = n - 1; i >= 0; i--) { // Lᵀ x = y
+            int bi = i * width;
+            int li = i * n;
+            double pivot = l[li + i];
+            for (int j = 0; j < width; j++) {
+                b[bi + j] /= pivot;
+            }
+            for (int k = 0; k < i; k++) {
+                double lik = l[li + k];
+                if (lik != 0) {
+                    int bk = k * width;
+                    for (int j = 0; j < width; j++) {
+                        b[bk + j] -= lik * b[bi + j];
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * c = β·c + α·aᵀ·b with a rows×cols, b rows×width, c cols×width (row-major): the products with Aᵀ
      * and Gᵀ without a transposed copy. Split by rows of c like {@link #gemm}.
      */
