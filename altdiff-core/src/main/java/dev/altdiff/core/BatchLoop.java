@@ -101,6 +101,8 @@ final class BatchLoop {
 
     private final List<List<double[]>> masks = new ArrayList<>();
     private final List<Admm.Trajectory> trajectories = new ArrayList<>();
+    /** Bytes of the masks and trajectories recorded so far (their arrays' contents). */
+    private long recorded;
     private final Admm.Column[] out;
 
     BatchLoop(QpData d, Matrix q, Matrix b, Matrix h, List<Admm.Start> starts, Settings settings, boolean record) {
@@ -220,7 +222,7 @@ final class BatchLoop {
                     ? indices(candidates) : null;
             Termination.Residuals residuals = decide ? residuals(k, width, tested) : null;
             if (record) {
-                recordStep(width);
+                recordStep(k, width);
             }
             if (xFormed) {
                 Dense.colNormInf(x, n, width, null, 0, xInf);
@@ -519,8 +521,16 @@ final class BatchLoop {
         return Infeasibility.test(d, dy, bAct, hAct, dx, activeQ, width, settings.infeasibilityTolerance());
     }
 
-    /** Appends iteration k's mask D_k = 1[s_k &gt; 0], x_k (or y_k), λ̃_k and ν̃_k to each active column's record. */
-    private void recordStep(int width) {
+    /**
+     * Appends iteration k's mask D_k = 1[s_k &gt; 0], x_k (or y_k), λ̃_k and ν̃_k to each active column's record,
+     * and every {@value #RECORD_CHECK_INTERVAL} iterations checks that the record can go on ({@link #checkRecord}).
+     */
+    private void recordStep(int k, int width) {
+        long stepBytes = (long) width * Double.BYTES * (m + (recordInputs ? p + m : n) + p + m);
+        recorded += stepBytes;
+        if (k % RECORD_CHECK_INTERVAL == 0) {
+            checkRecord(k, stepBytes);
+        }
         for (int j = 0; j < width; j++) {
             int c = active[j];
             double[] mask = new double[m];
@@ -537,6 +547,30 @@ final class BatchLoop {
             t.lambda().add(Dense.column(lambdaTilde != null ? lambdaTilde : lambda, p, width, j));
             t.nuTilde().add(Dense.column(nuTilde, m, width, j));
         }
+    }
+
+    /** Iterations between the checks of {@link #checkRecord}. */
+    private static final int RECORD_CHECK_INTERVAL = 16;
+
+    /**
+     * The memory of a differentiated run grows with its iterations, which are not known up front (an estimate
+     * with the iteration cap would refuse most runs that stop early): once the record holds more than 1/16 of
+     * the heap, every {@value #RECORD_CHECK_INTERVAL} iterations the heap must still have room for the next
+     * interval's steps and for the reverse sweep, whose per-step arrays are about the record's size again. A
+     * run that would not fit stops here with {@link dev.altdiff.api.TooLargeException} naming the sizes and
+     * what to change, long before an {@link OutOfMemoryError} (nothing has been returned yet, so nothing is
+     * left half-made).
+     */
+    private void checkRecord(int k, long stepBytes) {
+        if (recorded < Runtime.getRuntime().maxMemory() / 16) {
+            return;
+        }
+        long needed = dev.altdiff.api.Limits.plus(recorded, RECORD_CHECK_INTERVAL * stepBytes);
+        dev.altdiff.api.Limits.requireBytes("trajectory", needed, "the recorded trajectory of a differentiated run ("
+                + k + " iterations so far, " + recorded / (1 << 20) + " MiB, growing by " + stepBytes / 1024
+                + " KiB an iteration) and the reverse sweep's arrays of about its size (or stop earlier: fewer"
+                + " iterations or a looser tolerance; or solve without recording when no gradient is needed:"
+                + " Layer.solve, BatchLayer.forwardOnly, altdiff solve without --dx)");
     }
 
     /**
