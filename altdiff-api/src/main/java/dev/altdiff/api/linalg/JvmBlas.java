@@ -106,21 +106,33 @@ public final class JvmBlas {
 
     /**
      * Solves (LLᵀ)X = B in place for B n×width (row-major), L lower triangular n×n (row-major, {@link
-     * Factorization#choleskyFactor}): forward substitution by rows of L (each row of X from the rows above it),
-     * then back substitution with Lᵀ, right-looking so that it too reads L by rows. Every column gets the same
+     * Factorization#choleskyFactor}): forward substitution by rows of L (each row of X from the rows above it, four
+     * at a time), then back substitution with Lᵀ, right-looking so that it too reads L by rows. Every column gets the same
      * operations in the same order whatever the width, as in {@link #gemm}.
      */
     public static void choleskySolve(int n, int width, double[] l, double[] b) {
-        for (int i = 0; i < n; i++) { // L y = b
+        for (int i = 0; i < n; i++) { // L y = b, the rows above in groups of four (independent products)
             int bi = i * width;
             int li = i * n;
-            for (int k = 0; k < i; k++) {
+            int k = 0;
+            for (; k + 3 < i; k += 4) {
+                double l0 = l[li + k];
+                double l1 = l[li + k + 1];
+                double l2 = l[li + k + 2];
+                double l3 = l[li + k + 3];
+                int b0 = k * width;
+                int b1 = b0 + width;
+                int b2 = b1 + width;
+                int b3 = b2 + width;
+                for (int j = 0; j < width; j++) {
+                    b[bi + j] -= l0 * b[b0 + j] + l1 * b[b1 + j] + l2 * b[b2 + j] + l3 * b[b3 + j];
+                }
+            }
+            for (; k < i; k++) {
                 double lik = l[li + k];
-                if (lik != 0) {
-                    int bk = k * width;
-                    for (int j = 0; j < width; j++) {
-                        b[bi + j] -= lik * b[bk + j];
-                    }
+                int bk = k * width;
+                for (int j = 0; j < width; j++) {
+                    b[bi + j] -= lik * b[bk + j];
                 }
             }
             double pivot = l[li + i];
