@@ -79,7 +79,7 @@ public final class QpData {
     private final QpData owner;
 
     /** P, A, G of a dense problem as row-major arrays for {@link #times} (formed at its first call; owner's). */
-    private double[][] rowMajor;
+    private volatile double[][] rowMajor;
     /** P's diagonal when P is diagonal (set with {@link #rowMajor}), else null. */
     private double[] pDiagonal;
 
@@ -317,11 +317,14 @@ public final class QpData {
         if (owner != this) {
             return owner.denseRows(block);
         }
+        double[][] formed = rowMajor; // formed once: read without the lock after that (volatile publication)
+        if (formed != null) {
+            return formed[block == Block.P ? 0 : block == Block.A ? 1 : 2];
+        }
         synchronized (this) {
             if (rowMajor == null) {
-                rowMajor = new double[][]{problem.rowMajor(Block.P), problem.rowMajor(Block.A),
-                        problem.rowMajor(Block.G)};
-                double[] pm = rowMajor[0];
+                double[][] rows = {problem.rowMajor(Block.P), problem.rowMajor(Block.A), problem.rowMajor(Block.G)};
+                double[] pm = rows[0];
                 boolean diagonal = problem.hasP();
                 for (int i = 0; i < n && diagonal; i++) {
                     for (int j = 0; j < n && diagonal; j++) {
@@ -334,6 +337,7 @@ public final class QpData {
                         pDiagonal[i] = pm[i * n + i];
                     }
                 }
+                rowMajor = rows; // published last: a reader that sees it sees pDiagonal too
             }
             return rowMajor[block == Block.P ? 0 : block == Block.A ? 1 : 2];
         }
