@@ -10,6 +10,7 @@ import dev.altdiff.api.SparseMatrix;
 import dev.altdiff.api.objective.ConvexProgram;
 import dev.altdiff.api.objective.Objective;
 import dev.altdiff.api.objective.ObjectiveGradients;
+import dev.altdiff.api.linalg.JvmBlas;
 
 import java.util.List;
 
@@ -569,6 +570,78 @@ public final class Equilibration {
         matrices.g.addTransposeTimes(nu, r);
         return new Solution(x, lambda, nu, s, scaled.status(), scaled.iterations(), primal, Vectors.normInf(r),
                 objective(scaled.objective()), certificate(scaled.certificate()), scaled.polish());
+    }
+
+    /**
+     * {@link #unscale(Solution, Matrices, double[], double[], double[])} for the samples of a batch sharing the
+     * caller's P, A, G, with their own q, b, h (rows per sample): for a dense problem the residuals' products are
+     * made for all samples at once, as matrix–matrix products in the JVM kernel ({@link JvmBlas}).
+     *
+     * @return the samples' solutions of the caller's problem, in order (the scaled ones themselves when off)
+     */
+    List<Solution> unscale(List<Solution> scaled, QuadraticProgram shared, double[][] q, double[][] b, double[][] h) {
+        if (isOff()) {
+            return scaled;
+        }
+        int w = scaled.size();
+        double[] empty = new double[0];
+        List<Solution> out = new java.util.ArrayList<>(w);
+        if (shared.isSparse()) {
+            Matrices matrices = new Matrices(shared);
+            for (int c = 0; c < w; c++) {
+                out.add(unscale(scaled.get(c), matrices, q[c], shared.p() > 0 ? b[c] : empty,
+                        shared.m() > 0 ? h[c] : empty));
+            }
+            return out;
+        }
+        int n = shared.n();
+        int p = shared.p();
+        int m = shared.m();
+        double[][] xs = new double[w][];
+        double[][] lambdas = new double[w][];
+        double[][] nus = new double[w][];
+        double[][] ss = new double[w][];
+        for (int c = 0; c < w; c++) {
+            Solution sc = scaled.get(c);
+            xs[c] = x(sc.x());
+            lambdas[c] = lambda(sc.lambda());
+            nus[c] = nu(sc.nu());
+            ss[c] = s(sc.s());
+        }
+        double[] x = Dense.fromColumns(xs, n);
+        double[] r = Dense.fromColumns(q, n); // Px + q + Aᵀλ + Gᵀν
+        if (shared.hasP()) {
+            JvmBlas.gemm(n, n, w, 1.0, shared.rowMajor(Block.P), x, 1.0, r);
+        }
+        double[] primal = new double[w];
+        if (p > 0) {
+            double[] a = shared.rowMajor(Block.A);
+            double[] ax = Dense.fromColumns(b, p);
+            JvmBlas.gemm(p, n, w, 1.0, a, x, -1.0, ax); // Ax − b
+            Dense.colNormInf(ax, p, w, null, 0, primal);
+            JvmBlas.gemmTransposed(p, n, w, 1.0, a, Dense.fromColumns(lambdas, p), 1.0, r);
+        }
+        if (m > 0) {
+            double[] g = shared.rowMajor(Block.G);
+            double[] gx = Dense.fromColumns(ss, m);
+            double[] hs = Dense.fromColumns(h, m);
+            for (int i = 0; i < gx.length; i++) {
+                gx[i] -= hs[i]; // s − h
+            }
+            JvmBlas.gemm(m, n, w, 1.0, g, x, 1.0, gx); // Gx + s − h
+            double[] inequalities = Dense.colNormInf(gx, m, w, null, 0, new double[w]);
+            for (int c = 0; c < w; c++) {
+                primal[c] = Math.max(primal[c], inequalities[c]);
+            }
+            JvmBlas.gemmTransposed(m, n, w, 1.0, g, Dense.fromColumns(nus, m), 1.0, r);
+        }
+        double[] dual = Dense.colNormInf(r, n, w, null, 0, new double[w]);
+        for (int c = 0; c < w; c++) {
+            Solution sc = scaled.get(c);
+            out.add(new Solution(xs[c], lambdas[c], nus[c], ss[c], sc.status(), sc.iterations(), primal[c], dual[c],
+                    objective(sc.objective()), certificate(sc.certificate()), sc.polish()));
+        }
+        return out;
     }
 
     /**
