@@ -75,6 +75,12 @@ final class BatchLoop {
     private double[] xPrev;
     private boolean xFormed = true; // whether x holds x_k (else it is formed from y on demand by formX)
     private boolean xPrevFormed;
+    /** Reduced x-step: y and [Ax; Gx] of the iteration before an infeasibility check, of its ρ segment, and at it. */
+    private double[] yBefore;
+    private double[] zBefore;
+    private XStep stepBefore;
+    private double[] yNow;
+    private double[] zNow;
     private double[] lambda;
     private double[] nu;
     private double[] s;
@@ -194,10 +200,14 @@ final class BatchLoop {
             // inputs) at every iteration; by the infeasibility test (with the iteration before), the
             // termination test and ρ adaptation at their intervals; elsewhere only if the screen calls
             // for the test
-            boolean needX = record && !recordInputs || !residualRule || k % Settings.TERMINATION_CHECK_INTERVAL == 0
-                    || settings.infeasibilityTolerance() > 0
+            boolean beforeCheck = settings.infeasibilityTolerance() > 0
                     && (k + 1) % Settings.INFEASIBILITY_CHECK_INTERVAL == 0;
+            boolean needX = record && !recordInputs || !residualRule || k % Settings.TERMINATION_CHECK_INTERVAL == 0
+                    || beforeCheck && !step.reduced;
             xStep(width, needX);
+            if (step.reduced && (beforeCheck || infeasibilityCheck)) { // the x-step's y and z = [Ax; Gx] of x_k
+                keepStepImage(infeasibilityCheck);
+            }
             updateSlacksAndMultipliers(width, infeasibilityCheck);
             boolean[] candidates = screening ? screen(width) : null;
             boolean checkpoint = !screening && residualRule || candidates != null;
@@ -522,14 +532,91 @@ final class BatchLoop {
                 w, primalResiduals == null ? null : Dense.select(primalResiduals, p + m, width, columns)));
     }
 
-    /** @return the infeasibility verdicts of the active columns from the residuals in z and δx = x⁺ − x */
-    private Infeasibility.Verdict[] infeasibility(int width) {
-        if (!xPrevFormed) { // x_{k−1} from y_{k−1} is gone: the test waits for the next interval
-            return new Infeasibility.Verdict[width];
+    /**
+     * Keeps the x-step's y and z = [Ax; Gx] of this iteration (before the updates turn z into residuals): at the
+     * iteration before an infeasibility check as the previous ones, at the check as the current ones.
+     */
+    private void keepStepImage(boolean current) {
+        int width = active.length;
+        double[] yCopy = Arrays.copyOf(y, (p + m) * width);
+        double[] zCopy = Arrays.copyOf(z, (p + m) * width);
+        if (current) {
+            yNow = yCopy;
+            zNow = zCopy;
+        } else {
+            yBefore = yCopy;
+            zBefore = zCopy;
+            stepBefore = step;
+        }
+    }
+
+    /**
+     * δx = x⁺ − x for the dual infeasibility test. With the reduced x-step, x_{k−1} is not formed: in one ρ
+     * segment δx = −W(y_k − y_{k−1}) exactly, and [A; G]δx = z_k − z_{k−1} from the kept images. As
+     * ‖δx‖∞ ≤ ‖W‖∞‖δy‖∞, a column with ‖Aδx‖∞ or max(Gδx) above 2ε‖W‖∞‖δy‖∞ fails the test's conditions
+     * ‖Aδx‖∞ ≤ ε‖δx‖∞, max(Gδx) ≤ ε‖δx‖∞ (with a factor 2 to spare against the rounding of the images); δx
+     * is formed only for the other columns (for a feasible problem, usually none), and left zero, which fails
+     * the test, for these.
+     *
+     * @return n×width, or null when x_{k−1} (full form) or its image (reduced) is not at hand
+     */
+    private double[] infeasibilityStep(int width) {
+        if (!step.reduced) {
+            if (!xPrevFormed) { // x_{k−1} from y_{k−1} is gone: the test waits for the next interval
+                return null;
+            }
+            double[] dx = new double[n * width];
+            for (int i = 0; i < dx.length; i++) {
+                dx[i] = x[i] - xPrev[i];
+            }
+            return dx;
+        }
+        if (yBefore == null || stepBefore != step) { // no image of x_{k−1} in this ρ segment
+            return null;
+        }
+        int c = p + m;
+        double eps = settings.infeasibilityTolerance();
+        double bound = 2 * eps * step.wNormInf();
+        double[] dyx = new double[c * width];
+        for (int i = 0; i < dyx.length; i++) {
+            dyx[i] = yNow[i] - yBefore[i];
+        }
+        double[] dyInf = Dense.colNormInf(dyx, c, width, null, 0, new double[width]);
+        boolean[] candidate = new boolean[width];
+        for (int j = 0; j < width; j++) {
+            candidate[j] = dyInf[j] > 0;
+        }
+        for (int i = 0; i < c; i++) {
+            for (int j = 0; j < width; j++) {
+                int at = i * width + j;
+                double image = zNow[at] - zBefore[at]; // (Aδx)_i or (Gδx)_i
+                double t = bound * dyInf[j];
+                if (i < p ? Math.abs(image) > t : image > t) {
+                    candidate[j] = false;
+                }
+            }
         }
         double[] dx = new double[n * width];
-        for (int i = 0; i < dx.length; i++) {
-            dx[i] = x[i] - xPrev[i];
+        int[] columns = indices(candidate);
+        if (columns.length > 0) {
+            int w = columns.length;
+            double[] part = new double[n * w];
+            step.formX(Dense.select(dyx, c, width, columns), w, null, part); // −Wδy
+            for (int i = 0; i < n; i++) {
+                for (int t = 0; t < w; t++) {
+                    dx[i * width + columns[t]] = part[i * w + t];
+                }
+            }
+        }
+        return dx;
+    }
+
+    /** @return the infeasibility verdicts of the active columns from the residuals in z and δx = x⁺ − x */
+    private Infeasibility.Verdict[] infeasibility(int width) {
+        double[] dx = infeasibilityStep(width);
+        yBefore = null; // the images are for this check only
+        if (dx == null) {
+            return new Infeasibility.Verdict[width];
         }
         double[][] activeQ = new double[width][];
         for (int j = 0; j < width; j++) {
@@ -714,6 +801,10 @@ final class BatchLoop {
         z0 = Dense.select(z0, p + m, width, keep);
         x = Dense.select(x, n, width, keep);
         xPrev = Dense.select(xPrev, n, width, keep);
+        if (yBefore != null) { // kept at this iteration for the next one's infeasibility check
+            yBefore = Dense.select(yBefore, p + m, width, keep);
+            zBefore = Dense.select(zBefore, p + m, width, keep);
+        }
         lambda = Dense.select(lambda, p, width, keep);
         nu = Dense.select(nu, m, width, keep);
         s = Dense.select(s, m, width, keep);

@@ -47,6 +47,8 @@ final class XStep {
     /** The reduced form's W = [W_A W_G] (n×(p+m)) and M ((p+m)×(p+m)) as row-major arrays for {@link Dense}. */
     private final double[] wRows;
     private final double[] mRows;
+    /** ‖W‖∞ once computed ({@link #wNormInf}; −1 before). */
+    private volatile double wNorm = -1;
     /** H = LLᵀ's L, row-major ({@link #choleskyFactor}), once fetched. */
     private volatile double[] lRows;
     private volatile boolean lFetched;
@@ -106,6 +108,24 @@ final class XStep {
         for (int i = 0; i < r; i++) {
             System.arraycopy(flat, i * c, out, (row + i) * cols + col, c);
         }
+    }
+
+    /** @return ‖W‖∞ = max_i Σ_j |W_ij| (reduced form only), which bounds ‖Wy‖∞ ≤ ‖W‖∞‖y‖∞ */
+    double wNormInf() {
+        double norm = wNorm;
+        if (norm < 0) {
+            int c = d.p + d.m;
+            norm = 0;
+            for (int i = 0; i < d.n; i++) {
+                double sum = 0;
+                for (int j = 0; j < c; j++) {
+                    sum += Math.abs(wRows[i * c + j]);
+                }
+                norm = Math.max(norm, sum);
+            }
+            wNorm = norm;
+        }
+        return norm;
     }
 
     /** @return W = [W_A W_G] (n×(p+m), row-major; reduced form only; read only) */
