@@ -159,8 +159,8 @@ public final class Limits {
         } else {
             length("H", n * n, "the dense n×n matrices H = P + ρAᵀA + ρGᵀG and its factor, n×n = " + n + "×" + n);
             length(p >= m ? "A" : "G", Math.max(p, m) * n, "a dense constraint block, " + Math.max(p, m) + "×" + n);
-            parts.add(new Part("H = P + ρAᵀA + ρGᵀG, its factor and the backend's copy of P (3 n×n, n = " + n + ")",
-                    times(3 * n * n, DOUBLE)));
+            parts.add(new Part("H = P + ρAᵀA + ρGᵀG, its factor, the factor's row-major copy for solves in the JVM"
+                    + " and the backend's copy of P (4 n×n, n = " + n + ")", times(4 * n * n, DOUBLE)));
             parts.add(new Part("the backend's copies of A and G ((p+m)×n = " + (p + m) + "×" + n + ")",
                     times((p + m) * n, DOUBLE)));
             parts.add(new Part("the iterations' row-major copies of P, A, G in the JVM (n² + (p+m)n)",

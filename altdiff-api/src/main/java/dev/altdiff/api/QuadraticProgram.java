@@ -1,6 +1,7 @@
 package dev.altdiff.api;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * An immutable convex quadratic program
@@ -103,6 +104,39 @@ public final class QuadraticProgram {
         if (!hasIneq && builder.h != null && builder.h.length > 0) {
             throw new InvalidProblemException("h", -1, -1, "h has length " + builder.h.length + " but G has 0 rows");
         }
+    }
+
+    /** A problem with other's matrices (shared: they are immutable) and the given name and vectors. */
+    private QuadraticProgram(QuadraticProgram other, String name, double[] q, double[] b, double[] h) {
+        this.name = name == null ? "qp" : name;
+        this.n = other.n;
+        this.p = other.p;
+        this.m = other.m;
+        this.pMatrix = other.pMatrix;
+        this.a = other.a;
+        this.g = other.g;
+        this.pSparse = other.pSparse;
+        this.aSparse = other.aSparse;
+        this.gSparse = other.gSparse;
+        this.q = q == null ? new double[n] : vector("q", q, n);
+        this.b = p > 0 ? vector("b", Objects.requireNonNull(b, "b"), p) : emptyOrThrow("b", b, "A");
+        this.h = m > 0 ? vector("h", Objects.requireNonNull(h, "h"), m) : emptyOrThrow("h", h, "G");
+    }
+
+    /**
+     * The problem with this one's P, A and G and other vectors: the matrices are shared, neither copied
+     * nor validated again (they are immutable), so a caller that changes only q, b, h between calls (a
+     * layer in training, a parametric sweep) pays O(n + p + m) here, and a solver that keeps what it
+     * formed from the matrices finds them identical at once ({@link #sameMatrices}).
+     *
+     * @param name the new problem's name (null: "qp")
+     * @param q    length n (null: zero)
+     * @param b    length p (null or empty when p = 0)
+     * @param h    length m (null or empty when m = 0)
+     * @throws InvalidProblemException for a wrong length or a value the builder refuses
+     */
+    public QuadraticProgram withVectors(String name, double[] q, double[] b, double[] h) {
+        return new QuadraticProgram(this, name, q, b, h);
     }
 
     /** @return a builder for a problem with n variables */

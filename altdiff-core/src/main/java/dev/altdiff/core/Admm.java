@@ -69,7 +69,12 @@ public final class Admm {
          *     scaled problem when scaling was on; {@link AltDiffSolution#backward} maps to the caller's)
          */
         public dev.altdiff.api.Gradients gradients(double[] v) {
-            return ReverseSweep.gradients(this, v);
+            return gradients(v, true);
+        }
+
+        /** @return {@link #gradients(double[])}, with those of P, A, G only when asked (null otherwise) */
+        public dev.altdiff.api.Gradients gradients(double[] v, boolean matrices) {
+            return ReverseSweep.gradients(this, v, matrices);
         }
 
         /** @return the data (ρ and factor) of the run's last iteration, where a continuation starts */
@@ -223,31 +228,6 @@ public final class Admm {
                 }
                 k = end;
             }
-        }
-
-        /** @return Σ_k x_k over the steps kept: per segment (count)·x₀ − W·Σ y_k, one product per segment */
-        double[] sum() {
-            int n = bases.get(0).length;
-            double[] out = new double[n];
-            for (int segment = 0; segment < starts.size(); segment++) {
-                int from = starts.get(segment) - 1;
-                int to = segment + 1 < starts.size() ? Math.min(size(), starts.get(segment + 1) - 1) : size();
-                if (from >= to) {
-                    continue;
-                }
-                double[] ySum = new double[inputs.get(from).length];
-                for (int k = from; k < to; k++) {
-                    Dense.add(ySum, inputs.get(k));
-                }
-                double[] base = bases.get(segment).clone();
-                for (int i = 0; i < n; i++) {
-                    base[i] *= to - from;
-                }
-                double[] part = new double[n];
-                steps.get(segment).formX(ySum, 1, base, part);
-                Dense.add(out, part);
-            }
-            return out;
         }
 
         /** @return the number of ρ segments this column's steps went through */
@@ -409,8 +389,14 @@ public final class Admm {
      */
     static double proposeRho(QpData d, double[] x, double[] lambda, double[] nu, double[] s, double[] q, double[] b,
                              double[] h, int width) {
-        Termination.Residuals r = Termination.unscaled(0).residuals(d, x, lambda, nu, s, q, b, h, width);
-        return proposeRho(d.rho, r.primal(), r.primalScale(), r.dual(), r.dualScale(), width);
+        return proposeRho(d.rho, Termination.terms(d, x, lambda, nu, s, q, b, h, width));
+    }
+
+    /** @return {@link #proposeRho(QpData, double[], double[], double[], double[], double[], double[], double[], int)}
+     *     from the iterate's residual terms, already formed (e.g. by the termination test at that iterate) */
+    static double proposeRho(double rho, Termination.Terms terms) {
+        Termination.Residuals r = Termination.unscaled(0).residuals(terms);
+        return proposeRho(rho, r.primal(), r.primalScale(), r.dual(), r.dualScale(), terms.width());
     }
 
     /**

@@ -404,9 +404,17 @@ public final class AltDiffSolution implements DifferentiableSolution {
      * mode for q, b, h ({@link #contractJacobians}).
      */
     @Override public Gradients backward(double[] v) {
+        return backward(v, true);
+    }
+
+    /**
+     * {@link #backward(double[])}; without the matrices' gradients the reverse sweep skips their sums
+     * ({@link ReverseSweep#sweep}), and forward mode gives q, b, h in either case.
+     */
+    @Override public Gradients backward(double[] v, boolean matrices) {
         Vectors.checkUpstream(v, d.n);
         return mode == AltDiffDifferentiator.Mode.REVERSE
-                ? scaling.gradients(ReverseSweep.gradients(run, scaling.upstream(v))) : contractJacobians(v);
+                ? scaling.gradients(ReverseSweep.gradients(run, scaling.upstream(v), matrices)) : contractJacobians(v);
     }
 
     /**

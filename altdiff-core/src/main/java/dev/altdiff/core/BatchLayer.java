@@ -146,14 +146,12 @@ public final class BatchLayer implements AutoCloseable {
             starts.replaceAll(scaling::scale);
         }
         Admm.BatchRun run = Admm.solveBatch(data, q, b, h, starts, settings, record);
-        List<Solution> solutions = new ArrayList<>();
-        // unscaling recomputes the residuals on the caller's P, A, G, read once for the batch
-        Equilibration.Matrices matrices = scaling.isOff() ? null : new Equilibration.Matrices(shared);
-        double[] empty = new double[0];
-        for (int c = 0; c < size; c++) {
-            solutions.add(scaling.unscale(run.columns().get(c).solution(), matrices, batch.q()[c],
-                    p > 0 ? batch.b()[c] : empty, m > 0 ? batch.h()[c] : empty));
+        List<Solution> scaledSolutions = new ArrayList<>();
+        for (Admm.Column column : run.columns()) {
+            scaledSolutions.add(column.solution());
         }
+        // unscaling recomputes the residuals on the caller's P, A, G, for all samples at once
+        List<Solution> solutions = scaling.unscale(scaledSolutions, shared, batch.q(), batch.b(), batch.h());
         BatchResult result = BatchResult.shared(run, scaling, solutions, options.failedGradients(), record);
         remember(result);
         return result;

@@ -50,6 +50,8 @@ final class BatchLoop {
     private final double[][] qCols;
     private final double[] qInf;
     private final double[] dataPrimalInf;
+    /** Per column, the dual scale of its last direct test (NaN before it), which caps the screen's bound. */
+    private final double[] lastDualScale;
     private final long deadline;
 
     // the iteration's data: the factor of the current ρ and its x-step
@@ -73,10 +75,19 @@ final class BatchLoop {
     private double[] xPrev;
     private boolean xFormed = true; // whether x holds x_k (else it is formed from y on demand by formX)
     private boolean xPrevFormed;
+    /** Reduced x-step: y and [Ax; Gx] of the iteration before an infeasibility check, of its ρ segment, and at it. */
+    private double[] yBefore;
+    private double[] zBefore;
+    private XStep stepBefore;
+    private double[] yNow;
+    private double[] zNow;
     private double[] lambda;
     private double[] nu;
     private double[] s;
     private double[] xInf; // ‖x‖∞ per column, of the latest x formed (the screen's dual-scale bound)
+    /** The residual terms of the last test made on every active column, and its iteration (ρ adaptation reads them). */
+    private Termination.Terms lastTerms;
+    private int lastTermsIteration;
 
     // scratch, sized for B columns
     private final double[] y;
@@ -96,6 +107,8 @@ final class BatchLoop {
 
     private final List<List<double[]>> masks = new ArrayList<>();
     private final List<Admm.Trajectory> trajectories = new ArrayList<>();
+    /** Bytes of the masks and trajectories recorded so far (their arrays' contents). */
+    private long recorded;
     private final Admm.Column[] out;
 
     BatchLoop(QpData d, Matrix q, Matrix b, Matrix h, List<Admm.Start> starts, Settings settings, boolean record) {
@@ -118,6 +131,8 @@ final class BatchLoop {
         this.hAct = m > 0 ? h.toRowMajor() : null;
         this.qInf = Dense.colNormInf(qAct, n, batch, wDual, 0, new double[batch]);
         this.dataPrimalInf = new double[batch];
+        this.lastDualScale = new double[batch];
+        Arrays.fill(lastDualScale, Double.NaN);
         if (p > 0) {
             Dense.colNormInf(bAct, p, batch, wPrimal, 0, dataPrimalInf);
         }
@@ -185,10 +200,14 @@ final class BatchLoop {
             // inputs) at every iteration; by the infeasibility test (with the iteration before), the
             // termination test and ρ adaptation at their intervals; elsewhere only if the screen calls
             // for the test
-            boolean needX = record && !recordInputs || !residualRule || k % Settings.TERMINATION_CHECK_INTERVAL == 0
-                    || settings.infeasibilityTolerance() > 0
+            boolean beforeCheck = settings.infeasibilityTolerance() > 0
                     && (k + 1) % Settings.INFEASIBILITY_CHECK_INTERVAL == 0;
+            boolean needX = record && !recordInputs || !residualRule || k % Settings.TERMINATION_CHECK_INTERVAL == 0
+                    || beforeCheck && !step.reduced;
             xStep(width, needX);
+            if (step.reduced && (beforeCheck || infeasibilityCheck)) { // the x-step's y and z = [Ax; Gx] of x_k
+                keepStepImage(infeasibilityCheck);
+            }
             updateSlacksAndMultipliers(width, infeasibilityCheck);
             boolean[] candidates = screening ? screen(width) : null;
             boolean checkpoint = !screening && residualRule || candidates != null;
@@ -211,23 +230,37 @@ final class BatchLoop {
             // a test that only the screen called for is made for the columns the screen passed
             int[] tested = decide && candidates != null && !(anyTruncated || capped || timedOut || infeasibilityCheck)
                     ? indices(candidates) : null;
-            Termination.Residuals residuals = decide ? residuals(width, tested) : null;
+            Termination.Residuals residuals = decide ? residuals(k, width, tested, true) : null;
             if (record) {
-                recordStep(width);
+                recordStep(k, width);
             }
             if (xFormed) {
                 Dense.colNormInf(x, n, width, null, 0, xInf);
             }
             Status[] status = new Status[width];
             int stopping = 0;
+            boolean[] confirm = new boolean[width]; // passed on the iteration's primal residuals: confirmed below
             for (int j = 0, at = 0; j < width && residuals != null; j++) {
                 if (tested != null && (at == tested.length || tested[at] != j)) {
                     continue;
                 }
                 int r = tested == null ? j : at++;
+                lastDualScale[active[j]] = residuals.dualScale()[r];
+                boolean passes = termination.passes(residuals, r);
                 status[j] = Termination.status(verdicts == null || verdicts[j] == null ? null : verdicts[j].status(),
-                        residuals.finite(r), termination.passes(residuals, r), residualRule, truncated[j], capped,
-                        timedOut);
+                        residuals.finite(r), passes, residualRule, truncated[j], capped, timedOut);
+                confirm[j] = status[j] == Status.SOLVED;
+            }
+            int[] confirming = indices(confirm);
+            if (confirming.length > 0) { // SOLVED only on residuals made directly from x (A·x, G·x)
+                Termination.Residuals direct = residuals(k, width, confirming, false);
+                for (int i = 0; i < confirming.length; i++) {
+                    int j = confirming[i];
+                    status[j] = Termination.status(null, direct.finite(i), termination.passes(direct, i),
+                            residualRule, truncated[j], capped, timedOut);
+                }
+            }
+            for (int j = 0; j < width; j++) {
                 if (status[j] != null) {
                     stopping++;
                 }
@@ -256,7 +289,8 @@ final class BatchLoop {
     /** ρ adaptation before iteration k, from the iterate k − 1 left: a switch refactors H and restarts the segment. */
     private void adaptRho(int k, int width) {
         formX(width);
-        double proposal = Admm.proposeRho(current, x, lambda, nu, s, qAct, bAct, hAct, width);
+        double proposal = lastTerms != null && lastTermsIteration == k - 1 // the termination test's terms of x_{k−1}
+                ? Admm.proposeRho(rho, lastTerms) : Admm.proposeRho(current, x, lambda, nu, s, qAct, bAct, hAct, width);
         QpData switched = Admm.RhoSchedule.departs(rho, proposal) ? factorOrNull(current, proposal) : null;
         if (switched != null) {
             current = switched;
@@ -411,7 +445,7 @@ final class BatchLoop {
     /**
      * The per-iteration screen ({@link Termination#mayPass}) with the iterate's dual residual
      * ρGᵀ(s⁺ − s) (formed only once some column's primal residual passes) and the dual scale bounded
-     * with ‖x‖∞ of the latest x formed.
+     * with ‖x‖∞ of the latest x formed, capped by the growth of the column's last direct test's scale.
      *
      * @return per column whether it may pass the termination test, or null when none may
      */
@@ -470,35 +504,119 @@ final class BatchLoop {
         for (int j = 0; j < width; j++) {
             int c = active[j];
             candidates[j] = primalPasses[j] && termination.mayPass(bounds, weighted[j],
-                    Math.max(primalScale[j], dataPrimalInf[c]), dual[j], xInf[j], lambdaInf[j], nuInf[j], qInf[c]);
+                    Math.max(primalScale[j], dataPrimalInf[c]), dual[j], xInf[j], lambdaInf[j], nuInf[j], qInf[c],
+                    lastDualScale[c]);
             any |= candidates[j];
         }
         return any ? candidates : null;
     }
 
     /**
-     * @return the termination test's residuals of the given active columns (all when null), each block
-     *     narrowed to them
+     * @param iterationPrimal whether to take the primal residuals from the iteration's z (no products with A and G;
+     *                        a pass is then confirmed on direct ones) or to form them from x
+     * @return the termination test's residuals at iteration k of the given active columns (all when null, whose
+     *     terms are kept for ρ adaptation), each block narrowed to them
      */
-    private Termination.Residuals residuals(int width, int[] columns) {
+    private Termination.Residuals residuals(int k, int width, int[] columns, boolean iterationPrimal) {
+        double[] primalResiduals = iterationPrimal ? z : null; // z holds [Ax − b; Gx + s − h] after the updates
         if (columns == null) {
-            return termination.residuals(d, x, lambda, nu, s, qAct, bAct, hAct, width);
+            lastTerms = Termination.terms(d, x, lambda, nu, s, qAct, bAct, hAct, width, primalResiduals);
+            lastTermsIteration = k;
+            return termination.residuals(lastTerms);
         }
         int w = columns.length;
-        return termination.residuals(d, Dense.select(x, n, width, columns), Dense.select(lambda, p, width, columns),
-                Dense.select(nu, m, width, columns), Dense.select(s, m, width, columns),
-                Dense.select(qAct, n, width, columns), p > 0 ? Dense.select(bAct, p, width, columns) : null,
-                m > 0 ? Dense.select(hAct, m, width, columns) : null, w);
+        return termination.residuals(Termination.terms(d, Dense.select(x, n, width, columns),
+                Dense.select(lambda, p, width, columns), Dense.select(nu, m, width, columns),
+                Dense.select(s, m, width, columns), Dense.select(qAct, n, width, columns),
+                p > 0 ? Dense.select(bAct, p, width, columns) : null, m > 0 ? Dense.select(hAct, m, width, columns) : null,
+                w, primalResiduals == null ? null : Dense.select(primalResiduals, p + m, width, columns)));
+    }
+
+    /**
+     * Keeps the x-step's y and z = [Ax; Gx] of this iteration (before the updates turn z into residuals): at the
+     * iteration before an infeasibility check as the previous ones, at the check as the current ones.
+     */
+    private void keepStepImage(boolean current) {
+        int width = active.length;
+        double[] yCopy = Arrays.copyOf(y, (p + m) * width);
+        double[] zCopy = Arrays.copyOf(z, (p + m) * width);
+        if (current) {
+            yNow = yCopy;
+            zNow = zCopy;
+        } else {
+            yBefore = yCopy;
+            zBefore = zCopy;
+            stepBefore = step;
+        }
+    }
+
+    /**
+     * δx = x⁺ − x for the dual infeasibility test. With the reduced x-step, x_{k−1} is not formed: in one ρ
+     * segment δx = −W(y_k − y_{k−1}) exactly, and [A; G]δx = z_k − z_{k−1} from the kept images. As
+     * ‖δx‖∞ ≤ ‖W‖∞‖δy‖∞, a column with ‖Aδx‖∞ or max(Gδx) above 2ε‖W‖∞‖δy‖∞ fails the test's conditions
+     * ‖Aδx‖∞ ≤ ε‖δx‖∞, max(Gδx) ≤ ε‖δx‖∞ (with a factor 2 to spare against the rounding of the images); δx
+     * is formed only for the other columns (for a feasible problem, usually none), and left zero, which fails
+     * the test, for these.
+     *
+     * @return n×width, or null when x_{k−1} (full form) or its image (reduced) is not at hand
+     */
+    private double[] infeasibilityStep(int width) {
+        if (!step.reduced) {
+            if (!xPrevFormed) { // x_{k−1} from y_{k−1} is gone: the test waits for the next interval
+                return null;
+            }
+            double[] dx = new double[n * width];
+            for (int i = 0; i < dx.length; i++) {
+                dx[i] = x[i] - xPrev[i];
+            }
+            return dx;
+        }
+        if (yBefore == null || stepBefore != step) { // no image of x_{k−1} in this ρ segment
+            return null;
+        }
+        int c = p + m;
+        double eps = settings.infeasibilityTolerance();
+        double bound = 2 * eps * step.wNormInf();
+        double[] dyx = new double[c * width];
+        for (int i = 0; i < dyx.length; i++) {
+            dyx[i] = yNow[i] - yBefore[i];
+        }
+        double[] dyInf = Dense.colNormInf(dyx, c, width, null, 0, new double[width]);
+        boolean[] candidate = new boolean[width];
+        for (int j = 0; j < width; j++) {
+            candidate[j] = dyInf[j] > 0;
+        }
+        for (int i = 0; i < c; i++) {
+            for (int j = 0; j < width; j++) {
+                int at = i * width + j;
+                double image = zNow[at] - zBefore[at]; // (Aδx)_i or (Gδx)_i
+                double t = bound * dyInf[j];
+                if (i < p ? Math.abs(image) > t : image > t) {
+                    candidate[j] = false;
+                }
+            }
+        }
+        double[] dx = new double[n * width];
+        int[] columns = indices(candidate);
+        if (columns.length > 0) {
+            int w = columns.length;
+            double[] part = new double[n * w];
+            step.formX(Dense.select(dyx, c, width, columns), w, null, part); // −Wδy
+            for (int i = 0; i < n; i++) {
+                for (int t = 0; t < w; t++) {
+                    dx[i * width + columns[t]] = part[i * w + t];
+                }
+            }
+        }
+        return dx;
     }
 
     /** @return the infeasibility verdicts of the active columns from the residuals in z and δx = x⁺ − x */
     private Infeasibility.Verdict[] infeasibility(int width) {
-        if (!xPrevFormed) { // x_{k−1} from y_{k−1} is gone: the test waits for the next interval
+        double[] dx = infeasibilityStep(width);
+        yBefore = null; // the images are for this check only
+        if (dx == null) {
             return new Infeasibility.Verdict[width];
-        }
-        double[] dx = new double[n * width];
-        for (int i = 0; i < dx.length; i++) {
-            dx[i] = x[i] - xPrev[i];
         }
         double[][] activeQ = new double[width][];
         for (int j = 0; j < width; j++) {
@@ -507,8 +625,16 @@ final class BatchLoop {
         return Infeasibility.test(d, dy, bAct, hAct, dx, activeQ, width, settings.infeasibilityTolerance());
     }
 
-    /** Appends iteration k's mask D_k = 1[s_k &gt; 0], x_k (or y_k), λ̃_k and ν̃_k to each active column's record. */
-    private void recordStep(int width) {
+    /**
+     * Appends iteration k's mask D_k = 1[s_k &gt; 0], x_k (or y_k), λ̃_k and ν̃_k to each active column's record,
+     * and every {@value #RECORD_CHECK_INTERVAL} iterations checks that the record can go on ({@link #checkRecord}).
+     */
+    private void recordStep(int k, int width) {
+        long stepBytes = (long) width * Double.BYTES * (m + (recordInputs ? p + m : n) + p + m);
+        recorded += stepBytes;
+        if (k % RECORD_CHECK_INTERVAL == 0) {
+            checkRecord(k, stepBytes);
+        }
         for (int j = 0; j < width; j++) {
             int c = active[j];
             double[] mask = new double[m];
@@ -525,6 +651,30 @@ final class BatchLoop {
             t.lambda().add(Dense.column(lambdaTilde != null ? lambdaTilde : lambda, p, width, j));
             t.nuTilde().add(Dense.column(nuTilde, m, width, j));
         }
+    }
+
+    /** Iterations between the checks of {@link #checkRecord}. */
+    private static final int RECORD_CHECK_INTERVAL = 16;
+
+    /**
+     * The memory of a differentiated run grows with its iterations, which are not known up front (an estimate
+     * with the iteration cap would refuse most runs that stop early): once the record holds more than 1/16 of
+     * the heap, every {@value #RECORD_CHECK_INTERVAL} iterations the heap must still have room for the next
+     * interval's steps and for the reverse sweep, whose per-step arrays are about the record's size again. A
+     * run that would not fit stops here with {@link dev.altdiff.api.TooLargeException} naming the sizes and
+     * what to change, long before an {@link OutOfMemoryError} (nothing has been returned yet, so nothing is
+     * left half-made).
+     */
+    private void checkRecord(int k, long stepBytes) {
+        if (recorded < Runtime.getRuntime().maxMemory() / 16) {
+            return;
+        }
+        long needed = dev.altdiff.api.Limits.plus(recorded, RECORD_CHECK_INTERVAL * stepBytes);
+        dev.altdiff.api.Limits.requireBytes("trajectory", needed, "the recorded trajectory of a differentiated run ("
+                + k + " iterations so far, " + recorded / (1 << 20) + " MiB, growing by " + stepBytes / 1024
+                + " KiB an iteration) and the reverse sweep's arrays of about its size (or stop earlier: fewer"
+                + " iterations or a looser tolerance; or solve without recording when no gradient is needed:"
+                + " Layer.solve, BatchLayer.forwardOnly, altdiff solve without --dx)");
     }
 
     /**
@@ -651,6 +801,10 @@ final class BatchLoop {
         z0 = Dense.select(z0, p + m, width, keep);
         x = Dense.select(x, n, width, keep);
         xPrev = Dense.select(xPrev, n, width, keep);
+        if (yBefore != null) { // kept at this iteration for the next one's infeasibility check
+            yBefore = Dense.select(yBefore, p + m, width, keep);
+            zBefore = Dense.select(zBefore, p + m, width, keep);
+        }
         lambda = Dense.select(lambda, p, width, keep);
         nu = Dense.select(nu, m, width, keep);
         s = Dense.select(s, m, width, keep);
@@ -665,6 +819,7 @@ final class BatchLoop {
         }
         xInf = xInfKept;
         active = nextActive;
+        lastTerms = null; // its columns are the old ones
     }
 
     /** @return the indices where flags is true, ascending */

@@ -166,7 +166,7 @@ public final class BatchResult {
             Sample sample = samples.get(c);
             Admm.Run run = sample.run();
             if (solved(c)) {
-                return sample.scaling().gradients(ReverseSweep.gradients(run, sample.scaling().upstream(v[c])));
+                return sample.scaling().gradients(ReverseSweep.gradients(run, sample.scaling().upstream(v[c]), true));
             }
             QpData d = run.data();
             boolean matrices = !d.sparse; // a sparse problem's gradients are q, b, h only (ReverseSweep)

@@ -10,6 +10,7 @@ import dev.altdiff.api.SparseMatrix;
 import dev.altdiff.api.objective.ConvexProgram;
 import dev.altdiff.api.objective.Objective;
 import dev.altdiff.api.objective.ObjectiveGradients;
+import dev.altdiff.api.linalg.JvmBlas;
 
 import java.util.List;
 
@@ -78,13 +79,28 @@ public final class Equilibration {
     private final double[] eA;
     private final double[] eG;
     private final double c;
+    /** What each pass's cost normalization read ({@link #ruiz}); null for the identity. */
+    private final Trace trace;
 
     private Equilibration(int passes, double[] d, double[] eA, double[] eG, double c) {
+        this(passes, d, eA, eG, c, null);
+    }
+
+    private Equilibration(int passes, double[] d, double[] eA, double[] eG, double c, Trace trace) {
         this.passes = passes;
         this.d = d;
         this.eA = eA;
         this.eG = eG;
         this.c = c;
+        this.trace = trace;
+    }
+
+    /**
+     * Per pass of {@link #ruiz}: D's step, the mean column norm of P̄ and the cost normalization γ. The q vectors
+     * enter the passes only through γ = 1/max(mean, ‖q̄‖∞) (rounded to a power of 2), so new q vectors with the
+     * same P, A, G get the same factors exactly when replaying their steps gives every γ again ({@link #replays}).
+     */
+    private record Trace(double[][] dSteps, double[] meanP, double[] gammas) {
     }
 
     /** @return the factors of one problem (c from its P and q); the identity for 0 passes */
@@ -102,9 +118,140 @@ public final class Equilibration {
         if (isIdentity(passes)) {
             return new Equilibration(0, ones(shared.n()), ones(shared.p()), ones(shared.m()), 1.0);
         }
+        boolean kept = !shared.isSparse();
+        Equilibration known = kept ? Recent.recall(shared, qs, passes) : null;
+        if (known != null) {
+            return known;
+        }
+        Equilibration out = computed(shared, qs, passes);
+        if (kept) {
+            Recent.remember(shared, out);
+        }
+        return out;
+    }
+
+    /**
+     * {@link #of(QuadraticProgram, List, int)} by the passes themselves (at least 1), neither read from nor added to
+     * the factors kept for recent matrices: what a call with new matrices pays (benchmarks time it so).
+     */
+    public static Equilibration computed(QuadraticProgram shared, List<double[]> qs, int passes) {
         // copies of P, A, G in the problem's layout, scaled pass by pass
         return ruiz(MatrixBlock.of(shared, Block.P), MatrixBlock.of(shared, Block.A), MatrixBlock.of(shared, Block.G),
                 qs, passes);
+    }
+
+    /**
+     * The factors of recent dense problems, with the caller's matrices they came from and the scaled problem
+     * once {@link #scale(QuadraticProgram)} formed it: a problem with the same P, A, G and q vectors whose
+     * passes give the same γ ({@link #replays}) gets the same factors without the passes (O(passes·n) instead
+     * of a sweep over P, A, G per pass), and its scaled problem shares the scaled matrices (no copy), so that
+     * {@link QpData#load} finds its set-up by identity. A layer called with fixed matrices, or changed once per
+     * training step, equilibrates once. The last {@value #KEPT} are kept through soft references.
+     */
+    private static final class Recent {
+        static final int KEPT = 2;
+        private static final java.util.Deque<java.lang.ref.SoftReference<Recent>> ENTRIES =
+                new java.util.ArrayDeque<>();
+
+        final QuadraticProgram matrices;
+        final Equilibration factors;
+        /** The last problem found to have these matrices (compared by identity first), and the scaled problem. */
+        volatile QuadraticProgram lastSeen;
+        volatile QuadraticProgram scaled;
+
+        private Recent(QuadraticProgram matrices, Equilibration factors) {
+            this.matrices = matrices;
+            this.factors = factors;
+            this.lastSeen = matrices;
+        }
+
+        boolean hasMatrices(QuadraticProgram problem) {
+            if (problem == lastSeen || problem == matrices) {
+                return true;
+            }
+            if (matrices.sameMatrices(problem)) {
+                lastSeen = problem;
+                return true;
+            }
+            return false;
+        }
+
+        /** @return the kept factors of the problem's matrices that the q vectors replay, or null */
+        static Equilibration recall(QuadraticProgram problem, List<double[]> qs, int passes) {
+            for (Recent entry : entries()) {
+                if (entry.factors.passes == passes && entry.hasMatrices(problem) && entry.factors.replays(qs)) {
+                    return entry.factors;
+                }
+            }
+            return null;
+        }
+
+        /** @return the kept entry of these factors whose matrices are the problem's, or null */
+        static Recent of(Equilibration factors, QuadraticProgram problem) {
+            for (Recent entry : entries()) {
+                if (entry.factors == factors && entry.hasMatrices(problem)) {
+                    return entry;
+                }
+            }
+            return null;
+        }
+
+        static void remember(QuadraticProgram problem, Equilibration factors) {
+            synchronized (ENTRIES) {
+                ENTRIES.addFirst(new java.lang.ref.SoftReference<>(new Recent(problem, factors)));
+                while (ENTRIES.size() > KEPT) {
+                    ENTRIES.removeLast();
+                }
+            }
+        }
+
+        private static List<Recent> entries() {
+            synchronized (ENTRIES) {
+                List<Recent> out = new java.util.ArrayList<>(ENTRIES.size());
+                for (java.util.Iterator<java.lang.ref.SoftReference<Recent>> it = ENTRIES.iterator(); it.hasNext(); ) {
+                    Recent entry = it.next().get();
+                    if (entry == null) {
+                        it.remove();
+                    } else {
+                        out.add(entry);
+                    }
+                }
+                return out;
+            }
+        }
+    }
+
+    /**
+     * @return whether the passes on these q vectors give every γ of this run's trace, i.e. {@link #ruiz} on
+     *     them and this run's matrices would return exactly these factors (the same operations as there)
+     */
+    private boolean replays(List<double[]> qs) {
+        if (trace == null) {
+            return false;
+        }
+        double[][] q = new double[qs.size()][];
+        for (int j = 0; j < q.length; j++) {
+            q[j] = qs.get(j).clone();
+        }
+        for (int pass = 0; pass < passes; pass++) {
+            for (double[] column : q) {
+                multiply(column, trace.dSteps[pass], 1.0);
+            }
+            double qInf = 0;
+            for (double[] column : q) {
+                qInf = Math.max(qInf, Vectors.normInf(column));
+            }
+            double gamma = powerOfTwo(1.0 / limit(Math.max(trace.meanP[pass], limit(qInf))));
+            if (gamma != trace.gammas[pass]) {
+                return false;
+            }
+            for (double[] column : q) {
+                for (int i = 0; i < column.length; i++) {
+                    column[i] *= gamma;
+                }
+            }
+        }
+        return true;
     }
 
     /**
@@ -188,6 +335,7 @@ public final class Equilibration {
         // are pending·pm.colNorm meanwhile). All factors are powers of 2, so the entries and norms are those of
         // scaling step by step, exactly: one sweep over each block per pass.
         double pending = 1.0;
+        Trace trace = new Trace(new double[passes][], new double[passes], new double[passes]);
         for (int pass = 0; pass < passes; pass++) {
             // KKT column j ≤ n: column j of P̄, Ā, Ḡ; column n + i: row i of Ā or Ḡ
             double[] colNorm = new double[n];
@@ -216,6 +364,9 @@ public final class Equilibration {
                 qInf = Math.max(qInf, Vectors.normInf(column));
             }
             double gamma = powerOfTwo(1.0 / limit(Math.max(meanP, limit(qInf))));
+            trace.dSteps[pass] = dStep;
+            trace.meanP[pass] = meanP;
+            trace.gammas[pass] = gamma;
             pending = gamma;
             for (double[] column : q) {
                 for (int i = 0; i < n; i++) {
@@ -224,7 +375,7 @@ public final class Equilibration {
             }
             c *= gamma;
         }
-        return new Equilibration(passes, d, eA, eG, c);
+        return new Equilibration(passes, d, eA, eG, c, trace);
     }
 
     /** @return whether other has the same passes and factors D, E_A, E_G and c */
@@ -263,6 +414,11 @@ public final class Equilibration {
         if (isOff()) {
             return problem;
         }
+        Recent recent = trace == null ? null : Recent.of(this, problem);
+        QuadraticProgram known = recent == null ? null : recent.scaled;
+        if (known != null) { // the same matrices scaled by these factors: share them, scale the vectors
+            return known.withVectors(problem.name(), q(problem.q()), b(problem.b()), h(problem.h()));
+        }
         QuadraticProgram.Builder builder = QuadraticProgram.builder(d.length).name(problem.name()).q(q(problem.q()));
         if (problem.hasP()) {
             scaled(problem, Block.P, d, c).into(builder, Block.P, null);
@@ -273,7 +429,11 @@ public final class Equilibration {
         if (problem.hasInequalities()) {
             scaled(problem, Block.G, eG, 1.0).into(builder, Block.G, h(problem.h()));
         }
-        return builder.build();
+        QuadraticProgram out = builder.build();
+        if (recent != null) {
+            recent.scaled = out;
+        }
+        return out;
     }
 
     /**
@@ -423,6 +583,78 @@ public final class Equilibration {
         block.addTransposeTimes(nu, r);
         return new Solution(x, lambda, nu, s, scaled.status(), scaled.iterations(), primal, Vectors.normInf(r),
                 objective(scaled.objective()), certificate(scaled.certificate()), scaled.polish());
+    }
+
+    /**
+     * {@link #unscale(Solution, Matrices, double[], double[], double[])} for the samples of a batch sharing the
+     * caller's P, A, G, with their own q, b, h (rows per sample): for a dense problem the residuals' products are
+     * made for all samples at once, as matrix–matrix products in the JVM kernel ({@link JvmBlas}).
+     *
+     * @return the samples' solutions of the caller's problem, in order (the scaled ones themselves when off)
+     */
+    List<Solution> unscale(List<Solution> scaled, QuadraticProgram shared, double[][] q, double[][] b, double[][] h) {
+        if (isOff()) {
+            return scaled;
+        }
+        int w = scaled.size();
+        double[] empty = new double[0];
+        List<Solution> out = new java.util.ArrayList<>(w);
+        if (shared.isSparse()) {
+            Matrices matrices = new Matrices(shared);
+            for (int c = 0; c < w; c++) {
+                out.add(unscale(scaled.get(c), matrices, q[c], shared.p() > 0 ? b[c] : empty,
+                        shared.m() > 0 ? h[c] : empty));
+            }
+            return out;
+        }
+        int n = shared.n();
+        int p = shared.p();
+        int m = shared.m();
+        double[][] xs = new double[w][];
+        double[][] lambdas = new double[w][];
+        double[][] nus = new double[w][];
+        double[][] ss = new double[w][];
+        for (int c = 0; c < w; c++) {
+            Solution sc = scaled.get(c);
+            xs[c] = x(sc.x());
+            lambdas[c] = lambda(sc.lambda());
+            nus[c] = nu(sc.nu());
+            ss[c] = s(sc.s());
+        }
+        double[] x = Dense.fromColumns(xs, n);
+        double[] r = Dense.fromColumns(q, n); // Px + q + Aᵀλ + Gᵀν
+        if (shared.hasP()) {
+            JvmBlas.gemm(n, n, w, 1.0, shared.rowMajor(Block.P), x, 1.0, r);
+        }
+        double[] primal = new double[w];
+        if (p > 0) {
+            double[] a = shared.rowMajor(Block.A);
+            double[] ax = Dense.fromColumns(b, p);
+            JvmBlas.gemm(p, n, w, 1.0, a, x, -1.0, ax); // Ax − b
+            Dense.colNormInf(ax, p, w, null, 0, primal);
+            JvmBlas.gemmTransposed(p, n, w, 1.0, a, Dense.fromColumns(lambdas, p), 1.0, r);
+        }
+        if (m > 0) {
+            double[] g = shared.rowMajor(Block.G);
+            double[] gx = Dense.fromColumns(ss, m);
+            double[] hs = Dense.fromColumns(h, m);
+            for (int i = 0; i < gx.length; i++) {
+                gx[i] -= hs[i]; // s − h
+            }
+            JvmBlas.gemm(m, n, w, 1.0, g, x, 1.0, gx); // Gx + s − h
+            double[] inequalities = Dense.colNormInf(gx, m, w, null, 0, new double[w]);
+            for (int c = 0; c < w; c++) {
+                primal[c] = Math.max(primal[c], inequalities[c]);
+            }
+            JvmBlas.gemmTransposed(m, n, w, 1.0, g, Dense.fromColumns(nus, m), 1.0, r);
+        }
+        double[] dual = Dense.colNormInf(r, n, w, null, 0, new double[w]);
+        for (int c = 0; c < w; c++) {
+            Solution sc = scaled.get(c);
+            out.add(new Solution(xs[c], lambdas[c], nus[c], ss[c], sc.status(), sc.iterations(), primal[c], dual[c],
+                    objective(sc.objective()), certificate(sc.certificate()), sc.polish()));
+        }
+        return out;
     }
 
     /**

@@ -85,9 +85,10 @@ public final class QpData {
      */
     private final DenseRows rows;
 
-    /** The row-major copies of {@link #rows} (null until formed) and P's diagonal when P is diagonal. */
+    /** The row-major copies of {@link #rows} and P's diagonal when P is diagonal. */
     private static final class DenseRows {
-        private double[][] blocks;
+        /** P, A, G (null until formed), published last: a reader that sees them sees {@link #pDiagonal} too. */
+        private volatile double[][] blocks;
         private double[] pDiagonal;
     }
 
@@ -316,34 +317,37 @@ public final class QpData {
 
     /** @return P's diagonal when dense P is diagonal, else null (decided once, with {@link #denseRows}) */
     private double[] diagonalP() {
-        denseRows(Block.P);
-        synchronized (rows) {
-            return rows.pDiagonal;
-        }
+        denseRows(Block.P); // reads the volatile blocks, written after pDiagonal
+        return rows.pDiagonal;
     }
 
     /** @return P, A or G of dense data, row-major, formed once with the set-up (read only) */
     double[] denseRows(Block block) {
-        synchronized (rows) {
-            if (rows.blocks == null) {
-                rows.blocks = new double[][]{problem.rowMajor(Block.P), problem.rowMajor(Block.A),
-                        problem.rowMajor(Block.G)};
-                double[] pm = rows.blocks[0];
-                boolean diagonal = problem.hasP();
-                for (int i = 0; i < n && diagonal; i++) {
-                    for (int j = 0; j < n && diagonal; j++) {
-                        diagonal = i == j || pm[i * n + j] == 0;
+        double[][] formed = rows.blocks; // formed once: read without the lock after that (volatile publication)
+        if (formed == null) {
+            synchronized (rows) {
+                formed = rows.blocks;
+                if (formed == null) {
+                    formed = new double[][]{problem.rowMajor(Block.P), problem.rowMajor(Block.A),
+                            problem.rowMajor(Block.G)};
+                    double[] pm = formed[0];
+                    boolean diagonal = problem.hasP();
+                    for (int i = 0; i < n && diagonal; i++) {
+                        for (int j = 0; j < n && diagonal; j++) {
+                            diagonal = i == j || pm[i * n + j] == 0;
+                        }
                     }
-                }
-                if (diagonal) {
-                    rows.pDiagonal = new double[n];
-                    for (int i = 0; i < n; i++) {
-                        rows.pDiagonal[i] = pm[i * n + i];
+                    if (diagonal) {
+                        rows.pDiagonal = new double[n];
+                        for (int i = 0; i < n; i++) {
+                            rows.pDiagonal[i] = pm[i * n + i];
+                        }
                     }
+                    rows.blocks = formed; // published last
                 }
             }
-            return rows.blocks[block == Block.P ? 0 : block == Block.A ? 1 : 2];
         }
+        return formed[block == Block.P ? 0 : block == Block.A ? 1 : 2];
     }
 
     /** @return (ρ_eq/ρ)AᵀA + GᵀG (n×n), formed once */

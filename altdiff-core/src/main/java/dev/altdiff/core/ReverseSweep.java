@@ -64,11 +64,11 @@ final class ReverseSweep {
     record Result(double[][] q, double[][] b, double[][] h, double[][] P, double[][] A, double[][] G) {
     }
 
-    /** The gradient of a single run (the batch B = 1). */
-    static Gradients gradients(Admm.Run run, double[] v) {
+    /** The gradient of a single run (the batch B = 1), with those of P, A, G when asked ({@link #sweep}). */
+    static Gradients gradients(Admm.Run run, double[] v, boolean matrices) {
         Result r = sweep(run.data(), List.of(new Admm.Column(run.solution(), run.masks(), run.trajectory(),
                         run.segments(), run.schedule())),
-                new double[][]{v}, new boolean[]{true}, true);
+                new double[][]{v}, new boolean[]{true}, matrices);
         return new Gradients(r.P(), r.q()[0], r.A(), run.data().p > 0 ? r.b()[0] : null, r.G(),
                 run.data().m > 0 ? r.h()[0] : null);
     }
@@ -119,6 +119,37 @@ final class ReverseSweep {
                 rBar[c] = new double[iterations[c]][];
                 psi[c] = new double[iterations[c]][];
                 omega[c] = new double[iterations[c]][];
+            }
+        }
+        // σ = 0: −H⁻¹v of every included column with its A and G images, where it enters (step K_c), by one
+        // solve per ρ segment the columns enter in (rather than one per entering step)
+        double[][] enteringR = new double[batch][];
+        double[][] enteringZ = new double[batch][];
+        if (segments != null && d.sigma == 0) {
+            java.util.Map<QpData, List<Integer>> bySegment = new java.util.LinkedHashMap<>();
+            for (int c = 0; c < batch; c++) {
+                if (include[c]) {
+                    bySegment.computeIfAbsent(Admm.Segment.at(segments, iterations[c]), key -> new java.util.ArrayList<>())
+                            .add(c);
+                }
+            }
+            for (java.util.Map.Entry<QpData, List<Integer>> group : bySegment.entrySet()) {
+                List<Integer> cs = group.getValue();
+                int w = cs.size();
+                double[] xBar = new double[n * w];
+                for (int e = 0; e < w; e++) {
+                    double[] vc = v[cs.get(e)];
+                    for (int i = 0; i < n; i++) {
+                        xBar[i * w + e] = -vc[i];
+                    }
+                }
+                double[] rv = new double[n * w];
+                double[] zv = new double[(p + m) * w];
+                group.getKey().xStep().solve(xBar, w, rv, zv);
+                for (int e = 0; e < w; e++) {
+                    enteringR[cs.get(e)] = Dense.column(rv, n, w, e);
+                    enteringZ[cs.get(e)] = Dense.column(zv, p + m, w, e);
+                }
             }
         }
         int[] active = new int[0];
@@ -190,32 +221,21 @@ final class ReverseSweep {
                 for (int i = 0; i < n * width; i++) {
                     carry[i] = -sigma * r[i];
                 }
-            } else if (entering > 0) { // −H⁻¹v with its A and G images, for the entering columns only
-                int[] enter = new int[entering];
-                double[] xBar = new double[n * entering];
-                for (int j = 0, e = 0; j < width; j++) {
-                    if (iterations[active[j]] - 1 == step) {
-                        double[] vc = v[active[j]];
-                        for (int i = 0; i < n; i++) {
-                            xBar[i * entering + e] = -vc[i];
-                        }
-                        enter[e++] = j;
+            } else if (entering > 0) { // −H⁻¹v with its A and G images (solved above), for the entering columns
+                for (int j = 0; j < width; j++) {
+                    int c = active[j];
+                    if (iterations[c] - 1 != step) {
+                        continue;
                     }
-                }
-                double[] rv = new double[n * entering];
-                double[] zv = new double[(p + m) * entering];
-                xStep.solve(xBar, entering, rv, zv);
-                for (int e = 0; e < entering; e++) {
-                    int j = enter[e];
                     if (keepInputs) {
-                        entered[active[j]] = Dense.column(rv, n, entering, e);
+                        entered[c] = enteringR[c];
                     } else {
                         for (int i = 0; i < n; i++) {
-                            r[i * width + j] += rv[i * entering + e];
+                            r[i * width + j] += enteringR[c][i];
                         }
                     }
                     for (int i = 0; i < p + m; i++) {
-                        z[i * width + j] += zv[i * entering + e];
+                        z[i * width + j] += enteringZ[c][i];
                     }
                 }
             }
@@ -250,14 +270,12 @@ final class ReverseSweep {
         double[][] gq = new double[batch][];
         double[][] gb = new double[batch][];
         double[][] gh = new double[batch][];
-        Admm.StepInputs[] rInputs = new Admm.StepInputs[batch];
+        if (keepInputs && segments != null) {
+            sumInputs(segments, include, iterations, rBar, entered, n, p + m, gq);
+        }
         for (int c = 0; c < batch; c++) {
             if (include[c]) {
-                if (keepInputs) {
-                    rInputs[c] = inputs(columns.get(c).segments(), rBar[c], n);
-                    gq[c] = rInputs[c].sum();
-                    Dense.add(gq[c], entered[c]);
-                } else {
+                if (!keepInputs) {
                     gq[c] = sum(rBar[c], n, 1.0);
                 }
                 gb[c] = p > 0 ? sum(psi[c], p, -1.0) : new double[0];
@@ -302,7 +320,7 @@ final class ReverseSweep {
                         inputs.rows(0, iterations[c], xRows, t);
                     }
                     if (keepInputs) { // r̄_k = −Wȳ_k likewise, and −H⁻¹v at the column's last step
-                        rInputs[c].rows(0, iterations[c], rRows, t);
+                        inputs(columns.get(c).segments(), rBar[c], n).rows(0, iterations[c], rRows, t);
                         for (int i = 0; i < n; i++) {
                             rRows[(t + iterations[c] - 1) * n + i] += entered[c][i];
                         }
@@ -565,6 +583,56 @@ final class ReverseSweep {
             out.add(yBar);
         }
         return out;
+    }
+
+    /**
+     * ∂ℓ/∂q = Σ_k r̄_k for the reduced x-step, where r̄_k = −W_kȳ_k (W of step k's ρ segment) plus −H⁻¹v at the
+     * entering step: per segment the columns' sums Σȳ_k over their steps in it, side by side, times W in one
+     * product (the same operations per column as one product per column, {@link XStep#formX}).
+     *
+     * @param out per included column, set to its gradient of q
+     */
+    private static void sumInputs(List<Admm.Segment> segments, boolean[] include, int[] iterations, double[][][] yBars,
+                                  double[][] entered, int n, int c, double[][] out) {
+        int batch = include.length;
+        for (int b = 0; b < batch; b++) {
+            if (include[b]) {
+                out[b] = new double[n];
+            }
+        }
+        for (int s = 0; s < segments.size(); s++) {
+            int from = segments.get(s).first() - 1;
+            int next = s + 1 < segments.size() ? segments.get(s + 1).first() - 1 : Integer.MAX_VALUE;
+            int[] members = new int[batch];
+            int w = 0;
+            for (int b = 0; b < batch; b++) {
+                if (include[b] && from < Math.min(iterations[b], next)) {
+                    members[w++] = b;
+                }
+            }
+            if (w == 0) {
+                continue;
+            }
+            double[] ySums = new double[c * w];
+            for (int j = 0; j < w; j++) {
+                int b = members[j];
+                double[] ySum = new double[c];
+                for (int k = from; k < Math.min(iterations[b], next); k++) {
+                    Dense.add(ySum, yBars[b][k]);
+                }
+                setColumn(ySums, w, j, ySum);
+            }
+            double[] images = new double[n * w];
+            segments.get(s).data().xStep().formX(ySums, w, null, images); // −W·Σȳ
+            for (int j = 0; j < w; j++) {
+                Dense.add(out[members[j]], Dense.column(images, n, w, j));
+            }
+        }
+        for (int b = 0; b < batch; b++) {
+            if (include[b]) {
+                Dense.add(out[b], entered[b]);
+            }
+        }
     }
 
     /** Steps (columns of the factors) per product in the matrix gradients: bounds their scratch to 2·CHUNK·n. */

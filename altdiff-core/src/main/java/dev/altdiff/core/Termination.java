@@ -32,8 +32,14 @@ import java.util.Arrays;
  * ({@link #mayPass}): the primal residual and its scale are by-products of the iteration, the dual
  * residual of an ADMM iterate is ρGᵀ(s⁺ − s) (exactly, for an exact x-step), and the dual scale is
  * bounded above by max(‖P‖·‖x‖∞, ‖Aᵀ‖·‖λ‖∞, ‖Gᵀ‖·‖ν‖∞, ‖q‖∞) with weighted ∞-norms of the matrices
- * formed once ({@link #bounds}). A failed screen therefore means a failed test (up to the rounding of
- * the shortcut); a passed screen is confirmed by the direct test before any SOLVED.
+ * formed once ({@link #bounds}). That bound can be far above the scale (at (1000, 500, 200) of the paper's
+ * draw, 13 direct tests in a row failed the dual condition the bound let through), so once a column has been
+ * tested the screen also caps the scale at {@value #DUAL_SCALE_GROWTH}× the scale its last direct test
+ * found, an estimate of a quantity that moves slowly as the iterates converge: it can only make the screen
+ * stricter, so a test it skips is one where the scale more than doubled since, and the periodic test (every
+ * {@link Settings#TERMINATION_CHECK_INTERVAL} iterations, made whatever the screen says) still ends the run.
+ * A failed screen therefore means a failed test up to the rounding of the shortcut and that cap; a passed
+ * screen is confirmed by the direct test before any SOLVED.
  *
  * <p>Immutable and thread-safe.
  */
@@ -195,20 +201,27 @@ public final class Termination {
         return out;
     }
 
+    /** How far the screen lets the dual scale grow over the one the column's last direct test found. */
+    static final double DUAL_SCALE_GROWTH = 2.0;
+
     /**
      * The screen of the class comment for one column: false only when the test cannot pass (up to the
-     * rounding of the ρGᵀ(s⁺ − s) shortcut).
+     * rounding of the ρGᵀ(s⁺ − s) shortcut, and the cap on the dual scale's growth).
      *
-     * @param primal      weighted ‖r_prim‖∞
-     * @param primalScale weighted max(‖Ax‖∞, ‖Gx‖∞, ‖b‖∞, ‖h‖∞)
-     * @param dual        weighted ‖ρGᵀ(s⁺ − s)‖∞ (0 without inequalities: the x-step then zeroes r_dual)
-     * @param xInf        ‖x‖∞ (unweighted, of the data the run works on), λInf, νInf likewise
-     * @param qInf        weighted ‖q‖∞
+     * @param primal        weighted ‖r_prim‖∞
+     * @param primalScale   weighted max(‖Ax‖∞, ‖Gx‖∞, ‖b‖∞, ‖h‖∞)
+     * @param dual          weighted ‖ρGᵀ(s⁺ − s)‖∞ (0 without inequalities: the x-step then zeroes r_dual)
+     * @param xInf          ‖x‖∞ (unweighted, of the data the run works on), λInf, νInf likewise
+     * @param qInf          weighted ‖q‖∞
+     * @param lastDualScale the dual scale of the column's last direct test (NaN before its first)
      */
     boolean mayPass(Bounds bounds, double primal, double primalScale, double dual, double xInf, double lambdaInf,
-                    double nuInf, double qInf) {
+                    double nuInf, double qInf, double lastDualScale) {
         double dualScale = Math.max(Math.max(bounds.p() * xInf, bounds.at() * lambdaInf),
                 Math.max(bounds.gt() * nuInf, qInf));
+        if (lastDualScale >= 0) { // not NaN
+            dualScale = Math.min(dualScale, Math.max(qInf, DUAL_SCALE_GROWTH * lastDualScale));
+        }
         return passes(primal, primalScale, dual, dualScale);
     }
 
@@ -243,57 +256,136 @@ public final class Termination {
      */
     Residuals residuals(QpData d, double[] x, double[] lambda, double[] nu, double[] s, double[] q, double[] b,
                         double[] h, int width) {
+        return residuals(terms(d, x, lambda, nu, s, q, b, h, width));
+    }
+
+    /**
+     * The products and blocks of one residual evaluation of B columns (row-major, width columns), from which
+     * any test's weighted norms follow ({@link #residuals(Terms)}): the termination test and residual
+     * balancing ({@link Admm#proposeRho}, unweighted) read one iterate's terms without making its products twice.
+     *
+     * @param px       Px (null for an LP)
+     * @param ax       Ax, primalA = Ax − b (null when p = 0), atLambda = Aᵀλ
+     * @param gx       Gx, primalG = Gx + s − h (null when m = 0), gtNu = Gᵀν
+     * @param dual     Px + q + Aᵀλ + Gᵀν
+     * @param xPx      the gap's terms per column: xᵀPx, qᵀx, bᵀλ, hᵀν (scaled data: each the caller's times c)
+     */
+    record Terms(int n, int p, int m, int width, double[] q, double[] b, double[] h, double[] px, double[] ax,
+                 double[] primalA, double[] atLambda, double[] gx, double[] primalG, double[] gtNu, double[] dual,
+                 double[] xPx, double[] qx, double[] bLambda, double[] hNu) {
+    }
+
+    /** @return the {@link Terms} of B columns of iterates on d's data (arguments as {@link #residuals}) */
+    static Terms terms(QpData d, double[] x, double[] lambda, double[] nu, double[] s, double[] q, double[] b,
+                       double[] h, int width) {
+        return terms(d, x, lambda, nu, s, q, b, h, width, null);
+    }
+
+    /**
+     * {@link #terms(QpData, double[], double[], double[], double[], double[], double[], double[], int)} with the
+     * primal residuals given (an ADMM iteration has them: [Ax − b; Gx + s − h] from its z = [Ax; Gx]), which saves
+     * the products with A and G; they equal the direct ones up to the rounding of the iteration's products, so a
+     * test that passes on them is confirmed on direct ones before SOLVED ({@link BatchLoop}).
+     *
+     * @param primalResiduals (p+m)×B: Ax − b over Gx + s − h, or null to form them from x
+     */
+    static Terms terms(QpData d, double[] x, double[] lambda, double[] nu, double[] s, double[] q, double[] b,
+                       double[] h, int width, double[] primalResiduals) {
         int n = d.n;
         int p = d.p;
         int m = d.m;
-        double[] primal = new double[width];
-        double[] primalScale = new double[width];
-        double[] dualScale = Dense.colNormInf(q, n, width, dualWeight, 0, new double[width]);
         double[] r = Arrays.copyOf(q, n * width);
-        double[] scratch = new double[width];
-        // the gap's terms xᵀPx, qᵀx, bᵀλ, hᵀν per column (scaled data: each is the caller's times c)
         double[] xPx = new double[width];
         double[] qx = columnDots(q, x, n, width);
         double[] bLambda = p > 0 ? columnDots(b, lambda, p, width) : new double[width];
         double[] hNu = m > 0 ? columnDots(h, nu, m, width) : new double[width];
+        double[] px = null;
         if (d.P != null) {
-            double[] px = d.times(Block.P, false, x, width);
-            max(dualScale, Dense.colNormInf(px, n, width, dualWeight, 0, scratch));
+            px = d.times(Block.P, false, x, width);
             Dense.add(r, px);
             xPx = columnDots(px, x, n, width);
         }
+        double[] ax = null;
+        double[] primalA = null;
+        double[] atLambda = null;
         if (p > 0) {
-            double[] ax = d.times(Block.A, false, x, width);
-            max(primalScale, Dense.colNormInf(ax, p, width, primalWeight, 0, scratch));
-            max(primalScale, Dense.colNormInf(b, p, width, primalWeight, 0, scratch));
-            for (int i = 0; i < p * width; i++) {
-                ax[i] -= b[i];
+            if (primalResiduals == null) {
+                ax = d.times(Block.A, false, x, width);
+                primalA = new double[p * width];
+                for (int i = 0; i < p * width; i++) {
+                    primalA[i] = ax[i] - b[i];
+                }
+            } else {
+                primalA = Arrays.copyOf(primalResiduals, p * width);
+                ax = new double[p * width];
+                for (int i = 0; i < p * width; i++) {
+                    ax[i] = primalA[i] + b[i];
+                }
             }
-            max(primal, Dense.colNormInf(ax, p, width, primalWeight, 0, scratch));
-            double[] atLambda = d.times(Block.A, true, lambda, width);
-            max(dualScale, Dense.colNormInf(atLambda, n, width, dualWeight, 0, scratch));
+            atLambda = d.times(Block.A, true, lambda, width);
             Dense.add(r, atLambda);
         }
+        double[] gx = null;
+        double[] primalG = null;
+        double[] gtNu = null;
         if (m > 0) {
-            double[] gx = d.times(Block.G, false, x, width);
-            max(primalScale, Dense.colNormInf(gx, m, width, primalWeight, p, scratch));
-            max(primalScale, Dense.colNormInf(h, m, width, primalWeight, p, scratch));
-            for (int i = 0; i < m * width; i++) {
-                gx[i] += s[i] - h[i];
+            if (primalResiduals == null) {
+                gx = d.times(Block.G, false, x, width);
+                primalG = new double[m * width];
+                for (int i = 0; i < m * width; i++) {
+                    primalG[i] = gx[i] + s[i] - h[i];
+                }
+            } else {
+                primalG = Arrays.copyOfRange(primalResiduals, p * width, (p + m) * width);
+                gx = new double[m * width];
+                for (int i = 0; i < m * width; i++) {
+                    gx[i] = primalG[i] - s[i] + h[i];
+                }
             }
-            max(primal, Dense.colNormInf(gx, m, width, primalWeight, p, scratch));
-            double[] gtNu = d.times(Block.G, true, nu, width);
-            max(dualScale, Dense.colNormInf(gtNu, n, width, dualWeight, 0, scratch));
+            gtNu = d.times(Block.G, true, nu, width);
             Dense.add(r, gtNu);
+        }
+        return new Terms(n, p, m, width, q, b, h, px, ax, primalA, atLambda, gx, primalG, gtNu, r, xPx, qx, bLambda,
+                hNu);
+    }
+
+    /** @return this test's (weighted) residual norms and scales of the terms */
+    Residuals residuals(Terms t) {
+        int n = t.n();
+        int p = t.p();
+        int m = t.m();
+        int width = t.width();
+        double[] primal = new double[width];
+        double[] primalScale = new double[width];
+        double[] dualScale = Dense.colNormInf(t.q(), n, width, dualWeight, 0, new double[width]);
+        double[] scratch = new double[width];
+        if (t.px() != null) {
+            max(dualScale, Dense.colNormInf(t.px(), n, width, dualWeight, 0, scratch));
+        }
+        if (p > 0) {
+            max(primalScale, Dense.colNormInf(t.ax(), p, width, primalWeight, 0, scratch));
+            max(primalScale, Dense.colNormInf(t.b(), p, width, primalWeight, 0, scratch));
+            max(primal, Dense.colNormInf(t.primalA(), p, width, primalWeight, 0, scratch));
+            max(dualScale, Dense.colNormInf(t.atLambda(), n, width, dualWeight, 0, scratch));
+        }
+        if (m > 0) {
+            max(primalScale, Dense.colNormInf(t.gx(), m, width, primalWeight, p, scratch));
+            max(primalScale, Dense.colNormInf(t.h(), m, width, primalWeight, p, scratch));
+            max(primal, Dense.colNormInf(t.primalG(), m, width, primalWeight, p, scratch));
+            max(dualScale, Dense.colNormInf(t.gtNu(), n, width, dualWeight, 0, scratch));
         }
         double[] gap = new double[width];
         double[] gapScale = new double[width];
         for (int j = 0; j < width; j++) {
-            gap[j] = (xPx[j] + qx[j] + bLambda[j] + hNu[j]) / costScale;
-            gapScale[j] = Math.max(Math.max(Math.abs(xPx[j]), Math.abs(qx[j])),
-                    Math.max(Math.abs(bLambda[j]), Math.abs(hNu[j]))) / costScale;
+            double xPx = t.xPx()[j];
+            double qx = t.qx()[j];
+            double bLambda = t.bLambda()[j];
+            double hNu = t.hNu()[j];
+            gap[j] = (xPx + qx + bLambda + hNu) / costScale;
+            gapScale[j] = Math.max(Math.max(Math.abs(xPx), Math.abs(qx)), Math.max(Math.abs(bLambda), Math.abs(hNu)))
+                    / costScale;
         }
-        return new Residuals(primal, primalScale, Dense.colNormInf(r, n, width, dualWeight, 0, new double[width]),
+        return new Residuals(primal, primalScale, Dense.colNormInf(t.dual(), n, width, dualWeight, 0, new double[width]),
                 dualScale, gap, gapScale);
     }
 

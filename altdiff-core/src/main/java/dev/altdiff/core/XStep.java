@@ -1,5 +1,6 @@
 package dev.altdiff.core;
 
+import dev.altdiff.api.linalg.JvmBlas;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.api.linalg.Matrix;
 
@@ -17,7 +18,8 @@ import dev.altdiff.api.linalg.Matrix;
  * <ul>
  *   <li><b>full</b>: Aᵀλ + Gᵀw, one solve with H's Cholesky factor, then A·x and G·x: per column
  *       about n² + 2n(p+m) multiply-adds; the products run on the JVM copies of A and G
- *       ({@link QpData#times}), the solve is the one backend call;</li>
+ *       ({@link QpData#times}), the solve too, with a row-major copy of the factor L the backend gives
+ *       ({@link dev.altdiff.api.linalg.Factorization#choleskyFactor}; else through the backend);</li>
  *   <li><b>reduced</b>: with W_A = H⁻¹Aᵀ (n×p), W_G = H⁻¹Gᵀ (n×m) and the blocks of
  *       M = [A; G]H⁻¹[Aᵀ Gᵀ] (M_AA = AW_A, M_AG = AW_G, M_GA = M_AGᵀ, M_GG = GW_G), formed once
  *       by solves with p + m right-hand sides and two products:
@@ -45,6 +47,11 @@ final class XStep {
     /** The reduced form's W = [W_A W_G] (n×(p+m)) and M ((p+m)×(p+m)) as row-major arrays for {@link Dense}. */
     private final double[] wRows;
     private final double[] mRows;
+    /** ‖W‖∞ once computed ({@link #wNormInf}; −1 before). */
+    private volatile double wNorm = -1;
+    /** H = LLᵀ's L, row-major ({@link #choleskyFactor}), once fetched. */
+    private volatile double[] lRows;
+    private volatile boolean lFetched;
 
     private XStep(QpData d, boolean reduced) {
         this.d = d;
@@ -72,6 +79,24 @@ final class XStep {
         }
     }
 
+    /**
+     * @return H's Cholesky factor L row-major for solves in the JVM, fetched from the backend at the first solve
+     *     (n² doubles, kept with this map), or null where the factorization does not give it (sparse data)
+     */
+    private double[] choleskyFactor() {
+        double[] l = lRows;
+        if (l == null && !lFetched) {
+            synchronized (this) {
+                if (!lFetched) {
+                    lRows = d.H.choleskyFactor();
+                    lFetched = true;
+                }
+                l = lRows;
+            }
+        }
+        return l;
+    }
+
     /** Copies block (if not null) into the row-major array out (width cols) at (row, col). */
     private static void place(Matrix block, double[] out, int cols, int row, int col) {
         if (block == null) {
@@ -83,6 +108,24 @@ final class XStep {
         for (int i = 0; i < r; i++) {
             System.arraycopy(flat, i * c, out, (row + i) * cols + col, c);
         }
+    }
+
+    /** @return ‖W‖∞ = max_i Σ_j |W_ij| (reduced form only), which bounds ‖Wy‖∞ ≤ ‖W‖∞‖y‖∞ */
+    double wNormInf() {
+        double norm = wNorm;
+        if (norm < 0) {
+            int c = d.p + d.m;
+            norm = 0;
+            for (int i = 0; i < d.n; i++) {
+                double sum = 0;
+                for (int j = 0; j < c; j++) {
+                    sum += Math.abs(wRows[i * c + j]);
+                }
+                norm = Math.max(norm, sum);
+            }
+            wNorm = norm;
+        }
+        return norm;
     }
 
     /** @return W = [W_A W_G] (n×(p+m), row-major; reduced form only; read only) */
@@ -179,7 +222,13 @@ final class XStep {
      * @param z (p+m)×B out: [A; G]H⁻¹c
      */
     void solve(double[] c, int width, double[] x, double[] z) {
-        add(d.H.solve(la.matrix(d.n, width, c)).toRowMajor(), null, x, 0); // the one backend call
+        double[] l = choleskyFactor();
+        if (l != null) {
+            System.arraycopy(c, 0, x, 0, d.n * width);
+            JvmBlas.choleskySolve(d.n, width, l, x);
+        } else {
+            add(d.H.solve(la.matrix(d.n, width, c)).toRowMajor(), null, x, 0); // the one backend call
+        }
         if (d.p > 0) {
             add(d.times(dev.altdiff.api.Block.A, false, x, width), null, z, 0);
         }

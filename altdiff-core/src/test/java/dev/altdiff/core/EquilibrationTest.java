@@ -209,7 +209,7 @@ class EquilibrationTest {
         assertTrue(Equilibration.of(qp, 0).isOff());
         double[] v = Gaussian.vector(new Random(seed), 10);
         Admm.Run raw = Admm.solve(new QpData(qp, LA, 1.0), settings, true);
-        Gradients rawGradients = ReverseSweep.gradients(raw, v);
+        Gradients rawGradients = ReverseSweep.gradients(raw, v, true);
         AltDiffSolution solution = new AltDiffDifferentiator().solve(qp, settings, LA);
         Solution s = solution.solution();
         Solution r = raw.solution();

@@ -68,6 +68,36 @@ class InfeasibilityTest {
         assertDualCertificate(qp, solve(qp));
     }
 
+    /**
+     * With the reduced x-step (p + m ≤ n) x_{k−1} is not formed for the dual test: δx comes from the x-step's
+     * inputs (BatchLoop). A QP with P = diag(1, …, 1, 0), q = −e_n and G's last column ≤ 0 is unbounded along
+     * d = e_n; the certificate is found, with the robust defaults (scaling, adaptive ρ) too.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void unboundedQpWithTheReducedStepIsDualInfeasible(long seed) {
+        int n = 20;
+        int m = 5;
+        java.util.Random r = new java.util.Random(seed);
+        double[][] pm = new double[n][n];
+        for (int i = 0; i < n - 1; i++) {
+            pm[i][i] = 1;
+        }
+        double[][] g = dev.altdiff.testkit.Gaussian.matrix(r, m, n);
+        double[] h = new double[m];
+        for (int i = 0; i < m; i++) {
+            g[i][n - 1] = -Math.abs(g[i][n - 1]);
+            h[i] = 1 + r.nextDouble();
+        }
+        double[] q = dev.altdiff.testkit.Gaussian.vector(r, n);
+        q[n - 1] = -1;
+        QuadraticProgram qp = QuadraticProgram.builder(n).P(pm).q(q).inequalities(g, h).build();
+        assertTrue(QpData.load(qp, LA, SETTINGS).xStep().reduced);
+        assertDualCertificate(qp, solve(qp));
+        Solution robust = Admm.solve(qp, Settings.DEFAULTS, LA).solution();
+        assertDualCertificate(qp, robust);
+    }
+
     /** Random feasible, bounded problems (P = ZᵀZ + 0.5I) are solved, never declared infeasible. */
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})

@@ -52,7 +52,7 @@ public abstract class ReverseSweepSuite {
         assertEquals(adaptive, run.segments().size() > 1, "ρ switched");
         AltDiffSolution forward = new AltDiffSolution(run, AltDiffDifferentiator.Mode.FORWARD);
         double[] v = Gaussian.vector(new Random(seed), n);
-        Gradients reverse = ReverseSweep.gradients(run, v);
+        Gradients reverse = ReverseSweep.gradients(run, v, true);
         Gradients contraction = forward.contractJacobians(v);
         // dot-product identity vᵀẋ_K(dθ) = ⟨grad, dθ⟩ against the literal forward recursion, every block at once
         Gradients direction = RandomQp.direction(new Random(seed + 7), n, p, m);
@@ -168,6 +168,31 @@ public abstract class ReverseSweepSuite {
                     assertEquals(0.0, value, 0.0);
                 }
             }
+        }
+    }
+
+    /**
+     * Asked without the matrices' gradients (a layer with fixed P, A, G), the public backward pass gives the same
+     * gradients of q, b, h as with them, scaling and adaptive ρ on, and none of P, A, G.
+     */
+    @ParameterizedTest
+    @CsvSource({"31, 12, 3, 5", "32, 9, 0, 6", "33, 8, 4, 0", "34, 6, 3, 9"})
+    void vectorsOnlyGiveTheSameVectorGradients(long seed, int n, int p, int m) {
+        QuadraticProgram qp = RandomQp.paper(seed, n, p, m, 0.5);
+        dev.altdiff.api.DifferentiableSolution solution = new AltDiffDifferentiator().solve(qp,
+                Settings.DEFAULTS.withTolerance(1e-6), backend());
+        double[] v = Gaussian.vector(new Random(seed), n);
+        Gradients all = solution.backward(v);
+        Gradients vectors = solution.backward(v, false);
+        assertNull(vectors.P());
+        assertNull(vectors.A());
+        assertNull(vectors.G());
+        assertClose(all.q(), vectors.q());
+        if (p > 0) {
+            assertClose(all.b(), vectors.b());
+        }
+        if (m > 0) {
+            assertClose(all.h(), vectors.h());
         }
     }
 

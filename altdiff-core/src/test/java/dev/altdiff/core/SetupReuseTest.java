@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The set-up kept between calls ({@link QpData#load}, {@link QpData#withRho}, {@link BatchLayer}): reused
@@ -61,7 +62,8 @@ class SetupReuseTest {
         QuadraticProgram second = problem(1, 2, 12, 3, 7); // same P, A, G; other q, b, h
         QpData d1 = QpData.load(first, LA, settings);
         QpData d2 = QpData.load(second, LA, settings);
-        Equilibration scaling2 = Equilibration.of(second, scaling);
+        Equilibration scaling2 = scaling == 0 ? Equilibration.of(second, 0)
+                : Equilibration.computed(second, java.util.List.of(second.q()), scaling); // not the kept factors
         QpData fresh = new QpData(scaling2.scale(second), LA, settings.rho(), settings.equalityRhoScale(), scaling2);
         if (d1.scaling.sameFactors(d2.scaling)) {
             assertSame(d1.H, d2.H, "the factor of H is reused");
@@ -71,6 +73,52 @@ class SetupReuseTest {
         assertArrayEquals(formed.x(), reused.x(), 0.0);
         assertArrayEquals(formed.nu(), reused.nu(), 0.0);
         assertEquals(formed.iterations(), reused.iterations());
+    }
+
+    /**
+     * The factors kept for recent matrices ({@link Equilibration#of}) are those the passes give, bit for bit: the
+     * same matrices and q get the kept factors, q vectors of other scales (which move the cost normalization and
+     * then D) get theirs, and the scaled problem built from the kept matrices equals one built anew.
+     */
+    @ParameterizedTest
+    @ValueSource(doubles = {1, 1e-3, 1e3, 1e8})
+    void keptScalingFactorsAreThoseOfThePasses(double qScale) {
+        for (long seed = 0; seed < 4; seed++) {
+            QuadraticProgram first = problem(10 + seed, 1, 9, 2, 6);
+            QuadraticProgram copy = problem(10 + seed, 2, 9, 2, 6); // equal matrices, another object
+            double[] q = qScale == 1 ? first.q() : copy.q(); // the same q (only b, h change), or another one scaled
+            for (int i = 0; i < q.length; i++) {
+                q[i] *= qScale;
+            }
+            QuadraticProgram second = copy.withVectors("second", q, copy.b(), copy.h());
+            Equilibration kept = Equilibration.of(first, 10);
+            Equilibration reused = Equilibration.of(second, 10);
+            Equilibration fresh = Equilibration.computed(second, java.util.List.of(second.q()), 10);
+            assertTrue(reused.sameFactors(fresh), "seed " + seed);
+            if (qScale == 1) {
+                assertSame(kept, reused, "the same q: the kept factors (seed " + seed + ")");
+            }
+            QuadraticProgram scaled = reused.scale(second);
+            QuadraticProgram formed = fresh.scale(second);
+            for (dev.altdiff.api.Block block : dev.altdiff.api.Block.values()) {
+                assertArrayEquals(formed.rowMajor(block), scaled.rowMajor(block), 0.0, block + ", seed " + seed);
+            }
+        }
+    }
+
+    @Test
+    void withVectorsSharesTheMatricesAndChecksTheVectors() {
+        QuadraticProgram problem = problem(20, 1, 6, 2, 3);
+        QuadraticProgram other = problem.withVectors("other", new double[6], new double[2], new double[]{1, 2, 3});
+        assertTrue(problem.sameMatrices(other));
+        assertArrayEquals(new double[]{1, 2, 3}, other.h(), 0.0);
+        assertEquals("other", other.name());
+        dev.altdiff.api.InvalidProblemException e = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.altdiff.api.InvalidProblemException.class,
+                () -> problem.withVectors("x", new double[6], new double[3], new double[3]));
+        assertTrue(e.getMessage().contains("b has length 3"), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(dev.altdiff.api.InvalidProblemException.class,
+                () -> problem.withVectors("x", new double[6], new double[2], new double[]{1, Double.NaN, 3}));
     }
 
     @Test

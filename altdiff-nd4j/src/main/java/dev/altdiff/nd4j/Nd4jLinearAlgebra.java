@@ -402,6 +402,17 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
             return new Nd4jMatrix(x);
         }
 
+        @Override public double[] choleskyFactor() {
+            double[] data = hostData(factor); // column-major, L below the diagonal (the rest is the input's)
+            double[] out = new double[size * size];
+            for (int j = 0; j < size; j++) {
+                for (int i = j; i < size; i++) {
+                    out[i * size + j] = data[j * size + i];
+                }
+            }
+            return out;
+        }
+
         /** @return L as rows (for the self-check) */
         double[][] lowerFactor() {
             double[] data = hostData(factor);

@@ -399,5 +399,19 @@ public final class OjAlgoLinearAlgebra implements LinearAlgebra {
             decomposition.getSolution(b, x);
             return new Store(x);
         }
+
+        @Override public double[] choleskyFactor() {
+            if (!(decomposition instanceof Cholesky<Double> cholesky)) {
+                return null;
+            }
+            org.ojalgo.matrix.store.MatrixStore<Double> l = cholesky.getL();
+            double[] out = new double[size * size];
+            for (int i = 0; i < size; i++) {
+                for (int j = 0; j <= i; j++) {
+                    out[i * size + j] = l.doubleValue(i, j);
+                }
+            }
+            return out;
+        }
     }
 }

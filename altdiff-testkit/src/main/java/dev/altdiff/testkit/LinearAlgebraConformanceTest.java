@@ -710,6 +710,55 @@ public abstract class LinearAlgebraConformanceTest {
         assertEquals(0.0, relativeError(column(rows(solved), 0), one), 2 * solveTolerance(n, kappa));
     }
 
+    /**
+     * The Cholesky factor a backend gives for solves in the JVM: lower triangular, LLᵀ = M to rounding, and
+     * {@link dev.altdiff.api.linalg.JvmBlas#choleskySolve} with it solves as the factorization does, with every
+     * column bit for bit what it gets alone.
+     */
+    @ParameterizedTest(name = "[{index}] n={0} k={1} kappa={2}")
+    @CsvSource({"1,1,1", "5,3,100", "64,7,1e4", "150,2,1e6"})
+    void choleskyFactorSolvesInTheJvm(int n, int k, double kappa) {
+        double[][] m = spd(n * 31L + k, n, kappa);
+        double[][] x = gaussian(n + 5L * k, n, k);
+        double[][] b = times(m, x, n, k);
+        Factorization chol = la.cholesky(of(m));
+        double[] l = chol.choleskyFactor();
+        if (l == null) {
+            return; // the backend does not give its factor: the callers solve through it (allowed by the SPI)
+        }
+        double scale = 0;
+        double err = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                if (j > i) {
+                    assertEquals(0.0, l[i * n + j], 0.0, "above the diagonal");
+                }
+                double llt = 0;
+                for (int t = 0; t < n; t++) {
+                    llt += l[i * n + t] * l[j * n + t];
+                }
+                err = Math.max(err, Math.abs(llt - m[i][j]));
+                scale = Math.max(scale, Math.abs(m[i][j]));
+            }
+        }
+        assertTrue(err <= 100 * n * EPS * scale, "|LLᵀ − M| = " + err);
+        double[] block = new double[n * k];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(b[i], 0, block, i * k, k);
+        }
+        dev.altdiff.api.linalg.JvmBlas.choleskySolve(n, k, l, block);
+        double[][] solved = new double[n][k];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(block, i * k, solved[i], 0, k);
+        }
+        assertTrue(relativeError(x, of(solved)) <= solveTolerance(n, kappa));
+        double[] one = column(b, k - 1);
+        dev.altdiff.api.linalg.JvmBlas.choleskySolve(n, 1, l, one);
+        for (int i = 0; i < n; i++) {
+            assertEquals(solved[i][k - 1], one[i], 0.0, "column alone, row " + i);
+        }
+    }
+
     private static double[] column(double[][] a, int j) {
         double[] out = new double[a.length];
         for (int i = 0; i < a.length; i++) {

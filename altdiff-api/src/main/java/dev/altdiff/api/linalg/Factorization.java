@@ -14,4 +14,16 @@ public interface Factorization {
      * @return X with M X = B
      */
     Matrix solve(Matrix rhs);
+
+    /**
+     * The factor L of a Cholesky factorization M = LLᵀ, for solves in the JVM ({@link JvmBlas#choleskySolve}) where
+     * a backend call per solve (copies in and out, a native call) costs more than the solve: the ADMM loop's solves
+     * with a few or tens of right-hand sides.
+     *
+     * @return L as a new row-major size()×size() array (zeros above the diagonal), or null when this is not a
+     *     Cholesky factorization or the backend does not give its factor (the default)
+     */
+    default double[] choleskyFactor() {
+        return null;
+    }
 }

@@ -8,8 +8,8 @@ import java.util.concurrent.RecursiveAction;
  * {@code i·w + j}): the default of {@link LinearAlgebra#gemm(int, int, int, double, double[], double[], double,
  * double[])} and {@link LinearAlgebra#gemmTransposed}, which the iterations call once or twice each.
  *
- * <p>{@link #gemm} is register-blocked over four entries of a row of a, so that the inner loop over
- * c's columns vectorizes, and cache-blocked over panels of b's rows ({@value #PANEL_DOUBLES} doubles)
+ * <p>{@link #gemm} is register-blocked over four entries of a row of a and four rows of c (each load of b's
+ * rows serves four rows of c), so that the inner loop over c's columns vectorizes, and cache-blocked over panels of b's rows ({@value #PANEL_DOUBLES} doubles)
  * that stay in L2 while every row of c passes over them. Every entry of c is computed with the same
  * operations in the same order whatever the number of columns (groups of four products in order of
  * the inner index, added to the entry): a column's result does not depend on the columns beside it, so
@@ -100,6 +100,124 @@ public final class JvmBlas {
                         c[ci + j] += a0 * b[b0 + j];
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * Solves (LLᵀ)X = B in place for B n×width (row-major), L lower triangular n×n (row-major, {@link
+     * Factorization#choleskyFactor}): forward substitution by rows of L (each row of X from the rows above it, four
+     * at a time), then back substitution with Lᵀ, right-looking so that it too reads L by rows. Every column gets the same
+     * operations in the same order whatever the width, as in {@link #gemm}.
+     */
+    public static void choleskySolve(int n, int width, double[] l, double[] b) {
+        for (int i = 0; i < n; i++) { // L y = b, the rows above in groups of four (independent products)
+            int bi = i * width;
+            int li = i * n;
+            int k = 0;
+            for (; k + 3 < i; k += 4) {
+                double l0 = l[li + k];
+                double l1 = l[li + k + 1];
+                double l2 = l[li + k + 2];
+                double l3 = l[li + k + 3];
+                int b0 = k * width;
+                int b1 = b0 + width;
+                int b2 = b1 + width;
+                int b3 = b2 + width;
+                for (int j = 0; j < width; j++) {
+                    b[bi + j] -= l0 * b[b0 + j] + l1 * b[b1 + j] + l2 * b[b2 + j] + l3 * b[b3 + j];
+                }
+            }
+            for (; k < i; k++) {
+                double lik = l[li + k];
+                int bk = k * width;
+                for (int j = 0; j < width; j++) {
+                    b[bi + j] -= lik * b[bk + j];
+                }
+            }
+            double pivot = l[li + i];
+            for (int j = 0; j < width; j++) {
+                b[bi + j] /= pivot;
+            }
+        }
+        for (int i = n - 1; i >= 0; i--) { // Lᵀ x = y
+            int bi = i * width;
+            int li = i * n;
+            double pivot = l[li + i];
+            for (int j = 0; j < width; j++) {
+                b[bi + j] /= pivot;
+            }
+            for (int k = 0; k < i; k++) {
+                double lik = l[li + k];
+                if (lik != 0) {
+                    int bk = k * width;
+                    for (int j = 0; j < width; j++) {
+                        b[bk + j] -= lik * b[bi + j];
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Rows i..i+3 of c += α·a·b over the inner indices k0..k1−1 (k1 − k0 a multiple of 4 except at the end):
+     * each entry gets exactly the operations of the one-row loop of {@link #gemmRows} in the same order.
+     */
+    private static void gemmFourRows(int i, int k0, int k1, int inner, int width, double alpha, double[] a, double[] b,
+                                     double[] c) {
+        int c0 = i * width;
+        int c1 = c0 + width;
+        int c2 = c1 + width;
+        int c3 = c2 + width;
+        int r0 = i * inner;
+        int r1 = r0 + inner;
+        int r2 = r1 + inner;
+        int r3 = r2 + inner;
+        int k = k0;
+        for (; k + 3 < k1; k += 4) {
+            double a00 = alpha * a[r0 + k];
+            double a01 = alpha * a[r0 + k + 1];
+            double a02 = alpha * a[r0 + k + 2];
+            double a03 = alpha * a[r0 + k + 3];
+            double a10 = alpha * a[r1 + k];
+            double a11 = alpha * a[r1 + k + 1];
+            double a12 = alpha * a[r1 + k + 2];
+            double a13 = alpha * a[r1 + k + 3];
+            double a20 = alpha * a[r2 + k];
+            double a21 = alpha * a[r2 + k + 1];
+            double a22 = alpha * a[r2 + k + 2];
+            double a23 = alpha * a[r2 + k + 3];
+            double a30 = alpha * a[r3 + k];
+            double a31 = alpha * a[r3 + k + 1];
+            double a32 = alpha * a[r3 + k + 2];
+            double a33 = alpha * a[r3 + k + 3];
+            int b0 = k * width;
+            int b1 = b0 + width;
+            int b2 = b1 + width;
+            int b3 = b2 + width;
+            for (int j = 0; j < width; j++) {
+                double x0 = b[b0 + j];
+                double x1 = b[b1 + j];
+                double x2 = b[b2 + j];
+                double x3 = b[b3 + j];
+                c[c0 + j] += a00 * x0 + a01 * x1 + a02 * x2 + a03 * x3;
+                c[c1 + j] += a10 * x0 + a11 * x1 + a12 * x2 + a13 * x3;
+                c[c2 + j] += a20 * x0 + a21 * x1 + a22 * x2 + a23 * x3;
+                c[c3 + j] += a30 * x0 + a31 * x1 + a32 * x2 + a33 * x3;
+            }
+        }
+        for (; k < k1; k++) {
+            double e0 = alpha * a[r0 + k];
+            double e1 = alpha * a[r1 + k];
+            double e2 = alpha * a[r2 + k];
+            double e3 = alpha * a[r3 + k];
+            int b0 = k * width;
+            for (int j = 0; j < width; j++) {
+                double x0 = b[b0 + j];
+                c[c0 + j] += e0 * x0;
+                c[c1 + j] += e1 * x0;
+                c[c2 + j] += e2 * x0;
+                c[c3 + j] += e3 * x0;
             }
         }
     }

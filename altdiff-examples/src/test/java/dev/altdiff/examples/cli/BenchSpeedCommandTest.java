@@ -33,7 +33,7 @@ class BenchSpeedCommandTest {
             }
         }
         assertEquals(List.of("40x10x8 set-up", "40x10x8 reused", "40x10x8 forward", "40x10x8 backward",
-                "12x3x4/B=3 forward", "12x3x4/B=3 backward", "12x3x4/B=3 bwd-qbh"), phases, r.toString());
+                "40x10x8 bwd-qbh", "12x3x4/B=3 forward", "12x3x4/B=3 backward", "12x3x4/B=3 bwd-qbh"), phases, r.toString());
         Matcher cosines = Pattern.compile("cos q ([0-9.]+), b ([0-9.]+), h ([0-9.]+) vs KKT; status solved")
                 .matcher(r.out());
         assertTrue(cosines.find(), r.toString());

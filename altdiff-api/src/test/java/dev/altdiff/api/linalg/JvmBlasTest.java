@@ -1,0 +1,97 @@
+package dev.altdiff.api.linalg;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The JVM kernels' promise that a batch column gets the bits it gets alone: every column of a product (and of
+ * a Cholesky solve, which is also checked to solve) with B columns equals, bit for bit, the same product with that column alone, whatever the
+ * row blocking (four rows of c at a time, then the rest), the cache panels and the split between two threads.
+ * The values themselves are checked against the definition by the backends' conformance suite.
+ */
+class JvmBlasTest {
+    @ParameterizedTest(name = "[{index}] {0}x{1}x{2}")
+    @CsvSource({"1,1,2", "3,5,7", "4,4,4", "5,7,3", "9,13,70", "100,100,64", "203,101,33", "8,4096,9",
+        "1000,300,12"})
+    void everyColumnIsTheProductOfThatColumnAlone(int rows, int inner, int width) {
+        Random r = new Random(rows * 131L + inner * 17L + width);
+        double[] a = gaussian(r, rows * inner);
+        double[] at = gaussian(r, inner * rows);
+        double[] b = gaussian(r, inner * width);
+        double[] bt = gaussian(r, inner * width);
+        double[] c = new double[rows * width];
+        double[] ct = new double[rows * width];
+        JvmBlas.gemm(rows, inner, width, -1.5, a, b, 0.0, c);
+        JvmBlas.gemmTransposed(inner, rows, width, 0.5, at, bt, 0.0, ct);
+        for (int j = 0; j < width; j++) {
+            double[] one = new double[rows];
+            double[] oneT = new double[rows];
+            JvmBlas.gemm(rows, inner, 1, -1.5, a, column(b, inner, width, j), 0.0, one);
+            JvmBlas.gemmTransposed(inner, rows, 1, 0.5, at, column(bt, inner, width, j), 0.0, oneT);
+            for (int i = 0; i < rows; i++) {
+                assertEquals(one[i], c[i * width + j], 0.0, "gemm (" + i + ", " + j + ")");
+                assertEquals(oneT[i], ct[i * width + j], 0.0, "gemmTransposed (" + i + ", " + j + ")");
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "[{index}] n={0} width={1}")
+    @CsvSource({"1,3", "4,2", "7,5", "30,64", "201,9"})
+    void everyColumnOfACholeskySolveIsSolvedAsAlone(int n, int width) {
+        Random r = new Random(n * 7L + width);
+        double[] l = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < i; j++) {
+                l[i * n + j] = 0.3 * r.nextGaussian();
+            }
+            l[i * n + i] = 1 + r.nextDouble();
+        }
+        double[] b = gaussian(r, n * width);
+        double[] x = b.clone();
+        JvmBlas.choleskySolve(n, width, l, x);
+        for (int j = 0; j < width; j++) {
+            double[] one = column(b, n, width, j);
+            JvmBlas.choleskySolve(n, 1, l, one);
+            for (int i = 0; i < n; i++) {
+                assertEquals(one[i], x[i * width + j], 0.0, "(" + i + ", " + j + ")");
+            }
+        }
+        double[] llx = new double[n * width]; // and LLᵀx = b to rounding
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < width; j++) {
+                double sum = 0;
+                for (int k = 0; k < n; k++) {
+                    double hik = 0;
+                    for (int t = 0; t <= Math.min(i, k); t++) {
+                        hik += l[i * n + t] * l[k * n + t];
+                    }
+                    sum += hik * x[k * width + j];
+                }
+                llx[i * width + j] = sum;
+            }
+        }
+        for (int i = 0; i < n * width; i++) {
+            assertEquals(b[i], llx[i], 1e-9 * (1 + Math.abs(b[i])));
+        }
+    }
+
+    private static double[] gaussian(Random r, int length) {
+        double[] out = new double[length];
+        for (int i = 0; i < length; i++) {
+            out[i] = r.nextGaussian();
+        }
+        return out;
+    }
+
+    private static double[] column(double[] block, int rows, int width, int j) {
+        double[] out = new double[rows];
+        for (int i = 0; i < rows; i++) {
+            out[i] = block[i * width + j];
+        }
+        return out;
+    }
+}
