@@ -96,9 +96,11 @@ public class AltDiffQpLayerImpl extends BaseLayer<AltDiffQpLayer> {
     public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
         assertInputSet(false);
         applyDropOutIfNecessary(training, mgr);
-        BatchResult result = solve();
-        last = result;
-        lastInput = input;
+        // inference (training false) records no iterates (BatchLayer.forwardOnly); a backward pass after it
+        // solves again, recording
+        BatchResult result = solve(training);
+        last = training ? result : null;
+        lastInput = training ? input : null;
         int batch = result.size();
         int n = layerConf().getN();
         double[] flat = new double[batch * n];
@@ -112,8 +114,8 @@ public class AltDiffQpLayerImpl extends BaseLayer<AltDiffQpLayer> {
         return out;
     }
 
-    /** Solves the current input's problems. */
-    private BatchResult solve() {
+    /** Solves the current input's problems, recording the iterates for a backward pass when asked. */
+    private BatchResult solve(boolean record) {
         AltDiffQpLayer c = layerConf();
         int n = c.getN();
         int p = c.getEqualities();
@@ -154,7 +156,8 @@ public class AltDiffQpLayerImpl extends BaseLayer<AltDiffQpLayer> {
         BatchResult result;
         long t0 = System.nanoTime();
         try {
-            result = solver().forward(new SharedBatch(matrixP, matrixA, matrixG, q, b, h));
+            SharedBatch problems = new SharedBatch(matrixP, matrixA, matrixG, q, b, h);
+            result = record ? solver().forward(problems) : solver().forwardOnly(problems);
             qpNanos += System.nanoTime() - t0;
         } catch (InvalidProblemException e) {
             throw new IllegalStateException("AltDiffQpLayer " + layerId() + ": " + e.getMessage(), e);
@@ -224,7 +227,7 @@ public class AltDiffQpLayerImpl extends BaseLayer<AltDiffQpLayer> {
         assertInputSet(true);
         AltDiffQpLayer c = layerConf();
         if (last == null || lastInput != input) {
-            last = solve();
+            last = solve(true);
             lastInput = input;
         }
         int n = c.getN();

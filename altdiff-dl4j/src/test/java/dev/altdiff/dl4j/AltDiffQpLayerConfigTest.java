@@ -64,6 +64,30 @@ class AltDiffQpLayerConfigTest {
         assertEquals(conf, MultiLayerConfiguration.fromYaml(conf.toYaml()));
     }
 
+    /**
+     * Inference (output, training false) solves without recording the iterates, to the same outputs as a
+     * training forward pass; a training step after it (which solves again, recording) still works.
+     */
+    @Test
+    void inferenceGivesTheTrainingOutputsAndTrainingStillWorks() {
+        MultiLayerNetwork net = new MultiLayerNetwork(network(layer()));
+        net.init();
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 6, 3);
+        INDArray inference = net.output(x, false).dup();
+        INDArray training = net.output(x, true).dup();
+        assertEquals(training, inference);
+        net.output(x, false);
+        INDArray labels = Nd4j.zeros(DataType.DOUBLE, 6, 3);
+        for (int i = 0; i < 6; i++) {
+            labels.putScalar(i, i % 3, 1.0);
+        }
+        double before = net.score(new org.nd4j.linalg.dataset.DataSet(x, labels));
+        for (int step = 0; step < 20; step++) {
+            net.fit(x, labels);
+        }
+        assertTrue(net.score(new org.nd4j.linalg.dataset.DataSet(x, labels)) < before, "the loss went down");
+    }
+
     @Test
     void modelSaveAndRestoreKeepsParametersAndOutputs() throws Exception {
         MultiLayerNetwork net = new MultiLayerNetwork(network(layer()));

@@ -57,8 +57,13 @@ public final class LayerBench {
         }
     }
 
-    /** One measurement: samples per second of the forward pass and of forward plus backward. */
-    record Row(int batch, String mode, double meanIterations, double forwardPerSecond, double totalPerSecond) {
+    /**
+     * One measurement: samples per second of the forward pass, of forward plus backward (every gradient) and of
+     * forward plus the backward pass of a layer whose P, A, G are fixed data (the gradients of q, b, h only:
+     * {@code backward(v, false)}).
+     */
+    record Row(int batch, String mode, double meanIterations, double forwardPerSecond, double totalPerSecond,
+               double vectorsPerSecond) {
     }
 
     public static Data data(PaperDemo.Size size, int batch, long seed) {
@@ -101,11 +106,13 @@ public final class LayerBench {
                 for (String mode : new String[]{"shared", "loop", "per-sample"}) {
                     double bestForward = Double.POSITIVE_INFINITY;
                     double bestTotal = Double.POSITIVE_INFINITY;
+                    double bestVectors = Double.POSITIVE_INFINITY;
                     double iterations = 0;
                     for (int rep = 0; rep < repeats; rep++) {
                         long t0 = System.nanoTime();
                         List<Solution> solutions;
                         Runnable backward;
+                        Runnable vectorsOnly;
                         if (mode.equals("loop")) {
                             List<DifferentiableSolution> singles = new ArrayList<>();
                             solutions = new ArrayList<>();
@@ -119,19 +126,29 @@ public final class LayerBench {
                                     singles.get(c).backward(v[c]);
                                 }
                             };
+                            vectorsOnly = () -> {
+                                for (int c = 0; c < batch; c++) {
+                                    singles.get(c).backward(v[c], false);
+                                }
+                            };
                         } else {
                             BatchResult result = mode.equals("shared") ? layer.forward(d.shared()) : layer.forward(problems);
                             solutions = result.solutions();
                             backward = () -> result.backward(v);
+                            vectorsOnly = () -> result.backward(v, false);
                         }
                         long t1 = System.nanoTime();
                         backward.run();
                         long t2 = System.nanoTime();
+                        vectorsOnly.run();
+                        long t3 = System.nanoTime();
                         bestForward = Math.min(bestForward, (t1 - t0) / 1e9);
                         bestTotal = Math.min(bestTotal, (t2 - t0) / 1e9);
+                        bestVectors = Math.min(bestVectors, (t1 - t0 + t3 - t2) / 1e9);
                         iterations = solutions.stream().mapToInt(Solution::iterations).average().orElse(0);
                     }
-                    rows.add(new Row(batch, mode, iterations, batch / bestForward, batch / bestTotal));
+                    rows.add(new Row(batch, mode, iterations, batch / bestForward, batch / bestTotal,
+                            batch / bestVectors));
                 }
             }
         }
@@ -141,11 +158,11 @@ public final class LayerBench {
     public static void print(PrintWriter out, LinearAlgebra la, Settings settings, PaperDemo.Size size, List<Row> rows) {
         out.printf(Locale.ROOT, "batched layer %s (n x p x m), P = 0.1 I, backend %s, tolerance %.0e, %d threads%n",
                 size, la.name(), settings.tolerance(), Runtime.getRuntime().availableProcessors());
-        out.printf(Locale.ROOT, "%6s  %-10s  %10s  %16s  %18s%n", "B", "mode", "mean iter", "forward [1/s]",
-                "fwd+bwd [1/s]");
+        out.printf(Locale.ROOT, "%6s  %-10s  %10s  %16s  %18s  %22s%n", "B", "mode", "mean iter", "forward [1/s]",
+                "fwd+bwd [1/s]", "fwd+bwd q,b,h [1/s]");
         for (Row r : rows) {
-            out.printf(Locale.ROOT, "%6d  %-10s  %10.1f  %16.1f  %18.1f%n", r.batch(), r.mode(), r.meanIterations(),
-                    r.forwardPerSecond(), r.totalPerSecond());
+            out.printf(Locale.ROOT, "%6d  %-10s  %10.1f  %16.1f  %18.1f  %22.1f%n", r.batch(), r.mode(),
+                    r.meanIterations(), r.forwardPerSecond(), r.totalPerSecond(), r.vectorsPerSecond());
         }
         out.flush();
     }

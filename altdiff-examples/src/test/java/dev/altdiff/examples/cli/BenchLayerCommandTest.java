@@ -29,7 +29,8 @@ class BenchLayerCommandTest {
                 assertEquals(String.valueOf(batch), cells[0], r.toString());
                 assertEquals(mode, cells[1], r.toString());
                 assertTrue(Double.parseDouble(cells[2]) >= 1, r.toString());
-                assertTrue(Double.parseDouble(cells[3]) > 0 && Double.parseDouble(cells[4]) > 0, r.toString());
+                assertTrue(Double.parseDouble(cells[3]) > 0 && Double.parseDouble(cells[4]) > 0
+                        && Double.parseDouble(cells[5]) > 0, r.toString()); // forward, every gradient, q, b, h only
             }
         }
     }
