@@ -159,15 +159,17 @@ public final class Limits {
         } else {
             length("H", n * n, "the dense n×n matrices H = P + ρAᵀA + ρGᵀG and its factor, n×n = " + n + "×" + n);
             length(p >= m ? "A" : "G", Math.max(p, m) * n, "a dense constraint block, " + Math.max(p, m) + "×" + n);
-            parts.add(new Part("H = P + ρAᵀA + ρGᵀG, its factor, the factor's row-major copy for solves in the JVM"
-                    + " and the backend's copy of P (4 n×n, n = " + n + ")", times(4 * n * n, DOUBLE)));
+            // the factor's row-major copy for solves in the JVM: with the full x-step, or up to n = 1024
+            long copies = p + m > n || n <= 1024 ? 4 : 3;
+            parts.add(new Part("H = P + ρAᵀA + ρGᵀG, its factor" + (copies == 4 ? ", the factor's row-major copy" : "")
+                    + " and the backend's copy of P (" + copies + " n×n, n = " + n + ")", times(copies * n * n, DOUBLE)));
             parts.add(new Part("the backend's copies of A and G ((p+m)×n = " + (p + m) + "×" + n + ")",
                     times((p + m) * n, DOUBLE)));
             parts.add(new Part("the iterations' row-major copies of P, A, G in the JVM (n² + (p+m)n)",
                     times(plus(n * n, (p + m) * n), DOUBLE)));
             if (p + m <= n) {
-                parts.add(new Part("the reduced x-step's W = H⁻¹[Aᵀ Gᵀ] and M = [A; G]W, in the backend and the JVM"
-                        + " (2 n×(p+m) + 2 (p+m)²)", times(2 * ((p + m) * n + (p + m) * (p + m)), DOUBLE)));
+                parts.add(new Part("the reduced x-step's W = H⁻¹[Aᵀ Gᵀ] and M = [A; G]W, formed in the backend and"
+                        + " kept in the JVM (2 n×(p+m) + 2 (p+m)² while formed)", times(2 * ((p + m) * n + (p + m) * (p + m)), DOUBLE)));
             }
         }
         if (settings.polish() || gradient == Gradient.KKT) {

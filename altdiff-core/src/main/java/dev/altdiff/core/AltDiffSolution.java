@@ -157,14 +157,14 @@ public final class AltDiffSolution implements DifferentiableSolution {
             Matrix yA = d.p > 0 ? (source ? la.copy(y0A) : la.zeros(d.p, c)) : null;
             Matrix yG = d.m > 0 ? (source ? la.copy(y0G) : la.zeros(d.m, c)) : null;
             if (d.p > 0) {
-                la.gemm(-1.0, t.mAA, false, lambdaDot, false, 1.0, yA);
+                la.gemm(-1.0, t.mAA(), false, lambdaDot, false, 1.0, yA);
             }
             if (d.p > 0 && d.m > 0) {
-                la.gemm(-1.0, t.mAG, false, u, false, 1.0, yA);
-                la.gemm(-1.0, t.mGA, false, lambdaDot, false, 1.0, yG);
+                la.gemm(-1.0, t.mAG(), false, u, false, 1.0, yA);
+                la.gemm(-1.0, t.mGA(), false, lambdaDot, false, 1.0, yG);
             }
             if (d.m > 0) {
-                la.gemm(-1.0, t.mGG, false, u, false, 1.0, yG);
+                la.gemm(-1.0, t.mGG(), false, u, false, 1.0, yG);
             }
             if (d.p > 0) { // λ̇⁺ = λ̇ + αρ_eq(Aẋ⁺ − db)
                 la.axpy(alpha * data.rhoEq, yA, lambdaDot);
@@ -178,10 +178,10 @@ public final class AltDiffSolution implements DifferentiableSolution {
         XStep step = last.reducedStep();
         Matrix out = la.zeros(d.n, c);
         if (d.p > 0) {
-            la.gemm(1.0, step.wA, false, lambdaDot, false, 0.0, out);
+            la.gemm(1.0, step.wA(), false, lambdaDot, false, 0.0, out);
         }
         if (d.m > 0) {
-            la.gemm(1.0, step.wG, false, plus(nuDot, last.rho, sDot), false, 1.0, out);
+            la.gemm(1.0, step.wG(), false, plus(nuDot, last.rho, sDot), false, 1.0, out);
         }
         return out;
     }
@@ -238,10 +238,10 @@ public final class AltDiffSolution implements DifferentiableSolution {
                 la.scale(-1.0, j);
                 for (Transfer t : transfer) {
                     if (d.p > 0) {
-                        la.gemm(1.0, t.phiA, false, t.step.wA, true, 1.0, j);
+                        la.gemm(1.0, t.phiA, false, t.step.wA(), true, 1.0, j);
                     }
                     if (d.m > 0) {
-                        la.gemm(1.0, t.phiG, false, t.step.wG, true, 1.0, j);
+                        la.gemm(1.0, t.phiG, false, t.step.wG(), true, 1.0, j);
                     }
                 }
             }
@@ -249,13 +249,13 @@ public final class AltDiffSolution implements DifferentiableSolution {
                 if (d.p == 0) {
                     return new double[d.n][0];
                 }
-                j = la.copy(lastStep.wA);
+                j = la.copy(lastStep.wA());
                 la.scale(last.rhoEq, j);
                 for (Transfer t : transfer) {
                     la.axpy(1.0, t.phiA, j);
-                    la.gemm(-t.rhoEq, t.phiA, false, t.step.mAA, false, 1.0, j);
+                    la.gemm(-t.rhoEq, t.phiA, false, t.step.mAA(), false, 1.0, j);
                     if (d.m > 0) {
-                        la.gemm(-t.rhoEq, t.phiG, false, t.step.mGA, false, 1.0, j);
+                        la.gemm(-t.rhoEq, t.phiG, false, t.step.mGA(), false, 1.0, j);
                     }
                 }
             }
@@ -263,13 +263,13 @@ public final class AltDiffSolution implements DifferentiableSolution {
                 if (d.m == 0) {
                     return new double[d.n][0];
                 }
-                j = la.copy(lastStep.wG);
+                j = la.copy(lastStep.wG());
                 la.scale(last.rho, j);
                 for (Transfer t : transfer) {
                     la.axpy(1.0, t.phiG, j);
-                    la.gemm(-t.rho, t.phiG, false, t.step.mGG, false, 1.0, j);
+                    la.gemm(-t.rho, t.phiG, false, t.step.mGG(), false, 1.0, j);
                     if (d.p > 0) {
-                        la.gemm(-t.rho, t.phiA, false, t.step.mAG, false, 1.0, j);
+                        la.gemm(-t.rho, t.phiA, false, t.step.mAG(), false, 1.0, j);
                     }
                 }
             }
@@ -443,8 +443,8 @@ public final class AltDiffSolution implements DifferentiableSolution {
         XStep lastStep = last.reducedStep();
         Matrix gq = last.H.solve(vm);
         la.scale(-1.0, gq);
-        Matrix gb = d.p > 0 ? la.multiply(lastStep.wA, true, vm, false) : null;
-        Matrix gh = d.m > 0 ? la.multiply(lastStep.wG, true, vm, false) : null;
+        Matrix gb = d.p > 0 ? la.multiply(lastStep.wA(), true, vm, false) : null;
+        Matrix gh = d.m > 0 ? la.multiply(lastStep.wG(), true, vm, false) : null;
         if (d.p > 0) {
             la.scale(last.rhoEq, gb);
         }
@@ -455,19 +455,19 @@ public final class AltDiffSolution implements DifferentiableSolution {
             Matrix gA = d.p > 0 ? la.multiply(t.phiA, true, vm, false) : null;
             Matrix gG = d.m > 0 ? la.multiply(t.phiG, true, vm, false) : null;
             if (d.p > 0) {
-                la.gemm(1.0, t.step.wA, false, gA, false, 1.0, gq);
+                la.gemm(1.0, t.step.wA(), false, gA, false, 1.0, gq);
                 la.axpy(1.0, gA, gb);
-                la.gemm(-t.rhoEq, t.step.mAA, false, gA, false, 1.0, gb);
+                la.gemm(-t.rhoEq, t.step.mAA(), false, gA, false, 1.0, gb);
                 if (d.m > 0) {
-                    la.gemm(-t.rhoEq, t.step.mAG, false, gG, false, 1.0, gb);
+                    la.gemm(-t.rhoEq, t.step.mAG(), false, gG, false, 1.0, gb);
                 }
             }
             if (d.m > 0) {
-                la.gemm(1.0, t.step.wG, false, gG, false, 1.0, gq);
+                la.gemm(1.0, t.step.wG(), false, gG, false, 1.0, gq);
                 la.axpy(1.0, gG, gh);
-                la.gemm(-t.rho, t.step.mGG, false, gG, false, 1.0, gh);
+                la.gemm(-t.rho, t.step.mGG(), false, gG, false, 1.0, gh);
                 if (d.p > 0) {
-                    la.gemm(-t.rho, t.step.mGA, false, gA, false, 1.0, gh);
+                    la.gemm(-t.rho, t.step.mGA(), false, gA, false, 1.0, gh);
                 }
             }
         }

@@ -37,16 +37,14 @@ final class XStep {
     private final LinearAlgebra la;
     /** Whether this is the reduced form, where x can be formed apart from Ax and Gx ({@link #formX}). */
     final boolean reduced;
-    /** W_A = H⁻¹Aᵀ, W_G = H⁻¹Gᵀ and the blocks of M (reduced form only; null when a block is absent). */
-    final Matrix wA;
-    final Matrix wG;
-    final Matrix mAA;
-    final Matrix mAG;
-    final Matrix mGA;
-    final Matrix mGG;
     /** The reduced form's W = [W_A W_G] (n×(p+m)) and M ((p+m)×(p+m)) as row-major arrays for {@link Dense}. */
     private final double[] wRows;
     private final double[] mRows;
+    /**
+     * W_A, W_G and the blocks of M as backend matrices, for forward-mode Jacobians only: made from the row-major
+     * arrays at the first use (the iterations and the reverse sweep never need them), then kept.
+     */
+    private volatile Matrix[] blocks;
     /** ‖W‖∞ once computed ({@link #wNormInf}; −1 before). */
     private volatile double wNorm = -1;
     /** H = LLᵀ's L, row-major ({@link #choleskyFactor}), once fetched. */
@@ -57,13 +55,12 @@ final class XStep {
         this.d = d;
         this.la = d.la;
         this.reduced = reduced;
-        if (reduced) {
-            wA = d.p > 0 ? d.H.solve(d.At) : null;
-            wG = d.m > 0 ? d.H.solve(d.Gt) : null;
-            mAA = d.p > 0 ? la.multiply(d.A, wA) : null;
-            mAG = d.p > 0 && d.m > 0 ? la.multiply(d.A, wG) : null;
-            mGA = d.p > 0 && d.m > 0 ? la.transpose(mAG) : null;
-            mGG = d.m > 0 ? la.multiply(d.G, wG) : null;
+        if (reduced) { // the backend's products, kept only as row-major arrays
+            Matrix wA = d.p > 0 ? d.H.solve(d.At) : null;
+            Matrix wG = d.m > 0 ? d.H.solve(d.Gt) : null;
+            Matrix mAA = d.p > 0 ? la.multiply(d.A, wA) : null;
+            Matrix mAG = d.p > 0 && d.m > 0 ? la.multiply(d.A, wG) : null;
+            Matrix mGG = d.m > 0 ? la.multiply(d.G, wG) : null;
             int c = d.p + d.m;
             wRows = new double[d.n * c];
             mRows = new double[c * c];
@@ -71,12 +68,70 @@ final class XStep {
             place(wG, wRows, c, 0, d.p);
             place(mAA, mRows, c, 0, 0);
             place(mAG, mRows, c, 0, d.p);
-            place(mGA, mRows, c, d.p, 0);
+            place(mAG == null ? null : la.transpose(mAG), mRows, c, d.p, 0);
             place(mGG, mRows, c, d.p, d.p);
         } else {
-            wA = wG = mAA = mAG = mGA = mGG = null;
             wRows = mRows = null;
         }
+    }
+
+    /** @return W_A = H⁻¹Aᵀ (n×p), or null when p = 0 (reduced form; a backend matrix, for forward mode) */
+    Matrix wA() {
+        return blocks()[0];
+    }
+
+    /** @return W_G = H⁻¹Gᵀ (n×m), or null when m = 0 */
+    Matrix wG() {
+        return blocks()[1];
+    }
+
+    /** @return M_AA = AW_A (p×p), or null */
+    Matrix mAA() {
+        return blocks()[2];
+    }
+
+    /** @return M_AG = AW_G (p×m), or null */
+    Matrix mAG() {
+        return blocks()[3];
+    }
+
+    /** @return M_GA = M_AGᵀ (m×p), or null */
+    Matrix mGA() {
+        return blocks()[4];
+    }
+
+    /** @return M_GG = GW_G (m×m), or null */
+    Matrix mGG() {
+        return blocks()[5];
+    }
+
+    private Matrix[] blocks() {
+        Matrix[] out = blocks;
+        if (out == null) {
+            synchronized (this) {
+                out = blocks;
+                if (out == null) {
+                    int n = d.n;
+                    int p = d.p;
+                    int m = d.m;
+                    int c = p + m;
+                    out = new Matrix[]{p > 0 ? block(wRows, c, 0, n, 0, p) : null, m > 0 ? block(wRows, c, 0, n, p, m) : null,
+                        p > 0 ? block(mRows, c, 0, p, 0, p) : null, p > 0 && m > 0 ? block(mRows, c, 0, p, p, m) : null,
+                        p > 0 && m > 0 ? block(mRows, c, p, m, 0, p) : null, m > 0 ? block(mRows, c, p, m, p, m) : null};
+                    blocks = out;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** @return the rows×cols block at (row, col) of the row-major array a (width columns) as a backend matrix */
+    private Matrix block(double[] a, int width, int row, int rows, int col, int cols) {
+        double[] out = new double[rows * cols];
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(a, (row + i) * width + col, out, i * cols, cols);
+        }
+        return la.matrix(rows, cols, out);
     }
 
     /**
@@ -88,13 +143,27 @@ final class XStep {
         if (l == null && !lFetched) {
             synchronized (this) {
                 if (!lFetched) {
-                    lRows = d.H.choleskyFactor();
+                    lRows = jvmFactor(reduced, d.n) ? d.H.choleskyFactor() : null;
                     lFetched = true;
                 }
                 l = lRows;
             }
         }
         return l;
+    }
+
+    /** Orders up to which the reduced form keeps a JVM copy of the factor (n² doubles: 8 MiB). */
+    static final int JVM_FACTOR_MAX_ORDER = 1024;
+
+    /**
+     * @return whether the x-step of order n solves in the JVM with a copy of the factor: always for the full form,
+     *     which solves at every iteration; for the reduced form, which solves a few times per run (once per ρ
+     *     segment and in the backward pass), only up to {@value #JVM_FACTOR_MAX_ORDER}, where the copy is small and
+     *     a batch's solves with many right-hand sides gain the most; above it the backend solves, and the copy's n²
+     *     doubles are not kept beside the backend's factor
+     */
+    static boolean jvmFactor(boolean reduced, int n) {
+        return !reduced || n <= JVM_FACTOR_MAX_ORDER;
     }
 
     /** Copies block (if not null) into the row-major array out (width cols) at (row, col). */
