@@ -230,7 +230,7 @@ final class BatchLoop {
             // a test that only the screen called for is made for the columns the screen passed
             int[] tested = decide && candidates != null && !(anyTruncated || capped || timedOut || infeasibilityCheck)
                     ? indices(candidates) : null;
-            Termination.Residuals residuals = decide ? residuals(k, width, tested, true) : null;
+            Termination.Residuals residuals = decide ? residuals(k, width, tested) : null;
             if (record) {
                 recordStep(k, width);
             }
@@ -239,28 +239,15 @@ final class BatchLoop {
             }
             Status[] status = new Status[width];
             int stopping = 0;
-            boolean[] confirm = new boolean[width]; // passed on the iteration's primal residuals: confirmed below
             for (int j = 0, at = 0; j < width && residuals != null; j++) {
                 if (tested != null && (at == tested.length || tested[at] != j)) {
                     continue;
                 }
                 int r = tested == null ? j : at++;
                 lastDualScale[active[j]] = residuals.dualScale()[r];
-                boolean passes = termination.passes(residuals, r);
                 status[j] = Termination.status(verdicts == null || verdicts[j] == null ? null : verdicts[j].status(),
-                        residuals.finite(r), passes, residualRule, truncated[j], capped, timedOut);
-                confirm[j] = status[j] == Status.SOLVED;
-            }
-            int[] confirming = indices(confirm);
-            if (confirming.length > 0) { // SOLVED only on residuals made directly from x (A·x, G·x)
-                Termination.Residuals direct = residuals(k, width, confirming, false);
-                for (int i = 0; i < confirming.length; i++) {
-                    int j = confirming[i];
-                    status[j] = Termination.status(null, direct.finite(i), termination.passes(direct, i),
-                            residualRule, truncated[j], capped, timedOut);
-                }
-            }
-            for (int j = 0; j < width; j++) {
+                        residuals.finite(r), termination.passes(residuals, r), residualRule, truncated[j], capped,
+                        timedOut);
                 if (status[j] != null) {
                     stopping++;
                 }
@@ -512,24 +499,20 @@ final class BatchLoop {
     }
 
     /**
-     * @param iterationPrimal whether to take the primal residuals from the iteration's z (no products with A and G;
-     *                        a pass is then confirmed on direct ones) or to form them from x
      * @return the termination test's residuals at iteration k of the given active columns (all when null, whose
      *     terms are kept for ρ adaptation), each block narrowed to them
      */
-    private Termination.Residuals residuals(int k, int width, int[] columns, boolean iterationPrimal) {
-        double[] primalResiduals = iterationPrimal ? z : null; // z holds [Ax − b; Gx + s − h] after the updates
+    private Termination.Residuals residuals(int k, int width, int[] columns) {
         if (columns == null) {
-            lastTerms = Termination.terms(d, x, lambda, nu, s, qAct, bAct, hAct, width, primalResiduals);
+            lastTerms = Termination.terms(d, x, lambda, nu, s, qAct, bAct, hAct, width);
             lastTermsIteration = k;
             return termination.residuals(lastTerms);
         }
         int w = columns.length;
-        return termination.residuals(Termination.terms(d, Dense.select(x, n, width, columns),
-                Dense.select(lambda, p, width, columns), Dense.select(nu, m, width, columns),
-                Dense.select(s, m, width, columns), Dense.select(qAct, n, width, columns),
-                p > 0 ? Dense.select(bAct, p, width, columns) : null, m > 0 ? Dense.select(hAct, m, width, columns) : null,
-                w, primalResiduals == null ? null : Dense.select(primalResiduals, p + m, width, columns)));
+        return termination.residuals(d, Dense.select(x, n, width, columns), Dense.select(lambda, p, width, columns),
+                Dense.select(nu, m, width, columns), Dense.select(s, m, width, columns),
+                Dense.select(qAct, n, width, columns), p > 0 ? Dense.select(bAct, p, width, columns) : null,
+                m > 0 ? Dense.select(hAct, m, width, columns) : null, w);
     }
 
     /**

@@ -278,19 +278,6 @@ public final class Termination {
     /** @return the {@link Terms} of B columns of iterates on d's data (arguments as {@link #residuals}) */
     static Terms terms(QpData d, double[] x, double[] lambda, double[] nu, double[] s, double[] q, double[] b,
                        double[] h, int width) {
-        return terms(d, x, lambda, nu, s, q, b, h, width, null);
-    }
-
-    /**
-     * {@link #terms(QpData, double[], double[], double[], double[], double[], double[], double[], int)} with the
-     * primal residuals given (an ADMM iteration has them: [Ax − b; Gx + s − h] from its z = [Ax; Gx]), which saves
-     * the products with A and G; they equal the direct ones up to the rounding of the iteration's products, so a
-     * test that passes on them is confirmed on direct ones before SOLVED ({@link BatchLoop}).
-     *
-     * @param primalResiduals (p+m)×B: Ax − b over Gx + s − h, or null to form them from x
-     */
-    static Terms terms(QpData d, double[] x, double[] lambda, double[] nu, double[] s, double[] q, double[] b,
-                       double[] h, int width, double[] primalResiduals) {
         int n = d.n;
         int p = d.p;
         int m = d.m;
@@ -309,18 +296,10 @@ public final class Termination {
         double[] primalA = null;
         double[] atLambda = null;
         if (p > 0) {
-            if (primalResiduals == null) {
-                ax = d.times(Block.A, false, x, width);
-                primalA = new double[p * width];
-                for (int i = 0; i < p * width; i++) {
-                    primalA[i] = ax[i] - b[i];
-                }
-            } else {
-                primalA = Arrays.copyOf(primalResiduals, p * width);
-                ax = new double[p * width];
-                for (int i = 0; i < p * width; i++) {
-                    ax[i] = primalA[i] + b[i];
-                }
+            ax = d.times(Block.A, false, x, width);
+            primalA = new double[p * width];
+            for (int i = 0; i < p * width; i++) {
+                primalA[i] = ax[i] - b[i];
             }
             atLambda = d.times(Block.A, true, lambda, width);
             Dense.add(r, atLambda);
@@ -329,18 +308,10 @@ public final class Termination {
         double[] primalG = null;
         double[] gtNu = null;
         if (m > 0) {
-            if (primalResiduals == null) {
-                gx = d.times(Block.G, false, x, width);
-                primalG = new double[m * width];
-                for (int i = 0; i < m * width; i++) {
-                    primalG[i] = gx[i] + s[i] - h[i];
-                }
-            } else {
-                primalG = Arrays.copyOfRange(primalResiduals, p * width, (p + m) * width);
-                gx = new double[m * width];
-                for (int i = 0; i < m * width; i++) {
-                    gx[i] = primalG[i] - s[i] + h[i];
-                }
+            gx = d.times(Block.G, false, x, width);
+            primalG = new double[m * width];
+            for (int i = 0; i < m * width; i++) {
+                primalG[i] = gx[i] + s[i] - h[i];
             }
             gtNu = d.times(Block.G, true, nu, width);
             Dense.add(r, gtNu);
