@@ -80,7 +80,11 @@ public final class JvmBlas {
         int panel = Math.max(4, PANEL_DOUBLES / width & ~3); // a multiple of 4: the same groups of four as unblocked
         for (int k0 = 0; k0 < inner; k0 += panel) {
             int k1 = Math.min(inner, k0 + panel);
-            for (int i = from; i < to; i++) {
+            int i = from;
+            for (; i + 3 < to; i += 4) {
+                gemmFourRows(i, k0, k1, inner, width, alpha, a, b, c);
+            }
+            for (; i < to; i++) {
                 int ci = i * width;
                 int ai = i * inner;
                 int k = k0;
