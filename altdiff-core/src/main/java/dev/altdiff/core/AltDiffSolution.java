@@ -331,6 +331,10 @@ public final class AltDiffSolution implements DifferentiableSolution {
         Matrix xDot = null;
         int k = run.solution().iterations();
         double alpha = trajectory.alpha();
+        Matrix a = d.matrix(Block.A, false); // the backend's A, Aᵀ, G, Gᵀ, formed once for the recursion
+        Matrix at = d.matrix(Block.A, true);
+        Matrix g = d.matrix(Block.G, false);
+        Matrix gt = d.matrix(Block.G, true);
         for (int step = 0; step < k; step++) {
             QpData data = at(step + 1);
             double rho = data.rho;
@@ -349,7 +353,7 @@ public final class AltDiffSolution implements DifferentiableSolution {
                     la.gemm(1.0, dA, true, la.vector(trajectory.lambda().get(step)), false, 1.0, rhs);
                 }
                 Matrix w = plus(lambdaDot, data.rhoEq, eqTangent);
-                la.gemm(1.0, d.At, false, w, false, 1.0, rhs);
+                la.gemm(1.0, at, false, w, false, 1.0, rhs);
             }
             Matrix inTangent = null; // dG x − dh
             if (d.m > 0) {
@@ -361,7 +365,7 @@ public final class AltDiffSolution implements DifferentiableSolution {
                 }
                 Matrix w = plus(nuDot, rho, sDot);
                 la.axpy(rho, inTangent, w);
-                la.gemm(1.0, d.Gt, false, w, false, 1.0, rhs);
+                la.gemm(1.0, gt, false, w, false, 1.0, rhs);
             }
             if (data.sigma > 0 && xDot != null) { // the proximal term: H ẋ_k = σẋ_{k−1} − rhs
                 la.axpy(-data.sigma, xDot, rhs);
@@ -369,11 +373,11 @@ public final class AltDiffSolution implements DifferentiableSolution {
             xDot = data.H.solve(rhs);
             la.scale(-1.0, xDot);
             if (d.p > 0) { // λ̇ += αρ_eq(Aẋ + dA x − db)
-                la.gemm(1.0, d.A, false, xDot, false, 1.0, eqTangent);
+                la.gemm(1.0, a, false, xDot, false, 1.0, eqTangent);
                 la.axpy(alpha * data.rhoEq, eqTangent, lambdaDot);
             }
             if (d.m > 0) { // a = Gẋ + dG x − dh; ṡ, ν̇ by the relaxed updates
-                la.gemm(1.0, d.G, false, xDot, false, 1.0, inTangent);
+                la.gemm(1.0, g, false, xDot, false, 1.0, inTangent);
                 relaxedSlackStep(inTangent, nuDot, sDot, rho, alpha, run.masks().get(step));
                 sDot = inTangent;
             }

@@ -731,7 +731,7 @@ final class BatchLoop {
             stopLambda[i] = Dense.column(lambda, p, width, stop[i]);
             stopNu[i] = Dense.column(nu, m, width, stop[i]);
         }
-        double[][] px = d.P == null ? null : columns(d.times(dev.altdiff.api.Block.P, false,
+        double[][] px = !d.problem.hasP() ? null : columns(d.times(dev.altdiff.api.Block.P, false,
                 Dense.fromColumns(stopX, n), count), n, count);
         double[] dual = Admm.stationarityResidual(d, stopX, stopQ, px, stopLambda, stopNu);
         Solution[] out = new Solution[count];

@@ -71,7 +71,7 @@ final class Infeasibility {
         if (!any) {
             return out;
         }
-        double[] pdxInf = d.P != null ? Dense.colNormInf(d.times(Block.P, false, dx, width), n, width, null, 0,
+        double[] pdxInf = d.problem.hasP() ? Dense.colNormInf(d.times(Block.P, false, dx, width), n, width, null, 0,
                 new double[width]) : new double[width];
         double[] adxInf = p > 0 ? Dense.colNormInf(d.times(Block.A, false, dx, width), p, width, null, 0,
                 new double[width]) : new double[width];

@@ -1,5 +1,6 @@
 package dev.altdiff.core;
 
+import dev.altdiff.api.Block;
 import dev.altdiff.api.Polish;
 import dev.altdiff.api.Settings;
 import dev.altdiff.api.Solution;
@@ -121,7 +122,7 @@ public final class Polisher {
         }
         LinearAlgebra la = d.la;
         int m = d.m;
-        double[] gx = m > 0 ? la.multiply(d.G, la.vector(admm.x())).toRowMajor() : new double[0];
+        double[] gx = m > 0 ? la.multiply(d.matrix(Block.G, false), la.vector(admm.x())).toRowMajor() : new double[0];
         int[] active = activeSet(admm.nu(), gx, h, d.rho);
         java.util.Set<String> tried = new java.util.HashSet<>();
         Polish outcome = Polish.FAILED;
@@ -207,16 +208,16 @@ public final class Polisher {
             nu[active[t]] = Math.max(0.0, z[n + p + t]);
         }
         Matrix xv = la.vector(x);
-        double[] px = d.P != null ? la.multiply(d.P, xv).toRowMajor() : null;
+        double[] px = d.problem.hasP() ? la.multiply(d.matrix(Block.P, false), xv).toRowMajor() : null;
         double primal = 0;
         if (p > 0) {
-            double[] ax = la.multiply(d.A, xv).toRowMajor();
+            double[] ax = la.multiply(d.matrix(Block.A, false), xv).toRowMajor();
             for (int r = 0; r < p; r++) {
                 primal = Math.max(primal, Math.abs(ax[r] - b[r]));
             }
         }
         double[] s = new double[m];
-        double[] gx = m > 0 ? la.multiply(d.G, xv).toRowMajor() : new double[0];
+        double[] gx = m > 0 ? la.multiply(d.matrix(Block.G, false), xv).toRowMajor() : new double[0];
         for (int i = 0; i < m; i++) {
             s[i] = Math.max(0.0, h[i] - gx[i]);
             primal = Math.max(primal, gx[i] + s[i] - h[i]); // = max(Gx − h, 0)ᵢ

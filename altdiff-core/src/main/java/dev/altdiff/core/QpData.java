@@ -12,11 +12,13 @@ import dev.altdiff.api.linalg.Matrix;
 import dev.altdiff.api.linalg.NotPositiveDefiniteException;
 
 /**
- * A quadratic program's data in one backend's matrices, with the Cholesky factor of
- * H = P + ρAᵀA + ρGᵀG. Built once per problem; every ADMM iteration, Jacobian update and
- * differentiator reuses it. Absent blocks are {@code null} (A, b, At when p = 0; G, h, Gt when m = 0).
+ * A quadratic program's data: its vectors in one backend's matrices, its matrices P, A, G once (dense: as
+ * row-major arrays that the JVM products read and the backend's matrices are formed from when a set-up
+ * needs them, {@link #matrix}), with the Cholesky factor of H = P + ρAᵀA + ρGᵀG. Built once per problem;
+ * every ADMM iteration, Jacobian update and differentiator reuses it. Absent blocks are {@code null}
+ * (b when p = 0; h when m = 0).
  *
- * <p><b>Sparse problems</b> ({@link QuadraticProgram#isSparse()}): P, A, At, G, Gt are the backend's
+ * <p><b>Sparse problems</b> ({@link QuadraticProgram#isSparse()}): P, A, Aᵀ, G, Gᵀ are kept as the backend's
  * sparse matrices, H = P + ρAᵀA + ρGᵀG is formed in compressed columns and factored by
  * {@link SparseCholesky} (with its fill-reducing ordering), the PSD check of P factors P + δI the
  * same way, and the x-step is always the full form (the reduced form's W and M are dense). Nothing
@@ -47,17 +49,16 @@ public final class QpData {
     public final int n;
     public final int p;
     public final int m;
-    /** Whether P, A, At, G, Gt are sparse backend matrices and H a {@link SparseCholesky}. */
+    /** Whether P, A, Aᵀ, G, Gᵀ are sparse backend matrices and H a {@link SparseCholesky}. */
     public final boolean sparse;
-    /** n×n, or null for an LP. */
-    public final Matrix P;
     public final Matrix q;
-    public final Matrix A;
-    public final Matrix At;
     public final Matrix b;
-    public final Matrix G;
-    public final Matrix Gt;
     public final Matrix h;
+    /**
+     * Sparse data's P, A, Aᵀ, G, Gᵀ as the backend's sparse matrices (entries null where a block is absent); null
+     * for dense data, whose backend matrices are formed when asked ({@link #matrix}).
+     */
+    private final Matrix[] sparseBlocks;
     /** Cholesky factor of H = P + σI + ρ_eqAᵀA + ρGᵀG. */
     public final Factorization H;
     private XStep fullStep;
@@ -137,23 +138,24 @@ public final class QpData {
                     + " but the " + la.name() + " backend has no sparse matrices (and densifying n×n is not done)",
                     "the ojalgo backend");
         }
-        this.P = !problem.hasP() ? null : sparse ? la.sparse(problem.sparse(Block.P))
-                : la.matrix(n, n, problem.rowMajor(Block.P));
         this.q = la.vector(problem.rowMajor(Block.q));
-        this.A = p == 0 ? null : sparse ? la.sparse(problem.sparse(Block.A))
-                : la.matrix(p, n, problem.rowMajor(Block.A));
-        this.At = p > 0 ? la.transpose(A) : null;
         this.b = p > 0 ? la.vector(problem.rowMajor(Block.b)) : null;
-        this.G = m == 0 ? null : sparse ? la.sparse(problem.sparse(Block.G))
-                : la.matrix(m, n, problem.rowMajor(Block.G));
-        this.Gt = m > 0 ? la.transpose(G) : null;
         this.h = m > 0 ? la.vector(problem.rowMajor(Block.h)) : null;
+        this.sparseBlocks = sparse ? sparseBlocks(problem, la) : null;
+        this.owner = this;
+        this.rows = new DenseRows();
         checkPositiveSemidefinite();
         this.H = factorH();
         this.factored = new java.util.HashMap<>();
         factored.put(rho, this);
-        this.owner = this;
-        this.rows = new DenseRows();
+    }
+
+    /** @return P, A, Aᵀ, G, Gᵀ of a sparse problem as the backend's sparse matrices (null where absent) */
+    private static Matrix[] sparseBlocks(QuadraticProgram problem, LinearAlgebra la) {
+        Matrix pm = problem.hasP() ? la.sparse(problem.sparse(Block.P)) : null;
+        Matrix a = problem.p() > 0 ? la.sparse(problem.sparse(Block.A)) : null;
+        Matrix g = problem.m() > 0 ? la.sparse(problem.sparse(Block.G)) : null;
+        return new Matrix[]{pm, a, a == null ? null : la.transpose(a), g, g == null ? null : la.transpose(g)};
     }
 
     /** The same problem and matrices as {@code other} (already checked), with H factored for ρ = rho. */
@@ -168,21 +170,17 @@ public final class QpData {
         this.n = other.n;
         this.p = other.p;
         this.m = other.m;
-        this.P = other.P;
         this.q = other.q;
-        this.A = other.A;
-        this.At = other.At;
         this.b = other.b;
-        this.G = other.G;
-        this.Gt = other.Gt;
         this.h = other.h;
         this.sparse = other.sparse;
+        this.sparseBlocks = other.sparseBlocks;
+        this.rows = other.rows; // the same matrices: their row-major copies are shared, not formed again
+        this.owner = this;
         // dense data keep AᵀA + GᵀG for the switches; sparse H is formed in compressed columns each time
         this.constraintGram = sparse ? null : other.constraintGram();
         this.H = factorH();
         this.factored = other.factored;
-        this.owner = this;
-        this.rows = other.rows; // the same matrices: their row-major copies are shared, not formed again
     }
 
     /**
@@ -202,11 +200,7 @@ public final class QpData {
         this.p = owner.p;
         this.m = owner.m;
         this.sparse = owner.sparse;
-        this.P = owner.P;
-        this.A = owner.A;
-        this.At = owner.At;
-        this.G = owner.G;
-        this.Gt = owner.Gt;
+        this.sparseBlocks = owner.sparseBlocks;
         this.q = la.vector(scaled.rowMajor(Block.q));
         this.b = p > 0 ? la.vector(scaled.rowMajor(Block.b)) : null;
         this.h = m > 0 ? la.vector(scaled.rowMajor(Block.h)) : null;
@@ -293,8 +287,8 @@ public final class QpData {
         int outRows = transpose ? n : rows;
         int inner = transpose ? rows : n;
         if (sparse) {
-            Matrix a = block == Block.P ? P : block == Block.A ? (transpose ? At : A) : (transpose ? Gt : G);
-            return la.multiply(a, la.matrix(inner, width, java.util.Arrays.copyOf(x, inner * width))).toRowMajor();
+            return la.multiply(matrix(block, transpose), la.matrix(inner, width, java.util.Arrays.copyOf(x, inner * width)))
+                    .toRowMajor();
         }
         double[] a = denseRows(block);
         double[] out = new double[outRows * width];
@@ -313,6 +307,38 @@ public final class QpData {
             la.gemm(rows, n, width, 1.0, a, x, 0.0, out);
         }
         return out;
+    }
+
+    /**
+     * P (n×n), A (p×n) or G (m×n), or its transpose, as a backend matrix; null when the block is absent. Sparse data
+     * keep theirs; dense data form one now from the row-major copy ({@link #denseRows}), the same entries, and do not
+     * keep it: the iterations multiply the JVM copy, and the backend's matrices are read only by a set-up (the PSD
+     * check, H and the x-step of each ρ), polishing and the forward-mode tangents, so one copy of the problem's
+     * matrices is kept where a backend copy and a JVM copy were (P, G and Gᵀ: 2n² + 2mn doubles for a dense problem,
+     * against n² + mn).
+     *
+     * @param block P, A or G
+     */
+    Matrix matrix(Block block, boolean transpose) {
+        boolean absent = block == Block.P ? !problem.hasP() : (block == Block.A ? p : m) == 0;
+        if (absent) {
+            return null;
+        }
+        if (sparse) {
+            return sparseBlocks[block == Block.P ? 0 : block == Block.A ? (transpose ? 2 : 1) : (transpose ? 4 : 3)];
+        }
+        int rowCount = block == Block.P ? n : block == Block.A ? p : m;
+        double[] a = denseRows(block);
+        if (!transpose) {
+            return la.matrix(rowCount, n, a);
+        }
+        double[] t = new double[a.length];
+        for (int i = 0; i < rowCount; i++) {
+            for (int j = 0; j < n; j++) {
+                t[j * rowCount + i] = a[i * n + j];
+            }
+        }
+        return la.matrix(n, rowCount, t);
     }
 
     /** @return P's diagonal when dense P is diagonal, else null (decided once, with {@link #denseRows}) */
@@ -359,10 +385,10 @@ public final class QpData {
         if (constraintGram == null) {
             constraintGram = la.zeros(n, n);
             if (p > 0) {
-                la.gemm(rhoScale, At, false, A, false, 1.0, constraintGram);
+                la.gemm(rhoScale, matrix(Block.A, true), false, matrix(Block.A, false), false, 1.0, constraintGram);
             }
             if (m > 0) {
-                la.gemm(1.0, Gt, false, G, false, 1.0, constraintGram);
+                la.gemm(1.0, matrix(Block.G, true), false, matrix(Block.G, false), false, 1.0, constraintGram);
             }
         }
         return constraintGram;
@@ -395,10 +421,11 @@ public final class QpData {
 
     /** P is PSD (to rounding) iff P + δI is positive definite for a small δ relative to P's scale. */
     private void checkPositiveSemidefinite() {
-        if (P == null) {
+        Matrix pm = matrix(Block.P, false); // dense: formed here, the copy that is shifted
+        if (pm == null) {
             return;
         }
-        double scale = la.normInf(P);
+        double scale = la.normInf(pm);
         if (scale == 0) {
             return;
         }
@@ -408,7 +435,7 @@ public final class QpData {
                 SparseCholesky.factor(la, shifted);
                 return;
             }
-            Matrix shifted = la.copy(P); // the shift on the diagonal: one n×n copy, no identity beside it
+            Matrix shifted = pm; // the shift on the diagonal of the copy, no identity beside it
             la.addToDiagonal(PSD_SHIFT * scale, shifted);
             la.cholesky(shifted);
         } catch (NotPositiveDefiniteException e) {
@@ -427,7 +454,7 @@ public final class QpData {
             if (sparse) {
                 return SparseCholesky.factor(la, sparseH());
             }
-            Matrix hMatrix = P != null ? la.copy(P) : la.zeros(n, n);
+            Matrix hMatrix = problem.hasP() ? matrix(Block.P, false) : la.zeros(n, n); // a copy of P, formed here
             if (sigma > 0) {
                 la.addToDiagonal(sigma, hMatrix);
             }
@@ -435,10 +462,10 @@ public final class QpData {
                 la.axpy(rho, constraintGram, hMatrix);
             } else {
                 if (p > 0) {
-                    la.gemm(rhoEq, At, false, A, false, 1.0, hMatrix);
+                    la.gemm(rhoEq, matrix(Block.A, true), false, matrix(Block.A, false), false, 1.0, hMatrix);
                 }
                 if (m > 0) {
-                    la.gemm(rho, Gt, false, G, false, 1.0, hMatrix);
+                    la.gemm(rho, matrix(Block.G, true), false, matrix(Block.G, false), false, 1.0, hMatrix);
                 }
             }
             return la.cholesky(hMatrix);

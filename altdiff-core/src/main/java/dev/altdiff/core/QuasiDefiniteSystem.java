@@ -122,7 +122,7 @@ abstract class QuasiDefiniteSystem {
             int p = d.p;
             int size = n + p + active.length;
             double[] k0 = new double[size * size];
-            if (d.P != null) {
+            if (d.problem.hasP()) {
                 double[] pm = d.denseRows(Block.P);
                 for (int i = 0; i < n; i++) {
                     System.arraycopy(pm, i * n, k0, i * size, n);

@@ -287,7 +287,7 @@ public final class Termination {
         double[] bLambda = p > 0 ? columnDots(b, lambda, p, width) : new double[width];
         double[] hNu = m > 0 ? columnDots(h, nu, m, width) : new double[width];
         double[] px = null;
-        if (d.P != null) {
+        if (d.problem.hasP()) {
             px = d.times(Block.P, false, x, width);
             Dense.add(r, px);
             xPx = columnDots(px, x, n, width);

@@ -1,5 +1,6 @@
 package dev.altdiff.core;
 
+import dev.altdiff.api.Block;
 import dev.altdiff.api.linalg.JvmBlas;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.api.linalg.Matrix;
@@ -56,11 +57,13 @@ final class XStep {
         this.la = d.la;
         this.reduced = reduced;
         if (reduced) { // the backend's products, kept only as row-major arrays
-            Matrix wA = d.p > 0 ? d.H.solve(d.At) : null;
-            Matrix wG = d.m > 0 ? d.H.solve(d.Gt) : null;
-            Matrix mAA = d.p > 0 ? la.multiply(d.A, wA) : null;
-            Matrix mAG = d.p > 0 && d.m > 0 ? la.multiply(d.A, wG) : null;
-            Matrix mGG = d.m > 0 ? la.multiply(d.G, wG) : null;
+            Matrix a = d.matrix(Block.A, false); // formed for this set-up ({@link QpData#matrix})
+            Matrix g = d.matrix(Block.G, false);
+            Matrix wA = d.p > 0 ? d.H.solve(d.matrix(Block.A, true)) : null;
+            Matrix wG = d.m > 0 ? d.H.solve(d.matrix(Block.G, true)) : null;
+            Matrix mAA = d.p > 0 ? la.multiply(a, wA) : null;
+            Matrix mAG = d.p > 0 && d.m > 0 ? la.multiply(a, wG) : null;
+            Matrix mGG = d.m > 0 ? la.multiply(g, wG) : null;
             int c = d.p + d.m;
             wRows = new double[d.n * c];
             mRows = new double[c * c];
