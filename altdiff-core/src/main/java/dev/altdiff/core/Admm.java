@@ -60,7 +60,8 @@ public final class Admm {
     /**
      * The outcome of one ADMM run on a single problem: the solution, the problem's matrices (with the
      * starting ρ's factor), when recorded the masks D_1..D_K and the trajectory (else an empty list and
-     * null), and the ρ segments the run went through (one without {@link Settings#adaptiveRho()}).
+     * null), and the ρ segments the run went through (one without {@link Settings#adaptiveRho()}; a run that
+     * records nothing keeps only its last, where a continuation starts: {@link #schedule()} counts the switches).
      */
     public record Run(QpData data, Solution solution, List<double[]> masks, Trajectory trajectory,
                       List<Segment> segments, RhoSchedule schedule) {
@@ -287,7 +288,7 @@ public final class Admm {
 
     /**
      * One column of a batch run: its solution (snapshot at K_b), masks D_1..D_{K_b}, trajectory (or
-     * null), the ρ segments of iterations 1..K_b and the adaptive-ρ schedule's state at K_b.
+     * null), the ρ segments of iterations 1..K_b (unrecorded: the last only) and the adaptive-ρ schedule's state at K_b.
      */
     public record Column(Solution solution, List<double[]> masks, Trajectory trajectory, List<Segment> segments,
                          RhoSchedule schedule) {

@@ -60,6 +60,7 @@ final class BatchLoop {
     private double rhoEq; // the equality rows' ρ ({@link QpData#rhoEq})
     private final double alpha; // over-relaxation ({@link Settings#alpha()})
     private XStep step;
+    /** The ρ segments so far; a run that records nothing keeps only the current one ({@link #adaptRho}). */
     private final List<Admm.Segment> segments = new ArrayList<>();
     private int switches;
     private int segmentStart;
@@ -78,7 +79,7 @@ final class BatchLoop {
     /** Reduced x-step: y and [Ax; Gx] of the iteration before an infeasibility check, of its ρ segment, and at it. */
     private double[] yBefore;
     private double[] zBefore;
-    private XStep stepBefore;
+    private int switchesBefore; // the ρ segment (switches so far) of yBefore and zBefore
     private double[] yNow;
     private double[] zNow;
     private double[] lambda;
@@ -273,22 +274,43 @@ final class BatchLoop {
         return new Admm.BatchRun(d, List.of(out));
     }
 
-    /** ρ adaptation before iteration k, from the iterate k − 1 left: a switch refactors H and restarts the segment. */
+    /**
+     * ρ adaptation before iteration k, from the iterate k − 1 left: a switch refactors H and restarts the segment.
+     * A run that records nothing differentiates no segment, so it lets go of the one it leaves (factor and x-step)
+     * before the next is formed: with {@link QpData#withRho}'s cache, which holds them softly, the collector can
+     * reclaim them while the next set-up allocates. Should H not be positive definite at the proposal, the current ρ
+     * is taken back from the cache (or factored again, to the same bits).
+     */
     private void adaptRho(int k, int width) {
         formX(width);
         double proposal = lastTerms != null && lastTermsIteration == k - 1 // the termination test's terms of x_{k−1}
                 ? Admm.proposeRho(rho, lastTerms) : Admm.proposeRho(current, x, lambda, nu, s, qAct, bAct, hAct, width);
-        QpData switched = Admm.RhoSchedule.departs(rho, proposal) ? factorOrNull(current, proposal) : null;
-        if (switched != null) {
-            current = switched;
-            rho = proposal;
-            rhoEq = current.rhoEq;
-            step = current.xStep();
-            constantPart(k);
-            segments.add(new Admm.Segment(k, current));
-            switches++;
-            segmentStart = k;
+        if (!Admm.RhoSchedule.departs(rho, proposal)) {
+            return;
         }
+        int first = segments.get(segments.size() - 1).first();
+        if (!record) { // nothing refers to the segment left from here on
+            current = null;
+            step = null;
+            segments.clear();
+        }
+        QpData switched = factorOrNull(d, proposal);
+        if (switched == null) {
+            if (!record) {
+                current = d.withRho(rho);
+                step = current.xStep();
+                segments.add(new Admm.Segment(first, current));
+            }
+            return;
+        }
+        current = switched;
+        rho = proposal;
+        rhoEq = current.rhoEq;
+        step = current.xStep();
+        constantPart(k);
+        segments.add(new Admm.Segment(k, current));
+        switches++;
+        segmentStart = k;
     }
 
     /** @return the data factored for ρ = rho, or null when H is not (numerically) positive definite there */
@@ -529,7 +551,7 @@ final class BatchLoop {
         } else {
             yBefore = yCopy;
             zBefore = zCopy;
-            stepBefore = step;
+            switchesBefore = switches;
         }
     }
 
@@ -554,7 +576,7 @@ final class BatchLoop {
             }
             return dx;
         }
-        if (yBefore == null || stepBefore != step) { // no image of x_{k−1} in this ρ segment
+        if (yBefore == null || switchesBefore != switches) { // no image of x_{k−1} in this ρ segment
             return null;
         }
         int c = p + m;

@@ -72,9 +72,12 @@ public final class QpData {
     /**
      * The data factored for each ρ met so far ({@link #withRho}), shared by all of them: a run that
      * switches ρ, or a later run on the same data (a layer's next minibatch), reuses the factor of H
-     * and the x-step's matrices instead of forming them again. At most {@value #FACTORS_KEPT} are kept.
+     * and the x-step's matrices instead of forming them again. At most {@value #FACTORS_KEPT} are kept, through
+     * soft references, as {@link #load} keeps set-ups: what a run still uses (its current ρ; every ρ of a recorded
+     * run, whose gradient reads them) stays, and the rest yields to the collector under memory pressure, so a run
+     * that records nothing does not hold the factors of the ρ it has left.
      */
-    private final java.util.Map<Double, QpData> factored;
+    private final java.util.Map<Double, java.lang.ref.SoftReference<QpData>> factored;
 
     /** The data whose factor, x-step and ρ family this one shares: itself, unless made by {@link #withVectors}. */
     private final QpData owner;
@@ -147,7 +150,7 @@ public final class QpData {
         checkPositiveSemidefinite();
         this.H = factorH();
         this.factored = new java.util.HashMap<>();
-        factored.put(rho, this);
+        factored.put(rho, new java.lang.ref.SoftReference<>(this));
     }
 
     /** @return P, A, Aᵀ, G, Gᵀ of a sparse problem as the backend's sparse matrices (null where absent) */
@@ -403,20 +406,29 @@ public final class QpData {
         if (rho == this.rho) {
             return this;
         }
-        QpData known;
-        synchronized (factored) {
-            known = factored.get(rho);
-        }
+        QpData known = kept(rho);
         if (known == null) {
             QpData out = new QpData(this, rho); // may throw: a ρ where H is not positive definite is not kept
             synchronized (factored) {
-                if (factored.size() < FACTORS_KEPT) {
-                    factored.putIfAbsent(rho, out);
+                known = kept(rho);
+                if (known == null) {
+                    factored.values().removeIf(kept -> kept.get() == null);
+                    if (factored.size() < FACTORS_KEPT) {
+                        factored.put(rho, new java.lang.ref.SoftReference<>(out));
+                    }
+                    known = out;
                 }
-                known = factored.getOrDefault(rho, out);
             }
         }
         return withVectors(known, problem, scaling);
+    }
+
+    /** @return the data kept for ρ = rho ({@link #factored}), or null when none are (or the collector took them) */
+    private QpData kept(double rho) {
+        synchronized (factored) {
+            java.lang.ref.SoftReference<QpData> ref = factored.get(rho);
+            return ref == null ? null : ref.get();
+        }
     }
 
     /** P is PSD (to rounding) iff P + δI is positive definite for a small δ relative to P's scale. */

@@ -47,11 +47,11 @@ class AdaptiveRhoTest {
         Admm.Run run = Admm.solve(qp, fixed.withAdaptiveRho(true), LA);
         Solution fast = run.solution();
         System.out.printf("scale %s: fixed rho = 1 %d iterations (%s), adaptive %d (%d segments)%n", scale,
-                slow.iterations(), slow.status(), fast.iterations(), run.segments().size());
+                slow.iterations(), slow.status(), fast.iterations(), run.schedule().switches() + 1);
         assertEquals(Status.SOLVED, fast.status());
         assertTrue(3 * fast.iterations() < slow.iterations(),
                 "adaptive " + fast.iterations() + " vs fixed " + slow.iterations() + " iterations");
-        assertTrue(run.segments().size() > 1, "ρ switched");
+        assertTrue(run.schedule().switches() > 0, "ρ switched");
         if (slow.status() != Status.SOLVED) { // P = 0.01(ZᵀZ/n + I): ρ = 1 does not get there in 50 000
             return;
         }
