@@ -317,6 +317,26 @@ public final class Admm {
     }
 
     /**
+     * The solution of {@link #solve(QuadraticProgram, Settings, LinearAlgebra)} alone, mapped back to this problem
+     * after the run's data (the scaled problem, its factors and x-steps) are let go: the final residuals on the
+     * caller's problem then do not add to the run's memory.
+     */
+    public static Solution solveForward(QuadraticProgram problem, Settings settings, LinearAlgebra la) {
+        ScaledSolution scaled = scaledSolution(problem, settings, la);
+        return scaled.scaling().unscale(scaled.solution(), problem);
+    }
+
+    /** A run's solution of the problem it ran on, and the equilibration that maps it back to the caller's. */
+    private record ScaledSolution(Solution solution, Equilibration scaling) {
+    }
+
+    /** @return the solution of a run on the loaded (equilibrated) problem; nothing else of the run is kept */
+    private static ScaledSolution scaledSolution(QuadraticProgram problem, Settings settings, LinearAlgebra la) {
+        QpData data = QpData.load(problem, la, settings);
+        return new ScaledSolution(solve(data, settings, false).solution(), data.scaling);
+    }
+
+    /**
      * Runs ADMM from zero on already loaded data (whose ρ must equal the settings' ρ, unless ρ is
      * adaptive: then it is the starting ρ). The data are taken as they are: {@link Settings#scaling()}
      * is applied by the entry points that load a problem ({@link #solve(QuadraticProgram, Settings,

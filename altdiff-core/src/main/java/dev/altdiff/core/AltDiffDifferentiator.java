@@ -85,7 +85,7 @@ public final class AltDiffDifferentiator implements Differentiator {
      */
     @Override public Solution solveForward(QuadraticProgram problem, Settings settings, LinearAlgebra backend) {
         check(problem, settings); // the same refusals as solve, whether or not a gradient follows
-        return Admm.solve(problem, settings, backend).solution();
+        return Admm.solveForward(problem, settings, backend);
     }
 
     /** The checks of {@link #solve} and {@link #solveForward} before anything is loaded. */

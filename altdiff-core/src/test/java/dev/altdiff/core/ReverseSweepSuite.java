@@ -126,8 +126,9 @@ public abstract class ReverseSweepSuite {
                     }
                 }
             }
-            Admm.Run plus = Admm.solve(data(shift(qp, block, dir, eps), fixedK), fixedK, false);
-            Admm.Run minus = Admm.solve(data(shift(qp, block, dir, -eps), fixedK), fixedK, false);
+            // recorded, so that their ρ segments are kept (a run that records nothing keeps only its last)
+            Admm.Run plus = Admm.solve(data(shift(qp, block, dir, eps), fixedK), fixedK, true);
+            Admm.Run minus = Admm.solve(data(shift(qp, block, dir, -eps), fixedK), fixedK, true);
             // the schedule (rounded to 10^(j/4)) is piecewise constant: the differences see the same ρ's
             assertEquals(TruncatedJacobianSuite.schedule(run), TruncatedJacobianSuite.schedule(plus));
             assertEquals(TruncatedJacobianSuite.schedule(run), TruncatedJacobianSuite.schedule(minus));

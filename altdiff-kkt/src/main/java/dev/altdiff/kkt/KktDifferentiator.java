@@ -47,7 +47,7 @@ public final class KktDifferentiator implements Differentiator {
     @Override public KktSolution solve(QuadraticProgram problem, Settings settings, LinearAlgebra backend) {
         KktSolution.requireDense(problem);
         Limits.require(problem, settings, Limits.Gradient.KKT);
-        return new KktSolution(problem, Admm.solve(problem, settings, backend).solution(), backend);
+        return new KktSolution(problem, Admm.solveForward(problem, settings, backend), backend);
     }
 
     /**
