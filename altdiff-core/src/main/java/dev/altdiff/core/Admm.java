@@ -162,6 +162,33 @@ public final class Admm {
      * K·(min(n, p + m) + p + m) doubles.
      */
     public record Trajectory(List<double[]> x, List<double[]> lambda, List<double[]> nuTilde, double alpha) {
+        /** @return the trajectory of a run that recorded its masks alone ({@link Recording#MASKS}): no iterates */
+        static Trajectory masksOnly(double alpha) {
+            return new Trajectory(List.of(), List.of(), List.of(), alpha);
+        }
+
+        /** @return whether the iterates were recorded (the gradients of P, A, G need them) */
+        boolean hasIterates() {
+            return !x.isEmpty();
+        }
+    }
+
+    /** What a run keeps for a reverse pass. */
+    public enum Recording {
+        /** Nothing: a forward pass alone, in the memory of the problem and its factor. */
+        NONE,
+        /**
+         * The masks D_k alone (m values per column and iteration): enough for the reverse sweep of the gradients
+         * of q, b and h, which read no iterate ({@link ReverseSweep}).
+         */
+        MASKS,
+        /** The masks and the {@link Trajectory}: every gradient, those of P, A and G included. */
+        TRAJECTORY;
+
+        /** @return {@link #TRAJECTORY} when record, else {@link #NONE} */
+        static Recording of(boolean record) {
+            return record ? TRAJECTORY : NONE;
+        }
     }
 
     /**
@@ -336,7 +363,8 @@ public final class Admm {
      *               pass alone does not, and then keeps memory at the problem's own)
      */
     public static Run solve(QpData d, Settings settings, boolean record, Start start) {
-        BatchRun batch = solveBatch(d, d.q, d.b, d.h, start == null ? null : Arrays.asList(start), settings, record);
+        BatchRun batch = solveBatch(d, d.q, d.b, d.h, start == null ? null : Arrays.asList(start), settings,
+                Recording.of(record));
         Column c = batch.columns().get(0);
         Solution s = c.solution();
         LinearAlgebra la = d.la;
@@ -352,11 +380,12 @@ public final class Admm {
      * @param h      m×B (null when m = 0)
      * @param starts null (all from zero) or B entries, each null (from zero) or a start that
      *               {@link Start#fits} the problem
-     * @param record whether to keep each column's masks and {@link Trajectory}
+     * @param recording what each column keeps for a reverse pass: nothing, its masks, or its masks and
+     *                  {@link Trajectory}
      * @return one column per sample, in order
      */
     public static BatchRun solveBatch(QpData d, Matrix q, Matrix b, Matrix h, List<Start> starts, Settings settings,
-                                      boolean record) {
+                                      Recording recording) {
         if (d.rho != settings.rho() && !settings.adaptiveRho()) {
             throw new IllegalArgumentException("data factored with rho " + d.rho + ", settings say " + settings.rho());
         }
@@ -377,7 +406,7 @@ public final class Admm {
             throw new IllegalArgumentException("batch shapes do not match n = " + n + ", p = " + p + ", m = " + m
                     + ", B = " + batch);
         }
-        return new BatchLoop(d, q, b, h, starts, settings, record).run();
+        return new BatchLoop(d, q, b, h, starts, settings, recording).run();
     }
 
     /**

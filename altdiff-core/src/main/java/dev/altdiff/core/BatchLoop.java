@@ -35,7 +35,9 @@ final class BatchLoop {
     private final QpData d;
     private final LinearAlgebra la;
     private final Settings settings;
+    /** Whether the run records for a reverse pass: the masks, and with {@link #recordIterates} the trajectory. */
     private final boolean record;
+    private final boolean recordIterates;
     /** Whether the trajectory keeps x as the reduced x-step's inputs ({@link Admm.StepInputs}). */
     private final boolean recordInputs;
     private final boolean residualRule;
@@ -111,11 +113,13 @@ final class BatchLoop {
     private long recorded;
     private final Admm.Column[] out;
 
-    BatchLoop(QpData d, Matrix q, Matrix b, Matrix h, List<Admm.Start> starts, Settings settings, boolean record) {
+    BatchLoop(QpData d, Matrix q, Matrix b, Matrix h, List<Admm.Start> starts, Settings settings,
+              Admm.Recording recording) {
         this.d = d;
         this.la = d.la;
         this.settings = settings;
-        this.record = record;
+        this.record = recording != Admm.Recording.NONE;
+        this.recordIterates = recording == Admm.Recording.TRAJECTORY;
         this.residualRule = settings.truncation() == Truncation.RESIDUALS;
         this.n = d.n;
         this.p = d.p;
@@ -148,7 +152,7 @@ final class BatchLoop {
         this.rhoEq = d.rhoEq;
         this.alpha = settings.alpha();
         this.step = d.xStep();
-        this.recordInputs = record && step.reduced;
+        this.recordInputs = recordIterates && step.reduced;
         segments.add(new Admm.Segment(1, d));
         // the adaptive-ρ schedule, batch-wide: carried over from a continued run (the first start's), else fresh
         Admm.RhoSchedule carried = starts == null || starts.get(0) == null || starts.get(0).schedule() == null
@@ -168,16 +172,16 @@ final class BatchLoop {
         this.y = new double[(p + m) * batch];
         this.z = new double[(p + m) * batch];
         this.ds = new double[m * batch];
-        this.nuTilde = record ? new double[m * batch] : null;
-        this.lambdaTilde = record && alpha != 1.0 ? new double[p * batch] : null;
+        this.nuTilde = recordIterates ? new double[m * batch] : null;
+        this.lambdaTilde = recordIterates && alpha != 1.0 ? new double[p * batch] : null;
         this.dLambda = residualRule && alpha != 1.0 ? new double[p * batch] : null;
         this.dy = settings.infeasibilityTolerance() > 0 ? new double[(p + m) * batch] : null;
         this.primal = new double[batch];
         this.primalScale = new double[batch];
         for (int c = 0; c < batch; c++) {
             masks.add(new ArrayList<>());
-            trajectories.add(record ? new Admm.Trajectory(recordInputs ? new Admm.StepInputs() : new ArrayList<>(),
-                    new ArrayList<>(), new ArrayList<>(), alpha) : null);
+            trajectories.add(!record ? null : recordIterates ? new Admm.Trajectory(recordInputs ? new Admm.StepInputs()
+                    : new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), alpha) : Admm.Trajectory.masksOnly(alpha));
         }
         this.out = new Admm.Column[batch];
         this.earlyPolish = settings.polish() && !record && residualRule;
@@ -202,7 +206,7 @@ final class BatchLoop {
             // for the test
             boolean beforeCheck = settings.infeasibilityTolerance() > 0
                     && (k + 1) % Settings.INFEASIBILITY_CHECK_INTERVAL == 0;
-            boolean needX = record && !recordInputs || !residualRule || k % Settings.TERMINATION_CHECK_INTERVAL == 0
+            boolean needX = recordIterates && !recordInputs || !residualRule || k % Settings.TERMINATION_CHECK_INTERVAL == 0
                     || beforeCheck && !step.reduced;
             xStep(width, needX);
             if (step.reduced && (beforeCheck || infeasibilityCheck)) { // the x-step's y and z = [Ax; Gx] of x_k
@@ -398,7 +402,7 @@ final class BatchLoop {
                 if (step != null) {
                     step[at] = lambda[at] - lambdaOld;
                 }
-                primal[j] = maxNaN(primal[j], Math.abs(r));
+                primal[j] = Math.max(primal[j], Math.abs(r)); // NaN propagates
             }
         }
         for (int i = 0; i < m; i++) {
@@ -411,7 +415,7 @@ final class BatchLoop {
                 double nuOld = nu[at];
                 double hi = hAct[at];
                 double tilde = nuOld + rho * (gx + sOld - hi);
-                if (record) {
+                if (nuTilde != null) {
                     nuTilde[at] = tilde;
                 }
                 double g = relaxed ? alpha * gx + (1 - alpha) * (hi - sOld) : gx;
@@ -424,7 +428,7 @@ final class BatchLoop {
                     step[pw + at] = nu[at] - nuOld;
                 }
                 s[at] = sNew;
-                primal[j] = maxNaN(primal[j], Math.abs(r));
+                primal[j] = Math.max(primal[j], Math.abs(r)); // NaN propagates
             }
         }
     }
@@ -443,7 +447,7 @@ final class BatchLoop {
             for (int i = 0; i < p + m; i++) {
                 double w = wPrimal[i];
                 for (int j = 0; j < width; j++) {
-                    weighted[j] = maxNaN(weighted[j], w * Math.abs(z[i * width + j]));
+                    weighted[j] = Math.max(weighted[j], w * Math.abs(z[i * width + j]));
                 }
             }
         }
@@ -609,11 +613,12 @@ final class BatchLoop {
     }
 
     /**
-     * Appends iteration k's mask D_k = 1[s_k &gt; 0], x_k (or y_k), λ̃_k and ν̃_k to each active column's record,
-     * and every {@value #RECORD_CHECK_INTERVAL} iterations checks that the record can go on ({@link #checkRecord}).
+     * Appends iteration k's mask D_k = 1[s_k &gt; 0] and, when the iterates are recorded, x_k (or y_k), λ̃_k and ν̃_k
+     * to each active column's record, and every {@value #RECORD_CHECK_INTERVAL} iterations checks that the record
+     * can go on ({@link #checkRecord}).
      */
     private void recordStep(int k, int width) {
-        long stepBytes = (long) width * Double.BYTES * (m + (recordInputs ? p + m : n) + p + m);
+        long stepBytes = (long) width * Double.BYTES * (m + (recordIterates ? (recordInputs ? p + m : n) + p + m : 0));
         recorded += stepBytes;
         if (k % RECORD_CHECK_INTERVAL == 0) {
             checkRecord(k, stepBytes);
@@ -625,6 +630,9 @@ final class BatchLoop {
                 mask[i] = s[i * width + j] > 0 ? 1.0 : 0.0;
             }
             masks.get(c).add(mask);
+            if (!recordIterates) {
+                continue;
+            }
             Admm.Trajectory t = trajectories.get(c);
             if (recordInputs) {
                 ((Admm.StepInputs) t.x()).add(Dense.column(y, p + m, width, j));
@@ -864,9 +872,5 @@ final class BatchLoop {
             sum += t * t;
         }
         return scale * Math.sqrt(sum);
-    }
-
-    private static double maxNaN(double a, double b) {
-        return b > a || b != b ? b : a;
     }
 }

@@ -94,6 +94,13 @@ final class ReverseSweep {
         double alpha = 1.0; // the run's over-relaxation, shared by its columns
         int kMax = 0;
         List<Admm.Segment> segments = null; // those of the longest included column cover every step
+        for (Admm.Column column : columns) { // a batch's columns share what was recorded: checked whether included or not
+            if (matrices && !d.sparse && column.trajectory() != null && !column.trajectory().hasIterates()) {
+                throw new IllegalStateException("the gradients of P, A, G need the run's iterates, and this run"
+                        + " recorded its masks alone (BatchLayer.forward(batch, false)): ask for the gradients of"
+                        + " q, b, h alone (backward(v, false)), or solve with BatchLayer.forward(batch)");
+            }
+        }
         for (int c = 0; c < batch; c++) {
             if (include[c]) {
                 if (columns.get(c).trajectory() == null) {
@@ -108,17 +115,28 @@ final class ReverseSweep {
             }
         }
         // with the reduced x-step r̄_k = −Wȳ_k (+ −H⁻¹v at the entering step) is not formed per step: ȳ_k is
-        // kept, and Σ r̄ and the rows r̄_k that the matrix gradients need are formed after the sweep
+        // summed per ρ segment and Σ r̄ formed by one product with the segment's W ({@link #flushSegment})
         boolean keepInputs = d.xStep().reduced;
-        double[][][] rBar = new double[batch][][]; // r̄_k, or ȳ_k when keepInputs
+        // the sums of the gradients of q, b, h, accumulated as the sweep goes (column c of a block at i·B + c);
+        // the per-step vectors r̄_k (ȳ_k when keepInputs), ψ_k, ω_k only for the matrix gradients
+        boolean perStep = matrices && !d.sparse;
+        int sumRows = keepInputs ? p + m : n;
+        double[] rSums = new double[sumRows * batch]; // Σ r̄_k, or Σȳ_k of the current segment
+        double[] psiSums = new double[p * batch];
+        double[] omegaSums = new double[m * batch];
+        double[][] gq = new double[batch][];
+        double[][][] rBar = new double[batch][][];
         double[][] entered = new double[batch][]; // −H⁻¹v of each column (keepInputs)
         double[][][] psi = new double[batch][][];
         double[][][] omega = new double[batch][][];
         for (int c = 0; c < batch; c++) {
             if (include[c]) {
-                rBar[c] = new double[iterations[c]][];
-                psi[c] = new double[iterations[c]][];
-                omega[c] = new double[iterations[c]][];
+                gq[c] = new double[n];
+                if (perStep) {
+                    rBar[c] = new double[iterations[c]][];
+                    psi[c] = new double[iterations[c]][];
+                    omega[c] = new double[iterations[c]][];
+                }
             }
         }
         // σ = 0: −H⁻¹v of every included column with its A and G images, where it enters (step K_c), by one
@@ -240,20 +258,28 @@ final class ReverseSweep {
                 }
             }
             // ψ_k = ē + ρ_eqA r̄, λ̄ ← λ̄ + A r̄;  ω_k = ā + ρG r̄, ν̄ ← ν̄ + G r̄, s̄ = ρG r̄ − (1 − α)u
-            for (int j = 0; j < width; j++) {
-                int c = active[j];
-                rBar[c][step] = keepInputs ? Dense.column(yBar, p + m, width, j) : Dense.column(r, n, width, j);
-                if (p > 0) {
+            if (perStep) {
+                for (int j = 0; j < width; j++) {
+                    int c = active[j];
+                    rBar[c][step] = keepInputs ? Dense.column(yBar, p + m, width, j) : Dense.column(r, n, width, j);
                     psi[c][step] = new double[p];
-                }
-                if (m > 0) {
                     omega[c][step] = new double[m];
+                }
+            }
+            double[] rStep = keepInputs ? yBar : r;
+            for (int i = 0; i < sumRows; i++) {
+                for (int j = 0; j < width; j++) {
+                    rSums[i * batch + active[j]] += rStep[i * width + j];
                 }
             }
             for (int i = 0; i < p; i++) {
                 for (int j = 0; j < width; j++) {
                     int at = i * width + j;
-                    psi[active[j]][step][i] = yBar[at] + rhoEq * z[at];
+                    double psiK = yBar[at] + rhoEq * z[at];
+                    psiSums[i * batch + active[j]] += psiK;
+                    if (perStep) {
+                        psi[active[j]][step][i] = psiK;
+                    }
                     lambdaBar[at] += z[at];
                 }
             }
@@ -262,24 +288,29 @@ final class ReverseSweep {
                     int at = i * width + j;
                     double gr = z[pw + at];
                     nuBar[at] += gr;
-                    omega[active[j]][step][i] = yBar[pw + at] + rho * gr;
+                    double omegaK = yBar[pw + at] + rho * gr;
+                    omegaSums[i * batch + active[j]] += omegaK;
+                    if (perStep) {
+                        omega[active[j]][step][i] = omegaK;
+                    }
                     sBar[at] = rho * gr - (1 - alpha) * u[at];
                 }
             }
+            if (keepInputs && step + 1 == segmentFirst(segments, step + 1)) { // the segment's first step: Σȳ → Σ r̄
+                flushSegment(xStep, rSums, active, gq, n, p + m);
+            }
         }
-        double[][] gq = new double[batch][];
         double[][] gb = new double[batch][];
         double[][] gh = new double[batch][];
-        if (keepInputs && segments != null) {
-            sumInputs(segments, include, iterations, rBar, entered, n, p + m, gq);
-        }
         for (int c = 0; c < batch; c++) {
             if (include[c]) {
-                if (!keepInputs) {
-                    gq[c] = sum(rBar[c], n, 1.0);
+                if (keepInputs) {
+                    Dense.add(gq[c], entered[c]);
+                } else {
+                    gq[c] = columnOf(rSums, n, batch, c, 1.0);
                 }
-                gb[c] = p > 0 ? sum(psi[c], p, -1.0) : new double[0];
-                gh[c] = m > 0 ? sum(omega[c], m, -1.0) : new double[0];
+                gb[c] = columnOf(psiSums, p, batch, c, -1.0);
+                gh[c] = columnOf(omegaSums, m, batch, c, -1.0);
             }
         }
         if (d.sparse || !matrices) { // sparse data: no dense n×n, p×n, m×n gradients
@@ -587,52 +618,40 @@ final class ReverseSweep {
 
     /**
      * ∂ℓ/∂q = Σ_k r̄_k for the reduced x-step, where r̄_k = −W_kȳ_k (W of step k's ρ segment) plus −H⁻¹v at the
-     * entering step: per segment the columns' sums Σȳ_k over their steps in it, side by side, times W in one
-     * product (the same operations per column as one product per column, {@link XStep#formX}).
+     * entering step: at a segment's first step the sweep's columns' sums Σȳ_k over their steps in it, side by
+     * side, times the segment's W in one product (the same operations per column as one product per column,
+     * {@link XStep#formX}), added to each column's gradient; the sums restart at zero for the segment before.
      *
-     * @param out per included column, set to its gradient of q
+     * @param ySums (p+m)×B, column c the sum Σȳ_k of column c (an id) over the segment's steps
      */
-    private static void sumInputs(List<Admm.Segment> segments, boolean[] include, int[] iterations, double[][][] yBars,
-                                  double[][] entered, int n, int c, double[][] out) {
-        int batch = include.length;
-        for (int b = 0; b < batch; b++) {
-            if (include[b]) {
-                out[b] = new double[n];
-            }
-        }
-        for (int s = 0; s < segments.size(); s++) {
-            int from = segments.get(s).first() - 1;
-            int next = s + 1 < segments.size() ? segments.get(s + 1).first() - 1 : Integer.MAX_VALUE;
-            int[] members = new int[batch];
-            int w = 0;
-            for (int b = 0; b < batch; b++) {
-                if (include[b] && from < Math.min(iterations[b], next)) {
-                    members[w++] = b;
-                }
-            }
-            if (w == 0) {
-                continue;
-            }
-            double[] ySums = new double[c * w];
+    private static void flushSegment(XStep xStep, double[] ySums, int[] active, double[][] gq, int n, int c) {
+        int batch = ySums.length / c;
+        int w = active.length;
+        double[] sums = new double[c * w];
+        for (int i = 0; i < c; i++) {
             for (int j = 0; j < w; j++) {
-                int b = members[j];
-                double[] ySum = new double[c];
-                for (int k = from; k < Math.min(iterations[b], next); k++) {
-                    Dense.add(ySum, yBars[b][k]);
-                }
-                setColumn(ySums, w, j, ySum);
+                sums[i * w + j] = ySums[i * batch + active[j]];
             }
-            double[] images = new double[n * w];
-            segments.get(s).data().xStep().formX(ySums, w, null, images); // −W·Σȳ
+        }
+        Arrays.fill(ySums, 0.0);
+        double[] images = new double[n * w];
+        xStep.formX(sums, w, null, images); // −W·Σȳ
+        for (int i = 0; i < n; i++) {
             for (int j = 0; j < w; j++) {
-                Dense.add(out[members[j]], Dense.column(images, n, w, j));
+                gq[active[j]][i] += images[i * w + j];
             }
         }
-        for (int b = 0; b < batch; b++) {
-            if (include[b]) {
-                Dense.add(out[b], entered[b]);
+    }
+
+    /** @return the first iteration of iteration k's ρ segment */
+    private static int segmentFirst(List<Admm.Segment> segments, int k) {
+        int first = 1;
+        for (Admm.Segment segment : segments) {
+            if (segment.first() <= k) {
+                first = segment.first();
             }
         }
+        return first;
     }
 
     /** Steps (columns of the factors) per product in the matrix gradients: bounds their scratch to 2·CHUNK·n. */
@@ -671,13 +690,11 @@ final class ReverseSweep {
         return out;
     }
 
-    /** @return sign·Σ vectors */
-    private static double[] sum(double[][] vectors, int len, double sign) {
-        double[] out = new double[len];
-        for (double[] vec : vectors) {
-            for (int i = 0; i < len; i++) {
-                out[i] += sign * vec[i];
-            }
+    /** @return sign times column c of the row-major rows×width block a */
+    private static double[] columnOf(double[] a, int rows, int width, int c, double sign) {
+        double[] out = new double[rows];
+        for (int i = 0; i < rows; i++) {
+            out[i] = sign * a[i * width + c];
         }
         return out;
     }
