@@ -71,6 +71,7 @@ final class BatchLoop {
     private double[] qAct;
     private double[] bAct;
     private double[] hAct;
+    private double[] gthAtb; // n×w, Gᵀh + (ρ_eq/ρ)Aᵀb: c₀'s part that no ρ changes (formed once)
     private double[] x0; // n×w, H⁻¹c₀ with c₀ = −q + ρAᵀb + ρGᵀh
     private double[] z0; // (p+m)×w, [A; G]x₀
     private double[] x;
@@ -310,18 +311,21 @@ final class BatchLoop {
      */
     private void constantPart(int k) {
         int width = active.length;
-        double[] c0 = new double[n * width]; // Gᵀh and Aᵀb in the JVM (sparse data: through the backend)
-        if (m > 0) {
-            Dense.add(c0, d.times(dev.altdiff.api.Block.G, true, hAct, width));
-        }
-        if (p > 0) { // (ρ_eq/ρ)Aᵀb
-            double[] atb = d.times(dev.altdiff.api.Block.A, true, bAct, width);
-            for (int i = 0; i < n * width; i++) {
-                c0[i] += d.rhoScale * atb[i];
+        if (gthAtb == null) { // Gᵀh and Aᵀb in the JVM (sparse data: through the backend)
+            gthAtb = new double[n * width];
+            if (m > 0) {
+                Dense.add(gthAtb, d.times(dev.altdiff.api.Block.G, true, hAct, width));
+            }
+            if (p > 0) { // (ρ_eq/ρ)Aᵀb
+                double[] atb = d.times(dev.altdiff.api.Block.A, true, bAct, width);
+                for (int i = 0; i < n * width; i++) {
+                    gthAtb[i] += d.rhoScale * atb[i];
+                }
             }
         }
+        double[] c0 = new double[n * width];
         for (int i = 0; i < n * width; i++) {
-            c0[i] = rho * c0[i] - qAct[i];
+            c0[i] = rho * gthAtb[i] - qAct[i];
         }
         x0 = new double[n * width];
         z0 = new double[(p + m) * width];
@@ -788,6 +792,7 @@ final class BatchLoop {
                 keep[i++] = j;
             }
         }
+        gthAtb = Dense.select(gthAtb, n, width, keep);
         x0 = Dense.select(x0, n, width, keep);
         z0 = Dense.select(z0, p + m, width, keep);
         x = Dense.select(x, n, width, keep);

@@ -117,13 +117,13 @@ final class ReverseSweep {
         // with the reduced x-step r̄_k = −Wȳ_k (+ −H⁻¹v at the entering step) is not formed per step: ȳ_k is
         // summed per ρ segment and Σ r̄ formed by one product with the segment's W ({@link #flushSegment})
         boolean keepInputs = d.xStep().reduced;
-        // the sums of the gradients of q, b, h, accumulated as the sweep goes (column c of a block at i·B + c);
+        // the sums of the gradients of q, b, h, accumulated as the sweep goes, blocks like the adjoint states;
         // the per-step vectors r̄_k (ȳ_k when keepInputs), ψ_k, ω_k only for the matrix gradients
         boolean perStep = matrices && !d.sparse;
         int sumRows = keepInputs ? p + m : n;
-        double[] rSums = new double[sumRows * batch]; // Σ r̄_k, or Σȳ_k of the current segment
-        double[] psiSums = new double[p * batch];
-        double[] omegaSums = new double[m * batch];
+        double[] rSums = new double[0]; // Σ r̄_k, or Σȳ_k of the current segment
+        double[] psiSums = new double[0];
+        double[] omegaSums = new double[0];
         double[][] gq = new double[batch][];
         double[][][] rBar = new double[batch][][];
         double[][] entered = new double[batch][]; // −H⁻¹v of each column (keepInputs)
@@ -198,6 +198,9 @@ final class ReverseSweep {
                 nuBar = widen(nuBar, active, next, m);
                 sBar = widen(sBar, active, next, m);
                 carry = widen(carry, active, next, n);
+                rSums = widen(rSums, active, next, sumRows);
+                psiSums = widen(psiSums, active, next, p);
+                omegaSums = widen(omegaSums, active, next, m);
                 active = next;
             }
             int width = active.length;
@@ -211,11 +214,14 @@ final class ReverseSweep {
             for (int i = 0; i < pw; i++) {
                 yBar[i] = alpha * rhoEq * lambdaBar[i];
             }
+            double[][] masks = new double[width][];
             for (int j = 0; j < width; j++) {
-                double[] mask = columns.get(active[j]).masks().get(step);
-                for (int i = 0; i < m; i++) {
+                masks[j] = columns.get(active[j]).masks().get(step);
+            }
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < width; j++) {
                     int at = i * width + j;
-                    double t = mask[i] * (sBar[at] + rho * nuBar[at]);
+                    double t = masks[j][i] * (sBar[at] + rho * nuBar[at]);
                     u[at] = rho * nuBar[at] - t;
                     yBar[pw + at] = alpha * u[at];
                     nuBar[at] -= t / rho;
@@ -267,16 +273,14 @@ final class ReverseSweep {
                 }
             }
             double[] rStep = keepInputs ? yBar : r;
-            for (int i = 0; i < sumRows; i++) {
-                for (int j = 0; j < width; j++) {
-                    rSums[i * batch + active[j]] += rStep[i * width + j];
-                }
+            for (int i = 0; i < sumRows * width; i++) {
+                rSums[i] += rStep[i];
             }
             for (int i = 0; i < p; i++) {
                 for (int j = 0; j < width; j++) {
                     int at = i * width + j;
                     double psiK = yBar[at] + rhoEq * z[at];
-                    psiSums[i * batch + active[j]] += psiK;
+                    psiSums[at] += psiK;
                     if (perStep) {
                         psi[active[j]][step][i] = psiK;
                     }
@@ -289,7 +293,7 @@ final class ReverseSweep {
                     double gr = z[pw + at];
                     nuBar[at] += gr;
                     double omegaK = yBar[pw + at] + rho * gr;
-                    omegaSums[i * batch + active[j]] += omegaK;
+                    omegaSums[at] += omegaK;
                     if (perStep) {
                         omega[active[j]][step][i] = omegaK;
                     }
@@ -297,21 +301,20 @@ final class ReverseSweep {
                 }
             }
             if (keepInputs && step + 1 == segmentFirst(segments, step + 1)) { // the segment's first step: Σȳ → Σ r̄
-                flushSegment(xStep, rSums, active, gq, n, p + m);
+                flushSegment(xStep, rSums, active, gq, n);
             }
         }
         double[][] gb = new double[batch][];
         double[][] gh = new double[batch][];
-        for (int c = 0; c < batch; c++) {
-            if (include[c]) {
-                if (keepInputs) {
-                    Dense.add(gq[c], entered[c]);
-                } else {
-                    gq[c] = columnOf(rSums, n, batch, c, 1.0);
-                }
-                gb[c] = columnOf(psiSums, p, batch, c, -1.0);
-                gh[c] = columnOf(omegaSums, m, batch, c, -1.0);
+        for (int j = 0; j < active.length; j++) { // every included column, at step 1
+            int c = active[j];
+            if (keepInputs) {
+                Dense.add(gq[c], entered[c]);
+            } else {
+                gq[c] = columnOf(rSums, n, active.length, j, 1.0);
             }
+            gb[c] = columnOf(psiSums, p, active.length, j, -1.0);
+            gh[c] = columnOf(omegaSums, m, active.length, j, -1.0);
         }
         if (d.sparse || !matrices) { // sparse data: no dense n×n, p×n, m×n gradients
             return new Result(gq, gb, gh, null, null, null);
@@ -622,20 +625,13 @@ final class ReverseSweep {
      * side, times the segment's W in one product (the same operations per column as one product per column,
      * {@link XStep#formX}), added to each column's gradient; the sums restart at zero for the segment before.
      *
-     * @param ySums (p+m)×B, column c the sum Σȳ_k of column c (an id) over the segment's steps
+     * @param ySums (p+m)×w, column j the sum Σȳ_k of column active[j] over the segment's steps; zeroed
      */
-    private static void flushSegment(XStep xStep, double[] ySums, int[] active, double[][] gq, int n, int c) {
-        int batch = ySums.length / c;
+    private static void flushSegment(XStep xStep, double[] ySums, int[] active, double[][] gq, int n) {
         int w = active.length;
-        double[] sums = new double[c * w];
-        for (int i = 0; i < c; i++) {
-            for (int j = 0; j < w; j++) {
-                sums[i * w + j] = ySums[i * batch + active[j]];
-            }
-        }
-        Arrays.fill(ySums, 0.0);
         double[] images = new double[n * w];
-        xStep.formX(sums, w, null, images); // −W·Σȳ
+        xStep.formX(ySums, w, null, images); // −W·Σȳ
+        Arrays.fill(ySums, 0.0);
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < w; j++) {
                 gq[active[j]][i] += images[i * w + j];
