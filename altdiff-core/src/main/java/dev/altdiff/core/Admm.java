@@ -201,12 +201,17 @@ public final class Admm {
         private final List<Integer> starts = new ArrayList<>(); // 1-based first iteration of each segment
         private final List<XStep> steps = new ArrayList<>();
         private final List<double[]> bases = new ArrayList<>(); // x₀ of each segment
+        private final List<double[]> offsets = new ArrayList<>(); // ζ = z₀ − [b; h] of each segment
 
-        /** Starts a segment at iteration k (1-based) with its x-step and this column's x₀. */
-        void segment(int k, XStep step, double[] x0) {
+        /**
+         * Starts a segment at iteration k (1-based) with its x-step, this column's x₀ and ζ = z₀ − [b; h]
+         * (z₀ = [A; G]x₀), the offset of the x-step's multipliers: [λ̃_k; ν̃_k] = y_k + D(ζ − My_k).
+         */
+        void segment(int k, XStep step, double[] x0, double[] zeta) {
             starts.add(k);
             steps.add(step);
             bases.add(x0);
+            offsets.add(zeta);
         }
 
         /** Appends the next step's input y_k. */
@@ -270,6 +275,11 @@ public final class Admm {
         /** @return x₀ of segment s (read only) */
         double[] base(int s) {
             return bases.get(s);
+        }
+
+        /** @return ζ = z₀ − [b; h] of segment s (read only) */
+        double[] offset(int s) {
+            return offsets.get(s);
         }
 
         /** @return the input y_k of step k (0-based; read only) */

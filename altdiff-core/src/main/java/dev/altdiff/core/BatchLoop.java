@@ -332,7 +332,15 @@ final class BatchLoop {
         step.solve(c0, width, x0, z0);
         if (recordInputs) {
             for (int j = 0; j < width; j++) {
-                ((Admm.StepInputs) trajectories.get(active[j]).x()).segment(k, step, Dense.column(x0, n, width, j));
+                double[] zeta = Dense.column(z0, p + m, width, j); // z₀ − [b; h]
+                for (int i = 0; i < p; i++) {
+                    zeta[i] -= bAct[i * width + j];
+                }
+                for (int i = 0; i < m; i++) {
+                    zeta[p + i] -= hAct[i * width + j];
+                }
+                ((Admm.StepInputs) trajectories.get(active[j]).x()).segment(k, step, Dense.column(x0, n, width, j),
+                        zeta);
             }
         }
     }

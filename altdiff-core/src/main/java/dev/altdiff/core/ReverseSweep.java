@@ -321,8 +321,8 @@ final class ReverseSweep {
         }
         if (keepInputs && segments != null // null: no column included, the gradients are zero
                 && reducedAccumulationIsCheaper(n, p + m, iterations, include, segments.size())) {
-            return reducedMatrixGradients(d, columns, include, iterations, segments, rBar, entered, psi, omega,
-                    new Result(gq, gb, gh, null, null, null));
+            return reducedMatrixGradients(d, columns, include, iterations, segments, rBar, entered, enteringZ, psi,
+                    omega, new Result(gq, gb, gh, null, null, null));
         }
         // Σ over the columns' steps of u_k w_kᵀ as U·Wᵀ with the steps side by side: one product per block
         // for a group of columns of at most CHUNK steps in all ({@link LinearAlgebra#gemm(int, int, int, double, double[], double[], double, double[])})
@@ -403,16 +403,18 @@ final class ReverseSweep {
      *   Σ r̄_k x_kᵀ        = W(S Wᵀ − T) + e x_Kᵀ,           S = Σ ȳ_k y_kᵀ,  T = Σ_c (Σ_k ȳ_k) x₀ᵀ
      *   Σ ψ_k x_kᵀ + λ̃_k r̄_kᵀ = U − (Σ ψ_k y_kᵀ + Σ λ̃_k ȳ_kᵀ) Wᵀ + λ̃_K eᵀ,   U = Σ_c (Σ_k ψ_k) x₀ᵀ
      * </pre>
-     * per segment (and ω_k, ν̃_k for G likewise): products of (p+m)-sized factors with the steps side by side
-     * ((p+m)²·T multiply-adds for T steps), then one product by W per segment, where forming every x_k and r̄_k
-     * and multiplying them out costs 2n(p+m)·T + n²·T.
+     * per segment (and ω_k, ν̃_k for G likewise). The sums Σ ψ_k y_kᵀ + Σ λ̃_k ȳ_kᵀ come from S too, as the
+     * x-step's affine maps give ψ_k, ω_k from ȳ_k and λ̃_k, ν̃_k from y_k (see the code): one product of
+     * (p+m)-sized factors with the steps side by side ((p+m)²·T multiply-adds for T steps), then per segment
+     * one (p+m)³ product with M and one product by W, where forming every x_k and r̄_k and multiplying them out
+     * costs 2n(p+m)·T + n²·T.
      *
      * @param vectors the gradients of q, b, h already formed
      */
     private static Result reducedMatrixGradients(QpData d, List<Admm.Column> columns, boolean[] include,
                                                  int[] iterations, List<Admm.Segment> segments, double[][][] yBars,
-                                                 double[][] entered, double[][][] psi, double[][][] omega,
-                                                 Result vectors) {
+                                                 double[][] entered, double[][] enteredImage, double[][][] psi,
+                                                 double[][][] omega, Result vectors) {
         LinearAlgebra la = d.la;
         int n = d.n;
         int p = d.p;
@@ -426,8 +428,7 @@ final class ReverseSweep {
             int last = j + 1 < segments.size() ? segments.get(j + 1).first() - 1 : Integer.MAX_VALUE;
             double[] s = new double[c * c]; // Σ ȳ_k y_kᵀ
             double[] t = new double[c * n]; // Σ_b (Σ_k ȳ_k) x₀ᵀ
-            double[] vA = new double[p * c]; // Σ ψ_k y_kᵀ + Σ λ̃_k ȳ_kᵀ
-            double[] vG = new double[m * c];
+            double[] e = new double[c * c]; // Σ_b ζ_b (Σ_k ȳ_k)ᵀ + Σ_b (entering) ε_b y_{K_b}ᵀ
             double[] uA = new double[p * n]; // Σ_b (Σ_k ψ_k) x₀ᵀ
             double[] uG = new double[m * n];
             boolean any = false;
@@ -441,65 +442,71 @@ final class ReverseSweep {
                     to++;
                 }
                 int width = 0; // the columns of the group with steps in the segment
+                int ending = 0; // those whose last step is in the segment
                 for (int col = from; col < to; col++) {
-                    width += stepsIn(include, iterations, col, first, last) > 0 ? 1 : 0;
+                    int count = stepsIn(include, iterations, col, first, last);
+                    width += count > 0 ? 1 : 0;
+                    ending += count > 0 && iterations[col] <= last ? 1 : 0;
                 }
                 if (steps > 0) {
                     any = true;
                     double[] yRows = new double[steps * c];
-                    double[] yBarRows = new double[steps * c];
                     double[] yBarCols = new double[c * steps];
-                    double[] psiCols = new double[p * steps];
-                    double[] lambdaCols = new double[p * steps];
-                    double[] omegaCols = new double[m * steps];
-                    double[] nuTildeCols = new double[m * steps];
-                    double[] yBarSums = new double[c * width]; // per column Σ_k ȳ_k, ψ_k, ω_k, and its x₀ as a row
+                    double[] yBarSums = new double[c * width]; // per column Σ_k ȳ_k, ψ_k, ω_k, its x₀ and ζ
+                    double[] yBarSumRows = new double[width * c];
                     double[] psiSums = new double[p * width];
                     double[] omegaSums = new double[m * width];
                     double[] x0Rows = new double[width * n];
+                    double[] zetaCols = new double[c * width];
+                    double[] epsilonCols = new double[c * ending]; // ε_b and y_{K_b} of the columns ending here
+                    double[] lastRows = new double[ending * c];
                     int at = 0;
                     int w = 0;
+                    int end = 0;
                     for (int col = from; col < to; col++) {
                         int count = stepsIn(include, iterations, col, first, last);
                         if (count == 0) {
                             continue;
                         }
-                        Admm.Trajectory trajectory = columns.get(col).trajectory();
-                        Admm.StepInputs inputs = (Admm.StepInputs) trajectory.x();
+                        Admm.StepInputs inputs = (Admm.StepInputs) columns.get(col).trajectory().x();
                         if (inputs.segmentStart(j) != first) {
                             throw new IllegalStateException("column " + col + "'s segment " + j + " starts at "
                                     + inputs.segmentStart(j) + ", the run's at " + first);
                         }
                         System.arraycopy(inputs.base(j), 0, x0Rows, w * n, n);
+                        setColumn(zetaCols, width, w, inputs.offset(j));
                         for (int k = first; k < first + count; k++, at++) {
                             System.arraycopy(inputs.input(k - 1), 0, yRows, at * c, c);
                             double[] yBar = yBars[col][k - 1];
-                            System.arraycopy(yBar, 0, yBarRows, at * c, c);
                             setColumn(yBarCols, steps, at, yBar);
                             addToColumn(yBarSums, width, w, yBar);
                             if (p > 0) {
-                                setColumn(psiCols, steps, at, psi[col][k - 1]);
-                                setColumn(lambdaCols, steps, at, trajectory.lambda().get(k - 1));
                                 addToColumn(psiSums, width, w, psi[col][k - 1]);
                             }
                             if (m > 0) {
-                                setColumn(omegaCols, steps, at, omega[col][k - 1]);
-                                setColumn(nuTildeCols, steps, at, trajectory.nuTilde().get(k - 1));
                                 addToColumn(omegaSums, width, w, omega[col][k - 1]);
                             }
+                        }
+                        if (iterations[col] <= last) {
+                            setColumn(epsilonCols, ending, end, enteredImage[col]);
+                            System.arraycopy(inputs.input(iterations[col] - 1), 0, lastRows, end * c, c);
+                            end++;
+                        }
+                        for (int i = 0; i < c; i++) {
+                            yBarSumRows[w * c + i] = yBarSums[i * width + w];
                         }
                         w++;
                     }
                     la.gemm(c, steps, c, 1.0, yBarCols, yRows, 1.0, s);
                     la.gemm(c, width, n, 1.0, yBarSums, x0Rows, 1.0, t);
+                    la.gemm(c, width, c, 1.0, zetaCols, yBarSumRows, 1.0, e);
+                    if (ending > 0) {
+                        la.gemm(c, ending, c, 1.0, epsilonCols, lastRows, 1.0, e);
+                    }
                     if (p > 0) {
-                        la.gemm(p, steps, c, 1.0, psiCols, yRows, 1.0, vA);
-                        la.gemm(p, steps, c, 1.0, lambdaCols, yBarRows, 1.0, vA);
                         la.gemm(p, width, n, 1.0, psiSums, x0Rows, 1.0, uA);
                     }
                     if (m > 0) {
-                        la.gemm(m, steps, c, 1.0, omegaCols, yRows, 1.0, vG);
-                        la.gemm(m, steps, c, 1.0, nuTildeCols, yBarRows, 1.0, vG);
                         la.gemm(m, width, n, 1.0, omegaSums, x0Rows, 1.0, uG);
                     }
                 }
@@ -508,6 +515,27 @@ final class ReverseSweep {
             if (!any) {
                 continue;
             }
+            // [vA; vG] = Σ[ψ_k; ω_k]y_kᵀ + Σ[λ̃_k; ν̃_k]ȳ_kᵀ = (I − DM)(S + Sᵀ) + D·E, with D = diag(ρ_eq, ρ) and M of
+            // the segment: [ψ; ω]_k = ȳ_k + D[A; G]r̄_k, [A; G]r̄_k = −Mȳ_k (+ ε_b at the entering step K_b), and
+            // [λ̃; ν̃]_k = y_k + D(z₀ − My_k − [b; h]) = (I − DM)y_k + Dζ_b (the forward x-step's multipliers)
+            QpData data = segments.get(j).data();
+            double[] sym = new double[c * c];
+            for (int i = 0; i < c; i++) {
+                for (int l = 0; l < c; l++) {
+                    sym[i * c + l] = s[i * c + l] + s[l * c + i];
+                }
+            }
+            double[] v = new double[c * c];
+            la.gemm(c, c, c, -1.0, data.xStep().mRows(), sym, 0.0, v); // −M(S + Sᵀ)
+            for (int i = 0; i < c; i++) {
+                double di = i < p ? data.rhoEq : data.rho;
+                for (int l = 0; l < c; l++) {
+                    int il = i * c + l;
+                    v[il] = sym[il] + di * (v[il] + e[il]);
+                }
+            }
+            double[] vA = Arrays.copyOf(v, p * c);
+            double[] vG = Arrays.copyOfRange(v, p * c, c * c);
             double[] w = segments.get(j).data().xStep().wRows(); // n×c
             double[] wt = transpose(w, n, c); // c×n
             la.gemm(c, c, n, 1.0, s, wt, -1.0, t); // t ← S Wᵀ − T
@@ -580,17 +608,17 @@ final class ReverseSweep {
     /**
      * Multiply-adds of the two ways to form the matrix gradients with the reduced x-step, for T steps in all
      * (c = p + m): forming x_k and r̄_k and multiplying them out costs about T(4nc + n²); the (p+m)-space
-     * accumulation of {@link #reducedMatrixGradients} about 3c²T plus n²c + 2nc² per ρ segment. The second wins
-     * for a batch (T = Σ K_b in the thousands), the first for one column with few steps (at n = 200,
-     * c = 100 the break-even is T ≈ 90).
+     * accumulation of {@link #reducedMatrixGradients} about c²T plus n²c + 2nc² + c³ per ρ segment. The second
+     * wins for a batch (T = Σ K_b in the thousands), the first for one column with few steps (at n = 200,
+     * c = 100 the break-even is T ≈ 76).
      */
     static boolean reducedAccumulationIsCheaper(int n, int c, int[] iterations, boolean[] include, int segments) {
         long steps = 0;
         for (int b = 0; b < iterations.length; b++) {
             steps += include[b] ? iterations[b] : 0;
         }
-        double perStepSaving = 4.0 * n * c + (double) n * n - 3.0 * c * c;
-        double perSegment = (double) n * n * c + 2.0 * n * c * c;
+        double perStepSaving = 4.0 * n * c + (double) n * n - (double) c * c;
+        double perSegment = (double) n * n * c + 2.0 * n * c * c + (double) c * c * c;
         return steps * perStepSaving > segments * perSegment;
     }
 
@@ -610,7 +638,7 @@ final class ReverseSweep {
         Admm.StepInputs out = new Admm.StepInputs();
         for (Admm.Segment segment : segments) {
             if (segment.first() <= yBars.length) {
-                out.segment(segment.first(), segment.data().xStep(), new double[n]);
+                out.segment(segment.first(), segment.data().xStep(), new double[n], null); // r̄_k = −Wȳ_k: no offset read
             }
         }
         for (double[] yBar : yBars) {
