@@ -316,6 +316,21 @@ public final class QpData {
         return out;
     }
 
+    /**
+     * @return {block·x, blockᵀ·y} for A or G, the same as two {@link #times} calls; for one column of dense data
+     *     in one pass over the block ({@link LinearAlgebra#gemvAndTransposed})
+     */
+    double[][] timesBoth(Block block, double[] x, double[] y, int width) {
+        if (sparse || width != 1) {
+            return new double[][]{times(block, false, x, width), times(block, true, y, width)};
+        }
+        int rows = block == Block.A ? p : m;
+        double[] ax = new double[rows];
+        double[] aty = new double[n];
+        la.gemvAndTransposed(rows, n, denseRows(block), x, y, ax, aty);
+        return new double[][]{ax, aty};
+    }
+
     /** @return P's diagonal when dense P is diagonal, else null (decided once, with {@link #denseRows}) */
     private double[] diagonalP() {
         denseRows(Block.P); // reads the volatile blocks, written after pDiagonal

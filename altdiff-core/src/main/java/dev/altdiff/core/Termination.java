@@ -295,24 +295,26 @@ public final class Termination {
         double[] primalA = null;
         double[] atLambda = null;
         if (p > 0) {
-            ax = d.times(Block.A, false, x, width);
+            double[][] both = d.timesBoth(Block.A, x, lambda, width); // Ax and Aᵀλ
+            ax = both[0];
             primalA = new double[p * width];
             for (int i = 0; i < p * width; i++) {
                 primalA[i] = ax[i] - b[i];
             }
-            atLambda = d.times(Block.A, true, lambda, width);
+            atLambda = both[1];
             Dense.add(r, atLambda);
         }
         double[] gx = null;
         double[] primalG = null;
         double[] gtNu = null;
         if (m > 0) {
-            gx = d.times(Block.G, false, x, width);
+            double[][] both = d.timesBoth(Block.G, x, nu, width); // Gx and Gᵀν
+            gx = both[0];
             primalG = new double[m * width];
             for (int i = 0; i < m * width; i++) {
                 primalG[i] = gx[i] + s[i] - h[i];
             }
-            gtNu = d.times(Block.G, true, nu, width);
+            gtNu = both[1];
             Dense.add(r, gtNu);
         }
         return new Terms(n, p, m, width, q, b, h, px, ax, primalA, atLambda, gx, primalG, gtNu, r, xPx, qx, bLambda,

@@ -291,6 +291,41 @@ public final class JvmBlas {
         }
     }
 
+    /**
+     * ax = a·x and aty = aᵀ·y for a rows×cols (row-major) in one pass over a: each block of four rows of a
+     * gives its four entries of ax and then its group of four products to every entry of aty while it is in
+     * cache, the rows left one at a time. Every entry gets exactly the operations of {@link #gemm} and {@link
+     * #gemmTransposed} of width 1 with α = 1, β = 0 (the same bits); the matrix is read from memory once, not
+     * twice, for the termination test's Ax and Aᵀλ.
+     */
+    public static void gemvAndTransposed(int rows, int cols, double[] a, double[] x, double[] y, double[] ax,
+                                         double[] aty) {
+        java.util.Arrays.fill(aty, 0, cols, 0.0);
+        int i = 0;
+        for (; i + 3 < rows; i += 4) {
+            gemvFourRows(i, cols, 1.0, a, x, 0.0, ax);
+            int a0 = i * cols;
+            int a1 = a0 + cols;
+            int a2 = a1 + cols;
+            int a3 = a2 + cols;
+            double y0 = y[i];
+            double y1 = y[i + 1];
+            double y2 = y[i + 2];
+            double y3 = y[i + 3];
+            for (int j = 0; j < cols; j++) {
+                aty[j] += a[a0 + j] * y0 + a[a1 + j] * y1 + a[a2 + j] * y2 + a[a3 + j] * y3; // α = 1: α·a = a exactly
+            }
+        }
+        for (; i < rows; i++) {
+            gemmRows(i, i + 1, cols, 1, 1.0, a, x, 0.0, ax);
+            int ai = i * cols;
+            double yi = y[i];
+            for (int j = 0; j < cols; j++) {
+                aty[j] += a[ai + j] * yi;
+            }
+        }
+    }
+
     /** Entries i..i+3 of {@link #gemmRows}' matrix–vector case, each with exactly its operations. */
     private static void gemvFourRows(int i, int inner, double alpha, double[] a, double[] b, double beta, double[] c) {
         int r0 = i * inner;
