@@ -62,7 +62,7 @@ public final class Admm {
      * starting ρ's factor), when recorded the masks D_1..D_K and the trajectory (else an empty list and
      * null), and the ρ segments the run went through (one without {@link Settings#adaptiveRho()}).
      */
-    public record Run(QpData data, Solution solution, List<double[]> masks, Trajectory trajectory,
+    public record Run(QpData data, Solution solution, List<boolean[]> masks, Trajectory trajectory,
                       List<Segment> segments, RhoSchedule schedule) {
         /**
          * @return the reverse-mode gradient of vᵀx_K for this (recorded) run, on the data it ran on (the
@@ -178,7 +178,7 @@ public final class Admm {
         /** Nothing: a forward pass alone, in the memory of the problem and its factor. */
         NONE,
         /**
-         * The masks D_k alone (m values per column and iteration): enough for the reverse sweep of the gradients
+         * The masks D_k alone (m bytes per column and iteration): enough for the reverse sweep of the gradients
          * of q, b and h, which read no iterate ({@link ReverseSweep}).
          */
         MASKS,
@@ -326,7 +326,7 @@ public final class Admm {
      * One column of a batch run: its solution (snapshot at K_b), masks D_1..D_{K_b}, trajectory (or
      * null), the ρ segments of iterations 1..K_b and the adaptive-ρ schedule's state at K_b.
      */
-    public record Column(Solution solution, List<double[]> masks, Trajectory trajectory, List<Segment> segments,
+    public record Column(Solution solution, List<boolean[]> masks, Trajectory trajectory, List<Segment> segments,
                          RhoSchedule schedule) {
     }
 

@@ -104,9 +104,9 @@ public final class BatchLayer implements AutoCloseable {
     /**
      * {@link #forward(SharedBatch)} recording what {@link BatchResult#backward(double[][], boolean)
      * backward(v, sharedMatrices)} needs: with {@code sharedMatrices} false (P, A, G are fixed data, not learned)
-     * only the masks D_k, m values per sample and iteration instead of about 2m + 2p + min(n, p + m), and no
-     * iterate is copied out of the iteration's blocks; {@code backward(v, true)} on such a result throws
-     * {@link IllegalStateException}.
+     * only the masks D_k, m bytes per sample and iteration (the full record adds the iterates, min(n, p + m) + p + m
+     * doubles), and no iterate is copied out of the iteration's blocks; {@code backward(v, true)} on such a result
+     * throws {@link IllegalStateException}.
      *
      * @throws InvalidProblemException as {@link #forward(SharedBatch)}
      */

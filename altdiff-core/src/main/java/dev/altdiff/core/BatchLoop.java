@@ -108,7 +108,7 @@ final class BatchLoop {
     private final int[] polishLevel;
     private final List<Termination> looser = new ArrayList<>();
 
-    private final List<List<double[]>> masks = new ArrayList<>();
+    private final List<List<boolean[]>> masks = new ArrayList<>();
     private final List<Admm.Trajectory> trajectories = new ArrayList<>();
     /** Bytes of the masks and trajectories recorded so far (their arrays' contents). */
     private long recorded;
@@ -630,16 +630,16 @@ final class BatchLoop {
      * can go on ({@link #checkRecord}).
      */
     private void recordStep(int k, int width) {
-        long stepBytes = (long) width * Double.BYTES * (m + (recordIterates ? (recordInputs ? p + m : n) + p + m : 0));
+        long stepBytes = (long) width * (m + Double.BYTES * (recordIterates ? (recordInputs ? p + m : n) + p + m : 0));
         recorded += stepBytes;
         if (k % RECORD_CHECK_INTERVAL == 0) {
             checkRecord(k, stepBytes);
         }
         for (int j = 0; j < width; j++) {
             int c = active[j];
-            double[] mask = new double[m];
+            boolean[] mask = new boolean[m];
             for (int i = 0; i < m; i++) {
-                mask[i] = s[i * width + j] > 0 ? 1.0 : 0.0;
+                mask[i] = s[i * width + j] > 0;
             }
             masks.get(c).add(mask);
             if (!recordIterates) {

@@ -214,14 +214,15 @@ final class ReverseSweep {
             for (int i = 0; i < pw; i++) {
                 yBar[i] = alpha * rhoEq * lambdaBar[i];
             }
-            double[][] masks = new double[width][];
+            boolean[][] masks = new boolean[width][];
             for (int j = 0; j < width; j++) {
                 masks[j] = columns.get(active[j]).masks().get(step);
             }
             for (int i = 0; i < m; i++) {
                 for (int j = 0; j < width; j++) {
                     int at = i * width + j;
-                    double t = masks[j][i] * (sBar[at] + rho * nuBar[at]);
+                    double sum = sBar[at] + rho * nuBar[at];
+                    double t = masks[j][i] ? sum : 0.0 * sum; // D_k(s̄ + ρν̄), as 1.0·x and 0.0·x
                     u[at] = rho * nuBar[at] - t;
                     yBar[pw + at] = alpha * u[at];
                     nuBar[at] -= t / rho;
