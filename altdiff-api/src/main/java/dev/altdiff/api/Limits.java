@@ -180,11 +180,10 @@ public final class Limits {
         }
         switch (gradient) {
             case REVERSE -> parts.add(new Part("the recorded trajectory for up to --max-iter K = " + k
-                    + " iterations (K·(n+p+2m) doubles; lower K or raise the heap)", times(times(k, n + p + 2 * m),
-                    DOUBLE)));
+                    + " iterations (K·(n+p+m) doubles and K·m bytes; lower K or raise the heap)",
+                    plus(times(times(k, n + p + m), DOUBLE), times(k, m))));
             case FORWARD -> {
-                parts.add(new Part("the recorded masks for up to K = " + k + " iterations (K·m doubles)",
-                        times(times(k, m), DOUBLE)));
+                parts.add(new Part("the recorded masks for up to K = " + k + " iterations (K·m bytes)", times(k, m)));
                 parts.add(new Part("the forward-mode Jacobian transfers (4 n×(p+m) + 2 (p+m)²)",
                         times(plus(times(4 * n, p + m), times(2 * (p + m), p + m)), DOUBLE)));
             }

@@ -80,7 +80,7 @@ class LimitsTest {
         Settings settings = Settings.DEFAULTS.withMaxIterations(1000);
         long solveOnly = total(Limits.estimate(qp, settings, Limits.Gradient.NONE));
         long reverse = total(Limits.estimate(qp, settings, Limits.Gradient.REVERSE));
-        long trajectory = 1000L * (3 + 1 + 2 * 2) * Double.BYTES;
+        long trajectory = 1000L * (3 + 1 + 2) * Double.BYTES + 1000L * 2; // the iterates, and the masks as bytes
         long gradients = (3L + 1 + 2) * 3 * Double.BYTES;
         assertEquals(solveOnly + trajectory + gradients, reverse);
         TooLargeException e = assertThrows(TooLargeException.class, () -> Limits.require(qp,

@@ -63,7 +63,7 @@ public final class Admm {
      * null), and the ρ segments the run went through (one without {@link Settings#adaptiveRho()}; a run that
      * records nothing keeps only its last, where a continuation starts: {@link #schedule()} counts the switches).
      */
-    public record Run(QpData data, Solution solution, List<double[]> masks, Trajectory trajectory,
+    public record Run(QpData data, Solution solution, List<boolean[]> masks, Trajectory trajectory,
                       List<Segment> segments, RhoSchedule schedule) {
         /**
          * @return the reverse-mode gradient of vᵀx_K for this (recorded) run, on the data it ran on (the
@@ -163,6 +163,33 @@ public final class Admm {
      * K·(min(n, p + m) + p + m) doubles.
      */
     public record Trajectory(List<double[]> x, List<double[]> lambda, List<double[]> nuTilde, double alpha) {
+        /** @return the trajectory of a run that recorded its masks alone ({@link Recording#MASKS}): no iterates */
+        static Trajectory masksOnly(double alpha) {
+            return new Trajectory(List.of(), List.of(), List.of(), alpha);
+        }
+
+        /** @return whether the iterates were recorded (the gradients of P, A, G need them) */
+        boolean hasIterates() {
+            return !x.isEmpty();
+        }
+    }
+
+    /** What a run keeps for a reverse pass. */
+    public enum Recording {
+        /** Nothing: a forward pass alone, in the memory of the problem and its factor. */
+        NONE,
+        /**
+         * The masks D_k alone (m bytes per column and iteration): enough for the reverse sweep of the gradients
+         * of q, b and h, which read no iterate ({@link ReverseSweep}).
+         */
+        MASKS,
+        /** The masks and the {@link Trajectory}: every gradient, those of P, A and G included. */
+        TRAJECTORY;
+
+        /** @return {@link #TRAJECTORY} when record, else {@link #NONE} */
+        static Recording of(boolean record) {
+            return record ? TRAJECTORY : NONE;
+        }
     }
 
     /**
@@ -175,12 +202,17 @@ public final class Admm {
         private final List<Integer> starts = new ArrayList<>(); // 1-based first iteration of each segment
         private final List<XStep> steps = new ArrayList<>();
         private final List<double[]> bases = new ArrayList<>(); // x₀ of each segment
+        private final List<double[]> offsets = new ArrayList<>(); // ζ = z₀ − [b; h] of each segment
 
-        /** Starts a segment at iteration k (1-based) with its x-step and this column's x₀. */
-        void segment(int k, XStep step, double[] x0) {
+        /**
+         * Starts a segment at iteration k (1-based) with its x-step, this column's x₀ and ζ = z₀ − [b; h]
+         * (z₀ = [A; G]x₀), the offset of the x-step's multipliers: [λ̃_k; ν̃_k] = y_k + D(ζ − My_k).
+         */
+        void segment(int k, XStep step, double[] x0, double[] zeta) {
             starts.add(k);
             steps.add(step);
             bases.add(x0);
+            offsets.add(zeta);
         }
 
         /** Appends the next step's input y_k. */
@@ -246,6 +278,11 @@ public final class Admm {
             return bases.get(s);
         }
 
+        /** @return ζ = z₀ − [b; h] of segment s (read only) */
+        double[] offset(int s) {
+            return offsets.get(s);
+        }
+
         /** @return the input y_k of step k (0-based; read only) */
         double[] input(int k) {
             return inputs.get(k);
@@ -290,7 +327,7 @@ public final class Admm {
      * One column of a batch run: its solution (snapshot at K_b), masks D_1..D_{K_b}, trajectory (or
      * null), the ρ segments of iterations 1..K_b (unrecorded: the last only) and the adaptive-ρ schedule's state at K_b.
      */
-    public record Column(Solution solution, List<double[]> masks, Trajectory trajectory, List<Segment> segments,
+    public record Column(Solution solution, List<boolean[]> masks, Trajectory trajectory, List<Segment> segments,
                          RhoSchedule schedule) {
     }
 
@@ -357,7 +394,8 @@ public final class Admm {
      *               pass alone does not, and then keeps memory at the problem's own)
      */
     public static Run solve(QpData d, Settings settings, boolean record, Start start) {
-        BatchRun batch = solveBatch(d, d.q, d.b, d.h, start == null ? null : Arrays.asList(start), settings, record);
+        BatchRun batch = solveBatch(d, d.q, d.b, d.h, start == null ? null : Arrays.asList(start), settings,
+                Recording.of(record));
         Column c = batch.columns().get(0);
         Solution s = c.solution();
         LinearAlgebra la = d.la;
@@ -373,11 +411,12 @@ public final class Admm {
      * @param h      m×B (null when m = 0)
      * @param starts null (all from zero) or B entries, each null (from zero) or a start that
      *               {@link Start#fits} the problem
-     * @param record whether to keep each column's masks and {@link Trajectory}
+     * @param recording what each column keeps for a reverse pass: nothing, its masks, or its masks and
+     *                  {@link Trajectory}
      * @return one column per sample, in order
      */
     public static BatchRun solveBatch(QpData d, Matrix q, Matrix b, Matrix h, List<Start> starts, Settings settings,
-                                      boolean record) {
+                                      Recording recording) {
         if (d.rho != settings.rho() && !settings.adaptiveRho()) {
             throw new IllegalArgumentException("data factored with rho " + d.rho + ", settings say " + settings.rho());
         }
@@ -398,7 +437,7 @@ public final class Admm {
             throw new IllegalArgumentException("batch shapes do not match n = " + n + ", p = " + p + ", m = " + m
                     + ", B = " + batch);
         }
-        return new BatchLoop(d, q, b, h, starts, settings, record).run();
+        return new BatchLoop(d, q, b, h, starts, settings, recording).run();
     }
 
     /**

@@ -190,7 +190,7 @@ public final class AltDiffSolution implements DifferentiableSolution {
      * The tangent s- and ν-updates with over-relaxation α from a = Gẋ⁺ + dG x − dh (overwritten with ṡ⁺):
      * ṡ⁺ = D⁺(−ν̇/ρ − αa + (1 − α)ṡ) and ν̇ ← ν̇ + ρ(αa − (1 − α)ṡ + ṡ⁺).
      */
-    private void relaxedSlackStep(Matrix a, Matrix nuDot, Matrix sDot, double rho, double alpha, double[] mask) {
+    private void relaxedSlackStep(Matrix a, Matrix nuDot, Matrix sDot, double rho, double alpha, boolean[] mask) {
         Matrix relaxed = la.copy(a); // αa − (1 − α)ṡ
         la.scale(alpha, relaxed);
         if (alpha != 1.0) {
@@ -198,7 +198,7 @@ public final class AltDiffSolution implements DifferentiableSolution {
         }
         Matrix sNew = plus(relaxed, 1.0 / rho, nuDot); // −ṡ⁺ before the mask
         la.scale(-1.0, sNew);
-        la.scaleRows(mask, sNew);
+        la.scaleRows(Dense.indicator(mask), sNew);
         la.axpy(1.0, sNew, relaxed);
         la.axpy(rho, relaxed, nuDot);
         la.scale(0.0, a);

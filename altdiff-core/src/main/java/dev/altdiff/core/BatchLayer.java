@@ -98,7 +98,20 @@ public final class BatchLayer implements AutoCloseable {
      *         (naming the block, the index and the sample)
      */
     public BatchResult forward(SharedBatch batch) {
-        return solve(batch, true);
+        return solve(batch, Admm.Recording.TRAJECTORY);
+    }
+
+    /**
+     * {@link #forward(SharedBatch)} recording what {@link BatchResult#backward(double[][], boolean)
+     * backward(v, sharedMatrices)} needs: with {@code sharedMatrices} false (P, A, G are fixed data, not learned)
+     * only the masks D_k, m bytes per sample and iteration (the full record adds the iterates, min(n, p + m) + p + m
+     * doubles), and no iterate is copied out of the iteration's blocks; {@code backward(v, true)} on such a result
+     * throws {@link IllegalStateException}.
+     *
+     * @throws InvalidProblemException as {@link #forward(SharedBatch)}
+     */
+    public BatchResult forward(SharedBatch batch, boolean sharedMatrices) {
+        return solve(batch, sharedMatrices ? Admm.Recording.TRAJECTORY : Admm.Recording.MASKS);
     }
 
     /**
@@ -109,11 +122,11 @@ public final class BatchLayer implements AutoCloseable {
      * @throws InvalidProblemException as {@link #forward(SharedBatch)}
      */
     public BatchResult forwardOnly(SharedBatch batch) {
-        return solve(batch, false);
+        return solve(batch, Admm.Recording.NONE);
     }
 
-    /** @param record whether to keep the masks and trajectories the backward pass needs */
-    private synchronized BatchResult solve(SharedBatch batch, boolean record) {
+    /** @param recording what to keep for the backward pass */
+    private synchronized BatchResult solve(SharedBatch batch, Admm.Recording recording) {
         Objects.requireNonNull(batch, "batch");
         int size = batch.size();
         if (size == 0) {
@@ -145,14 +158,15 @@ public final class BatchLayer implements AutoCloseable {
         if (starts != null) {
             starts.replaceAll(scaling::scale);
         }
-        Admm.BatchRun run = Admm.solveBatch(data, q, b, h, starts, settings, record);
+        Admm.BatchRun run = Admm.solveBatch(data, q, b, h, starts, settings, recording);
         List<Solution> scaledSolutions = new ArrayList<>();
         for (Admm.Column column : run.columns()) {
             scaledSolutions.add(column.solution());
         }
         // unscaling recomputes the residuals on the caller's P, A, G, for all samples at once
         List<Solution> solutions = scaling.unscale(scaledSolutions, shared, batch.q(), batch.b(), batch.h());
-        BatchResult result = BatchResult.shared(run, scaling, solutions, options.failedGradients(), record);
+        BatchResult result = BatchResult.shared(run, scaling, solutions, options.failedGradients(),
+                recording != Admm.Recording.NONE);
         remember(result);
         return result;
     }

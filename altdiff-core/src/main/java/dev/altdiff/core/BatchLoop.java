@@ -35,7 +35,9 @@ final class BatchLoop {
     private final QpData d;
     private final LinearAlgebra la;
     private final Settings settings;
+    /** Whether the run records for a reverse pass: the masks, and with {@link #recordIterates} the trajectory. */
     private final boolean record;
+    private final boolean recordIterates;
     /** Whether the trajectory keeps x as the reduced x-step's inputs ({@link Admm.StepInputs}). */
     private final boolean recordInputs;
     private final boolean residualRule;
@@ -70,6 +72,7 @@ final class BatchLoop {
     private double[] qAct;
     private double[] bAct;
     private double[] hAct;
+    private double[] gthAtb; // n×w, Gᵀh + (ρ_eq/ρ)Aᵀb: c₀'s part that no ρ changes (formed once)
     private double[] x0; // n×w, H⁻¹c₀ with c₀ = −q + ρAᵀb + ρGᵀh
     private double[] z0; // (p+m)×w, [A; G]x₀
     private double[] x;
@@ -106,17 +109,19 @@ final class BatchLoop {
     private final int[] polishLevel;
     private final List<Termination> looser = new ArrayList<>();
 
-    private final List<List<double[]>> masks = new ArrayList<>();
+    private final List<List<boolean[]>> masks = new ArrayList<>();
     private final List<Admm.Trajectory> trajectories = new ArrayList<>();
     /** Bytes of the masks and trajectories recorded so far (their arrays' contents). */
     private long recorded;
     private final Admm.Column[] out;
 
-    BatchLoop(QpData d, Matrix q, Matrix b, Matrix h, List<Admm.Start> starts, Settings settings, boolean record) {
+    BatchLoop(QpData d, Matrix q, Matrix b, Matrix h, List<Admm.Start> starts, Settings settings,
+              Admm.Recording recording) {
         this.d = d;
         this.la = d.la;
         this.settings = settings;
-        this.record = record;
+        this.record = recording != Admm.Recording.NONE;
+        this.recordIterates = recording == Admm.Recording.TRAJECTORY;
         this.residualRule = settings.truncation() == Truncation.RESIDUALS;
         this.n = d.n;
         this.p = d.p;
@@ -149,7 +154,7 @@ final class BatchLoop {
         this.rhoEq = d.rhoEq;
         this.alpha = settings.alpha();
         this.step = d.xStep();
-        this.recordInputs = record && step.reduced;
+        this.recordInputs = recordIterates && step.reduced;
         segments.add(new Admm.Segment(1, d));
         // the adaptive-ρ schedule, batch-wide: carried over from a continued run (the first start's), else fresh
         Admm.RhoSchedule carried = starts == null || starts.get(0) == null || starts.get(0).schedule() == null
@@ -169,16 +174,16 @@ final class BatchLoop {
         this.y = new double[(p + m) * batch];
         this.z = new double[(p + m) * batch];
         this.ds = new double[m * batch];
-        this.nuTilde = record ? new double[m * batch] : null;
-        this.lambdaTilde = record && alpha != 1.0 ? new double[p * batch] : null;
+        this.nuTilde = recordIterates ? new double[m * batch] : null;
+        this.lambdaTilde = recordIterates && alpha != 1.0 ? new double[p * batch] : null;
         this.dLambda = residualRule && alpha != 1.0 ? new double[p * batch] : null;
         this.dy = settings.infeasibilityTolerance() > 0 ? new double[(p + m) * batch] : null;
         this.primal = new double[batch];
         this.primalScale = new double[batch];
         for (int c = 0; c < batch; c++) {
             masks.add(new ArrayList<>());
-            trajectories.add(record ? new Admm.Trajectory(recordInputs ? new Admm.StepInputs() : new ArrayList<>(),
-                    new ArrayList<>(), new ArrayList<>(), alpha) : null);
+            trajectories.add(!record ? null : recordIterates ? new Admm.Trajectory(recordInputs ? new Admm.StepInputs()
+                    : new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), alpha) : Admm.Trajectory.masksOnly(alpha));
         }
         this.out = new Admm.Column[batch];
         this.earlyPolish = settings.polish() && !record && residualRule;
@@ -203,7 +208,7 @@ final class BatchLoop {
             // for the test
             boolean beforeCheck = settings.infeasibilityTolerance() > 0
                     && (k + 1) % Settings.INFEASIBILITY_CHECK_INTERVAL == 0;
-            boolean needX = record && !recordInputs || !residualRule || k % Settings.TERMINATION_CHECK_INTERVAL == 0
+            boolean needX = recordIterates && !recordInputs || !residualRule || k % Settings.TERMINATION_CHECK_INTERVAL == 0
                     || beforeCheck && !step.reduced;
             xStep(width, needX);
             if (step.reduced && (beforeCheck || infeasibilityCheck)) { // the x-step's y and z = [Ax; Gx] of x_k
@@ -328,25 +333,36 @@ final class BatchLoop {
      */
     private void constantPart(int k) {
         int width = active.length;
-        double[] c0 = new double[n * width]; // Gᵀh and Aᵀb in the JVM (sparse data: through the backend)
-        if (m > 0) {
-            Dense.add(c0, d.times(dev.altdiff.api.Block.G, true, hAct, width));
-        }
-        if (p > 0) { // (ρ_eq/ρ)Aᵀb
-            double[] atb = d.times(dev.altdiff.api.Block.A, true, bAct, width);
-            for (int i = 0; i < n * width; i++) {
-                c0[i] += d.rhoScale * atb[i];
+        if (gthAtb == null) { // Gᵀh and Aᵀb in the JVM (sparse data: through the backend)
+            gthAtb = new double[n * width];
+            if (m > 0) {
+                Dense.add(gthAtb, d.times(dev.altdiff.api.Block.G, true, hAct, width));
+            }
+            if (p > 0) { // (ρ_eq/ρ)Aᵀb
+                double[] atb = d.times(dev.altdiff.api.Block.A, true, bAct, width);
+                for (int i = 0; i < n * width; i++) {
+                    gthAtb[i] += d.rhoScale * atb[i];
+                }
             }
         }
+        double[] c0 = new double[n * width];
         for (int i = 0; i < n * width; i++) {
-            c0[i] = rho * c0[i] - qAct[i];
+            c0[i] = rho * gthAtb[i] - qAct[i];
         }
         x0 = new double[n * width];
         z0 = new double[(p + m) * width];
         step.solve(c0, width, x0, z0);
         if (recordInputs) {
             for (int j = 0; j < width; j++) {
-                ((Admm.StepInputs) trajectories.get(active[j]).x()).segment(k, step, Dense.column(x0, n, width, j));
+                double[] zeta = Dense.column(z0, p + m, width, j); // z₀ − [b; h]
+                for (int i = 0; i < p; i++) {
+                    zeta[i] -= bAct[i * width + j];
+                }
+                for (int i = 0; i < m; i++) {
+                    zeta[p + i] -= hAct[i * width + j];
+                }
+                ((Admm.StepInputs) trajectories.get(active[j]).x()).segment(k, step, Dense.column(x0, n, width, j),
+                        zeta);
             }
         }
     }
@@ -420,7 +436,7 @@ final class BatchLoop {
                 if (step != null) {
                     step[at] = lambda[at] - lambdaOld;
                 }
-                primal[j] = maxNaN(primal[j], Math.abs(r));
+                primal[j] = Math.max(primal[j], Math.abs(r)); // NaN propagates
             }
         }
         for (int i = 0; i < m; i++) {
@@ -433,7 +449,7 @@ final class BatchLoop {
                 double nuOld = nu[at];
                 double hi = hAct[at];
                 double tilde = nuOld + rho * (gx + sOld - hi);
-                if (record) {
+                if (nuTilde != null) {
                     nuTilde[at] = tilde;
                 }
                 double g = relaxed ? alpha * gx + (1 - alpha) * (hi - sOld) : gx;
@@ -446,7 +462,7 @@ final class BatchLoop {
                     step[pw + at] = nu[at] - nuOld;
                 }
                 s[at] = sNew;
-                primal[j] = maxNaN(primal[j], Math.abs(r));
+                primal[j] = Math.max(primal[j], Math.abs(r)); // NaN propagates
             }
         }
     }
@@ -465,7 +481,7 @@ final class BatchLoop {
             for (int i = 0; i < p + m; i++) {
                 double w = wPrimal[i];
                 for (int j = 0; j < width; j++) {
-                    weighted[j] = maxNaN(weighted[j], w * Math.abs(z[i * width + j]));
+                    weighted[j] = Math.max(weighted[j], w * Math.abs(z[i * width + j]));
                 }
             }
         }
@@ -631,22 +647,26 @@ final class BatchLoop {
     }
 
     /**
-     * Appends iteration k's mask D_k = 1[s_k &gt; 0], x_k (or y_k), λ̃_k and ν̃_k to each active column's record,
-     * and every {@value #RECORD_CHECK_INTERVAL} iterations checks that the record can go on ({@link #checkRecord}).
+     * Appends iteration k's mask D_k = 1[s_k &gt; 0] and, when the iterates are recorded, x_k (or y_k), λ̃_k and ν̃_k
+     * to each active column's record, and every {@value #RECORD_CHECK_INTERVAL} iterations checks that the record
+     * can go on ({@link #checkRecord}).
      */
     private void recordStep(int k, int width) {
-        long stepBytes = (long) width * Double.BYTES * (m + (recordInputs ? p + m : n) + p + m);
+        long stepBytes = (long) width * (m + Double.BYTES * (recordIterates ? (recordInputs ? p + m : n) + p + m : 0));
         recorded += stepBytes;
         if (k % RECORD_CHECK_INTERVAL == 0) {
             checkRecord(k, stepBytes);
         }
         for (int j = 0; j < width; j++) {
             int c = active[j];
-            double[] mask = new double[m];
+            boolean[] mask = new boolean[m];
             for (int i = 0; i < m; i++) {
-                mask[i] = s[i * width + j] > 0 ? 1.0 : 0.0;
+                mask[i] = s[i * width + j] > 0;
             }
             masks.get(c).add(mask);
+            if (!recordIterates) {
+                continue;
+            }
             Admm.Trajectory t = trajectories.get(c);
             if (recordInputs) {
                 ((Admm.StepInputs) t.x()).add(Dense.column(y, p + m, width, j));
@@ -802,6 +822,7 @@ final class BatchLoop {
                 keep[i++] = j;
             }
         }
+        gthAtb = Dense.select(gthAtb, n, width, keep);
         x0 = Dense.select(x0, n, width, keep);
         z0 = Dense.select(z0, p + m, width, keep);
         x = Dense.select(x, n, width, keep);
@@ -886,9 +907,5 @@ final class BatchLoop {
             sum += t * t;
         }
         return scale * Math.sqrt(sum);
-    }
-
-    private static double maxNaN(double a, double b) {
-        return b > a || b != b ? b : a;
     }
 }

@@ -109,6 +109,10 @@ public final class BatchResult {
      * the shared P, A, G are not formed ({@link BatchGradients#shared()} is null): a layer whose P, A, G are
      * fixed data, not learned, skips their sums over every step of every sample, 2T(n² + 2n(p+m)) flops for
      * T steps in all, more than the sweep itself. Per-sample batches give every block either way.
+     *
+     * @throws IllegalStateException as {@link #backward(double[][])}, and with {@code sharedMatrices} true on a
+     *         result of {@link BatchLayer#forward(SharedBatch, boolean) BatchLayer.forward(batch, false)}, which
+     *         recorded the masks alone
      */
     public BatchGradients backward(double[][] v, boolean sharedMatrices) {
         if (!differentiable) {

@@ -72,4 +72,13 @@ final class Dense {
         }
         return out;
     }
+
+    /** @return 1.0 where mask is true, else 0.0 (the diagonal of D_k as a vector) */
+    static double[] indicator(boolean[] mask) {
+        double[] out = new double[mask.length];
+        for (int i = 0; i < mask.length; i++) {
+            out[i] = mask[i] ? 1.0 : 0.0;
+        }
+        return out;
+    }
 }

@@ -89,11 +89,12 @@ public final class QpData {
      */
     private final DenseRows rows;
 
-    /** The row-major copies of {@link #rows} and P's diagonal when P is diagonal. */
+    /** The row-major copies of {@link #rows}, P's diagonal when P is diagonal, and {@link #absoluteSums}. */
     private static final class DenseRows {
         /** P, A, G (null until formed), published last: a reader that sees them sees {@link #pDiagonal} too. */
         private volatile double[][] blocks;
         private double[] pDiagonal;
+        private final java.util.Map<Block, double[]> absoluteSums = new java.util.concurrent.ConcurrentHashMap<>();
     }
 
     /** How many factorizations (ρ values) one problem's data keep for reuse. */
@@ -344,6 +345,21 @@ public final class QpData {
         return la.matrix(n, rowCount, t);
     }
 
+    /**
+     * @return {block·x, blockᵀ·y} for A or G, the same as two {@link #times} calls; for one column of dense data
+     *     in one pass over the block ({@link LinearAlgebra#gemvAndTransposed})
+     */
+    double[][] timesBoth(Block block, double[] x, double[] y, int width) {
+        if (sparse || width != 1) {
+            return new double[][]{times(block, false, x, width), times(block, true, y, width)};
+        }
+        int rows = block == Block.A ? p : m;
+        double[] ax = new double[rows];
+        double[] aty = new double[n];
+        la.gemvAndTransposed(rows, n, denseRows(block), x, y, ax, aty);
+        return new double[][]{ax, aty};
+    }
+
     /** @return P's diagonal when dense P is diagonal, else null (decided once, with {@link #denseRows}) */
     private double[] diagonalP() {
         denseRows(Block.P); // reads the volatile blocks, written after pDiagonal
@@ -377,6 +393,24 @@ public final class QpData {
             }
         }
         return formed[block == Block.P ? 0 : block == Block.A ? 1 : 2];
+    }
+
+    /**
+     * @return Σ|entries| of each row of dense P, and of each column of dense A or G (the rows of Aᵀ, Gᵀ), length n:
+     *     the termination test's matrix bounds ({@link Termination#bounds}), formed once per problem (read only)
+     */
+    double[] absoluteSums(Block block) {
+        return rows.absoluteSums.computeIfAbsent(block, key -> {
+            double[] a = denseRows(key);
+            int rowsOf = key == Block.P ? n : key == Block.A ? p : m;
+            double[] sums = new double[n];
+            for (int i = 0; i < rowsOf; i++) {
+                for (int j = 0; j < n; j++) {
+                    sums[key == Block.P ? i : j] += Math.abs(a[i * n + j]);
+                }
+            }
+            return sums;
+        });
     }
 
     /** @return (ρ_eq/ρ)AᵀA + GᵀG (n×n), formed once */

@@ -94,6 +94,13 @@ final class ReverseSweep {
         double alpha = 1.0; // the run's over-relaxation, shared by its columns
         int kMax = 0;
         List<Admm.Segment> segments = null; // those of the longest included column cover every step
+        for (Admm.Column column : columns) { // a batch's columns share what was recorded: checked whether included or not
+            if (matrices && !d.sparse && column.trajectory() != null && !column.trajectory().hasIterates()) {
+                throw new IllegalStateException("the gradients of P, A, G need the run's iterates, and this run"
+                        + " recorded its masks alone (BatchLayer.forward(batch, false)): ask for the gradients of"
+                        + " q, b, h alone (backward(v, false)), or solve with BatchLayer.forward(batch)");
+            }
+        }
         for (int c = 0; c < batch; c++) {
             if (include[c]) {
                 if (columns.get(c).trajectory() == null) {
@@ -108,17 +115,28 @@ final class ReverseSweep {
             }
         }
         // with the reduced x-step r̄_k = −Wȳ_k (+ −H⁻¹v at the entering step) is not formed per step: ȳ_k is
-        // kept, and Σ r̄ and the rows r̄_k that the matrix gradients need are formed after the sweep
+        // summed per ρ segment and Σ r̄ formed by one product with the segment's W ({@link #flushSegment})
         boolean keepInputs = d.xStep().reduced;
-        double[][][] rBar = new double[batch][][]; // r̄_k, or ȳ_k when keepInputs
+        // the sums of the gradients of q, b, h, accumulated as the sweep goes, blocks like the adjoint states;
+        // the per-step vectors r̄_k (ȳ_k when keepInputs), ψ_k, ω_k only for the matrix gradients
+        boolean perStep = matrices && !d.sparse;
+        int sumRows = keepInputs ? p + m : n;
+        double[] rSums = new double[0]; // Σ r̄_k, or Σȳ_k of the current segment
+        double[] psiSums = new double[0];
+        double[] omegaSums = new double[0];
+        double[][] gq = new double[batch][];
+        double[][][] rBar = new double[batch][][];
         double[][] entered = new double[batch][]; // −H⁻¹v of each column (keepInputs)
         double[][][] psi = new double[batch][][];
         double[][][] omega = new double[batch][][];
         for (int c = 0; c < batch; c++) {
             if (include[c]) {
-                rBar[c] = new double[iterations[c]][];
-                psi[c] = new double[iterations[c]][];
-                omega[c] = new double[iterations[c]][];
+                gq[c] = new double[n];
+                if (perStep) {
+                    rBar[c] = new double[iterations[c]][];
+                    psi[c] = new double[iterations[c]][];
+                    omega[c] = new double[iterations[c]][];
+                }
             }
         }
         // σ = 0: −H⁻¹v of every included column with its A and G images, where it enters (step K_c), by one
@@ -180,6 +198,9 @@ final class ReverseSweep {
                 nuBar = widen(nuBar, active, next, m);
                 sBar = widen(sBar, active, next, m);
                 carry = widen(carry, active, next, n);
+                rSums = widen(rSums, active, next, sumRows);
+                psiSums = widen(psiSums, active, next, p);
+                omegaSums = widen(omegaSums, active, next, m);
                 active = next;
             }
             int width = active.length;
@@ -193,11 +214,15 @@ final class ReverseSweep {
             for (int i = 0; i < pw; i++) {
                 yBar[i] = alpha * rhoEq * lambdaBar[i];
             }
+            boolean[][] masks = new boolean[width][];
             for (int j = 0; j < width; j++) {
-                double[] mask = columns.get(active[j]).masks().get(step);
-                for (int i = 0; i < m; i++) {
+                masks[j] = columns.get(active[j]).masks().get(step);
+            }
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < width; j++) {
                     int at = i * width + j;
-                    double t = mask[i] * (sBar[at] + rho * nuBar[at]);
+                    double sum = sBar[at] + rho * nuBar[at];
+                    double t = masks[j][i] ? sum : 0.0 * sum; // D_k(s̄ + ρν̄), as 1.0·x and 0.0·x
                     u[at] = rho * nuBar[at] - t;
                     yBar[pw + at] = alpha * u[at];
                     nuBar[at] -= t / rho;
@@ -240,20 +265,26 @@ final class ReverseSweep {
                 }
             }
             // ψ_k = ē + ρ_eqA r̄, λ̄ ← λ̄ + A r̄;  ω_k = ā + ρG r̄, ν̄ ← ν̄ + G r̄, s̄ = ρG r̄ − (1 − α)u
-            for (int j = 0; j < width; j++) {
-                int c = active[j];
-                rBar[c][step] = keepInputs ? Dense.column(yBar, p + m, width, j) : Dense.column(r, n, width, j);
-                if (p > 0) {
+            if (perStep) {
+                for (int j = 0; j < width; j++) {
+                    int c = active[j];
+                    rBar[c][step] = keepInputs ? Dense.column(yBar, p + m, width, j) : Dense.column(r, n, width, j);
                     psi[c][step] = new double[p];
-                }
-                if (m > 0) {
                     omega[c][step] = new double[m];
                 }
+            }
+            double[] rStep = keepInputs ? yBar : r;
+            for (int i = 0; i < sumRows * width; i++) {
+                rSums[i] += rStep[i];
             }
             for (int i = 0; i < p; i++) {
                 for (int j = 0; j < width; j++) {
                     int at = i * width + j;
-                    psi[active[j]][step][i] = yBar[at] + rhoEq * z[at];
+                    double psiK = yBar[at] + rhoEq * z[at];
+                    psiSums[at] += psiK;
+                    if (perStep) {
+                        psi[active[j]][step][i] = psiK;
+                    }
                     lambdaBar[at] += z[at];
                 }
             }
@@ -262,33 +293,37 @@ final class ReverseSweep {
                     int at = i * width + j;
                     double gr = z[pw + at];
                     nuBar[at] += gr;
-                    omega[active[j]][step][i] = yBar[pw + at] + rho * gr;
+                    double omegaK = yBar[pw + at] + rho * gr;
+                    omegaSums[at] += omegaK;
+                    if (perStep) {
+                        omega[active[j]][step][i] = omegaK;
+                    }
                     sBar[at] = rho * gr - (1 - alpha) * u[at];
                 }
             }
+            if (keepInputs && step + 1 == segmentFirst(segments, step + 1)) { // the segment's first step: Σȳ → Σ r̄
+                flushSegment(xStep, rSums, active, gq, n);
+            }
         }
-        double[][] gq = new double[batch][];
         double[][] gb = new double[batch][];
         double[][] gh = new double[batch][];
-        if (keepInputs && segments != null) {
-            sumInputs(segments, include, iterations, rBar, entered, n, p + m, gq);
-        }
-        for (int c = 0; c < batch; c++) {
-            if (include[c]) {
-                if (!keepInputs) {
-                    gq[c] = sum(rBar[c], n, 1.0);
-                }
-                gb[c] = p > 0 ? sum(psi[c], p, -1.0) : new double[0];
-                gh[c] = m > 0 ? sum(omega[c], m, -1.0) : new double[0];
+        for (int j = 0; j < active.length; j++) { // every included column, at step 1
+            int c = active[j];
+            if (keepInputs) {
+                Dense.add(gq[c], entered[c]);
+            } else {
+                gq[c] = columnOf(rSums, n, active.length, j, 1.0);
             }
+            gb[c] = columnOf(psiSums, p, active.length, j, -1.0);
+            gh[c] = columnOf(omegaSums, m, active.length, j, -1.0);
         }
         if (d.sparse || !matrices) { // sparse data: no dense n×n, p×n, m×n gradients
             return new Result(gq, gb, gh, null, null, null);
         }
         if (keepInputs && segments != null // null: no column included, the gradients are zero
                 && reducedAccumulationIsCheaper(n, p + m, iterations, include, segments.size())) {
-            return reducedMatrixGradients(d, columns, include, iterations, segments, rBar, entered, psi, omega,
-                    new Result(gq, gb, gh, null, null, null));
+            return reducedMatrixGradients(d, columns, include, iterations, segments, rBar, entered, enteringZ, psi,
+                    omega, new Result(gq, gb, gh, null, null, null));
         }
         // Σ over the columns' steps of u_k w_kᵀ as U·Wᵀ with the steps side by side: one product per block
         // for a group of columns of at most CHUNK steps in all ({@link LinearAlgebra#gemm(int, int, int, double, double[], double[], double, double[])})
@@ -369,16 +404,18 @@ final class ReverseSweep {
      *   Σ r̄_k x_kᵀ        = W(S Wᵀ − T) + e x_Kᵀ,           S = Σ ȳ_k y_kᵀ,  T = Σ_c (Σ_k ȳ_k) x₀ᵀ
      *   Σ ψ_k x_kᵀ + λ̃_k r̄_kᵀ = U − (Σ ψ_k y_kᵀ + Σ λ̃_k ȳ_kᵀ) Wᵀ + λ̃_K eᵀ,   U = Σ_c (Σ_k ψ_k) x₀ᵀ
      * </pre>
-     * per segment (and ω_k, ν̃_k for G likewise): products of (p+m)-sized factors with the steps side by side
-     * ((p+m)²·T multiply-adds for T steps), then one product by W per segment, where forming every x_k and r̄_k
-     * and multiplying them out costs 2n(p+m)·T + n²·T.
+     * per segment (and ω_k, ν̃_k for G likewise). The sums Σ ψ_k y_kᵀ + Σ λ̃_k ȳ_kᵀ come from S too, as the
+     * x-step's affine maps give ψ_k, ω_k from ȳ_k and λ̃_k, ν̃_k from y_k (see the code): one product of
+     * (p+m)-sized factors with the steps side by side ((p+m)²·T multiply-adds for T steps), then per segment
+     * one (p+m)³ product with M and one product by W, where forming every x_k and r̄_k and multiplying them out
+     * costs 2n(p+m)·T + n²·T.
      *
      * @param vectors the gradients of q, b, h already formed
      */
     private static Result reducedMatrixGradients(QpData d, List<Admm.Column> columns, boolean[] include,
                                                  int[] iterations, List<Admm.Segment> segments, double[][][] yBars,
-                                                 double[][] entered, double[][][] psi, double[][][] omega,
-                                                 Result vectors) {
+                                                 double[][] entered, double[][] enteredImage, double[][][] psi,
+                                                 double[][][] omega, Result vectors) {
         LinearAlgebra la = d.la;
         int n = d.n;
         int p = d.p;
@@ -392,8 +429,7 @@ final class ReverseSweep {
             int last = j + 1 < segments.size() ? segments.get(j + 1).first() - 1 : Integer.MAX_VALUE;
             double[] s = new double[c * c]; // Σ ȳ_k y_kᵀ
             double[] t = new double[c * n]; // Σ_b (Σ_k ȳ_k) x₀ᵀ
-            double[] vA = new double[p * c]; // Σ ψ_k y_kᵀ + Σ λ̃_k ȳ_kᵀ
-            double[] vG = new double[m * c];
+            double[] e = new double[c * c]; // Σ_b ζ_b (Σ_k ȳ_k)ᵀ + Σ_b (entering) ε_b y_{K_b}ᵀ
             double[] uA = new double[p * n]; // Σ_b (Σ_k ψ_k) x₀ᵀ
             double[] uG = new double[m * n];
             boolean any = false;
@@ -407,65 +443,71 @@ final class ReverseSweep {
                     to++;
                 }
                 int width = 0; // the columns of the group with steps in the segment
+                int ending = 0; // those whose last step is in the segment
                 for (int col = from; col < to; col++) {
-                    width += stepsIn(include, iterations, col, first, last) > 0 ? 1 : 0;
+                    int count = stepsIn(include, iterations, col, first, last);
+                    width += count > 0 ? 1 : 0;
+                    ending += count > 0 && iterations[col] <= last ? 1 : 0;
                 }
                 if (steps > 0) {
                     any = true;
                     double[] yRows = new double[steps * c];
-                    double[] yBarRows = new double[steps * c];
                     double[] yBarCols = new double[c * steps];
-                    double[] psiCols = new double[p * steps];
-                    double[] lambdaCols = new double[p * steps];
-                    double[] omegaCols = new double[m * steps];
-                    double[] nuTildeCols = new double[m * steps];
-                    double[] yBarSums = new double[c * width]; // per column Σ_k ȳ_k, ψ_k, ω_k, and its x₀ as a row
+                    double[] yBarSums = new double[c * width]; // per column Σ_k ȳ_k, ψ_k, ω_k, its x₀ and ζ
+                    double[] yBarSumRows = new double[width * c];
                     double[] psiSums = new double[p * width];
                     double[] omegaSums = new double[m * width];
                     double[] x0Rows = new double[width * n];
+                    double[] zetaCols = new double[c * width];
+                    double[] epsilonCols = new double[c * ending]; // ε_b and y_{K_b} of the columns ending here
+                    double[] lastRows = new double[ending * c];
                     int at = 0;
                     int w = 0;
+                    int end = 0;
                     for (int col = from; col < to; col++) {
                         int count = stepsIn(include, iterations, col, first, last);
                         if (count == 0) {
                             continue;
                         }
-                        Admm.Trajectory trajectory = columns.get(col).trajectory();
-                        Admm.StepInputs inputs = (Admm.StepInputs) trajectory.x();
+                        Admm.StepInputs inputs = (Admm.StepInputs) columns.get(col).trajectory().x();
                         if (inputs.segmentStart(j) != first) {
                             throw new IllegalStateException("column " + col + "'s segment " + j + " starts at "
                                     + inputs.segmentStart(j) + ", the run's at " + first);
                         }
                         System.arraycopy(inputs.base(j), 0, x0Rows, w * n, n);
+                        setColumn(zetaCols, width, w, inputs.offset(j));
                         for (int k = first; k < first + count; k++, at++) {
                             System.arraycopy(inputs.input(k - 1), 0, yRows, at * c, c);
                             double[] yBar = yBars[col][k - 1];
-                            System.arraycopy(yBar, 0, yBarRows, at * c, c);
                             setColumn(yBarCols, steps, at, yBar);
                             addToColumn(yBarSums, width, w, yBar);
                             if (p > 0) {
-                                setColumn(psiCols, steps, at, psi[col][k - 1]);
-                                setColumn(lambdaCols, steps, at, trajectory.lambda().get(k - 1));
                                 addToColumn(psiSums, width, w, psi[col][k - 1]);
                             }
                             if (m > 0) {
-                                setColumn(omegaCols, steps, at, omega[col][k - 1]);
-                                setColumn(nuTildeCols, steps, at, trajectory.nuTilde().get(k - 1));
                                 addToColumn(omegaSums, width, w, omega[col][k - 1]);
                             }
+                        }
+                        if (iterations[col] <= last) {
+                            setColumn(epsilonCols, ending, end, enteredImage[col]);
+                            System.arraycopy(inputs.input(iterations[col] - 1), 0, lastRows, end * c, c);
+                            end++;
+                        }
+                        for (int i = 0; i < c; i++) {
+                            yBarSumRows[w * c + i] = yBarSums[i * width + w];
                         }
                         w++;
                     }
                     la.gemm(c, steps, c, 1.0, yBarCols, yRows, 1.0, s);
                     la.gemm(c, width, n, 1.0, yBarSums, x0Rows, 1.0, t);
+                    la.gemm(c, width, c, 1.0, zetaCols, yBarSumRows, 1.0, e);
+                    if (ending > 0) {
+                        la.gemm(c, ending, c, 1.0, epsilonCols, lastRows, 1.0, e);
+                    }
                     if (p > 0) {
-                        la.gemm(p, steps, c, 1.0, psiCols, yRows, 1.0, vA);
-                        la.gemm(p, steps, c, 1.0, lambdaCols, yBarRows, 1.0, vA);
                         la.gemm(p, width, n, 1.0, psiSums, x0Rows, 1.0, uA);
                     }
                     if (m > 0) {
-                        la.gemm(m, steps, c, 1.0, omegaCols, yRows, 1.0, vG);
-                        la.gemm(m, steps, c, 1.0, nuTildeCols, yBarRows, 1.0, vG);
                         la.gemm(m, width, n, 1.0, omegaSums, x0Rows, 1.0, uG);
                     }
                 }
@@ -474,6 +516,27 @@ final class ReverseSweep {
             if (!any) {
                 continue;
             }
+            // [vA; vG] = Σ[ψ_k; ω_k]y_kᵀ + Σ[λ̃_k; ν̃_k]ȳ_kᵀ = (I − DM)(S + Sᵀ) + D·E, with D = diag(ρ_eq, ρ) and M of
+            // the segment: [ψ; ω]_k = ȳ_k + D[A; G]r̄_k, [A; G]r̄_k = −Mȳ_k (+ ε_b at the entering step K_b), and
+            // [λ̃; ν̃]_k = y_k + D(z₀ − My_k − [b; h]) = (I − DM)y_k + Dζ_b (the forward x-step's multipliers)
+            QpData data = segments.get(j).data();
+            double[] sym = new double[c * c];
+            for (int i = 0; i < c; i++) {
+                for (int l = 0; l < c; l++) {
+                    sym[i * c + l] = s[i * c + l] + s[l * c + i];
+                }
+            }
+            double[] v = new double[c * c];
+            la.gemm(c, c, c, -1.0, data.xStep().mRows(), sym, 0.0, v); // −M(S + Sᵀ)
+            for (int i = 0; i < c; i++) {
+                double di = i < p ? data.rhoEq : data.rho;
+                for (int l = 0; l < c; l++) {
+                    int il = i * c + l;
+                    v[il] = sym[il] + di * (v[il] + e[il]);
+                }
+            }
+            double[] vA = Arrays.copyOf(v, p * c);
+            double[] vG = Arrays.copyOfRange(v, p * c, c * c);
             double[] w = segments.get(j).data().xStep().wRows(); // n×c
             double[] wt = transpose(w, n, c); // c×n
             la.gemm(c, c, n, 1.0, s, wt, -1.0, t); // t ← S Wᵀ − T
@@ -546,17 +609,17 @@ final class ReverseSweep {
     /**
      * Multiply-adds of the two ways to form the matrix gradients with the reduced x-step, for T steps in all
      * (c = p + m): forming x_k and r̄_k and multiplying them out costs about T(4nc + n²); the (p+m)-space
-     * accumulation of {@link #reducedMatrixGradients} about 3c²T plus n²c + 2nc² per ρ segment. The second wins
-     * for a batch (T = Σ K_b in the thousands), the first for one column with few steps (at n = 200,
-     * c = 100 the break-even is T ≈ 90).
+     * accumulation of {@link #reducedMatrixGradients} about c²T plus n²c + 2nc² + c³ per ρ segment. The second
+     * wins for a batch (T = Σ K_b in the thousands), the first for one column with few steps (at n = 200,
+     * c = 100 the break-even is T ≈ 76).
      */
     static boolean reducedAccumulationIsCheaper(int n, int c, int[] iterations, boolean[] include, int segments) {
         long steps = 0;
         for (int b = 0; b < iterations.length; b++) {
             steps += include[b] ? iterations[b] : 0;
         }
-        double perStepSaving = 4.0 * n * c + (double) n * n - 3.0 * c * c;
-        double perSegment = (double) n * n * c + 2.0 * n * c * c;
+        double perStepSaving = 4.0 * n * c + (double) n * n - (double) c * c;
+        double perSegment = (double) n * n * c + 2.0 * n * c * c + (double) c * c * c;
         return steps * perStepSaving > segments * perSegment;
     }
 
@@ -576,7 +639,7 @@ final class ReverseSweep {
         Admm.StepInputs out = new Admm.StepInputs();
         for (Admm.Segment segment : segments) {
             if (segment.first() <= yBars.length) {
-                out.segment(segment.first(), segment.data().xStep(), new double[n]);
+                out.segment(segment.first(), segment.data().xStep(), new double[n], null); // r̄_k = −Wȳ_k: no offset read
             }
         }
         for (double[] yBar : yBars) {
@@ -587,52 +650,33 @@ final class ReverseSweep {
 
     /**
      * ∂ℓ/∂q = Σ_k r̄_k for the reduced x-step, where r̄_k = −W_kȳ_k (W of step k's ρ segment) plus −H⁻¹v at the
-     * entering step: per segment the columns' sums Σȳ_k over their steps in it, side by side, times W in one
-     * product (the same operations per column as one product per column, {@link XStep#formX}).
+     * entering step: at a segment's first step the sweep's columns' sums Σȳ_k over their steps in it, side by
+     * side, times the segment's W in one product (the same operations per column as one product per column,
+     * {@link XStep#formX}), added to each column's gradient; the sums restart at zero for the segment before.
      *
-     * @param out per included column, set to its gradient of q
+     * @param ySums (p+m)×w, column j the sum Σȳ_k of column active[j] over the segment's steps; zeroed
      */
-    private static void sumInputs(List<Admm.Segment> segments, boolean[] include, int[] iterations, double[][][] yBars,
-                                  double[][] entered, int n, int c, double[][] out) {
-        int batch = include.length;
-        for (int b = 0; b < batch; b++) {
-            if (include[b]) {
-                out[b] = new double[n];
-            }
-        }
-        for (int s = 0; s < segments.size(); s++) {
-            int from = segments.get(s).first() - 1;
-            int next = s + 1 < segments.size() ? segments.get(s + 1).first() - 1 : Integer.MAX_VALUE;
-            int[] members = new int[batch];
-            int w = 0;
-            for (int b = 0; b < batch; b++) {
-                if (include[b] && from < Math.min(iterations[b], next)) {
-                    members[w++] = b;
-                }
-            }
-            if (w == 0) {
-                continue;
-            }
-            double[] ySums = new double[c * w];
+    private static void flushSegment(XStep xStep, double[] ySums, int[] active, double[][] gq, int n) {
+        int w = active.length;
+        double[] images = new double[n * w];
+        xStep.formX(ySums, w, null, images); // −W·Σȳ
+        Arrays.fill(ySums, 0.0);
+        for (int i = 0; i < n; i++) {
             for (int j = 0; j < w; j++) {
-                int b = members[j];
-                double[] ySum = new double[c];
-                for (int k = from; k < Math.min(iterations[b], next); k++) {
-                    Dense.add(ySum, yBars[b][k]);
-                }
-                setColumn(ySums, w, j, ySum);
-            }
-            double[] images = new double[n * w];
-            segments.get(s).data().xStep().formX(ySums, w, null, images); // −W·Σȳ
-            for (int j = 0; j < w; j++) {
-                Dense.add(out[members[j]], Dense.column(images, n, w, j));
+                gq[active[j]][i] += images[i * w + j];
             }
         }
-        for (int b = 0; b < batch; b++) {
-            if (include[b]) {
-                Dense.add(out[b], entered[b]);
+    }
+
+    /** @return the first iteration of iteration k's ρ segment */
+    private static int segmentFirst(List<Admm.Segment> segments, int k) {
+        int first = 1;
+        for (Admm.Segment segment : segments) {
+            if (segment.first() <= k) {
+                first = segment.first();
             }
         }
+        return first;
     }
 
     /** Steps (columns of the factors) per product in the matrix gradients: bounds their scratch to 2·CHUNK·n. */
@@ -671,13 +715,11 @@ final class ReverseSweep {
         return out;
     }
 
-    /** @return sign·Σ vectors */
-    private static double[] sum(double[][] vectors, int len, double sign) {
-        double[] out = new double[len];
-        for (double[] vec : vectors) {
-            for (int i = 0; i < len; i++) {
-                out[i] += sign * vec[i];
-            }
+    /** @return sign times column c of the row-major rows×width block a */
+    private static double[] columnOf(double[] a, int rows, int width, int c, double sign) {
+        double[] out = new double[rows];
+        for (int i = 0; i < rows; i++) {
+            out[i] = sign * a[i * width + c];
         }
         return out;
     }

@@ -163,7 +163,10 @@ public final class Termination {
     record Bounds(double p, double at, double gt) {
     }
 
-    /** @return the {@link Bounds} of d's (possibly scaled, possibly sparse) matrices, formed once per run */
+    /**
+     * @return the {@link Bounds} of d's (possibly scaled, possibly sparse) matrices, once per run (dense data:
+     *     from the sums {@link QpData#absoluteSums} keeps per problem)
+     */
     Bounds bounds(QpData d) {
         return new Bounds(d.problem.hasP() ? weightedNormInf(d, Block.P, false) : 0,
                 d.p > 0 ? weightedNormInf(d, Block.A, true) : 0, d.m > 0 ? weightedNormInf(d, Block.G, true) : 0);
@@ -175,8 +178,9 @@ public final class Termination {
         int rows = block == dev.altdiff.api.Block.P ? problem.n() : block == dev.altdiff.api.Block.A
                 ? problem.p() : problem.m();
         int cols = problem.n();
-        double[] sums = new double[transposed ? cols : rows];
+        double[] sums;
         if (problem.isSparse()) {
+            sums = new double[transposed ? cols : rows];
             dev.altdiff.api.SparseMatrix a = problem.sparse(block);
             int[] colStart = a.colStart();
             int[] rowIndex = a.rowIndex();
@@ -187,12 +191,7 @@ public final class Termination {
                 }
             }
         } else {
-            double[] a = d.denseRows(block); // kept with the set-up: no copy per run
-            for (int i = 0; i < rows; i++) {
-                for (int j = 0; j < cols; j++) {
-                    sums[transposed ? j : i] += Math.abs(a[i * cols + j]);
-                }
-            }
+            sums = d.absoluteSums(block); // kept with the set-up: formed once per problem
         }
         double out = 0;
         for (int i = 0; i < sums.length; i++) {
@@ -296,24 +295,26 @@ public final class Termination {
         double[] primalA = null;
         double[] atLambda = null;
         if (p > 0) {
-            ax = d.times(Block.A, false, x, width);
+            double[][] both = d.timesBoth(Block.A, x, lambda, width); // Ax and Aᵀλ
+            ax = both[0];
             primalA = new double[p * width];
             for (int i = 0; i < p * width; i++) {
                 primalA[i] = ax[i] - b[i];
             }
-            atLambda = d.times(Block.A, true, lambda, width);
+            atLambda = both[1];
             Dense.add(r, atLambda);
         }
         double[] gx = null;
         double[] primalG = null;
         double[] gtNu = null;
         if (m > 0) {
-            gx = d.times(Block.G, false, x, width);
+            double[][] both = d.timesBoth(Block.G, x, nu, width); // Gx and Gᵀν
+            gx = both[0];
             primalG = new double[m * width];
             for (int i = 0; i < m * width; i++) {
                 primalG[i] = gx[i] + s[i] - h[i];
             }
-            gtNu = d.times(Block.G, true, nu, width);
+            gtNu = both[1];
             Dense.add(r, gtNu);
         }
         return new Terms(n, p, m, width, q, b, h, px, ax, primalA, atLambda, gx, primalG, gtNu, r, xPx, qx, bLambda,

@@ -205,6 +205,11 @@ final class XStep {
         return wRows;
     }
 
+    /** @return M = [A; G]W ((p+m)×(p+m), row-major; reduced form only; read only) */
+    double[] mRows() {
+        return mRows;
+    }
+
     /** The full form: nothing precomputed beyond the factor of H. */
     static XStep full(QpData d) {
         return new XStep(d, false);

@@ -374,6 +374,40 @@ class BatchLayerTest {
         }
     }
 
+    /**
+     * forward(batch, false) records the masks alone: the same solutions bit for bit, the gradients of q, b, h
+     * of backward(v, false) bit for bit those of a fully recorded run (the sweep reads no iterate for them),
+     * with adaptive ρ, over-relaxation and scaling on; and backward(v, true) refuses with a message naming the
+     * call.
+     */
+    @ParameterizedTest
+    @CsvSource({"61, 12, 3, 7, 5, 1.0, 0", "62, 9, 0, 6, 4, 1.6, 10", "63, 8, 4, 0, 3, 1.0, 10",
+            "64, 20, 5, 10, 6, 1.6, 0"})
+    void masksAloneGiveTheGradientsOfTheVectors(long seed, int n, int p, int m, int batch, double alpha, int scaling) {
+        Case data = Case.random(seed, n, p, m, batch, -1);
+        Settings settings = Settings.DEFAULTS.withTolerance(1e-7).withAlpha(alpha).withScaling(scaling);
+        try (BatchLayer layer = new BatchLayer(LA, settings)) {
+            BatchResult full = layer.forward(data.batch());
+            BatchResult masks = layer.forward(data.batch(), false);
+            double[][] v = Gaussian.matrix(new Random(seed), batch, n);
+            BatchGradients expected = full.backward(v, false);
+            BatchGradients actual = masks.backward(v, false);
+            assertNull(actual.shared());
+            for (int c = 0; c < batch; c++) {
+                assertBitIdentical(full.solution(c), masks.solution(c), "sample " + c);
+                assertArrayEquals(expected.sample(c).q(), actual.sample(c).q(), 0.0, "q of sample " + c);
+                if (p > 0) {
+                    assertArrayEquals(expected.sample(c).b(), actual.sample(c).b(), 0.0, "b of sample " + c);
+                }
+                if (m > 0) {
+                    assertArrayEquals(expected.sample(c).h(), actual.sample(c).h(), 0.0, "h of sample " + c);
+                }
+            }
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> masks.backward(v));
+            assertTrue(e.getMessage().contains("BatchLayer.forward(batch, false)"), e.getMessage());
+        }
+    }
+
     private static void assertBitIdentical(Solution expected, Solution actual, String what) {
         assertEquals(expected.status(), actual.status(), what + " status");
         assertEquals(expected.iterations(), actual.iterations(), what + " iterations");

@@ -230,7 +230,7 @@ class PolisherTest {
         }
         Admm.BatchRun run = Admm.solveBatch(d, Admm.fromColumns(LA, new double[][]{p1.rowMajor(dev.altdiff.api.Block.q), q2}, 8),
                 Admm.fromColumns(LA, new double[][]{p1.rowMajor(dev.altdiff.api.Block.b), b2}, 2),
-                Admm.fromColumns(LA, new double[][]{h1, h2}, 10), null, LOOSE.withPolish(true), true);
+                Admm.fromColumns(LA, new double[][]{h1, h2}, 10), null, LOOSE.withPolish(true), Admm.Recording.TRAJECTORY);
         List<Admm.Column> columns = run.columns();
         assertEquals(Polish.ACCEPTED, columns.get(0).solution().polish());
         assertEquals(Polish.ACCEPTED, columns.get(1).solution().polish());

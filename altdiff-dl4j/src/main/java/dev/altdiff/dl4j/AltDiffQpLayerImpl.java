@@ -114,6 +114,11 @@ public class AltDiffQpLayerImpl extends BaseLayer<AltDiffQpLayer> {
         return out;
     }
 
+    /** @return whether the layer learns P (its factor), A or G: their gradients need the recorded iterates */
+    private static boolean learnsMatrices(AltDiffQpLayer c) {
+        return c.isLearnPFactor() || c.isLearnA() || c.isLearnG();
+    }
+
     /** Solves the current input's problems, recording the iterates for a backward pass when asked. */
     private BatchResult solve(boolean record) {
         AltDiffQpLayer c = layerConf();
@@ -157,7 +162,8 @@ public class AltDiffQpLayerImpl extends BaseLayer<AltDiffQpLayer> {
         long t0 = System.nanoTime();
         try {
             SharedBatch problems = new SharedBatch(matrixP, matrixA, matrixG, q, b, h);
-            result = record ? solver().forward(problems) : solver().forwardOnly(problems);
+            // a layer that learns none of P, A, G records the masks alone (the gradients of q, b, h read no iterate)
+            result = record ? solver().forward(problems, learnsMatrices(c)) : solver().forwardOnly(problems);
             qpNanos += System.nanoTime() - t0;
         } catch (InvalidProblemException e) {
             throw new IllegalStateException("AltDiffQpLayer " + layerId() + ": " + e.getMessage(), e);
@@ -244,7 +250,7 @@ public class AltDiffQpLayerImpl extends BaseLayer<AltDiffQpLayer> {
         }
         long t0 = System.nanoTime();
         // the shared matrices' gradients cost more than the sweep: formed only for the matrices learned here
-        BatchGradients grads = last.backward(v, c.isLearnPFactor() || c.isLearnA() || c.isLearnG());
+        BatchGradients grads = last.backward(v, learnsMatrices(c));
         qpNanos += System.nanoTime() - t0;
 
         int nIn = (int) c.expectedNIn();

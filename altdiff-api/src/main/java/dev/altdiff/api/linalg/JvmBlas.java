@@ -114,55 +114,214 @@ public final class JvmBlas {
 
     /**
      * Solves (LLᵀ)X = B in place for B n×width (row-major), L lower triangular n×n (row-major, {@link
-     * Factorization#choleskyFactor}): forward substitution by rows of L (each row of X from the rows above it, four
-     * at a time), then back substitution with Lᵀ, right-looking so that it too reads L by rows. Every column gets the same
-     * operations in the same order whatever the width, as in {@link #gemm}.
+     * Factorization#choleskyFactor}): forward substitution by rows of L (each row of X from the rows above it in
+     * groups of four, four rows of X per load of the rows above), then back substitution with Lᵀ, right-looking so
+     * that it too reads L by rows (four pivots per load and store of each row below them). Every column gets the
+     * same operations in the same order whatever the width, as in {@link #gemm}, and the blocking changes no
+     * entry's operations (the one-row, one-pivot order).
      */
     public static void choleskySolve(int n, int width, double[] l, double[] b) {
-        for (int i = 0; i < n; i++) { // L y = b, the rows above in groups of four (independent products)
-            int bi = i * width;
-            int li = i * n;
-            int k = 0;
-            for (; k + 3 < i; k += 4) {
-                double l0 = l[li + k];
-                double l1 = l[li + k + 1];
-                double l2 = l[li + k + 2];
-                double l3 = l[li + k + 3];
-                int b0 = k * width;
-                int b1 = b0 + width;
-                int b2 = b1 + width;
-                int b3 = b2 + width;
-                for (int j = 0; j < width; j++) {
-                    b[bi + j] -= l0 * b[b0 + j] + l1 * b[b1 + j] + l2 * b[b2 + j] + l3 * b[b3 + j];
-                }
+        int i = 0;
+        for (; i + 3 < n; i += 4) { // L y = b, rows i..i+3 together (i a multiple of 4: the same groups of four)
+            forwardFourRows(i, n, width, l, b);
+        }
+        for (; i < n; i++) {
+            forwardRow(i, 0, n, width, l, b);
+        }
+        i = n - 1;
+        for (; i - 3 >= 0; i -= 4) { // Lᵀ x = y, pivots i..i−3 together
+            backFourPivots(i, n, width, l, b);
+        }
+        for (; i >= 0; i--) {
+            backPivot(i, 0, i, n, width, l, b);
+        }
+    }
+
+    /**
+     * Row i of the forward substitution from the inner index k0 on: b_i −= Σ_{k0 ≤ k &lt; i} l_ik b_k, the
+     * entries in groups of four (independent products) from k0, then one at a time; then b_i /= l_ii.
+     */
+    private static void forwardRow(int i, int k0, int n, int width, double[] l, double[] b) {
+        int bi = i * width;
+        int li = i * n;
+        int k = k0;
+        for (; k + 3 < i; k += 4) {
+            double l0 = l[li + k];
+            double l1 = l[li + k + 1];
+            double l2 = l[li + k + 2];
+            double l3 = l[li + k + 3];
+            int b0 = k * width;
+            int b1 = b0 + width;
+            int b2 = b1 + width;
+            int b3 = b2 + width;
+            for (int j = 0; j < width; j++) {
+                b[bi + j] -= l0 * b[b0 + j] + l1 * b[b1 + j] + l2 * b[b2 + j] + l3 * b[b3 + j];
             }
-            for (; k < i; k++) {
-                double lik = l[li + k];
-                int bk = k * width;
-                for (int j = 0; j < width; j++) {
-                    b[bi + j] -= lik * b[bk + j];
-                }
+        }
+        for (; k < i; k++) {
+            double lik = l[li + k];
+            int bk = k * width;
+            for (int j = 0; j < width; j++) {
+                b[bi + j] -= lik * b[bk + j];
             }
+        }
+        double pivot = l[li + i];
+        for (int j = 0; j < width; j++) {
+            b[bi + j] /= pivot;
+        }
+    }
+
+    /**
+     * Rows i..i+3 of the forward substitution (i a multiple of 4): the groups of four below i for the four
+     * rows per load of b's rows, then each row's entries i.. one at a time and its pivot ({@link #forwardRow}),
+     * each entry with exactly the operations of {@link #forwardRow} from 0.
+     */
+    private static void forwardFourRows(int i, int n, int width, double[] l, double[] b) {
+        int c0 = i * width;
+        int c1 = c0 + width;
+        int c2 = c1 + width;
+        int c3 = c2 + width;
+        int r0 = i * n;
+        int r1 = r0 + n;
+        int r2 = r1 + n;
+        int r3 = r2 + n;
+        for (int k = 0; k + 3 < i; k += 4) {
+            double a00 = l[r0 + k];
+            double a01 = l[r0 + k + 1];
+            double a02 = l[r0 + k + 2];
+            double a03 = l[r0 + k + 3];
+            double a10 = l[r1 + k];
+            double a11 = l[r1 + k + 1];
+            double a12 = l[r1 + k + 2];
+            double a13 = l[r1 + k + 3];
+            double a20 = l[r2 + k];
+            double a21 = l[r2 + k + 1];
+            double a22 = l[r2 + k + 2];
+            double a23 = l[r2 + k + 3];
+            double a30 = l[r3 + k];
+            double a31 = l[r3 + k + 1];
+            double a32 = l[r3 + k + 2];
+            double a33 = l[r3 + k + 3];
+            int b0 = k * width;
+            int b1 = b0 + width;
+            int b2 = b1 + width;
+            int b3 = b2 + width;
+            for (int j = 0; j < width; j++) {
+                double x0 = b[b0 + j];
+                double x1 = b[b1 + j];
+                double x2 = b[b2 + j];
+                double x3 = b[b3 + j];
+                b[c0 + j] -= a00 * x0 + a01 * x1 + a02 * x2 + a03 * x3;
+                b[c1 + j] -= a10 * x0 + a11 * x1 + a12 * x2 + a13 * x3;
+                b[c2 + j] -= a20 * x0 + a21 * x1 + a22 * x2 + a23 * x3;
+                b[c3 + j] -= a30 * x0 + a31 * x1 + a32 * x2 + a33 * x3;
+            }
+        }
+        for (int r = 0; r < 4; r++) { // row i + r: its entries i..i+r−1 one at a time (fewer than four), then its pivot
+            forwardRow(i + r, i, n, width, l, b);
+        }
+    }
+
+    /**
+     * Pivot i of the back substitution with Lᵀ, right-looking (L read by rows): b_i /= l_ii, then b_k −= l_ik b_i
+     * for from ≤ k &lt; to (zero entries of L skipped).
+     */
+    private static void backPivot(int i, int from, int to, int n, int width, double[] l, double[] b) {
+        int bi = i * width;
+        int li = i * n;
+        if (to == i) {
             double pivot = l[li + i];
             for (int j = 0; j < width; j++) {
                 b[bi + j] /= pivot;
             }
         }
-        for (int i = n - 1; i >= 0; i--) { // Lᵀ x = y
-            int bi = i * width;
-            int li = i * n;
-            double pivot = l[li + i];
-            for (int j = 0; j < width; j++) {
-                b[bi + j] /= pivot;
-            }
-            for (int k = 0; k < i; k++) {
-                double lik = l[li + k];
-                if (lik != 0) {
-                    int bk = k * width;
-                    for (int j = 0; j < width; j++) {
-                        b[bk + j] -= lik * b[bi + j];
-                    }
+        for (int k = from; k < to; k++) {
+            double lik = l[li + k];
+            if (lik != 0) {
+                int bk = k * width;
+                for (int j = 0; j < width; j++) {
+                    b[bk + j] -= lik * b[bi + j];
                 }
+            }
+        }
+    }
+
+    /**
+     * Pivots i, i−1, i−2, i−3 of the back substitution: first among themselves, then for every row k below
+     * i−3 the four updates in the order of the pivots per load and store of b's row k; each entry gets exactly
+     * the operations of {@link #backPivot} pivot by pivot.
+     */
+    private static void backFourPivots(int i, int n, int width, double[] l, double[] b) {
+        for (int t = 0; t < 4; t++) { // the pivots and their updates of the rows i−3..i−1
+            backPivot(i - t, i - 3, i - t, n, width, l, b);
+        }
+        int p0 = i * width;
+        int p1 = p0 - width;
+        int p2 = p1 - width;
+        int p3 = p2 - width;
+        int l0 = i * n;
+        int l1 = l0 - n;
+        int l2 = l1 - n;
+        int l3 = l2 - n;
+        for (int k = 0; k < i - 3; k++) {
+            double e0 = l[l0 + k];
+            double e1 = l[l1 + k];
+            double e2 = l[l2 + k];
+            double e3 = l[l3 + k];
+            int bk = k * width;
+            if (e0 != 0 && e1 != 0 && e2 != 0 && e3 != 0) {
+                for (int j = 0; j < width; j++) {
+                    b[bk + j] = b[bk + j] - e0 * b[p0 + j] - e1 * b[p1 + j] - e2 * b[p2 + j] - e3 * b[p3 + j];
+                }
+            } else { // some zero entries: skipped as backPivot skips them
+                backEntry(e0, bk, p0, width, b);
+                backEntry(e1, bk, p1, width, b);
+                backEntry(e2, bk, p2, width, b);
+                backEntry(e3, bk, p3, width, b);
+            }
+        }
+    }
+
+    /** b's row at bk −= e · b's row at bp (nothing when e is zero). */
+    private static void backEntry(double e, int bk, int bp, int width, double[] b) {
+        if (e != 0) {
+            for (int j = 0; j < width; j++) {
+                b[bk + j] -= e * b[bp + j];
+            }
+        }
+    }
+
+    /**
+     * ax = a·x and aty = aᵀ·y for a rows×cols (row-major) in one pass over a: each block of four rows of a
+     * gives its four entries of ax and then its group of four products to every entry of aty while it is in
+     * cache, the rows left one at a time. Every entry gets exactly the operations of {@link #gemm} and {@link
+     * #gemmTransposed} of width 1 with α = 1, β = 0 (the same bits); the matrix is read from memory once, not
+     * twice, for the termination test's Ax and Aᵀλ.
+     */
+    public static void gemvAndTransposed(int rows, int cols, double[] a, double[] x, double[] y, double[] ax,
+                                         double[] aty) {
+        java.util.Arrays.fill(aty, 0, cols, 0.0);
+        int i = 0;
+        for (; i + 3 < rows; i += 4) {
+            gemvFourRows(i, cols, 1.0, a, x, 0.0, ax);
+            int a0 = i * cols;
+            int a1 = a0 + cols;
+            int a2 = a1 + cols;
+            int a3 = a2 + cols;
+            double y0 = y[i];
+            double y1 = y[i + 1];
+            double y2 = y[i + 2];
+            double y3 = y[i + 3];
+            for (int j = 0; j < cols; j++) {
+                aty[j] += a[a0 + j] * y0 + a[a1 + j] * y1 + a[a2 + j] * y2 + a[a3 + j] * y3; // α = 1: α·a = a exactly
+            }
+        }
+        for (; i < rows; i++) {
+            gemmRows(i, i + 1, cols, 1, 1.0, a, x, 0.0, ax);
+            int ai = i * cols;
+            double yi = y[i];
+            for (int j = 0; j < cols; j++) {
+                aty[j] += a[ai + j] * yi;
             }
         }
     }

@@ -89,6 +89,18 @@ public interface LinearAlgebra {
     }
 
     /**
+     * ax = a·x and aty = aᵀ·y on row-major arrays in the JVM (a rows×cols), each entry exactly as {@link
+     * #gemm(int, int, int, double, double[], double[], double, double[])} and {@link #gemmTransposed} of width 1
+     * with α = 1, β = 0 give it: one pass over a where the two products would read it twice (the termination
+     * test's Ax with Aᵀλ, Gx with Gᵀν); default {@link JvmBlas#gemvAndTransposed}, which a backend keeps as long
+     * as its width-1 products are the JVM's.
+     */
+    default void gemvAndTransposed(int rows, int cols, double[] a, double[] x, double[] y, double[] ax,
+                                   double[] aty) {
+        JvmBlas.gemvAndTransposed(rows, cols, a, x, y, ax, aty);
+    }
+
+    /**
      * In place: a ← a + α·I for a square a, the same sums as {@code axpy(alpha, identity(n), a)} (off the
      * diagonal nothing changes). The δI and σI shifts of P and H use it; the default forms the identity,
      * the backends override it without an n×n temporary.

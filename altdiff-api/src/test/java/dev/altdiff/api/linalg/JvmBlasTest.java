@@ -39,6 +39,28 @@ class JvmBlasTest {
         }
     }
 
+    @ParameterizedTest(name = "[{index}] {0}x{1}")
+    @CsvSource({"1,1", "3,5", "4,4", "5,9", "9,13", "700,300", "203,1000"})
+    void theFusedPassGivesTheBitsOfTheTwoProducts(int rows, int cols) {
+        Random r = new Random(rows * 31L + cols);
+        double[] a = gaussian(r, rows * cols);
+        double[] x = gaussian(r, cols);
+        double[] y = gaussian(r, rows);
+        double[] ax = new double[rows];
+        double[] aty = gaussian(r, cols); // overwritten
+        JvmBlas.gemvAndTransposed(rows, cols, a, x, y, ax, aty);
+        double[] axAlone = new double[rows];
+        double[] atyAlone = new double[cols];
+        JvmBlas.gemm(rows, cols, 1, 1.0, a, x, 0.0, axAlone);
+        JvmBlas.gemmTransposed(rows, cols, 1, 1.0, a, y, 0.0, atyAlone);
+        for (int i = 0; i < rows; i++) {
+            assertEquals(axAlone[i], ax[i], 0.0, "a·x (" + i + ")");
+        }
+        for (int j = 0; j < cols; j++) {
+            assertEquals(atyAlone[j], aty[j], 0.0, "aᵀ·y (" + j + ")");
+        }
+    }
+
     @ParameterizedTest(name = "[{index}] n={0} width={1}")
     @CsvSource({"1,3", "4,2", "7,5", "30,64", "201,9"})
     void everyColumnOfACholeskySolveIsSolvedAsAlone(int n, int width) {

@@ -76,8 +76,8 @@ public final class MemoryProbe {
         double c = p + m;
         double admm = 2 * nn * nn + 2 * c * nn;
         double extra = switch (method) {
-            case REVERSE -> (double) iterations * (n + p + 2.0 * m);
-            case FORWARD -> (double) iterations * m + 2 * nn * c + 5 * c * c;
+            case REVERSE -> (double) iterations * (n + p + m + m / 8.0); // the masks are bytes
+            case FORWARD -> (double) iterations * m / 8.0 + 2 * nn * c + 5 * c * c;
             case KKT -> 2.0 * (n + c) * (n + c);
         };
         return (admm + extra) * 8 / MIB;

@@ -48,8 +48,13 @@ import java.util.Random;
  *       whose P, A, G are fixed data needs only the gradients of q, b, h ("bwd-qbh": the sweep,
  *       T(2c² + 2nc)).</li>
  * </ul>
- * The iterations are matrix–vector work at B = 1: their floor is memory traffic (M read once per
- * iteration, 8c² bytes; W too in the backward), printed as GB/s.
+ * The iterations are matrix–vector work at B = 1: their floor is memory traffic, printed as GB/s: per
+ * iteration M (8c² bytes), and every 10 iterations the test's P, A and G once each (Ax with Aᵀλ in one pass)
+ * and W twice, 8(n² + 3nc); in the backward M per step (and W, 8nc, when x_k is formed again).
+ * Each phase's floor is the larger of its flops at the machine's best measured dgemm rate and its bytes
+ * at the memory bandwidth the order-1000 gemv reaches (8 bytes per multiply-add); the table prints it and
+ * the measured time's multiple of it, and a line per case sums the phases of a differentiated call whose
+ * P, A, G are fixed data (reused set-up, forward, backward of q, b, h).
  */
 public final class SpeedBench {
     private SpeedBench() {
@@ -57,6 +62,15 @@ public final class SpeedBench {
 
     /** Measured rates in GFLOP/s: the backend's dgemm, the JVM kernel's gemm and gemv. */
     public record Rates(double backendGemm, double jvmGemm, double jvmGemv) {
+        /** @return the memory bandwidth in GB/s that the gemv reaches: it reads 8 bytes per multiply-add */
+        public double bandwidth() {
+            return 4 * jvmGemv;
+        }
+
+        /** @return the fastest measured compute rate in GFLOP/s */
+        public double compute() {
+            return Math.max(backendGemm, jvmGemm);
+        }
     }
 
     /** @return the rates of an order-1000 dgemm (backend, JVM kernel) and an order-1000 gemv (JVM kernel) */
@@ -88,6 +102,10 @@ public final class SpeedBench {
 
     /** One phase's line: median seconds, model flops, and the bytes its iterations read (0: not memory-bound). */
     public record Phase(String name, double seconds, double flops, double bytes) {
+        /** @return the phase's floor in seconds: its flops at the compute rate or its bytes at the bandwidth */
+        public double floor(Rates rates) {
+            return Math.max(flops / (rates.compute() * 1e9), bytes / (rates.bandwidth() * 1e9));
+        }
     }
 
     /** The phases of one case. */
@@ -155,7 +173,7 @@ public final class SpeedBench {
         double reuseFlops = 2.0 * 10 * nn; // the cost normalization replayed on q
         List<Phase> phases = List.of(new Phase("set-up", median(cold), setupFlops, 0),
                 new Phase("reused", median(reused), reuseFlops, 0),
-                new Phase("forward", median(forward), forwardFlops, k * 8.0 * c * c),
+                new Phase("forward", median(forward), forwardFlops, forwardBytes(k, nn, c)),
                 new Phase("backward", median(backward), backwardFlops, k * 8.0 * (c * c + nn * c)),
                 new Phase("bwd-qbh", median(vectorsOnly), k * (2.0 * c * c + 2 * nn * c), k * 8.0 * c * c));
         Gradients ours = new AltDiffDifferentiator().solve(problem, settings, la).backward(v);
@@ -187,6 +205,7 @@ public final class SpeedBench {
         }
         double[] forward = new double[repeats];
         double[] backward = new double[repeats];
+        double[] forwardMasks = new double[repeats];
         double[] vectorsOnly = new double[repeats];
         int steps = 0;
         int maxIterations = 0;
@@ -199,12 +218,15 @@ public final class SpeedBench {
                 long t1 = System.nanoTime();
                 result.backward(v);
                 long t2 = System.nanoTime();
-                result.backward(v, false);
+                BatchResult masks = layer.forward(minibatch, false); // a layer learning none of P, A, G
                 long t3 = System.nanoTime();
+                masks.backward(v, false);
+                long t4 = System.nanoTime();
                 if (rep >= 0) {
                     forward[rep] = (t1 - t0) / 1e9;
                     backward[rep] = (t2 - t1) / 1e9;
-                    vectorsOnly[rep] = (t3 - t2) / 1e9;
+                    forwardMasks[rep] = (t3 - t2) / 1e9;
+                    vectorsOnly[rep] = (t4 - t3) / 1e9;
                     steps = 0;
                     maxIterations = 0;
                     for (var solution : result.solutions()) {
@@ -217,18 +239,25 @@ public final class SpeedBench {
         double nn = n;
         List<Phase> phases = List.of(new Phase("forward", median(forward), forwardFlops(steps, n, c), 0),
                 new Phase("backward", median(backward), backwardFlops(steps, n, c), 0),
+                new Phase("fwd-qbh", median(forwardMasks), forwardFlops(steps, n, c), 0),
                 new Phase("bwd-qbh", median(vectorsOnly), steps * (2.0 * c * c + 2 * nn * c), 0));
         double total = median(forward) + median(backward);
-        double vectors = median(forward) + median(vectorsOnly);
+        double vectors = median(forwardMasks) + median(vectorsOnly);
         return new Case("layer " + size.n() + "x" + size.p() + "x" + size.m() + "/B=" + batch, preset, maxIterations,
                 phases, String.format("%.0f samples/s forward+backward, %.0f with the gradients of q, b, h only"
-                        + " (P, A, G fixed data; bwd-qbh); set-up reused; mean %.1f iterations", batch / total,
+                        + " (P, A, G fixed data: fwd-qbh records the masks alone, then bwd-qbh); set-up reused;"
+                        + " mean %.1f iterations", batch / total,
                         batch / vectors, steps / (double) batch));
     }
 
     /** @return the forward model's flops for T column-iterations (see the class comment) */
     static double forwardFlops(double steps, double n, double c) {
         return steps * 2 * c * c + steps / 10 * (2 * (n * n + 2 * n * c) + 4 * n * c);
+    }
+
+    /** @return the bytes the forward iterations of one column read from memory (see the class comment) */
+    static double forwardBytes(double steps, double n, double c) {
+        return steps * 8 * c * c + Math.ceil(steps / 10) * 8 * (n * n + 3 * n * c);
     }
 
     /** @return the backward model's flops for T column-steps (see the class comment) */
@@ -240,16 +269,31 @@ public final class SpeedBench {
     public static void print(PrintWriter out, String backend, Rates rates, List<Case> cases) {
         out.printf("machine rates: %s dgemm %.1f GFLOP/s, JVM kernel gemm %.1f GFLOP/s, gemv %.1f GFLOP/s (order 1000)%n",
                 backend, rates.backendGemm(), rates.jvmGemm(), rates.jvmGemv());
-        out.printf("%-26s %-8s %6s  %-9s %10s %9s %9s %9s %8s%n", "case", "preset", "iter", "phase", "ms", "GFLOP",
-                "GFLOP/s", "%dgemm", "GB/s");
+        out.printf("floor of a phase: its flops at %.1f GFLOP/s or its bytes at %.1f GB/s (the gemv's), the larger%n",
+                rates.compute(), rates.bandwidth());
+        out.printf("%-26s %-8s %6s  %-9s %10s %9s %9s %9s %8s %9s %7s%n", "case", "preset", "iter", "phase", "ms", "GFLOP",
+                "GFLOP/s", "%dgemm", "GB/s", "floor ms", "xfloor");
         for (Case c : cases) {
+            double fixedData = 0; // a differentiated call with P, A, G fixed: reused set-up, forward, bwd-qbh
+            double fixedDataFloor = 0;
             for (Phase p : c.phases()) {
                 double rate = p.flops() / p.seconds() / 1e9;
-                out.printf("%-26s %-8s %6d  %-9s %10.1f %9.3g %9.2f %8.1f%% %8s%n", c.name(), c.preset(), c.iterations(),
-                        p.name(), p.seconds() * 1e3, p.flops() / 1e9, rate, 100 * rate / rates.backendGemm(),
-                        p.bytes() > 0 ? String.format("%.1f", p.bytes() / p.seconds() / 1e9) : "-");
+                double floor = p.floor(rates);
+                out.printf("%-26s %-8s %6d  %-9s %10.1f %9.3g %9.2f %8.1f%% %8s %9.1f %7.2f%n", c.name(), c.preset(),
+                        c.iterations(), p.name(), p.seconds() * 1e3, p.flops() / 1e9, rate,
+                        100 * rate / rates.backendGemm(),
+                        p.bytes() > 0 ? String.format("%.1f", p.bytes() / p.seconds() / 1e9) : "-", floor * 1e3,
+                        p.seconds() / floor);
+                boolean masksForward = c.phases().stream().anyMatch(q -> q.name().equals("fwd-qbh"));
+                if (p.name().equals("reused") || p.name().equals("bwd-qbh")
+                        || p.name().equals(masksForward ? "fwd-qbh" : "forward")) {
+                    fixedData += p.seconds();
+                    fixedDataFloor += floor;
+                }
             }
             out.printf("%-26s %s%n", "", c.accuracy());
+            out.printf("%-26s fwd+bwd of q, b, h (set-up reused): %.1f ms, floor %.1f ms: %.2fx"
+                    + " the floor%n", "", fixedData * 1e3, fixedDataFloor * 1e3, fixedData / fixedDataFloor);
         }
         out.flush();
     }
