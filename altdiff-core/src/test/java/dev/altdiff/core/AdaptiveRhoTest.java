@@ -16,6 +16,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -71,6 +72,27 @@ class AdaptiveRhoTest {
      * forward map in q_c and h_c (the other columns unchanged; the schedule, rounded to 10^(j/4), and
      * the K_b are the same in the perturbed runs, asserted). Step 1e-6: error ~1e-10 relative.
      */
+    /**
+     * A run that records nothing keeps only its last ρ segment (it lets go of the others' factors and x-steps) and
+     * still makes the iterations of a recorded run: the same switches, the same ρ at the end, the same bits.
+     */
+    @ParameterizedTest
+    @CsvSource({"1, 80, 30, 20, 1", "2, 60, 20, 30, 100", "3, 70, 10, 40, 0.01"})
+    void aRunThatRecordsNothingKeepsOnlyItsLastSegment(long seed, int n, int p, int m, double scale) {
+        QuadraticProgram qp = wellConditioned(seed, n, p, m, scale);
+        Settings settings = new Settings(1.0, 1e-6, 50_000, Truncation.RESIDUALS).withAdaptiveRho(true);
+        Admm.Run recorded = Admm.solve(QpData.load(qp, LA, settings), settings, true);
+        Admm.Run forward = Admm.solve(QpData.load(qp, LA, settings), settings, false);
+        assertTrue(recorded.segments().size() > 1, "ρ switched");
+        assertEquals(1, forward.segments().size());
+        assertEquals(recorded.schedule(), forward.schedule());
+        assertEquals(recorded.last().rho, forward.last().rho);
+        assertEquals(recorded.segments().get(recorded.segments().size() - 1).first(), forward.segments().get(0).first());
+        assertArrayEquals(recorded.solution().x(), forward.solution().x(), 0.0);
+        assertArrayEquals(recorded.solution().nu(), forward.solution().nu(), 0.0);
+        assertArrayEquals(Admm.solveForward(qp, settings, LA).x(), Admm.solve(qp, settings, LA).solution().x(), 0.0);
+    }
+
     @Test
     void batchColumnsDifferentiateTheirOwnRunAcrossSegments() {
         int n = 14;
