@@ -173,50 +173,12 @@ public final class JvmBlas {
 
     /**
      * Rows i..i+3 of the forward substitution (i a multiple of 4): the groups of four below i for the four
-     * rows per load of b's rows, then each row's entries i.. one at a time and its pivot ({@link #forwardRow}),
-     * each entry with exactly the operations of {@link #forwardRow} from 0.
+     * rows per load of b's rows ({@link #gemmFourRows} with α = −1: b_i + Σ(−l_ik)b_k is b_i − Σl_ik b_k bit for
+     * bit), then each row's entries i.. one at a time and its pivot ({@link #forwardRow}), each entry with exactly
+     * the operations of {@link #forwardRow} from 0.
      */
     private static void forwardFourRows(int i, int n, int width, double[] l, double[] b) {
-        int c0 = i * width;
-        int c1 = c0 + width;
-        int c2 = c1 + width;
-        int c3 = c2 + width;
-        int r0 = i * n;
-        int r1 = r0 + n;
-        int r2 = r1 + n;
-        int r3 = r2 + n;
-        for (int k = 0; k + 3 < i; k += 4) {
-            double a00 = l[r0 + k];
-            double a01 = l[r0 + k + 1];
-            double a02 = l[r0 + k + 2];
-            double a03 = l[r0 + k + 3];
-            double a10 = l[r1 + k];
-            double a11 = l[r1 + k + 1];
-            double a12 = l[r1 + k + 2];
-            double a13 = l[r1 + k + 3];
-            double a20 = l[r2 + k];
-            double a21 = l[r2 + k + 1];
-            double a22 = l[r2 + k + 2];
-            double a23 = l[r2 + k + 3];
-            double a30 = l[r3 + k];
-            double a31 = l[r3 + k + 1];
-            double a32 = l[r3 + k + 2];
-            double a33 = l[r3 + k + 3];
-            int b0 = k * width;
-            int b1 = b0 + width;
-            int b2 = b1 + width;
-            int b3 = b2 + width;
-            for (int j = 0; j < width; j++) {
-                double x0 = b[b0 + j];
-                double x1 = b[b1 + j];
-                double x2 = b[b2 + j];
-                double x3 = b[b3 + j];
-                b[c0 + j] -= a00 * x0 + a01 * x1 + a02 * x2 + a03 * x3;
-                b[c1 + j] -= a10 * x0 + a11 * x1 + a12 * x2 + a13 * x3;
-                b[c2 + j] -= a20 * x0 + a21 * x1 + a22 * x2 + a23 * x3;
-                b[c3 + j] -= a30 * x0 + a31 * x1 + a32 * x2 + a33 * x3;
-            }
-        }
+        gemmFourRows(i, 0, i, n, width, -1.0, l, b, b); // rows i..i+3 of b from its rows below i
         for (int r = 0; r < 4; r++) { // row i + r: its entries i..i+r−1 one at a time (fewer than four), then its pivot
             forwardRow(i + r, i, n, width, l, b);
         }
