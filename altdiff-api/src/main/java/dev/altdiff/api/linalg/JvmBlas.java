@@ -266,17 +266,7 @@ public final class JvmBlas {
         int i = 0;
         for (; i + 3 < rows; i += 4) {
             gemvFourRows(i, cols, 1.0, a, x, 0.0, ax);
-            int a0 = i * cols;
-            int a1 = a0 + cols;
-            int a2 = a1 + cols;
-            int a3 = a2 + cols;
-            double y0 = y[i];
-            double y1 = y[i + 1];
-            double y2 = y[i + 2];
-            double y3 = y[i + 3];
-            for (int j = 0; j < cols; j++) {
-                aty[j] += a[a0 + j] * y0 + a[a1 + j] * y1 + a[a2 + j] * y2 + a[a3 + j] * y3; // α = 1: α·a = a exactly
-            }
+            axpyFourRows(i, cols, 0, cols, 1.0, a, y, aty);
         }
         for (; i < rows; i++) {
             gemmRows(i, i + 1, cols, 1, 1.0, a, x, 0.0, ax);
@@ -285,6 +275,22 @@ public final class JvmBlas {
             for (int j = 0; j < cols; j++) {
                 aty[j] += a[ai + j] * yi;
             }
+        }
+    }
+
+    /** Entries from..to−1 of c += α·(rows i..i+3 of a)ᵀ·(entries i..i+3 of x): the four products as one group. */
+    private static void axpyFourRows(int i, int cols, int from, int to, double alpha, double[] a, double[] x,
+                                     double[] c) {
+        int a0 = i * cols;
+        int a1 = a0 + cols;
+        int a2 = a1 + cols;
+        int a3 = a2 + cols;
+        double x0 = x[i];
+        double x1 = x[i + 1];
+        double x2 = x[i + 2];
+        double x3 = x[i + 3];
+        for (int j = from; j < to; j++) {
+            c[j] += alpha * a[a0 + j] * x0 + alpha * a[a1 + j] * x1 + alpha * a[a2 + j] * x2 + alpha * a[a3 + j] * x3;
         }
     }
 
@@ -423,18 +429,7 @@ public final class JvmBlas {
         int i = 0;
         if (width == 1) { // aᵀx: axpys over c's rows
             for (; i + 3 < rows; i += 4) {
-                int a0 = i * cols;
-                int a1 = a0 + cols;
-                int a2 = a1 + cols;
-                int a3 = a2 + cols;
-                double x0 = b[i];
-                double x1 = b[i + 1];
-                double x2 = b[i + 2];
-                double x3 = b[i + 3];
-                for (int j = from; j < to; j++) {
-                    c[j] += alpha * a[a0 + j] * x0 + alpha * a[a1 + j] * x1 + alpha * a[a2 + j] * x2
-                            + alpha * a[a3 + j] * x3;
-                }
+                axpyFourRows(i, cols, from, to, alpha, a, b, c);
             }
             for (; i < rows; i++) {
                 int ai = i * cols;
