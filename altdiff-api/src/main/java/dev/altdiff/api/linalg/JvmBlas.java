@@ -278,6 +278,52 @@ public final class JvmBlas {
         }
     }
 
+    /**
+     * Rows j..j+3 of c += α·(rows i..i+3 of a)ᵀ·(rows i..i+3 of b) in {@link #gemmTransposedRows}: each entry takes
+     * its group of four products exactly as there, sixteen multiply-adds per load of b's four entries.
+     */
+    private static void transposedFourByFour(int i, int j, int cols, int width, double alpha, double[] a, double[] b,
+                                             double[] c) {
+        int a0 = i * cols + j;
+        int a1 = a0 + cols;
+        int a2 = a1 + cols;
+        int a3 = a2 + cols;
+        double e00 = alpha * a[a0];
+        double e01 = alpha * a[a0 + 1];
+        double e02 = alpha * a[a0 + 2];
+        double e03 = alpha * a[a0 + 3];
+        double e10 = alpha * a[a1];
+        double e11 = alpha * a[a1 + 1];
+        double e12 = alpha * a[a1 + 2];
+        double e13 = alpha * a[a1 + 3];
+        double e20 = alpha * a[a2];
+        double e21 = alpha * a[a2 + 1];
+        double e22 = alpha * a[a2 + 2];
+        double e23 = alpha * a[a2 + 3];
+        double e30 = alpha * a[a3];
+        double e31 = alpha * a[a3 + 1];
+        double e32 = alpha * a[a3 + 2];
+        double e33 = alpha * a[a3 + 3];
+        int b0 = i * width;
+        int b1 = b0 + width;
+        int b2 = b1 + width;
+        int b3 = b2 + width;
+        int c0 = j * width;
+        int c1 = c0 + width;
+        int c2 = c1 + width;
+        int c3 = c2 + width;
+        for (int t = 0; t < width; t++) {
+            double x0 = b[b0 + t];
+            double x1 = b[b1 + t];
+            double x2 = b[b2 + t];
+            double x3 = b[b3 + t];
+            c[c0 + t] += e00 * x0 + e10 * x1 + e20 * x2 + e30 * x3;
+            c[c1 + t] += e01 * x0 + e11 * x1 + e21 * x2 + e31 * x3;
+            c[c2 + t] += e02 * x0 + e12 * x1 + e22 * x2 + e32 * x3;
+            c[c3 + t] += e03 * x0 + e13 * x1 + e23 * x2 + e33 * x3;
+        }
+    }
+
     /** Entries from..to−1 of c += α·(rows i..i+3 of a)ᵀ·(entries i..i+3 of x): the four products as one group. */
     private static void axpyFourRows(int i, int cols, int from, int to, double alpha, double[] a, double[] x,
                                      double[] c) {
@@ -449,7 +495,11 @@ public final class JvmBlas {
             int b1 = b0 + width;
             int b2 = b1 + width;
             int b3 = b2 + width;
-            for (int j = from; j < to; j++) {
+            int j = from;
+            for (; j + 3 < to; j += 4) { // four rows of c per load of b's four rows
+                transposedFourByFour(i, j, cols, width, alpha, a, b, c);
+            }
+            for (; j < to; j++) {
                 double e0 = alpha * a[a0 + j];
                 double e1 = alpha * a[a1 + j];
                 double e2 = alpha * a[a2 + j];
