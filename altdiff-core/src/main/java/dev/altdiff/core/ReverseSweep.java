@@ -120,6 +120,12 @@ final class ReverseSweep {
         // the sums of the gradients of q, b, h, accumulated as the sweep goes, blocks like the adjoint states;
         // the per-step vectors r̄_k (ȳ_k when keepInputs), ψ_k, ω_k only for the matrix gradients
         boolean perStep = matrices && !d.sparse;
+        // the reduced x-step's matrix gradients accumulate in the (p+m)-space step by step ({@link ReducedGradients});
+        // otherwise the steps' vectors are kept and multiplied out after the sweep
+        ReducedGradients reduced = perStep && keepInputs && segments != null
+                && reducedAccumulationIsCheaper(n, p + m, iterations, include, segments.size())
+                ? new ReducedGradients(d, columns, segments) : null;
+        perStep &= reduced == null;
         int sumRows = keepInputs ? p + m : n;
         double[] rSums = new double[0]; // Σ r̄_k, or Σȳ_k of the current segment
         double[] psiSums = new double[0];
@@ -201,6 +207,9 @@ final class ReverseSweep {
                 rSums = widen(rSums, active, next, sumRows);
                 psiSums = widen(psiSums, active, next, p);
                 omegaSums = widen(omegaSums, active, next, m);
+                if (reduced != null) {
+                    reduced.widen(active, next);
+                }
                 active = next;
             }
             int width = active.length;
@@ -301,7 +310,13 @@ final class ReverseSweep {
                     sBar[at] = rho * gr - (1 - alpha) * u[at];
                 }
             }
-            if (keepInputs && step + 1 == segmentFirst(segments, step + 1)) { // the segment's first step: Σȳ → Σ r̄
+            if (reduced != null) {
+                reduced.step(step, yBar, z, active, iterations, enteringZ);
+            }
+            if (keepInputs && step + 1 == segments.get(segmentIndex(segments, step + 1)).first()) { // Σȳ → Σ r̄
+                if (reduced != null) {
+                    reduced.flush(segmentIndex(segments, step + 1), rSums, active);
+                }
                 flushSegment(xStep, rSums, active, gq, n);
             }
         }
@@ -320,10 +335,8 @@ final class ReverseSweep {
         if (d.sparse || !matrices) { // sparse data: no dense n×n, p×n, m×n gradients
             return new Result(gq, gb, gh, null, null, null);
         }
-        if (keepInputs && segments != null // null: no column included, the gradients are zero
-                && reducedAccumulationIsCheaper(n, p + m, iterations, include, segments.size())) {
-            return reducedMatrixGradients(d, columns, include, iterations, segments, rBar, entered, enteringZ, psi,
-                    omega, new Result(gq, gb, gh, null, null, null));
+        if (reduced != null) {
+            return reduced.finish(include, iterations, entered, new Result(gq, gb, gh, null, null, null));
         }
         // Σ over the columns' steps of u_k w_kᵀ as U·Wᵀ with the steps side by side: one product per block
         // for a group of columns of at most CHUNK steps in all ({@link LinearAlgebra#gemm(int, int, int, double, double[], double[], double, double[])})
@@ -398,136 +411,129 @@ final class ReverseSweep {
     }
 
     /**
-     * The gradients of P, A, G for the reduced x-step, accumulated in the (p+m)-space. With x_k = x₀ − Wy_k
-     * and r̄_k = −Wȳ_k (+ e = −H⁻¹v at the column's last step), W and x₀ those of k's ρ segment,
+     * The gradients of P, A, G for the reduced x-step, accumulated in the (p+m)-space as the sweep goes. With
+     * x_k = x₀ − Wy_k and r̄_k = −Wȳ_k (+ e = −H⁻¹v at the column's last step), W and x₀ those of k's ρ segment,
      * <pre>
-     *   Σ r̄_k x_kᵀ        = W(S Wᵀ − T) + e x_Kᵀ,           S = Σ ȳ_k y_kᵀ,  T = Σ_c (Σ_k ȳ_k) x₀ᵀ
-     *   Σ ψ_k x_kᵀ + λ̃_k r̄_kᵀ = U − (Σ ψ_k y_kᵀ + Σ λ̃_k ȳ_kᵀ) Wᵀ + λ̃_K eᵀ,   U = Σ_c (Σ_k ψ_k) x₀ᵀ
+     *   Σ r̄_k x_kᵀ        = W(S Wᵀ − T) + e x_Kᵀ,           S = Σ ȳ_k y_kᵀ,  T = Σ_b (Σ_k ȳ_k) x₀ᵀ
+     *   Σ ψ_k x_kᵀ + λ̃_k r̄_kᵀ = U − (Σ ψ_k y_kᵀ + Σ λ̃_k ȳ_kᵀ) Wᵀ + λ̃_K eᵀ,   U = Σ_b (Σ_k ψ_k) x₀ᵀ
      * </pre>
-     * per segment (and ω_k, ν̃_k for G likewise). The sums Σ ψ_k y_kᵀ + Σ λ̃_k ȳ_kᵀ come from S too, as the
-     * x-step's affine maps give ψ_k, ω_k from ȳ_k and λ̃_k, ν̃_k from y_k (see the code): one product of
-     * (p+m)-sized factors with the steps side by side ((p+m)²·T multiply-adds for T steps), then per segment
-     * one (p+m)³ product with M and one product by W, where forming every x_k and r̄_k and multiplying them out
-     * costs 2n(p+m)·T + n²·T.
-     *
-     * @param vectors the gradients of q, b, h already formed
+     * per segment (ω_k, ν̃_k for G likewise), and the x-step's affine maps give the middle sums from S:
+     * [ψ; ω]_k = ȳ_k + Dz_k with z_k = [A; G]r̄_k = −Mȳ_k (+ ε_b = [A; G]e at the entering step K_b), and
+     * [λ̃; ν̃]_k = y_k + D(z₀ − My_k − [b; h]) = (I − DM)y_k + Dζ_b (D = diag(ρ_eq, ρ), ζ_b recorded per segment), so
+     * <pre>
+     *   Σ[ψ; ω]_k y_kᵀ + Σ[λ̃; ν̃]_k ȳ_kᵀ = (I − DM)(S + Sᵀ) + D(Σ_b ε_b y_{K_b}ᵀ + Σ_b ζ_b (Σ_k ȳ_k)ᵀ).
+     * </pre>
+     * Per step one product of (p+m)-sized blocks ((p+m)²·B multiply-adds for the B active columns), per segment
+     * one (p+m)³ product with M and products with W, where forming every x_k and r̄_k and multiplying them out
+     * costs 2n(p+m) + n² per step and column; and nothing per step is kept.
      */
-    private static Result reducedMatrixGradients(QpData d, List<Admm.Column> columns, boolean[] include,
-                                                 int[] iterations, List<Admm.Segment> segments, double[][][] yBars,
-                                                 double[][] entered, double[][] enteredImage, double[][][] psi,
-                                                 double[][][] omega, Result vectors) {
-        LinearAlgebra la = d.la;
-        int n = d.n;
-        int p = d.p;
-        int m = d.m;
-        int c = p + m;
-        double[] gp = new double[n * n];
-        double[] gA = new double[p * n];
-        double[] gG = new double[m * n];
-        for (int j = 0; j < segments.size(); j++) {
-            int first = segments.get(j).first();
-            int last = j + 1 < segments.size() ? segments.get(j + 1).first() - 1 : Integer.MAX_VALUE;
-            double[] s = new double[c * c]; // Σ ȳ_k y_kᵀ
-            double[] t = new double[c * n]; // Σ_b (Σ_k ȳ_k) x₀ᵀ
-            double[] e = new double[c * c]; // Σ_b ζ_b (Σ_k ȳ_k)ᵀ + Σ_b (entering) ε_b y_{K_b}ᵀ
-            double[] uA = new double[p * n]; // Σ_b (Σ_k ψ_k) x₀ᵀ
-            double[] uG = new double[m * n];
-            boolean any = false;
-            // the segment's steps of every column side by side, in groups of at most CHUNK steps
-            for (int from = 0; from < columns.size(); ) {
-                int steps = 0;
-                int to = from;
-                while (to < columns.size() && (steps == 0 || steps + stepsIn(include, iterations, to, first, last)
-                        <= CHUNK)) {
-                    steps += stepsIn(include, iterations, to, first, last);
-                    to++;
-                }
-                int width = 0; // the columns of the group with steps in the segment
-                int ending = 0; // those whose last step is in the segment
-                for (int col = from; col < to; col++) {
-                    int count = stepsIn(include, iterations, col, first, last);
-                    width += count > 0 ? 1 : 0;
-                    ending += count > 0 && iterations[col] <= last ? 1 : 0;
-                }
-                if (steps > 0) {
-                    any = true;
-                    double[] yRows = new double[steps * c];
-                    double[] yBarCols = new double[c * steps];
-                    double[] yBarSums = new double[c * width]; // per column Σ_k ȳ_k, ψ_k, ω_k, its x₀ and ζ
-                    double[] yBarSumRows = new double[width * c];
-                    double[] psiSums = new double[p * width];
-                    double[] omegaSums = new double[m * width];
-                    double[] x0Rows = new double[width * n];
-                    double[] zetaCols = new double[c * width];
-                    double[] epsilonCols = new double[c * ending]; // ε_b and y_{K_b} of the columns ending here
-                    double[] lastRows = new double[ending * c];
-                    int at = 0;
-                    int w = 0;
-                    int end = 0;
-                    for (int col = from; col < to; col++) {
-                        int count = stepsIn(include, iterations, col, first, last);
-                        if (count == 0) {
-                            continue;
-                        }
-                        Admm.StepInputs inputs = (Admm.StepInputs) columns.get(col).trajectory().x();
-                        if (inputs.segmentStart(j) != first) {
-                            throw new IllegalStateException("column " + col + "'s segment " + j + " starts at "
-                                    + inputs.segmentStart(j) + ", the run's at " + first);
-                        }
-                        System.arraycopy(inputs.base(j), 0, x0Rows, w * n, n);
-                        setColumn(zetaCols, width, w, inputs.offset(j));
-                        for (int k = first; k < first + count; k++, at++) {
-                            System.arraycopy(inputs.input(k - 1), 0, yRows, at * c, c);
-                            double[] yBar = yBars[col][k - 1];
-                            setColumn(yBarCols, steps, at, yBar);
-                            addToColumn(yBarSums, width, w, yBar);
-                            if (p > 0) {
-                                addToColumn(psiSums, width, w, psi[col][k - 1]);
-                            }
-                            if (m > 0) {
-                                addToColumn(omegaSums, width, w, omega[col][k - 1]);
-                            }
-                        }
-                        if (iterations[col] <= last) {
-                            setColumn(epsilonCols, ending, end, enteredImage[col]);
-                            System.arraycopy(inputs.input(iterations[col] - 1), 0, lastRows, end * c, c);
-                            end++;
-                        }
-                        for (int i = 0; i < c; i++) {
-                            yBarSumRows[w * c + i] = yBarSums[i * width + w];
-                        }
-                        w++;
-                    }
-                    la.gemm(c, steps, c, 1.0, yBarCols, yRows, 1.0, s);
-                    la.gemm(c, width, n, 1.0, yBarSums, x0Rows, 1.0, t);
-                    la.gemm(c, width, c, 1.0, zetaCols, yBarSumRows, 1.0, e);
-                    if (ending > 0) {
-                        la.gemm(c, ending, c, 1.0, epsilonCols, lastRows, 1.0, e);
-                    }
-                    if (p > 0) {
-                        la.gemm(p, width, n, 1.0, psiSums, x0Rows, 1.0, uA);
-                    }
-                    if (m > 0) {
-                        la.gemm(m, width, n, 1.0, omegaSums, x0Rows, 1.0, uG);
-                    }
-                }
-                from = to;
+    private static final class ReducedGradients {
+        private final LinearAlgebra la;
+        private final List<Admm.Column> columns;
+        private final List<Admm.Segment> segments;
+        private final int n;
+        private final int p;
+        private final int m;
+        private final int c;
+        private final double[] gp;
+        private final double[] gA;
+        private final double[] gG;
+        private final double[] s; // the segment's Σ ȳ_k y_kᵀ
+        private final double[] e; // the segment's Σ ε_b y_{K_b}ᵀ + Σ ζ_b (Σ_k ȳ_k)ᵀ
+        private double[] zSums = new double[0]; // the segment's Σ z_k per active column (c×w)
+
+        ReducedGradients(QpData d, List<Admm.Column> columns, List<Admm.Segment> segments) {
+            this.la = d.la;
+            this.columns = columns;
+            this.segments = segments;
+            this.n = d.n;
+            this.p = d.p;
+            this.m = d.m;
+            this.c = p + m;
+            this.gp = new double[n * n];
+            this.gA = new double[p * n];
+            this.gG = new double[m * n];
+            this.s = new double[c * c];
+            this.e = new double[c * c];
+        }
+
+        /** The sweep's columns grow from oldIds to next. */
+        void widen(int[] oldIds, int[] next) {
+            zSums = ReverseSweep.widen(zSums, oldIds, next, c);
+        }
+
+        private Admm.StepInputs inputs(int column) {
+            return (Admm.StepInputs) columns.get(column).trajectory().x();
+        }
+
+        /** Step k (0-based) of the active columns: ȳ_k and z_k (c×w blocks), the entering columns' ε_b y_{K_b}ᵀ. */
+        void step(int step, double[] yBar, double[] z, int[] active, int[] iterations, double[][] entering) {
+            int w = active.length;
+            double[] yRows = new double[w * c];
+            int enteringCount = 0;
+            for (int j = 0; j < w; j++) {
+                System.arraycopy(inputs(active[j]).input(step), 0, yRows, j * c, c);
+                enteringCount += iterations[active[j]] - 1 == step ? 1 : 0;
             }
-            if (!any) {
-                continue;
+            la.gemm(c, w, c, 1.0, yBar, yRows, 1.0, s);
+            for (int i = 0; i < c * w; i++) {
+                zSums[i] += z[i];
             }
-            // [vA; vG] = Σ[ψ_k; ω_k]y_kᵀ + Σ[λ̃_k; ν̃_k]ȳ_kᵀ = (I − DM)(S + Sᵀ) + D·E, with D = diag(ρ_eq, ρ) and M of
-            // the segment: [ψ; ω]_k = ȳ_k + D[A; G]r̄_k, [A; G]r̄_k = −Mȳ_k (+ ε_b at the entering step K_b), and
-            // [λ̃; ν̃]_k = y_k + D(z₀ − My_k − [b; h]) = (I − DM)y_k + Dζ_b (the forward x-step's multipliers)
+            if (enteringCount > 0) {
+                double[] epsilonCols = new double[c * enteringCount];
+                double[] lastRows = new double[enteringCount * c];
+                for (int j = 0, t = 0; j < w; j++) {
+                    if (iterations[active[j]] - 1 == step) {
+                        setColumn(epsilonCols, enteringCount, t, entering[active[j]]);
+                        System.arraycopy(yRows, j * c, lastRows, t * c, c);
+                        t++;
+                    }
+                }
+                la.gemm(c, enteringCount, c, 1.0, epsilonCols, lastRows, 1.0, e);
+            }
+        }
+
+        /**
+         * The end of segment j (its first step, the sweep going down): with the active columns' sums Σȳ_k over it
+         * (ySums, c×w), adds the segment's share to the gradients and restarts the sums.
+         */
+        void flush(int j, double[] ySums, int[] active) {
+            int w = active.length;
             QpData data = segments.get(j).data();
+            double[] x0Rows = new double[w * n];
+            double[] zetaCols = new double[c * w];
+            double[] ySumRows = new double[w * c];
+            double[] psiOmegaSums = new double[c * w]; // Σ[ψ; ω]_k = Σȳ_k + DΣz_k
+            for (int col = 0; col < w; col++) {
+                Admm.StepInputs inputs = inputs(active[col]);
+                if (inputs.segmentStart(j) != segments.get(j).first()) {
+                    throw new IllegalStateException("column " + active[col] + "'s segment " + j + " starts at "
+                            + inputs.segmentStart(j) + ", the run's at " + segments.get(j).first());
+                }
+                System.arraycopy(inputs.base(j), 0, x0Rows, col * n, n);
+                setColumn(zetaCols, w, col, inputs.offset(j));
+            }
+            for (int i = 0; i < c; i++) {
+                double di = i < p ? data.rhoEq : data.rho;
+                for (int col = 0; col < w; col++) {
+                    int at = i * w + col;
+                    ySumRows[col * c + i] = ySums[at];
+                    psiOmegaSums[at] = ySums[at] + di * zSums[at];
+                }
+            }
+            double[] t = new double[c * n]; // T = Σ_b (Σ_k ȳ_k) x₀ᵀ
+            la.gemm(c, w, n, 1.0, ySums, x0Rows, 0.0, t);
+            double[] u = new double[c * n]; // U = Σ_b (Σ_k [ψ; ω]_k) x₀ᵀ
+            la.gemm(c, w, n, 1.0, psiOmegaSums, x0Rows, 0.0, u);
+            la.gemm(c, w, c, 1.0, zetaCols, ySumRows, 1.0, e);
             double[] sym = new double[c * c];
             for (int i = 0; i < c; i++) {
                 for (int l = 0; l < c; l++) {
                     sym[i * c + l] = s[i * c + l] + s[l * c + i];
                 }
             }
-            double[] v = new double[c * c];
-            la.gemm(c, c, c, -1.0, data.xStep().mRows(), sym, 0.0, v); // −M(S + Sᵀ)
+            double[] v = new double[c * c]; // [vA; vG] = (I − DM)(S + Sᵀ) + D·E
+            la.gemm(c, c, c, -1.0, data.xStep().mRows(), sym, 0.0, v);
             for (int i = 0; i < c; i++) {
                 double di = i < p ? data.rhoEq : data.rho;
                 for (int l = 0; l < c; l++) {
@@ -535,76 +541,71 @@ final class ReverseSweep {
                     v[il] = sym[il] + di * (v[il] + e[il]);
                 }
             }
-            double[] vA = Arrays.copyOf(v, p * c);
-            double[] vG = Arrays.copyOfRange(v, p * c, c * c);
-            double[] w = segments.get(j).data().xStep().wRows(); // n×c
-            double[] wt = transpose(w, n, c); // c×n
+            double[] w0 = data.xStep().wRows(); // n×c
+            double[] wt = transpose(w0, n, c); // c×n
             la.gemm(c, c, n, 1.0, s, wt, -1.0, t); // t ← S Wᵀ − T
-            la.gemm(n, c, n, 1.0, w, t, 1.0, gp);
+            la.gemm(n, c, n, 1.0, w0, t, 1.0, gp);
             if (p > 0) {
-                Dense.add(gA, uA);
-                la.gemm(p, c, n, -1.0, vA, wt, 1.0, gA);
+                Dense.add(gA, Arrays.copyOf(u, p * n));
+                la.gemm(p, c, n, -1.0, Arrays.copyOf(v, p * c), wt, 1.0, gA);
             }
             if (m > 0) {
-                Dense.add(gG, uG);
-                la.gemm(m, c, n, -1.0, vG, wt, 1.0, gG);
+                Dense.add(gG, Arrays.copyOfRange(u, p * n, c * n));
+                la.gemm(m, c, n, -1.0, Arrays.copyOfRange(v, p * c, c * c), wt, 1.0, gG);
             }
+            Arrays.fill(s, 0.0);
+            Arrays.fill(e, 0.0);
+            Arrays.fill(zSums, 0.0);
         }
-        // e x_Kᵀ, λ̃_K eᵀ, ν̃_K eᵀ at each column's last step, the columns side by side
-        int width = 0;
-        for (boolean in : include) {
-            width += in ? 1 : 0;
-        }
-        double[] eCols = new double[n * width];
-        double[] eRows = new double[width * n];
-        double[] xRows = new double[width * n];
-        double[] lambdaCols = new double[p * width];
-        double[] nuTildeCols = new double[m * width];
-        for (int col = 0, w = 0; col < columns.size(); col++) {
-            if (!include[col]) {
-                continue;
+
+        /** @return the gradients: e x_Kᵀ, λ̃_K eᵀ, ν̃_K eᵀ at each column's last step added, P symmetrized */
+        Result finish(boolean[] include, int[] iterations, double[][] entered, Result vectors) {
+            // e x_Kᵀ, λ̃_K eᵀ, ν̃_K eᵀ at each column's last step, the columns side by side
+            int width = 0;
+            for (boolean in : include) {
+                width += in ? 1 : 0;
             }
-            Admm.Trajectory trajectory = columns.get(col).trajectory();
-            int k = iterations[col];
-            setColumn(eCols, width, w, entered[col]);
-            System.arraycopy(entered[col], 0, eRows, w * n, n);
-            System.arraycopy(trajectory.x().get(k - 1), 0, xRows, w * n, n);
+            double[] eCols = new double[n * width];
+            double[] eRows = new double[width * n];
+            double[] xRows = new double[width * n];
+            double[] lambdaCols = new double[p * width];
+            double[] nuTildeCols = new double[m * width];
+            for (int col = 0, w = 0; col < columns.size(); col++) {
+                if (!include[col]) {
+                    continue;
+                }
+                Admm.Trajectory trajectory = columns.get(col).trajectory();
+                int k = iterations[col];
+                setColumn(eCols, width, w, entered[col]);
+                System.arraycopy(entered[col], 0, eRows, w * n, n);
+                System.arraycopy(trajectory.x().get(k - 1), 0, xRows, w * n, n);
+                if (p > 0) {
+                    setColumn(lambdaCols, width, w, trajectory.lambda().get(k - 1));
+                }
+                if (m > 0) {
+                    setColumn(nuTildeCols, width, w, trajectory.nuTilde().get(k - 1));
+                }
+                w++;
+            }
+            la.gemm(n, width, n, 1.0, eCols, xRows, 1.0, gp);
             if (p > 0) {
-                setColumn(lambdaCols, width, w, trajectory.lambda().get(k - 1));
+                la.gemm(p, width, n, 1.0, lambdaCols, eRows, 1.0, gA);
             }
             if (m > 0) {
-                setColumn(nuTildeCols, width, w, trajectory.nuTilde().get(k - 1));
+                la.gemm(m, width, n, 1.0, nuTildeCols, eRows, 1.0, gG);
             }
-            w++;
-        }
-        la.gemm(n, width, n, 1.0, eCols, xRows, 1.0, gp);
-        if (p > 0) {
-            la.gemm(p, width, n, 1.0, lambdaCols, eRows, 1.0, gA);
-        }
-        if (m > 0) {
-            la.gemm(m, width, n, 1.0, nuTildeCols, eRows, 1.0, gG);
-        }
-        double[][] gP = new double[n][n];
-        for (int i = 0; i < n; i++) {
-            for (int k = 0; k < n; k++) {
-                gP[i][k] = 0.5 * (gp[i * n + k] + gp[k * n + i]);
+            double[][] gP = new double[n][n];
+            for (int i = 0; i < n; i++) {
+                for (int k = 0; k < n; k++) {
+                    gP[i][k] = 0.5 * (gp[i * n + k] + gp[k * n + i]);
+                }
             }
+            return new Result(vectors.q(), vectors.b(), vectors.h(), gP, p > 0 ? rows(gA, p, n) : null,
+                    m > 0 ? rows(gG, m, n) : null);
         }
-        return new Result(vectors.q(), vectors.b(), vectors.h(), gP, p > 0 ? rows(gA, p, n) : null,
-                m > 0 ? rows(gG, m, n) : null);
     }
 
-    /** @return how many of column col's steps fall in the segment's iterations first..last (0 when not included) */
-    private static int stepsIn(boolean[] include, int[] iterations, int col, int first, int last) {
-        return include[col] ? Math.max(0, Math.min(last, iterations[col]) - first + 1) : 0;
-    }
 
-    /** In place: column t of the row-major block a (width columns) += v. */
-    private static void addToColumn(double[] a, int width, int t, double[] v) {
-        for (int i = 0; i < v.length; i++) {
-            a[i * width + t] += v[i];
-        }
-    }
 
     /**
      * Multiply-adds of the two ways to form the matrix gradients with the reduced x-step, for T steps in all
@@ -668,15 +669,16 @@ final class ReverseSweep {
         }
     }
 
-    /** @return the first iteration of iteration k's ρ segment */
-    private static int segmentFirst(List<Admm.Segment> segments, int k) {
-        int first = 1;
-        for (Admm.Segment segment : segments) {
-            if (segment.first() <= k) {
-                first = segment.first();
+
+    /** @return the index of iteration k's segment in the run's segments (ordered by first) */
+    private static int segmentIndex(List<Admm.Segment> segments, int k) {
+        int index = 0;
+        for (int j = 0; j < segments.size(); j++) {
+            if (segments.get(j).first() <= k) {
+                index = j;
             }
         }
-        return first;
+        return index;
     }
 
     /** Steps (columns of the factors) per product in the matrix gradients: bounds their scratch to 2·CHUNK·n. */

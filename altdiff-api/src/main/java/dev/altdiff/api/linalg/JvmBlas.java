@@ -173,50 +173,12 @@ public final class JvmBlas {
 
     /**
      * Rows i..i+3 of the forward substitution (i a multiple of 4): the groups of four below i for the four
-     * rows per load of b's rows, then each row's entries i.. one at a time and its pivot ({@link #forwardRow}),
-     * each entry with exactly the operations of {@link #forwardRow} from 0.
+     * rows per load of b's rows ({@link #gemmFourRows} with α = −1: b_i + Σ(−l_ik)b_k is b_i − Σl_ik b_k bit for
+     * bit), then each row's entries i.. one at a time and its pivot ({@link #forwardRow}), each entry with exactly
+     * the operations of {@link #forwardRow} from 0.
      */
     private static void forwardFourRows(int i, int n, int width, double[] l, double[] b) {
-        int c0 = i * width;
-        int c1 = c0 + width;
-        int c2 = c1 + width;
-        int c3 = c2 + width;
-        int r0 = i * n;
-        int r1 = r0 + n;
-        int r2 = r1 + n;
-        int r3 = r2 + n;
-        for (int k = 0; k + 3 < i; k += 4) {
-            double a00 = l[r0 + k];
-            double a01 = l[r0 + k + 1];
-            double a02 = l[r0 + k + 2];
-            double a03 = l[r0 + k + 3];
-            double a10 = l[r1 + k];
-            double a11 = l[r1 + k + 1];
-            double a12 = l[r1 + k + 2];
-            double a13 = l[r1 + k + 3];
-            double a20 = l[r2 + k];
-            double a21 = l[r2 + k + 1];
-            double a22 = l[r2 + k + 2];
-            double a23 = l[r2 + k + 3];
-            double a30 = l[r3 + k];
-            double a31 = l[r3 + k + 1];
-            double a32 = l[r3 + k + 2];
-            double a33 = l[r3 + k + 3];
-            int b0 = k * width;
-            int b1 = b0 + width;
-            int b2 = b1 + width;
-            int b3 = b2 + width;
-            for (int j = 0; j < width; j++) {
-                double x0 = b[b0 + j];
-                double x1 = b[b1 + j];
-                double x2 = b[b2 + j];
-                double x3 = b[b3 + j];
-                b[c0 + j] -= a00 * x0 + a01 * x1 + a02 * x2 + a03 * x3;
-                b[c1 + j] -= a10 * x0 + a11 * x1 + a12 * x2 + a13 * x3;
-                b[c2 + j] -= a20 * x0 + a21 * x1 + a22 * x2 + a23 * x3;
-                b[c3 + j] -= a30 * x0 + a31 * x1 + a32 * x2 + a33 * x3;
-            }
-        }
+        gemmFourRows(i, 0, i, n, width, -1.0, l, b, b); // rows i..i+3 of b from its rows below i
         for (int r = 0; r < 4; r++) { // row i + r: its entries i..i+r−1 one at a time (fewer than four), then its pivot
             forwardRow(i + r, i, n, width, l, b);
         }
@@ -304,17 +266,7 @@ public final class JvmBlas {
         int i = 0;
         for (; i + 3 < rows; i += 4) {
             gemvFourRows(i, cols, 1.0, a, x, 0.0, ax);
-            int a0 = i * cols;
-            int a1 = a0 + cols;
-            int a2 = a1 + cols;
-            int a3 = a2 + cols;
-            double y0 = y[i];
-            double y1 = y[i + 1];
-            double y2 = y[i + 2];
-            double y3 = y[i + 3];
-            for (int j = 0; j < cols; j++) {
-                aty[j] += a[a0 + j] * y0 + a[a1 + j] * y1 + a[a2 + j] * y2 + a[a3 + j] * y3; // α = 1: α·a = a exactly
-            }
+            axpyFourRows(i, cols, 0, cols, 1.0, a, y, aty);
         }
         for (; i < rows; i++) {
             gemmRows(i, i + 1, cols, 1, 1.0, a, x, 0.0, ax);
@@ -323,6 +275,68 @@ public final class JvmBlas {
             for (int j = 0; j < cols; j++) {
                 aty[j] += a[ai + j] * yi;
             }
+        }
+    }
+
+    /**
+     * Rows j..j+3 of c += α·(rows i..i+3 of a)ᵀ·(rows i..i+3 of b) in {@link #gemmTransposedRows}: each entry takes
+     * its group of four products exactly as there, sixteen multiply-adds per load of b's four entries.
+     */
+    private static void transposedFourByFour(int i, int j, int cols, int width, double alpha, double[] a, double[] b,
+                                             double[] c) {
+        int a0 = i * cols + j;
+        int a1 = a0 + cols;
+        int a2 = a1 + cols;
+        int a3 = a2 + cols;
+        double e00 = alpha * a[a0];
+        double e01 = alpha * a[a0 + 1];
+        double e02 = alpha * a[a0 + 2];
+        double e03 = alpha * a[a0 + 3];
+        double e10 = alpha * a[a1];
+        double e11 = alpha * a[a1 + 1];
+        double e12 = alpha * a[a1 + 2];
+        double e13 = alpha * a[a1 + 3];
+        double e20 = alpha * a[a2];
+        double e21 = alpha * a[a2 + 1];
+        double e22 = alpha * a[a2 + 2];
+        double e23 = alpha * a[a2 + 3];
+        double e30 = alpha * a[a3];
+        double e31 = alpha * a[a3 + 1];
+        double e32 = alpha * a[a3 + 2];
+        double e33 = alpha * a[a3 + 3];
+        int b0 = i * width;
+        int b1 = b0 + width;
+        int b2 = b1 + width;
+        int b3 = b2 + width;
+        int c0 = j * width;
+        int c1 = c0 + width;
+        int c2 = c1 + width;
+        int c3 = c2 + width;
+        for (int t = 0; t < width; t++) {
+            double x0 = b[b0 + t];
+            double x1 = b[b1 + t];
+            double x2 = b[b2 + t];
+            double x3 = b[b3 + t];
+            c[c0 + t] += e00 * x0 + e10 * x1 + e20 * x2 + e30 * x3;
+            c[c1 + t] += e01 * x0 + e11 * x1 + e21 * x2 + e31 * x3;
+            c[c2 + t] += e02 * x0 + e12 * x1 + e22 * x2 + e32 * x3;
+            c[c3 + t] += e03 * x0 + e13 * x1 + e23 * x2 + e33 * x3;
+        }
+    }
+
+    /** Entries from..to−1 of c += α·(rows i..i+3 of a)ᵀ·(entries i..i+3 of x): the four products as one group. */
+    private static void axpyFourRows(int i, int cols, int from, int to, double alpha, double[] a, double[] x,
+                                     double[] c) {
+        int a0 = i * cols;
+        int a1 = a0 + cols;
+        int a2 = a1 + cols;
+        int a3 = a2 + cols;
+        double x0 = x[i];
+        double x1 = x[i + 1];
+        double x2 = x[i + 2];
+        double x3 = x[i + 3];
+        for (int j = from; j < to; j++) {
+            c[j] += alpha * a[a0 + j] * x0 + alpha * a[a1 + j] * x1 + alpha * a[a2 + j] * x2 + alpha * a[a3 + j] * x3;
         }
     }
 
@@ -461,18 +475,7 @@ public final class JvmBlas {
         int i = 0;
         if (width == 1) { // aᵀx: axpys over c's rows
             for (; i + 3 < rows; i += 4) {
-                int a0 = i * cols;
-                int a1 = a0 + cols;
-                int a2 = a1 + cols;
-                int a3 = a2 + cols;
-                double x0 = b[i];
-                double x1 = b[i + 1];
-                double x2 = b[i + 2];
-                double x3 = b[i + 3];
-                for (int j = from; j < to; j++) {
-                    c[j] += alpha * a[a0 + j] * x0 + alpha * a[a1 + j] * x1 + alpha * a[a2 + j] * x2
-                            + alpha * a[a3 + j] * x3;
-                }
+                axpyFourRows(i, cols, from, to, alpha, a, b, c);
             }
             for (; i < rows; i++) {
                 int ai = i * cols;
@@ -492,7 +495,11 @@ public final class JvmBlas {
             int b1 = b0 + width;
             int b2 = b1 + width;
             int b3 = b2 + width;
-            for (int j = from; j < to; j++) {
+            int j = from;
+            for (; j + 3 < to; j += 4) { // four rows of c per load of b's four rows
+                transposedFourByFour(i, j, cols, width, alpha, a, b, c);
+            }
+            for (; j < to; j++) {
                 double e0 = alpha * a[a0 + j];
                 double e1 = alpha * a[a1 + j];
                 double e2 = alpha * a[a2 + j];
