@@ -131,7 +131,7 @@ final class ReverseSweep {
         double[] psiSums = new double[0];
         double[] omegaSums = new double[0];
         double[][] gq = new double[batch][];
-        double[][][] rBar = new double[batch][][];
+        double[][][] rBar = new double[batch][][]; // per step r̄_k (ȳ_k when keepInputs), for the direct accumulation
         double[][] entered = new double[batch][]; // −H⁻¹v of each column (keepInputs)
         double[][][] psi = new double[batch][][];
         double[][][] omega = new double[batch][][];
@@ -313,9 +313,10 @@ final class ReverseSweep {
             if (reduced != null) {
                 reduced.step(step, yBar, z, active, iterations, enteringZ);
             }
-            if (keepInputs && step + 1 == segments.get(segmentIndex(segments, step + 1)).first()) { // Σȳ → Σ r̄
+            int segment = segmentIndex(segments, step + 1);
+            if (keepInputs && step + 1 == segments.get(segment).first()) { // the segment's first step: Σȳ → Σ r̄
                 if (reduced != null) {
-                    reduced.flush(segmentIndex(segments, step + 1), rSums, active);
+                    reduced.flush(segment, rSums, active);
                 }
                 flushSegment(xStep, rSums, active, gq, n);
             }

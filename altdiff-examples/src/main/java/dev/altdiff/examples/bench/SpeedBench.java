@@ -279,7 +279,7 @@ public final class SpeedBench {
             for (Phase p : c.phases()) {
                 double rate = p.flops() / p.seconds() / 1e9;
                 double floor = p.floor(rates);
-                out.printf("%-26s %-8s %6d  %-9s %10.1f %9.3g %9.2f %8.1f%% %8s %9.1f %7.2f%n", c.name(), c.preset(),
+                out.printf("%-26s %-8s %6d  %-9s %10.1f %9.3g %9.2f %8.1f%% %8s %9.3g %7.2f%n", c.name(), c.preset(),
                         c.iterations(), p.name(), p.seconds() * 1e3, p.flops() / 1e9, rate,
                         100 * rate / rates.backendGemm(),
                         p.bytes() > 0 ? String.format("%.1f", p.bytes() / p.seconds() / 1e9) : "-", floor * 1e3,
@@ -292,7 +292,7 @@ public final class SpeedBench {
                 }
             }
             out.printf("%-26s %s%n", "", c.accuracy());
-            out.printf("%-26s fwd+bwd of q, b, h (set-up reused): %.1f ms, floor %.1f ms: %.2fx"
+            out.printf("%-26s fwd+bwd of q, b, h (set-up reused): %.4g ms, floor %.4g ms: %.2fx"
                     + " the floor%n", "", fixedData * 1e3, fixedDataFloor * 1e3, fixedData / fixedDataFloor);
         }
         out.flush();

@@ -33,7 +33,18 @@ class BenchSpeedCommandTest {
             }
         }
         assertEquals(List.of("40x10x8 set-up", "40x10x8 reused", "40x10x8 forward", "40x10x8 backward",
-                "40x10x8 bwd-qbh", "12x3x4/B=3 forward", "12x3x4/B=3 backward", "12x3x4/B=3 bwd-qbh"), phases, r.toString());
+                "40x10x8 bwd-qbh", "12x3x4/B=3 forward", "12x3x4/B=3 backward", "12x3x4/B=3 fwd-qbh",
+                "12x3x4/B=3 bwd-qbh"), phases, r.toString());
+        // each case's fixed-data call against its floor: a positive time, a positive floor, their ratio
+        Matcher floor = Pattern.compile("fwd\\+bwd of q, b, h \\(set-up reused\\): ([0-9.]+) ms, floor ([0-9.]+) ms:"
+                + " ([0-9.]+)x the floor").matcher(r.out());
+        for (int c = 0; c < 2; c++) {
+            assertTrue(floor.find(), r.toString());
+            double ms = Double.parseDouble(floor.group(1));
+            double floorMs = Double.parseDouble(floor.group(2));
+            assertTrue(ms > 0 && floorMs > 0, floor.group());
+            assertEquals(ms / floorMs, Double.parseDouble(floor.group(3)), 0.01 + 0.01 * ms / floorMs, floor.group());
+        }
         Matcher cosines = Pattern.compile("cos q ([0-9.]+), b ([0-9.]+), h ([0-9.]+) vs KKT; status solved")
                 .matcher(r.out());
         assertTrue(cosines.find(), r.toString());
