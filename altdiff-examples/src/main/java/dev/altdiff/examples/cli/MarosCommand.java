@@ -362,7 +362,7 @@ final class MarosCommand implements Callable<Integer> {
         }
         long t0 = System.nanoTime();
         Settings first = forward == ForwardSolver.AUTO ? settings.withTimeLimit(settings.timeLimit() / 2) : settings;
-        Solution admm = Admm.solve(problem, first, la).solution();
+        Solution admm = Admm.solveForward(problem, first, la); // the run's data let go before the residuals
         dev.altdiff.api.Status status = admm.status();
         double left = settings.timeLimit() - elapsed(t0);
         if (forward == ForwardSolver.ADMM || status == dev.altdiff.api.Status.SOLVED
