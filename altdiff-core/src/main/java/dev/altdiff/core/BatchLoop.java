@@ -54,6 +54,8 @@ final class BatchLoop {
     private final double[] dataPrimalInf;
     /** Per column, the dual scale of its last direct test (NaN before it), which caps the screen's bound. */
     private final double[] lastDualScale;
+    /** Per column, the row where its screen's last formed dual residual had its largest entry (−1: none yet). */
+    private final int[] dualArgmax;
     private final long deadline;
 
     // the iteration's data: the factor of the current ρ and its x-step
@@ -139,6 +141,8 @@ final class BatchLoop {
         this.dataPrimalInf = new double[batch];
         this.lastDualScale = new double[batch];
         Arrays.fill(lastDualScale, Double.NaN);
+        this.dualArgmax = new int[batch];
+        Arrays.fill(dualArgmax, -1);
         if (p > 0) {
             Dense.colNormInf(bAct, p, batch, wPrimal, 0, dataPrimalInf);
         }
@@ -497,43 +501,99 @@ final class BatchLoop {
         // ρ‖Gᵀds + Aᵀdλ − (σ/ρ)(x⁺ − x)‖ for the columns whose primal residual passes (the x-step's
         // stationarity with the proximal term σ(x⁺ − x); σ > 0 runs the full form, where both x are formed)
         double[] dual = new double[width];
+        double[] lambdaInf = Dense.colNormInf(lambda, p, width, null, 0, new double[width]);
+        double[] nuInf = Dense.colNormInf(nu, m, width, null, 0, new double[width]);
         double sigma = current.sigma;
-        if (m > 0 || dLambda != null || sigma > 0) {
-            int w = passing.length;
+        boolean[] product = primalPasses; // the columns whose dual residual is formed
+        if ((m > 0 || dLambda != null) && sigma == 0 && !d.sparse) {
+            // first one entry of it, where the column's last formed residual had its largest: if that entry alone
+            // fails the screen, the column cannot pass (mayPass grows with the dual residual), and most columns
+            // whose primal residual passes fail on the dual one
+            product = primalPasses.clone();
+            for (int j : passing) {
+                int c = active[j];
+                if (dualArgmax[c] >= 0) {
+                    double lower = rho * (wDual == null ? 1.0 : wDual[dualArgmax[c]]) * entryLowerBound(dualArgmax[c],
+                            j, width);
+                    product[j] = termination.mayPass(bounds, weighted[j], Math.max(primalScale[j], dataPrimalInf[c]),
+                            lower, xInf[j], lambdaInf[j], nuInf[j], qInf[c], lastDualScale[c]);
+                }
+            }
+        }
+        int[] formed = indices(product);
+        if ((m > 0 || dLambda != null || sigma > 0) && formed.length > 0) {
+            int w = formed.length;
             double[] image = new double[n * w];
             if (m > 0) {
                 Dense.add(image, d.times(dev.altdiff.api.Block.G, true,
-                        w == width ? ds : Dense.select(ds, m, width, passing), w));
+                        w == width ? ds : Dense.select(ds, m, width, formed), w));
             }
             if (dLambda != null && p > 0) {
                 Dense.add(image, d.times(dev.altdiff.api.Block.A, true,
-                        w == width ? dLambda : Dense.select(dLambda, p, width, passing), w));
+                        w == width ? dLambda : Dense.select(dLambda, p, width, formed), w));
             }
             if (sigma > 0) {
                 for (int i = 0; i < n; i++) {
                     for (int t = 0; t < w; t++) {
-                        int at = i * width + passing[t];
+                        int at = i * width + formed[t];
                         image[i * w + t] -= sigma / rho * (x[at] - xPrev[at]);
                     }
                 }
             }
-            double[] norms = Dense.colNormInf(image, n, w, wDual, 0, new double[w]);
-            for (int i = 0; i < w; i++) {
-                dual[passing[i]] = rho * norms[i];
+            double[] norms = new double[w]; // the weighted ∞-norms ({@link Dense#colNormInf}) and where they are
+            int[] where = new int[w];
+            for (int i = 0; i < n; i++) {
+                double wi = wDual == null ? 1.0 : wDual[i];
+                for (int t = 0; t < w; t++) {
+                    double v = wi * Math.abs(image[i * w + t]);
+                    if (v > norms[t] || v != v) {
+                        norms[t] = v;
+                        where[t] = i;
+                    }
+                }
+            }
+            for (int t = 0; t < w; t++) {
+                dual[formed[t]] = rho * norms[t];
+                dualArgmax[active[formed[t]]] = where[t];
             }
         }
-        double[] lambdaInf = Dense.colNormInf(lambda, p, width, null, 0, new double[width]);
-        double[] nuInf = Dense.colNormInf(nu, m, width, null, 0, new double[width]);
         boolean[] candidates = new boolean[width];
         boolean any = false;
         for (int j = 0; j < width; j++) {
             int c = active[j];
-            candidates[j] = primalPasses[j] && termination.mayPass(bounds, weighted[j],
+            candidates[j] = product[j] && termination.mayPass(bounds, weighted[j],
                     Math.max(primalScale[j], dataPrimalInf[c]), dual[j], xInf[j], lambdaInf[j], nuInf[j], qInf[c],
                     lastDualScale[c]);
             any |= candidates[j];
         }
         return any ? candidates : null;
+    }
+
+    /**
+     * @return a lower bound of |(Gᵀds + Aᵀdλ)_i| for active column j as the screen's product would compute it: the
+     *     entry summed here, less 4(m + p)·2⁻⁵² times the sum of its terms' magnitudes, more than the two sums'
+     *     rounding errors together (so that a column this bound rejects is one the product would reject too)
+     */
+    private double entryLowerBound(int i, int j, int width) {
+        double sum = 0;
+        double magnitude = 0;
+        if (m > 0) {
+            double[] g = d.denseRows(dev.altdiff.api.Block.G);
+            for (int r = 0; r < m; r++) {
+                double term = g[r * n + i] * ds[r * width + j];
+                sum += term;
+                magnitude += Math.abs(term);
+            }
+        }
+        if (dLambda != null && p > 0) {
+            double[] a = d.denseRows(dev.altdiff.api.Block.A);
+            for (int r = 0; r < p; r++) {
+                double term = a[r * n + i] * dLambda[r * width + j];
+                sum += term;
+                magnitude += Math.abs(term);
+            }
+        }
+        return Math.max(0.0, Math.abs(sum) - 4.0 * (m + p) * Math.ulp(1.0) * magnitude);
     }
 
     /**
