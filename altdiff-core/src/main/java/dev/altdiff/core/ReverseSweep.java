@@ -442,6 +442,7 @@ final class ReverseSweep {
         private final double[] s; // the segment's Σ ȳ_k y_kᵀ
         private final double[] e; // the segment's Σ ε_b y_{K_b}ᵀ + Σ ζ_b (Σ_k ȳ_k)ᵀ
         private double[] zSums = new double[0]; // the segment's Σ z_k per active column (c×w)
+        private final double[] yRows; // scratch: the active columns' y_k as rows (w×c, allocated for all columns)
 
         ReducedGradients(QpData d, List<Admm.Column> columns, List<Admm.Segment> segments) {
             this.la = d.la;
@@ -456,6 +457,7 @@ final class ReverseSweep {
             this.gG = new double[m * n];
             this.s = new double[c * c];
             this.e = new double[c * c];
+            this.yRows = new double[columns.size() * c];
         }
 
         /** The sweep's columns grow from oldIds to next. */
@@ -470,7 +472,6 @@ final class ReverseSweep {
         /** Step k (0-based) of the active columns: ȳ_k and z_k (c×w blocks), the entering columns' ε_b y_{K_b}ᵀ. */
         void step(int step, double[] yBar, double[] z, int[] active, int[] iterations, double[][] entering) {
             int w = active.length;
-            double[] yRows = new double[w * c];
             int enteringCount = 0;
             for (int j = 0; j < w; j++) {
                 System.arraycopy(inputs(active[j]).input(step), 0, yRows, j * c, c);
