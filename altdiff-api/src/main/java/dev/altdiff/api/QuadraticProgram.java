@@ -45,8 +45,21 @@ public final class QuadraticProgram {
     private final SparseMatrix pSparse;
     private final SparseMatrix aSparse;
     private final SparseMatrix gSparse;
+    /**
+     * The diagonal scaling under which a problem made by {@link #scaledDiagonally} reads the dense P, A, G it shares
+     * with the problem it was made from (null, all four, for any other problem): P̄ = diag(pLeft)·P·diag(right)
+     * symmetrized, Ā = diag(aLeft)·A·diag(right), Ḡ = diag(gLeft)·G·diag(right) ({@link DenseBlock}).
+     */
+    private final double[] right;
+    private final double[] pLeft;
+    private final double[] aLeft;
+    private final double[] gLeft;
 
     private QuadraticProgram(Builder builder) {
+        this.right = null;
+        this.pLeft = null;
+        this.aLeft = null;
+        this.gLeft = null;
         this.name = builder.name;
         this.n = builder.n;
         if (n < 1) {
@@ -118,6 +131,10 @@ public final class QuadraticProgram {
         this.pSparse = other.pSparse;
         this.aSparse = other.aSparse;
         this.gSparse = other.gSparse;
+        this.right = other.right;
+        this.pLeft = other.pLeft;
+        this.aLeft = other.aLeft;
+        this.gLeft = other.gLeft;
         this.q = q == null ? new double[n] : vector("q", q, n);
         this.b = p > 0 ? vector("b", Objects.requireNonNull(b, "b"), p) : emptyOrThrow("b", b, "A");
         this.h = m > 0 ? vector("h", Objects.requireNonNull(h, "h"), m) : emptyOrThrow("h", h, "G");
@@ -137,6 +154,92 @@ public final class QuadraticProgram {
      */
     public QuadraticProgram withVectors(String name, double[] q, double[] b, double[] h) {
         return new QuadraticProgram(this, name, q, b, h);
+    }
+
+    /** A problem reading other's dense matrices under a diagonal scaling, with the given name and vectors. */
+    private QuadraticProgram(QuadraticProgram other, String name, double[] d, double c, double[] eA, double[] eG,
+                             double[] q, double[] b, double[] h) {
+        this.name = name == null ? "qp" : name;
+        this.n = other.n;
+        this.p = other.p;
+        this.m = other.m;
+        this.pMatrix = other.pMatrix;
+        this.a = other.a;
+        this.g = other.g;
+        this.pSparse = null;
+        this.aSparse = null;
+        this.gSparse = null;
+        this.right = vector("d", d, n);
+        this.pLeft = pMatrix == null ? null : times(c, right);
+        this.aLeft = a == null ? null : vector("eA", eA, p);
+        this.gLeft = g == null ? null : vector("eG", eG, m);
+        this.q = q == null ? new double[n] : vector("q", q, n);
+        this.b = p > 0 ? vector("b", Objects.requireNonNull(b, "b"), p) : emptyOrThrow("b", b, "A");
+        this.h = m > 0 ? vector("h", Objects.requireNonNull(h, "h"), m) : emptyOrThrow("h", h, "G");
+    }
+
+    /**
+     * The diagonally scaled problem P̄ = c·DPD, Ā = E_A·A·D, Ḡ = E_G·G·D of a dense problem, with the given (already
+     * scaled) vectors, reading this problem's matrices in place instead of copying them: what an equilibration
+     * (Ruiz) gives the solver without a second copy of P, A, G. Its entries are those a copy would hold, bit for bit:
+     * P̄_ij = P_ij·((c·d_i)·d_j), stored as ½(P̄_ij + P̄_ji) like any P, Ā_ij = A_ij·(eA_i·d_j), Ḡ_ij = G_ij·(eG_i·d_j)
+     * ({@link DenseBlock}); every accessor reads them so ({@link #rowMajor}, {@link #P()}, {@link #objective}, …).
+     * A problem that is itself scaled so is copied first (the factors are not composed).
+     *
+     * @param d  the column factors D (length n, positive)
+     * @param c  the cost factor of P (and of q, which is given scaled)
+     * @param eA the row factors of A (length p; ignored when p = 0)
+     * @param eG the row factors of G (length m; ignored when m = 0)
+     * @throws IllegalStateException for a sparse problem, whose blocks are scaled as copies of their nonzeros
+     */
+    public QuadraticProgram scaledDiagonally(String name, double[] d, double c, double[] eA, double[] eG,
+                                             double[] q, double[] b, double[] h) {
+        if (isSparse()) {
+            throw new IllegalStateException("a sparse problem is scaled as a copy of its nonzeros");
+        }
+        QuadraticProgram base = right == null ? this : copied();
+        return new QuadraticProgram(base, name, d, c, eA, eG, q, b, h);
+    }
+
+    /** @return this dense problem with its matrices as copies of the entries it reads (unscaled storage) */
+    private QuadraticProgram copied() {
+        Builder builder = builder(n).name(name).q(q);
+        if (pMatrix != null) {
+            builder.P(P());
+        }
+        if (p > 0) {
+            builder.equalities(A(), b);
+        }
+        if (m > 0) {
+            builder.inequalities(G(), h);
+        }
+        return builder.build();
+    }
+
+    private static double[] times(double c, double[] v) {
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = c * v[i];
+        }
+        return out;
+    }
+
+    /**
+     * A dense problem's matrix block in place: its stored array (shared, not copied: read only) with the scaling
+     * under which this problem reads it ({@link DenseBlock}), for solvers that multiply by the problem's matrices
+     * without a copy of them.
+     *
+     * @param block P (n×n), A (p×n) or G (m×n)
+     * @return the block, or null when it is absent or the problem is sparse
+     * @throws IllegalArgumentException for a vector block
+     */
+    public DenseBlock dense(Block block) {
+        return switch (block) {
+            case P -> pMatrix == null ? null : new DenseBlock(n, n, pMatrix, pLeft, right, true);
+            case A -> a == null ? null : new DenseBlock(p, n, a, aLeft, right, false);
+            case G -> g == null ? null : new DenseBlock(m, n, g, gLeft, right, false);
+            default -> throw new IllegalArgumentException(block + " is a vector block");
+        };
     }
 
     /** @return a builder for a problem with n variables */
@@ -263,9 +366,17 @@ public final class QuadraticProgram {
         if (other == this) {
             return true;
         }
-        return other != null && !isSparse() && !other.isSparse() && n == other.n && p == other.p && m == other.m
-                && java.util.Arrays.equals(pMatrix, other.pMatrix) && java.util.Arrays.equals(a, other.a)
-                && java.util.Arrays.equals(g, other.g);
+        if (other == null || isSparse() || other.isSparse() || n != other.n || p != other.p || m != other.m) {
+            return false;
+        }
+        for (Block block : new Block[]{Block.P, Block.A, Block.G}) {
+            DenseBlock mine = dense(block);
+            DenseBlock theirs = other.dense(block);
+            if (mine == null ? theirs != null : theirs == null || !mine.sameEntries(theirs)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -297,18 +408,18 @@ public final class QuadraticProgram {
      */
     public double[] rowMajor(Block block) {
         return switch (block) {
-            case P -> pSparse != null ? pSparse.toRowMajor() : pMatrix == null ? new double[n * n] : pMatrix.clone();
+            case P -> pSparse != null ? pSparse.toRowMajor() : pMatrix == null ? new double[n * n] : dense(block).rowMajor();
             case q -> q.clone();
-            case A -> aSparse != null ? aSparse.toRowMajor() : a == null ? new double[0] : a.clone();
+            case A -> aSparse != null ? aSparse.toRowMajor() : a == null ? new double[0] : dense(block).rowMajor();
             case b -> b.clone();
-            case G -> gSparse != null ? gSparse.toRowMajor() : g == null ? new double[0] : g.clone();
+            case G -> gSparse != null ? gSparse.toRowMajor() : g == null ? new double[0] : dense(block).rowMajor();
             case h -> h.clone();
         };
     }
 
     /** @return P as rows (null for an LP) */
     public double[][] P() {
-        return pSparse != null ? rows(pSparse.toRowMajor(), n, n) : pMatrix == null ? null : rows(pMatrix, n, n);
+        return pSparse != null ? rows(pSparse.toRowMajor(), n, n) : pMatrix == null ? null : rows(dense(Block.P), n);
     }
 
     /** @return q, length n */
@@ -316,7 +427,7 @@ public final class QuadraticProgram {
 
     /** @return A as rows (null without equalities) */
     public double[][] A() {
-        return aSparse != null ? rows(aSparse.toRowMajor(), p, n) : a == null ? null : rows(a, p, n);
+        return aSparse != null ? rows(aSparse.toRowMajor(), p, n) : a == null ? null : rows(dense(Block.A), n);
     }
 
     /** @return b, length p */
@@ -324,7 +435,7 @@ public final class QuadraticProgram {
 
     /** @return G as rows (null without inequalities) */
     public double[][] G() {
-        return gSparse != null ? rows(gSparse.toRowMajor(), m, n) : g == null ? null : rows(g, m, n);
+        return gSparse != null ? rows(gSparse.toRowMajor(), m, n) : g == null ? null : rows(dense(Block.G), n);
     }
 
     /** @return h, length m */
@@ -340,17 +451,28 @@ public final class QuadraticProgram {
             }
             return f;
         }
+        DenseBlock pm = dense(Block.P);
+        double[] row = pm == null ? null : new double[n];
         double f = 0;
         for (int i = 0; i < n; i++) {
             double px = 0;
-            if (pMatrix != null) {
+            if (pm != null) {
+                pm.row(i, row, 0);
                 for (int j = 0; j < n; j++) {
-                    px += pMatrix[i * n + j] * x[j];
+                    px += row[j] * x[j];
                 }
             }
             f += x[i] * (0.5 * px + q[i]);
         }
         return f;
+    }
+
+    private static double[][] rows(DenseBlock block, int c) {
+        double[][] out = new double[block.rows()][c];
+        for (int i = 0; i < out.length; i++) {
+            block.row(i, out[i], 0);
+        }
+        return out;
     }
 
     private static double[][] rows(double[] flat, int r, int c) {

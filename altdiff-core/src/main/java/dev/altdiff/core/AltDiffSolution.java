@@ -234,7 +234,7 @@ public final class AltDiffSolution implements DifferentiableSolution {
         Matrix j;
         switch (block) {
             case q -> { // ∂x/∂q = −H_K⁻¹ + Σ_j (Φ_A W_Aᵀ + Φ_G W_Gᵀ)
-                j = last.H.solve(la.identity(d.n));
+                j = last.factor().solve(la.identity(d.n));
                 la.scale(-1.0, j);
                 for (Transfer t : transfer) {
                     if (d.p > 0) {
@@ -370,7 +370,7 @@ public final class AltDiffSolution implements DifferentiableSolution {
             if (data.sigma > 0 && xDot != null) { // the proximal term: H ẋ_k = σẋ_{k−1} − rhs
                 la.axpy(-data.sigma, xDot, rhs);
             }
-            xDot = data.H.solve(rhs);
+            xDot = data.factor().solve(rhs);
             la.scale(-1.0, xDot);
             if (d.p > 0) { // λ̇ += αρ_eq(Aẋ + dA x − db)
                 la.gemm(1.0, a, false, xDot, false, 1.0, eqTangent);
@@ -445,7 +445,7 @@ public final class AltDiffSolution implements DifferentiableSolution {
         List<Transfer> transfer = transfer();
         QpData last = at(run.solution().iterations());
         XStep lastStep = last.reducedStep();
-        Matrix gq = last.H.solve(vm);
+        Matrix gq = last.factor().solve(vm);
         la.scale(-1.0, gq);
         Matrix gb = d.p > 0 ? la.multiply(lastStep.wA(), true, vm, false) : null;
         Matrix gh = d.m > 0 ? la.multiply(lastStep.wG(), true, vm, false) : null;

@@ -154,6 +154,9 @@ final class BatchLoop {
         }
         this.deadline = settings.timeLimit() > 0 ? System.nanoTime() + (long) (settings.timeLimit() * 1e9) : 0;
         this.current = d;
+        if (record) {
+            d.hold(); // its gradient reads this ρ's factor and x-step
+        }
         this.rho = d.rho;
         this.rhoEq = d.rhoEq;
         this.alpha = settings.alpha();
@@ -286,8 +289,8 @@ final class BatchLoop {
     /**
      * ρ adaptation before iteration k, from the iterate k − 1 left: a switch refactors H and restarts the segment.
      * A run that records nothing differentiates no segment, so it lets go of the one it leaves (factor and x-step)
-     * before the next is formed: with {@link QpData#withRho}'s cache, which holds them softly, the collector can
-     * reclaim them while the next set-up allocates. Should H not be positive definite at the proposal, the current ρ
+     * before the next is formed ({@link QpData#release}, the first ρ's too): held softly, the collector can reclaim
+     * them while the next set-up allocates. Should H not be positive definite at the proposal, the current ρ
      * is taken back from the cache (or factored again, to the same bits).
      */
     private void adaptRho(int k, int width) {
@@ -299,6 +302,7 @@ final class BatchLoop {
         }
         int first = segments.get(segments.size() - 1).first();
         if (!record) { // nothing refers to the segment left from here on
+            current.release(); // the data the run started from too: its caller still refers to them
             current = null;
             step = null;
             segments.clear();
@@ -313,6 +317,9 @@ final class BatchLoop {
             return;
         }
         current = switched;
+        if (record) {
+            current.hold();
+        }
         rho = proposal;
         rhoEq = current.rhoEq;
         step = current.xStep();
@@ -575,25 +582,38 @@ final class BatchLoop {
      *     rounding errors together (so that a column this bound rejects is one the product would reject too)
      */
     private double entryLowerBound(int i, int j, int width) {
-        double sum = 0;
-        double magnitude = 0;
+        double[] sumAndMagnitude = new double[2];
         if (m > 0) {
-            double[] g = d.denseRows(dev.altdiff.api.Block.G);
-            for (int r = 0; r < m; r++) {
-                double term = g[r * n + i] * ds[r * width + j];
-                sum += term;
-                magnitude += Math.abs(term);
-            }
+            addColumnTerms(d.dense(dev.altdiff.api.Block.G), i, ds, j, width, sumAndMagnitude);
         }
         if (dLambda != null && p > 0) {
-            double[] a = d.denseRows(dev.altdiff.api.Block.A);
-            for (int r = 0; r < p; r++) {
-                double term = a[r * n + i] * dLambda[r * width + j];
-                sum += term;
-                magnitude += Math.abs(term);
-            }
+            addColumnTerms(d.dense(dev.altdiff.api.Block.A), i, dLambda, j, width, sumAndMagnitude);
         }
+        double sum = sumAndMagnitude[0];
+        double magnitude = sumAndMagnitude[1];
         return Math.max(0.0, Math.abs(sum) - 4.0 * (m + p) * Math.ulp(1.0) * magnitude);
+    }
+
+    /**
+     * Adds the terms of (blockᵀ·v)_i for column j of v into {sum, magnitude}, as {@link QpData#times} forms them: a
+     * scaled block's row factors on v first, its column factor on the sum.
+     */
+    private static void addColumnTerms(dev.altdiff.api.DenseBlock block, int i, double[] v, int j, int width,
+                                       double[] sumAndMagnitude) {
+        double[] stored = block.stored();
+        double[] left = block.left();
+        int cols = block.cols();
+        double sum = 0;
+        double magnitude = 0;
+        for (int r = 0; r < block.rows(); r++) {
+            double vr = v[r * width + j];
+            double term = stored[r * cols + i] * (left == null ? vr : left[r] * vr);
+            sum += term;
+            magnitude += Math.abs(term);
+        }
+        double right = left == null ? 1.0 : block.right()[i];
+        sumAndMagnitude[0] += right * sum;
+        sumAndMagnitude[1] += right * magnitude;
     }
 
     /**

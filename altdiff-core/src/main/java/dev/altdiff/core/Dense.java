@@ -15,6 +15,15 @@ final class Dense {
     }
 
     /**
+     * @return a dense problem's P, A or G row-major as the problem reads it: its own stored array when it reads it
+     *     unscaled (in place: read only), else a copy of the scaled entries; null when the block is absent
+     */
+    static double[] entries(dev.altdiff.api.QuadraticProgram problem, dev.altdiff.api.Block block) {
+        dev.altdiff.api.DenseBlock dense = problem.dense(block);
+        return dense == null ? null : dense.isScaled() ? dense.rowMajor() : dense.stored();
+    }
+
+    /**
      * @param weight null (unweighted) or row weights, row i weighted by weight[offset + i]
      * @return max_i w_i|a_ij| for each of the width columns of rows×width a, into out (NaN propagates)
      */

@@ -419,17 +419,24 @@ public final class Equilibration {
         if (known != null) { // the same matrices scaled by these factors: share them, scale the vectors
             return known.withVectors(problem.name(), q(problem.q()), b(problem.b()), h(problem.h()));
         }
-        QuadraticProgram.Builder builder = QuadraticProgram.builder(d.length).name(problem.name()).q(q(problem.q()));
-        if (problem.hasP()) {
-            scaled(problem, Block.P, d, c).into(builder, Block.P, null);
+        QuadraticProgram out;
+        if (problem.isSparse()) { // copies of the nonzeros, scaled, in their patterns
+            QuadraticProgram.Builder builder = QuadraticProgram.builder(d.length).name(problem.name())
+                    .q(q(problem.q()));
+            if (problem.hasP()) {
+                scaled(problem, Block.P, d, c).into(builder, Block.P, null);
+            }
+            if (problem.hasEqualities()) {
+                scaled(problem, Block.A, eA, 1.0).into(builder, Block.A, b(problem.b()));
+            }
+            if (problem.hasInequalities()) {
+                scaled(problem, Block.G, eG, 1.0).into(builder, Block.G, h(problem.h()));
+            }
+            out = builder.build();
+        } else { // the caller's dense P, A, G read in place under the factors: no copy of them
+            out = problem.scaledDiagonally(problem.name(), d, c, eA, eG, q(problem.q()), b(problem.b()),
+                    h(problem.h()));
         }
-        if (problem.hasEqualities()) {
-            scaled(problem, Block.A, eA, 1.0).into(builder, Block.A, b(problem.b()));
-        }
-        if (problem.hasInequalities()) {
-            scaled(problem, Block.G, eG, 1.0).into(builder, Block.G, h(problem.h()));
-        }
-        QuadraticProgram out = builder.build();
         if (recent != null) {
             recent.scaled = out;
         }
@@ -451,9 +458,9 @@ public final class Equilibration {
                 inequalities ? twoSided(program.G(), eG, d, 1.0) : null, inequalities ? h(program.h()) : null);
     }
 
-    /** @return a copy of the problem's block scaled as alpha · diag(left) M D */
-    private MatrixBlock scaled(QuadraticProgram problem, Block block, double[] left, double alpha) {
-        MatrixBlock out = MatrixBlock.of(problem, block);
+    /** @return a copy of a sparse problem's block scaled as alpha · diag(left) M D */
+    private CompressedColumns scaled(QuadraticProgram problem, Block block, double[] left, double alpha) {
+        CompressedColumns out = (CompressedColumns) MatrixBlock.of(problem, block);
         out.scale(left, d, alpha);
         return out;
     }
@@ -538,8 +545,8 @@ public final class Equilibration {
         if (isOff()) {
             return scaled;
         }
-        // each block copied when its residual terms are formed and dropped after: one block at a time, not P, A, G
-        return unscale(scaled, block -> MatrixBlock.of(problem, block), problem.q(), problem.b(), problem.h());
+        // each block read in place when its residual terms are formed (no copy of the caller's matrices)
+        return unscale(scaled, block -> MatrixBlock.readOnly(problem, block), problem.q(), problem.b(), problem.h());
     }
 
     /**
@@ -624,18 +631,18 @@ public final class Equilibration {
         double[] x = Dense.fromColumns(xs, n);
         double[] r = Dense.fromColumns(q, n); // Px + q + Aᵀλ + Gᵀν
         if (shared.hasP()) {
-            JvmBlas.gemm(n, n, w, 1.0, shared.rowMajor(Block.P), x, 1.0, r);
+            JvmBlas.gemm(n, n, w, 1.0, Dense.entries(shared, Block.P), x, 1.0, r);
         }
         double[] primal = new double[w];
         if (p > 0) {
-            double[] a = shared.rowMajor(Block.A);
+            double[] a = Dense.entries(shared, Block.A);
             double[] ax = Dense.fromColumns(b, p);
             JvmBlas.gemm(p, n, w, 1.0, a, x, -1.0, ax); // Ax − b
             Dense.colNormInf(ax, p, w, null, 0, primal);
             JvmBlas.gemmTransposed(p, n, w, 1.0, a, Dense.fromColumns(lambdas, p), 1.0, r);
         }
         if (m > 0) {
-            double[] g = shared.rowMajor(Block.G);
+            double[] g = Dense.entries(shared, Block.G);
             double[] gx = Dense.fromColumns(ss, m);
             double[] hs = Dense.fromColumns(h, m);
             for (int i = 0; i < gx.length; i++) {
@@ -668,9 +675,9 @@ public final class Equilibration {
         private final MatrixBlock g;
 
         Matrices(QuadraticProgram problem) {
-            this.p = MatrixBlock.of(problem, Block.P);
-            this.a = MatrixBlock.of(problem, Block.A);
-            this.g = MatrixBlock.of(problem, Block.G);
+            this.p = MatrixBlock.readOnly(problem, Block.P);
+            this.a = MatrixBlock.readOnly(problem, Block.A);
+            this.g = MatrixBlock.readOnly(problem, Block.G);
         }
 
         /** @return P, A or G */
@@ -846,6 +853,17 @@ public final class Equilibration {
             return new RowMajor(rows, n, problem.rowMajor(block));
         }
 
+        /**
+         * @return the problem's P, A or G for products only (never {@link #scale}d): a dense block in place, without a
+         *     copy ({@link Dense#entries}); a sparse one as {@link #of} gives it
+         */
+        static MatrixBlock readOnly(QuadraticProgram problem, Block block) {
+            double[] entries = problem.isSparse() ? null : Dense.entries(problem, block);
+            return entries == null ? of(problem, block)
+                    : new RowMajor(block == Block.P ? problem.n() : block == Block.A ? problem.p() : problem.m(),
+                    problem.n(), entries);
+        }
+
         /** M ← alpha · diag(left) M diag(right), in place; {@link #colNorm} and {@link #rowNorm} become the new norms. */
         abstract void scale(double[] left, double[] right, double alpha);
 
@@ -855,8 +873,6 @@ public final class Equilibration {
         /** out += Mᵀ y */
         abstract void addTransposeTimes(double[] y, double[] out);
 
-        /** Gives the builder this block as P, as A (with b = rhs) or as G (with h = rhs), in its layout. */
-        abstract void into(QuadraticProgram.Builder builder, Block block, double[] rhs);
     }
 
     /** A dense block, row-major. */
@@ -893,14 +909,6 @@ public final class Equilibration {
             Vectors.addTransposeTimes(1.0, entries, rows, cols, y, out);
         }
 
-        @Override void into(QuadraticProgram.Builder builder, Block block, double[] rhs) {
-            double[][] m = Vectors.rows(entries, rows, cols);
-            switch (block) {
-                case P -> builder.P(m);
-                case A -> builder.equalities(m, rhs);
-                default -> builder.inequalities(m, rhs);
-            }
-        }
     }
 
     /** A sparse block in compressed columns (the arrays of {@link SparseMatrix}). */
@@ -952,7 +960,8 @@ public final class Equilibration {
             }
         }
 
-        @Override void into(QuadraticProgram.Builder builder, Block block, double[] rhs) {
+        /** Gives the builder this block as P, as A (with b = rhs) or as G (with h = rhs), in its layout. */
+        void into(QuadraticProgram.Builder builder, Block block, double[] rhs) {
             SparseMatrix m = SparseMatrix.fromCsc(block.name(), rows, cols, colStart, rowIndex, values);
             switch (block) {
                 case P -> builder.sparseP(m);

@@ -1,6 +1,7 @@
 package dev.altdiff.core;
 
 import dev.altdiff.api.Block;
+import dev.altdiff.api.DenseBlock;
 import dev.altdiff.api.InvalidProblemException;
 import dev.altdiff.api.QuadraticProgram;
 import dev.altdiff.api.Settings;
@@ -59,15 +60,24 @@ public final class QpData {
      * for dense data, whose backend matrices are formed when asked ({@link #matrix}).
      */
     private final Matrix[] sparseBlocks;
-    /** Cholesky factor of H = P + σI + ρ_eqAᵀA + ρGᵀG. */
-    public final Factorization H;
-    private XStep fullStep;
-    private XStep reducedStep;
     /**
-     * (ρ_eq/ρ)AᵀA + GᵀG, formed at the first {@link #withRho} and shared by the copies (null until then,
-     * and for sparse data).
+     * This ρ's set-up: the factor of H and the x-step's matrices, held strongly until a run that records nothing
+     * leaves this ρ ({@link #release}), then through {@link #releasedSetup} (null for the copies of
+     * {@link #withVectors}, which use their owner's).
      */
-    private Matrix constraintGram;
+    private Setup setup;
+    private java.lang.ref.SoftReference<Setup> releasedSetup;
+
+    /** The factor of H = P + σI + ρ_eqAᵀA + ρGᵀG and the x-step maps built on it (each formed at its first use). */
+    private static final class Setup {
+        final Factorization factor;
+        XStep full;
+        XStep reduced;
+
+        Setup(Factorization factor) {
+            this.factor = factor;
+        }
+    }
 
     /**
      * The data factored for each ρ met so far ({@link #withRho}), shared by all of them: a run that
@@ -83,16 +93,16 @@ public final class QpData {
     private final QpData owner;
 
     /**
-     * P, A, G of a dense problem as row-major arrays for {@link #times}, formed at the first call and shared
-     * by every data of these matrices: the other ρ of {@link #withRho} and the vectors of {@link #withVectors}
-     * (one copy of the blocks per problem, not one per ρ).
+     * What is derived from a dense problem's P, A, G once and shared by every data of these matrices (the other ρ of
+     * {@link #withRho}, the vectors of {@link #withVectors}): P's diagonal when P is diagonal and the
+     * {@link #absoluteSums}. The matrices themselves are read in place ({@link #dense}), never copied.
      */
     private final DenseRows rows;
 
-    /** The row-major copies of {@link #rows}, P's diagonal when P is diagonal, and {@link #absoluteSums}. */
+    /** P's diagonal when P is diagonal, and {@link #absoluteSums}. */
     private static final class DenseRows {
-        /** P, A, G (null until formed), published last: a reader that sees them sees {@link #pDiagonal} too. */
-        private volatile double[][] blocks;
+        /** Whether {@link #pDiagonal} is decided, published last: a reader that sees it true sees pDiagonal too. */
+        private volatile boolean decided;
         private double[] pDiagonal;
         private final java.util.Map<Block, double[]> absoluteSums = new java.util.concurrent.ConcurrentHashMap<>();
     }
@@ -149,7 +159,7 @@ public final class QpData {
         this.owner = this;
         this.rows = new DenseRows();
         checkPositiveSemidefinite();
-        this.H = factorH();
+        this.setup = new Setup(factorH());
         this.factored = new java.util.HashMap<>();
         factored.put(rho, new java.lang.ref.SoftReference<>(this));
     }
@@ -181,9 +191,7 @@ public final class QpData {
         this.sparseBlocks = other.sparseBlocks;
         this.rows = other.rows; // the same matrices: their row-major copies are shared, not formed again
         this.owner = this;
-        // dense data keep AᵀA + GᵀG for the switches; sparse H is formed in compressed columns each time
-        this.constraintGram = sparse ? null : other.constraintGram();
-        this.H = factorH();
+        this.setup = new Setup(factorH());
         this.factored = other.factored;
     }
 
@@ -208,7 +216,6 @@ public final class QpData {
         this.q = la.vector(scaled.rowMajor(Block.q));
         this.b = p > 0 ? la.vector(scaled.rowMajor(Block.b)) : null;
         this.h = m > 0 ? la.vector(scaled.rowMajor(Block.h)) : null;
-        this.H = owner.H;
         this.factored = owner.factored;
         this.owner = owner;
         this.rows = owner.rows;
@@ -279,9 +286,8 @@ public final class QpData {
     /**
      * The products the termination and infeasibility tests make, on row-major blocks of width columns:
      * P·x (P n×n), A·x or Aᵀ·x (block A, transposed or not), G·x or Gᵀ·x. Dense data multiply JVM arrays
-     * ({@link LinearAlgebra#gemm(int, int, int, double, double[], double[], double, double[])}, a diagonal P
-     * as a diagonal) with row-major copies of P, A and G formed at the first call (kept with the set-up);
-     * sparse data through the backend's matrices.
+     * ({@link #times(LinearAlgebra, DenseBlock, boolean, double[], int)}, a diagonal P as a diagonal): the
+     * problem's own, in place; sparse data through the backend's matrices.
      *
      * @param block P, A or G
      * @return the rows×width product
@@ -294,10 +300,9 @@ public final class QpData {
             return la.multiply(matrix(block, transpose), la.matrix(inner, width, java.util.Arrays.copyOf(x, inner * width)))
                     .toRowMajor();
         }
-        double[] a = denseRows(block);
-        double[] out = new double[outRows * width];
         double[] diagonal = block == Block.P ? diagonalP() : null;
         if (diagonal != null) { // a diagonal P (e.g. the classification layer's 0.1·I): n·B, not n²·B
+            double[] out = new double[outRows * width];
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j < width; j++) {
                     out[i * width + j] = diagonal[i] * x[i * width + j];
@@ -305,21 +310,53 @@ public final class QpData {
             }
             return out;
         }
+        return times(la, dense(block), transpose, x, width);
+    }
+
+    /**
+     * A dense block (transposed when asked) times x (row-major, width columns) in the JVM, read in place: the stored
+     * entries' product, between the block's row and column factors when it is read scaled
+     * (L·(M·(R·x)), R·(Mᵀ·(L·x)); {@link DenseBlock}).
+     */
+    static double[] times(LinearAlgebra la, DenseBlock a, boolean transpose, double[] x, int width) {
+        int rows = a.rows();
+        int cols = a.cols();
+        double[] out = new double[(transpose ? cols : rows) * width];
+        double[] in = a.isScaled() ? scaledRows(transpose ? a.left() : a.right(), x, width) : x;
         if (transpose) {
-            la.gemmTransposed(rows, n, width, 1.0, a, x, 0.0, out);
+            la.gemmTransposed(rows, cols, width, 1.0, a.stored(), in, 0.0, out);
         } else {
-            la.gemm(rows, n, width, 1.0, a, x, 0.0, out);
+            la.gemm(rows, cols, width, 1.0, a.stored(), in, 0.0, out);
+        }
+        if (a.isScaled()) {
+            scaleRows(transpose ? a.right() : a.left(), out, width);
         }
         return out;
     }
 
+    /** @return diag(factors)·x for x row-major with width columns (a new array) */
+    private static double[] scaledRows(double[] factors, double[] x, int width) {
+        double[] out = java.util.Arrays.copyOf(x, factors.length * width);
+        scaleRows(factors, out, width);
+        return out;
+    }
+
+    /** In place: x ← diag(factors)·x, x row-major with width columns. */
+    private static void scaleRows(double[] factors, double[] x, int width) {
+        for (int i = 0; i < factors.length; i++) {
+            double f = factors[i];
+            for (int j = i * width, end = j + width; j < end; j++) {
+                x[j] *= f;
+            }
+        }
+    }
+
     /**
      * P (n×n), A (p×n) or G (m×n), or its transpose, as a backend matrix; null when the block is absent. Sparse data
-     * keep theirs; dense data form one now from the row-major copy ({@link #denseRows}), the same entries, and do not
-     * keep it: the iterations multiply the JVM copy, and the backend's matrices are read only by a set-up (the PSD
-     * check, H and the x-step of each ρ), polishing and the forward-mode tangents, so one copy of the problem's
-     * matrices is kept where a backend copy and a JVM copy were (P, G and Gᵀ: 2n² + 2mn doubles for a dense problem,
-     * against n² + mn).
+     * keep theirs; dense data form one now, row by row from the problem's own block ({@link #dense}: the entries
+     * the scaled problem reads), and do not keep it: the iterations multiply the problem's arrays in place, and the
+     * backend's matrices are read only by a set-up (the PSD check, H and the x-step of each ρ), polishing and the
+     * forward-mode tangents, so the problem's matrices are held once, by the problem.
      *
      * @param block P, A or G
      */
@@ -331,18 +368,15 @@ public final class QpData {
         if (sparse) {
             return sparseBlocks[block == Block.P ? 0 : block == Block.A ? (transpose ? 2 : 1) : (transpose ? 4 : 3)];
         }
-        int rowCount = block == Block.P ? n : block == Block.A ? p : m;
-        double[] a = denseRows(block);
+        DenseBlock a = dense(block);
         if (!transpose) {
-            return la.matrix(rowCount, n, a);
+            return la.matrix(a.rows(), n, (i, out) -> a.row(i, out, 0));
         }
-        double[] t = new double[a.length];
-        for (int i = 0; i < rowCount; i++) {
-            for (int j = 0; j < n; j++) {
-                t[j * rowCount + i] = a[i * n + j];
+        return la.matrix(n, a.rows(), (j, out) -> {
+            for (int i = 0; i < out.length; i++) {
+                out[i] = a.entry(i, j);
             }
-        }
-        return la.matrix(n, rowCount, t);
+        });
     }
 
     /**
@@ -353,46 +387,51 @@ public final class QpData {
         if (sparse || width != 1) {
             return new double[][]{times(block, false, x, width), times(block, true, y, width)};
         }
-        int rows = block == Block.A ? p : m;
-        double[] ax = new double[rows];
+        DenseBlock a = dense(block);
+        double[] ax = new double[a.rows()];
         double[] aty = new double[n];
-        la.gemvAndTransposed(rows, n, denseRows(block), x, y, ax, aty);
+        if (!a.isScaled()) {
+            la.gemvAndTransposed(a.rows(), n, a.stored(), x, y, ax, aty);
+            return new double[][]{ax, aty};
+        }
+        la.gemvAndTransposed(a.rows(), n, a.stored(), scaledRows(a.right(), x, 1), scaledRows(a.left(), y, 1), ax, aty);
+        scaleRows(a.left(), ax, 1);
+        scaleRows(a.right(), aty, 1);
         return new double[][]{ax, aty};
     }
 
-    /** @return P's diagonal when dense P is diagonal, else null (decided once, with {@link #denseRows}) */
+    /** @return P's diagonal when dense P is diagonal, else null (decided once per problem) */
     private double[] diagonalP() {
-        denseRows(Block.P); // reads the volatile blocks, written after pDiagonal
-        return rows.pDiagonal;
-    }
-
-    /** @return P, A or G of dense data, row-major, formed once with the set-up (read only) */
-    double[] denseRows(Block block) {
-        double[][] formed = rows.blocks; // formed once: read without the lock after that (volatile publication)
-        if (formed == null) {
+        if (!rows.decided) {
             synchronized (rows) {
-                formed = rows.blocks;
-                if (formed == null) {
-                    formed = new double[][]{problem.rowMajor(Block.P), problem.rowMajor(Block.A),
-                            problem.rowMajor(Block.G)};
-                    double[] pm = formed[0];
-                    boolean diagonal = problem.hasP();
+                if (!rows.decided) {
+                    DenseBlock pm = dense(Block.P);
+                    boolean diagonal = pm != null;
+                    double[] stored = diagonal ? pm.stored() : null;
                     for (int i = 0; i < n && diagonal; i++) {
                         for (int j = 0; j < n && diagonal; j++) {
-                            diagonal = i == j || pm[i * n + j] == 0;
+                            diagonal = i == j || stored[i * n + j] == 0; // the factors are positive
                         }
                     }
                     if (diagonal) {
                         rows.pDiagonal = new double[n];
                         for (int i = 0; i < n; i++) {
-                            rows.pDiagonal[i] = pm[i * n + i];
+                            rows.pDiagonal[i] = pm.entry(i, i);
                         }
                     }
-                    rows.blocks = formed; // published last
+                    rows.decided = true; // published last
                 }
             }
         }
-        return formed[block == Block.P ? 0 : block == Block.A ? 1 : 2];
+        return rows.pDiagonal;
+    }
+
+    /**
+     * @return P, A or G of dense data as the problem stores it, in place, with the scaling it is read under (read
+     *     only; null when absent)
+     */
+    DenseBlock dense(Block block) {
+        return problem.dense(block);
     }
 
     /**
@@ -401,34 +440,74 @@ public final class QpData {
      */
     double[] absoluteSums(Block block) {
         return rows.absoluteSums.computeIfAbsent(block, key -> {
-            double[] a = denseRows(key);
-            int rowsOf = key == Block.P ? n : key == Block.A ? p : m;
+            DenseBlock a = dense(key);
+            double[] row = new double[n];
             double[] sums = new double[n];
-            for (int i = 0; i < rowsOf; i++) {
+            for (int i = 0; i < a.rows(); i++) {
+                a.row(i, row, 0);
                 for (int j = 0; j < n; j++) {
-                    sums[key == Block.P ? i : j] += Math.abs(a[i * n + j]);
+                    sums[key == Block.P ? i : j] += Math.abs(row[j]);
                 }
             }
             return sums;
         });
     }
 
-    /** @return (ρ_eq/ρ)AᵀA + GᵀG (n×n), formed once */
-    private Matrix constraintGram() {
-        return owner == this ? ownConstraintGram() : owner.constraintGram();
+    /** @return the factor of H = P + σI + ρ_eqAᵀA + ρGᵀG */
+    public Factorization factor() {
+        return setup().factor;
     }
 
-    private synchronized Matrix ownConstraintGram() {
-        if (constraintGram == null) {
-            constraintGram = la.zeros(n, n);
-            if (p > 0) {
-                la.gemm(rhoScale, matrix(Block.A, true), false, matrix(Block.A, false), false, 1.0, constraintGram);
+    /**
+     * @return this ρ's set-up: the owner's; held strongly, or taken back from {@link #releasedSetup}, or (collected)
+     *     formed again from the matrices, to the same bits
+     */
+    private Setup setup() {
+        if (owner != this) {
+            return owner.setup();
+        }
+        synchronized (this) {
+            if (setup != null) {
+                return setup;
             }
-            if (m > 0) {
-                la.gemm(1.0, matrix(Block.G, true), false, matrix(Block.G, false), false, 1.0, constraintGram);
+            Setup kept = releasedSetup == null ? null : releasedSetup.get();
+            if (kept == null) {
+                kept = new Setup(factorH());
+                releasedSetup = new java.lang.ref.SoftReference<>(kept);
+            }
+            return kept;
+        }
+    }
+
+    /**
+     * Lets the collector take this ρ's factor and x-step when memory is needed: what a run that records nothing does
+     * with the ρ it leaves (the data it started from included, which its caller still refers to). They stay
+     * reachable softly, for a later run on the same data, and are formed again (to the same bits) when asked after
+     * the collector took them.
+     */
+    void release() {
+        if (owner != this) {
+            owner.release();
+            return;
+        }
+        synchronized (this) {
+            if (setup != null) {
+                releasedSetup = new java.lang.ref.SoftReference<>(setup);
+                setup = null;
             }
         }
-        return constraintGram;
+    }
+
+    /** Holds this ρ's set-up strongly again: a run that records its trajectory differentiates through it. */
+    void hold() {
+        if (owner != this) {
+            owner.hold();
+            return;
+        }
+        Setup kept = setup();
+        synchronized (this) {
+            setup = kept;
+        }
     }
 
     /**
@@ -467,23 +546,37 @@ public final class QpData {
 
     /** P is PSD (to rounding) iff P + δI is positive definite for a small δ relative to P's scale. */
     private void checkPositiveSemidefinite() {
-        Matrix pm = matrix(Block.P, false); // dense: formed here, the copy that is shifted
-        if (pm == null) {
+        if (!problem.hasP()) {
             return;
         }
-        double scale = la.normInf(pm);
+        if (sparse) { // the same check on P + δI in compressed columns
+            double scale = la.normInf(sparseBlocks[0]);
+            if (scale == 0) {
+                return;
+            }
+            try {
+                SparseCholesky.factor(la, problem.sparse(Block.P).plus(1.0, SparseMatrix.diagonal(n, PSD_SHIFT * scale)));
+            } catch (NotPositiveDefiniteException e) {
+                throw notPositiveSemidefinite(scale);
+            }
+            return;
+        }
+        double[] shifted = new double[Math.multiplyExact(n, n)]; // P in the JVM, the copy that is shifted and consumed
+        double scale = 0;
+        for (int i = 0; i < n; i++) {
+            dense(Block.P).row(i, shifted, i * n);
+            for (int j = i * n; j < (i + 1) * n; j++) {
+                scale = Math.max(scale, Math.abs(shifted[j]));
+            }
+        }
         if (scale == 0) {
             return;
         }
+        for (int i = 0; i < n; i++) {
+            shifted[i * n + i] += PSD_SHIFT * scale;
+        }
         try {
-            if (sparse) { // the same check on P + δI in compressed columns
-                SparseMatrix shifted = problem.sparse(Block.P).plus(1.0, SparseMatrix.diagonal(n, PSD_SHIFT * scale));
-                SparseCholesky.factor(la, shifted);
-                return;
-            }
-            Matrix shifted = pm; // the shift on the diagonal of the copy, no identity beside it
-            la.addToDiagonal(PSD_SHIFT * scale, shifted);
-            la.cholesky(shifted);
+            la.cholesky(n, shifted);
         } catch (NotPositiveDefiniteException e) {
             throw notPositiveSemidefinite(scale);
         }
@@ -500,21 +593,26 @@ public final class QpData {
             if (sparse) {
                 return SparseCholesky.factor(la, sparseH());
             }
-            Matrix hMatrix = problem.hasP() ? matrix(Block.P, false) : la.zeros(n, n); // a copy of P, formed here
-            if (sigma > 0) {
-                la.addToDiagonal(sigma, hMatrix);
-            }
-            if (constraintGram != null) { // a ρ switch: one scaled addition instead of the two products
-                la.axpy(rho, constraintGram, hMatrix);
-            } else {
-                if (p > 0) {
-                    la.gemm(rhoEq, matrix(Block.A, true), false, matrix(Block.A, false), false, 1.0, hMatrix);
-                }
-                if (m > 0) {
-                    la.gemm(rho, matrix(Block.G, true), false, matrix(Block.G, false), false, 1.0, hMatrix);
+            // formed in the JVM from the problem's own blocks, the products added into it, and handed to the
+            // factorization, which may factor it in place: one n×n at a time (no AᵀA + GᵀG kept for the switches:
+            // two products per ρ against n² doubles held for the whole run)
+            double[] hRows = new double[Math.multiplyExact(n, n)];
+            if (problem.hasP()) {
+                DenseBlock pm = dense(Block.P);
+                for (int i = 0; i < n; i++) {
+                    pm.row(i, hRows, i * n);
                 }
             }
-            return la.cholesky(hMatrix);
+            for (int i = 0; i < n; i++) {
+                hRows[i * n + i] += sigma;
+            }
+            if (p > 0) {
+                addGram(rhoEq, dense(Block.A), hRows);
+            }
+            if (m > 0) {
+                addGram(rho, dense(Block.G), hRows);
+            }
+            return la.cholesky(n, hRows);
         } catch (NotPositiveDefiniteException e) {
             throw new InvalidProblemException("H", -1, -1, "H = P + σI + ρ_eqAᵀA + ρGᵀG (σ = " + sigma + ", ρ = " + rho
                     + ", ρ_eq = " + rhoEq + ") is not positive definite: with σ = 0, P must be positive definite on the"
@@ -522,6 +620,12 @@ public final class QpData {
                     + " (Settings.withSigma(" + Settings.OSQP_SIGMA + "), --sigma " + Settings.OSQP_SIGMA + ") for an LP"
                     + " or rank-deficient constraints");
         }
+    }
+
+    /** In place: h ← h + weight·CᵀC for a dense block C as the problem reads it (h row-major n×n). */
+    private void addGram(double weight, DenseBlock c, double[] h) {
+        double[] entries = c.isScaled() ? c.rowMajor() : c.stored();
+        la.gemmTransposed(c.rows(), n, n, weight, entries, entries, 1.0, h);
     }
 
     /** @return H = P + σI + ρ_eqAᵀA + ρGᵀG in compressed columns (sparse problems; both triangles stored) */
@@ -550,14 +654,17 @@ public final class QpData {
         return owner == this ? ownXStep() : owner.xStep();
     }
 
-    private synchronized XStep ownXStep() {
+    private XStep ownXStep() {
         if (!sparse && sigma == 0 && p + m > 0 && p + m <= n) {
             return reducedStep();
         }
-        if (fullStep == null) {
-            fullStep = XStep.full(this);
+        Setup own = setup();
+        synchronized (own) {
+            if (own.full == null) {
+                own.full = XStep.full(this, own.factor);
+            }
+            return own.full;
         }
-        return fullStep;
     }
 
     /**
@@ -576,15 +683,18 @@ public final class QpData {
         return owner == this ? ownReducedStep() : owner.reducedStep();
     }
 
-    private synchronized XStep ownReducedStep() {
+    private XStep ownReducedStep() {
         if (sparse) {
             throw new UnsupportedOptionException("mode forward", "the reduced x-step (forward-mode Jacobians) forms"
                     + " dense n×(p+m) matrices and is not available for sparse problems", "reverse mode");
         }
-        if (reducedStep == null) {
-            reducedStep = XStep.reduced(this);
+        Setup own = setup();
+        synchronized (own) {
+            if (own.reduced == null) {
+                own.reduced = XStep.reduced(this, own.factor);
+            }
+            return own.reduced;
         }
-        return reducedStep;
     }
 
 }

@@ -103,7 +103,7 @@ abstract class QuasiDefiniteSystem {
         return relativeDelta * scale;
     }
 
-    /** K₀ dense (row-major, from the JVM copies of P, A, G), K_δ factored by the backend's LU. */
+    /** K₀ dense (row-major, from the problem's P, A, G as it reads them), K_δ factored by the backend's LU. */
     private static final class DenseLu extends QuasiDefiniteSystem {
         private final LinearAlgebra la;
         private final double[] k0;
@@ -123,20 +123,22 @@ abstract class QuasiDefiniteSystem {
             int size = n + p + active.length;
             double[] k0 = new double[size * size];
             if (d.problem.hasP()) {
-                double[] pm = d.denseRows(Block.P);
+                dev.altdiff.api.DenseBlock pm = d.dense(Block.P);
                 for (int i = 0; i < n; i++) {
-                    System.arraycopy(pm, i * n, k0, i * size, n);
+                    pm.row(i, k0, i * size);
                 }
             }
-            double[] a = p > 0 ? d.denseRows(Block.A) : null;
-            double[] g = active.length > 0 ? d.denseRows(Block.G) : null;
+            dev.altdiff.api.DenseBlock a = p > 0 ? d.dense(Block.A) : null;
+            dev.altdiff.api.DenseBlock g = active.length > 0 ? d.dense(Block.G) : null;
             for (int t = 0; t < p + active.length; t++) {
                 int row = n + t;
-                int offset = t < p ? t * n : active[t - p] * n;
-                double[] block = t < p ? a : g;
+                if (t < p) {
+                    a.row(t, k0, row * size);
+                } else {
+                    g.row(active[t - p], k0, row * size);
+                }
                 for (int j = 0; j < n; j++) {
-                    k0[row * size + j] = block[offset + j];
-                    k0[j * size + row] = block[offset + j];
+                    k0[j * size + row] = k0[row * size + j];
                 }
             }
             double delta = delta(relativeDelta, k0);

@@ -430,7 +430,10 @@ public final class Termination {
             dev.altdiff.api.SparseMatrix a = problem.sparse(block);
             return rows == 0 ? new double[transpose ? problem.n() : 0] : transpose ? a.transposeTimes(v) : a.times(v);
         }
-        double[] a = problem.rowMajor(block);
+        double[] a = Dense.entries(problem, block);
+        if (a == null) {
+            return new double[transpose ? problem.n() : 0];
+        }
         return transpose ? Vectors.transposeTimes(a, rows, problem.n(), v) : Vectors.times(a, rows, problem.n(), v);
     }
 

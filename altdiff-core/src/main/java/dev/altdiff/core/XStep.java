@@ -1,6 +1,7 @@
 package dev.altdiff.core;
 
 import dev.altdiff.api.Block;
+import dev.altdiff.api.linalg.Factorization;
 import dev.altdiff.api.linalg.JvmBlas;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.api.linalg.Matrix;
@@ -35,6 +36,8 @@ import dev.altdiff.api.linalg.Matrix;
  */
 final class XStep {
     private final QpData d;
+    /** The factor of H = P + σI + ρ_eqAᵀA + ρGᵀG this map solves with (its data's, held here for as long as the map). */
+    final Factorization factor;
     private final LinearAlgebra la;
     /** Whether this is the reduced form, where x can be formed apart from Ax and Gx ({@link #formX}). */
     final boolean reduced;
@@ -52,27 +55,31 @@ final class XStep {
     private volatile double[] lRows;
     private volatile boolean lFetched;
 
-    private XStep(QpData d, boolean reduced) {
+    private XStep(QpData d, Factorization factor, boolean reduced) {
         this.d = d;
         this.la = d.la;
+        this.factor = factor;
         this.reduced = reduced;
-        if (reduced) { // the backend's products, kept only as row-major arrays
-            Matrix a = d.matrix(Block.A, false); // formed for this set-up ({@link QpData#matrix})
-            Matrix g = d.matrix(Block.G, false);
-            Matrix wA = d.p > 0 ? d.H.solve(d.matrix(Block.A, true)) : null;
-            Matrix wG = d.m > 0 ? d.H.solve(d.matrix(Block.G, true)) : null;
-            Matrix mAA = d.p > 0 ? la.multiply(a, wA) : null;
-            Matrix mAG = d.p > 0 && d.m > 0 ? la.multiply(a, wG) : null;
-            Matrix mGG = d.m > 0 ? la.multiply(g, wG) : null;
+        if (reduced) { // W = H⁻¹[Aᵀ Gᵀ] solved in the array it is kept in (row-major, for Dense)
             int c = d.p + d.m;
-            wRows = new double[d.n * c];
+            wRows = new double[Math.multiplyExact(d.n, c)];
+            transposeInto(d.dense(Block.A), wRows, c, 0);
+            transposeInto(d.dense(Block.G), wRows, c, d.p);
+            solveInPlace(wRows, c);
+            // M = [A; G]W by the JVM product on the problem's own blocks (no backend copy of A, G): M_GA is M_AGᵀ
             mRows = new double[c * c];
-            place(wA, wRows, c, 0, 0);
-            place(wG, wRows, c, 0, d.p);
-            place(mAA, mRows, c, 0, 0);
-            place(mAG, mRows, c, 0, d.p);
-            place(mAG == null ? null : la.transpose(mAG), mRows, c, d.p, 0);
-            place(mGG, mRows, c, d.p, d.p);
+            if (d.p > 0) {
+                System.arraycopy(d.times(Block.A, false, wRows, c), 0, mRows, 0, d.p * c);
+            }
+            if (d.m > 0) {
+                double[] gw = d.times(Block.G, false, wRows, c);
+                for (int i = 0; i < d.m; i++) {
+                    for (int j = 0; j < d.p; j++) {
+                        mRows[(d.p + i) * c + j] = mRows[j * c + d.p + i];
+                    }
+                    System.arraycopy(gw, i * c + d.p, mRows, (d.p + i) * c + d.p, d.m);
+                }
+            }
         } else {
             wRows = mRows = null;
         }
@@ -146,7 +153,7 @@ final class XStep {
         if (l == null && !lFetched) {
             synchronized (this) {
                 if (!lFetched) {
-                    lRows = jvmFactor(reduced, d.n) ? d.H.choleskyFactor() : null;
+                    lRows = jvmFactor(reduced, d.n) ? factor.choleskyFactor() : null;
                     lFetched = true;
                 }
                 l = lRows;
@@ -167,19 +174,6 @@ final class XStep {
      */
     static boolean jvmFactor(boolean reduced, int n) {
         return !reduced || n <= JVM_FACTOR_MAX_ORDER;
-    }
-
-    /** Copies block (if not null) into the row-major array out (width cols) at (row, col). */
-    private static void place(Matrix block, double[] out, int cols, int row, int col) {
-        if (block == null) {
-            return;
-        }
-        int r = block.rows();
-        int c = block.cols();
-        double[] flat = block.toRowMajor();
-        for (int i = 0; i < r; i++) {
-            System.arraycopy(flat, i * c, out, (row + i) * cols + col, c);
-        }
     }
 
     /** @return ‖W‖∞ = max_i Σ_j |W_ij| (reduced form only), which bounds ‖Wy‖∞ ≤ ‖W‖∞‖y‖∞ */
@@ -210,14 +204,14 @@ final class XStep {
         return mRows;
     }
 
-    /** The full form: nothing precomputed beyond the factor of H. */
-    static XStep full(QpData d) {
-        return new XStep(d, false);
+    /** The full form with H's factor: nothing precomputed beyond it. */
+    static XStep full(QpData d, Factorization factor) {
+        return new XStep(d, factor, false);
     }
 
-    /** The reduced form: W_A, W_G and M formed now. */
-    static XStep reduced(QpData d) {
-        return new XStep(d, true);
+    /** The reduced form with H's factor: W_A, W_G and M formed now. */
+    static XStep reduced(QpData d, Factorization factor) {
+        return new XStep(d, factor, true);
     }
 
     /**
@@ -293,19 +287,42 @@ final class XStep {
         }
     }
 
+    /** Writes block Cᵀ (C as the problem reads it, null: nothing) into columns [col, col + rows(C)) of out (n×width). */
+    private static void transposeInto(dev.altdiff.api.DenseBlock block, double[] out, int width, int col) {
+        if (block == null) {
+            return;
+        }
+        double[] row = new double[block.cols()];
+        for (int i = 0; i < block.rows(); i++) {
+            block.row(i, row, 0);
+            for (int j = 0; j < row.length; j++) {
+                out[j * width + col + i] = row[j];
+            }
+        }
+    }
+
+    /** In place: b ← H⁻¹b (n×width, row-major), in the JVM where the factor is there, else by one backend solve. */
+    private void solveInPlace(double[] b, int width) {
+        if (factor.solveInPlace(b, width)) {
+            return;
+        }
+        double[] l = choleskyFactor();
+        if (l != null) {
+            JvmBlas.choleskySolve(d.n, width, l, b);
+            return;
+        }
+        double[] x = factor.solve(la.matrix(d.n, width, b)).toRowMajor(); // the one backend call
+        System.arraycopy(x, 0, b, 0, x.length);
+    }
+
     /**
      * @param c n×B, row-major
      * @param x n×B out: H⁻¹c
      * @param z (p+m)×B out: [A; G]H⁻¹c
      */
     void solve(double[] c, int width, double[] x, double[] z) {
-        double[] l = choleskyFactor();
-        if (l != null) {
-            System.arraycopy(c, 0, x, 0, d.n * width);
-            JvmBlas.choleskySolve(d.n, width, l, x);
-        } else {
-            add(d.H.solve(la.matrix(d.n, width, c)).toRowMajor(), null, x, 0); // the one backend call
-        }
+        System.arraycopy(c, 0, x, 0, d.n * width);
+        solveInPlace(x, width);
         if (d.p > 0) {
             add(d.times(dev.altdiff.api.Block.A, false, x, width), null, z, 0);
         }

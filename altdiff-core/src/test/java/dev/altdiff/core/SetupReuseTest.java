@@ -66,7 +66,7 @@ class SetupReuseTest {
                 : Equilibration.computed(second, java.util.List.of(second.q()), scaling); // not the kept factors
         QpData fresh = new QpData(scaling2.scale(second), LA, settings.rho(), settings.equalityRhoScale(), scaling2);
         if (d1.scaling.sameFactors(d2.scaling)) {
-            assertSame(d1.H, d2.H, "the factor of H is reused");
+            assertSame(d1.factor(), d2.factor(), "the factor of H is reused");
         }
         Solution reused = Admm.solve(d2, settings, false).solution();
         Solution formed = Admm.solve(fresh, settings, false).solution();
@@ -126,9 +126,9 @@ class SetupReuseTest {
         Settings settings = Settings.DEFAULTS.withScaling(0);
         QpData d1 = QpData.load(problem(3, 1, 10, 2, 5), LA, settings);
         QpData d2 = QpData.load(problem(4, 1, 10, 2, 5), LA, settings);
-        assertNotSame(d1.H, d2.H);
+        assertNotSame(d1.factor(), d2.factor());
         QpData rhoTen = d1.withRho(10);
-        assertSame(rhoTen.H, d1.withRho(10).H, "a ρ met before is not factored again");
+        assertSame(rhoTen.factor(), d1.withRho(10).factor(), "a ρ met before is not factored again");
         assertEquals(10, rhoTen.rho);
     }
 

@@ -124,6 +124,23 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
         return new Nd4jMatrix(Nd4j.create(columnMajor, new long[] {rows, cols}, 'f'));
     }
 
+    /** {@inheritDoc} Into one column-major array through a row buffer, copied off the heap once. */
+    @Override public Matrix matrix(int rows, int cols, RowSource source) {
+        start();
+        double[] columnMajor = new double[Math.multiplyExact(rows, cols)];
+        if (columnMajor.length == 0) {
+            return new Nd4jMatrix(newArray(rows, cols));
+        }
+        double[] row = new double[cols];
+        for (int i = 0; i < rows; i++) {
+            source.row(i, row);
+            for (int j = 0; j < cols; j++) {
+                columnMajor[j * rows + i] = row[j];
+            }
+        }
+        return new Nd4jMatrix(Nd4j.create(columnMajor, new long[] {rows, cols}, 'f'));
+    }
+
     @Override public Matrix zeros(int rows, int cols) {
         start();
         return new Nd4jMatrix(newArray(rows, cols));

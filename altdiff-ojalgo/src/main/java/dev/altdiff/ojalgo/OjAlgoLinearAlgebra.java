@@ -112,6 +112,19 @@ public final class OjAlgoLinearAlgebra implements LinearAlgebra {
         return new Store(s);
     }
 
+    /** {@inheritDoc} Into the store's column-major array through one row buffer. */
+    @Override public Matrix matrix(int rows, int cols, RowSource source) {
+        R064Store s = R064Store.FACTORY.make(rows, cols);
+        double[] row = new double[cols];
+        for (int i = 0; i < rows; i++) {
+            source.row(i, row);
+            for (int j = 0; j < cols; j++) {
+                s.data[j * rows + i] = row[j];
+            }
+        }
+        return new Store(s);
+    }
+
     @Override public Matrix zeros(int rows, int cols) { return new Store(R064Store.FACTORY.make(rows, cols)); }
 
     @Override public Matrix identity(int n) {

@@ -26,4 +26,17 @@ public interface Factorization {
     default double[] choleskyFactor() {
         return null;
     }
+
+    /**
+     * Solves M X = B in place on a row-major size()×width array, in the JVM, where the factor is held there (a
+     * factorization of {@link LinearAlgebra#cholesky(int, double[])} that keeps L in the JVM): no backend matrix, no
+     * copy of B or of the factor.
+     *
+     * @param b B on entry, X on return (when this returns true)
+     * @return whether it solved; false (b untouched, the default) where the factor is not in the JVM: the caller then
+     *     solves through {@link #solve}
+     */
+    default boolean solveInPlace(double[] b, int width) {
+        return false;
+    }
 }

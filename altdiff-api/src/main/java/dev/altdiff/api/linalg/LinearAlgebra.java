@@ -35,6 +35,29 @@ public interface LinearAlgebra {
     /** @return a rows×cols matrix of zeros */
     Matrix zeros(int rows, int cols);
 
+    /** Writes one row of a matrix being formed ({@link #matrix(int, int, RowSource)}). */
+    @FunctionalInterface
+    interface RowSource {
+        /** Writes row i into out (length cols), every entry. */
+        void row(int i, double[] out);
+    }
+
+    /**
+     * A rows×cols matrix formed row by row from a source, for matrices that exist nowhere else as an array (a
+     * problem's block read under a scaling, a transpose). The default gathers the rows into one row-major array
+     * and calls {@link #matrix(int, int, double[])}; a backend that fills its own storage row by row holds one copy
+     * of the matrix while forming it, not two (at n = 4 000, 128 MB less at a set-up's peak).
+     */
+    default Matrix matrix(int rows, int cols, RowSource source) {
+        double[] rowMajor = new double[Math.multiplyExact(rows, cols)];
+        double[] row = new double[cols];
+        for (int i = 0; i < rows; i++) {
+            source.row(i, row);
+            System.arraycopy(row, 0, rowMajor, i * cols, cols);
+        }
+        return matrix(rows, cols, rowMajor);
+    }
+
     /** @return a column vector holding a copy of {@code values} */
     default Matrix vector(double[] values) {
         return matrix(values.length, 1, values);
@@ -139,6 +162,18 @@ public interface LinearAlgebra {
      * @throws NotPositiveDefiniteException when the matrix is not numerically positive definite
      */
     Factorization cholesky(Matrix spd);
+
+    /**
+     * Cholesky factorization of a symmetric positive definite matrix formed in the JVM (row-major, order n; only its
+     * lower triangle is read), which the call consumes: a backend may factor it in place, so the caller must not read
+     * or write the array afterwards (whether it throws or not). The default copies it into a backend matrix and
+     * calls {@link #cholesky(Matrix)}.
+     *
+     * @throws NotPositiveDefiniteException when the matrix is not numerically positive definite
+     */
+    default Factorization cholesky(int n, double[] rowMajorSpd) {
+        return cholesky(matrix(n, n, rowMajorSpd));
+    }
 
     /**
      * LU factorization with partial pivoting of a square matrix.

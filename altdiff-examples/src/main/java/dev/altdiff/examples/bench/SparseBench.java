@@ -82,7 +82,7 @@ public final class SparseBench {
         Solution s = solved.solution();
         long nnz = (long) qp.sparse(dev.altdiff.api.Block.P).nonzeros() + qp.sparse(dev.altdiff.api.Block.A).nonzeros()
                 + qp.sparse(dev.altdiff.api.Block.G).nonzeros();
-        SparseCholesky factor = (SparseCholesky) d.H;
+        SparseCholesky factor = (SparseCholesky) d.factor();
         return new Row(n, qp.p(), qp.m(), nnz, factor.nonzeros(), factor.ordering().name(), s.iterations(),
                 s.status().name(), (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, peak, retained);
     }
