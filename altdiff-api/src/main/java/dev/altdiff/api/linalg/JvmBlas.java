@@ -6,7 +6,9 @@ import java.util.concurrent.RecursiveAction;
 /**
  * Matrix products on row-major arrays in the JVM ({@code double[]}, entry (i, j) of an r×w block at
  * {@code i·w + j}): the default of {@link LinearAlgebra#gemm(int, int, int, double, double[], double[], double,
- * double[])} and {@link LinearAlgebra#gemmTransposed}, which the iterations call once or twice each.
+ * double[])} and {@link LinearAlgebra#gemmTransposed}, which the iterations call once or twice each; the Cholesky
+ * solve with a factor in the JVM ({@link #choleskySolve}) and a blocked Cholesky factorization in place built on
+ * the same kernels ({@link #choleskyInPlace}).
  *
  * <p>{@link #gemm} is register-blocked over four entries of a row of a and four rows of c (each load of b's
  * rows serves four rows of c), so that the inner loop over c's columns vectorizes, and cache-blocked over panels of b's rows ({@value #PANEL_DOUBLES} doubles)
