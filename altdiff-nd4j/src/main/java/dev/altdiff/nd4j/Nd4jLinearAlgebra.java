@@ -323,8 +323,51 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
 
     @Override public Factorization cholesky(Matrix spd) {
         Nd4jMatrix m = square(spd, "cholesky");
+        return potrf(hostCopy(m.array), m.rows());
+    }
+
+    /**
+     * {@inheritDoc} The lower triangle mirrored over the upper one in the array itself (consumed): a symmetric matrix's
+     * row-major array is its column-major one, copied off the heap as it is (no transposed copy beside it), and
+     * factored there by dpotrf.
+     */
+    @Override public Factorization cholesky(int n, double[] rowMajorSpd) {
+        if (n < 0 || rowMajorSpd.length != (long) n * n) {
+            throw new IllegalArgumentException("cholesky: " + rowMajorSpd.length + " values for order " + n);
+        }
+        start();
+        if (n == 0) {
+            return potrf(newArray(0, 0), 0);
+        }
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < i; j++) {
+                rowMajorSpd[j * n + i] = rowMajorSpd[i * n + j];
+            }
+        }
+        return choleskyInPlace(new Nd4jMatrix(Nd4j.create(rowMajorSpd, new long[] {n, n}, 'f')));
+    }
+
+    /**
+     * {@inheritDoc} dpotrf on the matrix's own buffer when it is a contiguous column-major host array of n·n
+     * doubles at offset 0 (every matrix this backend makes); otherwise (a view) on a copy, as {@link #cholesky}.
+     */
+    @Override public Factorization choleskyInPlace(Matrix spd) {
+        Nd4jMatrix m = square(spd, "choleskyInPlace");
         int n = m.rows();
-        INDArray factor = hostCopy(m.array);
+        INDArray a = m.array;
+        boolean own = n > 0 && a.offset() == 0 && a.ordering() == 'f' && a.dataType() == DataType.DOUBLE
+                && a.stride(0) == 1 && a.stride(1) == n && a.data().length() == (long) n * n;
+        if (own) {
+            Nd4j.getAffinityManager().ensureLocation(a, AffinityManager.Location.HOST);
+        }
+        return potrf(own ? a : hostCopy(a), n);
+    }
+
+    /**
+     * dpotrf of the n×n column-major host array {@code factor}, overwritten by L (lower triangle), with OpenBLAS's
+     * NaN pivots rejected.
+     */
+    private Cholesky potrf(INDArray factor, int n) {
         int info = n == 0 ? 0 : LapackThread.run(() -> {
             DoublePointer p = pointer(factor);
             int result = openblas.LAPACKE_dpotrf_work(openblas.LAPACK_COL_MAJOR, (byte) 'L', n, p, n);

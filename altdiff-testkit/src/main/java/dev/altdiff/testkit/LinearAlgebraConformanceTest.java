@@ -726,6 +726,28 @@ public abstract class LinearAlgebraConformanceTest {
         if (l == null) {
             return; // the backend does not give its factor: the callers solve through it (allowed by the SPI)
         }
+        assertCholeskyFactor(m, l);
+        double[] block = new double[n * k];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(b[i], 0, block, i * k, k);
+        }
+        dev.altdiff.api.linalg.JvmBlas.choleskySolve(n, k, l, block);
+        double[][] solved = new double[n][k];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(block, i * k, solved[i], 0, k);
+        }
+        assertTrue(relativeError(x, of(solved)) <= solveTolerance(n, kappa));
+        double[] one = column(b, k - 1);
+        dev.altdiff.api.linalg.JvmBlas.choleskySolve(n, 1, l, one);
+        for (int i = 0; i < n; i++) {
+            assertEquals(solved[i][k - 1], one[i], 0.0, "column alone, row " + i);
+        }
+    }
+
+    /** l is lower triangular (zeros above the diagonal) and LLᵀ = M to rounding (100·n·ε·max|m_ij|). */
+    private static void assertCholeskyFactor(double[][] m, double[] l) {
+        int n = m.length;
+        assertEquals(n * n, l.length, "n·n entries");
         double scale = 0;
         double err = 0;
         for (int i = 0; i < n; i++) {
@@ -742,20 +764,37 @@ public abstract class LinearAlgebraConformanceTest {
             }
         }
         assertTrue(err <= 100 * n * EPS * scale, "|LLᵀ − M| = " + err);
-        double[] block = new double[n * k];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(b[i], 0, block, i * k, k);
-        }
-        dev.altdiff.api.linalg.JvmBlas.choleskySolve(n, k, l, block);
-        double[][] solved = new double[n][k];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(block, i * k, solved[i], 0, k);
-        }
-        assertTrue(relativeError(x, of(solved)) <= solveTolerance(n, kappa));
-        double[] one = column(b, k - 1);
-        dev.altdiff.api.linalg.JvmBlas.choleskySolve(n, 1, l, one);
-        for (int i = 0; i < n; i++) {
-            assertEquals(solved[i][k - 1], one[i], 0.0, "column alone, row " + i);
+    }
+
+    /**
+     * {@link LinearAlgebra#choleskyInPlace} on a matrix formed for it alone (consumed, not read afterwards): it
+     * solves as {@link LinearAlgebra#cholesky} does, to the solve's tolerance and to each other's, gives a factor
+     * where cholesky gives one, and leaves the right-hand side alone; orders around 64 and 256 reach a blocked
+     * kernel's edges.
+     */
+    @ParameterizedTest(name = "[{index}] n={0} k={1} kappa={2}")
+    @CsvSource({"1,1,1", "5,3,100", "64,2,1e4", "65,1,1e6", "150,7,1e6", "300,4,1e8"})
+    void choleskyInPlaceSolvesAsCholesky(int n, int k, double kappa) {
+        double[][] m = spd(n * 13L + k, n, kappa);
+        double[][] x = gaussian(n + 3L * k, n, k);
+        double[][] b = times(m, x, n, k);
+        Matrix mb = of(b);
+        Factorization copied = la.cholesky(of(m));
+        Factorization inPlace = la.choleskyInPlace(of(m));
+        assertEquals(n, inPlace.size());
+        Matrix solved = inPlace.solve(mb);
+        assertEquals(n, solved.rows());
+        assertEquals(k, solved.cols());
+        double error = relativeError(x, solved);
+        assertTrue(error <= solveTolerance(n, kappa), "relative error " + error + " > " + solveTolerance(n, kappa));
+        double apart = relativeError(rows(copied.solve(mb)), solved);
+        assertTrue(apart <= solveTolerance(n, kappa), "in place vs copy: " + apart);
+        assertExactly(b, mb);
+        assertEquals(0.0, relativeError(rows(solved), inPlace.solve(mb)), 0.0); // reusable, deterministic
+        double[] l = inPlace.choleskyFactor();
+        assertEquals(copied.choleskyFactor() == null, l == null, "a factor where cholesky gives one");
+        if (l != null) {
+            assertCholeskyFactor(m, l);
         }
     }
 
@@ -790,6 +829,10 @@ public abstract class LinearAlgebraConformanceTest {
         double[] semidefinite = spectrum(n, 100);
         semidefinite[n - 1] = 0;
         double[][] q = reflection(5, n);
+        int big = 300;
+        double[] lastNegative = spectrum(big, 1e3);
+        lastNegative[big - 1] = -1e-3;
+        double[][] p = reflection(9, big);
         return Stream.of(
                 Arguments.of("indefinite diagonal", new double[][] {{1, 0}, {0, -1}}),
                 Arguments.of("negative definite", new double[][] {{-2, 1}, {1, -2}}),
@@ -799,7 +842,16 @@ public abstract class LinearAlgebraConformanceTest {
                 Arguments.of("NaN below the diagonal", new double[][] {{4, Double.NaN}, {Double.NaN, 4}}),
                 Arguments.of("indefinite 80x80", compose(q, mixed, q)),
                 Arguments.of("80x80 with an exactly zero eigenvalue, then shifted by -1e-8",
-                        shifted(compose(q, semidefinite, q), -1e-8)));
+                        shifted(compose(q, semidefinite, q), -1e-8)),
+                Arguments.of("300x300 with its smallest eigenvalue negative", compose(p, lastNegative, p)),
+                Arguments.of("300x300 with a NaN in row 280", nanAt(compose(p, spectrum(big, 10), p), 280, 3)));
+    }
+
+    /** a with a NaN at (i, j) and (j, i). */
+    private static double[][] nanAt(double[][] a, int i, int j) {
+        a[i][j] = Double.NaN;
+        a[j][i] = Double.NaN;
+        return a;
     }
 
     private static double[][] shifted(double[][] a, double delta) {
@@ -813,6 +865,7 @@ public abstract class LinearAlgebraConformanceTest {
     @MethodSource("notPositiveDefinite")
     void choleskyRejectsMatricesThatAreNotPositiveDefinite(String what, double[][] m) {
         assertThrows(NotPositiveDefiniteException.class, () -> la.cholesky(of(m)));
+        assertThrows(NotPositiveDefiniteException.class, () -> la.choleskyInPlace(of(m)), "in place");
     }
 
     // ------------------------------------------------------------------ LU
@@ -890,6 +943,7 @@ public abstract class LinearAlgebraConformanceTest {
     @Test
     void factorizationsRejectShapeErrors() {
         assertThrows(IllegalArgumentException.class, () -> la.cholesky(la.zeros(2, 3)));
+        assertThrows(IllegalArgumentException.class, () -> la.choleskyInPlace(la.zeros(2, 3)));
         assertThrows(IllegalArgumentException.class, () -> la.lu(la.zeros(3, 2)));
         Factorization chol = la.cholesky(la.identity(3));
         Factorization lu = la.lu(la.identity(3));
@@ -908,6 +962,7 @@ public abstract class LinearAlgebraConformanceTest {
         assertThrows(IllegalArgumentException.class, () -> la.scale(1, foreign));
         assertThrows(IllegalArgumentException.class, () -> la.normInf(foreign));
         assertThrows(IllegalArgumentException.class, () -> la.cholesky(foreign));
+        assertThrows(IllegalArgumentException.class, () -> la.choleskyInPlace(foreign));
         assertThrows(IllegalArgumentException.class, () -> la.lu(foreign));
         assertThrows(IllegalArgumentException.class, () -> la.cholesky(own).solve(foreign));
     }

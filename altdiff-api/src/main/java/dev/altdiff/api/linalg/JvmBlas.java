@@ -6,7 +6,9 @@ import java.util.concurrent.RecursiveAction;
 /**
  * Matrix products on row-major arrays in the JVM ({@code double[]}, entry (i, j) of an r×w block at
  * {@code i·w + j}): the default of {@link LinearAlgebra#gemm(int, int, int, double, double[], double[], double,
- * double[])} and {@link LinearAlgebra#gemmTransposed}, which the iterations call once or twice each.
+ * double[])} and {@link LinearAlgebra#gemmTransposed}, which the iterations call once or twice each; the Cholesky
+ * solve with a factor in the JVM ({@link #choleskySolve}) and a blocked Cholesky factorization in place built on
+ * the same kernels ({@link #choleskyInPlace}).
  *
  * <p>{@link #gemm} is register-blocked over four entries of a row of a and four rows of c (each load of b's
  * rows serves four rows of c), so that the inner loop over c's columns vectorizes, and cache-blocked over panels of b's rows ({@value #PANEL_DOUBLES} doubles)
@@ -30,18 +32,27 @@ public final class JvmBlas {
     public static void gemm(int rows, int inner, int width, double alpha, double[] a, double[] b, double beta, double[] c) {
         if ((long) rows * inner * width >= PARALLEL_WORK && rows >= 8) {
             int half = rows / 2;
-            RecursiveAction upper = new RecursiveAction() {
-                @Override
-                protected void compute() {
-                    gemmRows(0, half, inner, width, alpha, a, b, beta, c);
-                }
-            };
-            ForkJoinPool.commonPool().execute(upper);
-            gemmRows(half, rows, inner, width, alpha, a, b, beta, c);
-            upper.join();
+            inParallel(() -> gemmRows(0, half, inner, width, alpha, a, b, beta, c),
+                    () -> gemmRows(half, rows, inner, width, alpha, a, b, beta, c));
             return;
         }
         gemmRows(0, rows, inner, width, alpha, a, b, beta, c);
+    }
+
+    /**
+     * Runs {@code pool} on the common fork-join pool and {@code caller} in this thread, then waits for the first
+     * (when the pool is busy the caller runs both, so it never waits on another layer's work).
+     */
+    private static void inParallel(Runnable pool, Runnable caller) {
+        RecursiveAction task = new RecursiveAction() {
+            @Override
+            protected void compute() {
+                pool.run();
+            }
+        };
+        ForkJoinPool.commonPool().execute(task);
+        caller.run();
+        task.join();
     }
 
     /** Rows from..to−1 of {@link #gemm}. */
@@ -77,35 +88,46 @@ public final class JvmBlas {
                 }
             }
         }
+        gemmBlock(from, to, inner, 0, width, alpha, a, 0, inner, b, 0, width, c, 0, width);
+    }
+
+    /**
+     * Rows from..to−1 and columns j0..j1−1 of c += α·a·b on blocks of larger row-major arrays: row r of a at
+     * {@code aOff + r·lda}, row k of b at {@code bOff + k·ldb}, row r of c at {@code cOff + r·ldc} (entry j of a
+     * row of b or c at its start + j). The kernel of {@link #gemm} (whole arrays) and of the trailing updates of
+     * {@link #choleskyInPlace}; each entry gets the operations of {@link #gemm} whatever the block.
+     */
+    private static void gemmBlock(int from, int to, int inner, int j0, int j1, double alpha, double[] a, int aOff,
+                                  int lda, double[] b, int bOff, int ldb, double[] c, int cOff, int ldc) {
         // panels of b's rows that stay in cache while every row of c passes over them
-        int panel = Math.max(4, PANEL_DOUBLES / width & ~3); // a multiple of 4: the same groups of four as unblocked
+        int panel = Math.max(4, PANEL_DOUBLES / Math.max(1, j1 - j0) & ~3); // a multiple of 4: the groups of four
         for (int k0 = 0; k0 < inner; k0 += panel) {
             int k1 = Math.min(inner, k0 + panel);
             int i = from;
             for (; i + 3 < to; i += 4) {
-                gemmFourRows(i, k0, k1, inner, width, alpha, a, b, c);
+                gemmFourRows(i, k0, k1, j0, j1, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
             }
             for (; i < to; i++) {
-                int ci = i * width;
-                int ai = i * inner;
+                int ci = cOff + i * ldc;
+                int ai = aOff + i * lda;
                 int k = k0;
                 for (; k + 3 < k1; k += 4) {
                     double a0 = alpha * a[ai + k];
                     double a1 = alpha * a[ai + k + 1];
                     double a2 = alpha * a[ai + k + 2];
                     double a3 = alpha * a[ai + k + 3];
-                    int b0 = k * width;
-                    int b1 = b0 + width;
-                    int b2 = b1 + width;
-                    int b3 = b2 + width;
-                    for (int j = 0; j < width; j++) {
+                    int b0 = bOff + k * ldb;
+                    int b1 = b0 + ldb;
+                    int b2 = b1 + ldb;
+                    int b3 = b2 + ldb;
+                    for (int j = j0; j < j1; j++) {
                         c[ci + j] = fma4(a0, b[b0 + j], a1, b[b1 + j], a2, b[b2 + j], a3, b[b3 + j], c[ci + j]);
                     }
                 }
                 for (; k < k1; k++) {
                     double a0 = alpha * a[ai + k];
-                    int b0 = k * width;
-                    for (int j = 0; j < width; j++) {
+                    int b0 = bOff + k * ldb;
+                    for (int j = j0; j < j1; j++) {
                         c[ci + j] = Math.fma(a0, b[b0 + j], c[ci + j]);
                     }
                 }
@@ -122,14 +144,8 @@ public final class JvmBlas {
      * entry's operations (the one-row, one-pivot order).
      */
     public static void choleskySolve(int n, int width, double[] l, double[] b) {
-        int i = 0;
-        for (; i + 3 < n; i += 4) { // L y = b, rows i..i+3 together (i a multiple of 4: the same groups of four)
-            forwardFourRows(i, n, width, l, b);
-        }
-        for (; i < n; i++) {
-            forwardRow(i, 0, n, width, l, b);
-        }
-        i = n - 1;
+        forwardSubstitution(n, l, 0, n, b, width, 0, width); // L y = b
+        int i = n - 1;
         for (; i - 3 >= 0; i -= 4) { // Lᵀ x = y, pivots i..i−3 together
             backFourPivots(i, n, width, l, b);
         }
@@ -138,37 +154,186 @@ public final class JvmBlas {
         }
     }
 
+    /** Columns of the diagonal blocks and panels of {@link #choleskyInPlace}. */
+    static final int CHOLESKY_BLOCK = 64;
+
+    /** Columns of the trailing update's blocks in {@link #choleskyInPlace} (their panel rows stay in L2). */
+    private static final int CHOLESKY_COLUMNS = 256;
+
     /**
-     * Row i of the forward substitution from the inner index k0 on: b_i + Σ_{k0 ≤ k &lt; i} (−l_ik) b_k by fused
-     * multiply-adds, the entries in groups of four from k0 (as {@link #gemm}'s), then one at a time; then
-     * b_i /= l_ii.
+     * Cholesky factorization M = LLᵀ in place of a symmetric positive definite n×n matrix M (row-major; only its
+     * lower triangle, diagonal included, is read): on return the lower triangle holds L and the upper triangle
+     * zeros, the layout {@link #choleskySolve} and {@link Factorization#choleskyFactor} take. Blocked and
+     * right-looking: per block of {@value #CHOLESKY_BLOCK} columns the diagonal block is factored row by row
+     * (dot products), the panel below it is solved with that factor by {@link #forwardSubstitution} on its
+     * transpose (in a scratch of {@value #CHOLESKY_BLOCK}·n doubles, the only memory taken), and the lower
+     * triangle of the trailing matrix is updated by {@link #gemm}'s kernel in blocks of columns; the panel's solve
+     * and the update are split between two threads as {@link #gemm}'s products are.
+     *
+     * @throws NotPositiveDefiniteException at the first pivot that is not positive (NaN included), the
+     *     criterion of ojAlgo's Cholesky; the array's contents are then unspecified
      */
-    private static void forwardRow(int i, int k0, int n, int width, double[] l, double[] b) {
-        int bi = i * width;
-        int li = i * n;
+    public static void choleskyInPlace(int n, double[] a) {
+        if (n < 0 || a.length < (long) n * n) {
+            throw new IllegalArgumentException("choleskyInPlace: " + a.length + " doubles for order " + n);
+        }
+        int nb = CHOLESKY_BLOCK;
+        double[] t = new double[n > nb ? nb * (n - nb) : 0]; // the panel transposed, w×m (row-major)
+        for (int k0 = 0; k0 < n; k0 += nb) {
+            int k1 = Math.min(n, k0 + nb);
+            int w = k1 - k0;
+            int m = n - k1;
+            factorDiagonalBlock(n, k0, k1, a);
+            if (m == 0) {
+                break;
+            }
+            int panel = k1 * n + k0; // A21: rows k1.., columns k0..k1−1
+            transposePanel(n, w, m, a, panel, t, true);
+            int diagonal = k0 * n + k0;
+            if ((long) w * w * m / 2 >= PARALLEL_WORK && m >= 8) { // L11 T = T, by columns of T
+                int half = m / 2;
+                inParallel(() -> forwardSubstitution(w, a, diagonal, n, t, m, 0, half),
+                        () -> forwardSubstitution(w, a, diagonal, n, t, m, half, m));
+            } else {
+                forwardSubstitution(w, a, diagonal, n, t, m, 0, m);
+            }
+            transposePanel(n, w, m, a, panel, t, false); // L21 = Tᵀ
+            trailingUpdate(n, k1, w, m, a, t);
+        }
+        for (int i = 0; i < n; i++) {
+            java.util.Arrays.fill(a, i * n + i + 1, (i + 1) * n, 0.0);
+        }
+    }
+
+    /**
+     * Rows and columns k0..k1−1 of {@link #choleskyInPlace}'s matrix, already updated by the blocks before: factored
+     * in place row by row, l_ij = (a_ij − Σ_{k0 ≤ k &lt; j} l_ik l_jk) / l_jj and l_ii = √(a_ii − Σ l_ik²).
+     */
+    private static void factorDiagonalBlock(int n, int k0, int k1, double[] a) {
+        for (int i = k0; i < k1; i++) {
+            int ri = i * n;
+            for (int j = k0; j <= i; j++) {
+                int rj = j * n;
+                double s = a[ri + j];
+                for (int k = k0; k < j; k++) {
+                    s = Math.fma(-a[ri + k], a[rj + k], s);
+                }
+                if (j < i) {
+                    a[ri + j] = s / a[rj + j];
+                } else if (s > 0) {
+                    a[ri + i] = Math.sqrt(s);
+                } else {
+                    throw new NotPositiveDefiniteException("matrix of order " + n + " is not positive definite (pivot "
+                            + s + " at row " + i + ")");
+                }
+            }
+        }
+    }
+
+    /** t (w×m, row-major) = the m×w block of a at {@code panel} (row stride n) transposed, or back when !toT. */
+    private static void transposePanel(int n, int w, int m, double[] a, int panel, double[] t, boolean toT) {
+        for (int r = 0; r < m; r++) {
+            int ar = panel + r * n;
+            for (int c = 0; c < w; c++) {
+                if (toT) {
+                    t[c * m + r] = a[ar + c];
+                } else {
+                    a[ar + c] = t[c * m + r];
+                }
+            }
+        }
+    }
+
+    /**
+     * The lower triangle of the trailing matrix (rows and columns k1..n−1) −= L21·L21ᵀ, with L21 the w columns
+     * before k1 (rows k1..) and t = L21ᵀ: blocks of {@value #CHOLESKY_COLUMNS} columns, each from its diagonal
+     * down; the blocks split between two threads at equal work.
+     */
+    private static void trailingUpdate(int n, int k1, int w, int m, double[] a, double[] t) {
+        int blocks = (m + CHOLESKY_COLUMNS - 1) / CHOLESKY_COLUMNS;
+        if ((long) w * m * m / 2 >= PARALLEL_WORK && blocks >= 2) {
+            long total = 0;
+            for (int blk = 0; blk < blocks; blk++) {
+                total += m - (long) blk * CHOLESKY_COLUMNS;
+            }
+            long first = 0;
+            int split = 0;
+            while (split < blocks - 1 && 2 * (first + m - (long) split * CHOLESKY_COLUMNS) <= total) {
+                first += m - (long) split * CHOLESKY_COLUMNS;
+                split++;
+            }
+            int s = Math.max(1, split);
+            inParallel(() -> updateColumnBlocks(0, s, n, k1, w, m, a, t),
+                    () -> updateColumnBlocks(s, blocks, n, k1, w, m, a, t));
+            return;
+        }
+        updateColumnBlocks(0, blocks, n, k1, w, m, a, t);
+    }
+
+    /** Column blocks from..to−1 of {@link #trailingUpdate}. */
+    private static void updateColumnBlocks(int from, int to, int n, int k1, int w, int m, double[] a, double[] t) {
+        int l21 = k1 * n + k1 - w;
+        int a22 = k1 * n + k1;
+        for (int blk = from; blk < to; blk++) {
+            int j0 = blk * CHOLESKY_COLUMNS;
+            int j1 = Math.min(m, j0 + CHOLESKY_COLUMNS);
+            for (int r = j0; r < j1; r += 4) { // the diagonal block, four rows at a time up to their diagonal
+                int r1 = Math.min(r + 4, j1);
+                gemmBlock(r, r1, w, j0, r1, -1.0, a, l21, n, t, 0, m, a, a22, n);
+            }
+            gemmBlock(j1, m, w, j0, j1, -1.0, a, l21, n, t, 0, m, a, a22, n); // the rows below it
+        }
+    }
+
+    /**
+     * Columns j0..j1−1 of L y = b in place for L lower triangular n×n, row i at {@code lOff + i·ldl} (a block of a
+     * larger row-major array), and b n×(any width), row k at {@code k·ldb}: rows i..i+3 together (i a multiple of
+     * 4: the same groups of four), four rows of b per load of the rows above, then the rows left one at a time.
+     * {@link #choleskySolve}'s forward half and {@link #choleskyInPlace}'s panels.
+     */
+    private static void forwardSubstitution(int n, double[] l, int lOff, int ldl, double[] b, int ldb, int j0,
+                                            int j1) {
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            forwardFourRows(i, l, lOff, ldl, b, ldb, j0, j1);
+        }
+        for (; i < n; i++) {
+            forwardRow(i, 0, l, lOff, ldl, b, ldb, j0, j1);
+        }
+    }
+
+    /**
+     * Row i of the forward substitution from the inner index k0 on (columns j0..j1−1, the layout of {@link
+     * #forwardSubstitution}): b_i + Σ_{k0 ≤ k &lt; i} (−l_ik) b_k by fused multiply-adds, the entries in groups of
+     * four from k0 (as {@link #gemm}'s), then one at a time; then b_i /= l_ii.
+     */
+    private static void forwardRow(int i, int k0, double[] l, int lOff, int ldl, double[] b, int ldb, int j0,
+                                   int j1) {
+        int bi = i * ldb;
+        int li = lOff + i * ldl;
         int k = k0;
         for (; k + 3 < i; k += 4) {
             double l0 = l[li + k];
             double l1 = l[li + k + 1];
             double l2 = l[li + k + 2];
             double l3 = l[li + k + 3];
-            int b0 = k * width;
-            int b1 = b0 + width;
-            int b2 = b1 + width;
-            int b3 = b2 + width;
-            for (int j = 0; j < width; j++) {
+            int b0 = k * ldb;
+            int b1 = b0 + ldb;
+            int b2 = b1 + ldb;
+            int b3 = b2 + ldb;
+            for (int j = j0; j < j1; j++) {
                 b[bi + j] = fma4(-l0, b[b0 + j], -l1, b[b1 + j], -l2, b[b2 + j], -l3, b[b3 + j], b[bi + j]);
             }
         }
         for (; k < i; k++) {
             double lik = l[li + k];
-            int bk = k * width;
-            for (int j = 0; j < width; j++) {
+            int bk = k * ldb;
+            for (int j = j0; j < j1; j++) {
                 b[bi + j] = Math.fma(-lik, b[bk + j], b[bi + j]);
             }
         }
         double pivot = l[li + i];
-        for (int j = 0; j < width; j++) {
+        for (int j = j0; j < j1; j++) {
             b[bi + j] /= pivot;
         }
     }
@@ -178,10 +343,10 @@ public final class JvmBlas {
      * rows per load of b's rows ({@link #gemmFourRows} with α = −1), then each row's entries i.. one at a time
      * and its pivot ({@link #forwardRow}), each entry with exactly the operations of {@link #forwardRow} from 0.
      */
-    private static void forwardFourRows(int i, int n, int width, double[] l, double[] b) {
-        gemmFourRows(i, 0, i, n, width, -1.0, l, b, b); // rows i..i+3 of b from its rows below i
+    private static void forwardFourRows(int i, double[] l, int lOff, int ldl, double[] b, int ldb, int j0, int j1) {
+        gemmFourRows(i, 0, i, j0, j1, -1.0, l, lOff, ldl, b, 0, ldb, b, 0, ldb); // rows i..i+3 of b from its rows below i
         for (int r = 0; r < 4; r++) { // row i + r: its entries i..i+r−1 one at a time (fewer than four), then its pivot
-            forwardRow(i + r, i, n, width, l, b);
+            forwardRow(i + r, i, l, lOff, ldl, b, ldb, j0, j1);
         }
     }
 
@@ -385,19 +550,20 @@ public final class JvmBlas {
     }
 
     /**
-     * Rows i..i+3 of c += α·a·b over the inner indices k0..k1−1 (k1 − k0 a multiple of 4 except at the end):
-     * each entry gets exactly the operations of the one-row loop of {@link #gemmRows} in the same order.
+     * Rows i..i+3, columns j0..j1−1 of c += α·a·b over the inner indices k0..k1−1 (k1 − k0 a multiple of 4 except
+     * at the end), in the layout of {@link #gemmBlock}: each entry gets exactly the operations of its one-row loop
+     * in the same order.
      */
-    private static void gemmFourRows(int i, int k0, int k1, int inner, int width, double alpha, double[] a, double[] b,
-                                     double[] c) {
-        int c0 = i * width;
-        int c1 = c0 + width;
-        int c2 = c1 + width;
-        int c3 = c2 + width;
-        int r0 = i * inner;
-        int r1 = r0 + inner;
-        int r2 = r1 + inner;
-        int r3 = r2 + inner;
+    private static void gemmFourRows(int i, int k0, int k1, int j0, int j1, double alpha, double[] a, int aOff,
+                                     int lda, double[] b, int bOff, int ldb, double[] c, int cOff, int ldc) {
+        int c0 = cOff + i * ldc;
+        int c1 = c0 + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        int r0 = aOff + i * lda;
+        int r1 = r0 + lda;
+        int r2 = r1 + lda;
+        int r3 = r2 + lda;
         int k = k0;
         for (; k + 3 < k1; k += 4) {
             double a00 = alpha * a[r0 + k];
@@ -416,11 +582,11 @@ public final class JvmBlas {
             double a31 = alpha * a[r3 + k + 1];
             double a32 = alpha * a[r3 + k + 2];
             double a33 = alpha * a[r3 + k + 3];
-            int b0 = k * width;
-            int b1 = b0 + width;
-            int b2 = b1 + width;
-            int b3 = b2 + width;
-            for (int j = 0; j < width; j++) {
+            int b0 = bOff + k * ldb;
+            int b1 = b0 + ldb;
+            int b2 = b1 + ldb;
+            int b3 = b2 + ldb;
+            for (int j = j0; j < j1; j++) {
                 double x0 = b[b0 + j];
                 double x1 = b[b1 + j];
                 double x2 = b[b2 + j];
@@ -436,8 +602,8 @@ public final class JvmBlas {
             double e1 = alpha * a[r1 + k];
             double e2 = alpha * a[r2 + k];
             double e3 = alpha * a[r3 + k];
-            int b0 = k * width;
-            for (int j = 0; j < width; j++) {
+            int b0 = bOff + k * ldb;
+            for (int j = j0; j < j1; j++) {
                 double x0 = b[b0 + j];
                 c[c0 + j] = Math.fma(e0, x0, c[c0 + j]);
                 c[c1 + j] = Math.fma(e1, x0, c[c1 + j]);
@@ -455,15 +621,8 @@ public final class JvmBlas {
                                       double[] c) {
         if ((long) rows * cols * width >= PARALLEL_WORK && cols >= 8) {
             int half = cols / 2;
-            RecursiveAction upper = new RecursiveAction() {
-                @Override
-                protected void compute() {
-                    gemmTransposedRows(0, half, rows, cols, width, alpha, a, b, beta, c);
-                }
-            };
-            ForkJoinPool.commonPool().execute(upper);
-            gemmTransposedRows(half, cols, rows, cols, width, alpha, a, b, beta, c);
-            upper.join();
+            inParallel(() -> gemmTransposedRows(0, half, rows, cols, width, alpha, a, b, beta, c),
+                    () -> gemmTransposedRows(half, cols, rows, cols, width, alpha, a, b, beta, c));
             return;
         }
         gemmTransposedRows(0, cols, rows, cols, width, alpha, a, b, beta, c);

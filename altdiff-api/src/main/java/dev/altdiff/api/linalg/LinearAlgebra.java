@@ -164,15 +164,32 @@ public interface LinearAlgebra {
     Factorization cholesky(Matrix spd);
 
     /**
+     * {@link #cholesky} that may take the matrix's storage for the factor instead of copying it: the set-up's
+     * factorizations of an n×n matrix formed for them alone, one n×n array less at their peak. The matrix is
+     * consumed: whether the factorization succeeds or throws, its contents are unspecified afterwards (on success
+     * they may be the factor's, which later solves read), and the caller must not use it again, neither read nor
+     * write it nor pass it to another operation. The factorization solves as {@link #cholesky}'s does (to
+     * rounding: a backend may factor in place with another kernel) and rejects the same matrices. The default
+     * is {@link #cholesky} itself (the copy stays); a backend overrides it where its factorization can work in
+     * the matrix's own storage.
+     *
+     * @throws NotPositiveDefiniteException when the matrix is not numerically positive definite (its contents
+     *     are then unspecified)
+     */
+    default Factorization choleskyInPlace(Matrix spd) {
+        return cholesky(spd);
+    }
+
+    /**
      * Cholesky factorization of a symmetric positive definite matrix formed in the JVM (row-major, order n; only its
      * lower triangle is read), which the call consumes: a backend may factor it in place, so the caller must not read
      * or write the array afterwards (whether it throws or not). The default copies it into a backend matrix and
-     * calls {@link #cholesky(Matrix)}.
+     * factors that in its own storage ({@link #choleskyInPlace}).
      *
      * @throws NotPositiveDefiniteException when the matrix is not numerically positive definite
      */
     default Factorization cholesky(int n, double[] rowMajorSpd) {
-        return cholesky(matrix(n, n, rowMajorSpd));
+        return choleskyInPlace(matrix(n, n, rowMajorSpd));
     }
 
     /**

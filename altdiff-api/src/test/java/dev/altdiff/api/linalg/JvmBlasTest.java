@@ -6,12 +6,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * The JVM kernels' promise that a batch column gets the bits it gets alone: every column of a product (and of
  * a Cholesky solve, which is also checked to solve) with B columns equals, bit for bit, the same product with that column alone, whatever the
  * row blocking (four rows of c at a time, then the rest), the cache panels and the split between two threads.
- * The values themselves are checked against the definition by the backends' conformance suite.
+ * The values themselves are checked against the definition by the backends' conformance suite; the in-place
+ * Cholesky kernel is checked here against the textbook loop and for its rejections.
  */
 class JvmBlasTest {
     @ParameterizedTest(name = "[{index}] {0}x{1}x{2}")
@@ -99,6 +101,71 @@ class JvmBlasTest {
         for (int i = 0; i < n * width; i++) {
             assertEquals(b[i], llx[i], 1e-9 * (1 + Math.abs(b[i])));
         }
+    }
+
+    /**
+     * {@link JvmBlas#choleskyInPlace} against the textbook loop (l_ij = (m_ij − Σ l_ik l_jk) / l_jj by rows) at
+     * orders around its blocks of 64 columns and its column blocks of 256 (n = 400: the trailing update split
+     * between two threads): the same L to rounding, zeros above the diagonal, only the lower triangle read (the
+     * upper one is NaN here), and the same bits on a second run.
+     */
+    @ParameterizedTest(name = "[{index}] n={0}")
+    @CsvSource({"1", "3", "4", "63", "64", "65", "130", "257", "400"})
+    void choleskyInPlaceFactorsAsTheTextbookLoop(int n) {
+        double[] m = wellConditionedSpd(new Random(n * 3L + 1), n);
+        double[] a = m.clone();
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                a[i * n + j] = Double.NaN;
+            }
+        }
+        double[] again = a.clone();
+        JvmBlas.choleskyInPlace(n, a);
+        JvmBlas.choleskyInPlace(n, again);
+        double[] l = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j <= i; j++) {
+                double s = m[i * n + j];
+                for (int k = 0; k < j; k++) {
+                    s -= l[i * n + k] * l[j * n + k];
+                }
+                l[i * n + j] = i == j ? Math.sqrt(s) : s / l[j * n + j];
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                assertEquals(l[i * n + j], a[i * n + j], 1e-13 * Math.sqrt(n), "(" + i + ", " + j + ")");
+                assertEquals(again[i * n + j], a[i * n + j], 0.0, "second run (" + i + ", " + j + ")");
+            }
+        }
+    }
+
+    /**
+     * A pivot that is not positive stops the factorization with {@link NotPositiveDefiniteException}, in the first
+     * block or in a later one, NaN included (ojAlgo's criterion).
+     */
+    @ParameterizedTest(name = "[{index}] n={0} ({1}, {2}) = {3}")
+    @CsvSource({"1,0,0,0", "5,3,3,-1", "200,150,150,-1", "200,170,20,NaN", "200,199,199,0", "300,100,100,NaN"})
+    void choleskyInPlaceRejectsANonPositivePivot(int n, int row, int col, double value) {
+        double[] m = wellConditionedSpd(new Random(n), n);
+        m[row * n + col] = value;
+        assertThrows(NotPositiveDefiniteException.class, () -> JvmBlas.choleskyInPlace(n, m));
+    }
+
+    /** GGᵀ/n + I for a seeded Gaussian G: eigenvalues between 1 and about 5. */
+    private static double[] wellConditionedSpd(Random r, int n) {
+        double[] g = gaussian(r, n * n);
+        double[] m = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int k = 0; k < n; k++) {
+                    s += g[i * n + k] * g[j * n + k];
+                }
+                m[i * n + j] = s / n + (i == j ? 1 : 0);
+            }
+        }
+        return m;
     }
 
     private static double[] gaussian(Random r, int length) {
