@@ -69,15 +69,14 @@ final class XStep {
             // M = [A; G]W by the JVM product on the problem's own blocks (no backend copy of A, G): M_GA is M_AGᵀ
             mRows = new double[c * c];
             if (d.p > 0) {
-                System.arraycopy(d.times(Block.A, false, wRows, c), 0, mRows, 0, d.p * c);
+                timesW(Block.A, mRows, 0);
             }
             if (d.m > 0) {
-                double[] gw = d.times(Block.G, false, wRows, c);
+                timesW(Block.G, mRows, d.p); // M_GA, written first, is replaced by M_AGᵀ
                 for (int i = 0; i < d.m; i++) {
                     for (int j = 0; j < d.p; j++) {
                         mRows[(d.p + i) * c + j] = mRows[j * c + d.p + i];
                     }
-                    System.arraycopy(gw, i * c + d.p, mRows, (d.p + i) * c + d.p, d.m);
                 }
             }
         } else {
@@ -284,6 +283,31 @@ final class XStep {
     private static void add(double[] a, double[] base, double[] out, int offset) {
         for (int i = 0; i < a.length; i++) {
             out[offset + i] = base == null ? a[i] : a[i] + base[offset + i];
+        }
+    }
+
+    /** Columns of W per product in {@link #timesW}. */
+    private static final int W_COLUMNS = 64;
+
+    /**
+     * Writes C·W (C = A or G as the problem reads it) into rows [row, row + rows(C)) of out ((p+m) columns), by
+     * {@link QpData#times} on {@value #W_COLUMNS} columns of W at a time: a scaled block's factor is then applied to
+     * a copy of those columns only, not of W (every column gets the same operations at any width, so the same
+     * entries)
+     */
+    private void timesW(Block block, double[] out, int row) {
+        int c = d.p + d.m;
+        int rows = block == Block.A ? d.p : d.m;
+        for (int j0 = 0; j0 < c; j0 += W_COLUMNS) {
+            int w = Math.min(W_COLUMNS, c - j0);
+            double[] columns = new double[d.n * w];
+            for (int i = 0; i < d.n; i++) {
+                System.arraycopy(wRows, i * c + j0, columns, i * w, w);
+            }
+            double[] part = d.times(block, false, columns, w);
+            for (int i = 0; i < rows; i++) {
+                System.arraycopy(part, i * w, out, (row + i) * c + j0, w);
+            }
         }
     }
 
