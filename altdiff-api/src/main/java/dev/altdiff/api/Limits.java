@@ -23,7 +23,7 @@ import java.util.List;
  *       in absolute value ({@link #value}): the products of two entries then stay finite, so
  *       objectives and residuals never overflow to infinity or NaN.</li>
  *   <li><b>Memory.</b> {@link #estimate} (of a QP, and of a general program) adds up what a run allocates beyond the problem itself
- *       (dense: H = P + ρAᵀA + ρGᵀG and its factor, the backend's copies of P, A, G; sparse: a few
+ *       (dense: H = P + ρAᵀA + ρGᵀG formed in the JVM and its factor, W and M; sparse: a few
  *       copies of the nonzeros; polishing and the KKT method: the (n+p+m)-square matrix and its LU;
  *       a gradient: the recorded trajectory, K·(n + p + 2m) doubles for K = {@link Settings#maxIterations()},
  *       and the gradients of P, A, G). {@link #require} compares it with
@@ -159,17 +159,18 @@ public final class Limits {
         } else {
             length("H", n * n, "the dense n×n matrices H = P + ρAᵀA + ρGᵀG and its factor, n×n = " + n + "×" + n);
             length(p >= m ? "A" : "G", Math.max(p, m) * n, "a dense constraint block, " + Math.max(p, m) + "×" + n);
-            // the factor's row-major copy for solves in the JVM: with the full x-step, or up to n = 1024
-            long copies = p + m > n || n <= 1024 ? 4 : 3;
-            parts.add(new Part("H = P + ρAᵀA + ρGᵀG, its factor" + (copies == 4 ? ", the factor's row-major copy" : "")
-                    + " and the backend's copy of P (" + copies + " n×n, n = " + n + ")", times(copies * n * n, DOUBLE)));
-            parts.add(new Part("the backend's copies of A and G ((p+m)×n = " + (p + m) + "×" + n + ")",
-                    times((p + m) * n, DOUBLE)));
-            parts.add(new Part("the iterations' row-major copies of P, A, G in the JVM (n² + (p+m)n)",
-                    times(plus(n * n, (p + m) * n), DOUBLE)));
+            // H formed in the JVM and factored: in its own array on ojalgo, off the heap beside it on nd4j; a
+            // backend whose factor is not in the JVM also gives a row-major copy of it with the full x-step, or up
+            // to n = 1024 (counted, a bound for every backend)
+            long copies = p + m > n || n <= 1024 ? 3 : 2;
+            parts.add(new Part("H = P + ρAᵀA + ρGᵀG formed in the JVM and its factor" + (copies == 3
+                    ? ", the factor's row-major copy" : "") + " (at most " + copies + " n×n, n = " + n + ")",
+                    times(copies * n * n, DOUBLE)));
+            parts.add(new Part("a scaled copy of A or G while H is formed (max(p, m)×n = " + Math.max(p, m) + "×" + n
+                    + ")", times(Math.max(p, m) * n, DOUBLE)));
             if (p + m <= n) {
-                parts.add(new Part("the reduced x-step's W = H⁻¹[Aᵀ Gᵀ] and M = [A; G]W, formed in the backend and"
-                        + " kept in the JVM (2 n×(p+m) + 2 (p+m)² while formed)", times(2 * ((p + m) * n + (p + m) * (p + m)), DOUBLE)));
+                parts.add(new Part("the reduced x-step's W = H⁻¹[Aᵀ Gᵀ] and M = [A; G]W, formed in place in the JVM"
+                        + " (n×(p+m) + (p+m)²)", times((p + m) * n + (p + m) * (p + m), DOUBLE)));
             }
         }
         if (settings.polish() || gradient == Gradient.KKT) {

@@ -325,7 +325,10 @@ final class XStep {
         }
     }
 
-    /** In place: b ← H⁻¹b (n×width, row-major), in the JVM where the factor is there, else by one backend solve. */
+    /**
+     * In place: b ← H⁻¹b on b's first n·width entries (n×width, row-major; b may be a longer scratch), in the JVM where
+     * the factor is there, else by one backend solve.
+     */
     private void solveInPlace(double[] b, int width) {
         if (factor.solveInPlace(b, width)) {
             return;
@@ -335,8 +338,10 @@ final class XStep {
             JvmBlas.choleskySolve(d.n, width, l, b);
             return;
         }
-        double[] x = factor.solve(la.matrix(d.n, width, b)).toRowMajor(); // the one backend call
-        System.arraycopy(x, 0, b, 0, x.length);
+        int length = d.n * width;
+        double[] x = factor.solve(la.matrix(d.n, width, b.length == length ? b : java.util.Arrays.copyOf(b, length)))
+                .toRowMajor(); // the one backend call
+        System.arraycopy(x, 0, b, 0, length);
     }
 
     /**

@@ -159,4 +159,32 @@ class SetupReuseTest {
             }
         }
     }
+
+    /**
+     * A dense problem's data read the caller's arrays in place (the scaled problem shares them under its factors), and
+     * a set-up that a run released (a run that records nothing lets go of the ρ it leaves, the first one's too) gives
+     * the same results, bit for bit, whether the collector took it and it is formed again or not.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 10})
+    void theCallersArraysAreReadInPlaceAndAReleasedSetUpGivesTheSameResults(int scaling) {
+        Settings settings = Settings.DEFAULTS.withScaling(scaling);
+        QuadraticProgram caller = problem(3, 4, 15, 2, 9);
+        QpData d = QpData.load(caller, LA, settings);
+        for (dev.altdiff.api.Block block : new dev.altdiff.api.Block[]{dev.altdiff.api.Block.P,
+            dev.altdiff.api.Block.A, dev.altdiff.api.Block.G}) {
+            assertSame(caller.dense(block).stored(), d.dense(block).stored(), "no copy of " + block);
+        }
+        Solution before = Admm.solve(d, settings, false).solution();
+        d.release();
+        Solution released = Admm.solve(d, settings, false).solution();
+        QpData formed = new QpData(d.problem, LA, settings.rho(), settings.equalityRhoScale(), d.scaling);
+        Solution fresh = Admm.solve(formed, settings, false).solution();
+        for (Solution s : new Solution[]{released, fresh}) {
+            assertArrayEquals(before.x(), s.x(), 0.0);
+            assertArrayEquals(before.lambda(), s.lambda(), 0.0);
+            assertArrayEquals(before.nu(), s.nu(), 0.0);
+            assertEquals(before.iterations(), s.iterations());
+        }
+    }
 }

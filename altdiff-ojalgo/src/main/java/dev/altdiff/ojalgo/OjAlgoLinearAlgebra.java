@@ -387,7 +387,7 @@ public final class OjAlgoLinearAlgebra implements LinearAlgebra {
         }
 
         @Override public boolean solveInPlace(double[] b, int width) {
-            if (b.length != (long) size * width) {
+            if (width < 0 || b.length < (long) size * width) {
                 throw new IllegalArgumentException("solveInPlace: " + b.length + " values for " + size + "x" + width);
             }
             JvmBlas.choleskySolve(size, width, factor, b);

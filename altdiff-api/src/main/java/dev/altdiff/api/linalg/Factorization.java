@@ -28,7 +28,8 @@ public interface Factorization {
     }
 
     /**
-     * Solves M X = B in place on a row-major size()×width array, in the JVM, where the factor is held there (a
+     * Solves M X = B in place on the first size()·width entries of an array (B row-major, size()×width; the rest of
+     * the array is not touched), in the JVM, where the factor is held there (a
      * factorization of {@link LinearAlgebra#cholesky(int, double[])} that keeps L in the JVM): no backend matrix, no
      * copy of B or of the factor.
      *

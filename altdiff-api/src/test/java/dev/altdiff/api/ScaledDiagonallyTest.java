@@ -1,0 +1,141 @@
+package dev.altdiff.api;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@link QuadraticProgram#scaledDiagonally}: a scaled problem that reads the caller's arrays in place holds, through
+ * every accessor, the entries a copy built from the scaled rows holds (bit for bit, P symmetrized the same way), and
+ * shares the arrays instead of copying them ({@link QuadraticProgram#dense}).
+ */
+class ScaledDiagonallyTest {
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 4, 5})
+    void readsTheEntriesACopyWouldHold(long seed) {
+        Random rng = new Random(seed);
+        int n = 1 + rng.nextInt(9);
+        int p = rng.nextInt(4);
+        int m = rng.nextInt(5);
+        double[][] pm = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j <= i; j++) {
+                pm[i][j] = pm[j][i] = rng.nextGaussian() * Math.pow(10, rng.nextInt(7) - 3);
+            }
+        }
+        double[][] a = rows(rng, p, n);
+        double[][] g = rows(rng, m, n);
+        QuadraticProgram.Builder builder = QuadraticProgram.builder(n).name("caller").P(pm).q(vector(rng, n));
+        if (p > 0) {
+            builder.equalities(a, vector(rng, p));
+        }
+        if (m > 0) {
+            builder.inequalities(g, vector(rng, m));
+        }
+        QuadraticProgram caller = builder.build();
+        double[] d = positive(rng, n);
+        double c = Math.pow(2, rng.nextInt(5) - 2) * (1 + rng.nextDouble());
+        double[] eA = positive(rng, p);
+        double[] eG = positive(rng, m);
+        double[] q = vector(rng, n);
+        double[] b = vector(rng, p);
+        double[] h = vector(rng, m);
+
+        QuadraticProgram view = caller.scaledDiagonally("scaled", d, c, eA, eG, q, b, h);
+
+        // the copy: each entry scaled as alpha·left_i·right_j, then built (P symmetrized as ½(P + Pᵀ))
+        QuadraticProgram.Builder copy = QuadraticProgram.builder(n).name("scaled").P(scaledRows(pm, d, c, d)).q(q);
+        if (p > 0) {
+            copy.equalities(scaledRows(a, eA, 1.0, d), b);
+        }
+        if (m > 0) {
+            copy.inequalities(scaledRows(g, eG, 1.0, d), h);
+        }
+        QuadraticProgram expected = copy.build();
+        for (Block block : Block.values()) {
+            assertArrayEquals(expected.rowMajor(block), view.rowMajor(block), block.name());
+        }
+        double[] x = vector(rng, n);
+        assertEquals(expected.objective(x), view.objective(x));
+        for (Block block : new Block[]{Block.P, Block.A, Block.G}) {
+            DenseBlock shared = view.dense(block);
+            DenseBlock own = caller.dense(block);
+            if (own == null) {
+                assertNull(shared);
+                continue;
+            }
+            assertSame(own.stored(), shared.stored(), "read in place, not copied: " + block);
+            assertTrue(shared.isScaled());
+            assertFalse(own.isScaled());
+            double[] row = new double[n];
+            for (int i = 0; i < shared.rows(); i++) {
+                shared.row(i, row, 0);
+                for (int j = 0; j < n; j++) {
+                    assertEquals(expected.rowMajor(block)[i * n + j], row[j]);
+                    assertEquals(row[j], shared.entry(i, j));
+                }
+            }
+        }
+        assertTrue(view.sameMatrices(caller.scaledDiagonally("again", d, c, eA, eG, q, b, h)));
+        assertFalse(view.sameMatrices(caller), "the scaled matrices are not the caller's");
+        assertTrue(view.sameMatrices(view.withVectors("vectors", q, b, h)));
+        // scaled again: a copy first, then the new factors on its entries
+        QuadraticProgram twice = view.scaledDiagonally("twice", d, 1.0, eA, eG, q, b, h);
+        assertArrayEquals(scaledRows(expected.P(), d, 1.0, d)[0], twice.P()[0]);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void aSparseProblemIsNotScaledInPlace(int n) {
+        QuadraticProgram sparse = QuadraticProgram.builder(n).sparseP(SparseMatrix.diagonal(n, 2.0)).build();
+        double[] ones = new double[n];
+        java.util.Arrays.fill(ones, 1.0);
+        assertThrows(IllegalStateException.class, () -> sparse.scaledDiagonally("s", ones, 1.0, null, null, ones,
+                null, null));
+        assertNull(sparse.dense(Block.P));
+    }
+
+    private static double[][] scaledRows(double[][] rows, double[] left, double alpha, double[] right) {
+        double[][] out = new double[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = new double[rows[i].length];
+            for (int j = 0; j < rows[i].length; j++) {
+                out[i][j] = rows[i][j] * ((alpha * left[i]) * right[j]);
+            }
+        }
+        return out;
+    }
+
+    private static double[][] rows(Random rng, int r, int c) {
+        double[][] out = new double[r][];
+        for (int i = 0; i < r; i++) {
+            out[i] = vector(rng, c);
+        }
+        return out;
+    }
+
+    private static double[] vector(Random rng, int length) {
+        double[] out = new double[length];
+        for (int i = 0; i < length; i++) {
+            out[i] = rng.nextGaussian();
+        }
+        return out;
+    }
+
+    private static double[] positive(Random rng, int length) {
+        double[] out = new double[length];
+        for (int i = 0; i < length; i++) {
+            out[i] = Math.pow(2, rng.nextInt(9) - 4) * (0.5 + rng.nextDouble());
+        }
+        return out;
+    }
+}
