@@ -119,8 +119,12 @@ public final class QuadraticProgram {
         }
     }
 
-    /** A problem with other's matrices (shared: they are immutable) and the given name and vectors. */
-    private QuadraticProgram(QuadraticProgram other, String name, double[] q, double[] b, double[] h) {
+    /**
+     * A problem with other's matrices (shared: they are immutable), read under the given factors (null: unscaled;
+     * {@link #scaledDiagonally}), and the given name and vectors.
+     */
+    private QuadraticProgram(QuadraticProgram other, String name, double[] q, double[] b, double[] h, double[] right,
+                             double[] pLeft, double[] aLeft, double[] gLeft) {
         this.name = name == null ? "qp" : name;
         this.n = other.n;
         this.p = other.p;
@@ -131,10 +135,10 @@ public final class QuadraticProgram {
         this.pSparse = other.pSparse;
         this.aSparse = other.aSparse;
         this.gSparse = other.gSparse;
-        this.right = other.right;
-        this.pLeft = other.pLeft;
-        this.aLeft = other.aLeft;
-        this.gLeft = other.gLeft;
+        this.right = right;
+        this.pLeft = pLeft;
+        this.aLeft = aLeft;
+        this.gLeft = gLeft;
         this.q = q == null ? new double[n] : vector("q", q, n);
         this.b = p > 0 ? vector("b", Objects.requireNonNull(b, "b"), p) : emptyOrThrow("b", b, "A");
         this.h = m > 0 ? vector("h", Objects.requireNonNull(h, "h"), m) : emptyOrThrow("h", h, "G");
@@ -153,29 +157,7 @@ public final class QuadraticProgram {
      * @throws InvalidProblemException for a wrong length or a value the builder refuses
      */
     public QuadraticProgram withVectors(String name, double[] q, double[] b, double[] h) {
-        return new QuadraticProgram(this, name, q, b, h);
-    }
-
-    /** A problem reading other's dense matrices under a diagonal scaling, with the given name and vectors. */
-    private QuadraticProgram(QuadraticProgram other, String name, double[] d, double c, double[] eA, double[] eG,
-                             double[] q, double[] b, double[] h) {
-        this.name = name == null ? "qp" : name;
-        this.n = other.n;
-        this.p = other.p;
-        this.m = other.m;
-        this.pMatrix = other.pMatrix;
-        this.a = other.a;
-        this.g = other.g;
-        this.pSparse = null;
-        this.aSparse = null;
-        this.gSparse = null;
-        this.right = vector("d", d, n);
-        this.pLeft = pMatrix == null ? null : times(c, right);
-        this.aLeft = a == null ? null : vector("eA", eA, p);
-        this.gLeft = g == null ? null : vector("eG", eG, m);
-        this.q = q == null ? new double[n] : vector("q", q, n);
-        this.b = p > 0 ? vector("b", Objects.requireNonNull(b, "b"), p) : emptyOrThrow("b", b, "A");
-        this.h = m > 0 ? vector("h", Objects.requireNonNull(h, "h"), m) : emptyOrThrow("h", h, "G");
+        return new QuadraticProgram(this, name, q, b, h, right, pLeft, aLeft, gLeft);
     }
 
     /**
@@ -198,7 +180,9 @@ public final class QuadraticProgram {
             throw new IllegalStateException("a sparse problem is scaled as a copy of its nonzeros");
         }
         QuadraticProgram base = right == null ? this : copied();
-        return new QuadraticProgram(base, name, d, c, eA, eG, q, b, h);
+        double[] columns = vector("d", d, n);
+        return new QuadraticProgram(base, name, q, b, h, columns, pMatrix == null ? null : times(c, columns),
+                p > 0 ? vector("eA", eA, p) : null, m > 0 ? vector("eG", eG, m) : null);
     }
 
     /** @return this dense problem with its matrices as copies of the entries it reads (unscaled storage) */

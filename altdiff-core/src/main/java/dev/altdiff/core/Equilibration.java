@@ -407,8 +407,9 @@ public final class Equilibration {
     // ---------------------------------------------------------------- data
 
     /**
-     * @return the scaled problem (P̄, q̄, Ā, b̄, Ḡ, h̄), named as the original, in its layout (a sparse problem's
-     *         blocks keep their sparsity patterns); the problem itself when off
+     * @return the scaled problem (P̄, q̄, Ā, b̄, Ḡ, h̄), named as the original, in its layout: a dense problem's reads
+     *         the caller's P, A, G in place under the factors ({@link QuadraticProgram#scaledDiagonally}, no copy), a
+     *         sparse problem's blocks are scaled copies in their sparsity patterns; the problem itself when off
      */
     public QuadraticProgram scale(QuadraticProgram problem) {
         if (isOff()) {

@@ -19,12 +19,13 @@ import dev.altdiff.api.linalg.Matrix;
  * <p>Two exact evaluations of the same map, chosen once per problem by {@link QpData#xStep()}:
  * <ul>
  *   <li><b>full</b>: Aᵀλ + Gᵀw, one solve with H's Cholesky factor, then A·x and G·x: per column
- *       about n² + 2n(p+m) multiply-adds; the products run on the JVM copies of A and G
- *       ({@link QpData#times}), the solve too, with a row-major copy of the factor L the backend gives
- *       ({@link dev.altdiff.api.linalg.Factorization#choleskyFactor}; else through the backend);</li>
+ *       about n² + 2n(p+m) multiply-adds; the products run in the JVM on the problem's own A and G
+ *       ({@link QpData#times}), the solve too, with the factor itself where it is in the JVM
+ *       ({@link dev.altdiff.api.linalg.Factorization#solveInPlace}), else a row-major copy of L the backend gives
+ *       ({@link dev.altdiff.api.linalg.Factorization#choleskyFactor}), else through the backend;</li>
  *   <li><b>reduced</b>: with W_A = H⁻¹Aᵀ (n×p), W_G = H⁻¹Gᵀ (n×m) and the blocks of
  *       M = [A; G]H⁻¹[Aᵀ Gᵀ] (M_AA = AW_A, M_AG = AW_G, M_GA = M_AGᵀ, M_GG = GW_G), formed once
- *       by solves with p + m right-hand sides and two products:
+ *       by solves with p + m right-hand sides in W's own array and the JVM products of A and G with W:
  *       x = −W_Aλ − W_Gw, Ax = −M_AAλ − M_AGw, Gx = −M_GAλ − M_GGw: per column
  *       (p+m)² + n(p+m) multiply-adds, fewer than the full form whenever p + m &lt; 1.6n,
  *       in matrix–vector products that read 2–3× less memory than a triangular solve plus
@@ -292,8 +293,8 @@ final class XStep {
     /**
      * Writes C·W (C = A or G as the problem reads it) into rows [row, row + rows(C)) of out ((p+m) columns), by
      * {@link QpData#times} on {@value #W_COLUMNS} columns of W at a time: a scaled block's factor is then applied to
-     * a copy of those columns only, not of W (every column gets the same operations at any width, so the same
-     * entries)
+     * a copy of those columns only, not of W (in the JVM kernel every column gets the same operations at any width,
+     * so the entries are those of one product)
      */
     private void timesW(Block block, double[] out, int row) {
         int c = d.p + d.m;
