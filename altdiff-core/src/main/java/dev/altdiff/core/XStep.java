@@ -66,7 +66,7 @@ final class XStep {
             wRows = new double[Math.multiplyExact(d.n, c)];
             transposeInto(d.dense(Block.A), wRows, c, 0);
             transposeInto(d.dense(Block.G), wRows, c, d.p);
-            solveInPlace(wRows, c);
+            solveInPlace(wRows, c, false);
             // M = [A; G]W by the JVM product on the problem's own blocks (no backend copy of A, G): M_GA is M_AGᵀ
             mRows = new double[c * c];
             if (d.p > 0) {
@@ -328,13 +328,15 @@ final class XStep {
 
     /**
      * In place: b ← H⁻¹b on b's first n·width entries (n×width, row-major; b may be a longer scratch), in the JVM where
-     * the factor is there, else by one backend solve.
+     * the factor is there, else with the JVM copy of it where one is kept and {@code jvmCopy} allows (a few or tens of
+     * right-hand sides: cheaper than a backend call), else by one backend solve (W's p + m right-hand sides: the
+     * backend's blocked solve).
      */
-    private void solveInPlace(double[] b, int width) {
+    private void solveInPlace(double[] b, int width, boolean jvmCopy) {
         if (factor.solveInPlace(b, width)) {
             return;
         }
-        double[] l = choleskyFactor();
+        double[] l = jvmCopy ? choleskyFactor() : null;
         if (l != null) {
             JvmBlas.choleskySolve(d.n, width, l, b);
             return;
@@ -352,7 +354,7 @@ final class XStep {
      */
     void solve(double[] c, int width, double[] x, double[] z) {
         System.arraycopy(c, 0, x, 0, d.n * width);
-        solveInPlace(x, width);
+        solveInPlace(x, width, true);
         if (d.p > 0) {
             add(d.times(dev.altdiff.api.Block.A, false, x, width), null, z, 0);
         }
