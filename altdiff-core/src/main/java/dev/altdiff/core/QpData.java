@@ -13,9 +13,11 @@ import dev.altdiff.api.linalg.Matrix;
 import dev.altdiff.api.linalg.NotPositiveDefiniteException;
 
 /**
- * A quadratic program's data: its vectors in one backend's matrices, its matrices P, A, G once (dense: as
- * row-major arrays that the JVM products read and the backend's matrices are formed from when a set-up
- * needs them, {@link #matrix}), with the Cholesky factor of H = P + ρAᵀA + ρGᵀG. Built once per problem;
+ * A quadratic program's data: its vectors in one backend's matrices, its matrices P, A, G once (dense: the
+ * problem's own arrays, read in place under the scaling the problem reads them with, {@link #dense}; the JVM
+ * products multiply them, and the backend's matrices are formed from them when a set-up needs them,
+ * {@link #matrix}), with the Cholesky factor of H = P + ρAᵀA + ρGᵀG (dense: formed in the JVM and factored
+ * in place where the backend can, {@link LinearAlgebra#cholesky(int, double[])}). Built once per problem;
  * every ADMM iteration, Jacobian update and differentiator reuses it. Absent blocks are {@code null}
  * (b when p = 0; h when m = 0).
  *
