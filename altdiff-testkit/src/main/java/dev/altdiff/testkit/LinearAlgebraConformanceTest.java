@@ -252,6 +252,17 @@ public abstract class LinearAlgebraConformanceTest {
                 assertEquals(values[i * cols + j], m.get(i, j), 0.0);
             }
         }
+        // formed row by row from a source: the same matrix, each row asked for once, in order (empty rows need not be)
+        int[] asked = {0};
+        Matrix fromRows = la.matrix(rows, cols, (i, out) -> {
+            assertEquals(asked[0]++, i);
+            assertEquals(cols, out.length);
+            System.arraycopy(values, i * cols, out, 0, cols);
+        });
+        assertEquals(cols == 0 ? asked[0] : rows, asked[0]);
+        assertEquals(rows, fromRows.rows());
+        assertEquals(cols, fromRows.cols());
+        assertArrayEquals(values, fromRows.toRowMajor(), 0.0);
     }
 
     @Test
@@ -796,6 +807,28 @@ public abstract class LinearAlgebraConformanceTest {
         if (l != null) {
             assertCholeskyFactor(m, l);
         }
+        // formed in the JVM and consumed (its upper triangle is not read), and solved in place where the factor is
+        // in the JVM: only the first n·k entries of a longer array
+        double[] lower = flat(m, n);
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                lower[i * n + j] = Double.NaN;
+            }
+        }
+        Factorization fromArray = la.cholesky(n, lower);
+        assertEquals(n, fromArray.size());
+        double fromArrayError = relativeError(x, fromArray.solve(mb));
+        assertTrue(fromArrayError <= solveTolerance(n, kappa), "from the array: " + fromArrayError);
+        double[] scratch = java.util.Arrays.copyOf(flat(b, k), n * k + 3);
+        scratch[n * k] = 7;
+        if (fromArray.solveInPlace(scratch, k)) {
+            double solvedInPlace = relativeError(x, la.matrix(n, k, java.util.Arrays.copyOf(scratch, n * k)));
+            assertTrue(solvedInPlace <= solveTolerance(n, kappa), "solved in place: " + solvedInPlace);
+            assertEquals(7.0, scratch[n * k], 0.0, "past n·k untouched");
+        } else {
+            assertArrayEquals(java.util.Arrays.copyOf(flat(b, k), n * k), java.util.Arrays.copyOf(scratch, n * k),
+                    0.0, "b untouched where the factorization does not solve in place");
+        }
     }
 
     private static double[] column(double[][] a, int j) {
@@ -866,6 +899,7 @@ public abstract class LinearAlgebraConformanceTest {
     void choleskyRejectsMatricesThatAreNotPositiveDefinite(String what, double[][] m) {
         assertThrows(NotPositiveDefiniteException.class, () -> la.cholesky(of(m)));
         assertThrows(NotPositiveDefiniteException.class, () -> la.choleskyInPlace(of(m)), "in place");
+        assertThrows(NotPositiveDefiniteException.class, () -> la.cholesky(m.length, flat(m, m.length)), "array");
     }
 
     // ------------------------------------------------------------------ LU
