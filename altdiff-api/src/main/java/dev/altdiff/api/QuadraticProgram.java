@@ -16,7 +16,9 @@ import java.util.Objects;
  * P, which must hold to |P_ij − P_ji| ≤ 1e-10·max|P|; P is then stored as ½(P + Pᵀ). Positive
  * semidefiniteness of P needs a factorization and is checked by the solver (see
  * {@link Differentiator#solve}). Violations raise {@link InvalidProblemException} naming the block
- * and index. Matrices are given as arrays of rows and copied; accessors return copies.
+ * and index. Matrices are given as arrays of rows and copied; accessors return copies, except {@link #dense},
+ * which gives solvers a dense block's stored array to read in place. {@link #scaledDiagonally} makes a diagonally
+ * scaled problem that shares this one's arrays.
  *
  * <p><b>Sparse problems.</b> P, A and G may also be given as {@link SparseMatrix} (compressed
  * columns, e.g. built from triplets). A problem with at least one sparse matrix block is
