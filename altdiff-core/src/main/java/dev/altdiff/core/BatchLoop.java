@@ -66,6 +66,8 @@ final class BatchLoop {
     private XStep step;
     /** The ρ segments so far; a run that records nothing keeps only the current one ({@link #adaptRho}). */
     private final List<Admm.Segment> segments = new ArrayList<>();
+    /** {sum, Σ|terms|} of the screen's one-entry bound ({@link #entryLowerBound}), reused: no allocation per column. */
+    private final double[] termSums = new double[2];
     private int switches;
     private int segmentStart;
 
@@ -582,7 +584,9 @@ final class BatchLoop {
      *     rounding errors together (so that a column this bound rejects is one the product would reject too)
      */
     private double entryLowerBound(int i, int j, int width) {
-        double[] sumAndMagnitude = new double[2];
+        double[] sumAndMagnitude = termSums;
+        sumAndMagnitude[0] = 0;
+        sumAndMagnitude[1] = 0;
         if (m > 0) {
             addColumnTerms(d.dense(dev.altdiff.api.Block.G), i, ds, j, width, sumAndMagnitude);
         }
