@@ -162,6 +162,7 @@ public final class QpData {
         this.rows = new DenseRows();
         checkPositiveSemidefinite();
         this.setup = new Setup(factorH());
+        this.releasedSetup = new java.lang.ref.SoftReference<>(setup);
         this.factored = new java.util.HashMap<>();
         factored.put(rho, new java.lang.ref.SoftReference<>(this));
     }
@@ -194,6 +195,7 @@ public final class QpData {
         this.rows = other.rows; // the same matrices: their row-major copies are shared, not formed again
         this.owner = this;
         this.setup = new Setup(factorH());
+        this.releasedSetup = new java.lang.ref.SoftReference<>(setup);
         this.factored = other.factored;
     }
 
@@ -496,7 +498,12 @@ public final class QpData {
         }
         synchronized (this) {
             if (setup != null) {
-                releasedSetup = new java.lang.ref.SoftReference<>(setup);
+                // the soft reference made with the set-up, not a new one: a soft reference is timestamped when made
+                // or read, and the collector keeps one read since its last collection whatever the policy, so a new
+                // one would keep the set-up through the next collection, the one the next ρ's set-up triggers
+                if (releasedSetup == null || !releasedSetup.refersTo(setup)) {
+                    releasedSetup = new java.lang.ref.SoftReference<>(setup);
+                }
                 setup = null;
             }
         }
