@@ -557,7 +557,8 @@ public final class QpData {
                 return;
             }
             try {
-                SparseCholesky.factor(la, problem.sparse(Block.P).plus(1.0, SparseMatrix.diagonal(n, PSD_SHIFT * scale)));
+                SparseCholesky.factor(la, SparseMatrix.shiftedGramSum(n, PSD_SHIFT * scale, problem.sparse(Block.P),
+                        new double[0]));
             } catch (NotPositiveDefiniteException e) {
                 throw notPositiveSemidefinite(scale);
             }
@@ -630,19 +631,14 @@ public final class QpData {
         la.gemmTransposed(c.rows(), n, n, weight, entries, entries, 1.0, h);
     }
 
-    /** @return H = P + σI + ρ_eqAᵀA + ρGᵀG in compressed columns (sparse problems; both triangles stored) */
+    /**
+     * @return H = P + σI + ρ_eqAᵀA + ρGᵀG in compressed columns (sparse problems; both triangles stored), formed at its
+     *     size with no intermediate sum ({@link SparseMatrix#shiftedGramSum}); the diagonal is in the pattern, as the
+     *     factorization needs
+     */
     private SparseMatrix sparseH() {
-        SparseMatrix h = SparseMatrix.diagonal(n, sigma); // σI; the factorization needs the diagonal in the pattern
-        if (problem.hasP()) {
-            h = h.plus(1.0, problem.sparse(Block.P));
-        }
-        for (Block block : new Block[]{Block.A, Block.G}) {
-            SparseMatrix c = problem.sparse(block);
-            if (c != null) {
-                h = h.plus(block == Block.A ? rhoEq : rho, c.transpose().times(c));
-            }
-        }
-        return h;
+        return SparseMatrix.shiftedGramSum(n, sigma, problem.hasP() ? problem.sparse(Block.P) : null,
+                new double[]{rhoEq, rho}, problem.sparse(Block.A), problem.sparse(Block.G));
     }
 
     /**

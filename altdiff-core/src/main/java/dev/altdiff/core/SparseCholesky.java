@@ -16,7 +16,7 @@ import java.util.Arrays;
 /**
  * The sparse factorization of a symmetric positive definite matrix S (H = P + ρ_eqAᵀA + ρGᵀG of a sparse
  * problem): a fill-reducing ordering chosen here, then the backend's sparse LDLᵀ
- * ({@link LinearAlgebra#sparseCholesky}), which has no ordering of its own. The same ordering serves the
+ * ({@link LinearAlgebra#sparseCholeskyOfUpper}), which has no ordering of its own. The same ordering serves the
  * JVM's quasi-definite LDLᵀ ({@link #ordering}, {@link QuasiDefiniteLdl}).
  *
  * <p><b>Ordering.</b> The fill of the factor L is counted exactly from the elimination tree
@@ -61,7 +61,9 @@ public final class SparseCholesky implements Factorization {
      */
     public static SparseCholesky factor(LinearAlgebra la, SparseMatrix spd) {
         Choice choice = choose(spd);
-        return new SparseCholesky(la.sparseCholesky(spd, choice.order()), choice.name(), choice.fill());
+        SparseMatrix upper = spd.permutedUpperTriangle(choice.order());
+        spd = null; // S is not held while its factor is formed beside the triangle (the caller's frame dropped it)
+        return new SparseCholesky(la.sparseCholeskyOfUpper(upper, choice.order()), choice.name(), choice.fill());
     }
 
     /**
@@ -130,8 +132,8 @@ public final class SparseCholesky implements Factorization {
     static long factorNonzeros(SparseMatrix s, int[] ordering, long limit) {
         int n = s.rows();
         int[] inverse = inverse(ordering);
-        int[] start = s.colStart();
-        int[] row = s.rowIndex();
+        int[] start = s.columns().colStart();
+        int[] row = s.columns().rowIndex();
         int[] parent = new int[n];
         int[] visited = new int[n];
         Arrays.fill(parent, -1);
@@ -178,8 +180,8 @@ public final class SparseCholesky implements Factorization {
         Dcs_common.Dcs pattern = new Dcs_common.Dcs();
         pattern.m = n;
         pattern.n = n;
-        pattern.p = s.colStart();
-        pattern.i = s.rowIndex();
+        pattern.p = s.columns().colStart(); // read only: cs_amd forms its own pattern of S + Sᵀ
+        pattern.i = s.columns().rowIndex();
         pattern.x = null; // the ordering reads the pattern only
         pattern.nzmax = pattern.i.length;
         pattern.nz = -1; // compressed columns, not triplets
@@ -199,8 +201,8 @@ public final class SparseCholesky implements Factorization {
      */
     static int[] reverseCuthillMcKee(SparseMatrix s) {
         int n = s.rows();
-        int[] start = s.colStart();
-        int[] row = s.rowIndex();
+        int[] start = s.columns().colStart();
+        int[] row = s.columns().rowIndex();
         int[] degree = new int[n];
         for (int c = 0; c < n; c++) {
             degree[c] = start[c + 1] - start[c];

@@ -57,7 +57,10 @@ public final class OjAlgoLinearAlgebra implements LinearAlgebra {
         @Override public String toString() { return "ojalgo " + rows() + "x" + cols(); }
     }
 
-    /** A read-only sparse matrix of this backend: compressed columns, copied from a {@link SparseMatrix}. */
+    /**
+     * A read-only sparse matrix of this backend: the compressed columns of a {@link SparseMatrix}, read in place
+     * (shared with it, not copied: it is immutable, {@link SparseMatrix#columns}).
+     */
     static final class Sparse implements Matrix {
         final SparseMatrix matrix;
         final int[] colStart;
@@ -65,10 +68,11 @@ public final class OjAlgoLinearAlgebra implements LinearAlgebra {
         final double[] values;
 
         Sparse(SparseMatrix matrix) {
+            SparseMatrix.Columns columns = matrix.columns();
             this.matrix = matrix;
-            this.colStart = matrix.colStart();
-            this.rowIndex = matrix.rowIndex();
-            this.values = matrix.values();
+            this.colStart = columns.colStart();
+            this.rowIndex = columns.rowIndex();
+            this.values = columns.values();
         }
 
         @Override public int rows() { return matrix.rows(); }
@@ -400,13 +404,25 @@ public final class OjAlgoLinearAlgebra implements LinearAlgebra {
      * pivot of D must be positive and finite.
      */
     @Override public Factorization sparseCholesky(SparseMatrix spd, int[] ordering) {
-        int n = spd.rows();
-        if (spd.cols() != n || ordering.length != n) {
+        if (spd.rows() != spd.cols() || ordering.length != spd.rows()) {
             throw new IllegalArgumentException("sparseCholesky needs a square matrix and an ordering of its order, got "
                     + spd.rows() + "x" + spd.cols() + " and " + ordering.length);
         }
-        SparseMatrix upper = spd.permuted(ordering).upperTriangle();
-        R064CSC csc = new R064CSC(n, n, upper.values(), upper.rowIndex(), upper.colStart());
+        return sparseCholeskyOfUpper(spd.permutedUpperTriangle(ordering), ordering);
+    }
+
+    /**
+     * {@inheritDoc} ojAlgo's {@link SparseQDLDL} on the given arrays, read in place (QDLDL neither changes nor keeps
+     * them); every pivot of D must be positive and finite.
+     */
+    @Override public Factorization sparseCholeskyOfUpper(SparseMatrix upper, int[] ordering) {
+        int n = upper.rows();
+        if (upper.cols() != n || ordering.length != n) {
+            throw new IllegalArgumentException("sparseCholesky needs a square matrix and an ordering of its order, got "
+                    + upper.rows() + "x" + upper.cols() + " and " + ordering.length);
+        }
+        SparseMatrix.Columns columns = upper.columns();
+        R064CSC csc = new R064CSC(n, n, columns.values(), columns.rowIndex(), columns.colStart());
         SparseQDLDL ldl = new SparseQDLDL();
         boolean factored;
         try {

@@ -229,6 +229,20 @@ public interface LinearAlgebra {
         throw noSparse();
     }
 
+    /**
+     * {@link #sparseCholesky} given the upper triangle of S(ordering, ordering) itself (entries on and above the
+     * diagonal only, {@link SparseMatrix#permutedUpperTriangle}), so that a caller can release S before the factor is
+     * formed; the factorization reads it and does not keep it.
+     *
+     * @param upper    the upper triangle of S(ordering, ordering)
+     * @param ordering the permutation it was formed with (applied inside {@link Factorization#solve})
+     * @throws NotPositiveDefiniteException when a pivot of D is not positive (S not numerically PD)
+     * @throws UnsupportedOperationException when this backend has no sparse matrices
+     */
+    default Factorization sparseCholeskyOfUpper(SparseMatrix upper, int[] ordering) {
+        throw noSparse();
+    }
+
     private UnsupportedOptionException noSparse() {
         return new UnsupportedOptionException("backend " + name(), "the " + name() + " backend has no sparse matrices",
                 "solve sparse problems with the ojalgo backend (or give the problem dense)");
