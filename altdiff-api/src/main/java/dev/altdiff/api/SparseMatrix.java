@@ -610,6 +610,38 @@ public final class SparseMatrix {
      */
     public static SparseMatrix shiftedGramSum(int n, double shift, SparseMatrix base, double[] weights,
                                               SparseMatrix... blocks) {
+        return (SparseMatrix) gramSum(null, true, n, shift, base, weights, blocks);
+    }
+
+    /**
+     * {@code shiftedGramSum(n, shift, base, weights, blocks).permutedUpperTriangle(perm)}, entry for entry, formed
+     * directly: S itself is never formed, only the half of its entries the triangle holds.
+     *
+     * @param perm a permutation of 0..n−1 (new index → old index)
+     */
+    public static SparseMatrix shiftedGramSum(int[] perm, int n, double shift, SparseMatrix base, double[] weights,
+                                              SparseMatrix... blocks) {
+        if (perm.length != n) {
+            throw new IllegalArgumentException("shiftedGramSum: a permutation of " + perm.length + " for order " + n);
+        }
+        return (SparseMatrix) gramSum(perm, true, n, shift, base, weights, blocks);
+    }
+
+    /**
+     * @return the pattern of {@link #shiftedGramSum(int, double, SparseMatrix, double[], SparseMatrix...)} (its
+     *     column pointers and row indices, the same arrays' contents; values null), for choosing an ordering before
+     *     the values are formed
+     */
+    public static Columns shiftedGramPattern(int n, SparseMatrix base, SparseMatrix... blocks) {
+        return (Columns) gramSum(null, false, n, 0.0, base, new double[blocks.length], blocks);
+    }
+
+    /**
+     * The work of {@link #shiftedGramSum} and {@link #shiftedGramPattern}: with perm, the upper triangle of
+     * S(perm, perm); without values, the pattern only (a {@link Columns} with null values, no arithmetic).
+     */
+    private static Object gramSum(int[] perm, boolean numeric, int n, double shift, SparseMatrix base,
+                                  double[] weights, SparseMatrix... blocks) {
         if (base != null && (base.rows != n || base.cols != n)) {
             throw new IllegalArgumentException("shiftedGramSum: base " + base.rows + "x" + base.cols + ", expected "
                     + n + "x" + n);
@@ -624,33 +656,47 @@ public final class SparseMatrix {
                 transposes[b] = blocks[b].transpose();
             }
         }
+        int[] inverse = null;
+        if (perm != null) {
+            inverse = new int[n];
+            for (int k = 0; k < n; k++) {
+                inverse[perm[k]] = k;
+            }
+        }
         int[] mark = new int[n]; // the column whose pattern holds row r
         int[] gramMark = new int[n]; // the (column, block) stamp whose Gram column holds row r
-        double[] acc = new double[n];
-        double[] gram = new double[n];
+        double[] acc = numeric ? new double[n] : null;
+        double[] gram = numeric ? new double[n] : null;
         int[] pattern = new int[n];
         int[] gramPattern = new int[n];
         int[] start = new int[n + 1];
+        int[] next = null; // with perm: the next free position of each column of the triangle
         int[] row = null;
         double[] val = null;
         for (int pass = 0; pass < 2; pass++) { // 0: count the entries of each column, 1: form them
+            boolean values = numeric && pass == 1;
             Arrays.fill(mark, -1);
             Arrays.fill(gramMark, -1);
             int stamp = 0;
             for (int j = 0; j < n; j++) {
                 int count = 0;
                 mark[j] = j;
-                acc[j] = shift;
+                if (values) {
+                    acc[j] = shift;
+                }
                 pattern[count++] = j;
                 if (base != null) {
                     for (int k = base.colStart[j]; k < base.colStart[j + 1]; k++) {
                         int r = base.rowIndex[k];
-                        double v = 1.0 * base.values[k];
                         if (mark[r] == j) {
-                            acc[r] = acc[r] + v;
+                            if (values) {
+                                acc[r] = acc[r] + 1.0 * base.values[k];
+                            }
                         } else {
                             mark[r] = j;
-                            acc[r] = v;
+                            if (values) {
+                                acc[r] = 1.0 * base.values[k];
+                            }
                             pattern[count++] = r;
                         }
                     }
@@ -669,10 +715,14 @@ public final class SparseMatrix {
                             int r = t.rowIndex[ka];
                             if (gramMark[r] != stamp) {
                                 gramMark[r] = stamp;
-                                gram[r] = 0;
+                                if (values) {
+                                    gram[r] = 0;
+                                }
                                 gramPattern[gramCount++] = r;
                             }
-                            gram[r] += t.values[ka] * bv;
+                            if (values) {
+                                gram[r] += t.values[ka] * bv;
+                            }
                         }
                     }
                     stamp++;
@@ -680,31 +730,68 @@ public final class SparseMatrix {
                     for (int g = 0; g < gramCount; g++) { // as plus(w, CᵀC)
                         int r = gramPattern[g];
                         if (mark[r] == j) {
-                            acc[r] = acc[r] + w * gram[r];
+                            if (values) {
+                                acc[r] = acc[r] + w * gram[r];
+                            }
                         } else {
                             mark[r] = j;
-                            acc[r] = w * gram[r];
+                            if (values) {
+                                acc[r] = w * gram[r];
+                            }
                             pattern[count++] = r;
                         }
                     }
                 }
-                if (pass == 0) {
-                    start[j + 1] = Math.addExact(start[j], count);
-                } else {
-                    int from = start[j];
-                    System.arraycopy(pattern, 0, row, from, count);
-                    Arrays.sort(row, from, from + count);
-                    for (int k = from; k < from + count; k++) {
-                        val[k] = acc[row[k]];
+                if (perm == null) {
+                    if (pass == 0) {
+                        start[j + 1] = Math.addExact(start[j], count);
+                    } else {
+                        int from = start[j];
+                        System.arraycopy(pattern, 0, row, from, count);
+                        Arrays.sort(row, from, from + count);
+                        for (int k = from; values && k < from + count; k++) {
+                            val[k] = acc[row[k]];
+                        }
+                    }
+                } else { // column j of S is column inverse[j] of S(perm, perm): its entries at rows up to that
+                    int l = inverse[j];
+                    for (int k = 0; k < count; k++) {
+                        int r = pattern[k];
+                        if (inverse[r] <= l) {
+                            if (pass == 0) {
+                                start[l + 1]++;
+                            } else {
+                                int at = next[l]++;
+                                row[at] = inverse[r];
+                                if (values) {
+                                    val[at] = acc[r];
+                                }
+                            }
+                        }
                     }
                 }
             }
             if (pass == 0) {
+                if (perm != null) {
+                    for (int l = 0; l < n; l++) {
+                        start[l + 1] = Math.addExact(start[l + 1], start[l]);
+                    }
+                    next = Arrays.copyOf(start, n);
+                }
                 row = new int[start[n]];
-                val = new double[start[n]];
+                val = numeric ? new double[start[n]] : null;
             }
         }
-        return new SparseMatrix(n, n, start, row, val);
+        if (perm != null) {
+            for (int l = 0; l < n; l++) {
+                if (numeric) {
+                    sortColumn(row, val, start[l], start[l + 1]);
+                } else {
+                    Arrays.sort(row, start[l], start[l + 1]);
+                }
+            }
+        }
+        return numeric ? new SparseMatrix(n, n, start, row, val) : new Columns(start, row, null);
     }
 
     /** @return the entries on and above the diagonal (rowIndex ≤ column) */

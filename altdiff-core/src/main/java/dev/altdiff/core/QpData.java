@@ -62,6 +62,8 @@ public final class QpData {
      * for dense data, whose backend matrices are formed when asked ({@link #matrix}).
      */
     private final Matrix[] sparseBlocks;
+    /** Sparse data's ordering for H, whose pattern no ρ changes: chosen once, shared by every ρ (null for dense). */
+    private final SparseCholesky.Plan hPlan;
     /**
      * This ρ's set-up: the factor of H and the x-step's matrices, held strongly until a run that records nothing
      * leaves this ρ ({@link #release}), then through {@link #releasedSetup} (null for the copies of
@@ -161,6 +163,8 @@ public final class QpData {
         this.owner = this;
         this.rows = new DenseRows();
         checkPositiveSemidefinite();
+        this.hPlan = sparse ? SparseCholesky.plan(SparseMatrix.shiftedGramPattern(n, problem.sparse(Block.P),
+                problem.sparse(Block.A), problem.sparse(Block.G))) : null;
         this.setup = new Setup(factorH());
         this.factored = new java.util.HashMap<>();
         factored.put(rho, new java.lang.ref.SoftReference<>(this));
@@ -191,6 +195,7 @@ public final class QpData {
         this.h = other.h;
         this.sparse = other.sparse;
         this.sparseBlocks = other.sparseBlocks;
+        this.hPlan = other.hPlan;
         this.rows = other.rows; // the same matrices: their row-major copies are shared, not formed again
         this.owner = this;
         this.setup = new Setup(factorH());
@@ -215,6 +220,7 @@ public final class QpData {
         this.m = owner.m;
         this.sparse = owner.sparse;
         this.sparseBlocks = owner.sparseBlocks;
+        this.hPlan = owner.hPlan;
         this.q = la.vector(scaled.rowMajor(Block.q));
         this.b = p > 0 ? la.vector(scaled.rowMajor(Block.b)) : null;
         this.h = m > 0 ? la.vector(scaled.rowMajor(Block.h)) : null;
@@ -557,8 +563,9 @@ public final class QpData {
                 return;
             }
             try {
-                SparseCholesky.factor(la, SparseMatrix.shiftedGramSum(n, PSD_SHIFT * scale, problem.sparse(Block.P),
-                        new double[0]));
+                SparseMatrix pm = problem.sparse(Block.P);
+                SparseCholesky.factorGramSum(la, SparseCholesky.plan(SparseMatrix.shiftedGramPattern(n, pm)), n,
+                        PSD_SHIFT * scale, pm, new double[0]);
             } catch (NotPositiveDefiniteException e) {
                 throw notPositiveSemidefinite(scale);
             }
@@ -594,7 +601,9 @@ public final class QpData {
     private Factorization factorH() {
         try {
             if (sparse) {
-                return SparseCholesky.factor(la, sparseH());
+                // H = P + σI + ρ_eqAᵀA + ρGᵀG, formed as the upper triangle of H under its ordering: no full H
+                return SparseCholesky.factorGramSum(la, hPlan, n, sigma, problem.hasP() ? problem.sparse(Block.P) : null,
+                        new double[]{rhoEq, rho}, problem.sparse(Block.A), problem.sparse(Block.G));
             }
             // formed in the JVM from the problem's own blocks, the products added into it, and handed to the
             // factorization, which may factor it in place: one n×n at a time (no AᵀA + GᵀG kept for the switches:
@@ -629,16 +638,6 @@ public final class QpData {
     private void addGram(double weight, DenseBlock c, double[] h) {
         double[] entries = c.isScaled() ? c.rowMajor() : c.stored();
         la.gemmTransposed(c.rows(), n, n, weight, entries, entries, 1.0, h);
-    }
-
-    /**
-     * @return H = P + σI + ρ_eqAᵀA + ρGᵀG in compressed columns (sparse problems; both triangles stored), formed at its
-     *     size with no intermediate sum ({@link SparseMatrix#shiftedGramSum}); the diagonal is in the pattern, as the
-     *     factorization needs
-     */
-    private SparseMatrix sparseH() {
-        return SparseMatrix.shiftedGramSum(n, sigma, problem.hasP() ? problem.sparse(Block.P) : null,
-                new double[]{rhoEq, rho}, problem.sparse(Block.A), problem.sparse(Block.G));
     }
 
     /**

@@ -60,10 +60,51 @@ public final class SparseCholesky implements Factorization {
      *         factor would exceed {@link #MAX_FACTOR_NONZEROS} entries (counted before any is formed)
      */
     public static SparseCholesky factor(LinearAlgebra la, SparseMatrix spd) {
-        Choice choice = choose(spd);
-        SparseMatrix upper = spd.permutedUpperTriangle(choice.order());
+        Plan plan = plan(spd.columns());
+        SparseMatrix upper = spd.permutedUpperTriangle(plan.choice.order());
         spd = null; // S is not held while its factor is formed beside the triangle (the caller's frame dropped it)
+        return factorUpper(la, upper, plan);
+    }
+
+    /**
+     * The factor of S = shift·I + base + Σ weights[k]·C_kᵀC_k ({@link SparseMatrix#shiftedGramSum}) under the ordering
+     * planned for its pattern, formed as the upper triangle of S(ordering, ordering) directly: S itself (both
+     * triangles) is never formed, so the set-up holds the triangle and then the factor, not S beside them.
+     *
+     * @param plan the ordering planned for S's pattern ({@link #plan} of {@link SparseMatrix#shiftedGramPattern} with
+     *             the same base and blocks)
+     * @throws dev.altdiff.api.linalg.NotPositiveDefiniteException when S is not numerically PD
+     */
+    public static SparseCholesky factorGramSum(LinearAlgebra la, Plan plan, int n, double shift, SparseMatrix base,
+                                               double[] weights, SparseMatrix... blocks) {
+        return factorUpper(la, SparseMatrix.shiftedGramSum(plan.choice.order(), n, shift, base, weights, blocks), plan);
+    }
+
+    private static SparseCholesky factorUpper(LinearAlgebra la, SparseMatrix upper, Plan plan) {
+        Choice choice = plan.choice;
         return new SparseCholesky(la.sparseCholeskyOfUpper(upper, choice.order()), choice.name(), choice.fill());
+    }
+
+    /**
+     * The ordering chosen for a symmetric pattern (the class comment), kept to factor matrices of that pattern again
+     * without choosing again (the same ordering, so the same factor as choosing again would give): H for each ρ.
+     */
+    public static final class Plan {
+        private final Choice choice;
+
+        private Plan(Choice choice) {
+            this.choice = choice;
+        }
+    }
+
+    /**
+     * @param pattern a symmetric pattern, both triangles stored (values are not read and may be null)
+     * @return the ordering of the class comment for it
+     * @throws UnsupportedOperationException when the factor would exceed {@link #MAX_FACTOR_NONZEROS} entries
+     * @throws dev.altdiff.api.TooLargeException when its entries would not fit in the memory the JVM has left
+     */
+    public static Plan plan(SparseMatrix.Columns pattern) {
+        return new Plan(choose(pattern));
     }
 
     /**
@@ -73,7 +114,7 @@ public final class SparseCholesky implements Factorization {
      * @throws dev.altdiff.api.TooLargeException when its entries would not fit in the memory the JVM has left
      */
     static int[] ordering(SparseMatrix symmetric) {
-        return choose(symmetric).order();
+        return choose(symmetric.columns()).order();
     }
 
     /** An ordering, its name and the entries of L + D under it. */
@@ -81,8 +122,8 @@ public final class SparseCholesky implements Factorization {
     }
 
     /** @return the candidate with the smallest factor (the class comment) */
-    private static Choice choose(SparseMatrix symmetric) {
-        int n = symmetric.rows();
+    private static Choice choose(SparseMatrix.Columns symmetric) {
+        int n = symmetric.colStart().length - 1;
         int[][] candidates = {approximateMinimumDegree(symmetric), natural(n), null};
         Ordering[] names = {Ordering.APPROXIMATE_MINIMUM_DEGREE, Ordering.NATURAL, Ordering.REVERSE_CUTHILL_MCKEE};
         int best = 0;
@@ -97,7 +138,7 @@ public final class SparseCholesky implements Factorization {
         }
         if (fill > MAX_FACTOR_NONZEROS) {
             throw new UnsupportedOptionException("sparse factorization", "the sparse factor of this " + n + "x" + n
-                    + " matrix (" + symmetric.nonzeros() + " entries) would hold " + fill + " entries under the best"
+                    + " matrix (" + symmetric.colStart()[n] + " entries) would hold " + fill + " entries under the best"
                     + " available ordering (approximate minimum degree, natural or reverse Cuthill-McKee), more than the "
                     + MAX_FACTOR_NONZEROS + " a compressed-column factor can index",
                     "give the problem dense, or split it into smaller problems");
@@ -125,15 +166,15 @@ public final class SparseCholesky implements Factorization {
      * walks up the tree until a vertex already reached from j, counting one fill entry per step.
      */
     static long factorNonzeros(SparseMatrix s, int[] ordering) {
-        return factorNonzeros(s, ordering, Long.MAX_VALUE);
+        return factorNonzeros(s.columns(), ordering, Long.MAX_VALUE);
     }
 
     /** {@link #factorNonzeros(SparseMatrix, int[])}, stopped (returning a count above limit) once it exceeds limit. */
-    static long factorNonzeros(SparseMatrix s, int[] ordering, long limit) {
-        int n = s.rows();
+    static long factorNonzeros(SparseMatrix.Columns s, int[] ordering, long limit) {
+        int n = s.colStart().length - 1;
         int[] inverse = inverse(ordering);
-        int[] start = s.columns().colStart();
-        int[] row = s.columns().rowIndex();
+        int[] start = s.colStart();
+        int[] row = s.rowIndex();
         int[] parent = new int[n];
         int[] visited = new int[n];
         Arrays.fill(parent, -1);
@@ -175,13 +216,13 @@ public final class SparseCholesky implements Factorization {
      *
      * @return ordering[k] = the old index placed at position k
      */
-    static int[] approximateMinimumDegree(SparseMatrix s) {
-        int n = s.rows();
+    static int[] approximateMinimumDegree(SparseMatrix.Columns s) {
+        int n = s.colStart().length - 1;
         Dcs_common.Dcs pattern = new Dcs_common.Dcs();
         pattern.m = n;
         pattern.n = n;
-        pattern.p = s.columns().colStart(); // read only: cs_amd forms its own pattern of S + Sᵀ
-        pattern.i = s.columns().rowIndex();
+        pattern.p = s.colStart(); // read only: cs_amd forms its own pattern of S + Sᵀ
+        pattern.i = s.rowIndex();
         pattern.x = null; // the ordering reads the pattern only
         pattern.nzmax = pattern.i.length;
         pattern.nz = -1; // compressed columns, not triplets
@@ -200,9 +241,14 @@ public final class SparseCholesky implements Factorization {
      * @return ordering[k] = the old index placed at position k
      */
     static int[] reverseCuthillMcKee(SparseMatrix s) {
-        int n = s.rows();
-        int[] start = s.columns().colStart();
-        int[] row = s.columns().rowIndex();
+        return reverseCuthillMcKee(s.columns());
+    }
+
+    /** {@link #reverseCuthillMcKee(SparseMatrix)} of a pattern. */
+    static int[] reverseCuthillMcKee(SparseMatrix.Columns s) {
+        int n = s.colStart().length - 1;
+        int[] start = s.colStart();
+        int[] row = s.rowIndex();
         int[] degree = new int[n];
         for (int c = 0; c < n; c++) {
             degree[c] = start[c + 1] - start[c];
