@@ -212,19 +212,42 @@ public final class SparseCholesky implements Factorization {
 
     /**
      * CSparse's approximate minimum degree ordering of the pattern of S + Sᵀ (diagonal ignored), the
-     * ordering for a Cholesky or LDLᵀ factorization ({@code cs_amd} with order 1).
+     * ordering for a Cholesky or LDLᵀ factorization ({@code cs_amd} with order 1), given the upper triangle of a
+     * symmetric pattern: cs_amd forms S + Sᵀ from it (its transpose and their sum), the same pattern in the same order
+     * as from both triangles (each column's rows up to the diagonal, then those below it, ascending), so the same
+     * ordering, with half the work arrays ({@link #approximateMinimumDegreeOf}).
      *
+     * @param s a symmetric pattern, both triangles stored
      * @return ordering[k] = the old index placed at position k
      */
     static int[] approximateMinimumDegree(SparseMatrix.Columns s) {
         int n = s.colStart().length - 1;
+        int[] start = s.colStart();
+        int[] row = s.rowIndex();
+        int[] upperStart = new int[n + 1];
+        for (int j = 0; j < n; j++) {
+            int k = start[j];
+            while (k < start[j + 1] && row[k] <= j) { // rows ascend: those up to the diagonal come first
+                k++;
+            }
+            upperStart[j + 1] = upperStart[j] + k - start[j];
+        }
+        int[] upperRow = new int[upperStart[n]];
+        for (int j = 0; j < n; j++) {
+            System.arraycopy(row, start[j], upperRow, upperStart[j], upperStart[j + 1] - upperStart[j]);
+        }
+        return approximateMinimumDegreeOf(n, upperStart, upperRow);
+    }
+
+    /** @return cs_amd's ordering (order 1: of the pattern of S + Sᵀ) of the pattern given, read only */
+    static int[] approximateMinimumDegreeOf(int n, int[] colStart, int[] rowIndex) {
         Dcs_common.Dcs pattern = new Dcs_common.Dcs();
         pattern.m = n;
         pattern.n = n;
-        pattern.p = s.colStart(); // read only: cs_amd forms its own pattern of S + Sᵀ
-        pattern.i = s.rowIndex();
+        pattern.p = colStart; // read only: cs_amd forms its own pattern of S + Sᵀ
+        pattern.i = rowIndex;
         pattern.x = null; // the ordering reads the pattern only
-        pattern.nzmax = pattern.i.length;
+        pattern.nzmax = rowIndex.length;
         pattern.nz = -1; // compressed columns, not triplets
         int[] amd = Dcs_amd.cs_amd(1, pattern);
         if (amd == null) {
