@@ -633,7 +633,19 @@ public final class SparseMatrix {
      *     the values are formed
      */
     public static Columns shiftedGramPattern(int n, SparseMatrix base, SparseMatrix... blocks) {
-        return (Columns) gramSum(null, false, n, 0.0, base, new double[blocks.length], blocks);
+        return shiftedGramPattern(null, n, base, blocks);
+    }
+
+    /**
+     * @param perm a permutation of 0..n−1 (new index → old index), or null
+     * @return the pattern of {@link #shiftedGramSum(int[], int, double, SparseMatrix, double[], SparseMatrix...)} (the
+     *     upper triangle of S(perm, perm); the identity gives S's own upper triangle), or with perm null of S itself
+     */
+    public static Columns shiftedGramPattern(int[] perm, int n, SparseMatrix base, SparseMatrix... blocks) {
+        if (perm != null && perm.length != n) {
+            throw new IllegalArgumentException("shiftedGramPattern: a permutation of " + perm.length + " for order " + n);
+        }
+        return (Columns) gramSum(perm, false, n, 0.0, base, new double[blocks.length], blocks);
     }
 
     /**

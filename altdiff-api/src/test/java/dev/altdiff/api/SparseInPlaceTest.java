@@ -109,6 +109,9 @@ class SparseInPlaceTest {
         assertArrayEquals(expected.colStart(), pattern.colStart());
         assertArrayEquals(expected.rowIndex(), pattern.rowIndex());
         assertNull(pattern.values());
+        SparseMatrix.Columns triangle = SparseMatrix.shiftedGramPattern(perm, n, base, a, g);
+        assertArrayEquals(expected.permutedUpperTriangle(perm).colStart(), triangle.colStart());
+        assertArrayEquals(expected.permutedUpperTriangle(perm).rowIndex(), triangle.rowIndex());
     }
 
     private static void same(SparseMatrix expected, SparseMatrix actual) {

@@ -163,8 +163,8 @@ public final class QpData {
         this.owner = this;
         this.rows = new DenseRows();
         checkPositiveSemidefinite();
-        this.hPlan = sparse ? SparseCholesky.plan(SparseMatrix.shiftedGramPattern(n, problem.sparse(Block.P),
-                problem.sparse(Block.A), problem.sparse(Block.G))) : null;
+        this.hPlan = sparse ? SparseCholesky.planGramSum(n, problem.sparse(Block.P), problem.sparse(Block.A),
+                problem.sparse(Block.G)) : null;
         this.setup = new Setup(factorH());
         this.factored = new java.util.HashMap<>();
         factored.put(rho, new java.lang.ref.SoftReference<>(this));
@@ -564,8 +564,8 @@ public final class QpData {
             }
             try {
                 SparseMatrix pm = problem.sparse(Block.P);
-                SparseCholesky.factorGramSum(la, SparseCholesky.plan(SparseMatrix.shiftedGramPattern(n, pm)), n,
-                        PSD_SHIFT * scale, pm, new double[0]);
+                SparseCholesky.factorGramSum(la, SparseCholesky.planGramSum(n, pm), n, PSD_SHIFT * scale, pm,
+                        new double[0]);
             } catch (NotPositiveDefiniteException e) {
                 throw notPositiveSemidefinite(scale);
             }

@@ -108,6 +108,17 @@ public final class SparseCholesky implements Factorization {
     }
 
     /**
+     * {@link #plan} of the pattern of S = shift·I + base + Σ weights[k]·C_kᵀC_k ({@link SparseMatrix#shiftedGramPattern},
+     * which no shift or weight changes), formed twice instead of held: its upper triangle for AMD, then the whole of
+     * it for the other candidates and the counts (the same choice).
+     */
+    public static Plan planGramSum(int n, SparseMatrix base, SparseMatrix... blocks) {
+        int[] identity = natural(n);
+        return new Plan(choose(n, () -> SparseMatrix.shiftedGramPattern(identity, n, base, blocks),
+                () -> SparseMatrix.shiftedGramPattern(null, n, base, blocks)));
+    }
+
+    /**
      * @return the ordering of the class comment for a symmetric pattern (both triangles stored), e.g. for
      *         the JVM's {@link QuasiDefiniteLdl}: ordering[k] = the old index placed at position k
      * @throws UnsupportedOperationException when the factor would exceed {@link #MAX_FACTOR_NONZEROS} entries
@@ -123,8 +134,19 @@ public final class SparseCholesky implements Factorization {
 
     /** @return the candidate with the smallest factor (the class comment) */
     private static Choice choose(SparseMatrix.Columns symmetric) {
-        int n = symmetric.colStart().length - 1;
-        int[][] candidates = {approximateMinimumDegree(symmetric), natural(n), null};
+        return choose(symmetric.colStart().length - 1, () -> upperTriangle(symmetric), () -> symmetric);
+    }
+
+    /**
+     * The choice of {@link #choose(SparseMatrix.Columns)} from a symmetric pattern's upper triangle, for AMD, and then
+     * the pattern itself, for the other candidates and the counts: each asked for when needed, so that a pattern formed
+     * on demand ({@link #planGramSum}) is not held while AMD works on the triangle.
+     */
+    private static Choice choose(int n, java.util.function.Supplier<SparseMatrix.Columns> upper,
+                                 java.util.function.Supplier<SparseMatrix.Columns> pattern) {
+        int[] amd = approximateMinimumDegreeOfUpper(n, upper.get());
+        SparseMatrix.Columns symmetric = pattern.get();
+        int[][] candidates = {amd, natural(n), null};
         Ordering[] names = {Ordering.APPROXIMATE_MINIMUM_DEGREE, Ordering.NATURAL, Ordering.REVERSE_CUTHILL_MCKEE};
         int best = 0;
         long fill = factorNonzeros(symmetric, candidates[0], Long.MAX_VALUE);
@@ -221,6 +243,16 @@ public final class SparseCholesky implements Factorization {
      * @return ordering[k] = the old index placed at position k
      */
     static int[] approximateMinimumDegree(SparseMatrix.Columns s) {
+        return approximateMinimumDegreeOfUpper(s.colStart().length - 1, upperTriangle(s));
+    }
+
+    /** @return cs_amd's ordering of the symmetric pattern whose upper triangle (diagonal included) is given */
+    private static int[] approximateMinimumDegreeOfUpper(int n, SparseMatrix.Columns upper) {
+        return approximateMinimumDegreeOf(n, upper.colStart(), upper.rowIndex());
+    }
+
+    /** @return the upper triangle (rows up to the diagonal) of a pattern, values null */
+    private static SparseMatrix.Columns upperTriangle(SparseMatrix.Columns s) {
         int n = s.colStart().length - 1;
         int[] start = s.colStart();
         int[] row = s.rowIndex();
@@ -236,7 +268,7 @@ public final class SparseCholesky implements Factorization {
         for (int j = 0; j < n; j++) {
             System.arraycopy(row, start[j], upperRow, upperStart[j], upperStart[j + 1] - upperStart[j]);
         }
-        return approximateMinimumDegreeOf(n, upperStart, upperRow);
+        return new SparseMatrix.Columns(upperStart, upperRow, null);
     }
 
     /** @return cs_amd's ordering (order 1: of the pattern of S + Sᵀ) of the pattern given, read only */

@@ -1,6 +1,7 @@
 package dev.altdiff.core;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.altdiff.api.SparseMatrix;
 import dev.altdiff.api.linalg.LinearAlgebra;
@@ -13,7 +14,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The sparse set-up's lean forms against the ones they replace, bit for bit: AMD given the upper triangle of a
  * symmetric pattern orders as given both triangles, and the factor of H formed as the upper triangle of its
- * permutation under a plan ({@link SparseCholesky#factorGramSum}) solves as the factor of the whole H does.
+ * permutation under a plan ({@link SparseCholesky#factorGramSum}, {@link SparseCholesky#planGramSum}) solves as the
+ * factor of the whole H does.
  */
 class SparseSetupTest {
     private static final LinearAlgebra LA = new OjAlgoLinearAlgebra();
@@ -51,6 +53,11 @@ class SparseSetupTest {
         }
         Matrix b = LA.matrix(n, 3, rhs);
         assertArrayEquals(whole.solve(b).toRowMajor(), planned.solve(b).toRowMajor());
+        SparseCholesky formedTwice = SparseCholesky.factorGramSum(LA, SparseCholesky.planGramSum(n, pm, a, g), n, sigma,
+                pm, weights, a, g);
+        assertArrayEquals(whole.solve(b).toRowMajor(), formedTwice.solve(b).toRowMajor());
+        assertEquals(whole.ordering(), formedTwice.ordering());
+        assertEquals(whole.nonzeros(), formedTwice.nonzeros());
     }
 
     private static SparseMatrix random(Random rng, int rows, int cols, double density) {
