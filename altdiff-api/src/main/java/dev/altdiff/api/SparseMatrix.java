@@ -12,10 +12,12 @@ import java.util.Arrays;
  * rows ({@link #fromRows}, keeping the nonzero entries). Every factory validates its input (shapes,
  * indices in range, finite values) and raises {@link InvalidProblemException} naming the block
  * and the offending entry. Memory is O(c + nnz); nothing here forms a dense matrix except
- * {@link #toRowMajor()}, which exists for small problems and tests.
+ * {@link #toRowMajor()}, which exists for small problems and tests. {@link #colStart()}, {@link #rowIndex()} and
+ * {@link #values()} give copies; {@link #columns()} gives solvers the stored arrays to read in place.
  *
  * <p>The few operations the solver needs are here too (transpose, product, sum, symmetric
- * permutation, matrix–vector product), each O(nnz) or, for the product, O(flops).
+ * permutation, matrix–vector product, and the sum σI + P + Σ w·CᵀC formed at its size,
+ * {@link #shiftedGramSum}), each O(nnz) or, for the products, O(flops).
  */
 public final class SparseMatrix {
     private final int rows;

@@ -47,9 +47,10 @@ import java.util.List;
  * {@link #s}, {@link #objective}), certificates and gradients ({@link #gradients(ObjectiveGradients)}).
  *
  * <p><b>Sparse problems</b> ({@link QuadraticProgram#isSparse()}) are scaled the same way and never
- * densified: each pass sweeps the compressed columns of P, A and G once (O(nnz)), the scaled problem is
- * sparse with the same sparsity patterns, and {@link #unscale} recomputes the residuals with sparse
- * products. The factors are bit for bit those of the same problem given dense: the norms are maxima of
+ * densified: each pass sweeps the compressed columns of P, A and G once (O(nnz), on a copy of their values:
+ * the patterns are read in place), the scaled problem shares the caller's sparsity patterns and holds its own
+ * values ({@link QuadraticProgram#scaledDiagonally}), and {@link #unscale} recomputes the residuals with sparse
+ * products on the caller's arrays, read in place. The factors are bit for bit those of the same problem given dense: the norms are maxima of
  * the same entries and every product is of powers of 2.
  *
  * <p><b>Termination</b> is tested on the scaled problem's residuals and scales (OSQP's

@@ -21,9 +21,10 @@ import org.ojalgo.matrix.store.R064Store;
  * times the speed of ojAlgo's {@link Cholesky#R064}, and able to factor in the store's own array). Registered as
  * {@code ojalgo}.
  *
- * <p>Sparse matrices ({@link #supportsSparse()}): {@link #sparse} wraps a copy of the compressed
- * columns; {@link #gemm} multiplies such a matrix (transposed or not) by a dense block in
- * O(nnz·cols) without densifying it. {@link #sparseCholesky} is ojAlgo's {@link SparseQDLDL} (a
+ * <p>Sparse matrices ({@link #supportsSparse()}): {@link #sparse} reads the compressed columns in place (no
+ * copy), and {@link #transpose} of one reads the same arrays the other way; {@link #gemm} multiplies such a
+ * matrix (transposed or not) by a dense block in O(nnz·cols) without densifying it. {@link #sparseCholesky} and
+ * {@link #sparseCholeskyOfUpper} are ojAlgo's {@link SparseQDLDL} (a
  * port of QDLDL: LDLᵀ of the upper triangle in CSC form, elimination tree, no ordering and no
  * pivoting of its own, so the caller's ordering decides the fill-in).
  */

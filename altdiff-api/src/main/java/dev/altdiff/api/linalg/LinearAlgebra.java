@@ -205,8 +205,8 @@ public interface LinearAlgebra {
     }
 
     /**
-     * @return a read-only backend matrix holding a copy of {@code a} in sparse form (see the class
-     *         comment for the operations that accept it)
+     * @return a read-only backend matrix of {@code a} in sparse form (see the class comment for the operations
+     *         that accept it); a backend may read a's arrays in place ({@link SparseMatrix#columns}: a is immutable)
      * @throws UnsupportedOperationException when this backend has no sparse matrices
      */
     default Matrix sparse(SparseMatrix a) {
