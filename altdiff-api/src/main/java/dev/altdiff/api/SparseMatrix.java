@@ -25,13 +25,25 @@ public final class SparseMatrix {
     private final int[] colStart;
     private final int[] rowIndex;
     private final double[] values;
+    /** The scaling under which the stored values are read ({@link #scaledInPattern}), or null: they are the entries. */
+    private final Scaling scaling;
 
     private SparseMatrix(int rows, int cols, int[] colStart, int[] rowIndex, double[] values) {
+        this(rows, cols, colStart, rowIndex, values, null);
+    }
+
+    private SparseMatrix(int rows, int cols, int[] colStart, int[] rowIndex, double[] values, Scaling scaling) {
         this.rows = rows;
         this.cols = cols;
         this.colStart = colStart;
         this.rowIndex = rowIndex;
         this.values = values;
+        this.scaling = scaling;
+    }
+
+    /** @return the entry stored at position k, at row i of column j, as the matrix reads it (under its scaling) */
+    private double value(int k, int i, int j) {
+        return scaling == null ? values[k] : scaling.entry(values[k], i, j);
     }
 
     /**
@@ -229,14 +241,15 @@ public final class SparseMatrix {
             for (; k < end && rowIndex[k] < c; k++) {
                 int r = rowIndex[k];
                 int at = below[r];
-                if (at >= colStart[r + 1] || rowIndex[at] != c || !(Math.abs(values[k]) < 0x1p1023)
-                        || Double.doubleToRawLongBits(values[at]) != Double.doubleToRawLongBits(values[k])) {
+                double v = value(k, r, c);
+                if (at >= colStart[r + 1] || rowIndex[at] != c || !(Math.abs(v) < 0x1p1023)
+                        || Double.doubleToRawLongBits(value(at, c, r)) != Double.doubleToRawLongBits(v)) {
                     return false;
                 }
                 below[r] = at + 1;
             }
             if (k < end && rowIndex[k] == c) {
-                if (!(Math.abs(values[k]) < 0x1p1023)) {
+                if (!(Math.abs(value(k, c, c)) < 0x1p1023)) {
                     return false;
                 }
                 k++;
@@ -252,21 +265,81 @@ public final class SparseMatrix {
     }
 
     /**
-     * The diagonally scaled matrix in this one's pattern (shared with it, not copied: only the values are new), the
-     * entries a scaled copy would hold, bit for bit: entry (i, j) = A_ij·((alpha·left_i)·right_j), and for a
-     * symmetrized matrix (a square one whose entries equal their mirror images, as a stored P: {@link #symmetricPart})
-     * ½ of that plus its mirror image's A_ij·((alpha·left_j)·right_i), as {@link #symmetricPart} stores a P.
+     * The diagonally scaled matrix in this one's pattern and values (shared with it, not copied: a view that reads them
+     * through the factors, {@link Scaling}), with the entries a scaled copy would hold, bit for bit: entry (i, j) =
+     * A_ij·((alpha·left_i)·right_j), and for a symmetrized matrix (a square one whose entries equal their mirror
+     * images, as a stored P: {@link #symmetricPart}) ½ of that plus its mirror image's A_ij·((alpha·left_j)·right_i),
+     * as {@link #symmetricPart} stores a P. A matrix that is itself such a view is copied first (the factors are not
+     * composed). The factors are read, not copied: the caller must not change them.
+     *
+     * <p>The mirror term is skipped, to the same bits, where it is the same double: when alpha·left = κ·right for a
+     * power of two κ and every factor is a power of two in [2⁻⁴⁰⁰, 2⁴⁰⁰] (an equilibration's are), (alpha·left_i)·
+     * right_j and (alpha·left_j)·right_i are the same exact product, so both terms are the same v, and ½(v + v) = v
+     * when max|A|·max(alpha·left)·max(right) is below 2¹⁰²² (v + v finite).
      */
     SparseMatrix scaledInPattern(double[] left, double[] right, double alpha, boolean symmetrized) {
-        double[] val = new double[values.length];
-        for (int j = 0; j < cols; j++) {
-            for (int k = colStart[j]; k < colStart[j + 1]; k++) {
-                int i = rowIndex[k];
-                double v = values[k] * (alpha * left[i] * right[j]);
-                val[k] = symmetrized ? 0.5 * (v + values[k] * (alpha * left[j] * right[i])) : v;
+        if (scaling != null) {
+            return new SparseMatrix(rows, cols, colStart, rowIndex, columns().entries()).scaledInPattern(left, right,
+                    alpha, symmetrized);
+        }
+        double[] rowFactors = left;
+        if (alpha != 1.0) { // alpha·left_i, the factor the entries are formed with (1.0·left_i is left_i itself)
+            rowFactors = new double[rows];
+            for (int i = 0; i < rows; i++) {
+                rowFactors[i] = alpha * left[i];
             }
         }
-        return new SparseMatrix(rows, cols, colStart, rowIndex, val);
+        boolean mirrored = symmetrized && !(proportionalPowersOfTwo(rowFactors, right)
+                && normInf() * max(rowFactors) * max(right) < 0x1p1022);
+        return new SparseMatrix(rows, cols, colStart, rowIndex, values, new Scaling(rowFactors, right, mirrored));
+    }
+
+    /** @return whether left = κ·right for a power of two κ, every factor a power of two in [2⁻⁴⁰⁰, 2⁴⁰⁰] */
+    private static boolean proportionalPowersOfTwo(double[] left, double[] right) {
+        if (left.length != right.length || left.length == 0) {
+            return false;
+        }
+        double kappa = left[0] / right[0];
+        for (int i = 0; i < left.length; i++) {
+            if (!powerOfTwo(left[i]) || !powerOfTwo(right[i]) || left[i] != kappa * right[i]) {
+                return false;
+            }
+        }
+        return powerOfTwo(kappa);
+    }
+
+    private static boolean powerOfTwo(double v) {
+        return v > 0 && Math.abs(Math.getExponent(v)) <= 400 && v == Math.scalb(1.0, Math.getExponent(v));
+    }
+
+    private static double max(double[] v) {
+        double max = 0;
+        for (double x : v) {
+            max = Math.max(max, x);
+        }
+        return max;
+    }
+
+    /**
+     * The diagonal scaling under which a view ({@link #scaledInPattern}) reads its stored values: entry (i, j) of the
+     * stored a_ij is
+     * <pre>
+     *   v_ij = a_ij · (left[i] · right[j])
+     * </pre>
+     * and, when mirrored (a P, whose stored values equal their mirror images), ½(v_ij + a_ij·(left[j]·right[i])):
+     * the entries a scaled copy would hold, bit for bit, as {@link DenseBlock} reads a dense block.
+     *
+     * @param left     the row factors (length rows; read only)
+     * @param right    the column factors (length cols; read only)
+     * @param mirrored whether each entry is the mean of the scaled entry and its mirror image's
+     */
+    public record Scaling(double[] left, double[] right, boolean mirrored) {
+
+        /** @return the entry of stored value a at row i, column j */
+        public double entry(double a, int i, int j) {
+            double v = a * (left[i] * right[j]);
+            return mirrored ? 0.5 * (v + a * (left[j] * right[i])) : v;
+        }
     }
 
     /**
@@ -286,8 +359,8 @@ public final class SparseMatrix {
                 int ra = ka < ea ? rowIndex[ka] : Integer.MAX_VALUE;
                 int rb = kb < eb ? t.rowIndex[kb] : Integer.MAX_VALUE;
                 int r = Math.min(ra, rb);
-                double a = ra == r ? values[ka++] : 0; // A[r][c]
-                double b = rb == r ? t.values[kb++] : 0; // Aᵀ[r][c] = A[c][r]
+                double a = ra == r ? value(ka++, r, c) : 0; // A[r][c]
+                double b = rb == r ? t.value(kb++, r, c) : 0; // Aᵀ[r][c] = A[c][r]
                 if (row == null && Math.abs(a - b) > tol) {
                     throw new InvalidProblemException(block, Math.min(r, c), Math.max(r, c), block
                             + " is not symmetric: " + block + "[" + r + "][" + c + "] = " + a + " but " + block
@@ -345,19 +418,106 @@ public final class SparseMatrix {
     /**
      * A sparse matrix's stored arrays, shared with it and not copied (for solvers that read them in place, as
      * {@link DenseBlock} gives a dense block's): column j holds the entries k = colStart[j] .. colStart[j+1]−1, at
-     * rows rowIndex[k] (strictly increasing within the column), of values values[k]. The matrix is immutable: a
-     * reader must not write to them. {@link #colStart()}, {@link #rowIndex()} and {@link #values()} give copies.
+     * rows rowIndex[k] (strictly increasing within the column), of stored values values[k], read under scaling when it
+     * is not null ({@link #value}: a scaled problem's blocks share the caller's values, {@link Scaling}). The matrix is
+     * immutable: a reader must not write to them. {@link #colStart()}, {@link #rowIndex()} and {@link #values()} give
+     * copies.
      *
      * @param colStart the column pointers, length cols + 1 (read only)
      * @param rowIndex the row index of each entry, length nnz (read only)
-     * @param values   the value of each entry, length nnz (read only)
+     * @param values   the stored value of each entry, length nnz (read only), or null for a pattern
+     * @param scaling  the scaling they are read under, or null (they are the entries)
      */
-    public record Columns(int[] colStart, int[] rowIndex, double[] values) {
+    public record Columns(int[] colStart, int[] rowIndex, double[] values, Scaling scaling) {
+
+        /** Unscaled arrays (or a pattern, values null). */
+        public Columns(int[] colStart, int[] rowIndex, double[] values) {
+            this(colStart, rowIndex, values, null);
+        }
+
+        /** @return the entry stored at position k, which is at row i of column j, as the matrix reads it */
+        public double value(int k, int i, int j) {
+            return scaling == null ? values[k] : scaling.entry(values[k], i, j);
+        }
+
+        /**
+         * out[offset + i] += a_ij·x over the entries a_ij of column j, in storage order (the scatter of a product A·x,
+         * one column at a time).
+         */
+        public void scatterColumn(int j, double x, double[] out, int offset) {
+            int end = colStart[j + 1];
+            if (scaling == null) {
+                for (int k = colStart[j]; k < end; k++) {
+                    out[offset + rowIndex[k]] += values[k] * x;
+                }
+                return;
+            }
+            double[] left = scaling.left;
+            double[] right = scaling.right;
+            double rj = right[j];
+            boolean mirrored = scaling.mirrored;
+            double lj = mirrored ? left[j] : 0;
+            for (int k = colStart[j]; k < end; k++) { // Scaling.entry, its column's factors read once
+                int i = rowIndex[k];
+                double a = values[k];
+                double v = a * (left[i] * rj);
+                out[offset + i] += (mirrored ? 0.5 * (v + a * (lj * right[i])) : v) * x;
+            }
+        }
+
+        /**
+         * @return sum + Σ a_ij·(alpha·y[offset + i]) over the entries a_ij of column j, in storage order, leaving out the
+         *     terms whose alpha·y is 0 when {@code skipZeros} (the gather of a product Aᵀ·y, one column at a time)
+         */
+        public double gatherColumn(int j, double alpha, double[] y, int offset, boolean skipZeros, double sum) {
+            int end = colStart[j + 1];
+            if (scaling == null) {
+                for (int k = colStart[j]; k < end; k++) {
+                    double yi = alpha * y[offset + rowIndex[k]];
+                    if (!skipZeros || yi != 0) {
+                        sum += values[k] * yi;
+                    }
+                }
+                return sum;
+            }
+            double[] left = scaling.left;
+            double[] right = scaling.right;
+            double rj = right[j];
+            boolean mirrored = scaling.mirrored;
+            double lj = mirrored ? left[j] : 0;
+            for (int k = colStart[j]; k < end; k++) { // Scaling.entry, its column's factors read once
+                int i = rowIndex[k];
+                double yi = alpha * y[offset + i];
+                if (!skipZeros || yi != 0) {
+                    double a = values[k];
+                    double v = a * (left[i] * rj);
+                    sum += (mirrored ? 0.5 * (v + a * (lj * right[i])) : v) * yi;
+                }
+            }
+            return sum;
+        }
+
+        /**
+         * @return the entries in storage order: the stored values themselves when they are read unscaled (shared,
+         *     read only), else a new array of the scaled entries
+         */
+        public double[] entries() {
+            if (scaling == null) {
+                return values;
+            }
+            double[] out = new double[values.length];
+            for (int j = 0; j + 1 < colStart.length; j++) {
+                for (int k = colStart[j]; k < colStart[j + 1]; k++) {
+                    out[k] = scaling.entry(values[k], rowIndex[k], j);
+                }
+            }
+            return out;
+        }
     }
 
-    /** @return the stored arrays, shared (read only, see {@link Columns}) */
+    /** @return the stored arrays, shared (read only, see {@link Columns}), with the scaling they are read under */
     public Columns columns() {
-        return new Columns(colStart, rowIndex, values);
+        return new Columns(colStart, rowIndex, values, scaling);
     }
 
     /** @return a copy of the column pointers (length cols + 1) */
@@ -366,20 +526,24 @@ public final class SparseMatrix {
     /** @return a copy of the row indices (length nnz, increasing within each column) */
     public int[] rowIndex() { return rowIndex.clone(); }
 
-    /** @return a copy of the values (length nnz) */
-    public double[] values() { return values.clone(); }
+    /** @return a copy of the values (length nnz), the entries as the matrix reads them */
+    public double[] values() {
+        return scaling == null ? values.clone() : columns().entries();
+    }
 
     /** @return entry (i, j), 0 outside the pattern (binary search in column j) */
     public double get(int i, int j) {
         int k = Arrays.binarySearch(rowIndex, colStart[j], colStart[j + 1], i);
-        return k >= 0 ? values[k] : 0.0;
+        return k >= 0 ? value(k, i, j) : 0.0;
     }
 
     /** @return max |a_ij| (0 for an empty pattern) */
     public double normInf() {
         double max = 0;
-        for (double v : values) {
-            max = Math.max(max, Math.abs(v));
+        for (int c = 0; c < cols; c++) {
+            for (int k = colStart[c]; k < colStart[c + 1]; k++) {
+                max = Math.max(max, Math.abs(value(k, rowIndex[k], c)));
+            }
         }
         return max;
     }
@@ -390,12 +554,11 @@ public final class SparseMatrix {
             throw new IllegalArgumentException("times: vector of length " + x.length + ", expected " + cols);
         }
         double[] y = new double[rows];
+        Columns columns = columns();
         for (int c = 0; c < cols; c++) {
             double xc = x[c];
             if (xc != 0) {
-                for (int k = colStart[c]; k < colStart[c + 1]; k++) {
-                    y[rowIndex[k]] += values[k] * xc;
-                }
+                columns.scatterColumn(c, xc, y, 0);
             }
         }
         return y;
@@ -407,12 +570,9 @@ public final class SparseMatrix {
             throw new IllegalArgumentException("transposeTimes: vector of length " + x.length + ", expected " + rows);
         }
         double[] y = new double[cols];
+        Columns columns = columns();
         for (int c = 0; c < cols; c++) {
-            double sum = 0;
-            for (int k = colStart[c]; k < colStart[c + 1]; k++) {
-                sum += values[k] * x[rowIndex[k]];
-            }
-            y[c] = sum;
+            y[c] = columns.gatherColumn(c, 1.0, x, 0, false, 0.0);
         }
         return y;
     }
@@ -432,9 +592,10 @@ public final class SparseMatrix {
         double[] val = new double[nnz];
         for (int c = 0; c < cols; c++) { // columns in order: the new rows come out sorted
             for (int k = colStart[c]; k < colStart[c + 1]; k++) {
-                int at = next[rowIndex[k]]++;
+                int r = rowIndex[k];
+                int at = next[r]++;
                 row[at] = c;
-                val[at] = values[k];
+                val[at] = value(k, r, c);
             }
         }
         return new SparseMatrix(cols, rows, start, row, val);
@@ -457,7 +618,7 @@ public final class SparseMatrix {
             int colFrom = nnz;
             for (int kb = b.colStart[c]; kb < b.colStart[c + 1]; kb++) {
                 int t = b.rowIndex[kb];
-                double bv = b.values[kb];
+                double bv = b.value(kb, t, c);
                 for (int ka = colStart[t]; ka < colStart[t + 1]; ka++) {
                     int r = rowIndex[ka];
                     if (mark[r] != c) {
@@ -469,7 +630,7 @@ public final class SparseMatrix {
                         }
                         row[nnz++] = r;
                     }
-                    acc[r] += values[ka] * bv;
+                    acc[r] += value(ka, r, t) * bv;
                 }
             }
             Arrays.sort(row, colFrom, nnz);
@@ -500,13 +661,13 @@ public final class SparseMatrix {
                 int rb = kb < eb ? b.rowIndex[kb] : Integer.MAX_VALUE;
                 if (ra == rb) {
                     row[nnz] = ra;
-                    val[nnz++] = values[ka++] + alpha * b.values[kb++];
+                    val[nnz++] = value(ka++, ra, c) + alpha * b.value(kb++, rb, c);
                 } else if (ra < rb) {
                     row[nnz] = ra;
-                    val[nnz++] = values[ka++];
+                    val[nnz++] = value(ka++, ra, c);
                 } else {
                     row[nnz] = rb;
-                    val[nnz++] = alpha * b.values[kb++];
+                    val[nnz++] = alpha * b.value(kb++, rb, c);
                 }
             }
             start[c + 1] = nnz;
@@ -516,7 +677,7 @@ public final class SparseMatrix {
 
     /** @return α·A (same pattern) */
     public SparseMatrix scaled(double alpha) {
-        double[] val = values.clone();
+        double[] val = values();
         for (int k = 0; k < val.length; k++) {
             val[k] *= alpha;
         }
@@ -550,7 +711,7 @@ public final class SparseMatrix {
             int at = start[l];
             for (int k = colStart[c]; k < colStart[c + 1]; k++, at++) {
                 row[at] = inverse[rowIndex[k]];
-                val[at] = values[k];
+                val[at] = value(k, rowIndex[k], c);
             }
             sortColumn(row, val, start[l], start[l + 1]);
         }
@@ -593,7 +754,7 @@ public final class SparseMatrix {
                 int r = inverse[rowIndex[k]];
                 if (r <= l) {
                     row[at] = r;
-                    val[at++] = values[k];
+                    val[at++] = value(k, rowIndex[k], c);
                 }
             }
             sortColumn(row, val, start[l], start[l + 1]);
@@ -704,12 +865,12 @@ public final class SparseMatrix {
                         int r = base.rowIndex[k];
                         if (mark[r] == j) {
                             if (values) {
-                                acc[r] = acc[r] + 1.0 * base.values[k];
+                                acc[r] = acc[r] + 1.0 * base.value(k, r, j);
                             }
                         } else {
                             mark[r] = j;
                             if (values) {
-                                acc[r] = 1.0 * base.values[k];
+                                acc[r] = 1.0 * base.value(k, r, j);
                             }
                             pattern[count++] = r;
                         }
@@ -724,7 +885,7 @@ public final class SparseMatrix {
                     int gramCount = 0;
                     for (int kb = c.colStart[j]; kb < c.colStart[j + 1]; kb++) { // column j of CᵀC (Gustavson, as times)
                         int s = c.rowIndex[kb];
-                        double bv = c.values[kb];
+                        double bv = values ? c.value(kb, s, j) : 0;
                         for (int ka = t.colStart[s]; ka < t.colStart[s + 1]; ka++) {
                             int r = t.rowIndex[ka];
                             if (gramMark[r] != stamp) {
@@ -735,7 +896,7 @@ public final class SparseMatrix {
                                 gramPattern[gramCount++] = r;
                             }
                             if (values) {
-                                gram[r] += t.values[ka] * bv;
+                                gram[r] += t.value(ka, r, s) * bv;
                             }
                         }
                     }
@@ -817,7 +978,7 @@ public final class SparseMatrix {
         for (int c = 0; c < cols; c++) {
             for (int k = colStart[c]; k < colStart[c + 1] && rowIndex[k] <= c; k++) {
                 row[nnz] = rowIndex[k];
-                val[nnz++] = values[k];
+                val[nnz++] = value(k, rowIndex[k], c);
             }
             start[c + 1] = nnz;
         }
@@ -829,7 +990,7 @@ public final class SparseMatrix {
         double[] out = new double[Math.multiplyExact(rows, cols)];
         for (int c = 0; c < cols; c++) {
             for (int k = colStart[c]; k < colStart[c + 1]; k++) {
-                out[rowIndex[k] * cols + c] = values[k];
+                out[rowIndex[k] * cols + c] = value(k, rowIndex[k], c);
             }
         }
         return out;

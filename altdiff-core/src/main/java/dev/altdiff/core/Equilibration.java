@@ -828,23 +828,25 @@ public final class Equilibration {
             if (block == Block.P ? !problem.hasP() : rows == 0) {
                 return new CompressedColumns(rows, n, new int[n + 1], new int[0], new double[0]);
             }
-            if (problem.isSparse()) { // the values copied, the pattern shared (it is never changed)
+            if (problem.isSparse()) { // the entries copied, the pattern shared (it is never changed)
                 SparseMatrix.Columns s = problem.sparse(block).columns();
-                return new CompressedColumns(rows, n, s.colStart(), s.rowIndex(), s.values().clone());
+                double[] entries = s.entries();
+                return new CompressedColumns(rows, n, s.colStart(), s.rowIndex(), entries == s.values()
+                        ? entries.clone() : entries);
             }
             return new RowMajor(rows, n, problem.rowMajor(block));
         }
 
         /**
          * @return the problem's P, A or G for products only (never {@link #scale}d): a dense block in place, without a
-         *     copy ({@link Dense#entries}), a sparse one's stored arrays ({@link SparseMatrix#columns}); an absent one
-         *     as {@link #of} gives it
+         *     copy ({@link Dense#entries}), a sparse one's stored arrays ({@link SparseMatrix#columns}; the entries
+         *     formed anew where a scaled problem reads them through its factors); an absent one as {@link #of} gives it
          */
         static MatrixBlock readOnly(QuadraticProgram problem, Block block) {
             int rows = block == Block.P ? problem.n() : block == Block.A ? problem.p() : problem.m();
             if (problem.isSparse() && (block == Block.P ? problem.hasP() : rows > 0)) {
                 SparseMatrix.Columns s = problem.sparse(block).columns();
-                return new CompressedColumns(rows, problem.n(), s.colStart(), s.rowIndex(), s.values());
+                return new CompressedColumns(rows, problem.n(), s.colStart(), s.rowIndex(), s.entries());
             }
             double[] entries = problem.isSparse() ? null : Dense.entries(problem, block);
             return entries == null ? of(problem, block) : new RowMajor(rows, problem.n(), entries);

@@ -237,23 +237,23 @@ abstract class QuasiDefiniteSystem {
             if (block == null) {
                 return e;
             }
-            SparseMatrix.Columns columns = block.columns(); // read in place
+            SparseMatrix.Columns columns = block.columns(); // read in place, under a scaled problem's factors
             int[] start = columns.colStart();
             int[] index = columns.rowIndex();
-            double[] values = columns.values();
             for (int col = 0; col < block.cols(); col++) {
                 for (int t = start[col]; t < start[col + 1]; t++) {
                     int row = position == null ? index[t] : position[index[t]];
                     if (row < 0) {
                         continue;
                     }
+                    double value = columns.value(t, index[t], col);
                     i[e] = offset + row;
                     j[e] = col;
-                    x[e++] = values[t];
+                    x[e++] = value;
                     if (mirror) {
                         i[e] = col;
                         j[e] = offset + row;
-                        x[e++] = values[t];
+                        x[e++] = value;
                     }
                 }
             }

@@ -184,10 +184,10 @@ public final class Termination {
             dev.altdiff.api.SparseMatrix.Columns a = problem.sparse(block).columns(); // read in place
             int[] colStart = a.colStart();
             int[] rowIndex = a.rowIndex();
-            double[] values = a.values();
             for (int j = 0; j < cols; j++) {
                 for (int t = colStart[j]; t < colStart[j + 1]; t++) {
-                    sums[transposed ? j : rowIndex[t]] += Math.abs(values[t]);
+                    int i = rowIndex[t];
+                    sums[transposed ? j : i] += Math.abs(a.value(t, i, j)); // under the scaled problem's factors
                 }
             }
         } else {

@@ -62,22 +62,21 @@ public final class OjAlgoLinearAlgebra implements LinearAlgebra {
      * A read-only sparse matrix of this backend: the compressed columns of a {@link SparseMatrix}, read in place
      * (shared with it, not copied: it is immutable, {@link SparseMatrix#columns}), or their transpose
      * ({@link #transpose}: the same arrays read the other way, no copy). Products with a transpose make the sums a
-     * transpose formed in compressed columns would make, term for term in the same order ({@link #sparseGemm}).
+     * transpose formed in compressed columns would make, term for term in the same order ({@link #sparseGemm}). The
+     * stored values of a scaled problem's block are read through its factors ({@link SparseMatrix.Scaling}), entry by
+     * entry: the products are those of a scaled copy, bit for bit.
      */
     static final class Sparse implements Matrix {
         final SparseMatrix matrix;
-        final int[] colStart;
-        final int[] rowIndex;
-        final double[] values;
+        /** The stored arrays and the scaling they are read under ({@link SparseMatrix.Columns#value}). */
+        final SparseMatrix.Columns columns;
         /** Whether this is the transpose of {@link #matrix} (rows and columns swapped). */
         final boolean transposed;
 
         Sparse(SparseMatrix matrix, boolean transposed) {
             SparseMatrix.Columns columns = matrix.columns();
             this.matrix = matrix;
-            this.colStart = columns.colStart();
-            this.rowIndex = columns.rowIndex();
-            this.values = columns.values();
+            this.columns = columns;
             this.transposed = transposed;
         }
 
@@ -223,9 +222,7 @@ public final class OjAlgoLinearAlgebra implements LinearAlgebra {
         scaleOrClear(beta, sc.data);
         double[] bd = right.data;
         double[] cd = sc.data;
-        int[] start = a.colStart;
-        int[] row = a.rowIndex;
-        double[] val = a.values;
+        SparseMatrix.Columns columns = a.columns;
         int cRows = sc.getRowDim();
         if (a.transposed) {
             transposedGemm(alpha, a, transposeA, bd, inner, cd, cRows, sc.getColDim());
@@ -236,17 +233,11 @@ public final class OjAlgoLinearAlgebra implements LinearAlgebra {
             int cOff = col * cRows;
             for (int j = 0; j < a.cols(); j++) {
                 if (transposeA) { // (aᵀb)_j = Σ_k a_kj b_k
-                    double sum = 0;
-                    for (int k = start[j]; k < start[j + 1]; k++) {
-                        sum += val[k] * bd[bOff + row[k]];
-                    }
-                    cd[cOff + j] += alpha * sum;
+                    cd[cOff + j] += alpha * columns.gatherColumn(j, 1.0, bd, bOff, false, 0.0);
                 } else { // (ab) += a_:j b_j
                     double bj = alpha * bd[bOff + j];
                     if (bj != 0) {
-                        for (int k = start[j]; k < start[j + 1]; k++) {
-                            cd[cOff + row[k]] += val[k] * bj;
-                        }
+                        columns.scatterColumn(j, bj, cd, cOff);
                     }
                 }
             }
@@ -261,9 +252,7 @@ public final class OjAlgoLinearAlgebra implements LinearAlgebra {
      */
     private static void transposedGemm(double alpha, Sparse a, boolean transposeA, double[] bd, int inner, double[] cd,
                                        int cRows, int width) {
-        int[] start = a.colStart;
-        int[] row = a.rowIndex;
-        double[] val = a.values;
+        SparseMatrix.Columns columns = a.columns;
         int storedCols = a.matrix.cols();
         double[] sums = transposeA ? new double[cRows] : null;
         for (int col = 0; col < width; col++) {
@@ -271,22 +260,12 @@ public final class OjAlgoLinearAlgebra implements LinearAlgebra {
             int cOff = col * cRows;
             if (!transposeA) { // (tb)_i = Σ_j t_ij b_j, t_ij = M_ji: column i of M
                 for (int i = 0; i < storedCols; i++) {
-                    double sum = cd[cOff + i];
-                    for (int k = start[i]; k < start[i + 1]; k++) {
-                        double bj = alpha * bd[bOff + row[k]];
-                        if (bj != 0) {
-                            sum += val[k] * bj;
-                        }
-                    }
-                    cd[cOff + i] = sum;
+                    cd[cOff + i] = columns.gatherColumn(i, alpha, bd, bOff, true, cd[cOff + i]);
                 }
             } else { // (tᵀb)_j = (Mb)_j = Σ_c M_jc b_c
                 java.util.Arrays.fill(sums, 0.0);
                 for (int c = 0; c < storedCols; c++) {
-                    double bc = bd[bOff + c];
-                    for (int k = start[c]; k < start[c + 1]; k++) {
-                        sums[row[k]] += val[k] * bc;
-                    }
+                    columns.scatterColumn(c, bd[bOff + c], sums, 0);
                 }
                 for (int j = 0; j < cRows; j++) {
                     cd[cOff + j] += alpha * sums[j];
@@ -476,7 +455,7 @@ public final class OjAlgoLinearAlgebra implements LinearAlgebra {
                     + upper.rows() + "x" + upper.cols() + " and " + ordering.length);
         }
         SparseMatrix.Columns columns = upper.columns();
-        R064CSC csc = new R064CSC(n, n, columns.values(), columns.rowIndex(), columns.colStart());
+        R064CSC csc = new R064CSC(n, n, columns.entries(), columns.rowIndex(), columns.colStart());
         SparseQDLDL ldl = new SparseQDLDL();
         boolean factored;
         try {

@@ -28,7 +28,7 @@ class OjAlgoSparseInPlaceTest {
         SparseMatrix m = random(rng, rows, cols);
         Matrix view = LA.transpose(LA.sparse(m));
         Matrix formed = LA.sparse(m.transpose());
-        assertSame(m.columns().values(), ((OjAlgoLinearAlgebra.Sparse) view).values, "no copy");
+        assertSame(m.columns().values(), ((OjAlgoLinearAlgebra.Sparse) view).columns.values(), "no copy");
         assertEquals(cols, view.rows());
         assertEquals(rows, view.cols());
         assertArrayEquals(formed.toRowMajor(), view.toRowMajor());
