@@ -12,7 +12,9 @@ import org.bytedeco.openblas.global.openblas;
  * copy of a whole operand.
  *
  * <ul>
- *   <li>{@link #gemm}: c = β·c + α·op(a)·b by blocks of at most {@value #EDGE} rows, columns and inner extent;</li>
+ *   <li>{@link #gemm}: c = β·c + α·op(a)·b by blocks of at most {@value #EDGE} rows, columns and inner extent; a
+ *       Gram product aᵀa (the set-up's AᵀA and GᵀG) only on and below the diagonal blocks, the blocks above it
+ *       mirrored from them (half the multiply-adds; the upper triangle is exactly the lower one's transpose);</li>
  *   <li>{@link #choleskyInPlace}: M = LLᵀ in the array itself, left-looking by blocks of {@value #BLOCK} columns
  *       (dsyrk and dpotrf on the diagonal block, then dgemm and dtrsm on the panel below it,
  *       {@value #PANEL_ROWS} rows at a time);</li>
@@ -22,19 +24,19 @@ import org.bytedeco.openblas.global.openblas;
  * </ul>
  * Each entry is the sum of the same terms as in one call on whole arrays, in an order that differs by the blocking:
  * results agree to rounding. All of it runs on the LAPACK thread ({@link LapackThread}), in four scratch buffers
- * kept there ({@link Scratch}): grown to the largest block asked so far, about 12 MB at n = 4 000 and linear in n,
+ * kept there ({@link Scratch}): grown to the largest block asked so far, about 14 MB at n = 4 000 and linear in n,
  * instead of blocks allocated and freed per call (which the C allocator's per-thread arenas kept resident, tens of
  * MB more at the peak).
  */
 final class HostBlas {
     /** Rows, columns and inner extent of the products' blocks: each block at most 512² doubles (2 MB). */
-    static final int EDGE = Integer.getInteger("hb.edge", 512);
+    static final int EDGE = 512;
     /** Columns of the factorization's diagonal blocks and panels, and rows of L per solve block. */
-    static final int BLOCK = Integer.getInteger("hb.block", 128);
+    static final int BLOCK = 128;
     /** Rows of the panel per product in the factorization. */
-    static final int PANEL_ROWS = Integer.getInteger("hb.rows", 64);
+    static final int PANEL_ROWS = 64;
     /** Doubles of B's columns per solve block (n×columns, at least 64 columns). */
-    static final int SOLVE_SCRATCH = Integer.getInteger("hb.scratch", 1 << 19);
+    static final int SOLVE_SCRATCH = 1 << 20;
 
     private HostBlas() {
     }
@@ -68,11 +70,13 @@ final class HostBlas {
         DoublePointer cb = Scratch.get(0, (long) rb * wb);
         DoublePointer ab = Scratch.get(1, (long) rb * kb);
         DoublePointer bb = Scratch.get(2, (long) kb * wb);
+        boolean gram = transposeA && a == b && rows == width; // aᵀa: symmetric, blocks on and below the diagonal
+        double[] block = gram ? new double[rb * wb] : null;
         for (int r0 = 0; r0 < rows; r0 += rb) {
             int rc = Math.min(rb, rows - r0);
-            for (int j0 = 0; j0 < width; j0 += wb) {
+            for (int j0 = 0; j0 < (gram ? r0 + rc : width); j0 += wb) {
                 int wc = Math.min(wb, width - j0);
-                if (beta == 0.0) { // "previous contents ignored, even NaN"
+                if (gram || beta == 0.0) { // "previous contents ignored, even NaN"
                     Pointer.memset(cb, 0, (long) rc * wc * Double.BYTES);
                 } else {
                     for (int i = 0; i < rc; i++) {
@@ -93,12 +97,36 @@ final class HostBlas {
                     for (int k = 0; k < kc; k++) {
                         put(bb, (long) k * wc, b, (k0 + k) * width + j0, wc);
                     }
-                    openblas.cblas_dgemm(openblas.CblasRowMajor, transposeA ? openblas.CblasTrans
-                            : openblas.CblasNoTrans, openblas.CblasNoTrans, rc, wc, kc, alpha, ab, transposeA ? rc : kc,
-                            bb, wc, beta == 0.0 || k0 > 0 ? 1.0 : beta, cb, wc);
+                    openblas.cblas_dgemm(openblas.CblasRowMajor, transposeA ? openblas.CblasTrans : openblas.CblasNoTrans,
+                            openblas.CblasNoTrans, rc, wc, kc, gram ? 1.0 : alpha, ab, transposeA ? rc : kc, bb, wc,
+                            gram || beta == 0.0 || k0 > 0 ? 1.0 : beta, cb, wc);
                 }
-                for (int i = 0; i < rc; i++) {
-                    get(cb, (long) i * wc, c, (r0 + i) * width + j0, wc);
+                if (gram) {
+                    get(cb, 0, block, 0, rc * wc);
+                    addGramBlock(block, rc, wc, r0, j0, width, alpha, beta, c);
+                } else {
+                    for (int i = 0; i < rc; i++) {
+                        get(cb, (long) i * wc, c, (r0 + i) * width + j0, wc);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * c = β·c + α·S on the block (r0, j0) of S = aᵀa (rc×wc, row-major in {@code block}) and, below the diagonal, on
+     * its mirror (j0, r0), which is Sᵀ's: the Gram product's upper blocks are not multiplied again.
+     */
+    private static void addGramBlock(double[] block, int rc, int wc, int r0, int j0, int width, double alpha,
+                                     double beta, double[] c) {
+        for (int i = 0; i < rc; i++) {
+            for (int j = 0; j < wc; j++) {
+                double s = alpha * block[i * wc + j];
+                int lower = (r0 + i) * width + j0 + j;
+                c[lower] = beta == 0.0 ? s : beta * c[lower] + s;
+                if (j0 + j < r0) { // a block below the diagonal block: its mirror above
+                    int upper = (j0 + j) * width + r0 + i;
+                    c[upper] = beta == 0.0 ? s : beta * c[upper] + s;
                 }
             }
         }

@@ -31,6 +31,11 @@ import java.lang.ref.Reference;
  * 1 MB stack and kills the JVM). ND4J's own {@code Nd4j.linalg()} routines are not used: its
  * cholesky op refuses SPD matrices of order 200, and its solve/inverse take minutes at n = 1000.
  *
+ * <p><b>JVM arrays.</b> The engine's set-up and iterations work on row-major JVM arrays: their large products, the
+ * Cholesky factorization of H formed in the JVM ({@link #cholesky(int, double[])}) and its solves run through
+ * {@link HostBlas}, which copies blocks of a few MB off the heap and back instead of whole arrays (JavaCPP's
+ * copy of a JVM array argument): H is factored in its own array and never held twice.
+ *
  * <p><b>Start-up.</b> Construction is cheap and loads nothing (the {@link java.util.ServiceLoader}
  * creates every backend on the class path). The first call that creates a matrix loads ND4J and runs
  * a {@link SelfCheck}; when the native libraries do not load or the self-check fails (the bundled

@@ -58,6 +58,32 @@ class HostBlasTest {
         assertClose(expectedT, actualT, 1e-12);
     }
 
+    /** aᵀa on and below the diagonal blocks, mirrored above: c's own upper entries still get β·c (c not symmetric). */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 4, 5})
+    void aGramProductIsFormedOnItsLowerBlocksAndMirrored(int seed) {
+        Random r = new Random(seed);
+        int n = 1 + r.nextInt(30);
+        int inner = 1 + r.nextInt(30);
+        int edge = 1 + r.nextInt(9);
+        double alpha = r.nextGaussian();
+        double beta = seed % 2 == 0 ? 0.0 : r.nextGaussian();
+        double[] a = gaussian(r, inner * n);
+        double[] c = gaussian(r, n * n);
+        double[] expected = c.clone();
+        JvmBlas.gemmTransposed(inner, n, n, alpha, a, a, beta, expected);
+        double[] actual = c.clone();
+        HostBlas.gemm(true, n, inner, n, alpha, a, a, beta, actual, edge);
+        assertClose(expected, actual, 1e-12);
+        if (beta == 0.0) { // outside the diagonal blocks the upper triangle is the lower one's mirror, exactly
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < i / edge * edge; j++) {
+                    assertEquals(actual[i * n + j], actual[j * n + i], 0.0, "(" + i + ", " + j + ")");
+                }
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1, 2, 3, 4, 5})
     void blockedCholeskyAgreesWithTheJvmFactorAndReadsOnlyTheLowerTriangle(int seed) {
