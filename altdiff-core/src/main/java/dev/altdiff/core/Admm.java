@@ -200,17 +200,19 @@ public final class Admm {
     static final class StepInputs extends java.util.AbstractList<double[]> {
         private final List<double[]> inputs = new ArrayList<>();
         private final List<Integer> starts = new ArrayList<>(); // 1-based first iteration of each segment
-        private final List<XStep> steps = new ArrayList<>();
+        private final List<QpData> data = new ArrayList<>(); // each segment's: its x-step, formed when read
         private final List<double[]> bases = new ArrayList<>(); // x₀ of each segment
         private final List<double[]> offsets = new ArrayList<>(); // ζ = z₀ − [b; h] of each segment
 
         /**
-         * Starts a segment at iteration k (1-based) with its x-step, this column's x₀ and ζ = z₀ − [b; h]
-         * (z₀ = [A; G]x₀), the offset of the x-step's multipliers: [λ̃_k; ν̃_k] = y_k + D(ζ − My_k).
+         * Starts a segment at iteration k (1-based) with its data (whose x-step {@link #rows} reads), this column's
+         * x₀ and ζ = z₀ − [b; h] (z₀ = [A; G]x₀), the offset of the x-step's multipliers: [λ̃_k; ν̃_k] = y_k +
+         * D(ζ − My_k). The data, not the x-step, are kept: the run lets go of a segment's set-up when it leaves it
+         * ({@link QpData#release}).
          */
-        void segment(int k, XStep step, double[] x0, double[] zeta) {
+        void segment(int k, QpData segmentData, double[] x0, double[] zeta) {
             starts.add(k);
-            steps.add(step);
+            data.add(segmentData);
             bases.add(x0);
             offsets.add(zeta);
         }
@@ -253,7 +255,7 @@ public final class Admm {
                     }
                 }
                 double[] x = new double[n * width];
-                steps.get(segment).formX(y, width, x0, x);
+                data.get(segment).xStep().formX(y, width, x0, x);
                 for (int j = 0; j < width; j++) {
                     for (int i = 0; i < n; i++) {
                         out[(offset + k - from + j) * n + i] = x[i * width + j];

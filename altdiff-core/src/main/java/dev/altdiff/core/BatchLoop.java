@@ -290,10 +290,11 @@ final class BatchLoop {
 
     /**
      * ρ adaptation before iteration k, from the iterate k − 1 left: a switch refactors H and restarts the segment.
-     * A run that records nothing differentiates no segment, so it lets go of the one it leaves (factor and x-step)
-     * before the next is formed ({@link QpData#release}, the first ρ's too): held softly, the collector can reclaim
-     * them while the next set-up allocates. Should H not be positive definite at the proposal, the current ρ
-     * is taken back from the cache (or factored again, to the same bits).
+     * The run lets go of the set-up it leaves (factor and x-step) before the next is formed ({@link
+     * QpData#release}, the first ρ's too): held softly, the collector can reclaim it while the next set-up
+     * allocates. A run that records nothing differentiates no segment and forgets it; a recorded run keeps the
+     * segment's data, whose set-up its reverse sweep forms again (to the same bits) if the collector took it. Should
+     * H not be positive definite at the proposal, the current ρ is taken back (from the cache, or factored again).
      */
     private void adaptRho(int k, int width) {
         formX(width);
@@ -303,19 +304,21 @@ final class BatchLoop {
             return;
         }
         int first = segments.get(segments.size() - 1).first();
+        current.release(); // the data the run started from too: its caller still refers to them
+        step = null;
         if (!record) { // nothing refers to the segment left from here on
-            current.release(); // the data the run started from too: its caller still refers to them
             current = null;
-            step = null;
             segments.clear();
         }
         QpData switched = factorOrNull(d, proposal);
         if (switched == null) {
-            if (!record) {
+            if (record) {
+                current.hold();
+            } else {
                 current = d.withRho(rho);
-                step = current.xStep();
                 segments.add(new Admm.Segment(first, current));
             }
+            step = current.xStep();
             return;
         }
         current = switched;
@@ -374,7 +377,7 @@ final class BatchLoop {
                 for (int i = 0; i < m; i++) {
                     zeta[p + i] -= hAct[i * width + j];
                 }
-                ((Admm.StepInputs) trajectories.get(active[j]).x()).segment(k, step, Dense.column(x0, n, width, j),
+                ((Admm.StepInputs) trajectories.get(active[j]).x()).segment(k, current, Dense.column(x0, n, width, j),
                         zeta);
             }
         }

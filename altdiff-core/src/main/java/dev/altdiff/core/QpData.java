@@ -63,9 +63,9 @@ public final class QpData {
      */
     private final Matrix[] sparseBlocks;
     /**
-     * This ρ's set-up: the factor of H and the x-step's matrices, held strongly until a run that records nothing
-     * leaves this ρ ({@link #release}), then through {@link #releasedSetup} (null for the copies of
-     * {@link #withVectors}, which use their owner's).
+     * This ρ's set-up: the factor of H and the x-step's matrices, held strongly until a run leaves this ρ
+     * ({@link #release}), then through {@link #releasedSetup} (null for the copies of {@link #withVectors}, which
+     * use their owner's).
      */
     private Setup setup;
     private java.lang.ref.SoftReference<Setup> releasedSetup;
@@ -85,9 +85,9 @@ public final class QpData {
      * The data factored for each ρ met so far ({@link #withRho}), shared by all of them: a run that
      * switches ρ, or a later run on the same data (a layer's next minibatch), reuses the factor of H
      * and the x-step's matrices instead of forming them again. At most {@value #FACTORS_KEPT} are kept, through
-     * soft references, as {@link #load} keeps set-ups: what a run still uses (its current ρ; every ρ of a recorded
-     * run, whose gradient reads them) stays, and the rest yields to the collector under memory pressure, so a run
-     * that records nothing does not hold the factors of the ρ it has left.
+     * soft references, as {@link #load} keeps set-ups: what a run still uses (its current ρ) stays, and the rest
+     * yields to the collector under memory pressure, so a run does not hold the factors of the ρ it has left (a
+     * recorded run's reverse sweep forms them again, to the same bits, if the collector took them).
      */
     private final java.util.Map<Double, java.lang.ref.SoftReference<QpData>> factored;
 
@@ -482,10 +482,12 @@ public final class QpData {
     }
 
     /**
-     * Lets the collector take this ρ's factor and x-step when memory is needed: what a run that records nothing does
-     * with the ρ it leaves (the data it started from included, which its caller still refers to). They stay
-     * reachable softly, for a later run on the same data, and are formed again (to the same bits) when asked after
-     * the collector took them.
+     * Lets the collector take this ρ's factor and x-step when memory is needed: what a run does with the ρ it leaves
+     * (the data it started from included, which its caller still refers to). They stay reachable softly, for a
+     * later run on the same data or a recorded run's reverse sweep, and are formed again (to the same bits) when
+     * asked after the collector took them: the set-ups of a recorded run are checkpointed, not kept (one ρ's
+     * factor, W and M at a time in memory, at the cost of forming an earlier ρ's again in the sweep when memory
+     * ran short; {@link ReverseSweep}).
      */
     void release() {
         if (owner != this) {
@@ -500,7 +502,29 @@ public final class QpData {
         }
     }
 
-    /** Holds this ρ's set-up strongly again: a run that records its trajectory differentiates through it. */
+    /** @return whether this ρ's set-up is held strongly (a run at this ρ, {@link #hold}), not just softly */
+    boolean holdsSetup() {
+        return owner != this ? owner.holdsSetup() : setup != null;
+    }
+
+    /**
+     * Drops a released set-up as the collector may once nothing uses it: the next use forms it again. For tests of the
+     * results' independence of the collector; a held set-up stays.
+     */
+    void dropReleased() {
+        if (owner != this) {
+            owner.dropReleased();
+            return;
+        }
+        synchronized (this) {
+            releasedSetup = null;
+        }
+    }
+
+    /**
+     * Holds this ρ's set-up strongly again: the ρ a recorded run is at (its reverse sweep starts there), until it
+     * leaves it.
+     */
     void hold() {
         if (owner != this) {
             owner.hold();
@@ -657,16 +681,21 @@ public final class QpData {
     }
 
     private XStep ownXStep() {
-        if (!sparse && sigma == 0 && p + m > 0 && p + m <= n) {
+        if (reducedForm()) {
             return reducedStep();
         }
         Setup own = setup();
         synchronized (own) {
             if (own.full == null) {
-                own.full = XStep.full(this, own.factor);
+                own.full = XStep.full(this, own.factor, own);
             }
             return own.full;
         }
+    }
+
+    /** @return whether {@link #xStep} is the reduced form, decided from the sizes and σ without forming it */
+    boolean reducedForm() {
+        return !sparse && sigma == 0 && p + m > 0 && p + m <= n;
     }
 
     /**
@@ -693,7 +722,7 @@ public final class QpData {
         Setup own = setup();
         synchronized (own) {
             if (own.reduced == null) {
-                own.reduced = XStep.reduced(this, own.factor);
+                own.reduced = XStep.reduced(this, own.factor, own);
             }
             return own.reduced;
         }

@@ -116,7 +116,7 @@ final class ReverseSweep {
         }
         // with the reduced x-step r̄_k = −Wȳ_k (+ −H⁻¹v at the entering step) is not formed per step: ȳ_k is
         // summed per ρ segment and Σ r̄ formed by one product with the segment's W ({@link #flushSegment})
-        boolean keepInputs = d.xStep().reduced;
+        boolean keepInputs = d.reducedForm();
         // the sums of the gradients of q, b, h, accumulated as the sweep goes, blocks like the adjoint states;
         // the per-step vectors r̄_k (ȳ_k when keepInputs), ψ_k, ω_k only for the matrix gradients
         boolean perStep = matrices && !d.sparse;
@@ -131,7 +131,10 @@ final class ReverseSweep {
         double[] psiSums = new double[0];
         double[] omegaSums = new double[0];
         double[][] gq = new double[batch][];
-        double[][][] rBar = new double[batch][][]; // per step r̄_k (ȳ_k when keepInputs), for the direct accumulation
+        // per step r̄_k (ȳ_k when keepInputs, until its segment's first step turns it into r̄_k) and, when keepInputs,
+        // x_k (formed at that step too, {@link #formSegment}), for the direct accumulation
+        double[][][] rBar = new double[batch][][];
+        double[][][] xs = new double[batch][][];
         double[][] entered = new double[batch][]; // −H⁻¹v of each column (keepInputs)
         double[][][] psi = new double[batch][][];
         double[][][] omega = new double[batch][][];
@@ -140,6 +143,7 @@ final class ReverseSweep {
                 gq[c] = new double[n];
                 if (perStep) {
                     rBar[c] = new double[iterations[c]][];
+                    xs[c] = keepInputs ? new double[iterations[c]][] : null;
                     psi[c] = new double[iterations[c]][];
                     omega[c] = new double[iterations[c]][];
                 }
@@ -185,6 +189,12 @@ final class ReverseSweep {
         double[] u = new double[m * batch]; // scratch: ρν̄ − t
         double[] r = new double[n * batch];
         double[] z = new double[(p + m) * batch];
+        // the x-step of the segment being swept, this sweep's one strong reference to a set-up: the run let go of
+        // those it left ({@link QpData#release}), so a segment's is formed again (to the same bits) when the sweep
+        // reaches it if the collector took it; the sweep lets go of the one it leaves (the run's last ρ too) before
+        // that: one ρ's set-up in memory
+        QpData segmentData = null;
+        XStep xStep = null;
         for (int step = kMax - 1; step >= 0; step--) {
             // columns whose truncation point is this step enter with zero adjoint state
             int entering = 0;
@@ -215,9 +225,16 @@ final class ReverseSweep {
             int width = active.length;
             int pw = p * width;
             QpData data = Admm.Segment.at(segments, step + 1);
+            if (data != segmentData) {
+                if (segmentData != null) {
+                    segmentData.release();
+                }
+                segmentData = data;
+                xStep = null;
+                xStep = data.xStep();
+            }
             double rho = data.rho;
             double rhoEq = data.rhoEq;
-            XStep xStep = data.xStep();
             double sigma = data.sigma;
             // t = D_k(s̄ + ρν̄), u = ρν̄ − t, ā = αu, ν̄ ← ν̄ − t/ρ; yBar = [ē; ā] with ē = αρ_eqλ̄
             for (int i = 0; i < pw; i++) {
@@ -316,7 +333,13 @@ final class ReverseSweep {
             int segment = segmentIndex(segments, step + 1);
             if (keepInputs && step + 1 == segments.get(segment).first()) { // the segment's first step: Σȳ → Σ r̄
                 if (reduced != null) {
-                    reduced.flush(segment, rSums, active);
+                    reduced.flush(segment, xStep, rSums, active);
+                }
+                if (perStep) {
+                    int end = segment + 1 < segments.size() ? segments.get(segment + 1).first() - 1 : kMax;
+                    for (int c : active) {
+                        formSegment(xStep, columns.get(c), step, Math.min(end, iterations[c]), xs[c], rBar[c], n);
+                    }
                 }
                 flushSegment(xStep, rSums, active, gq, n);
             }
@@ -341,9 +364,9 @@ final class ReverseSweep {
         }
         // Σ over the columns' steps of u_k w_kᵀ as U·Wᵀ with the steps side by side: one product per block
         // for a group of columns of at most CHUNK steps in all ({@link LinearAlgebra#gemm(int, int, int, double, double[], double[], double, double[])})
-        double[] gp = new double[n * n];
-        double[] gA = new double[p * n];
-        double[] gG = new double[m * n];
+        double[][] gp = new double[n][n];
+        double[][] gA = new double[p][n];
+        double[][] gG = new double[m][n];
         for (int first = 0; first < batch; ) {
             int steps = 0;
             int last = first;
@@ -365,21 +388,13 @@ final class ReverseSweep {
                         continue;
                     }
                     Admm.Trajectory trajectory = columns.get(c).trajectory();
-                    if (trajectory.x() instanceof Admm.StepInputs inputs) { // x_k from y_k, a product per segment
-                        inputs.rows(0, iterations[c], xRows, t);
-                    }
-                    if (keepInputs) { // r̄_k = −Wȳ_k likewise, and −H⁻¹v at the column's last step
-                        inputs(columns.get(c).segments(), rBar[c], n).rows(0, iterations[c], rRows, t);
-                        for (int i = 0; i < n; i++) {
-                            rRows[(t + iterations[c] - 1) * n + i] += entered[c][i];
-                        }
-                    }
                     for (int k = 0; k < iterations[c]; k++, t++) {
-                        if (!(trajectory.x() instanceof Admm.StepInputs)) {
-                            System.arraycopy(trajectory.x().get(k), 0, xRows, t * n, n);
-                        }
-                        if (!keepInputs) {
-                            System.arraycopy(rBar[c][k], 0, rRows, t * n, n);
+                        System.arraycopy(keepInputs ? xs[c][k] : trajectory.x().get(k), 0, xRows, t * n, n);
+                        System.arraycopy(rBar[c][k], 0, rRows, t * n, n);
+                        if (keepInputs && k == iterations[c] - 1) { // −H⁻¹v at the column's last step
+                            for (int i = 0; i < n; i++) {
+                                rRows[t * n + i] += entered[c][i];
+                            }
                         }
                         for (int i = 0; i < n; i++) {
                             rCols[i * steps + t] = rRows[t * n + i];
@@ -390,25 +405,15 @@ final class ReverseSweep {
                         setColumn(nuTildeCols, steps, t, trajectory.nuTilde().get(k));
                     }
                 }
-                la.gemm(n, steps, n, 1.0, rCols, xRows, 1.0, gp);
-                if (p > 0) {
-                    la.gemm(p, steps, n, 1.0, psiCols, xRows, 1.0, gA);
-                    la.gemm(p, steps, n, 1.0, lambdaCols, rRows, 1.0, gA);
-                }
-                if (m > 0) {
-                    la.gemm(m, steps, n, 1.0, omegaCols, xRows, 1.0, gG);
-                    la.gemm(m, steps, n, 1.0, nuTildeCols, rRows, 1.0, gG);
-                }
+                addProduct(la, gp, steps, rCols, xRows, n);
+                addProduct(la, gA, steps, psiCols, xRows, n);
+                addProduct(la, gA, steps, lambdaCols, rRows, n);
+                addProduct(la, gG, steps, omegaCols, xRows, n);
+                addProduct(la, gG, steps, nuTildeCols, rRows, n);
             }
             first = last;
         }
-        double[][] gP = new double[n][n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                gP[i][j] = 0.5 * (gp[i * n + j] + gp[j * n + i]);
-            }
-        }
-        return new Result(gq, gb, gh, gP, p > 0 ? rows(gA, p, n) : null, m > 0 ? rows(gG, m, n) : null);
+        return new Result(gq, gb, gh, symmetrized(gp), p > 0 ? gA : null, m > 0 ? gG : null);
     }
 
     /**
@@ -436,13 +441,14 @@ final class ReverseSweep {
         private final int p;
         private final int m;
         private final int c;
-        private final double[] gp;
-        private final double[] gA;
-        private final double[] gG;
+        private final double[][] gp; // Σ r̄_k x_kᵀ as rows (symmetrized by finish)
+        private final double[][] gA;
+        private final double[][] gG;
         private final double[] s; // the segment's Σ ȳ_k y_kᵀ
         private final double[] e; // the segment's Σ ε_b y_{K_b}ᵀ + Σ ζ_b (Σ_k ȳ_k)ᵀ
         private double[] zSums = new double[0]; // the segment's Σ z_k per active column (c×w)
         private final double[] yRows; // scratch: the active columns' y_k as rows (w×c, allocated for all columns)
+        private final double[][] lastX; // x_K of each column, formed where it enters (its segment's x-step held then)
 
         ReducedGradients(QpData d, List<Admm.Column> columns, List<Admm.Segment> segments) {
             this.la = d.la;
@@ -452,12 +458,13 @@ final class ReverseSweep {
             this.p = d.p;
             this.m = d.m;
             this.c = p + m;
-            this.gp = new double[n * n];
-            this.gA = new double[p * n];
-            this.gG = new double[m * n];
+            this.gp = new double[n][n];
+            this.gA = new double[p][n];
+            this.gG = new double[m][n];
             this.s = new double[c * c];
             this.e = new double[c * c];
             this.yRows = new double[columns.size() * c];
+            this.lastX = new double[columns.size()][];
         }
 
         /** The sweep's columns grow from oldIds to next. */
@@ -475,7 +482,10 @@ final class ReverseSweep {
             int enteringCount = 0;
             for (int j = 0; j < w; j++) {
                 System.arraycopy(inputs(active[j]).input(step), 0, yRows, j * c, c);
-                enteringCount += iterations[active[j]] - 1 == step ? 1 : 0;
+                if (iterations[active[j]] - 1 == step) {
+                    enteringCount++;
+                    lastX[active[j]] = inputs(active[j]).get(step);
+                }
             }
             la.gemm(c, w, c, 1.0, yBar, yRows, 1.0, s);
             for (int i = 0; i < c * w; i++) {
@@ -496,10 +506,12 @@ final class ReverseSweep {
         }
 
         /**
-         * The end of segment j (its first step, the sweep going down): with the active columns' sums Σȳ_k over it
-         * (ySums, c×w), adds the segment's share to the gradients and restarts the sums.
+         * The end of segment j (its first step, the sweep going down), with the segment's x-step: with the active
+         * columns' sums Σȳ_k over it (ySums, c×w), adds the segment's share to the gradients and restarts the sums.
+         * The c×n products are formed BLOCK columns of n at a time (W's rows as columns of Wᵀ), each added to the
+         * gradients' rows as it is formed: scratch of (n + 3c)·BLOCK doubles, not the c×n blocks T, U, Wᵀ.
          */
-        void flush(int j, double[] ySums, int[] active) {
+        void flush(int j, XStep xStep, double[] ySums, int[] active) {
             int w = active.length;
             QpData data = segments.get(j).data();
             double[] x0Rows = new double[w * n];
@@ -523,10 +535,6 @@ final class ReverseSweep {
                     psiOmegaSums[at] = ySums[at] + di * zSums[at];
                 }
             }
-            double[] t = new double[c * n]; // T = Σ_b (Σ_k ȳ_k) x₀ᵀ
-            la.gemm(c, w, n, 1.0, ySums, x0Rows, 0.0, t);
-            double[] u = new double[c * n]; // U = Σ_b (Σ_k [ψ; ω]_k) x₀ᵀ
-            la.gemm(c, w, n, 1.0, psiOmegaSums, x0Rows, 0.0, u);
             la.gemm(c, w, c, 1.0, zetaCols, ySumRows, 1.0, e);
             double[] sym = new double[c * c];
             for (int i = 0; i < c; i++) {
@@ -535,7 +543,7 @@ final class ReverseSweep {
                 }
             }
             double[] v = new double[c * c]; // [vA; vG] = (I − DM)(S + Sᵀ) + D·E
-            la.gemm(c, c, c, -1.0, data.xStep().mRows(), sym, 0.0, v);
+            la.gemm(c, c, c, -1.0, xStep.mRows(), sym, 0.0, v);
             for (int i = 0; i < c; i++) {
                 double di = i < p ? data.rhoEq : data.rho;
                 for (int l = 0; l < c; l++) {
@@ -543,17 +551,32 @@ final class ReverseSweep {
                     v[il] = sym[il] + di * (v[il] + e[il]);
                 }
             }
-            double[] w0 = data.xStep().wRows(); // n×c
-            double[] wt = transpose(w0, n, c); // c×n
-            la.gemm(c, c, n, 1.0, s, wt, -1.0, t); // t ← S Wᵀ − T
-            la.gemm(n, c, n, 1.0, w0, t, 1.0, gp);
-            if (p > 0) {
-                Dense.add(gA, Arrays.copyOf(u, p * n));
-                la.gemm(p, c, n, -1.0, Arrays.copyOf(v, p * c), wt, 1.0, gA);
-            }
-            if (m > 0) {
-                Dense.add(gG, Arrays.copyOfRange(u, p * n, c * n));
-                la.gemm(m, c, n, -1.0, Arrays.copyOfRange(v, p * c, c * c), wt, 1.0, gG);
+            double[] wRows = xStep.wRows(); // n×c
+            int bw = Math.min(BLOCK, n);
+            double[] wt = new double[c * bw]; // Wᵀ's columns j0..j0+width−1 (c×width)
+            double[] x0Block = new double[w * bw];
+            double[] t = new double[c * bw];
+            double[] product = new double[Math.max(n, c) * bw];
+            for (int j0 = 0; j0 < n; j0 += bw) {
+                int width = Math.min(bw, n - j0);
+                for (int l = 0; l < width; l++) {
+                    for (int i = 0; i < c; i++) {
+                        wt[i * width + l] = wRows[(j0 + l) * c + i];
+                    }
+                }
+                for (int b = 0; b < w; b++) {
+                    System.arraycopy(x0Rows, b * n + j0, x0Block, b * width, width);
+                }
+                // P: W(S Wᵀ − T), T = Σ_b (Σ_k ȳ_k) x₀ᵀ
+                la.gemm(c, c, width, 1.0, s, wt, 0.0, t);
+                la.gemm(c, w, width, -1.0, ySums, x0Block, 1.0, t);
+                la.gemm(n, c, width, 1.0, wRows, t, 0.0, product);
+                addColumns(gp, 0, product, width, j0);
+                // A, G: U − [vA; vG]Wᵀ, U = Σ_b (Σ_k [ψ; ω]_k) x₀ᵀ
+                la.gemm(c, w, width, 1.0, psiOmegaSums, x0Block, 0.0, product);
+                la.gemm(c, c, width, -1.0, v, wt, 1.0, product);
+                addColumns(gA, 0, product, width, j0);
+                addColumns(gG, p, product, width, j0);
             }
             Arrays.fill(s, 0.0);
             Arrays.fill(e, 0.0);
@@ -580,7 +603,7 @@ final class ReverseSweep {
                 int k = iterations[col];
                 setColumn(eCols, width, w, entered[col]);
                 System.arraycopy(entered[col], 0, eRows, w * n, n);
-                System.arraycopy(trajectory.x().get(k - 1), 0, xRows, w * n, n);
+                System.arraycopy(lastX[col], 0, xRows, w * n, n);
                 if (p > 0) {
                     setColumn(lambdaCols, width, w, trajectory.lambda().get(k - 1));
                 }
@@ -589,21 +612,11 @@ final class ReverseSweep {
                 }
                 w++;
             }
-            la.gemm(n, width, n, 1.0, eCols, xRows, 1.0, gp);
-            if (p > 0) {
-                la.gemm(p, width, n, 1.0, lambdaCols, eRows, 1.0, gA);
-            }
-            if (m > 0) {
-                la.gemm(m, width, n, 1.0, nuTildeCols, eRows, 1.0, gG);
-            }
-            double[][] gP = new double[n][n];
-            for (int i = 0; i < n; i++) {
-                for (int k = 0; k < n; k++) {
-                    gP[i][k] = 0.5 * (gp[i * n + k] + gp[k * n + i]);
-                }
-            }
-            return new Result(vectors.q(), vectors.b(), vectors.h(), gP, p > 0 ? rows(gA, p, n) : null,
-                    m > 0 ? rows(gG, m, n) : null);
+            addProduct(la, gp, width, eCols, xRows, n);
+            addProduct(la, gA, width, lambdaCols, eRows, n);
+            addProduct(la, gG, width, nuTildeCols, eRows, n);
+            return new Result(vectors.q(), vectors.b(), vectors.h(), symmetrized(gp), p > 0 ? gA : null,
+                    m > 0 ? gG : null);
         }
     }
 
@@ -626,29 +639,30 @@ final class ReverseSweep {
         return steps * perStepSaving > segments * perSegment;
     }
 
-    /** @return the transpose (cols×rows, row-major) of the rows×cols row-major a */
-    private static double[] transpose(double[] a, int rows, int cols) {
-        double[] out = new double[cols * rows];
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                out[j * rows + i] = a[i * cols + j];
-            }
+    /**
+     * The reduced x-step's x_k = x₀ − Wy_k and r̄_k = −Wȳ_k of one column's steps from..to−1 (0-based, one ρ segment),
+     * with the segment's x-step while the sweep holds it (one product each, as {@link XStep#formX}): x_k into xs,
+     * r̄_k in place of ȳ_k in rBar, for the direct accumulation after the sweep, which then forms no set-up again.
+     */
+    private static void formSegment(XStep xStep, Admm.Column column, int from, int to, double[][] xs, double[][] rBar,
+                                    int n) {
+        int count = to - from;
+        if (count <= 0) {
+            return;
         }
-        return out;
-    }
-
-    /** @return the ȳ_k of a column's steps as {@link Admm.StepInputs} of r̄_k = −W ȳ_k over its ρ segments */
-    private static Admm.StepInputs inputs(List<Admm.Segment> segments, double[][] yBars, int n) {
-        Admm.StepInputs out = new Admm.StepInputs();
-        for (Admm.Segment segment : segments) {
-            if (segment.first() <= yBars.length) {
-                out.segment(segment.first(), segment.data().xStep(), new double[n], null); // r̄_k = −Wȳ_k: no offset read
-            }
+        double[] rows = new double[count * n];
+        ((Admm.StepInputs) column.trajectory().x()).rows(from, count, rows, 0);
+        int c = rBar[from].length;
+        double[] yBars = new double[c * count];
+        for (int k = 0; k < count; k++) {
+            xs[from + k] = Arrays.copyOfRange(rows, k * n, (k + 1) * n);
+            setColumn(yBars, count, k, rBar[from + k]);
         }
-        for (double[] yBar : yBars) {
-            out.add(yBar);
+        double[] images = new double[n * count];
+        xStep.formX(yBars, count, null, images);
+        for (int k = 0; k < count; k++) {
+            rBar[from + k] = Dense.column(images, n, count, k);
         }
-        return out;
     }
 
     /**
@@ -696,13 +710,55 @@ final class ReverseSweep {
         }
     }
 
-    /** @return the row-major rows×cols array as rows */
-    private static double[][] rows(double[] a, int rows, int cols) {
-        double[][] out = new double[rows][];
-        for (int i = 0; i < rows; i++) {
-            out[i] = Arrays.copyOfRange(a, i * cols, (i + 1) * cols);
+    /**
+     * Columns of n per product that adds into the matrix gradients' rows ({@link #addProduct}, {@link
+     * ReducedGradients#flush}): their scratch is a few BLOCK·max(n, p + m) doubles, not another n×n or c×n array.
+     */
+    static final int BLOCK = 256;
+
+    /**
+     * target += a·b for a (target.length × inner) and b (inner × n), row-major, formed BLOCK columns of b at a time
+     * and added to target's rows (n×n, p×n or m×n gradients kept as rows, as {@link Result} gives them).
+     */
+    private static void addProduct(LinearAlgebra la, double[][] target, int inner, double[] a, double[] b, int n) {
+        int rows = target.length;
+        if (rows == 0 || inner == 0) {
+            return;
         }
-        return out;
+        int bw = Math.min(BLOCK, n);
+        double[] block = new double[inner * bw];
+        double[] product = new double[rows * bw];
+        for (int j0 = 0; j0 < n; j0 += bw) {
+            int width = Math.min(bw, n - j0);
+            for (int k = 0; k < inner; k++) {
+                System.arraycopy(b, k * n + j0, block, k * width, width);
+            }
+            la.gemm(rows, inner, width, 1.0, a, block, 0.0, product);
+            addColumns(target, 0, product, width, j0);
+        }
+    }
+
+    /** target[i][j0 + l] += block[(from + i)·width + l] for every row i of target and l &lt; width */
+    private static void addColumns(double[][] target, int from, double[] block, int width, int j0) {
+        for (int i = 0; i < target.length; i++) {
+            double[] row = target[i];
+            int at = (from + i) * width;
+            for (int l = 0; l < width; l++) {
+                row[j0 + l] += block[at + l];
+            }
+        }
+    }
+
+    /** @return g, made symmetric in place: each pair (i, j), (j, i) set to ½(g_ij + g_ji) (∂ℓ/∂P of a symmetric P) */
+    private static double[][] symmetrized(double[][] g) {
+        for (int i = 0; i < g.length; i++) {
+            for (int j = i + 1; j < g.length; j++) {
+                double mean = 0.5 * (g[i][j] + g[j][i]);
+                g[i][j] = mean;
+                g[j][i] = mean;
+            }
+        }
+        return g;
     }
 
     /** @return the rows×next.length block (row-major) holding old's columns (by column id) and zeros for new ids */

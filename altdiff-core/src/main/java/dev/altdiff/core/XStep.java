@@ -55,9 +55,16 @@ final class XStep {
     /** H = LLᵀ's L, row-major ({@link #choleskyFactor}), once fetched. */
     private volatile double[] lRows;
     private volatile boolean lFetched;
+    /**
+     * The set-up this map is part of (its data's factor and maps, {@link QpData#xStep}), reachable for as long as
+     * the map is: whoever holds the map (a run's current ρ, a reverse sweep's segment) holds the set-up, which its
+     * data then find again instead of forming it anew.
+     */
+    private final Object setup;
 
-    private XStep(QpData d, Factorization factor, boolean reduced) {
+    private XStep(QpData d, Factorization factor, boolean reduced, Object setup) {
         this.d = d;
+        this.setup = setup;
         this.la = d.la;
         this.factor = factor;
         this.reduced = reduced;
@@ -204,14 +211,14 @@ final class XStep {
         return mRows;
     }
 
-    /** The full form with H's factor: nothing precomputed beyond it. */
-    static XStep full(QpData d, Factorization factor) {
-        return new XStep(d, factor, false);
+    /** The full form with H's factor (of the set-up it is part of): nothing precomputed beyond it. */
+    static XStep full(QpData d, Factorization factor, Object setup) {
+        return new XStep(d, factor, false, setup);
     }
 
-    /** The reduced form with H's factor: W_A, W_G and M formed now. */
-    static XStep reduced(QpData d, Factorization factor) {
-        return new XStep(d, factor, true);
+    /** The reduced form with H's factor (of the set-up it is part of): W_A, W_G and M formed now. */
+    static XStep reduced(QpData d, Factorization factor, Object setup) {
+        return new XStep(d, factor, true, setup);
     }
 
     /**

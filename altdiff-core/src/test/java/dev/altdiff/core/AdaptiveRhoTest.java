@@ -14,10 +14,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -91,6 +93,48 @@ class AdaptiveRhoTest {
         assertArrayEquals(recorded.solution().x(), forward.solution().x(), 0.0);
         assertArrayEquals(recorded.solution().nu(), forward.solution().nu(), 0.0);
         assertArrayEquals(Admm.solveForward(qp, settings, LA).x(), Admm.solve(qp, settings, LA).solution().x(), 0.0);
+    }
+
+    /**
+     * A recorded run lets go of the set-up of each ρ it leaves, and its reverse sweep of each segment it has swept (the
+     * run's last ρ too): one ρ's factor, W and M in memory at a time. The gradients are the same, bit for bit, when the
+     * collector took the set-ups and the sweep forms them again. The cases cover both accumulations of the matrix
+     * gradients (direct after the sweep, and in the (p+m)-space per segment).
+     */
+    @ParameterizedTest
+    @CsvSource({"1, 80, 30, 20, 1, false", "2, 60, 20, 30, 100, true", "3, 70, 10, 40, 0.01, false"})
+    void aRecordedRunChecksItsSetUpsAndItsGradientIsTheSameWhenTheyAreFormedAgain(long seed, int n, int p, int m,
+                                                                                    double scale, boolean perSegment) {
+        QuadraticProgram qp = wellConditioned(seed, n, p, m, scale);
+        Settings settings = new Settings(1.0, 1e-6, 50_000, Truncation.RESIDUALS).withAdaptiveRho(true);
+        Admm.Run run = Admm.solve(QpData.load(qp, LA, settings), settings, true);
+        List<Admm.Segment> segments = run.segments();
+        int last = segments.size() - 1;
+        assertTrue(last > 0, "ρ switched");
+        assertEquals(perSegment, ReverseSweep.reducedAccumulationIsCheaper(n, p + m,
+                new int[]{run.solution().iterations()}, new boolean[]{true}, segments.size()), "the accumulation");
+        for (int j = 0; j <= last; j++) {
+            assertEquals(j == last, segments.get(j).data().holdsSetup(), "segment " + j + " held");
+        }
+        double[] v = Gaussian.vector(new Random(seed + 100), n);
+        Gradients kept = ReverseSweep.gradients(run, v, true);
+        for (Admm.Segment segment : segments) {
+            assertFalse(segment.data().holdsSetup(), "the sweep let go of the segment starting at " + segment.first());
+            segment.data().dropReleased();
+        }
+        Gradients formedAgain = ReverseSweep.gradients(run, v, true);
+        assertArrayEquals(kept.q(), formedAgain.q(), 0.0);
+        assertArrayEquals(kept.b(), formedAgain.b(), 0.0);
+        assertArrayEquals(kept.h(), formedAgain.h(), 0.0);
+        for (int i = 0; i < n; i++) {
+            assertArrayEquals(kept.P()[i], formedAgain.P()[i], 0.0);
+        }
+        for (int i = 0; i < p; i++) {
+            assertArrayEquals(kept.A()[i], formedAgain.A()[i], 0.0);
+        }
+        for (int i = 0; i < m; i++) {
+            assertArrayEquals(kept.G()[i], formedAgain.G()[i], 0.0);
+        }
     }
 
     @Test
