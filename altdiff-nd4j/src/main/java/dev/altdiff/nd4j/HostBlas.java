@@ -12,7 +12,8 @@ import org.bytedeco.openblas.global.openblas;
  * copy of a whole operand.
  *
  * <ul>
- *   <li>{@link #gemm}: c = β·c + α·op(a)·b by blocks of at most {@value #EDGE} rows, columns and inner extent; a
+ *   <li>{@link #gemm}: c = β·c + α·op(a)·b by blocks of at most {@value #EDGE} rows, columns and inner extent (a
+ *       product within one block passes its arrays as they are, on the caller's thread: the layer's products); a
  *       Gram product aᵀa (the set-up's AᵀA and GᵀG) only on and below the diagonal blocks, the blocks above it
  *       mirrored from them (half the multiply-adds; the upper triangle is exactly the lower one's transpose);</li>
  *   <li>{@link #choleskyInPlace}: M = LLᵀ in the array itself, left-looking by blocks of {@value #BLOCK} columns
@@ -23,7 +24,7 @@ import org.bytedeco.openblas.global.openblas;
  *       cross in whole, never a column block of short rows).</li>
  * </ul>
  * Each entry is the sum of the same terms as in one call on whole arrays, in an order that differs by the blocking:
- * results agree to rounding. All of it runs on the LAPACK thread ({@link LapackThread}), in four scratch buffers
+ * results agree to rounding. All of it (but a one-block product) runs on the LAPACK thread ({@link LapackThread}), in four scratch buffers
  * kept there ({@link Scratch}): grown to the largest block asked so far, about 14 MB at n = 4 000 and linear in n,
  * instead of blocks allocated and freed per call (which the C allocator's per-thread arenas kept resident, tens of
  * MB more at the peak).
@@ -47,6 +48,12 @@ final class HostBlas {
      */
     static void gemm(boolean transposeA, int rows, int inner, int width, double alpha, double[] a, double[] b,
                      double beta, double[] c) {
+        if (rows <= EDGE && inner <= EDGE && width <= EDGE) { // one block: the arrays as they are, on this thread
+            openblas.cblas_dgemm(openblas.CblasRowMajor, transposeA ? openblas.CblasTrans : openblas.CblasNoTrans,
+                    openblas.CblasNoTrans, rows, width, inner, alpha, a, transposeA ? rows : inner, b, width, beta, c,
+                    width);
+            return;
+        }
         gemm(transposeA, rows, inner, width, alpha, a, b, beta, c, EDGE);
     }
 

@@ -243,6 +243,11 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
     static final int NATIVE_MIN_WIDTH = 8;
     /** Multiply-adds from which a product goes to OpenBLAS ({@link #gemm}). */
     static final long NATIVE_MIN_WORK = 4_000_000;
+    /**
+     * Multiply-adds (n²·width) from which a solve with a factor held in the JVM goes to OpenBLAS ({@link HostCholesky}):
+     * below it the JVM's solve costs less than the hand-off to the LAPACK thread and the copies of L's blocks.
+     */
+    static final long NATIVE_SOLVE_WORK = 50_000_000;
 
     private static boolean nativeProduct(int rows, int inner, int width) {
         return width >= NATIVE_MIN_WIDTH && rows > 0 && inner > 0 && (long) rows * inner * width >= NATIVE_MIN_WORK;
@@ -486,9 +491,9 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
 
     /**
      * L held in the JVM, row-major with zeros above the diagonal ({@link HostBlas#choleskyInPlace}): solves in place,
-     * by the JVM kernel ({@link JvmBlas#choleskySolve}) where the solve is small or narrow (the iterations' solves with
-     * a few right-hand sides, the same rule as the products', {@link #gemm(int, int, int, double, double[], double[],
-     * double, double[])}), else by OpenBLAS on blocks ({@link HostBlas#choleskySolve}).
+     * by the JVM kernel ({@link JvmBlas#choleskySolve}) where the solve is narrow or below {@value #NATIVE_SOLVE_WORK}
+     * multiply-adds (the iterations' solves, a batched layer's included, which the x-step made in the JVM before
+     * with a copy of L), else by OpenBLAS on blocks ({@link HostBlas#choleskySolve}: W = H⁻¹[Aᵀ Gᵀ]).
      */
     final class HostCholesky implements Factorization {
         private final double[] factor;
@@ -519,7 +524,7 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
             if (width < 0 || b.length < (long) size * width) {
                 throw new IllegalArgumentException("solveInPlace: " + b.length + " values for " + size + "x" + width);
             }
-            if (nativeProduct(size, size, width)) {
+            if (width >= NATIVE_MIN_WIDTH && (long) size * size * width >= NATIVE_SOLVE_WORK) {
                 HostBlas.choleskySolve(size, width, factor, b);
             } else {
                 JvmBlas.choleskySolve(size, width, factor, b);

@@ -50,12 +50,37 @@ class HostBlasTest {
         HostBlas.gemm(false, rows, inner, width, alpha, a, b, beta, actual, edge);
         assertClose(expected, actual, 1e-12);
 
+        double[] oneBlock = c.clone(); // within one block: the arrays passed as they are
+        HostBlas.gemm(false, rows, inner, width, alpha, a, b, beta, oneBlock);
+        assertClose(expected, oneBlock, 1e-12);
+
         double[] at = gaussian(r, inner * rows); // aᵀ stored inner×rows
         double[] expectedT = c.clone();
         JvmBlas.gemmTransposed(inner, rows, width, alpha, at, b, beta, expectedT);
         double[] actualT = c.clone();
         HostBlas.gemm(true, rows, inner, width, alpha, at, b, beta, actualT, edge);
         assertClose(expectedT, actualT, 1e-12);
+    }
+
+    /** The public entry point past one block ({@value HostBlas#EDGE} rows) blocks, as the tests' small edges do. */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aProductPastOneBlockIsBlocked(boolean transposeA) {
+        Random r = new Random(7);
+        int rows = HostBlas.EDGE + 7;
+        int inner = 5;
+        int width = 9;
+        double[] a = gaussian(r, rows * inner);
+        double[] b = gaussian(r, inner * width);
+        double[] c = gaussian(r, rows * width);
+        double[] expected = c.clone();
+        if (transposeA) {
+            JvmBlas.gemmTransposed(inner, rows, width, 0.5, a, b, 2.0, expected);
+        } else {
+            JvmBlas.gemm(rows, inner, width, 0.5, a, b, 2.0, expected);
+        }
+        HostBlas.gemm(transposeA, rows, inner, width, 0.5, a, b, 2.0, c);
+        assertClose(expected, c, 1e-12);
     }
 
     /** aᵀa on and below the diagonal blocks, mirrored above: c's own upper entries still get β·c (c not symmetric). */
@@ -138,7 +163,7 @@ class HostBlasTest {
 
     /**
      * The backend's factorization of a JVM array: L in the array itself, narrow solves in the JVM and wide ones by
-     * OpenBLAS (n·n·width at least {@link Nd4jLinearAlgebra#NATIVE_MIN_WORK}) agree with each other and solve M.
+     * OpenBLAS (n·n·width at least {@link Nd4jLinearAlgebra#NATIVE_SOLVE_WORK}) agree with each other and solve M.
      */
     @ParameterizedTest
     @ValueSource(ints = {300, 333})
@@ -148,8 +173,8 @@ class HostBlasTest {
         double[] a = spd.clone();
         Factorization f = LA.cholesky(n, a);
         assertArrayEquals(a, f.choleskyFactor());
-        int width = Nd4jLinearAlgebra.NATIVE_MIN_WIDTH * 7;
-        assertTrue((long) n * n * width >= Nd4jLinearAlgebra.NATIVE_MIN_WORK);
+        int width = 600;
+        assertTrue((long) n * n * width >= Nd4jLinearAlgebra.NATIVE_SOLVE_WORK);
         double[] x = gaussian(r, n * width);
         double[] b = new double[n * width];
         JvmBlas.gemm(n, n, width, 1.0, spd, x, 0.0, b);
