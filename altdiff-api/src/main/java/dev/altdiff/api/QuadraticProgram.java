@@ -127,6 +127,14 @@ public final class QuadraticProgram {
      */
     private QuadraticProgram(QuadraticProgram other, String name, double[] q, double[] b, double[] h, double[] right,
                              double[] pLeft, double[] aLeft, double[] gLeft) {
+        this(other, other.pSparse, other.aSparse, other.gSparse, name, q, b, h, right, pLeft, aLeft, gLeft);
+    }
+
+    /** {@link #QuadraticProgram(QuadraticProgram, String, double[], double[], double[], double[], double[], double[],
+     *  double[])} with the given sparse blocks (of other's shapes) instead of other's. */
+    private QuadraticProgram(QuadraticProgram other, SparseMatrix pSparse, SparseMatrix aSparse, SparseMatrix gSparse,
+                             String name, double[] q, double[] b, double[] h, double[] right, double[] pLeft,
+                             double[] aLeft, double[] gLeft) {
         this.name = name == null ? "qp" : name;
         this.n = other.n;
         this.p = other.p;
@@ -134,9 +142,9 @@ public final class QuadraticProgram {
         this.pMatrix = other.pMatrix;
         this.a = other.a;
         this.g = other.g;
-        this.pSparse = other.pSparse;
-        this.aSparse = other.aSparse;
-        this.gSparse = other.gSparse;
+        this.pSparse = pSparse;
+        this.aSparse = aSparse;
+        this.gSparse = gSparse;
         this.right = right;
         this.pLeft = pLeft;
         this.aLeft = aLeft;
@@ -170,16 +178,23 @@ public final class QuadraticProgram {
      * ({@link DenseBlock}); every accessor reads them so ({@link #rowMajor}, {@link #P()}, {@link #objective}, …).
      * A problem that is itself scaled so is copied first (the factors are not composed).
      *
+     * <p>A sparse problem's scaled blocks share this one's sparsity patterns (its column pointers and row indices,
+     * not copied) and hold their scaled values, the same entries: one double per entry instead of a copy of the
+     * blocks ({@link SparseMatrix#columns}).
+     *
      * @param d  the column factors D (length n, positive)
      * @param c  the cost factor of P (and of q, which is given scaled)
      * @param eA the row factors of A (length p; ignored when p = 0)
      * @param eG the row factors of G (length m; ignored when m = 0)
-     * @throws IllegalStateException for a sparse problem, whose blocks are scaled as copies of their nonzeros
      */
     public QuadraticProgram scaledDiagonally(String name, double[] d, double c, double[] eA, double[] eG,
                                              double[] q, double[] b, double[] h) {
         if (isSparse()) {
-            throw new IllegalStateException("a sparse problem is scaled as a copy of its nonzeros");
+            double[] columns = vector("d", d, n);
+            return new QuadraticProgram(this, pSparse == null ? null : pSparse.scaledInPattern(columns, columns, c, true),
+                    p > 0 ? aSparse.scaledInPattern(vector("eA", eA, p), columns, 1.0, false) : null,
+                    m > 0 ? gSparse.scaledInPattern(vector("eG", eG, m), columns, 1.0, false) : null,
+                    name, q, b, h, null, null, null, null);
         }
         QuadraticProgram base = right == null ? this : copied();
         double[] columns = vector("d", d, n);

@@ -12,10 +12,12 @@ import java.util.Arrays;
  * rows ({@link #fromRows}, keeping the nonzero entries). Every factory validates its input (shapes,
  * indices in range, finite values) and raises {@link InvalidProblemException} naming the block
  * and the offending entry. Memory is O(c + nnz); nothing here forms a dense matrix except
- * {@link #toRowMajor()}, which exists for small problems and tests.
+ * {@link #toRowMajor()}, which exists for small problems and tests. {@link #colStart()}, {@link #rowIndex()} and
+ * {@link #values()} give copies; {@link #columns()} gives solvers the stored arrays to read in place.
  *
  * <p>The few operations the solver needs are here too (transpose, product, sum, symmetric
- * permutation, matrix–vector product), each O(nnz) or, for the product, O(flops).
+ * permutation, matrix–vector product, and the sum σI + P + Σ w·CᵀC formed at its size,
+ * {@link #shiftedGramSum}), each O(nnz) or, for the products, O(flops).
  */
 public final class SparseMatrix {
     private final int rows;
@@ -198,6 +200,9 @@ public final class SparseMatrix {
      * @throws InvalidProblemException naming the first pair (i, j) that differs by more than tol
      */
     SparseMatrix symmetricPart(String block, double tol) {
+        if (exactlySymmetric()) { // ½(A + Aᵀ) = A entry for entry: the matrix itself, no copy
+            return this;
+        }
         SparseMatrix t = transpose();
         int[] start = new int[cols + 1];
         int nnz = mergeSymmetric(block, t, tol, start, null, null);
@@ -205,6 +210,63 @@ public final class SparseMatrix {
         double[] val = new double[nnz];
         mergeSymmetric(block, t, tol, start, row, val);
         return new SparseMatrix(rows, cols, start, row, val);
+    }
+
+    /**
+     * @return whether the matrix is square with a symmetric pattern and every entry equal to its mirror image bit for
+     *     bit, each below 2¹⁰²³ in magnitude (so ½(a + a) = a): then ½(A + Aᵀ) is A itself. O(nnz), one int per
+     *     column: column r's entries below the diagonal are met in order as the mirror images of the entries above
+     *     it in the columns after r.
+     */
+    private boolean exactlySymmetric() {
+        if (rows != cols) {
+            return false;
+        }
+        int[] below = new int[cols]; // per column: its next entry below the diagonal not yet matched
+        for (int c = 0; c < cols; c++) {
+            int k = colStart[c];
+            int end = colStart[c + 1];
+            for (; k < end && rowIndex[k] < c; k++) {
+                int r = rowIndex[k];
+                int at = below[r];
+                if (at >= colStart[r + 1] || rowIndex[at] != c || !(Math.abs(values[k]) < 0x1p1023)
+                        || Double.doubleToRawLongBits(values[at]) != Double.doubleToRawLongBits(values[k])) {
+                    return false;
+                }
+                below[r] = at + 1;
+            }
+            if (k < end && rowIndex[k] == c) {
+                if (!(Math.abs(values[k]) < 0x1p1023)) {
+                    return false;
+                }
+                k++;
+            }
+            below[c] = k;
+        }
+        for (int c = 0; c < cols; c++) {
+            if (below[c] != colStart[c + 1]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The diagonally scaled matrix in this one's pattern (shared with it, not copied: only the values are new), the
+     * entries a scaled copy would hold, bit for bit: entry (i, j) = A_ij·((alpha·left_i)·right_j), and for a
+     * symmetrized matrix (a square one whose entries equal their mirror images, as a stored P: {@link #symmetricPart})
+     * ½ of that plus its mirror image's A_ij·((alpha·left_j)·right_i), as {@link #symmetricPart} stores a P.
+     */
+    SparseMatrix scaledInPattern(double[] left, double[] right, double alpha, boolean symmetrized) {
+        double[] val = new double[values.length];
+        for (int j = 0; j < cols; j++) {
+            for (int k = colStart[j]; k < colStart[j + 1]; k++) {
+                int i = rowIndex[k];
+                double v = values[k] * (alpha * left[i] * right[j]);
+                val[k] = symmetrized ? 0.5 * (v + values[k] * (alpha * left[j] * right[i])) : v;
+            }
+        }
+        return new SparseMatrix(rows, cols, colStart, rowIndex, val);
     }
 
     /**
@@ -279,6 +341,24 @@ public final class SparseMatrix {
 
     /** @return number of stored entries (the size of the sparsity pattern) */
     public int nonzeros() { return colStart[cols]; }
+
+    /**
+     * A sparse matrix's stored arrays, shared with it and not copied (for solvers that read them in place, as
+     * {@link DenseBlock} gives a dense block's): column j holds the entries k = colStart[j] .. colStart[j+1]−1, at
+     * rows rowIndex[k] (strictly increasing within the column), of values values[k]. The matrix is immutable: a
+     * reader must not write to them. {@link #colStart()}, {@link #rowIndex()} and {@link #values()} give copies.
+     *
+     * @param colStart the column pointers, length cols + 1 (read only)
+     * @param rowIndex the row index of each entry, length nnz (read only)
+     * @param values   the value of each entry, length nnz (read only)
+     */
+    public record Columns(int[] colStart, int[] rowIndex, double[] values) {
+    }
+
+    /** @return the stored arrays, shared (read only, see {@link Columns}) */
+    public Columns columns() {
+        return new Columns(colStart, rowIndex, values);
+    }
 
     /** @return a copy of the column pointers (length cols + 1) */
     public int[] colStart() { return colStart.clone(); }
@@ -475,6 +555,257 @@ public final class SparseMatrix {
             sortColumn(row, val, start[l], start[l + 1]);
         }
         return new SparseMatrix(n, n, start, row, val);
+    }
+
+    /**
+     * The upper triangle of the symmetric permutation, {@code permuted(perm).upperTriangle()} entry for entry, formed
+     * without the whole permuted matrix (half its entries for a symmetric pattern).
+     *
+     * @param perm a permutation of 0..n−1 (new index → old index)
+     */
+    public SparseMatrix permutedUpperTriangle(int[] perm) {
+        if (rows != cols || perm.length != rows) {
+            throw new IllegalArgumentException("permutedUpperTriangle: needs a square matrix and a permutation of its"
+                    + " order");
+        }
+        int n = rows;
+        int[] inverse = new int[n];
+        for (int k = 0; k < n; k++) {
+            inverse[perm[k]] = k;
+        }
+        int[] start = new int[n + 1];
+        for (int l = 0; l < n; l++) {
+            int c = perm[l];
+            int count = 0;
+            for (int k = colStart[c]; k < colStart[c + 1]; k++) {
+                if (inverse[rowIndex[k]] <= l) {
+                    count++;
+                }
+            }
+            start[l + 1] = start[l] + count;
+        }
+        int[] row = new int[start[n]];
+        double[] val = new double[row.length];
+        for (int l = 0; l < n; l++) {
+            int c = perm[l];
+            int at = start[l];
+            for (int k = colStart[c]; k < colStart[c + 1]; k++) {
+                int r = inverse[rowIndex[k]];
+                if (r <= l) {
+                    row[at] = r;
+                    val[at++] = values[k];
+                }
+            }
+            sortColumn(row, val, start[l], start[l + 1]);
+        }
+        return new SparseMatrix(n, n, start, row, val);
+    }
+
+    /**
+     * S = shift·I + base + Σ_k weights[k]·C_kᵀC_k of n×n base and r_k×n blocks C_k (null ones skipped), entry for entry
+     * what {@code diagonal(n, shift).plus(1, base).plus(weights[0], C_0ᵀ.times(C_0))…} gives, bit for bit (the same
+     * sums in the same order, on the union of the patterns), formed one column at a time without the intermediate
+     * sums and products: a count of each column's entries first, then the arrays of S at their exact size.
+     *
+     * @param base   an n×n matrix, or null
+     * @param blocks matrices of n columns, each weighted by weights[k], or null
+     */
+    public static SparseMatrix shiftedGramSum(int n, double shift, SparseMatrix base, double[] weights,
+                                              SparseMatrix... blocks) {
+        return (SparseMatrix) gramSum(null, true, n, shift, base, weights, blocks);
+    }
+
+    /**
+     * {@code shiftedGramSum(n, shift, base, weights, blocks).permutedUpperTriangle(perm)}, entry for entry, formed
+     * directly: S itself is never formed, only the half of its entries the triangle holds.
+     *
+     * @param perm a permutation of 0..n−1 (new index → old index)
+     */
+    public static SparseMatrix shiftedGramSum(int[] perm, int n, double shift, SparseMatrix base, double[] weights,
+                                              SparseMatrix... blocks) {
+        if (perm.length != n) {
+            throw new IllegalArgumentException("shiftedGramSum: a permutation of " + perm.length + " for order " + n);
+        }
+        return (SparseMatrix) gramSum(perm, true, n, shift, base, weights, blocks);
+    }
+
+    /**
+     * @return the pattern of {@link #shiftedGramSum(int, double, SparseMatrix, double[], SparseMatrix...)} (its
+     *     column pointers and row indices, the same arrays' contents; values null), for choosing an ordering before
+     *     the values are formed
+     */
+    public static Columns shiftedGramPattern(int n, SparseMatrix base, SparseMatrix... blocks) {
+        return shiftedGramPattern(null, n, base, blocks);
+    }
+
+    /**
+     * @param perm a permutation of 0..n−1 (new index → old index), or null
+     * @return the pattern of {@link #shiftedGramSum(int[], int, double, SparseMatrix, double[], SparseMatrix...)} (the
+     *     upper triangle of S(perm, perm); the identity gives S's own upper triangle), or with perm null of S itself
+     */
+    public static Columns shiftedGramPattern(int[] perm, int n, SparseMatrix base, SparseMatrix... blocks) {
+        if (perm != null && perm.length != n) {
+            throw new IllegalArgumentException("shiftedGramPattern: a permutation of " + perm.length + " for order " + n);
+        }
+        return (Columns) gramSum(perm, false, n, 0.0, base, new double[blocks.length], blocks);
+    }
+
+    /**
+     * The work of {@link #shiftedGramSum} and {@link #shiftedGramPattern}: with perm, the upper triangle of
+     * S(perm, perm); without values, the pattern only (a {@link Columns} with null values, no arithmetic).
+     */
+    private static Object gramSum(int[] perm, boolean numeric, int n, double shift, SparseMatrix base,
+                                  double[] weights, SparseMatrix... blocks) {
+        if (base != null && (base.rows != n || base.cols != n)) {
+            throw new IllegalArgumentException("shiftedGramSum: base " + base.rows + "x" + base.cols + ", expected "
+                    + n + "x" + n);
+        }
+        SparseMatrix[] transposes = new SparseMatrix[blocks.length];
+        for (int b = 0; b < blocks.length; b++) {
+            if (blocks[b] != null) {
+                if (blocks[b].cols != n) {
+                    throw new IllegalArgumentException("shiftedGramSum: block of " + blocks[b].cols + " columns, expected "
+                            + n);
+                }
+                transposes[b] = blocks[b].transpose();
+            }
+        }
+        int[] inverse = null;
+        if (perm != null) {
+            inverse = new int[n];
+            for (int k = 0; k < n; k++) {
+                inverse[perm[k]] = k;
+            }
+        }
+        int[] mark = new int[n]; // the column whose pattern holds row r
+        int[] gramMark = new int[n]; // the (column, block) stamp whose Gram column holds row r
+        double[] acc = numeric ? new double[n] : null;
+        double[] gram = numeric ? new double[n] : null;
+        int[] pattern = new int[n];
+        int[] gramPattern = new int[n];
+        int[] start = new int[n + 1];
+        int[] next = null; // with perm: the next free position of each column of the triangle
+        int[] row = null;
+        double[] val = null;
+        for (int pass = 0; pass < 2; pass++) { // 0: count the entries of each column, 1: form them
+            boolean values = numeric && pass == 1;
+            Arrays.fill(mark, -1);
+            Arrays.fill(gramMark, -1);
+            int stamp = 0;
+            for (int j = 0; j < n; j++) {
+                int count = 0;
+                mark[j] = j;
+                if (values) {
+                    acc[j] = shift;
+                }
+                pattern[count++] = j;
+                if (base != null) {
+                    for (int k = base.colStart[j]; k < base.colStart[j + 1]; k++) {
+                        int r = base.rowIndex[k];
+                        if (mark[r] == j) {
+                            if (values) {
+                                acc[r] = acc[r] + 1.0 * base.values[k];
+                            }
+                        } else {
+                            mark[r] = j;
+                            if (values) {
+                                acc[r] = 1.0 * base.values[k];
+                            }
+                            pattern[count++] = r;
+                        }
+                    }
+                }
+                for (int b = 0; b < blocks.length; b++) {
+                    SparseMatrix c = blocks[b];
+                    if (c == null) {
+                        continue;
+                    }
+                    SparseMatrix t = transposes[b];
+                    int gramCount = 0;
+                    for (int kb = c.colStart[j]; kb < c.colStart[j + 1]; kb++) { // column j of CᵀC (Gustavson, as times)
+                        int s = c.rowIndex[kb];
+                        double bv = c.values[kb];
+                        for (int ka = t.colStart[s]; ka < t.colStart[s + 1]; ka++) {
+                            int r = t.rowIndex[ka];
+                            if (gramMark[r] != stamp) {
+                                gramMark[r] = stamp;
+                                if (values) {
+                                    gram[r] = 0;
+                                }
+                                gramPattern[gramCount++] = r;
+                            }
+                            if (values) {
+                                gram[r] += t.values[ka] * bv;
+                            }
+                        }
+                    }
+                    stamp++;
+                    double w = weights[b];
+                    for (int g = 0; g < gramCount; g++) { // as plus(w, CᵀC)
+                        int r = gramPattern[g];
+                        if (mark[r] == j) {
+                            if (values) {
+                                acc[r] = acc[r] + w * gram[r];
+                            }
+                        } else {
+                            mark[r] = j;
+                            if (values) {
+                                acc[r] = w * gram[r];
+                            }
+                            pattern[count++] = r;
+                        }
+                    }
+                }
+                if (perm == null) {
+                    if (pass == 0) {
+                        start[j + 1] = Math.addExact(start[j], count);
+                    } else {
+                        int from = start[j];
+                        System.arraycopy(pattern, 0, row, from, count);
+                        Arrays.sort(row, from, from + count);
+                        for (int k = from; values && k < from + count; k++) {
+                            val[k] = acc[row[k]];
+                        }
+                    }
+                } else { // column j of S is column inverse[j] of S(perm, perm): its entries at rows up to that
+                    int l = inverse[j];
+                    for (int k = 0; k < count; k++) {
+                        int r = pattern[k];
+                        if (inverse[r] <= l) {
+                            if (pass == 0) {
+                                start[l + 1]++;
+                            } else {
+                                int at = next[l]++;
+                                row[at] = inverse[r];
+                                if (values) {
+                                    val[at] = acc[r];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            if (pass == 0) {
+                if (perm != null) {
+                    for (int l = 0; l < n; l++) {
+                        start[l + 1] = Math.addExact(start[l + 1], start[l]);
+                    }
+                    next = Arrays.copyOf(start, n);
+                }
+                row = new int[start[n]];
+                val = numeric ? new double[start[n]] : null;
+            }
+        }
+        if (perm != null) {
+            for (int l = 0; l < n; l++) {
+                if (numeric) {
+                    sortColumn(row, val, start[l], start[l + 1]);
+                } else {
+                    Arrays.sort(row, start[l], start[l + 1]);
+                }
+            }
+        }
+        return numeric ? new SparseMatrix(n, n, start, row, val) : new Columns(start, row, null);
     }
 
     /** @return the entries on and above the diagonal (rowIndex ≤ column) */

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
@@ -94,14 +93,78 @@ class ScaledDiagonallyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {1, 3})
-    void aSparseProblemIsNotScaledInPlace(int n) {
-        QuadraticProgram sparse = QuadraticProgram.builder(n).sparseP(SparseMatrix.diagonal(n, 2.0)).build();
-        double[] ones = new double[n];
-        java.util.Arrays.fill(ones, 1.0);
-        assertThrows(IllegalStateException.class, () -> sparse.scaledDiagonally("s", ones, 1.0, null, null, ones,
-                null, null));
-        assertNull(sparse.dense(Block.P));
+    @ValueSource(longs = {1, 2, 3, 4, 5})
+    void aSparseProblemIsScaledInTheCallersPatterns(long seed) {
+        Random rng = new Random(seed);
+        int n = 1 + rng.nextInt(12);
+        int p = rng.nextInt(4);
+        int m = rng.nextInt(6);
+        SparseMatrix half = SparseInPlaceTest.random(rng, n, n, 0.4);
+        SparseMatrix pm = rng.nextBoolean() ? half.plus(1.0, half.transpose()) : half; // kept, or ½(P + Pᵀ)
+        SparseMatrix a = SparseInPlaceTest.random(rng, p, n, 0.5);
+        SparseMatrix g = SparseInPlaceTest.random(rng, m, n, 0.5);
+        QuadraticProgram.Builder builder = QuadraticProgram.builder(n).name("caller").sparseP(pm).q(vector(rng, n));
+        if (p > 0) {
+            builder.sparseEqualities(a, vector(rng, p));
+        }
+        if (m > 0) {
+            builder.sparseInequalities(g, vector(rng, m));
+        }
+        QuadraticProgram caller = builder.build();
+        double[] d = positive(rng, n);
+        double c = Math.pow(2, rng.nextInt(5) - 2) * (1 + rng.nextDouble());
+        double[] eA = positive(rng, p);
+        double[] eG = positive(rng, m);
+        double[] q = vector(rng, n);
+        double[] b = vector(rng, p);
+        double[] h = vector(rng, m);
+
+        QuadraticProgram view = caller.scaledDiagonally("scaled", d, c, eA, eG, q, b, h);
+
+        // the copy the equilibration built before: each stored entry scaled as v·((alpha·left_i)·right_j), in compressed
+        // columns, then built as a problem (P symmetrized as ½(P + Pᵀ))
+        QuadraticProgram.Builder copy = QuadraticProgram.builder(n).name("scaled").q(q)
+                .sparseP(scaledCopy(caller.sparse(Block.P), d, c, d));
+        if (p > 0) {
+            copy.sparseEqualities(scaledCopy(caller.sparse(Block.A), eA, 1.0, d), b);
+        }
+        if (m > 0) {
+            copy.sparseInequalities(scaledCopy(caller.sparse(Block.G), eG, 1.0, d), h);
+        }
+        QuadraticProgram expected = copy.build();
+        for (Block block : new Block[]{Block.P, Block.A, Block.G}) {
+            SparseMatrix want = expected.sparse(block);
+            SparseMatrix got = view.sparse(block);
+            if (want == null) {
+                assertNull(got, block.name());
+                continue;
+            }
+            assertArrayEquals(want.colStart(), got.colStart(), block.name());
+            assertArrayEquals(want.rowIndex(), got.rowIndex(), block.name());
+            assertArrayEquals(want.values(), got.values(), block.name()); // bit for bit
+            SparseMatrix.Columns own = caller.sparse(block).columns();
+            assertSame(own.rowIndex(), got.columns().rowIndex(), "the caller's pattern, shared: " + block);
+            assertSame(own.colStart(), got.columns().colStart(), "the caller's pattern, shared: " + block);
+        }
+        for (Block block : Block.values()) {
+            assertArrayEquals(expected.rowMajor(block), view.rowMajor(block), block.name());
+        }
+        double[] x = vector(rng, n);
+        assertEquals(expected.objective(x), view.objective(x));
+        assertTrue(view.isSparse());
+        assertNull(view.dense(Block.P));
+    }
+
+    private static SparseMatrix scaledCopy(SparseMatrix s, double[] left, double alpha, double[] right) {
+        int[] start = s.colStart();
+        int[] row = s.rowIndex();
+        double[] values = s.values();
+        for (int j = 0; j < s.cols(); j++) {
+            for (int k = start[j]; k < start[j + 1]; k++) {
+                values[k] *= alpha * left[row[k]] * right[j];
+            }
+        }
+        return SparseMatrix.fromCsc("M", s.rows(), s.cols(), start, row, values);
     }
 
     private static double[][] scaledRows(double[][] rows, double[] left, double alpha, double[] right) {

@@ -47,9 +47,10 @@ import java.util.List;
  * {@link #s}, {@link #objective}), certificates and gradients ({@link #gradients(ObjectiveGradients)}).
  *
  * <p><b>Sparse problems</b> ({@link QuadraticProgram#isSparse()}) are scaled the same way and never
- * densified: each pass sweeps the compressed columns of P, A and G once (O(nnz)), the scaled problem is
- * sparse with the same sparsity patterns, and {@link #unscale} recomputes the residuals with sparse
- * products. The factors are bit for bit those of the same problem given dense: the norms are maxima of
+ * densified: each pass sweeps the compressed columns of P, A and G once (O(nnz), on a copy of their values:
+ * the patterns are read in place), the scaled problem shares the caller's sparsity patterns and holds its own
+ * values ({@link QuadraticProgram#scaledDiagonally}), and {@link #unscale} recomputes the residuals with sparse
+ * products on the caller's arrays, read in place. The factors are bit for bit those of the same problem given dense: the norms are maxima of
  * the same entries and every product is of powers of 2.
  *
  * <p><b>Termination</b> is tested on the scaled problem's residuals and scales (OSQP's
@@ -409,7 +410,8 @@ public final class Equilibration {
     /**
      * @return the scaled problem (P̄, q̄, Ā, b̄, Ḡ, h̄), named as the original, in its layout: a dense problem's reads
      *         the caller's P, A, G in place under the factors ({@link QuadraticProgram#scaledDiagonally}, no copy), a
-     *         sparse problem's blocks are scaled copies in their sparsity patterns; the problem itself when off
+     *         sparse problem's blocks hold their scaled values in the caller's sparsity patterns; the problem itself
+     *         when off
      */
     public QuadraticProgram scale(QuadraticProgram problem) {
         if (isOff()) {
@@ -420,24 +422,10 @@ public final class Equilibration {
         if (known != null) { // the same matrices scaled by these factors: share them, scale the vectors
             return known.withVectors(problem.name(), q(problem.q()), b(problem.b()), h(problem.h()));
         }
-        QuadraticProgram out;
-        if (problem.isSparse()) { // copies of the nonzeros, scaled, in their patterns
-            QuadraticProgram.Builder builder = QuadraticProgram.builder(d.length).name(problem.name())
-                    .q(q(problem.q()));
-            if (problem.hasP()) {
-                scaled(problem, Block.P, d, c).into(builder, Block.P, null);
-            }
-            if (problem.hasEqualities()) {
-                scaled(problem, Block.A, eA, 1.0).into(builder, Block.A, b(problem.b()));
-            }
-            if (problem.hasInequalities()) {
-                scaled(problem, Block.G, eG, 1.0).into(builder, Block.G, h(problem.h()));
-            }
-            out = builder.build();
-        } else { // the caller's dense P, A, G read in place under the factors: no copy of them
-            out = problem.scaledDiagonally(problem.name(), d, c, eA, eG, q(problem.q()), b(problem.b()),
-                    h(problem.h()));
-        }
+        // the caller's dense P, A, G read in place under the factors; a sparse problem's scaled values in the caller's
+        // patterns: no copy of the matrices either way
+        QuadraticProgram out = problem.scaledDiagonally(problem.name(), d, c, eA, eG, q(problem.q()), b(problem.b()),
+                h(problem.h()));
         if (recent != null) {
             recent.scaled = out;
         }
@@ -457,13 +445,6 @@ public final class Equilibration {
         return new ConvexProgram(new ScaledObjective(program.objective(), d, c),
                 equalities ? twoSided(program.A(), eA, d, 1.0) : null, equalities ? b(program.b()) : null,
                 inequalities ? twoSided(program.G(), eG, d, 1.0) : null, inequalities ? h(program.h()) : null);
-    }
-
-    /** @return a copy of a sparse problem's block scaled as alpha · diag(left) M D */
-    private CompressedColumns scaled(QuadraticProgram problem, Block block, double[] left, double alpha) {
-        CompressedColumns out = (CompressedColumns) MatrixBlock.of(problem, block);
-        out.scale(left, d, alpha);
-        return out;
     }
 
     /** @return q̄ = c D q (a new array; q itself when off) */
@@ -847,22 +828,26 @@ public final class Equilibration {
             if (block == Block.P ? !problem.hasP() : rows == 0) {
                 return new CompressedColumns(rows, n, new int[n + 1], new int[0], new double[0]);
             }
-            if (problem.isSparse()) {
-                SparseMatrix s = problem.sparse(block);
-                return new CompressedColumns(rows, n, s.colStart(), s.rowIndex(), s.values());
+            if (problem.isSparse()) { // the values copied, the pattern shared (it is never changed)
+                SparseMatrix.Columns s = problem.sparse(block).columns();
+                return new CompressedColumns(rows, n, s.colStart(), s.rowIndex(), s.values().clone());
             }
             return new RowMajor(rows, n, problem.rowMajor(block));
         }
 
         /**
          * @return the problem's P, A or G for products only (never {@link #scale}d): a dense block in place, without a
-         *     copy ({@link Dense#entries}); a sparse one as {@link #of} gives it
+         *     copy ({@link Dense#entries}), a sparse one's stored arrays ({@link SparseMatrix#columns}); an absent one
+         *     as {@link #of} gives it
          */
         static MatrixBlock readOnly(QuadraticProgram problem, Block block) {
+            int rows = block == Block.P ? problem.n() : block == Block.A ? problem.p() : problem.m();
+            if (problem.isSparse() && (block == Block.P ? problem.hasP() : rows > 0)) {
+                SparseMatrix.Columns s = problem.sparse(block).columns();
+                return new CompressedColumns(rows, problem.n(), s.colStart(), s.rowIndex(), s.values());
+            }
             double[] entries = problem.isSparse() ? null : Dense.entries(problem, block);
-            return entries == null ? of(problem, block)
-                    : new RowMajor(block == Block.P ? problem.n() : block == Block.A ? problem.p() : problem.m(),
-                    problem.n(), entries);
+            return entries == null ? of(problem, block) : new RowMajor(rows, problem.n(), entries);
         }
 
         /** M ← alpha · diag(left) M diag(right), in place; {@link #colNorm} and {@link #rowNorm} become the new norms. */
@@ -958,16 +943,6 @@ public final class Equilibration {
                     sum += values[k] * y[rowIndex[k]];
                 }
                 out[j] += sum;
-            }
-        }
-
-        /** Gives the builder this block as P, as A (with b = rhs) or as G (with h = rhs), in its layout. */
-        void into(QuadraticProgram.Builder builder, Block block, double[] rhs) {
-            SparseMatrix m = SparseMatrix.fromCsc(block.name(), rows, cols, colStart, rowIndex, values);
-            switch (block) {
-                case P -> builder.sparseP(m);
-                case A -> builder.sparseEqualities(m, rhs);
-                default -> builder.sparseInequalities(m, rhs);
             }
         }
     }

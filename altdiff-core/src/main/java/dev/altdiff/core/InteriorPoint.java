@@ -309,10 +309,7 @@ public final class InteriorPoint {
             return;
         }
         SparseMatrix pm = qp.sparse(Block.P);
-        double scale = 0;
-        for (double v : pm.values()) {
-            scale = Math.max(scale, Math.abs(v));
-        }
+        double scale = pm.normInf();
         if (scale == 0) {
             return;
         }

@@ -62,6 +62,8 @@ public final class QpData {
      * for dense data, whose backend matrices are formed when asked ({@link #matrix}).
      */
     private final Matrix[] sparseBlocks;
+    /** Sparse data's ordering for H, whose pattern no ρ changes: chosen once, shared by every ρ (null for dense). */
+    private final SparseCholesky.Plan hPlan;
     /**
      * This ρ's set-up: the factor of H and the x-step's matrices, held strongly until a run leaves this ρ
      * ({@link #release}), then through {@link #releasedSetup} (null for the copies of {@link #withVectors}, which
@@ -161,7 +163,10 @@ public final class QpData {
         this.owner = this;
         this.rows = new DenseRows();
         checkPositiveSemidefinite();
+        this.hPlan = sparse ? SparseCholesky.planGramSum(n, problem.sparse(Block.P), problem.sparse(Block.A),
+                problem.sparse(Block.G)) : null;
         this.setup = new Setup(factorH());
+        this.releasedSetup = new java.lang.ref.SoftReference<>(setup);
         this.factored = new java.util.HashMap<>();
         factored.put(rho, new java.lang.ref.SoftReference<>(this));
     }
@@ -191,9 +196,11 @@ public final class QpData {
         this.h = other.h;
         this.sparse = other.sparse;
         this.sparseBlocks = other.sparseBlocks;
+        this.hPlan = other.hPlan;
         this.rows = other.rows; // the same matrices: their row-major copies are shared, not formed again
         this.owner = this;
         this.setup = new Setup(factorH());
+        this.releasedSetup = new java.lang.ref.SoftReference<>(setup);
         this.factored = other.factored;
     }
 
@@ -215,6 +222,7 @@ public final class QpData {
         this.m = owner.m;
         this.sparse = owner.sparse;
         this.sparseBlocks = owner.sparseBlocks;
+        this.hPlan = owner.hPlan;
         this.q = la.vector(scaled.rowMajor(Block.q));
         this.b = p > 0 ? la.vector(scaled.rowMajor(Block.b)) : null;
         this.h = m > 0 ? la.vector(scaled.rowMajor(Block.h)) : null;
@@ -496,7 +504,12 @@ public final class QpData {
         }
         synchronized (this) {
             if (setup != null) {
-                releasedSetup = new java.lang.ref.SoftReference<>(setup);
+                // the soft reference made with the set-up, not a new one: a soft reference is timestamped when made
+                // or read, and the collector keeps one read since its last collection whatever the policy, so a new
+                // one would keep the set-up through the next collection, the one the next ρ's set-up triggers
+                if (releasedSetup == null || !releasedSetup.refersTo(setup)) {
+                    releasedSetup = new java.lang.ref.SoftReference<>(setup);
+                }
                 setup = null;
             }
         }
@@ -581,7 +594,9 @@ public final class QpData {
                 return;
             }
             try {
-                SparseCholesky.factor(la, problem.sparse(Block.P).plus(1.0, SparseMatrix.diagonal(n, PSD_SHIFT * scale)));
+                SparseMatrix pm = problem.sparse(Block.P);
+                SparseCholesky.factorGramSum(la, SparseCholesky.planGramSum(n, pm), n, PSD_SHIFT * scale, pm,
+                        new double[0]);
             } catch (NotPositiveDefiniteException e) {
                 throw notPositiveSemidefinite(scale);
             }
@@ -617,7 +632,9 @@ public final class QpData {
     private Factorization factorH() {
         try {
             if (sparse) {
-                return SparseCholesky.factor(la, sparseH());
+                // H = P + σI + ρ_eqAᵀA + ρGᵀG, formed as the upper triangle of H under its ordering: no full H
+                return SparseCholesky.factorGramSum(la, hPlan, n, sigma, problem.hasP() ? problem.sparse(Block.P) : null,
+                        new double[]{rhoEq, rho}, problem.sparse(Block.A), problem.sparse(Block.G));
             }
             // formed in the JVM from the problem's own blocks, the products added into it, and handed to the
             // factorization, which may factor it in place: one n×n at a time (no AᵀA + GᵀG kept for the switches:
@@ -652,21 +669,6 @@ public final class QpData {
     private void addGram(double weight, DenseBlock c, double[] h) {
         double[] entries = c.isScaled() ? c.rowMajor() : c.stored();
         la.gemmTransposed(c.rows(), n, n, weight, entries, entries, 1.0, h);
-    }
-
-    /** @return H = P + σI + ρ_eqAᵀA + ρGᵀG in compressed columns (sparse problems; both triangles stored) */
-    private SparseMatrix sparseH() {
-        SparseMatrix h = SparseMatrix.diagonal(n, sigma); // σI; the factorization needs the diagonal in the pattern
-        if (problem.hasP()) {
-            h = h.plus(1.0, problem.sparse(Block.P));
-        }
-        for (Block block : new Block[]{Block.A, Block.G}) {
-            SparseMatrix c = problem.sparse(block);
-            if (c != null) {
-                h = h.plus(block == Block.A ? rhoEq : rho, c.transpose().times(c));
-            }
-        }
-        return h;
     }
 
     /**

@@ -52,7 +52,7 @@ final class QuasiDefiniteLdl {
     static QuasiDefiniteLdl factor(SparseMatrix k, boolean[] positive, double scale) {
         int n = k.rows();
         int[] ordering = SparseCholesky.ordering(k);
-        SparseMatrix upper = k.permuted(ordering).upperTriangle();
+        SparseMatrix.Columns upper = k.permutedUpperTriangle(ordering).columns(); // new arrays, read in place
         int[] aStart = upper.colStart();
         int[] aRow = upper.rowIndex();
         double[] aValue = upper.values();

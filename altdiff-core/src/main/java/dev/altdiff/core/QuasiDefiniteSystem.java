@@ -237,9 +237,10 @@ abstract class QuasiDefiniteSystem {
             if (block == null) {
                 return e;
             }
-            int[] start = block.colStart();
-            int[] index = block.rowIndex();
-            double[] values = block.values();
+            SparseMatrix.Columns columns = block.columns(); // read in place
+            int[] start = columns.colStart();
+            int[] index = columns.rowIndex();
+            double[] values = columns.values();
             for (int col = 0; col < block.cols(); col++) {
                 for (int t = start[col]; t < start[col + 1]; t++) {
                     int row = position == null ? index[t] : position[index[t]];

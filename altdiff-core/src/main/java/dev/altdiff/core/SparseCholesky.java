@@ -16,7 +16,7 @@ import java.util.Arrays;
 /**
  * The sparse factorization of a symmetric positive definite matrix S (H = P + ρ_eqAᵀA + ρGᵀG of a sparse
  * problem): a fill-reducing ordering chosen here, then the backend's sparse LDLᵀ
- * ({@link LinearAlgebra#sparseCholesky}), which has no ordering of its own. The same ordering serves the
+ * ({@link LinearAlgebra#sparseCholeskyOfUpper}), which has no ordering of its own. The same ordering serves the
  * JVM's quasi-definite LDLᵀ ({@link #ordering}, {@link QuasiDefiniteLdl}).
  *
  * <p><b>Ordering.</b> The fill of the factor L is counted exactly from the elimination tree
@@ -60,8 +60,62 @@ public final class SparseCholesky implements Factorization {
      *         factor would exceed {@link #MAX_FACTOR_NONZEROS} entries (counted before any is formed)
      */
     public static SparseCholesky factor(LinearAlgebra la, SparseMatrix spd) {
-        Choice choice = choose(spd);
-        return new SparseCholesky(la.sparseCholesky(spd, choice.order()), choice.name(), choice.fill());
+        Plan plan = plan(spd.columns());
+        SparseMatrix upper = spd.permutedUpperTriangle(plan.choice.order());
+        spd = null; // S is not held while its factor is formed beside the triangle (the caller's frame dropped it)
+        return factorUpper(la, upper, plan);
+    }
+
+    /**
+     * The factor of S = shift·I + base + Σ weights[k]·C_kᵀC_k ({@link SparseMatrix#shiftedGramSum}) under the ordering
+     * planned for its pattern, formed as the upper triangle of S(ordering, ordering) directly: S itself (both
+     * triangles) is never formed, so the set-up holds the triangle and then the factor, not S beside them.
+     *
+     * @param plan the ordering planned for S's pattern ({@link #plan} of {@link SparseMatrix#shiftedGramPattern} with
+     *             the same base and blocks)
+     * @throws dev.altdiff.api.linalg.NotPositiveDefiniteException when S is not numerically PD
+     */
+    public static SparseCholesky factorGramSum(LinearAlgebra la, Plan plan, int n, double shift, SparseMatrix base,
+                                               double[] weights, SparseMatrix... blocks) {
+        return factorUpper(la, SparseMatrix.shiftedGramSum(plan.choice.order(), n, shift, base, weights, blocks), plan);
+    }
+
+    private static SparseCholesky factorUpper(LinearAlgebra la, SparseMatrix upper, Plan plan) {
+        Choice choice = plan.choice;
+        return new SparseCholesky(la.sparseCholeskyOfUpper(upper, choice.order()), choice.name(), choice.fill());
+    }
+
+    /**
+     * The ordering chosen for a symmetric pattern (the class comment), kept to factor matrices of that pattern again
+     * without choosing again (the same ordering, so the same factor as choosing again would give): H for each ρ.
+     */
+    public static final class Plan {
+        private final Choice choice;
+
+        private Plan(Choice choice) {
+            this.choice = choice;
+        }
+    }
+
+    /**
+     * @param pattern a symmetric pattern, both triangles stored (values are not read and may be null)
+     * @return the ordering of the class comment for it
+     * @throws UnsupportedOperationException when the factor would exceed {@link #MAX_FACTOR_NONZEROS} entries
+     * @throws dev.altdiff.api.TooLargeException when its entries would not fit in the memory the JVM has left
+     */
+    public static Plan plan(SparseMatrix.Columns pattern) {
+        return new Plan(choose(pattern));
+    }
+
+    /**
+     * {@link #plan} of the pattern of S = shift·I + base + Σ weights[k]·C_kᵀC_k ({@link SparseMatrix#shiftedGramPattern},
+     * which no shift or weight changes), formed twice instead of held: its upper triangle for AMD, then the whole of
+     * it for the other candidates and the counts (the same choice).
+     */
+    public static Plan planGramSum(int n, SparseMatrix base, SparseMatrix... blocks) {
+        int[] identity = natural(n);
+        return new Plan(choose(n, () -> SparseMatrix.shiftedGramPattern(identity, n, base, blocks),
+                () -> SparseMatrix.shiftedGramPattern(null, n, base, blocks)));
     }
 
     /**
@@ -71,7 +125,7 @@ public final class SparseCholesky implements Factorization {
      * @throws dev.altdiff.api.TooLargeException when its entries would not fit in the memory the JVM has left
      */
     static int[] ordering(SparseMatrix symmetric) {
-        return choose(symmetric).order();
+        return choose(symmetric.columns()).order();
     }
 
     /** An ordering, its name and the entries of L + D under it. */
@@ -79,9 +133,20 @@ public final class SparseCholesky implements Factorization {
     }
 
     /** @return the candidate with the smallest factor (the class comment) */
-    private static Choice choose(SparseMatrix symmetric) {
-        int n = symmetric.rows();
-        int[][] candidates = {approximateMinimumDegree(symmetric), natural(n), null};
+    private static Choice choose(SparseMatrix.Columns symmetric) {
+        return choose(symmetric.colStart().length - 1, () -> upperTriangle(symmetric), () -> symmetric);
+    }
+
+    /**
+     * The choice of {@link #choose(SparseMatrix.Columns)} from a symmetric pattern's upper triangle, for AMD, and then
+     * the pattern itself, for the other candidates and the counts: each asked for when needed, so that a pattern formed
+     * on demand ({@link #planGramSum}) is not held while AMD works on the triangle.
+     */
+    private static Choice choose(int n, java.util.function.Supplier<SparseMatrix.Columns> upper,
+                                 java.util.function.Supplier<SparseMatrix.Columns> pattern) {
+        int[] amd = approximateMinimumDegreeOfUpper(n, upper.get());
+        SparseMatrix.Columns symmetric = pattern.get();
+        int[][] candidates = {amd, natural(n), null};
         Ordering[] names = {Ordering.APPROXIMATE_MINIMUM_DEGREE, Ordering.NATURAL, Ordering.REVERSE_CUTHILL_MCKEE};
         int best = 0;
         long fill = factorNonzeros(symmetric, candidates[0], Long.MAX_VALUE);
@@ -95,7 +160,7 @@ public final class SparseCholesky implements Factorization {
         }
         if (fill > MAX_FACTOR_NONZEROS) {
             throw new UnsupportedOptionException("sparse factorization", "the sparse factor of this " + n + "x" + n
-                    + " matrix (" + symmetric.nonzeros() + " entries) would hold " + fill + " entries under the best"
+                    + " matrix (" + symmetric.colStart()[n] + " entries) would hold " + fill + " entries under the best"
                     + " available ordering (approximate minimum degree, natural or reverse Cuthill-McKee), more than the "
                     + MAX_FACTOR_NONZEROS + " a compressed-column factor can index",
                     "give the problem dense, or split it into smaller problems");
@@ -123,12 +188,12 @@ public final class SparseCholesky implements Factorization {
      * walks up the tree until a vertex already reached from j, counting one fill entry per step.
      */
     static long factorNonzeros(SparseMatrix s, int[] ordering) {
-        return factorNonzeros(s, ordering, Long.MAX_VALUE);
+        return factorNonzeros(s.columns(), ordering, Long.MAX_VALUE);
     }
 
     /** {@link #factorNonzeros(SparseMatrix, int[])}, stopped (returning a count above limit) once it exceeds limit. */
-    static long factorNonzeros(SparseMatrix s, int[] ordering, long limit) {
-        int n = s.rows();
+    static long factorNonzeros(SparseMatrix.Columns s, int[] ordering, long limit) {
+        int n = s.colStart().length - 1;
         int[] inverse = inverse(ordering);
         int[] start = s.colStart();
         int[] row = s.rowIndex();
@@ -169,19 +234,52 @@ public final class SparseCholesky implements Factorization {
 
     /**
      * CSparse's approximate minimum degree ordering of the pattern of S + Sᵀ (diagonal ignored), the
-     * ordering for a Cholesky or LDLᵀ factorization ({@code cs_amd} with order 1).
+     * ordering for a Cholesky or LDLᵀ factorization ({@code cs_amd} with order 1), given the upper triangle of a
+     * symmetric pattern: cs_amd forms S + Sᵀ from it (its transpose and their sum), the same pattern in the same order
+     * as from both triangles (each column's rows up to the diagonal, then those below it, ascending), so the same
+     * ordering, with half the work arrays ({@link #approximateMinimumDegreeOf}).
      *
+     * @param s a symmetric pattern, both triangles stored
      * @return ordering[k] = the old index placed at position k
      */
-    static int[] approximateMinimumDegree(SparseMatrix s) {
-        int n = s.rows();
+    static int[] approximateMinimumDegree(SparseMatrix.Columns s) {
+        return approximateMinimumDegreeOfUpper(s.colStart().length - 1, upperTriangle(s));
+    }
+
+    /** @return cs_amd's ordering of the symmetric pattern whose upper triangle (diagonal included) is given */
+    private static int[] approximateMinimumDegreeOfUpper(int n, SparseMatrix.Columns upper) {
+        return approximateMinimumDegreeOf(n, upper.colStart(), upper.rowIndex());
+    }
+
+    /** @return the upper triangle (rows up to the diagonal) of a pattern, values null */
+    private static SparseMatrix.Columns upperTriangle(SparseMatrix.Columns s) {
+        int n = s.colStart().length - 1;
+        int[] start = s.colStart();
+        int[] row = s.rowIndex();
+        int[] upperStart = new int[n + 1];
+        for (int j = 0; j < n; j++) {
+            int k = start[j];
+            while (k < start[j + 1] && row[k] <= j) { // rows ascend: those up to the diagonal come first
+                k++;
+            }
+            upperStart[j + 1] = upperStart[j] + k - start[j];
+        }
+        int[] upperRow = new int[upperStart[n]];
+        for (int j = 0; j < n; j++) {
+            System.arraycopy(row, start[j], upperRow, upperStart[j], upperStart[j + 1] - upperStart[j]);
+        }
+        return new SparseMatrix.Columns(upperStart, upperRow, null);
+    }
+
+    /** @return cs_amd's ordering (order 1: of the pattern of S + Sᵀ) of the pattern given, read only */
+    static int[] approximateMinimumDegreeOf(int n, int[] colStart, int[] rowIndex) {
         Dcs_common.Dcs pattern = new Dcs_common.Dcs();
         pattern.m = n;
         pattern.n = n;
-        pattern.p = s.colStart();
-        pattern.i = s.rowIndex();
+        pattern.p = colStart; // read only: cs_amd forms its own pattern of S + Sᵀ
+        pattern.i = rowIndex;
         pattern.x = null; // the ordering reads the pattern only
-        pattern.nzmax = pattern.i.length;
+        pattern.nzmax = rowIndex.length;
         pattern.nz = -1; // compressed columns, not triplets
         int[] amd = Dcs_amd.cs_amd(1, pattern);
         if (amd == null) {
@@ -198,7 +296,12 @@ public final class SparseCholesky implements Factorization {
      * @return ordering[k] = the old index placed at position k
      */
     static int[] reverseCuthillMcKee(SparseMatrix s) {
-        int n = s.rows();
+        return reverseCuthillMcKee(s.columns());
+    }
+
+    /** {@link #reverseCuthillMcKee(SparseMatrix)} of a pattern. */
+    static int[] reverseCuthillMcKee(SparseMatrix.Columns s) {
+        int n = s.colStart().length - 1;
         int[] start = s.colStart();
         int[] row = s.rowIndex();
         int[] degree = new int[n];

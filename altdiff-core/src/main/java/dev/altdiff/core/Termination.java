@@ -181,7 +181,7 @@ public final class Termination {
         double[] sums;
         if (problem.isSparse()) {
             sums = new double[transposed ? cols : rows];
-            dev.altdiff.api.SparseMatrix a = problem.sparse(block);
+            dev.altdiff.api.SparseMatrix.Columns a = problem.sparse(block).columns(); // read in place
             int[] colStart = a.colStart();
             int[] rowIndex = a.rowIndex();
             double[] values = a.values();

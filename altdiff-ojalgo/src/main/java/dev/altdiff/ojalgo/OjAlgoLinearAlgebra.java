@@ -21,9 +21,10 @@ import org.ojalgo.matrix.store.R064Store;
  * times the speed of ojAlgo's {@link Cholesky#R064}, and able to factor in the store's own array). Registered as
  * {@code ojalgo}.
  *
- * <p>Sparse matrices ({@link #supportsSparse()}): {@link #sparse} wraps a copy of the compressed
- * columns; {@link #gemm} multiplies such a matrix (transposed or not) by a dense block in
- * O(nnz·cols) without densifying it. {@link #sparseCholesky} is ojAlgo's {@link SparseQDLDL} (a
+ * <p>Sparse matrices ({@link #supportsSparse()}): {@link #sparse} reads the compressed columns in place (no
+ * copy), and {@link #transpose} of one reads the same arrays the other way; {@link #gemm} multiplies such a
+ * matrix (transposed or not) by a dense block in O(nnz·cols) without densifying it. {@link #sparseCholesky} and
+ * {@link #sparseCholeskyOfUpper} are ojAlgo's {@link SparseQDLDL} (a
  * port of QDLDL: LDLᵀ of the upper triangle in CSC form, elimination tree, no ordering and no
  * pivoting of its own, so the caller's ordering decides the fill-in).
  */
@@ -57,30 +58,41 @@ public final class OjAlgoLinearAlgebra implements LinearAlgebra {
         @Override public String toString() { return "ojalgo " + rows() + "x" + cols(); }
     }
 
-    /** A read-only sparse matrix of this backend: compressed columns, copied from a {@link SparseMatrix}. */
+    /**
+     * A read-only sparse matrix of this backend: the compressed columns of a {@link SparseMatrix}, read in place
+     * (shared with it, not copied: it is immutable, {@link SparseMatrix#columns}), or their transpose
+     * ({@link #transpose}: the same arrays read the other way, no copy). Products with a transpose make the sums a
+     * transpose formed in compressed columns would make, term for term in the same order ({@link #sparseGemm}).
+     */
     static final class Sparse implements Matrix {
         final SparseMatrix matrix;
         final int[] colStart;
         final int[] rowIndex;
         final double[] values;
+        /** Whether this is the transpose of {@link #matrix} (rows and columns swapped). */
+        final boolean transposed;
 
-        Sparse(SparseMatrix matrix) {
+        Sparse(SparseMatrix matrix, boolean transposed) {
+            SparseMatrix.Columns columns = matrix.columns();
             this.matrix = matrix;
-            this.colStart = matrix.colStart();
-            this.rowIndex = matrix.rowIndex();
-            this.values = matrix.values();
+            this.colStart = columns.colStart();
+            this.rowIndex = columns.rowIndex();
+            this.values = columns.values();
+            this.transposed = transposed;
         }
 
-        @Override public int rows() { return matrix.rows(); }
+        @Override public int rows() { return transposed ? matrix.cols() : matrix.rows(); }
 
-        @Override public int cols() { return matrix.cols(); }
+        @Override public int cols() { return transposed ? matrix.rows() : matrix.cols(); }
 
-        @Override public double get(int i, int j) { return matrix.get(i, j); }
+        @Override public double get(int i, int j) { return transposed ? matrix.get(j, i) : matrix.get(i, j); }
 
         /** Densifies: rows·cols doubles. */
-        @Override public double[] toRowMajor() { return matrix.toRowMajor(); }
+        @Override public double[] toRowMajor() {
+            return transposed ? matrix.transpose().toRowMajor() : matrix.toRowMajor();
+        }
 
-        @Override public String toString() { return "ojalgo " + matrix; }
+        @Override public String toString() { return "ojalgo " + (transposed ? "transpose of " : "") + matrix; }
     }
 
     @Override public String name() { return "ojalgo"; }
@@ -139,17 +151,17 @@ public final class OjAlgoLinearAlgebra implements LinearAlgebra {
     }
 
     @Override public Matrix copy(Matrix a) {
-        return a instanceof Sparse s ? new Sparse(s.matrix) : new Store(R064Store.FACTORY.copy(store(a)));
+        return a instanceof Sparse s ? s : new Store(R064Store.FACTORY.copy(store(a))); // a sparse one is read only
     }
 
     @Override public Matrix transpose(Matrix a) {
-        return a instanceof Sparse s ? new Sparse(s.matrix.transpose())
+        return a instanceof Sparse s ? new Sparse(s.matrix, !s.transposed)
                 : new Store(R064Store.FACTORY.copy(store(a).transpose()));
     }
 
     @Override public boolean supportsSparse() { return true; }
 
-    @Override public Matrix sparse(SparseMatrix a) { return new Sparse(a); }
+    @Override public Matrix sparse(SparseMatrix a) { return new Sparse(a, false); }
 
     @Override
     public void gemm(double alpha, Matrix a, boolean transposeA, Matrix b, boolean transposeB, double beta, Matrix c) {
@@ -215,6 +227,10 @@ public final class OjAlgoLinearAlgebra implements LinearAlgebra {
         int[] row = a.rowIndex;
         double[] val = a.values;
         int cRows = sc.getRowDim();
+        if (a.transposed) {
+            transposedGemm(alpha, a, transposeA, bd, inner, cd, cRows, sc.getColDim());
+            return;
+        }
         for (int col = 0; col < sc.getColDim(); col++) {
             int bOff = col * inner;
             int cOff = col * cRows;
@@ -232,6 +248,48 @@ public final class OjAlgoLinearAlgebra implements LinearAlgebra {
                             cd[cOff + row[k]] += val[k] * bj;
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #sparseGemm}'s loops for the transpose t = Mᵀ of the stored M, term for term what they make on t formed in
+     * compressed columns (whose column j is M's row j, by ascending column of M): c = αtb adds to each c_i (M's column
+     * i) the terms t_ij·(αb_j) by ascending j (M's rows, as its column i lists them), skipping αb_j = 0; c = αtᵀb = αMb
+     * adds to each c_j α times the sum, from 0, of M_jc·b_c by ascending c (one scatter over M's columns into sums).
+     */
+    private static void transposedGemm(double alpha, Sparse a, boolean transposeA, double[] bd, int inner, double[] cd,
+                                       int cRows, int width) {
+        int[] start = a.colStart;
+        int[] row = a.rowIndex;
+        double[] val = a.values;
+        int storedCols = a.matrix.cols();
+        double[] sums = transposeA ? new double[cRows] : null;
+        for (int col = 0; col < width; col++) {
+            int bOff = col * inner;
+            int cOff = col * cRows;
+            if (!transposeA) { // (tb)_i = Σ_j t_ij b_j, t_ij = M_ji: column i of M
+                for (int i = 0; i < storedCols; i++) {
+                    double sum = cd[cOff + i];
+                    for (int k = start[i]; k < start[i + 1]; k++) {
+                        double bj = alpha * bd[bOff + row[k]];
+                        if (bj != 0) {
+                            sum += val[k] * bj;
+                        }
+                    }
+                    cd[cOff + i] = sum;
+                }
+            } else { // (tᵀb)_j = (Mb)_j = Σ_c M_jc b_c
+                java.util.Arrays.fill(sums, 0.0);
+                for (int c = 0; c < storedCols; c++) {
+                    double bc = bd[bOff + c];
+                    for (int k = start[c]; k < start[c + 1]; k++) {
+                        sums[row[k]] += val[k] * bc;
+                    }
+                }
+                for (int j = 0; j < cRows; j++) {
+                    cd[cOff + j] += alpha * sums[j];
                 }
             }
         }
@@ -400,13 +458,25 @@ public final class OjAlgoLinearAlgebra implements LinearAlgebra {
      * pivot of D must be positive and finite.
      */
     @Override public Factorization sparseCholesky(SparseMatrix spd, int[] ordering) {
-        int n = spd.rows();
-        if (spd.cols() != n || ordering.length != n) {
+        if (spd.rows() != spd.cols() || ordering.length != spd.rows()) {
             throw new IllegalArgumentException("sparseCholesky needs a square matrix and an ordering of its order, got "
                     + spd.rows() + "x" + spd.cols() + " and " + ordering.length);
         }
-        SparseMatrix upper = spd.permuted(ordering).upperTriangle();
-        R064CSC csc = new R064CSC(n, n, upper.values(), upper.rowIndex(), upper.colStart());
+        return sparseCholeskyOfUpper(spd.permutedUpperTriangle(ordering), ordering);
+    }
+
+    /**
+     * {@inheritDoc} ojAlgo's {@link SparseQDLDL} on the given arrays, read in place (QDLDL neither changes nor keeps
+     * them); every pivot of D must be positive and finite.
+     */
+    @Override public Factorization sparseCholeskyOfUpper(SparseMatrix upper, int[] ordering) {
+        int n = upper.rows();
+        if (upper.cols() != n || ordering.length != n) {
+            throw new IllegalArgumentException("sparseCholesky needs a square matrix and an ordering of its order, got "
+                    + upper.rows() + "x" + upper.cols() + " and " + ordering.length);
+        }
+        SparseMatrix.Columns columns = upper.columns();
+        R064CSC csc = new R064CSC(n, n, columns.values(), columns.rowIndex(), columns.colStart());
         SparseQDLDL ldl = new SparseQDLDL();
         boolean factored;
         try {

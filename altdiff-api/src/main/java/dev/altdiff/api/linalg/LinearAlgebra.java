@@ -205,8 +205,8 @@ public interface LinearAlgebra {
     }
 
     /**
-     * @return a read-only backend matrix holding a copy of {@code a} in sparse form (see the class
-     *         comment for the operations that accept it)
+     * @return a read-only backend matrix of {@code a} in sparse form (see the class comment for the operations
+     *         that accept it); a backend may read a's arrays in place ({@link SparseMatrix#columns}: a is immutable)
      * @throws UnsupportedOperationException when this backend has no sparse matrices
      */
     default Matrix sparse(SparseMatrix a) {
@@ -226,6 +226,20 @@ public interface LinearAlgebra {
      * @throws UnsupportedOperationException when this backend has no sparse matrices
      */
     default Factorization sparseCholesky(SparseMatrix spd, int[] ordering) {
+        throw noSparse();
+    }
+
+    /**
+     * {@link #sparseCholesky} given the upper triangle of S(ordering, ordering) itself (entries on and above the
+     * diagonal only, {@link SparseMatrix#permutedUpperTriangle}), so that a caller can release S before the factor is
+     * formed; the factorization reads it and does not keep it.
+     *
+     * @param upper    the upper triangle of S(ordering, ordering)
+     * @param ordering the permutation it was formed with (applied inside {@link Factorization#solve})
+     * @throws NotPositiveDefiniteException when a pivot of D is not positive (S not numerically PD)
+     * @throws UnsupportedOperationException when this backend has no sparse matrices
+     */
+    default Factorization sparseCholeskyOfUpper(SparseMatrix upper, int[] ordering) {
         throw noSparse();
     }
 
