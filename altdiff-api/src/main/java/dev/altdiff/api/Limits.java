@@ -166,9 +166,9 @@ public final class Limits {
         } else {
             length("H", n * n, "the dense n×n matrices H = P + ρAᵀA + ρGᵀG and its factor, n×n = " + n + "×" + n);
             length(p >= m ? "A" : "G", Math.max(p, m) * n, "a dense constraint block, " + Math.max(p, m) + "×" + n);
-            // H formed in the JVM and factored: in its own array on ojalgo, off the heap beside it on nd4j; a
-            // backend whose factor is not in the JVM also gives a row-major copy of it with the full x-step, or up
-            // to n = 1024 (counted, a bound for every backend)
+            // H formed in the JVM and factored in its own array (ojalgo and nd4j); a backend that copies it to
+            // factor it holds a second, and one whose factor is not in the JVM also gives a row-major copy of it
+            // with the full x-step, or up to n = 1024 (counted, a bound for every backend)
             long copies = p + m > n || n <= 1024 ? 3 : 2;
             parts.add(new Part("H = P + ρAᵀA + ρGᵀG formed in the JVM and its factor" + (copies == 3
                     ? ", the factor's row-major copy" : "") + " (at most " + copies + " n×n, n = " + n + ")",

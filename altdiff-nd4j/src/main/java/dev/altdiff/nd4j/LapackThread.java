@@ -30,9 +30,14 @@ final class LapackThread {
     private LapackThread() {
     }
 
+    /** @return whether the calling thread is the LAPACK thread */
+    static boolean isCurrent() {
+        return Thread.currentThread() == worker;
+    }
+
     /** Runs {@code call} on the LAPACK thread and waits for it (directly when already there). */
     static <T> T run(Callable<T> call) {
-        if (Thread.currentThread() == worker) {
+        if (isCurrent()) {
             return callDirectly(call);
         }
         Future<T> future = EXECUTOR.submit(call);

@@ -31,6 +31,11 @@ import java.lang.ref.Reference;
  * 1 MB stack and kills the JVM). ND4J's own {@code Nd4j.linalg()} routines are not used: its
  * cholesky op refuses SPD matrices of order 200, and its solve/inverse take minutes at n = 1000.
  *
+ * <p><b>JVM arrays.</b> The engine's set-up and iterations work on row-major JVM arrays: their large products, the
+ * Cholesky factorization of H formed in the JVM ({@link #cholesky(int, double[])}) and its solves run through
+ * {@link HostBlas}, which copies blocks of a few MB off the heap and back instead of whole arrays (JavaCPP's
+ * copy of a JVM array argument): H is factored in its own array and never held twice.
+ *
  * <p><b>Start-up.</b> Construction is cheap and loads nothing (the {@link java.util.ServiceLoader}
  * creates every backend on the class path). The first call that creates a matrix loads ND4J and runs
  * a {@link SelfCheck}; when the native libraries do not load or the self-check fails (the bundled
@@ -207,7 +212,8 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
     /**
      * The iterations' products on JVM arrays: OpenBLAS's dgemm where each entry of a is reused by at least
      * {@value #NATIVE_MIN_WIDTH} columns and the product has at least {@value #NATIVE_MIN_WORK}
-     * multiply-adds (JavaCPP passes the arrays by copy, O(size) against the O(size·width) of the product),
+     * multiply-adds (the arrays cross in blocks, {@link HostBlas#gemm}: O(size) against the O(size·width) of the
+     * product, and no whole copy of an operand off the heap beside it),
      * the JVM kernel ({@link JvmBlas}) elsewhere: matrix–vector products are memory-bound, and a product
      * below a few million multiply-adds (an iteration's, at the classification layer's size) costs less in
      * the JVM than the crossing plus OpenBLAS's thread start-up, which on a busy 2-core machine took
@@ -220,8 +226,7 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
             return;
         }
         start();
-        openblas.cblas_dgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, rows, width, inner,
-                alpha, a, inner, b, width, beta, c, width);
+        HostBlas.gemm(false, rows, inner, width, alpha, a, b, beta, c);
     }
 
     @Override public void gemmTransposed(int rows, int cols, int width, double alpha, double[] a, double[] b,
@@ -231,14 +236,18 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
             return;
         }
         start();
-        openblas.cblas_dgemm(openblas.CblasRowMajor, openblas.CblasTrans, openblas.CblasNoTrans, cols, width, rows,
-                alpha, a, cols, b, width, beta, c, width);
+        HostBlas.gemm(true, cols, rows, width, alpha, a, b, beta, c);
     }
 
     /** Columns of b from which a product goes to OpenBLAS ({@link #gemm}). */
     static final int NATIVE_MIN_WIDTH = 8;
     /** Multiply-adds from which a product goes to OpenBLAS ({@link #gemm}). */
     static final long NATIVE_MIN_WORK = 4_000_000;
+    /**
+     * Multiply-adds (n²·width) from which a solve with a factor held in the JVM goes to OpenBLAS ({@link HostCholesky}):
+     * below it the JVM's solve costs less than the hand-off to the LAPACK thread and the copies of L's blocks.
+     */
+    static final long NATIVE_SOLVE_WORK = 50_000_000;
 
     private static boolean nativeProduct(int rows, int inner, int width) {
         return width >= NATIVE_MIN_WIDTH && rows > 0 && inner > 0 && (long) rows * inner * width >= NATIVE_MIN_WORK;
@@ -327,24 +336,18 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
     }
 
     /**
-     * {@inheritDoc} The lower triangle mirrored over the upper one in the array itself (consumed): a symmetric matrix's
-     * row-major array is its column-major one, copied off the heap as it is (no transposed copy beside it), and
-     * factored there by dpotrf.
+     * {@inheritDoc} Factored in the array itself (consumed), which then holds L: OpenBLAS's dpotrf, dsyrk, dgemm and
+     * dtrsm on blocks of it copied off the heap and back ({@link HostBlas#choleskyInPlace}), so that the matrix is
+     * never held twice (a copy of it off the heap beside the caller's array was n² doubles more at the set-up's
+     * peak). Solves in place in the JVM ({@link HostCholesky#solveInPlace}).
      */
     @Override public Factorization cholesky(int n, double[] rowMajorSpd) {
         if (n < 0 || rowMajorSpd.length != (long) n * n) {
             throw new IllegalArgumentException("cholesky: " + rowMajorSpd.length + " values for order " + n);
         }
         start();
-        if (n == 0) {
-            return potrf(newArray(0, 0), 0);
-        }
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < i; j++) {
-                rowMajorSpd[j * n + i] = rowMajorSpd[i * n + j];
-            }
-        }
-        return choleskyInPlace(new Nd4jMatrix(Nd4j.create(rowMajorSpd, new long[] {n, n}, 'f')));
+        HostBlas.choleskyInPlace(n, rowMajorSpd);
+        return new HostCholesky(rowMajorSpd, n);
     }
 
     /**
@@ -483,6 +486,50 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
                 }
             }
             return l;
+        }
+    }
+
+    /**
+     * L held in the JVM, row-major with zeros above the diagonal ({@link HostBlas#choleskyInPlace}): solves in place,
+     * by the JVM kernel ({@link JvmBlas#choleskySolve}) where the solve is narrow or below {@value #NATIVE_SOLVE_WORK}
+     * multiply-adds (the iterations' solves, a batched layer's included, which the x-step made in the JVM before
+     * with a copy of L), else by OpenBLAS on blocks ({@link HostBlas#choleskySolve}: W = H⁻¹[Aᵀ Gᵀ]).
+     */
+    final class HostCholesky implements Factorization {
+        private final double[] factor;
+        private final int size;
+
+        HostCholesky(double[] factor, int size) {
+            this.factor = factor;
+            this.size = size;
+        }
+
+        @Override public int size() { return size; }
+
+        @Override public Matrix solve(Matrix rhs) {
+            Nd4jMatrix b = cast(rhs);
+            if (b.rows() != size) {
+                throw new IllegalArgumentException("solve: right-hand side has " + b.rows() + " rows, expected " + size);
+            }
+            double[] x = b.toRowMajor();
+            solveInPlace(x, b.cols());
+            return matrix(size, b.cols(), x);
+        }
+
+        @Override public double[] choleskyFactor() {
+            return factor.clone();
+        }
+
+        @Override public boolean solveInPlace(double[] b, int width) {
+            if (width < 0 || b.length < (long) size * width) {
+                throw new IllegalArgumentException("solveInPlace: " + b.length + " values for " + size + "x" + width);
+            }
+            if (width >= NATIVE_MIN_WIDTH && (long) size * size * width >= NATIVE_SOLVE_WORK) {
+                HostBlas.choleskySolve(size, width, factor, b);
+            } else {
+                JvmBlas.choleskySolve(size, width, factor, b);
+            }
+            return true;
         }
     }
 
