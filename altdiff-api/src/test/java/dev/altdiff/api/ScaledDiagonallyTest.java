@@ -92,15 +92,22 @@ class ScaledDiagonallyTest {
         assertArrayEquals(scaledRows(expected.P(), d, 1.0, d)[0], twice.P()[0]);
     }
 
+    /**
+     * Seeds 1–5 scale by arbitrary factors (P's entries read with their mirror term), 6–10 by powers of two as an
+     * equilibration does (the mirror term is the same double and skipped): either way the view reads the copy's entries
+     * and makes its products, bit for bit, while holding no values of its own.
+     */
     @ParameterizedTest
-    @ValueSource(longs = {1, 2, 3, 4, 5})
+    @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10})
     void aSparseProblemIsScaledInTheCallersPatterns(long seed) {
         Random rng = new Random(seed);
+        boolean powersOfTwo = seed > 5;
         int n = 1 + rng.nextInt(12);
         int p = rng.nextInt(4);
         int m = rng.nextInt(6);
         SparseMatrix half = SparseInPlaceTest.random(rng, n, n, 0.4);
-        SparseMatrix pm = rng.nextBoolean() ? half.plus(1.0, half.transpose()) : half; // kept, or ½(P + Pᵀ)
+        SparseMatrix symmetric = half.plus(1.0, half.transpose());
+        SparseMatrix pm = rng.nextBoolean() ? symmetric : symmetric.plus(1e-13, half); // kept, or ½(P + Pᵀ)
         SparseMatrix a = SparseInPlaceTest.random(rng, p, n, 0.5);
         SparseMatrix g = SparseInPlaceTest.random(rng, m, n, 0.5);
         QuadraticProgram.Builder builder = QuadraticProgram.builder(n).name("caller").sparseP(pm).q(vector(rng, n));
@@ -111,10 +118,10 @@ class ScaledDiagonallyTest {
             builder.sparseInequalities(g, vector(rng, m));
         }
         QuadraticProgram caller = builder.build();
-        double[] d = positive(rng, n);
-        double c = Math.pow(2, rng.nextInt(5) - 2) * (1 + rng.nextDouble());
-        double[] eA = positive(rng, p);
-        double[] eG = positive(rng, m);
+        double[] d = powersOfTwo ? powersOfTwo(rng, n) : positive(rng, n);
+        double c = Math.pow(2, rng.nextInt(5) - 2) * (powersOfTwo ? 1 : 1 + rng.nextDouble());
+        double[] eA = powersOfTwo ? powersOfTwo(rng, p) : positive(rng, p);
+        double[] eG = powersOfTwo ? powersOfTwo(rng, m) : positive(rng, m);
         double[] q = vector(rng, n);
         double[] b = vector(rng, p);
         double[] h = vector(rng, m);
@@ -145,6 +152,10 @@ class ScaledDiagonallyTest {
             SparseMatrix.Columns own = caller.sparse(block).columns();
             assertSame(own.rowIndex(), got.columns().rowIndex(), "the caller's pattern, shared: " + block);
             assertSame(own.colStart(), got.columns().colStart(), "the caller's pattern, shared: " + block);
+            assertSame(own.values(), got.columns().values(), "the caller's values, read through the factors: " + block);
+            assertArrayEquals(want.values(), got.columns().entries(), block.name());
+            assertEquals(block == Block.P && !powersOfTwo, got.columns().scaling().mirrored(), block.name());
+            sameProducts(rng, want, got);
         }
         for (Block block : Block.values()) {
             assertArrayEquals(expected.rowMajor(block), view.rowMajor(block), block.name());
@@ -153,6 +164,38 @@ class ScaledDiagonallyTest {
         assertEquals(expected.objective(x), view.objective(x));
         assertTrue(view.isSparse());
         assertNull(view.dense(Block.P));
+    }
+
+    /** The view's products, accessors and derived matrices equal the copy's, bit for bit (the same terms in order). */
+    private static void sameProducts(Random rng, SparseMatrix want, SparseMatrix got) {
+        double[] x = vector(rng, want.cols());
+        x[0] = 0.0; // a skipped column
+        double[] y = vector(rng, want.rows());
+        assertArrayEquals(want.times(x), got.times(x));
+        assertArrayEquals(want.transposeTimes(y), got.transposeTimes(y));
+        assertArrayEquals(want.toRowMajor(), got.toRowMajor());
+        assertArrayEquals(want.transpose().values(), got.transpose().values());
+        assertArrayEquals(want.scaled(-0.7).values(), got.scaled(-0.7).values());
+        assertEquals(want.normInf(), got.normInf());
+        for (int i = 0; i < want.rows(); i++) {
+            assertEquals(want.get(i, want.cols() - 1), got.get(i, want.cols() - 1));
+        }
+        SparseMatrix gramWant = SparseMatrix.shiftedGramSum(want.cols(), 0.5, null, new double[]{1.5}, want);
+        SparseMatrix gramGot = SparseMatrix.shiftedGramSum(want.cols(), 0.5, null, new double[]{1.5}, got);
+        assertArrayEquals(gramWant.values(), gramGot.values());
+        if (want.rows() == want.cols()) {
+            int[] perm = new int[want.rows()];
+            for (int k = 0; k < perm.length; k++) {
+                perm[k] = perm.length - 1 - k;
+            }
+            assertArrayEquals(want.permutedUpperTriangle(perm).values(), got.permutedUpperTriangle(perm).values());
+            assertArrayEquals(want.permuted(perm).values(), got.permuted(perm).values());
+            assertArrayEquals(want.plus(2.0, want).values(), got.plus(2.0, got).values());
+            assertArrayEquals(want.times(want).values(), got.times(got).values());
+            SparseMatrix baseWant = SparseMatrix.shiftedGramSum(perm, want.cols(), 0.5, want, new double[0]);
+            SparseMatrix baseGot = SparseMatrix.shiftedGramSum(perm, want.cols(), 0.5, got, new double[0]);
+            assertArrayEquals(baseWant.values(), baseGot.values());
+        }
     }
 
     private static SparseMatrix scaledCopy(SparseMatrix s, double[] left, double alpha, double[] right) {
@@ -190,6 +233,14 @@ class ScaledDiagonallyTest {
         double[] out = new double[length];
         for (int i = 0; i < length; i++) {
             out[i] = rng.nextGaussian();
+        }
+        return out;
+    }
+
+    private static double[] powersOfTwo(Random rng, int length) {
+        double[] out = new double[length];
+        for (int i = 0; i < length; i++) {
+            out[i] = Math.scalb(1.0, rng.nextInt(9) - 4);
         }
         return out;
     }

@@ -2,11 +2,17 @@ package dev.altdiff.core;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
+import dev.altdiff.api.Block;
+import dev.altdiff.api.QuadraticProgram;
+import dev.altdiff.api.Settings;
+import dev.altdiff.api.Solution;
 import dev.altdiff.api.SparseMatrix;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.api.linalg.Matrix;
 import dev.altdiff.ojalgo.OjAlgoLinearAlgebra;
+import dev.altdiff.testkit.SparseQp;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -15,10 +21,43 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The sparse set-up's lean forms against the ones they replace, bit for bit: AMD given the upper triangle of a
  * symmetric pattern orders as given both triangles, and the factor of H formed as the upper triangle of its
  * permutation under a plan ({@link SparseCholesky#factorGramSum}, {@link SparseCholesky#planGramSum}) solves as the
- * factor of the whole H does.
+ * factor of the whole H does; the scaled problem, which reads the caller's values through the equilibration's
+ * factors, runs as a scaled copy of P, A, G does.
  */
 class SparseSetupTest {
     private static final LinearAlgebra LA = new OjAlgoLinearAlgebra();
+
+    /**
+     * The scaled problem holds no values of its own (its blocks read the caller's through D, E and c), and a run on it
+     * gives what a run on a scaled copy of P, A and G gives, bit for bit (status, iterations, x, λ, ν): every entry,
+     * product and set-up is formed as the copy's was.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void aRunOnTheCallersValuesThroughTheFactorsIsARunOnTheScaledCopy(long seed) {
+        QuadraticProgram caller = SparseQp.bandedLocal(300, seed);
+        Settings settings = Settings.DEFAULTS;
+        QpData d = QpData.load(caller, LA, settings);
+        QuadraticProgram scaled = d.problem;
+        for (Block block : new Block[]{Block.P, Block.A, Block.G}) {
+            assertSame(caller.sparse(block).columns().values(), scaled.sparse(block).columns().values(), "no copy");
+        }
+        QuadraticProgram copy = QuadraticProgram.builder(caller.n()).name("copy").q(scaled.q())
+                .sparseP(copyOf(scaled.sparse(Block.P))).sparseEqualities(copyOf(scaled.sparse(Block.A)), scaled.b())
+                .sparseInequalities(copyOf(scaled.sparse(Block.G)), scaled.h()).build();
+        QpData formed = new QpData(copy, LA, settings.rho(), settings.equalityRhoScale(), d.scaling);
+        Solution view = Admm.solve(d, settings, false).solution();
+        Solution fromCopy = Admm.solve(formed, settings, false).solution();
+        assertEquals(fromCopy.status(), view.status());
+        assertEquals(fromCopy.iterations(), view.iterations());
+        assertArrayEquals(fromCopy.x(), view.x(), 0.0);
+        assertArrayEquals(fromCopy.lambda(), view.lambda(), 0.0);
+        assertArrayEquals(fromCopy.nu(), view.nu(), 0.0);
+    }
+
+    private static SparseMatrix copyOf(SparseMatrix s) {
+        return SparseMatrix.fromCsc("M", s.rows(), s.cols(), s.colStart(), s.rowIndex(), s.values());
+    }
 
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
