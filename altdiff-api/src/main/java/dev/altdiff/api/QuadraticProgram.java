@@ -178,9 +178,10 @@ public final class QuadraticProgram {
      * ({@link DenseBlock}); every accessor reads them so ({@link #rowMajor}, {@link #P()}, {@link #objective}, …).
      * A problem that is itself scaled so is copied first (the factors are not composed).
      *
-     * <p>A sparse problem's scaled blocks share this one's sparsity patterns (its column pointers and row indices,
-     * not copied) and hold their scaled values, the same entries: one double per entry instead of a copy of the
-     * blocks ({@link SparseMatrix#columns}).
+     * <p>A sparse problem's scaled blocks share this one's arrays (column pointers, row indices and values, not
+     * copied) and read its values through the factors ({@link SparseMatrix.Scaling}), to the same entries: nothing of
+     * their own instead of a copy of the blocks ({@link SparseMatrix#columns}). The factors are copied once (n, p, m
+     * doubles).
      *
      * @param d  the column factors D (length n, positive)
      * @param c  the cost factor of P (and of q, which is given scaled)

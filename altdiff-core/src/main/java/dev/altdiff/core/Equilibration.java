@@ -410,7 +410,7 @@ public final class Equilibration {
     /**
      * @return the scaled problem (P̄, q̄, Ā, b̄, Ḡ, h̄), named as the original, in its layout: a dense problem's reads
      *         the caller's P, A, G in place under the factors ({@link QuadraticProgram#scaledDiagonally}, no copy), a
-     *         sparse problem's blocks hold their scaled values in the caller's sparsity patterns; the problem itself
+     *         sparse problem's blocks read the caller's patterns and values under them too (no copy); the problem itself
      *         when off
      */
     public QuadraticProgram scale(QuadraticProgram problem) {
@@ -422,8 +422,7 @@ public final class Equilibration {
         if (known != null) { // the same matrices scaled by these factors: share them, scale the vectors
             return known.withVectors(problem.name(), q(problem.q()), b(problem.b()), h(problem.h()));
         }
-        // the caller's dense P, A, G read in place under the factors; a sparse problem's scaled values in the caller's
-        // patterns: no copy of the matrices either way
+        // the caller's P, A, G read in place under the factors, dense or sparse: no copy of the matrices
         QuadraticProgram out = problem.scaledDiagonally(problem.name(), d, c, eA, eG, q(problem.q()), b(problem.b()),
                 h(problem.h()));
         if (recent != null) {
