@@ -13,7 +13,9 @@ import java.util.Arrays;
  * indices in range, finite values) and raises {@link InvalidProblemException} naming the block
  * and the offending entry. Memory is O(c + nnz); nothing here forms a dense matrix except
  * {@link #toRowMajor()}, which exists for small problems and tests. {@link #colStart()}, {@link #rowIndex()} and
- * {@link #values()} give copies; {@link #columns()} gives solvers the stored arrays to read in place.
+ * {@link #values()} give copies; {@link #columns()} gives solvers the stored arrays to read in place. A diagonally
+ * scaled problem's blocks ({@link QuadraticProgram#scaledDiagonally}) are views: they share another matrix's arrays and
+ * read its values through the factors ({@link Scaling}), to the entries a scaled copy would hold, in every operation.
  *
  * <p>The few operations the solver needs are here too (transpose, product, sum, symmetric
  * permutation, matrix–vector product, and the sum σI + P + Σ w·CᵀC formed at its size,
