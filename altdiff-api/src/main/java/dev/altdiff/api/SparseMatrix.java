@@ -339,8 +339,16 @@ public final class SparseMatrix {
 
         /** @return the entry of stored value a at row i, column j */
         public double entry(double a, int i, int j) {
-            double v = a * (left[i] * right[j]);
-            return mirrored ? 0.5 * (v + a * (left[j] * right[i])) : v;
+            return entry(a, i, right[j], mirrored ? left[j] : 0);
+        }
+
+        /**
+         * {@link #entry(double, int, int)} with column j's factors rj = right[j] and (mirrored) lj = left[j] read once
+         * for its column, the same operations
+         */
+        double entry(double a, int i, double rj, double lj) {
+            double v = a * (left[i] * rj);
+            return mirrored ? 0.5 * (v + a * (lj * right[i])) : v;
         }
     }
 
@@ -454,16 +462,11 @@ public final class SparseMatrix {
                 }
                 return;
             }
-            double[] left = scaling.left;
-            double[] right = scaling.right;
-            double rj = right[j];
-            boolean mirrored = scaling.mirrored;
-            double lj = mirrored ? left[j] : 0;
-            for (int k = colStart[j]; k < end; k++) { // Scaling.entry, its column's factors read once
+            double rj = scaling.right[j];
+            double lj = scaling.mirrored ? scaling.left[j] : 0;
+            for (int k = colStart[j]; k < end; k++) {
                 int i = rowIndex[k];
-                double a = values[k];
-                double v = a * (left[i] * rj);
-                out[offset + i] += (mirrored ? 0.5 * (v + a * (lj * right[i])) : v) * x;
+                out[offset + i] += scaling.entry(values[k], i, rj, lj) * x;
             }
         }
 
@@ -482,18 +485,13 @@ public final class SparseMatrix {
                 }
                 return sum;
             }
-            double[] left = scaling.left;
-            double[] right = scaling.right;
-            double rj = right[j];
-            boolean mirrored = scaling.mirrored;
-            double lj = mirrored ? left[j] : 0;
-            for (int k = colStart[j]; k < end; k++) { // Scaling.entry, its column's factors read once
+            double rj = scaling.right[j];
+            double lj = scaling.mirrored ? scaling.left[j] : 0;
+            for (int k = colStart[j]; k < end; k++) {
                 int i = rowIndex[k];
                 double yi = alpha * y[offset + i];
                 if (!skipZeros || yi != 0) {
-                    double a = values[k];
-                    double v = a * (left[i] * rj);
-                    sum += (mirrored ? 0.5 * (v + a * (lj * right[i])) : v) * yi;
+                    sum += scaling.entry(values[k], i, rj, lj) * yi;
                 }
             }
             return sum;
