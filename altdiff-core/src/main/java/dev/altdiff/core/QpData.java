@@ -665,11 +665,29 @@ public final class QpData {
         }
     }
 
-    /** In place: h ← h + weight·CᵀC for a dense block C as the problem reads it (h row-major n×n). */
+    /**
+     * In place: h ← h + weight·CᵀC for a dense block C as the problem reads it (h row-major n×n). A scaled block's
+     * rows are formed {@value #GRAM_ROWS} at a time, not as a whole scaled copy: the product sums the rows of C in
+     * groups of four in order (`JvmBlas.gemmTransposed`), so blocks of a multiple of four rows make the same sums as
+     * one product over all of them (ojalgo: the same bits; nd4j's OpenBLAS may round the blocks' sums differently).
+     */
     private void addGram(double weight, DenseBlock c, double[] h) {
-        double[] entries = c.isScaled() ? c.rowMajor() : c.stored();
-        la.gemmTransposed(c.rows(), n, n, weight, entries, entries, 1.0, h);
+        if (!c.isScaled()) {
+            la.gemmTransposed(c.rows(), n, n, weight, c.stored(), c.stored(), 1.0, h);
+            return;
+        }
+        double[] block = new double[Math.min(GRAM_ROWS, c.rows()) * n];
+        for (int i0 = 0; i0 < c.rows(); i0 += GRAM_ROWS) {
+            int rows = Math.min(GRAM_ROWS, c.rows() - i0);
+            for (int i = 0; i < rows; i++) {
+                c.row(i0 + i, block, i * n);
+            }
+            la.gemmTransposed(rows, n, n, weight, block, block, 1.0, h);
+        }
     }
+
+    /** Rows of a scaled block per product in {@link #addGram} (a multiple of four; at n = 4 000, 16 MB of rows). */
+    private static final int GRAM_ROWS = 512;
 
     /**
      * The x-step map in the form the iterations use ({@link XStep}): reduced when
