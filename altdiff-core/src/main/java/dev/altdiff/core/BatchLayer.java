@@ -12,8 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -22,17 +22,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>{@link #forward(SharedBatch)}: the samples share P (n×n), A (p×n) and G (m×n) and have their
  *       own q_b (n), b_b (p), h_b (m). H = P + ρAᵀA + ρGᵀG is factored once for the batch; the
- *       iterations run on n×B, p×B, m×B blocks (one solve with B right-hand sides per iteration);
- *       each sample stops at its own K_b. {@code backward} gives per-sample gradients of q, b, h
- *       and the gradients of P, A, G summed over the samples.</li>
+ *       iterations run on n×w, p×w, m×w blocks (one solve with w right-hand sides per iteration) in runs of
+ *       w ≤ {@link BatchSettings#runColumns()} consecutive samples, which run in parallel on the layer's pool and
+ *       share the factors of every ρ they meet; each sample stops at its own K_b. {@code backward} gives per-sample
+ *       gradients of q, b, h and the gradients of P, A, G summed over the samples.</li>
  *   <li>{@link #forward(List)}: every sample carries its own matrices; the samples are solved, and
  *       later differentiated, in parallel on a fixed pool of
  *       {@code Runtime.availableProcessors()} threads, each by the single-problem path. Results do
  *       not depend on the scheduling.</li>
  * </ul>
- * Both give, per sample, exactly the x, λ, ν, iterations and gradients of the single-problem layer
+ * With a fixed ρ both give, per sample, exactly the x, λ, ν, iterations and gradients of the single-problem layer
  * ({@link AltDiffDifferentiator} in reverse mode) up to the rounding of matrix–matrix versus
- * matrix–vector products. One sample that does not reach {@link dev.altdiff.api.Status#SOLVED}
+ * matrix–vector products; with adaptive ρ a shared batch's run switches ρ for all its columns at once ({@link Admm}),
+ * so a sample follows its run's schedule. Neither depends on the number of threads. One sample that does not reach {@link dev.altdiff.api.Status#SOLVED}
  * (the iteration cap; an infeasible sample shows up that way) never fails the batch: it keeps its
  * status, iterations and residuals, and its gradients are 0 or NaN as
  * {@link BatchSettings#failedGradients()} says.
@@ -144,28 +146,39 @@ public final class BatchLayer implements AutoCloseable {
         Limits.require(shared, settings, Limits.Gradient.NONE);
         int p = shared.p();
         int m = shared.m();
-        fromRows("q", batch.q(), size, n, false);
-        fromRows("b", batch.b(), size, p, false);
-        fromRows("h", batch.h(), size, m, false);
+        checkRows("q", batch.q(), size, n);
+        checkRows("b", batch.b(), size, p);
+        checkRows("h", batch.h(), size, m);
         Equilibration scaling = Equilibration.of(shared, List.of(batch.q()), settings.scaling());
         // the set-up is reused from an earlier call with the same matrices and factors (QpData#load)
         QpData data = QpData.load(scaling.scale(shared), backend, settings.rho(), settings.equalityRhoScale(),
                 settings.sigma(), scaling);
-        Matrix q = fromRows("q", scaling.rowsOf(batch.q(), scaling::q), size, n, true);
-        Matrix b = p > 0 ? fromRows("b", scaling.rowsOf(batch.b(), scaling::b), size, p, true) : null;
-        Matrix h = m > 0 ? fromRows("h", scaling.rowsOf(batch.h(), scaling::h), size, m, true) : null;
+        double[][] q = scaling.rowsOf(batch.q(), scaling::q);
+        double[][] b = p > 0 ? scaling.rowsOf(batch.b(), scaling::b) : null;
+        double[][] h = m > 0 ? scaling.rowsOf(batch.h(), scaling::h) : null;
         List<Admm.Start> starts = starts(size, n, p, m);
         if (starts != null) {
             starts.replaceAll(scaling::scale);
         }
-        Admm.BatchRun run = Admm.solveBatch(data, q, b, h, starts, settings, recording);
+        // runs of at most runColumns consecutive samples, in parallel (BatchSettings#runColumns)
+        int[] bounds = options.runBounds(size);
+        ExecutorService runPool = bounds.length > 2 ? pool() : null;
+        List<Admm.BatchRun> runs = BatchResult.parallel(runPool, bounds.length - 1, k -> {
+            int from = bounds[k];
+            int to = bounds[k + 1];
+            return Admm.solveBatch(data, columns(q, from, to, n), p > 0 ? columns(b, from, to, p) : null,
+                    m > 0 ? columns(h, from, to, m) : null, starts == null ? null : starts.subList(from, to), settings,
+                    recording);
+        });
         List<Solution> scaledSolutions = new ArrayList<>();
-        for (Admm.Column column : run.columns()) {
-            scaledSolutions.add(column.solution());
+        for (Admm.BatchRun run : runs) {
+            for (Admm.Column column : run.columns()) {
+                scaledSolutions.add(column.solution());
+            }
         }
         // unscaling recomputes the residuals on the caller's P, A, G, for all samples at once
         List<Solution> solutions = scaling.unscale(scaledSolutions, shared, batch.q(), batch.b(), batch.h());
-        BatchResult result = BatchResult.shared(run, scaling, solutions, options.failedGradients(),
+        BatchResult result = BatchResult.shared(runs, scaling, solutions, options.failedGradients(), runPool,
                 recording != Admm.Recording.NONE);
         remember(result);
         return result;
@@ -233,15 +246,23 @@ public final class BatchLayer implements AutoCloseable {
         }
     }
 
+    /**
+     * @return the layer's pool, made on first use: a fork-join pool of {@code availableProcessors} daemon threads,
+     *         on which the JVM kernel does not split a product again ({@link dev.altdiff.api.linalg.JvmBlas}): the
+     *         runs or samples already keep every core busy
+     */
     private synchronized ExecutorService pool() {
         if (pool == null) {
             AtomicInteger count = new AtomicInteger();
-            ThreadFactory factory = r -> {
-                Thread t = new Thread(r, "altdiff-batch-" + count.incrementAndGet());
+            ClassLoader loader = Thread.currentThread().getContextClassLoader(); // as a plain thread would inherit
+            ForkJoinPool.ForkJoinWorkerThreadFactory factory = forkJoin -> {
+                ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(forkJoin);
+                t.setName("altdiff-batch-" + count.incrementAndGet());
                 t.setDaemon(true);
+                t.setContextClassLoader(loader);
                 return t;
             };
-            pool = Executors.newFixedThreadPool(threads, factory);
+            pool = new ForkJoinPool(threads, factory, null, false);
         }
         return pool;
     }
@@ -286,14 +307,16 @@ public final class BatchLayer implements AutoCloseable {
         throw new InvalidProblemException("q", -1, -1, 0, "sample 0: q is missing");
     }
 
-    /**
-     * @return the len×B matrix whose column c is rows[c], after checking B rows of length len, finite
-     *         (only checked, null returned, when build is false)
-     */
-    private Matrix fromRows(String block, double[][] rows, int size, int len, boolean build) {
+    /** @return the len×(to − from) matrix whose columns are rows[from..to−1] */
+    private Matrix columns(double[][] rows, int from, int to, int len) {
+        return Admm.fromColumns(backend, java.util.Arrays.copyOfRange(rows, from, to), len);
+    }
+
+    /** Checks that rows holds B rows of length len, finite (none when len is 0). */
+    private static void checkRows(String block, double[][] rows, int size, int len) {
         if (rows == null) {
             if (len == 0) {
-                return null;
+                return;
             }
             throw new InvalidProblemException(block, -1, -1, block + " is missing: the batch needs one row per sample");
         }
@@ -314,6 +337,5 @@ public final class BatchLayer implements AutoCloseable {
                 }
             }
         }
-        return build ? Admm.fromColumns(backend, rows, len) : null;
     }
 }

@@ -21,7 +21,8 @@ import java.util.function.IntFunction;
  * and has no backward pass ({@link #isDifferentiable()}).
  */
 public final class BatchResult {
-    private final Admm.BatchRun shared;
+    /** A shared batch's runs, of consecutive samples ({@link BatchSettings#runColumns()}); null per sample. */
+    private final List<Admm.BatchRun> shared;
     private final Equilibration sharedScaling;
     private final List<Sample> samples;
     private final List<Solution> solutions;
@@ -36,7 +37,7 @@ public final class BatchResult {
     record Sample(Admm.Run run, Equilibration scaling, Solution solution) {
     }
 
-    private BatchResult(Admm.BatchRun shared, Equilibration sharedScaling, List<Sample> samples,
+    private BatchResult(List<Admm.BatchRun> shared, Equilibration sharedScaling, List<Sample> samples,
                         List<Solution> solutions, BatchSettings.FailedGradients policy, ExecutorService pool,
                         boolean differentiable) {
         this.shared = shared;
@@ -49,14 +50,15 @@ public final class BatchResult {
     }
 
     /**
-     * @param run       the run on the (scaled) shared data
-     * @param scaling   the batch's equilibration (off: the run is on the caller's data)
+     * @param runs      the runs on the (scaled) shared data, of consecutive samples in order
+     * @param scaling   the batch's equilibration (off: the runs are on the caller's data)
      * @param solutions every column's solution, mapped back to the caller's problem
-     * @param recorded  whether the run kept the masks and trajectories (false: no backward pass)
+     * @param pool      where the runs are differentiated in parallel (null: in the calling thread)
+     * @param recorded  whether the runs kept the masks and trajectories (false: no backward pass)
      */
-    static BatchResult shared(Admm.BatchRun run, Equilibration scaling, List<Solution> solutions,
-                              BatchSettings.FailedGradients policy, boolean recorded) {
-        return new BatchResult(run, scaling, null, List.copyOf(solutions), policy, null, recorded);
+    static BatchResult shared(List<Admm.BatchRun> runs, Equilibration scaling, List<Solution> solutions,
+                              BatchSettings.FailedGradients policy, ExecutorService pool, boolean recorded) {
+        return new BatchResult(List.copyOf(runs), scaling, null, List.copyOf(solutions), policy, pool, recorded);
     }
 
     /** @param recorded whether the runs kept the masks and trajectories (false: no backward pass) */
@@ -143,26 +145,62 @@ public final class BatchResult {
         return status == Status.SOLVED || status == Status.TRUNCATED;
     }
 
+    /**
+     * The runs' sweeps, in parallel; the gradients of P, A, G are the sums of the runs' sums, added in the runs'
+     * order (the same bits whatever the threads).
+     */
     private BatchGradients backwardShared(double[][] v, boolean matrices) {
-        QpData d = shared.data();
-        int batch = size();
-        boolean[] include = new boolean[batch];
-        for (int c = 0; c < batch; c++) {
-            include[c] = solved(c);
-        }
+        QpData d = shared.get(0).data();
         Equilibration scaling = sharedScaling;
-        ReverseSweep.Result r = ReverseSweep.sweep(d, shared.columns(), scaling.rowsOf(v, scaling::upstream), include,
-                matrices);
+        double[][] upstream = scaling.rowsOf(v, scaling::upstream);
+        int[] first = new int[shared.size()];
+        for (int k = 1; k < first.length; k++) {
+            first[k] = first[k - 1] + shared.get(k - 1).columns().size();
+        }
+        List<ReverseSweep.Result> sweeps = parallel(pool, shared.size(), k -> {
+            Admm.BatchRun run = shared.get(k);
+            int width = run.columns().size();
+            boolean[] include = new boolean[width];
+            for (int c = 0; c < width; c++) {
+                include[c] = solved(first[k] + c);
+            }
+            return ReverseSweep.sweep(run.data(), run.columns(),
+                    Arrays.copyOfRange(upstream, first[k], first[k] + width), include, matrices);
+        });
         List<Gradients> samples = new ArrayList<>();
-        for (int c = 0; c < batch; c++) {
-            samples.add(include[c]
-                    ? scaling.gradients(new Gradients(null, r.q()[c], null, d.p > 0 ? r.b()[c] : null, null,
-                    d.m > 0 ? r.h()[c] : null))
-                    : new Gradients(null, fill(d.n), null, d.p > 0 ? fill(d.p) : null, null,
-                    d.m > 0 ? fill(d.m) : null));
+        for (int k = 0; k < sweeps.size(); k++) {
+            ReverseSweep.Result r = sweeps.get(k);
+            for (int c = 0; c < r.q().length; c++) {
+                samples.add(solved(first[k] + c)
+                        ? scaling.gradients(new Gradients(null, r.q()[c], null, d.p > 0 ? r.b()[c] : null, null,
+                        d.m > 0 ? r.h()[c] : null))
+                        : new Gradients(null, fill(d.n), null, d.p > 0 ? fill(d.p) : null, null,
+                        d.m > 0 ? fill(d.m) : null));
+            }
+        }
+        if (!matrices) {
+            return new BatchGradients(List.copyOf(samples), null);
+        }
+        ReverseSweep.Result sum = sweeps.get(0);
+        for (int k = 1; k < sweeps.size(); k++) {
+            addTo(sum.P(), sweeps.get(k).P());
+            addTo(sum.A(), sweeps.get(k).A());
+            addTo(sum.G(), sweeps.get(k).G());
         }
         return new BatchGradients(List.copyOf(samples),
-                matrices ? scaling.gradients(new Gradients(r.P(), null, r.A(), null, r.G(), null)) : null);
+                scaling.gradients(new Gradients(sum.P(), null, sum.A(), null, sum.G(), null)));
+    }
+
+    /** sum ← sum + term, entry by entry (both null for an absent block) */
+    private static void addTo(double[][] sum, double[][] term) {
+        if (sum == null) {
+            return;
+        }
+        for (int i = 0; i < sum.length; i++) {
+            for (int j = 0; j < sum[i].length; j++) {
+                sum[i][j] += term[i][j];
+            }
+        }
     }
 
     private BatchGradients backwardPerSample(double[][] v) {

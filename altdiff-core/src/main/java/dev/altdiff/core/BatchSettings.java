@@ -9,11 +9,23 @@ import java.util.Objects;
  *                        is not {@link dev.altdiff.api.Status#SOLVED}
  * @param warmStart       whether sample b starts from the previous forward call's final iterate
  *                        (x, s, λ, ν) of sample b, when there was one of the same shape
+ * @param runColumns      the widest ADMM run of a {@link SharedBatch}: a batch of B samples is solved as
+ *                        ⌈B / runColumns⌉ runs of consecutive samples, of widths that differ by at most one, each
+ *                        with its own ρ schedule (adaptive ρ switches a run's columns at once), run in parallel on the
+ *                        layer's pool and differentiated in parallel. The results depend on B and runColumns, never
+ *                        on the number of threads. {@link Integer#MAX_VALUE}: the whole batch is one run
  */
-public record BatchSettings(FailedGradients failedGradients, boolean warmStart) {
+public record BatchSettings(FailedGradients failedGradients, boolean warmStart, int runColumns) {
 
-    /** Zero gradients for failed samples, no warm start. */
-    public static final BatchSettings DEFAULTS = new BatchSettings(FailedGradients.ZERO, false);
+    /**
+     * The default {@link #runColumns()}: 32 columns keep a run's products at matrix–matrix speed (the JVM kernel
+     * reaches its rate from about 16 columns) and give a minibatch of 64 two runs, 128 four, which a 2-core machine
+     * runs two at a time (measured on the classification layer, docs/performance.md).
+     */
+    public static final int RUN_COLUMNS = 32;
+
+    /** Zero gradients for failed samples, no warm start, runs of at most {@value #RUN_COLUMNS} columns. */
+    public static final BatchSettings DEFAULTS = new BatchSettings(FailedGradients.ZERO, false, RUN_COLUMNS);
 
     /**
      * The gradients of a sample whose forward pass ended neither {@link dev.altdiff.api.Status#SOLVED} nor
@@ -26,13 +38,40 @@ public record BatchSettings(FailedGradients failedGradients, boolean warmStart) 
         NAN
     }
 
+    /** Options with runs of at most {@value #RUN_COLUMNS} columns. */
+    public BatchSettings(FailedGradients failedGradients, boolean warmStart) {
+        this(failedGradients, warmStart, RUN_COLUMNS);
+    }
+
+    /** @throws IllegalArgumentException when runColumns is below 1 */
     public BatchSettings {
         Objects.requireNonNull(failedGradients, "failedGradients");
+        if (runColumns < 1) {
+            throw new IllegalArgumentException("runColumns must be >= 1, got " + runColumns);
+        }
     }
 
     /** @return a copy with the failed-sample policy replaced */
-    public BatchSettings withFailedGradients(FailedGradients policy) { return new BatchSettings(policy, warmStart); }
+    public BatchSettings withFailedGradients(FailedGradients policy) {
+        return new BatchSettings(policy, warmStart, runColumns);
+    }
 
     /** @return a copy with warm starting switched on or off */
-    public BatchSettings withWarmStart(boolean warm) { return new BatchSettings(failedGradients, warm); }
+    public BatchSettings withWarmStart(boolean warm) { return new BatchSettings(failedGradients, warm, runColumns); }
+
+    /** @return a copy whose shared batches run in runs of at most {@code columns} columns ({@link #runColumns()}) */
+    public BatchSettings withRunColumns(int columns) { return new BatchSettings(failedGradients, warmStart, columns); }
+
+    /**
+     * @return the first column of each run of a batch of {@code size} samples, then {@code size}: ⌈size / runColumns⌉
+     *         runs whose widths differ by at most one, the wider first
+     */
+    int[] runBounds(int size) {
+        int runs = (int) ((size + (long) runColumns - 1) / runColumns);
+        int[] bounds = new int[runs + 1];
+        for (int k = 0; k < runs; k++) {
+            bounds[k + 1] = bounds[k] + size / runs + (k < size % runs ? 1 : 0);
+        }
+        return bounds;
+    }
 }

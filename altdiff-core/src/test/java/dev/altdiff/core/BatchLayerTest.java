@@ -174,6 +174,77 @@ class BatchLayerTest {
         }
     }
 
+    /**
+     * A shared batch wider than {@link BatchSettings#runColumns()} is solved as runs of consecutive samples on the
+     * layer's pool: each sample's solution and gradients are, bit for bit, those of its run solved alone as a batch
+     * in the calling thread, and the gradients of P, A, G are the runs' sums added in order. Adaptive ρ is on (each
+     * run has its own schedule), scaling off (with scaling the cost scale comes from the whole batch's q), and
+     * sample 1 is infeasible (a failed sample inside a run).
+     */
+    @ParameterizedTest
+    @CsvSource({"11, 12, 3, 8, 7, 3", "12, 10, 0, 6, 9, 4", "13, 9, 4, 0, 5, 2", "14, 6, 2, 5, 70, 32"})
+    void aWideBatchRunsAsItsRunsWouldAlone(long seed, int n, int p, int m, int batch, int runColumns) {
+        Case data = Case.random(seed, n, p, m, batch, m >= 2 ? 1 : -1);
+        Settings settings = Settings.DEFAULTS.withScaling(0);
+        BatchSettings options = BatchSettings.DEFAULTS.withRunColumns(runColumns);
+        int[] bounds = options.runBounds(batch);
+        double[][] v = Gaussian.matrix(new Random(seed + 1), batch, n);
+        try (BatchLayer layer = new BatchLayer(LA, settings, options);
+             BatchLayer alone = new BatchLayer(LA, settings, options.withRunColumns(Integer.MAX_VALUE))) {
+            BatchResult result = layer.forward(data.batch());
+            BatchGradients grads = result.backward(v);
+            Gradients sum = null;
+            Set<Integer> iterations = new HashSet<>();
+            for (int k = 0; k + 1 < bounds.length; k++) {
+                int from = bounds[k];
+                int to = bounds[k + 1];
+                BatchResult part = alone.forward(new SharedBatch(data.P(), data.A(), data.G(), rows(data.q(), from, to),
+                        rows(data.b(), from, to), rows(data.h(), from, to)));
+                BatchGradients partGrads = part.backward(rows(v, from, to));
+                for (int c = from; c < to; c++) {
+                    assertBitIdentical(part.solution(c - from), result.solution(c), "sample " + c);
+                    iterations.add(result.solution(c).iterations());
+                    Gradients expected = partGrads.sample(c - from);
+                    Gradients actual = grads.sample(c);
+                    assertArrayEquals(expected.q(), actual.q(), 0.0, "q of sample " + c);
+                    assertArrayEquals(expected.b(), actual.b(), 0.0, "b of sample " + c);
+                    assertArrayEquals(expected.h(), actual.h(), 0.0, "h of sample " + c);
+                }
+                sum = add(sum, partGrads.shared());
+            }
+            assertTrue(iterations.size() > 1, "the samples should stop at different K_b: " + iterations);
+            for (double[][][] pair : new double[][][][]{{sum.P(), grads.shared().P()}, {sum.A(), grads.shared().A()},
+                    {sum.G(), grads.shared().G()}}) {
+                if (pair[0] == null) {
+                    assertNull(pair[1]);
+                    continue;
+                }
+                for (int i = 0; i < pair[0].length; i++) {
+                    assertArrayEquals(pair[0][i], pair[1][i], 0.0, "summed matrix gradient, row " + i);
+                }
+            }
+        }
+    }
+
+    /** Runs of consecutive samples: ⌈B / runColumns⌉ of them, widths differing by at most one, the wider first. */
+    @Test
+    void aBatchSplitsIntoRunsOfNearlyEqualWidth() {
+        assertArrayEquals(new int[]{0, 24, 47, 70}, BatchSettings.DEFAULTS.runBounds(70));
+        assertArrayEquals(new int[]{0, 32, 64}, BatchSettings.DEFAULTS.runBounds(64));
+        assertArrayEquals(new int[]{0, 32}, BatchSettings.DEFAULTS.runBounds(32));
+        assertArrayEquals(new int[]{0, 17, 33}, BatchSettings.DEFAULTS.runBounds(33));
+        assertArrayEquals(new int[]{0, 1}, BatchSettings.DEFAULTS.runBounds(1));
+        assertArrayEquals(new int[]{0, 3, 5, 7}, BatchSettings.DEFAULTS.withRunColumns(3).runBounds(7));
+        assertArrayEquals(new int[]{0, 1000}, BatchSettings.DEFAULTS.withRunColumns(Integer.MAX_VALUE).runBounds(1000));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BatchSettings.DEFAULTS.withRunColumns(0));
+        assertTrue(e.getMessage().contains("runColumns"), e.getMessage());
+    }
+
+    private static double[][] rows(double[][] a, int from, int to) {
+        return a == null ? null : java.util.Arrays.copyOfRange(a, from, to);
+    }
+
     @ParameterizedTest
     @EnumSource(BatchSettings.FailedGradients.class)
     void aFailedSampleDoesNotFailTheBatch(BatchSettings.FailedGradients policy) {

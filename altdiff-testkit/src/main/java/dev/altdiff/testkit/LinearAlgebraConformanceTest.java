@@ -438,7 +438,7 @@ public abstract class LinearAlgebraConformanceTest {
      */
     @ParameterizedTest(name = "[{index}] {0}x{1}x{2} transposed={3} beta={4}")
     @org.junit.jupiter.params.provider.CsvSource({"5,7,3,false,0.5", "5,7,3,true,0.5", "100,100,64,false,1.0",
-            "100,100,64,true,0.0", "1000,700,1,false,0.0", "700,1000,1,true,1.0", "300,200,80,false,-1.0",
+            "100,100,64,true,0.0", "1500,700,1,false,0.0", "700,1500,1,true,1.0", "300,200,80,false,-1.0",
             "300,200,80,true,0.0", "8,4096,9,false,0.0"})
     void arrayGemmMatchesTheDefinition(int rows, int inner, int width, boolean transposed, double beta) {
         long seed = (rows * 31L + inner) * 31 + width;

@@ -1,6 +1,7 @@
 package dev.altdiff.api.linalg;
 
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RecursiveAction;
 
 /**
@@ -19,18 +20,32 @@ import java.util.concurrent.RecursiveAction;
  * a batch gives each sample the bits it gets alone. A product of at least {@value #PARALLEL_WORK}
  * multiply-adds is split by rows between the caller and the common fork-join pool (on a 2-core
  * machine one more thread; when the pool is busy the caller runs both halves, so it never waits on
- * another layer's work).
+ * another layer's work), except on a thread of a fork-join pool: work that already runs in parallel (a batch's
+ * runs on a {@code BatchLayer}'s pool, a caller's parallel stream) is not split again, which would put more threads
+ * than cores on the products.
  */
 public final class JvmBlas {
-    /** Multiply-adds from which a product is split between two threads. */
-    public static final long PARALLEL_WORK = 150_000;
+    /**
+     * Multiply-adds from which a product is split between two threads: below it the hand-off (waking the pool's
+     * thread and joining it, tens of microseconds on a 2-core machine) costs more than the half it saves. Measured
+     * on this project's machine (docs/performance.md): with a threshold of 150 000, products of 100×100 by 32 or 64
+     * columns took 87 and 115 µs split against 50 and 94 µs in one thread, a 700×700 matrix–vector product
+     * 147 µs against 134–139; from a million multiply-adds on (1 500×1 500 by a vector, 200×100 by 64 columns) the
+     * split gains.
+     */
+    public static final long PARALLEL_WORK = 1_000_000;
+
+    /** @return whether work of this many multiply-adds is split ({@link #PARALLEL_WORK}, off a fork-join pool) */
+    private static boolean splits(long work) {
+        return work >= PARALLEL_WORK && !(Thread.currentThread() instanceof ForkJoinWorkerThread);
+    }
 
     /**
      * c = β·c + α·a·b with a rows×inner, b inner×width, c rows×width (row-major; β = 0 ignores c's
      * old values, NaN included).
      */
     public static void gemm(int rows, int inner, int width, double alpha, double[] a, double[] b, double beta, double[] c) {
-        if ((long) rows * inner * width >= PARALLEL_WORK && rows >= 8) {
+        if (splits((long) rows * inner * width) && rows >= 8) {
             int half = rows / 2;
             inParallel(() -> gemmRows(0, half, inner, width, alpha, a, b, beta, c),
                     () -> gemmRows(half, rows, inner, width, alpha, a, b, beta, c));
@@ -190,7 +205,7 @@ public final class JvmBlas {
             int panel = k1 * n + k0; // A21: rows k1.., columns k0..k1−1
             transposePanel(n, w, m, a, panel, t, true);
             int diagonal = k0 * n + k0;
-            if ((long) w * w * m / 2 >= PARALLEL_WORK && m >= 8) { // L11 T = T, by columns of T
+            if (splits((long) w * w * m / 2) && m >= 8) { // L11 T = T, by columns of T
                 int half = m / 2;
                 inParallel(() -> forwardSubstitution(w, a, diagonal, n, t, m, 0, half),
                         () -> forwardSubstitution(w, a, diagonal, n, t, m, half, m));
@@ -251,7 +266,7 @@ public final class JvmBlas {
      */
     private static void trailingUpdate(int n, int k1, int w, int m, double[] a, double[] t) {
         int blocks = (m + CHOLESKY_COLUMNS - 1) / CHOLESKY_COLUMNS;
-        if ((long) w * m * m / 2 >= PARALLEL_WORK && blocks >= 2) {
+        if (splits((long) w * m * m / 2) && blocks >= 2) {
             long total = 0;
             for (int blk = 0; blk < blocks; blk++) {
                 total += m - (long) blk * CHOLESKY_COLUMNS;
@@ -619,7 +634,7 @@ public final class JvmBlas {
      */
     public static void gemmTransposed(int rows, int cols, int width, double alpha, double[] a, double[] b, double beta,
                                       double[] c) {
-        if ((long) rows * cols * width >= PARALLEL_WORK && cols >= 8) {
+        if (splits((long) rows * cols * width) && cols >= 8) {
             int half = cols / 2;
             inParallel(() -> gemmTransposedRows(0, half, rows, cols, width, alpha, a, b, beta, c),
                     () -> gemmTransposedRows(half, cols, rows, cols, width, alpha, a, b, beta, c));

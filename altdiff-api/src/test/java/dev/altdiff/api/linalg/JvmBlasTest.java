@@ -41,6 +41,40 @@ class JvmBlasTest {
         }
     }
 
+    /**
+     * A product above the split ({@link JvmBlas#PARALLEL_WORK}) made on a fork-join pool's thread, where it is not
+     * split (the batch's runs on a layer's pool), gives the bits of the same product split from a plain thread.
+     */
+    @ParameterizedTest(name = "[{index}] {0}x{1}x{2}")
+    @CsvSource({"1500,700,1", "300,200,80", "64,2000,40"})
+    void aProductOnAForkJoinThreadGivesTheBitsOfTheSplitOne(int rows, int inner, int width) throws Exception {
+        Random r = new Random(rows * 7L + inner * 3L + width);
+        double[] a = gaussian(r, rows * inner);
+        double[] b = gaussian(r, inner * width);
+        double[] split = new double[rows * width];
+        double[] whole = new double[rows * width];
+        double[] splitT = new double[inner * width];
+        double[] wholeT = new double[inner * width];
+        double[] bt = gaussian(r, rows * width);
+        JvmBlas.gemm(rows, inner, width, 0.75, a, b, 0.0, split);
+        JvmBlas.gemmTransposed(rows, inner, width, 0.75, a, bt, 0.0, splitT);
+        java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(1);
+        try {
+            pool.submit(() -> {
+                JvmBlas.gemm(rows, inner, width, 0.75, a, b, 0.0, whole);
+                JvmBlas.gemmTransposed(rows, inner, width, 0.75, a, bt, 0.0, wholeT);
+            }).get();
+        } finally {
+            pool.shutdown();
+        }
+        for (int i = 0; i < split.length; i++) {
+            assertEquals(split[i], whole[i], 0.0, "gemm entry " + i);
+        }
+        for (int i = 0; i < splitT.length; i++) {
+            assertEquals(splitT[i], wholeT[i], 0.0, "gemmTransposed entry " + i);
+        }
+    }
+
     @ParameterizedTest(name = "[{index}] {0}x{1}")
     @CsvSource({"1,1", "3,5", "4,4", "5,9", "9,13", "700,300", "203,1000"})
     void theFusedPassGivesTheBitsOfTheTwoProducts(int rows, int cols) {

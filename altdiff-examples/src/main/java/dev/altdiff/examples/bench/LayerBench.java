@@ -8,6 +8,7 @@ import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.core.AltDiffDifferentiator;
 import dev.altdiff.core.BatchLayer;
 import dev.altdiff.core.BatchResult;
+import dev.altdiff.core.BatchSettings;
 import dev.altdiff.core.SharedBatch;
 import dev.altdiff.examples.demo.PaperDemo;
 import dev.altdiff.testkit.Gaussian;
@@ -91,84 +92,154 @@ public final class LayerBench {
         return new Data(pm, a, g, q, b, h);
     }
 
-    /** Measures the three modes for each batch size; each timing is the best of {@code repeats}. */
-    public static List<Row> run(LinearAlgebra la, Settings settings, PaperDemo.Size size, List<Integer> batches, long seed,
-                         int repeats) {
+    /**
+     * How the cells are timed: first every cell in turn, untimed, until {@code warmupSeconds} have passed (at least
+     * once each), then per cell one more untimed call and {@code repeats} timed ones.
+     */
+    public record Timing(double warmupSeconds, int repeats) {
+        /** @throws IllegalArgumentException for a negative or non-finite warm-up or fewer than one repeat */
+        public Timing {
+            if (!(warmupSeconds >= 0) || Double.isInfinite(warmupSeconds)) {
+                throw new IllegalArgumentException("--warmup must be a finite number of seconds >= 0, got "
+                        + warmupSeconds);
+            }
+            if (repeats < 1) {
+                throw new IllegalArgumentException("--repeats must be >= 1, got " + repeats);
+            }
+        }
+    }
+
+    /** One repetition of a cell: the forward, forward + backward and forward + q, b, h-only backward, in seconds. */
+    private record Times(double forward, double total, double vectors, double iterations) {
+    }
+
+    /** One cell of the table: a batch size and a mode, with its data. */
+    private record Cell(int batch, String mode, Data data, List<QuadraticProgram> problems, double[][] v) {
+    }
+
+    /**
+     * Measures the three modes for each batch size, warm (as a training loop calls the layer: its code compiled by
+     * the JIT, which on a 2-core machine takes several seconds of calls, and its set-ups reused), each cell given as
+     * the median of {@code timing.repeats()} calls.
+     */
+    public static List<Row> run(LinearAlgebra la, Settings settings, BatchSettings options, PaperDemo.Size size,
+                                List<Integer> batches, long seed, Timing timing) {
+        List<Cell> cells = new ArrayList<>();
+        for (int batch : batches) {
+            Data d = data(size, batch, seed);
+            List<QuadraticProgram> problems = d.problems();
+            double[][] v = new double[batch][size.n()];
+            for (double[] row : v) {
+                java.util.Arrays.fill(row, 1.0);
+            }
+            for (String mode : new String[]{"shared", "loop", "per-sample"}) {
+                cells.add(new Cell(batch, mode, d, problems, v));
+            }
+        }
         List<Row> rows = new ArrayList<>();
-        try (BatchLayer layer = new BatchLayer(la, settings)) {
-            for (int batch : batches) {
-                Data d = data(size, batch, seed);
-                List<QuadraticProgram> problems = d.problems();
-                double[][] v = new double[batch][size.n()];
-                for (double[] row : v) {
-                    java.util.Arrays.fill(row, 1.0);
+        try (BatchLayer layer = new BatchLayer(la, settings, options)) {
+            long warmEnd = System.nanoTime() + (long) (timing.warmupSeconds() * 1e9);
+            do {
+                for (Cell cell : cells) {
+                    once(la, settings, layer, cell);
                 }
-                for (String mode : new String[]{"shared", "loop", "per-sample"}) {
-                    double bestForward = Double.POSITIVE_INFINITY;
-                    double bestTotal = Double.POSITIVE_INFINITY;
-                    double bestVectors = Double.POSITIVE_INFINITY;
-                    double iterations = 0;
-                    for (int rep = 0; rep < repeats; rep++) {
-                        long t0 = System.nanoTime();
-                        List<Solution> solutions;
-                        Runnable backward;
-                        Runnable vectorsOnly;
-                        if (mode.equals("loop")) {
-                            List<DifferentiableSolution> singles = new ArrayList<>();
-                            solutions = new ArrayList<>();
-                            for (QuadraticProgram qp : problems) {
-                                DifferentiableSolution s = new AltDiffDifferentiator().solve(qp, settings, la);
-                                singles.add(s);
-                                solutions.add(s.solution());
-                            }
-                            backward = () -> {
-                                for (int c = 0; c < batch; c++) {
-                                    singles.get(c).backward(v[c]);
-                                }
-                            };
-                            vectorsOnly = () -> {
-                                for (int c = 0; c < batch; c++) {
-                                    singles.get(c).backward(v[c], false);
-                                }
-                            };
-                        } else if (mode.equals("shared")) { // q, b, h alone: a forward pass that records the masks alone
-                            BatchResult result = layer.forward(d.shared());
-                            solutions = result.solutions();
-                            backward = () -> result.backward(v);
-                            vectorsOnly = () -> layer.forward(d.shared(), false).backward(v, false);
-                        } else {
-                            BatchResult result = layer.forward(problems);
-                            solutions = result.solutions();
-                            backward = () -> result.backward(v);
-                            vectorsOnly = () -> result.backward(v, false);
-                        }
-                        long t1 = System.nanoTime();
-                        backward.run();
-                        long t2 = System.nanoTime();
-                        vectorsOnly.run();
-                        long t3 = System.nanoTime();
-                        bestForward = Math.min(bestForward, (t1 - t0) / 1e9);
-                        bestTotal = Math.min(bestTotal, (t2 - t0) / 1e9);
-                        // shared: vectorsOnly made its own forward pass; elsewhere it reuses the one timed above
-                        bestVectors = Math.min(bestVectors, ((mode.equals("shared") ? 0 : t1 - t0) + t3 - t2) / 1e9);
-                        iterations = solutions.stream().mapToInt(Solution::iterations).average().orElse(0);
-                    }
-                    rows.add(new Row(batch, mode, iterations, batch / bestForward, batch / bestTotal,
-                            batch / bestVectors));
+            } while (System.nanoTime() < warmEnd);
+            for (Cell cell : cells) {
+                once(la, settings, layer, cell); // the set-ups of this cell's data are the ones reused
+                List<Times> times = new ArrayList<>();
+                for (int rep = 0; rep < timing.repeats(); rep++) {
+                    times.add(once(la, settings, layer, cell));
                 }
+                rows.add(new Row(cell.batch(), cell.mode(), times.get(0).iterations(),
+                        cell.batch() / median(times, Times::forward), cell.batch() / median(times, Times::total),
+                        cell.batch() / median(times, Times::vectors)));
             }
         }
         return rows;
     }
 
-    public static void print(PrintWriter out, LinearAlgebra la, Settings settings, PaperDemo.Size size, List<Row> rows) {
-        out.printf(Locale.ROOT, "batched layer %s (n x p x m), P = 0.1 I, backend %s, tolerance %.0e, %d threads%n",
-                size, la.name(), settings.tolerance(), Runtime.getRuntime().availableProcessors());
+    /** One repetition of a cell (see {@link Row} for what is timed). */
+    private static Times once(LinearAlgebra la, Settings settings, BatchLayer layer, Cell cell) {
+        String mode = cell.mode();
+        Data d = cell.data();
+        List<QuadraticProgram> problems = cell.problems();
+        double[][] v = cell.v();
+        int batch = v.length;
+        long t0 = System.nanoTime();
+        List<Solution> solutions;
+        Runnable backward;
+        Runnable vectorsOnly;
+        if (mode.equals("loop")) {
+            List<DifferentiableSolution> singles = new ArrayList<>();
+            solutions = new ArrayList<>();
+            for (QuadraticProgram qp : problems) {
+                DifferentiableSolution s = new AltDiffDifferentiator().solve(qp, settings, la);
+                singles.add(s);
+                solutions.add(s.solution());
+            }
+            backward = () -> {
+                for (int c = 0; c < batch; c++) {
+                    singles.get(c).backward(v[c]);
+                }
+            };
+            vectorsOnly = () -> {
+                for (int c = 0; c < batch; c++) {
+                    singles.get(c).backward(v[c], false);
+                }
+            };
+        } else if (mode.equals("shared")) { // q, b, h alone: a forward pass that records the masks alone
+            BatchResult result = layer.forward(d.shared());
+            solutions = result.solutions();
+            backward = () -> result.backward(v);
+            vectorsOnly = () -> layer.forward(d.shared(), false).backward(v, false);
+        } else {
+            BatchResult result = layer.forward(problems);
+            solutions = result.solutions();
+            backward = () -> result.backward(v);
+            vectorsOnly = () -> result.backward(v, false);
+        }
+        long t1 = System.nanoTime();
+        backward.run();
+        long t2 = System.nanoTime();
+        vectorsOnly.run();
+        long t3 = System.nanoTime();
+        // shared: vectorsOnly made its own forward pass; elsewhere it reuses the one timed above
+        double vectors = ((mode.equals("shared") ? 0 : t1 - t0) + t3 - t2) / 1e9;
+        return new Times((t1 - t0) / 1e9, (t2 - t0) / 1e9, vectors,
+                solutions.stream().mapToInt(Solution::iterations).average().orElse(0));
+    }
+
+    private static double median(List<Times> times, java.util.function.ToDoubleFunction<Times> field) {
+        double[] values = times.stream().mapToDouble(field).sorted().toArray();
+        int k = values.length / 2;
+        return values.length % 2 == 1 ? values[k] : (values[k - 1] + values[k]) / 2;
+    }
+
+    public static void print(PrintWriter out, LinearAlgebra la, Settings settings, BatchSettings options,
+                             PaperDemo.Size size, Timing timing, List<Row> rows) {
+        out.printf(Locale.ROOT, "batched layer %s (n x p x m), P = 0.1 I, backend %s, tolerance %.0e, %d threads, "
+                        + "shared runs of <= %s columns; medians of %d calls after %.1f s warm-up%n",
+                size, la.name(), settings.tolerance(), Runtime.getRuntime().availableProcessors(),
+                options.runColumns() == Integer.MAX_VALUE ? "B" : String.valueOf(options.runColumns()),
+                timing.repeats(), timing.warmupSeconds());
         out.printf(Locale.ROOT, "%6s  %-10s  %10s  %16s  %18s  %22s%n", "B", "mode", "mean iter", "forward [1/s]",
                 "fwd+bwd [1/s]", "fwd+bwd q,b,h [1/s]");
         for (Row r : rows) {
             out.printf(Locale.ROOT, "%6d  %-10s  %10.1f  %16.1f  %18.1f  %22.1f%n", r.batch(), r.mode(),
                     r.meanIterations(), r.forwardPerSecond(), r.totalPerSecond(), r.vectorsPerSecond());
+        }
+        for (Row shared : rows) {
+            if (!shared.mode().equals("shared") || shared.batch() == 1) {
+                continue;
+            }
+            for (Row loop : rows) {
+                if (loop.batch() == shared.batch() && loop.mode().equals("loop")) {
+                    out.printf(Locale.ROOT, "B = %d: shared / loop = %.1fx forward, %.1fx fwd+bwd, %.1fx fwd+bwd q,b,h%n",
+                            shared.batch(), shared.forwardPerSecond() / loop.forwardPerSecond(),
+                            shared.totalPerSecond() / loop.totalPerSecond(),
+                            shared.vectorsPerSecond() / loop.vectorsPerSecond());
+                }
+            }
         }
         out.flush();
     }

@@ -2,6 +2,7 @@ package dev.altdiff.examples.cli;
 
 import dev.altdiff.api.Settings;
 import dev.altdiff.api.linalg.LinearAlgebra;
+import dev.altdiff.core.BatchSettings;
 import dev.altdiff.examples.bench.LayerBench;
 import dev.altdiff.examples.demo.PaperDemo;
 import picocli.CommandLine.Command;
@@ -17,7 +18,7 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code altdiff bench-layer [--backend NAME] [--size NxPxM] [--batches 1,64,128] [--tolerance E]
- * [--repeats R] [--seed S]}: samples per second of the batched layer (see {@link LayerBench}).
+ * [--repeats R] [--warmup S] [--run-columns W] [--seed S]}: samples per second of the batched layer (see {@link LayerBench}).
  */
 @Command(name = "bench-layer", mixinStandardHelpOptions = true, sortOptions = false,
         defaultValueProvider = SolverOptions.Defaults.class,
@@ -40,9 +41,19 @@ final class BenchLayerCommand implements Callable<Integer> {
             description = "batch sizes (default: ${DEFAULT-VALUE})")
     String batches;
 
-    @Option(names = "--repeats", paramLabel = "R", defaultValue = "2",
-            description = "timings per cell, the best is shown (default: ${DEFAULT-VALUE})")
+    @Option(names = "--repeats", paramLabel = "R", defaultValue = "20",
+            description = "timed calls per cell, the median is shown (default: ${DEFAULT-VALUE})")
     int repeats;
+
+    @Option(names = "--warmup", paramLabel = "S", defaultValue = "20",
+            description = "seconds of untimed calls of every cell in turn (at least one each) before the timed ones:"
+                    + " the layer warm, as in a training loop (default: ${DEFAULT-VALUE})")
+    double warmup;
+
+    @Option(names = "--run-columns", paramLabel = "W", defaultValue = "" + BatchSettings.RUN_COLUMNS,
+            description = "the shared mode's widest ADMM run (BatchSettings.runColumns): a batch runs as ceil(B/W)"
+                    + " runs in parallel; 0 = the whole batch as one run (default: ${DEFAULT-VALUE})")
+    int runColumns;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "random seed (default: ${DEFAULT-VALUE})")
     long seed;
@@ -54,6 +65,8 @@ final class BenchLayerCommand implements Callable<Integer> {
         List<Integer> batchList;
         LinearAlgebra la;
         Settings settings;
+        LayerBench.Timing timing;
+        BatchSettings options;
         try {
             List<PaperDemo.Size> sizes = PaperDemo.Size.parseList(size);
             if (sizes.size() != 1) {
@@ -61,17 +74,18 @@ final class BenchLayerCommand implements Callable<Integer> {
             }
             parsedSize = sizes.get(0);
             batchList = LayerBench.parseBatches(batches);
-            if (repeats < 1) {
-                throw new IllegalArgumentException("--repeats must be >= 1, got " + repeats);
+            timing = new LayerBench.Timing(warmup, repeats);
+            if (runColumns < 0) {
+                throw new IllegalArgumentException("--run-columns must be >= 1, or 0 for one run, got " + runColumns);
             }
+            options = BatchSettings.DEFAULTS.withRunColumns(runColumns == 0 ? Integer.MAX_VALUE : runColumns);
             settings = solver.settings();
             la = solver.backend();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        // warm-up: one untimed pass at the measured size, B = 2, so that no timed row pays for JIT compilation
-        LayerBench.run(la, settings, parsedSize, List.of(2), seed + 1, 2);
-        LayerBench.print(out, la, settings, parsedSize, LayerBench.run(la, settings, parsedSize, batchList, seed, repeats));
+        LayerBench.print(out, la, settings, options, parsedSize, timing,
+                LayerBench.run(la, settings, options, parsedSize, batchList, seed, timing));
         return ExitCode.OK;
     }
 }

@@ -17,11 +17,15 @@ class BenchLayerCommandTest {
 
     @Test
     void printsOneRowPerBatchSizeAndMode() {
-        Cli.Result r = Cli.run("bench-layer", "--size", "8x2x3", "--batches", "1,3", "--repeats", "1", "--seed", "4");
+        Cli.Result r = Cli.run("bench-layer", "--size", "8x2x3", "--batches", "1,3", "--repeats", "1", "--seed", "4",
+                "--warmup", "0", "--run-columns", "2");
         assertEquals(0, r.exit(), r.toString());
         List<String> lines = r.out().lines().toList();
         assertTrue(lines.get(0).startsWith("batched layer 8x2x3 (n x p x m), P = 0.1 I, backend ojalgo"), r.toString());
-        assertEquals(2 + 6, lines.size(), r.toString());
+        assertTrue(lines.get(0).contains("shared runs of <= 2 columns; medians of 1 calls after 0.0 s warm-up"),
+                r.toString());
+        assertEquals(2 + 6 + 1, lines.size(), r.toString());
+        assertTrue(lines.get(8).startsWith("B = 3: shared / loop = "), r.toString()); // the batch against the loop
         int row = 2;
         for (int batch : new int[]{1, 3}) {
             for (String mode : new String[]{"shared", "loop", "per-sample"}) {
@@ -55,7 +59,7 @@ class BenchLayerCommandTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"--batches=0", "--batches=2,x", "--size=0x1x1", "--size=4x1x1,5x1x1", "--repeats=0",
-            "--backend=nope"})
+            "--backend=nope", "--warmup=-1", "--warmup=NaN", "--run-columns=-1"})
     void badOptionsAreUsageErrors(String option) {
         Cli.Result r = Cli.run("bench-layer", option);
         assertEquals(2, r.exit(), r.toString());
