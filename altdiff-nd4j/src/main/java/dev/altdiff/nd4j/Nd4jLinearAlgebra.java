@@ -217,7 +217,11 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
      * the JVM kernel ({@link JvmBlas}) elsewhere: matrix–vector products are memory-bound, and a product
      * below a few million multiply-adds (an iteration's, at the classification layer's size) costs less in
      * the JVM than the crossing plus OpenBLAS's thread start-up, which on a busy 2-core machine took
-     * milliseconds per call (measured: the layer at B = 64 was slower with a 10⁵ threshold).
+     * milliseconds per call (measured: the layer at B = 64 was slower with a 10⁵ threshold). On a fork-join pool's
+     * thread (a shared batch's runs on a {@code BatchLayer}'s pool, which keep every core busy already) products stay
+     * in the JVM: OpenBLAS called from two runs at once, each with its OpenMP team, made the classification layer's
+     * backward pass with every gradient 1.3× slower than the JVM kernel (1 559 against 1 931–2 021 samples/s at
+     * B = 64), and at 800×200×200 the runs in the JVM still beat one run with OpenBLAS (119 against 88 samples/s).
      */
     @Override public void gemm(int rows, int inner, int width, double alpha, double[] a, double[] b, double beta,
                                double[] c) {
@@ -250,7 +254,8 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
     static final long NATIVE_SOLVE_WORK = 50_000_000;
 
     private static boolean nativeProduct(int rows, int inner, int width) {
-        return width >= NATIVE_MIN_WIDTH && rows > 0 && inner > 0 && (long) rows * inner * width >= NATIVE_MIN_WORK;
+        return width >= NATIVE_MIN_WIDTH && rows > 0 && inner > 0 && (long) rows * inner * width >= NATIVE_MIN_WORK
+                && !(Thread.currentThread() instanceof java.util.concurrent.ForkJoinWorkerThread);
     }
 
     @Override public void axpy(double alpha, Matrix x, Matrix y) {
