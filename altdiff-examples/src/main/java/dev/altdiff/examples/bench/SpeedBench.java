@@ -190,12 +190,20 @@ public final class SpeedBench {
     }
 
     /**
+     * The default seconds of untimed calls before a layer case is timed: the layer's code is compiled by the JIT only
+     * after several seconds of calls on a 2-core machine (measured: the B = 64 layer ran about 1.7× slower after 2 s of
+     * calls than after 20; docs/performance.md), as it is in a training loop after its first hundreds of minibatches.
+     */
+    public static final double LAYER_WARMUP_SECONDS = 10;
+
+    /**
      * The classification layer ({@link LayerBench#data}) as a training loop calls it: one
      * {@link BatchLayer} with fixed P, A, G and new q per minibatch, so the set-up is formed at the first
-     * call and reused ({@link BatchLayer}); forward and backward medians of warm calls.
+     * call and reused ({@link BatchLayer}); forward and backward medians of warm calls, after at least two calls
+     * and {@code warmupSeconds} of them ({@link #LAYER_WARMUP_SECONDS}).
      */
     public static Case layer(LinearAlgebra la, PaperDemo.Size size, int batch, Settings settings, String preset,
-                             int repeats) {
+                             int repeats, double warmupSeconds) {
         LayerBench.Data fixed = LayerBench.data(size, batch, 0);
         int n = size.n();
         int c = size.p() + size.m();
@@ -210,7 +218,17 @@ public final class SpeedBench {
         int steps = 0;
         int maxIterations = 0;
         try (BatchLayer layer = new BatchLayer(la, settings)) {
-            for (int rep = -2; rep < repeats; rep++) {
+            // warm-up (untimed): at least two calls and warmupSeconds, new q each call
+            long warmEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+            int warmCalls = 0;
+            while (warmCalls < 2 || System.nanoTime() < warmEnd) {
+                warmCalls++;
+                double[][] q = LayerBench.data(size, batch, 100 - 1 - warmCalls % 8).q();
+                SharedBatch minibatch = new SharedBatch(fixed.P(), fixed.A(), fixed.G(), q, fixed.b(), fixed.h());
+                layer.forward(minibatch).backward(v);
+                layer.forward(minibatch, false).backward(v, false);
+            }
+            for (int rep = 0; rep < repeats; rep++) {
                 double[][] q = LayerBench.data(size, batch, 100 + rep).q();
                 SharedBatch minibatch = new SharedBatch(fixed.P(), fixed.A(), fixed.G(), q, fixed.b(), fixed.h());
                 long t0 = System.nanoTime();
@@ -222,17 +240,15 @@ public final class SpeedBench {
                 long t3 = System.nanoTime();
                 masks.backward(v, false);
                 long t4 = System.nanoTime();
-                if (rep >= 0) {
-                    forward[rep] = (t1 - t0) / 1e9;
-                    backward[rep] = (t2 - t1) / 1e9;
-                    forwardMasks[rep] = (t3 - t2) / 1e9;
-                    vectorsOnly[rep] = (t4 - t3) / 1e9;
-                    steps = 0;
-                    maxIterations = 0;
-                    for (var solution : result.solutions()) {
-                        steps += solution.iterations();
-                        maxIterations = Math.max(maxIterations, solution.iterations());
-                    }
+                forward[rep] = (t1 - t0) / 1e9;
+                backward[rep] = (t2 - t1) / 1e9;
+                forwardMasks[rep] = (t3 - t2) / 1e9;
+                vectorsOnly[rep] = (t4 - t3) / 1e9;
+                steps = 0;
+                maxIterations = 0;
+                for (var solution : result.solutions()) {
+                    steps += solution.iterations();
+                    maxIterations = Math.max(maxIterations, solution.iterations());
                 }
             }
         }
@@ -323,13 +339,14 @@ public final class SpeedBench {
 
     /** @return the cases for these sizes and batches */
     public static List<Case> run(LinearAlgebra la, List<PaperDemo.Size> sizes, PaperDemo.Size layerSize,
-                                 List<Integer> batches, Settings settings, String preset, int repeats) {
+                                 List<Integer> batches, Settings settings, String preset, int repeats,
+                                 double layerWarmupSeconds) {
         List<Case> cases = new ArrayList<>();
         for (PaperDemo.Size size : sizes) {
             cases.add(single(la, size, 0, settings, preset, repeats));
         }
         for (int batch : batches) {
-            cases.add(layer(la, layerSize, batch, settings, preset, repeats));
+            cases.add(layer(la, layerSize, batch, settings, preset, repeats, layerWarmupSeconds));
         }
         return cases;
     }

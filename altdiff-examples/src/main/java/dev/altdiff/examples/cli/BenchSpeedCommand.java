@@ -59,6 +59,11 @@ final class BenchSpeedCommand implements Callable<Integer> {
             description = "timed warm calls per case, the median is shown (default: ${DEFAULT-VALUE})")
     int repeats;
 
+    @Option(names = "--warmup", paramLabel = "S", defaultValue = "" + SpeedBench.LAYER_WARMUP_SECONDS,
+            description = "seconds of untimed calls (at least two) before each layer case is timed: the layer warm, as"
+                    + " in a training loop (default: ${DEFAULT-VALUE})")
+    double warmup;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -78,6 +83,9 @@ final class BenchSpeedCommand implements Callable<Integer> {
             if (repeats < 1) {
                 throw new IllegalArgumentException("--repeats must be >= 1, got " + repeats);
             }
+            if (!(warmup >= 0) || Double.isInfinite(warmup)) {
+                throw new IllegalArgumentException("--warmup must be a finite number of seconds >= 0, got " + warmup);
+            }
             settings = solver.settings();
             la = solver.backend();
         } catch (IllegalArgumentException e) {
@@ -94,7 +102,7 @@ final class BenchSpeedCommand implements Callable<Integer> {
             cases.add(SpeedBench.single(la, problem, java.nio.file.Path.of(problemFile).getFileName().toString(),
                     settings, preset, repeats, java.nio.file.Files.isRegularFile(grad) ? reference(grad) : null));
         }
-        cases.addAll(SpeedBench.run(la, singles, layer, batchList, settings, preset, repeats));
+        cases.addAll(SpeedBench.run(la, singles, layer, batchList, settings, preset, repeats, warmup));
         SpeedBench.print(out, la.name(), rates, cases);
         return ExitCode.OK;
     }

@@ -17,7 +17,7 @@ class BenchSpeedCommandTest {
     @Test
     void printsThePhasesOfEachCaseWithTheirPresetAndAccuracy() {
         Cli.Result r = Cli.run("bench-speed", "--sizes", "40x10x8", "--layer-size", "12x3x4", "--batches", "3",
-                "--repeats", "1");
+                "--repeats", "1", "--warmup", "0");
         assertEquals(0, r.exit(), r.toString());
         List<String> lines = r.out().lines().toList();
         assertTrue(lines.get(0).startsWith("bench-speed: backend ojalgo, preset default"), r.toString());
@@ -56,7 +56,7 @@ class BenchSpeedCommandTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"--batches=0", "--layer-size=4x1x1,5x1x1", "--sizes=0x1x1", "--repeats=0",
-            "--backend=nope", "--preset=fast"})
+            "--backend=nope", "--preset=fast", "--warmup=-1"})
     void badOptionsAreUsageErrors(String option) {
         Cli.Result r = Cli.run("bench-speed", option);
         assertEquals(2, r.exit(), r.toString());
