@@ -240,7 +240,7 @@ public final class BatchResult {
     /**
      * @return task(0..count−1) run on the pool (in the calling thread when the pool is null or shut
      *         down, or count is 1), results in index order; the first failing task's (by index)
-     *         unchecked exception is rethrown as is
+     *         unchecked exception or error (an {@link OutOfMemoryError} of a run) is rethrown as is
      */
     static <T> List<T> parallel(ExecutorService pool, int count, IntFunction<T> task) {
         List<T> out = new ArrayList<>(count);
@@ -255,13 +255,14 @@ public final class BatchResult {
             int index = c;
             futures.add(pool.submit(() -> task.apply(index)));
         }
-        RuntimeException failure = null;
+        Throwable failure = null;
         for (Future<T> f : futures) {
             try {
                 out.add(f.get());
             } catch (ExecutionException e) {
                 if (failure == null) {
-                    failure = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+                    failure = e.getCause() instanceof RuntimeException || e.getCause() instanceof Error
+                            ? e.getCause() : new IllegalStateException(e.getCause());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -269,8 +270,11 @@ public final class BatchResult {
                 throw new IllegalStateException("interrupted while solving a batch", e);
             }
         }
+        if (failure instanceof Error error) {
+            throw error;
+        }
         if (failure != null) {
-            throw failure;
+            throw (RuntimeException) failure;
         }
         return List.copyOf(out);
     }

@@ -241,6 +241,39 @@ class BatchLayerTest {
         assertTrue(e.getMessage().contains("runColumns"), e.getMessage());
     }
 
+    /**
+     * A failing run or sample reaches the caller as it was thrown: the first failure by index, an error (a run's
+     * {@link OutOfMemoryError}, which the command line reports as such) not wrapped.
+     */
+    @Test
+    void aFailingTaskReachesTheCallerAsItWasThrown() {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            OutOfMemoryError oom = new OutOfMemoryError("run 1");
+            Error error = assertThrows(OutOfMemoryError.class, () -> BatchResult.parallel(pool, 3, k -> {
+                if (k == 1) {
+                    throw oom;
+                }
+                if (k == 2) {
+                    throw new IllegalArgumentException("run 2");
+                }
+                return k;
+            }));
+            assertTrue(error == oom, "the error itself");
+            IllegalArgumentException first = assertThrows(IllegalArgumentException.class,
+                    () -> BatchResult.parallel(pool, 4, k -> {
+                        if (k >= 2) {
+                            throw new IllegalArgumentException("run " + k);
+                        }
+                        return k;
+                    }));
+            assertEquals("run 2", first.getMessage());
+            assertEquals(List.of(0, 1, 2), BatchResult.parallel(pool, 3, k -> k));
+        } finally {
+            pool.shutdown();
+        }
+    }
+
     private static double[][] rows(double[][] a, int from, int to) {
         return a == null ? null : java.util.Arrays.copyOfRange(a, from, to);
     }
