@@ -210,9 +210,7 @@ public final class LayerBench {
     }
 
     private static double median(List<Times> times, java.util.function.ToDoubleFunction<Times> field) {
-        double[] values = times.stream().mapToDouble(field).sorted().toArray();
-        int k = values.length / 2;
-        return values.length % 2 == 1 ? values[k] : (values[k - 1] + values[k]) / 2;
+        return Trial.median(times.stream().mapToDouble(field).toArray());
     }
 
     public static void print(PrintWriter out, LinearAlgebra la, Settings settings, BatchSettings options,

@@ -171,11 +171,11 @@ public final class SpeedBench {
         double forwardFlops = forwardFlops(k, nn, c); // the switched ρ's factor is kept: formed at the first call
         double backwardFlops = backwardFlops(k, nn, c);
         double reuseFlops = 2.0 * 10 * nn; // the cost normalization replayed on q
-        List<Phase> phases = List.of(new Phase("set-up", median(cold), setupFlops, 0),
-                new Phase("reused", median(reused), reuseFlops, 0),
-                new Phase("forward", median(forward), forwardFlops, forwardBytes(k, nn, c)),
-                new Phase("backward", median(backward), backwardFlops, k * 8.0 * (c * c + nn * c)),
-                new Phase("bwd-qbh", median(vectorsOnly), k * (2.0 * c * c + 2 * nn * c), k * 8.0 * c * c));
+        List<Phase> phases = List.of(new Phase("set-up", Trial.median(cold), setupFlops, 0),
+                new Phase("reused", Trial.median(reused), reuseFlops, 0),
+                new Phase("forward", Trial.median(forward), forwardFlops, forwardBytes(k, nn, c)),
+                new Phase("backward", Trial.median(backward), backwardFlops, k * 8.0 * (c * c + nn * c)),
+                new Phase("bwd-qbh", Trial.median(vectorsOnly), k * (2.0 * c * c + 2 * nn * c), k * 8.0 * c * c));
         Gradients ours = new AltDiffDifferentiator().solve(problem, settings, la).backward(v);
         Gradients exact = new KktDifferentiator().solve(problem, PaperDemo.REFERENCE.withPolish(true), la).backward(v);
         String accuracy = String.format("cos q %.7f, b %.7f, h %.7f vs KKT; status %s; %d rho switch(es)",
@@ -253,12 +253,12 @@ public final class SpeedBench {
             }
         }
         double nn = n;
-        List<Phase> phases = List.of(new Phase("forward", median(forward), forwardFlops(steps, n, c), 0),
-                new Phase("backward", median(backward), backwardFlops(steps, n, c), 0),
-                new Phase("fwd-qbh", median(forwardMasks), forwardFlops(steps, n, c), 0),
-                new Phase("bwd-qbh", median(vectorsOnly), steps * (2.0 * c * c + 2 * nn * c), 0));
-        double total = median(forward) + median(backward);
-        double vectors = median(forwardMasks) + median(vectorsOnly);
+        List<Phase> phases = List.of(new Phase("forward", Trial.median(forward), forwardFlops(steps, n, c), 0),
+                new Phase("backward", Trial.median(backward), backwardFlops(steps, n, c), 0),
+                new Phase("fwd-qbh", Trial.median(forwardMasks), forwardFlops(steps, n, c), 0),
+                new Phase("bwd-qbh", Trial.median(vectorsOnly), steps * (2.0 * c * c + 2 * nn * c), 0));
+        double total = Trial.median(forward) + Trial.median(backward);
+        double vectors = Trial.median(forwardMasks) + Trial.median(vectorsOnly);
         return new Case("layer " + size.n() + "x" + size.p() + "x" + size.m() + "/B=" + batch, preset, maxIterations,
                 phases, String.format("%.0f samples/s forward+backward, %.0f with the gradients of q, b, h only"
                         + " (P, A, G fixed data: fwd-qbh records the masks alone, then bwd-qbh); set-up reused;"
@@ -328,13 +328,6 @@ public final class SpeedBench {
             best = Math.min(best, (System.nanoTime() - t0) / 1e9);
         }
         return best;
-    }
-
-    static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int k = sorted.length;
-        return k % 2 == 1 ? sorted[k / 2] : 0.5 * (sorted[k / 2 - 1] + sorted[k / 2]);
     }
 
     /** @return the cases for these sizes and batches */
