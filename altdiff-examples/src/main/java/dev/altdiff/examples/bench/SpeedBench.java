@@ -115,22 +115,23 @@ public final class SpeedBench {
     /**
      * A single problem of the paper's draw: set-up (load, scale, check, factor, W and M), forward
      * iterations (recording, as a differentiated run does) and backward (the reverse sweep), each the
-     * median of {@code repeats} warm calls after one untimed call; the accuracy line compares the
-     * layer's gradients of q, b, h with the KKT differentiator's (cosines).
+     * median of {@code repeats} warm calls after one untimed call and {@code warmupSeconds} of untimed calls with
+     * the kept set-up ({@link #WARMUP_SECONDS}); the accuracy line compares the layer's gradients of q, b, h with the
+     * KKT differentiator's (cosines).
      */
     public static Case single(LinearAlgebra la, PaperDemo.Size size, long seed, Settings settings, String preset,
-                              int repeats) {
+                              int repeats, double warmupSeconds) {
         return single(la, PaperDemo.problem(la, size, seed), size.n() + "x" + size.p() + "x" + size.m(), settings,
-                preset, repeats, null);
+                preset, repeats, warmupSeconds, null);
     }
 
     /**
-     * As {@link #single(LinearAlgebra, PaperDemo.Size, long, Settings, String, int)} on a given problem; with
+     * As {@link #single(LinearAlgebra, PaperDemo.Size, long, Settings, String, int, double)} on a given problem; with
      * {@code reference} (e.g. the gradients of q, b, h and x that {@code oracle_time.py} wrote for the same
      * problem) the accuracy line also compares against it.
      */
     public static Case single(LinearAlgebra la, QuadraticProgram problem, String name, Settings settings,
-                              String preset, int repeats, Gradients reference) {
+                              String preset, int repeats, double warmupSeconds, Gradients reference) {
         int n = problem.n();
         int c = problem.p() + problem.m();
         double[] v = new double[n];
@@ -155,7 +156,13 @@ public final class SpeedBench {
             long t4 = System.nanoTime();
             run.gradients(v, false);
             long t5 = System.nanoTime();
-            if (rep >= 0) {
+            if (rep < 0) { // warm-up: the calls with the kept set-up, untimed, for warmupSeconds
+                for (long end = System.nanoTime() + (long) (warmupSeconds * 1e9); System.nanoTime() < end; ) {
+                    Admm.Run warm = Admm.solve(QpData.load(problem, la, settings).prepare(), settings, true);
+                    warm.gradients(v);
+                    warm.gradients(v, false);
+                }
+            } else {
                 cold[rep] = (t1 - t0) / 1e9;
                 reused[rep] = (t2 - t1) / 1e9;
                 forward[rep] = (t3 - t2) / 1e9;
@@ -189,18 +196,12 @@ public final class SpeedBench {
         return new Case(name, preset, k, phases, accuracy);
     }
 
-    /**
-     * The default seconds of untimed calls before a layer case is timed: the layer's code is compiled by the JIT only
-     * after several seconds of calls on a 2-core machine (measured: the B = 64 layer ran about 1.7× slower after 2 s of
-     * calls than after 20; docs/performance.md), as it is in a training loop after its first hundreds of minibatches.
-     */
-    public static final double LAYER_WARMUP_SECONDS = 10;
 
     /**
      * The classification layer ({@link LayerBench#data}) as a training loop calls it: one
      * {@link BatchLayer} with fixed P, A, G and new q per minibatch, so the set-up is formed at the first
      * call and reused ({@link BatchLayer}); forward and backward medians of warm calls, after at least two calls
-     * and {@code warmupSeconds} of them ({@link #LAYER_WARMUP_SECONDS}).
+     * and {@code warmupSeconds} of them ({@link #WARMUP_SECONDS}).
      */
     public static Case layer(LinearAlgebra la, PaperDemo.Size size, int batch, Settings settings, String preset,
                              int repeats, double warmupSeconds) {
@@ -265,6 +266,14 @@ public final class SpeedBench {
                         + " mean %.1f iterations", batch / total,
                         batch / vectors, steps / (double) batch));
     }
+
+    /**
+     * The default seconds of untimed calls before a case is timed: the layer's code is compiled by the JIT only
+     * after several seconds of calls on a 2-core machine (measured: the B = 64 layer ran about 1.7× slower after 2 s of
+     * calls than after 20; at (1000, 500, 200) the median of 41 calls was 16 % below that of 7; docs/performance.md),
+     * as it is in a training loop after its first hundreds of calls.
+     */
+    public static final double WARMUP_SECONDS = 10;
 
     /** @return the forward model's flops for T column-iterations (see the class comment) */
     static double forwardFlops(double steps, double n, double c) {
@@ -333,13 +342,13 @@ public final class SpeedBench {
     /** @return the cases for these sizes and batches */
     public static List<Case> run(LinearAlgebra la, List<PaperDemo.Size> sizes, PaperDemo.Size layerSize,
                                  List<Integer> batches, Settings settings, String preset, int repeats,
-                                 double layerWarmupSeconds) {
+                                 double warmupSeconds) {
         List<Case> cases = new ArrayList<>();
         for (PaperDemo.Size size : sizes) {
-            cases.add(single(la, size, 0, settings, preset, repeats));
+            cases.add(single(la, size, 0, settings, preset, repeats, warmupSeconds));
         }
         for (int batch : batches) {
-            cases.add(layer(la, layerSize, batch, settings, preset, repeats, layerWarmupSeconds));
+            cases.add(layer(la, layerSize, batch, settings, preset, repeats, warmupSeconds));
         }
         return cases;
     }

@@ -59,9 +59,9 @@ final class BenchSpeedCommand implements Callable<Integer> {
             description = "timed warm calls per case, the median is shown (default: ${DEFAULT-VALUE})")
     int repeats;
 
-    @Option(names = "--warmup", paramLabel = "S", defaultValue = "" + SpeedBench.LAYER_WARMUP_SECONDS,
-            description = "seconds of untimed calls (at least two) before each layer case is timed: the layer warm, as"
-                    + " in a training loop (default: ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", paramLabel = "S", defaultValue = "" + SpeedBench.WARMUP_SECONDS,
+            description = "seconds of untimed calls before each case is timed (beside the one or two untimed calls"
+                    + " every case makes): the layer warm, as in a training loop (default: ${DEFAULT-VALUE})")
     double warmup;
 
     @Override
@@ -100,7 +100,7 @@ final class BenchSpeedCommand implements Callable<Integer> {
             QuadraticProgram problem = QpJson.readProblem(problemFile);
             java.nio.file.Path grad = java.nio.file.Path.of(problemFile.replaceFirst("\\.json$", "") + ".grad.json");
             cases.add(SpeedBench.single(la, problem, java.nio.file.Path.of(problemFile).getFileName().toString(),
-                    settings, preset, repeats, java.nio.file.Files.isRegularFile(grad) ? reference(grad) : null));
+                    settings, preset, repeats, warmup, java.nio.file.Files.isRegularFile(grad) ? reference(grad) : null));
         }
         cases.addAll(SpeedBench.run(la, singles, layer, batchList, settings, preset, repeats, warmup));
         SpeedBench.print(out, la.name(), rates, cases);
