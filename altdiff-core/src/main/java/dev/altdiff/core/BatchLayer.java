@@ -27,8 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       share the factors of every ρ they meet; each sample stops at its own K_b. {@code backward} gives per-sample
  *       gradients of q, b, h and the gradients of P, A, G summed over the samples.</li>
  *   <li>{@link #forward(List)}: every sample carries its own matrices; the samples are solved, and
- *       later differentiated, in parallel on a fixed pool of
- *       {@code Runtime.availableProcessors()} threads, each by the single-problem path. Results do
+ *       later differentiated, in parallel on the layer's pool ({@link BatchSettings#threads()}: by default
+ *       {@code Runtime.availableProcessors()} threads), each by the single-problem path. Results do
  *       not depend on the scheduling.</li>
  * </ul>
  * With a fixed ρ both give, per sample, exactly the x, λ, ν, iterations and gradients of the single-problem layer
@@ -82,7 +82,7 @@ public final class BatchLayer implements AutoCloseable {
         this.backend = Objects.requireNonNull(backend, "backend");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.options = Objects.requireNonNull(options, "options");
-        this.threads = Runtime.getRuntime().availableProcessors();
+        this.threads = options.threads() > 0 ? options.threads() : Runtime.getRuntime().availableProcessors();
     }
 
     public LinearAlgebra backend() { return backend; }
@@ -247,7 +247,7 @@ public final class BatchLayer implements AutoCloseable {
     }
 
     /**
-     * @return the layer's pool, made on first use: a fork-join pool of {@code availableProcessors} daemon threads,
+     * @return the layer's pool, made on first use: a fork-join pool of {@link BatchSettings#threads()} daemon threads,
      *         on which the JVM kernel does not split a product again ({@link dev.altdiff.api.linalg.JvmBlas}): the
      *         runs or samples already keep every core busy
      */

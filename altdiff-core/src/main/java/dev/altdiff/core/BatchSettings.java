@@ -14,8 +14,11 @@ import java.util.Objects;
  *                        with its own ρ schedule (adaptive ρ switches a run's columns at once), run in parallel on the
  *                        layer's pool and differentiated in parallel. The results depend on B and runColumns, never
  *                        on the number of threads. {@link Integer#MAX_VALUE}: the whole batch is one run
+ * @param threads         the threads of the layer's pool, on which a shared batch's runs and a per-sample batch's
+ *                        samples are solved and differentiated: 0 for {@code Runtime.availableProcessors()}; 1 where
+ *                        the caller already keeps every core busy (a Spark task per core). Results do not depend on it
  */
-public record BatchSettings(FailedGradients failedGradients, boolean warmStart, int runColumns) {
+public record BatchSettings(FailedGradients failedGradients, boolean warmStart, int runColumns, int threads) {
 
     /**
      * The default {@link #runColumns()}: 32 columns keep a run's products at matrix–matrix speed (the JVM kernel
@@ -24,8 +27,11 @@ public record BatchSettings(FailedGradients failedGradients, boolean warmStart, 
      */
     public static final int RUN_COLUMNS = 32;
 
-    /** Zero gradients for failed samples, no warm start, runs of at most {@value #RUN_COLUMNS} columns. */
-    public static final BatchSettings DEFAULTS = new BatchSettings(FailedGradients.ZERO, false, RUN_COLUMNS);
+    /**
+     * Zero gradients for failed samples, no warm start, runs of at most {@value #RUN_COLUMNS} columns, a thread per
+     * processor.
+     */
+    public static final BatchSettings DEFAULTS = new BatchSettings(FailedGradients.ZERO, false, RUN_COLUMNS, 0);
 
     /**
      * The gradients of a sample whose forward pass ended neither {@link dev.altdiff.api.Status#SOLVED} nor
@@ -38,29 +44,41 @@ public record BatchSettings(FailedGradients failedGradients, boolean warmStart, 
         NAN
     }
 
-    /** Options with runs of at most {@value #RUN_COLUMNS} columns. */
+    /** Options with runs of at most {@value #RUN_COLUMNS} columns and a thread per processor. */
     public BatchSettings(FailedGradients failedGradients, boolean warmStart) {
-        this(failedGradients, warmStart, RUN_COLUMNS);
+        this(failedGradients, warmStart, RUN_COLUMNS, 0);
     }
 
-    /** @throws IllegalArgumentException when runColumns is below 1 */
+    /** @throws IllegalArgumentException when runColumns is below 1 or threads negative */
     public BatchSettings {
         Objects.requireNonNull(failedGradients, "failedGradients");
         if (runColumns < 1) {
             throw new IllegalArgumentException("runColumns must be >= 1, got " + runColumns);
         }
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must be >= 0 (0: one per processor), got " + threads);
+        }
     }
 
     /** @return a copy with the failed-sample policy replaced */
     public BatchSettings withFailedGradients(FailedGradients policy) {
-        return new BatchSettings(policy, warmStart, runColumns);
+        return new BatchSettings(policy, warmStart, runColumns, threads);
     }
 
     /** @return a copy with warm starting switched on or off */
-    public BatchSettings withWarmStart(boolean warm) { return new BatchSettings(failedGradients, warm, runColumns); }
+    public BatchSettings withWarmStart(boolean warm) {
+        return new BatchSettings(failedGradients, warm, runColumns, threads);
+    }
 
     /** @return a copy whose shared batches run in runs of at most {@code columns} columns ({@link #runColumns()}) */
-    public BatchSettings withRunColumns(int columns) { return new BatchSettings(failedGradients, warmStart, columns); }
+    public BatchSettings withRunColumns(int columns) {
+        return new BatchSettings(failedGradients, warmStart, columns, threads);
+    }
+
+    /** @return a copy whose layer's pool has {@code count} threads (0: one per processor; {@link #threads()}) */
+    public BatchSettings withThreads(int count) {
+        return new BatchSettings(failedGradients, warmStart, runColumns, count);
+    }
 
     /**
      * @return the first column of each run of a batch of {@code size} samples, then {@code size}: ⌈size / runColumns⌉

@@ -226,6 +226,44 @@ class BatchLayerTest {
         }
     }
 
+    /**
+     * The layer's pool size changes nothing but the speed: one thread (a Spark task's layer) and one per processor
+     * give the same solutions and gradients, bit for bit, for a shared batch of several runs and for per-sample
+     * matrices.
+     */
+    @Test
+    void oneThreadGivesTheBitsOfManyThreads() {
+        Case data = Case.random(16, 20, 3, 6, 40, 2);
+        Settings settings = Settings.DEFAULTS;
+        double[][] v = Gaussian.matrix(new Random(17), 40, 20);
+        BatchSettings options = BatchSettings.DEFAULTS.withRunColumns(8);
+        try (BatchLayer many = new BatchLayer(LA, settings, options);
+             BatchLayer one = new BatchLayer(LA, settings, options.withThreads(1))) {
+            BatchResult[] results = {many.forward(data.batch()), one.forward(data.batch())};
+            BatchGradients[] grads = {results[0].backward(v), results[1].backward(v)};
+            List<QuadraticProgram> samples = data.samples().subList(0, 6);
+            BatchResult[] perSample = {many.forward(samples), one.forward(samples)};
+            BatchGradients[] perSampleGrads = {perSample[0].backward(java.util.Arrays.copyOf(v, 6)),
+                perSample[1].backward(java.util.Arrays.copyOf(v, 6))};
+            for (int c = 0; c < 40; c++) {
+                assertBitIdentical(results[0].solution(c), results[1].solution(c), "sample " + c);
+                assertArrayEquals(grads[0].sample(c).q(), grads[1].sample(c).q(), 0.0, "q of sample " + c);
+                assertArrayEquals(grads[0].sample(c).h(), grads[1].sample(c).h(), 0.0, "h of sample " + c);
+            }
+            for (int i = 0; i < 20; i++) {
+                assertArrayEquals(grads[0].shared().P()[i], grads[1].shared().P()[i], 0.0, "P row " + i);
+            }
+            for (int c = 0; c < 6; c++) {
+                assertBitIdentical(perSample[0].solution(c), perSample[1].solution(c), "own matrices, sample " + c);
+                assertArrayEquals(perSampleGrads[0].sample(c).A()[0], perSampleGrads[1].sample(c).A()[0], 0.0,
+                        "A of sample " + c);
+            }
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BatchSettings.DEFAULTS.withThreads(-1));
+        assertTrue(e.getMessage().contains("threads"), e.getMessage());
+    }
+
     /** Runs of consecutive samples: ⌈B / runColumns⌉ of them, widths differing by at most one, the wider first. */
     @Test
     void aBatchSplitsIntoRunsOfNearlyEqualWidth() {

@@ -9,6 +9,7 @@ import dev.altdiff.core.AltDiff;
 import dev.altdiff.core.BatchGradients;
 import dev.altdiff.core.BatchLayer;
 import dev.altdiff.core.BatchResult;
+import dev.altdiff.core.BatchSettings;
 import dev.altdiff.core.SharedBatch;
 import org.apache.spark.sql.Row;
 
@@ -49,9 +50,13 @@ final class PartitionSolver {
         this.rowsPerBatch = options.batchIndependent() || options.alwaysBatch() ? rowsPerBatch : 1;
     }
 
-    /** @return a layer for these options, built on the backend named in them */
+    /**
+     * @return a layer for these options, built on the backend named in them, with one thread: Spark runs a task per
+     *         core, so a task's runs and samples take turns on it (the results are those of any number of threads)
+     */
     static BatchLayer layer(SolveOptions options) {
-        return new BatchLayer(AltDiff.backend(options.backend()), options.settings());
+        return new BatchLayer(AltDiff.backend(options.backend()), options.settings(),
+                BatchSettings.DEFAULTS.withThreads(1));
     }
 
     /**
