@@ -35,6 +35,87 @@ public final class JvmBlas {
      */
     public static final long PARALLEL_WORK = 1_000_000;
 
+    /**
+     * The system property that turns the vector kernels off ({@code -Daltdiff.vectors=false}): the scalar kernels
+     * then run, to the same bits, at their own rate.
+     */
+    public static final String VECTORS_PROPERTY = "altdiff.vectors";
+
+    /** Whether the products run on {@link VectorKernels} ({@link #vectorized()}). */
+    private static final boolean VECTORS = vectorsWork();
+
+    /**
+     * @return whether the products' whole vectors of columns run on the JDK's vector API ({@code VectorKernels}):
+     *     where {@code jdk.incubator.vector} is in the boot layer ({@code --add-modules jdk.incubator.vector}, which
+     *     {@code bin/altdiff} passes), its preferred vectors hold at least two doubles, a small product gives the
+     *     bits of the scalar kernels, and {@value #VECTORS_PROPERTY} is not {@code false}. Either way every result
+     *     has the same bits; the vector kernels are several times faster (docs/performance.md).
+     */
+    public static boolean vectorized() {
+        return VECTORS;
+    }
+
+    /** @return the vector width in doubles of the products ({@link #vectorized()}), 1 for the scalar kernels */
+    public static int vectorLanes() {
+        return VECTORS ? VectorKernels.LANES : 1;
+    }
+
+    /** @return how the products run, for benchmark headers: the vector API and its width, or the scalar loops */
+    public static String kernels() {
+        return VECTORS ? "JVM kernels on the vector API (" + vectorLanes() + " doubles)"
+                : "JVM kernels on scalar loops (no --add-modules jdk.incubator.vector)";
+    }
+
+    private static boolean vectorsWork() {
+        if ("false".equalsIgnoreCase(System.getProperty(VECTORS_PROPERTY))
+                || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return false;
+        }
+        try {
+            if (VectorKernels.LANES < 2) {
+                return false;
+            }
+            // a product of 9×11 by 27 columns (both kernels' edges) on the vector API against the scalar loop
+            int rows = 9;
+            int inner = 11;
+            int width = 27;
+            java.util.Random random = new java.util.Random(17);
+            double[] a = new double[rows * inner];
+            double[] b = new double[inner * width];
+            double[] c = new double[rows * width];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = random.nextGaussian();
+            }
+            for (int i = 0; i < b.length; i++) {
+                b[i] = random.nextGaussian();
+            }
+            for (int i = 0; i < c.length; i++) {
+                c[i] = random.nextGaussian();
+            }
+            double[] expected = c.clone();
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < width; j++) {
+                    double acc = expected[i * width + j];
+                    for (int k = 0; k < inner; k++) {
+                        acc = Math.fma(0.7 * a[i * inner + k], b[k * width + j], acc);
+                    }
+                    expected[i * width + j] = acc;
+                }
+            }
+            int end = VectorKernels.block(0, rows, 0, inner, 0, width, 0.7, a, 0, inner, 1, b, 0, width, c, 0, width);
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < end; j++) {
+                    if (Double.doubleToRawLongBits(c[i * width + j]) != Double.doubleToRawLongBits(expected[i * width + j])) {
+                        return false;
+                    }
+                }
+            }
+            return end > 0;
+        } catch (LinkageError | RuntimeException e) { // the module's API not as compiled against: the scalar kernels
+            return false;
+        }
+    }
+
     /** @return whether work of this many multiply-adds is split ({@link #PARALLEL_WORK}, off a fork-join pool) */
     private static boolean splits(long work) {
         return work >= PARALLEL_WORK && !(Thread.currentThread() instanceof ForkJoinWorkerThread);
@@ -118,9 +199,15 @@ public final class JvmBlas {
         int panel = Math.max(4, PANEL_DOUBLES / Math.max(1, j1 - j0) & ~3); // a multiple of 4: the groups of four
         for (int k0 = 0; k0 < inner; k0 += panel) {
             int k1 = Math.min(inner, k0 + panel);
+            // the whole vectors of columns on the vector API, the columns left here (the same operations per entry)
+            int jv = VECTORS ? VectorKernels.block(from, to, k0, k1, j0, j1, alpha, a, aOff, lda, 1, b, bOff, ldb, c,
+                    cOff, ldc) : j0;
+            if (jv == j1) {
+                continue;
+            }
             int i = from;
             for (; i + 3 < to; i += 4) {
-                gemmFourRows(i, k0, k1, j0, j1, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+                gemmFourRows(i, k0, k1, jv, j1, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
             }
             for (; i < to; i++) {
                 int ci = cOff + i * ldc;
@@ -135,14 +222,14 @@ public final class JvmBlas {
                     int b1 = b0 + ldb;
                     int b2 = b1 + ldb;
                     int b3 = b2 + ldb;
-                    for (int j = j0; j < j1; j++) {
+                    for (int j = jv; j < j1; j++) {
                         c[ci + j] = fma4(a0, b[b0 + j], a1, b[b1 + j], a2, b[b2 + j], a3, b[b3 + j], c[ci + j]);
                     }
                 }
                 for (; k < k1; k++) {
                     double a0 = alpha * a[ai + k];
                     int b0 = bOff + k * ldb;
-                    for (int j = j0; j < j1; j++) {
+                    for (int j = jv; j < j1; j++) {
                         c[ci + j] = Math.fma(a0, b[b0 + j], c[ci + j]);
                     }
                 }
@@ -359,7 +446,9 @@ public final class JvmBlas {
      * and its pivot ({@link #forwardRow}), each entry with exactly the operations of {@link #forwardRow} from 0.
      */
     private static void forwardFourRows(int i, double[] l, int lOff, int ldl, double[] b, int ldb, int j0, int j1) {
-        gemmFourRows(i, 0, i, j0, j1, -1.0, l, lOff, ldl, b, 0, ldb, b, 0, ldb); // rows i..i+3 of b from its rows below i
+        // rows i..i+3 of b from its rows below i (whole vectors of columns on the vector API, the rest here)
+        int jv = VECTORS ? VectorKernels.block(i, i + 4, 0, i, j0, j1, -1.0, l, lOff, ldl, 1, b, 0, ldb, b, 0, ldb) : j0;
+        gemmFourRows(i, 0, i, jv, j1, -1.0, l, lOff, ldl, b, 0, ldb, b, 0, ldb);
         for (int r = 0; r < 4; r++) { // row i + r: its entries i..i+r−1 one at a time (fewer than four), then its pivot
             forwardRow(i + r, i, l, lOff, ldl, b, ldb, j0, j1);
         }
@@ -406,6 +495,11 @@ public final class JvmBlas {
         int l1 = l0 - n;
         int l2 = l1 - n;
         int l3 = l2 - n;
+        // the whole vectors of columns on the vector API (the same operations per entry), the rest here
+        int jv = VECTORS ? VectorKernels.backFourPivots(i - 3, width, l, l0, n, b, p0) : 0;
+        if (jv == width) {
+            return;
+        }
         for (int k = 0; k < i - 3; k++) {
             double e0 = l[l0 + k];
             double e1 = l[l1 + k];
@@ -413,22 +507,22 @@ public final class JvmBlas {
             double e3 = l[l3 + k];
             int bk = k * width;
             if (e0 != 0 && e1 != 0 && e2 != 0 && e3 != 0) {
-                for (int j = 0; j < width; j++) {
+                for (int j = jv; j < width; j++) {
                     b[bk + j] = b[bk + j] - e0 * b[p0 + j] - e1 * b[p1 + j] - e2 * b[p2 + j] - e3 * b[p3 + j];
                 }
             } else { // some zero entries: skipped as backPivot skips them
-                backEntry(e0, bk, p0, width, b);
-                backEntry(e1, bk, p1, width, b);
-                backEntry(e2, bk, p2, width, b);
-                backEntry(e3, bk, p3, width, b);
+                backEntry(e0, bk, p0, jv, width, b);
+                backEntry(e1, bk, p1, jv, width, b);
+                backEntry(e2, bk, p2, jv, width, b);
+                backEntry(e3, bk, p3, jv, width, b);
             }
         }
     }
 
-    /** b's row at bk −= e · b's row at bp (nothing when e is zero). */
-    private static void backEntry(double e, int bk, int bp, int width, double[] b) {
+    /** Entries j0..width−1 of b's row at bk −= e · b's row at bp (nothing when e is zero). */
+    private static void backEntry(double e, int bk, int bp, int j0, int width, double[] b) {
         if (e != 0) {
-            for (int j = 0; j < width; j++) {
+            for (int j = j0; j < width; j++) {
                 b[bk + j] -= e * b[bp + j];
             }
         }
@@ -469,11 +563,11 @@ public final class JvmBlas {
     }
 
     /**
-     * Rows j..j+3 of c += α·(rows i..i+3 of a)ᵀ·(rows i..i+3 of b) in {@link #gemmTransposedRows}: each entry takes
-     * its group of four products exactly as there, sixteen multiply-adds per load of b's four entries.
+     * Rows j..j+3, columns t0.. of c += α·(rows i..i+3 of a)ᵀ·(rows i..i+3 of b) in {@link #gemmTransposedRows}: each
+     * entry takes its group of four products exactly as there, sixteen multiply-adds per load of b's four entries.
      */
-    private static void transposedFourByFour(int i, int j, int cols, int width, double alpha, double[] a, double[] b,
-                                             double[] c) {
+    private static void transposedFourByFour(int i, int j, int t0, int cols, int width, double alpha, double[] a,
+                                             double[] b, double[] c) {
         int a0 = i * cols + j;
         int a1 = a0 + cols;
         int a2 = a1 + cols;
@@ -502,7 +596,7 @@ public final class JvmBlas {
         int c1 = c0 + width;
         int c2 = c1 + width;
         int c3 = c2 + width;
-        for (int t = 0; t < width; t++) {
+        for (int t = t0; t < width; t++) {
             double x0 = b[b0 + t];
             double x1 = b[b1 + t];
             double x2 = b[b2 + t];
@@ -666,6 +760,13 @@ public final class JvmBlas {
             }
             return;
         }
+        // the whole vectors of c's columns on the vector API (c's row j takes aᵀ's row j, a's column: entry (j, i) at
+        // i·cols + j), the columns left here: the same operations per entry
+        int tv = VECTORS ? VectorKernels.block(from, to, 0, rows, 0, width, alpha, a, 0, 1, cols, b, 0, width, c, 0,
+                width) : 0;
+        if (tv == width) {
+            return;
+        }
         for (; i + 3 < rows; i += 4) {
             int a0 = i * cols;
             int a1 = a0 + cols;
@@ -677,7 +778,7 @@ public final class JvmBlas {
             int b3 = b2 + width;
             int j = from;
             for (; j + 3 < to; j += 4) { // four rows of c per load of b's four rows
-                transposedFourByFour(i, j, cols, width, alpha, a, b, c);
+                transposedFourByFour(i, j, tv, cols, width, alpha, a, b, c);
             }
             for (; j < to; j++) {
                 double e0 = alpha * a[a0 + j];
@@ -685,7 +786,7 @@ public final class JvmBlas {
                 double e2 = alpha * a[a2 + j];
                 double e3 = alpha * a[a3 + j];
                 int cj = j * width;
-                for (int t = 0; t < width; t++) {
+                for (int t = tv; t < width; t++) {
                     c[cj + t] = fma4(e0, b[b0 + t], e1, b[b1 + t], e2, b[b2 + t], e3, b[b3 + t], c[cj + t]);
                 }
             }
@@ -696,7 +797,7 @@ public final class JvmBlas {
             for (int j = from; j < to; j++) {
                 double aij = alpha * a[ai + j];
                 int cj = j * width;
-                for (int t = 0; t < width; t++) {
+                for (int t = tv; t < width; t++) {
                     c[cj + t] = Math.fma(aij, b[bi + t], c[cj + t]);
                 }
             }

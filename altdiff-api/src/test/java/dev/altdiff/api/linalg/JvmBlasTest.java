@@ -42,6 +42,56 @@ class JvmBlasTest {
     }
 
     /**
+     * Every entry of a product is its definition's sum with one rounding per product, in the order of the inner
+     * index: c = β·c, then c ← fma(α·a_ik, b_kj, c) for k = 0, 1, …; for the transposed product the same with
+     * a_ki. Shapes around the vector kernels' edges (whole vectors of 8 or 4 doubles, two at a time, four rows at a
+     * time) and the scalar kernels' (groups of four rows and four products). Under the build's tests the vector API
+     * is on ({@link JvmBlas#vectorized()}, the surefire argLine), so this holds the two kernels to the same bits.
+     */
+    @ParameterizedTest(name = "[{index}] {0}x{1}x{2} beta={3}")
+    @CsvSource({"1,1,1,0", "1,3,8,1", "2,5,7,0.5", "3,0,9,0.5", "4,4,15,0", "5,7,16,1", "6,9,17,0", "7,1,24,0.5",
+        "8,13,31,1", "9,6,32,0", "12,11,33,0.5", "13,17,40,0", "100,100,32,1", "33,64,21,0", "65,20,100,0.5"})
+    void theProductIsTheDefinitionsSumInOrderWithOneRoundingPerProduct(int rows, int inner, int width, double beta) {
+        Random r = new Random(rows * 31L + inner * 7L + width);
+        double alpha = -1.25;
+        double[] a = gaussian(r, rows * inner);
+        double[] at = gaussian(r, inner * rows);
+        double[] b = gaussian(r, inner * width);
+        double[] c = gaussian(r, rows * width);
+        double[] ct = c.clone();
+        double[] expected = new double[rows * width];
+        double[] expectedT = new double[rows * width];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < width; j++) {
+                double sum = beta == 0 ? 0.0 : beta == 1 ? c[i * width + j] : beta * c[i * width + j];
+                double sumT = beta == 0 ? 0.0 : beta * c[i * width + j];
+                for (int k = 0; k < inner; k++) {
+                    sum = Math.fma(alpha * a[i * inner + k], b[k * width + j], sum);
+                    sumT = Math.fma(alpha * at[k * rows + i], b[k * width + j], sumT);
+                }
+                expected[i * width + j] = sum;
+                expectedT[i * width + j] = sumT;
+            }
+        }
+        JvmBlas.gemm(rows, inner, width, alpha, a, b, beta, c);
+        JvmBlas.gemmTransposed(inner, rows, width, alpha, at, b, beta, ct);
+        for (int i = 0; i < c.length; i++) {
+            assertEquals(expected[i], c[i], 0.0, "gemm entry " + i);
+            assertEquals(expectedT[i], ct[i], 0.0, "gemmTransposed entry " + i);
+        }
+    }
+
+    /** The tests run with the vector module (the surefire argLine), so the vector kernels are what they check. */
+    @org.junit.jupiter.api.Test
+    void theVectorKernelsRunWhereTheModuleIsThere() {
+        boolean module = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+        org.junit.jupiter.api.Assertions.assertTrue(module, "the tests' JVM runs without --add-modules jdk.incubator.vector");
+        assertEquals(module && !"false".equalsIgnoreCase(System.getProperty(JvmBlas.VECTORS_PROPERTY)),
+                JvmBlas.vectorized());
+        assertEquals(JvmBlas.vectorized() ? VectorKernels.LANES : 1, JvmBlas.vectorLanes());
+    }
+
+    /**
      * A product above the split ({@link JvmBlas#PARALLEL_WORK}) made on a fork-join pool's thread, where it is not
      * split (the batch's runs on a layer's pool), gives the bits of the same product split from a plain thread.
      */
@@ -98,13 +148,14 @@ class JvmBlasTest {
     }
 
     @ParameterizedTest(name = "[{index}] n={0} width={1}")
-    @CsvSource({"1,3", "4,2", "7,5", "30,64", "201,9"})
+    @CsvSource({"1,3", "4,2", "7,5", "30,64", "201,9", "40,17", "61,33"})
     void everyColumnOfACholeskySolveIsSolvedAsAlone(int n, int width) {
         Random r = new Random(n * 7L + width);
         double[] l = new double[n * n];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < i; j++) {
-                l[i * n + j] = 0.3 * r.nextGaussian();
+                double e = 0.3 * r.nextGaussian();
+                l[i * n + j] = j % 5 == 3 ? 0.0 : e; // some zeros: the back substitution skips them
             }
             l[i * n + i] = 1 + r.nextDouble();
         }

@@ -216,10 +216,10 @@ public final class LayerBench {
     public static void print(PrintWriter out, LinearAlgebra la, Settings settings, BatchSettings options,
                              PaperDemo.Size size, Timing timing, List<Row> rows) {
         out.printf(Locale.ROOT, "batched layer %s (n x p x m), P = 0.1 I, backend %s, tolerance %.0e, %d threads, "
-                        + "shared runs of <= %s columns; medians of %d calls after %.1f s warm-up%n",
+                        + "shared runs of <= %s columns; medians of %d calls after %.1f s warm-up; %s%n",
                 size, la.name(), settings.tolerance(), Runtime.getRuntime().availableProcessors(),
                 options.runColumns() == Integer.MAX_VALUE ? "B" : String.valueOf(options.runColumns()),
-                timing.repeats(), timing.warmupSeconds());
+                timing.repeats(), timing.warmupSeconds(), dev.altdiff.api.linalg.JvmBlas.kernels());
         out.printf(Locale.ROOT, "%6s  %-10s  %10s  %16s  %18s  %22s%n", "B", "mode", "mean iter", "forward [1/s]",
                 "fwd+bwd [1/s]", "fwd+bwd q,b,h [1/s]");
         for (Row r : rows) {

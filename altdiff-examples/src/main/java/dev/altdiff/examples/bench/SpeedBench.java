@@ -292,8 +292,8 @@ public final class SpeedBench {
 
     /** Prints the rates and the cases' per-phase table. */
     public static void print(PrintWriter out, String backend, Rates rates, List<Case> cases) {
-        out.printf("machine rates: %s dgemm %.1f GFLOP/s, JVM kernel gemm %.1f GFLOP/s, gemv %.1f GFLOP/s (order 1000)%n",
-                backend, rates.backendGemm(), rates.jvmGemm(), rates.jvmGemv());
+        out.printf("machine rates: %s dgemm %.1f GFLOP/s, JVM kernel gemm %.1f GFLOP/s, gemv %.1f GFLOP/s (order 1000;"
+                + " %s)%n", backend, rates.backendGemm(), rates.jvmGemm(), rates.jvmGemv(), JvmBlas.kernels());
         out.printf("floor of a phase: its flops at %.1f GFLOP/s or its bytes at %.1f GB/s (the gemv's), the larger%n",
                 rates.compute(), rates.bandwidth());
         out.printf("%-26s %-8s %6s  %-9s %10s %9s %9s %9s %8s %9s %7s%n", "case", "preset", "iter", "phase", "ms", "GFLOP",

@@ -45,7 +45,7 @@ final class BenchLayerCommand implements Callable<Integer> {
             description = "timed calls per cell, the median is shown (default: ${DEFAULT-VALUE})")
     int repeats;
 
-    @Option(names = "--warmup", paramLabel = "S", defaultValue = "20",
+    @Option(names = "--warmup", paramLabel = "S", defaultValue = "45",
             description = "seconds of untimed calls of every cell in turn (at least one each) before the timed ones:"
                     + " the layer warm, as in a training loop (default: ${DEFAULT-VALUE})")
     double warmup;
