@@ -124,7 +124,7 @@ public final class Equilibration {
         if (known != null) {
             return known;
         }
-        Equilibration out = computed(shared, qs, passes);
+        Equilibration out = ruiz(shared, qs, passes, kept); // the passes' trace only where the factors are kept
         if (kept) {
             Recent.remember(shared, out);
         }
@@ -136,9 +136,19 @@ public final class Equilibration {
      * the factors kept for recent matrices: what a call with new matrices pays (benchmarks time it so).
      */
     public static Equilibration computed(QuadraticProgram shared, List<double[]> qs, int passes) {
-        // copies of P, A, G in the problem's layout, scaled pass by pass
+        return ruiz(shared, qs, passes, false);
+    }
+
+    /**
+     * The passes on copies of P, A, G in the problem's layout, scaled pass by pass.
+     *
+     * @param trace whether to keep what each pass read ({@link Trace}: a D step of n doubles per pass), which only
+     *              factors kept for later calls replay: 160 MB at n = 2·10⁶ and 10 passes, for a run that never
+     *              replays them
+     */
+    private static Equilibration ruiz(QuadraticProgram shared, List<double[]> qs, int passes, boolean trace) {
         return ruiz(MatrixBlock.of(shared, Block.P), MatrixBlock.of(shared, Block.A), MatrixBlock.of(shared, Block.G),
-                qs, passes);
+                qs, passes, trace);
     }
 
     /**
@@ -298,7 +308,7 @@ public final class Equilibration {
         }
         return ruiz(hessian, new RowMajor(program.p(), n, program.rowMajorA()),
                 new RowMajor(program.m(), n, program.rowMajorG()),
-                List.of(f.gradient(x0)), passes);
+                List.of(f.gradient(x0)), passes, false);
     }
 
     /**
@@ -318,7 +328,8 @@ public final class Equilibration {
      *
      * @param passes at least 1
      */
-    private static Equilibration ruiz(MatrixBlock pm, MatrixBlock a, MatrixBlock g, List<double[]> qs, int passes) {
+    private static Equilibration ruiz(MatrixBlock pm, MatrixBlock a, MatrixBlock g, List<double[]> qs, int passes,
+                                      boolean keepTrace) {
         int n = pm.cols;
         double[] d = ones(n);
         double[] eA = ones(a.rows);
@@ -336,7 +347,7 @@ public final class Equilibration {
         // are pending·pm.colNorm meanwhile). All factors are powers of 2, so the entries and norms are those of
         // scaling step by step, exactly: one sweep over each block per pass.
         double pending = 1.0;
-        Trace trace = new Trace(new double[passes][], new double[passes], new double[passes]);
+        Trace trace = keepTrace ? new Trace(new double[passes][], new double[passes], new double[passes]) : null;
         for (int pass = 0; pass < passes; pass++) {
             // KKT column j ≤ n: column j of P̄, Ā, Ḡ; column n + i: row i of Ā or Ḡ
             double[] colNorm = new double[n];
@@ -365,9 +376,11 @@ public final class Equilibration {
                 qInf = Math.max(qInf, Vectors.normInf(column));
             }
             double gamma = powerOfTwo(1.0 / limit(Math.max(meanP, limit(qInf))));
-            trace.dSteps[pass] = dStep;
-            trace.meanP[pass] = meanP;
-            trace.gammas[pass] = gamma;
+            if (trace != null) {
+                trace.dSteps[pass] = dStep;
+                trace.meanP[pass] = meanP;
+                trace.gammas[pass] = gamma;
+            }
             pending = gamma;
             for (double[] column : q) {
                 for (int i = 0; i < n; i++) {
@@ -383,6 +396,11 @@ public final class Equilibration {
     boolean sameFactors(Equilibration other) {
         return passes == other.passes && c == other.c && java.util.Arrays.equals(d, other.d)
                 && java.util.Arrays.equals(eA, other.eA) && java.util.Arrays.equals(eG, other.eG);
+    }
+
+    /** @return whether these factors keep what their passes read, for later calls to replay (kept dense factors) */
+    boolean keepsTrace() {
+        return trace != null;
     }
 
     /** @return whether this is the identity (0 passes): every map returns its argument itself */

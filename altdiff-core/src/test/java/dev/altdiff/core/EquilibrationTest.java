@@ -29,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -414,6 +415,12 @@ class EquilibrationTest {
         }
         Equilibration ten = Equilibration.of(sparse, 10);
         assertTrue(max(ten.d()) / min(ten.d()) >= 16, "D spans " + min(ten.d()) + ".." + max(ten.d()));
+        // what the passes read is kept only for factors kept for later calls (dense ones): a D step of n doubles
+        // per pass, 160 MB for a sparse problem of n = 2·10⁶, which no later call replays
+        assertFalse(ten.keepsTrace(), "sparse factors keep their passes' trace");
+        assertTrue(Equilibration.of(dense, 10).keepsTrace(), "kept dense factors keep their passes' trace");
+        assertFalse(Equilibration.computed(dense, List.of(dense.q()), 10).keepsTrace(), "computed factors");
+        assertSameFactors(Equilibration.of(dense, 10), Equilibration.computed(dense, List.of(dense.q()), 10));
     }
 
     /**
