@@ -593,8 +593,15 @@ public final class QpData {
             if (scale == 0) {
                 return;
             }
+            SparseMatrix pm = problem.sparse(Block.P);
+            Boolean diagonal = diagonalShiftedIsPositive(pm, PSD_SHIFT * scale);
+            if (diagonal != null) { // the factorization's decision without its ordering and factor (P = I: n = 2·10⁶)
+                if (!diagonal) {
+                    throw notPositiveSemidefinite(scale);
+                }
+                return;
+            }
             try {
-                SparseMatrix pm = problem.sparse(Block.P);
                 SparseCholesky.factorGramSum(la, SparseCholesky.planGramSum(n, pm), n, PSD_SHIFT * scale, pm,
                         new double[0]);
             } catch (NotPositiveDefiniteException e) {
@@ -621,6 +628,35 @@ public final class QpData {
         } catch (NotPositiveDefiniteException e) {
             throw notPositiveSemidefinite(scale);
         }
+    }
+
+    /**
+     * The PSD check of a sparse P whose stored entries all lie on its diagonal (at most one per column), in O(n)
+     * without an ordering or a factor: P + shift·I is positive definite exactly when every shift + P_jj, the sum
+     * {@link SparseMatrix#shiftedGramSum} forms and the factorization's pivot, is positive (and finite, as the
+     * factorization asks). The factorization decides the same except within its relative zero tolerance (ojAlgo's
+     * LDLᵀ refuses a pivot within n·ε of the largest before it), where this takes the pivot's sign.
+     *
+     * @return whether P + shift·I has a Cholesky factor; null when P has an entry off its diagonal
+     */
+    static Boolean diagonalShiftedIsPositive(SparseMatrix pm, double shift) {
+        SparseMatrix.Columns columns = pm.columns();
+        int[] colStart = columns.colStart();
+        int[] rowIndex = columns.rowIndex();
+        for (int j = 0; j < pm.cols(); j++) {
+            int count = colStart[j + 1] - colStart[j];
+            if (count > 1 || count == 1 && rowIndex[colStart[j]] != j) {
+                return null;
+            }
+        }
+        for (int j = 0; j < pm.cols(); j++) {
+            int k = colStart[j];
+            double pivot = colStart[j + 1] > k ? shift + columns.value(k, j, j) : shift;
+            if (!(pivot > 0) || !Double.isFinite(pivot)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** @return the refusal of a P whose P + δI (δ = {@link #PSD_SHIFT}·scale) has no Cholesky factor */

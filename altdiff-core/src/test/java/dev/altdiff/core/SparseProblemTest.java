@@ -238,6 +238,68 @@ class SparseProblemTest {
         assertEquals("P", e.block());
     }
 
+    /**
+     * A diagonal sparse P is checked without an ordering or a factor ({@link QpData#diagonalShiftedIsPositive}): P + δI
+     * is positive definite exactly when every δ + P_jj, the sum the factorization's pivot would be, is positive. On
+     * diagonals with empty columns, zeros, entries at −δ and one rounding either side of it, and negative ones, the
+     * check gives that criterion, and the LDLᵀ of P + δI gives the same decision wherever its pivots are clear of its
+     * relative zero tolerance (ojAlgo refuses a pivot within n·ε of the largest before it: at −δ plus one rounding it
+     * refuses what is, exactly, a positive pivot of 10⁻²⁶). A P with any entry off its diagonal goes to the
+     * factorization (null). End to end, an indefinite diagonal P is refused and a PSD one (with a zero) accepted.
+     */
+    @Test
+    void aDiagonalSparsePIsCheckedWithoutAFactorization() {
+        double shift = 1e-10;
+        double[][] diagonals = {{1, 2, 3}, {1, 0, 3}, {1, -shift, 3}, {1, -Math.nextUp(shift), 3},
+            {1, -Math.nextDown(shift), 3}, {-1, 2, 3}, {0, 0, 0}, {5, -1e-3, 2}};
+        for (double[] diagonal : diagonals) {
+            int n = diagonal.length;
+            java.util.List<Integer> rows = new java.util.ArrayList<>();
+            java.util.List<Double> values = new java.util.ArrayList<>();
+            boolean positive = true;
+            double smallest = Double.POSITIVE_INFINITY;
+            double largest = 0;
+            for (int i = 0; i < n; i++) {
+                if (i != 1 || diagonal[i] != 0) { // column 1 left empty where its entry is 0
+                    rows.add(i);
+                    values.add(diagonal[i]);
+                }
+                double pivot = shift + diagonal[i];
+                positive &= pivot > 0;
+                smallest = Math.min(smallest, Math.abs(pivot));
+                largest = Math.max(largest, Math.abs(pivot));
+            }
+            int[] ij = rows.stream().mapToInt(Integer::intValue).toArray();
+            SparseMatrix pm = SparseMatrix.fromTriplets("P", n, n, ij, ij,
+                    values.stream().mapToDouble(Double::doubleValue).toArray());
+            String label = java.util.Arrays.toString(diagonal);
+            assertEquals(positive, QpData.diagonalShiftedIsPositive(pm, shift), label);
+            if (smallest > n * Math.ulp(1.0) * largest) { // clear of the factorization's zero tolerance
+                boolean factors;
+                try {
+                    SparseCholesky.factorGramSum(LA, SparseCholesky.planGramSum(n, pm), n, shift, pm, new double[0]);
+                    factors = true;
+                } catch (dev.altdiff.api.linalg.NotPositiveDefiniteException e) {
+                    factors = false;
+                }
+                assertEquals(factors, positive, "the factorization of " + label);
+            }
+        }
+        SparseMatrix offDiagonal = SparseMatrix.fromTriplets("P", 2, 2, new int[]{0, 1, 1}, new int[]{0, 1, 0},
+                new double[]{1, 1, 0.5});
+        assertEquals(null, QpData.diagonalShiftedIsPositive(offDiagonal, shift));
+        SparseMatrix indefinite = SparseMatrix.fromTriplets("P", 3, 3, new int[]{0, 1, 2}, new int[]{0, 1, 2},
+                new double[]{1, -0.5, 2});
+        InvalidProblemException e = assertThrows(InvalidProblemException.class,
+                () -> new QpData(QuadraticProgram.builder(3).sparseP(indefinite).build(), LA, 1.0));
+        assertEquals("P", e.block());
+        SparseMatrix psd = SparseMatrix.fromTriplets("P", 3, 3, new int[]{0, 1, 2}, new int[]{0, 1, 2},
+                new double[]{1, 0, 2});
+        assertEquals(3, new QpData(QuadraticProgram.builder(3).sparseP(psd).q(new double[]{1, 1, 1})
+                .sparseInequalities(SparseMatrix.fromTriplets("G", 1, 3, new int[]{0}, new int[]{1}, new double[]{1}),
+                        new double[]{1}).build(), LA, 1.0).n);
+    }
+
     @Test
     void singularSparseHIsReportedAsInvalid() {
         // an LP whose single constraint row leaves H = ρaᵀa singular
