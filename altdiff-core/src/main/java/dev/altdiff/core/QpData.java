@@ -595,7 +595,7 @@ public final class QpData {
             }
             SparseMatrix pm = problem.sparse(Block.P);
             Boolean diagonal = diagonalShiftedIsPositive(pm, PSD_SHIFT * scale);
-            if (diagonal != null) { // the factorization's decision without its ordering and factor (P = I: n = 2·10⁶)
+            if (diagonal != null) { // the criterion in O(n), without an ordering and a factor (P = I: n = 2·10⁶)
                 if (!diagonal) {
                     throw notPositiveSemidefinite(scale);
                 }

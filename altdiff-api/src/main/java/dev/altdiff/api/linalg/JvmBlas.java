@@ -12,8 +12,10 @@ import java.util.concurrent.RecursiveAction;
  * the same kernels ({@link #choleskyInPlace}).
  *
  * <p>{@link #gemm} is register-blocked over four entries of a row of a and four rows of c (each load of b's
- * rows serves four rows of c), so that the inner loop over c's columns vectorizes, and cache-blocked over panels of b's rows ({@value #PANEL_DOUBLES} doubles)
- * that stay in L2 while every row of c passes over them. Every entry of c is computed with the same
+ * rows serves four rows of c), and cache-blocked over panels of b's rows ({@value #PANEL_DOUBLES} doubles)
+ * that stay in L2 while every row of c passes over them. HotSpot does not vectorize these loops; where the JVM has
+ * the vector API ({@link #vectorized()}) the whole vectors of c's columns run on it instead ({@code VectorKernels},
+ * the same operations per entry), and the loops here take the columns left. Every entry of c is computed with the same
  * operations in the same order whatever the number of columns (groups of four products in order of
  * the inner index, each added to the entry by a fused multiply-add, {@link Math#fma}: one rounding per product
  * and about 1.2× the rate of a multiply and an add): a column's result does not depend on the columns beside it, so

@@ -4,15 +4,17 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link JvmBlas}'s product kernel on the JDK's vector API ({@code jdk.incubator.vector}): c += α·a·b over a block,
- * with the entries of c in SIMD registers of {@link DoubleVector#SPECIES_PREFERRED} (8 doubles with AVX-512, 4 with
+ * {@link JvmBlas}'s product kernel on the JDK's vector API ({@code jdk.incubator.vector}): c += α·a·b over a block
+ * (the products of {@code gemm}, {@code gemmTransposed} and the forward substitution), and the back substitution's
+ * updates with four pivots ({@link #backFourPivots}). The product holds the entries of c in SIMD registers of {@link DoubleVector#SPECIES_PREFERRED} (8 doubles with AVX-512, 4 with
  * AVX2) while the inner index runs. HotSpot does not vectorize {@link JvmBlas}'s scalar loops (their rows of b and
  * c are offsets into arrays it cannot tell apart), so they run at the rate of scalar fused multiply-adds; these
  * kernels reach several times that (docs/performance.md).
  *
  * <p><b>The same bits.</b> Each entry of c gets exactly the operations of the scalar kernels: its products
  * (α·a_rk)·b_kj added one at a time in the order of k, each by a fused multiply-add (one rounding), the lanes of a
- * vector being independent entries. Whether a product runs here or in the scalar code changes no result.
+ * vector being independent entries; the back substitution rounds each product and subtracts it, in the pivots'
+ * order, as its scalar loop does. Whether a product runs here or in the scalar code changes no result.
  *
  * <p>This class is loaded only where the module is in the boot layer ({@code --add-modules jdk.incubator.vector},
  * which {@code bin/altdiff} and the build's tests pass) and {@link JvmBlas#vectorized()} found it working; without
