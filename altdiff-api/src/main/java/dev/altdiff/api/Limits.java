@@ -172,13 +172,14 @@ public final class Limits {
             // H formed in the JVM and factored in its own array (ojalgo and nd4j); a backend that copies it to
             // factor it holds a second, and one whose factor is not in the JVM also gives a row-major copy of it
             // with the full x-step, or up to n = 1024 (counted, a bound for every backend)
-            long copies = p + m > n || n <= 1024 ? 3 : 2;
+            boolean reduced = settings.sigma() == 0 && settings.xStep().reduced((int) n, (int) (p + m));
+            long copies = !reduced || n <= 1024 ? 3 : 2;
             parts.add(new Part("H = P + ρAᵀA + ρGᵀG formed in the JVM and its factor" + (copies == 3
                     ? ", the factor's row-major copy" : "") + " (at most " + copies + " n×n, n = " + n + ")",
                     times(copies * n * n, DOUBLE)));
             parts.add(new Part("a scaled copy of A or G while H is formed (max(p, m)×n = " + Math.max(p, m) + "×" + n
                     + ")", times(Math.max(p, m) * n, DOUBLE)));
-            if (p + m <= n) {
+            if (reduced) {
                 parts.add(new Part("the reduced x-step's W = H⁻¹[Aᵀ Gᵀ] and M = [A; G]W, formed in place in the JVM"
                         + " (n×(p+m) + (p+m)²)", times((p + m) * n + (p + m) * (p + m), DOUBLE)));
             }

@@ -16,7 +16,8 @@ import java.util.Objects;
  * P, which must hold to |P_ij − P_ji| ≤ 1e-10·max|P|; P is then stored as ½(P + Pᵀ). Positive
  * semidefiniteness of P needs a factorization and is checked by the solver (see
  * {@link Differentiator#solve}). Violations raise {@link InvalidProblemException} naming the block
- * and index. Matrices are given as arrays of rows and copied; accessors return copies, except {@link #dense},
+ * and index. Matrices are given as arrays of rows and copied (or as one row-major array taken over without a copy,
+ * {@link Builder#takeP}); accessors return copies, except {@link #dense},
  * which gives solvers a dense block's stored array to read in place. {@link #scaledDiagonally} makes a diagonally
  * scaled problem that shares this one's arrays.
  *
@@ -71,19 +72,22 @@ public final class QuadraticProgram {
             Limits.requireBytes("n", (long) n * Double.BYTES, "n = " + n + " variables (q = 0 and the iterates)");
         }
         if (builder.pSparse != null || builder.aSparse != null || builder.gSparse != null) {
+            double[][] pRows = builder.pTaken != null ? builder.pTaken.asRows("P", n) : builder.pMatrix;
+            double[][] aRows = builder.aTaken != null ? builder.aTaken.asRows("A", n) : builder.a;
+            double[][] gRows = builder.gTaken != null ? builder.gTaken.asRows("G", n) : builder.g;
             this.pMatrix = null;
             this.a = null;
             this.g = null;
             this.q = builder.q == null ? new double[n] : vector("q", builder.q, n);
             SparseMatrix pm = builder.pSparse != null ? builder.pSparse
-                    : builder.pMatrix != null ? SparseMatrix.fromRows("P", rowCount("P", builder.pMatrix, n), n) : null;
+                    : pRows != null ? SparseMatrix.fromRows("P", rowCount("P", pRows, n), n) : null;
             this.pSparse = pm == null ? null : symmetric(shape("P", pm, n, n));
-            requirePairs(builder.aSparse != null || builder.a != null, builder.b,
-                    builder.gSparse != null || builder.g != null, builder.h);
+            requirePairs(builder.aSparse != null || aRows != null, builder.b,
+                    builder.gSparse != null || gRows != null, builder.h);
             SparseMatrix am = builder.aSparse != null ? builder.aSparse
-                    : builder.a != null ? SparseMatrix.fromRows("A", builder.a, n) : null;
+                    : aRows != null ? SparseMatrix.fromRows("A", aRows, n) : null;
             SparseMatrix gm = builder.gSparse != null ? builder.gSparse
-                    : builder.g != null ? SparseMatrix.fromRows("G", builder.g, n) : null;
+                    : gRows != null ? SparseMatrix.fromRows("G", gRows, n) : null;
             this.p = am == null ? 0 : am.rows();
             this.m = gm == null ? 0 : gm.rows();
             this.aSparse = p > 0 ? shape("A", am, p, n) : null;
@@ -95,26 +99,27 @@ public final class QuadraticProgram {
         this.pSparse = null;
         this.aSparse = null;
         this.gSparse = null;
-        this.pMatrix = builder.pMatrix == null ? null : symmetric(flatten("P", builder.pMatrix, n, n));
+        this.pMatrix = builder.pTaken != null ? symmetric(builder.pTaken.checked("P", n, n))
+                : builder.pMatrix == null ? null : symmetric(flatten("P", builder.pMatrix, n, n));
         this.q = builder.q == null ? new double[n] : vector("q", builder.q, n);
-        if (builder.a == null ^ builder.b == null) {
-            String missing = builder.a == null ? "A" : "b";
+        if ((builder.a == null && builder.aTaken == null) ^ builder.b == null) {
+            String missing = builder.b != null ? "A" : "b";
             throw new InvalidProblemException(missing, -1, -1, missing + " is missing: A and b must be given together");
         }
-        if (builder.g == null ^ builder.h == null) {
-            String missing = builder.g == null ? "G" : "h";
+        if ((builder.g == null && builder.gTaken == null) ^ builder.h == null) {
+            String missing = builder.h != null ? "G" : "h";
             throw new InvalidProblemException(missing, -1, -1, missing + " is missing: G and h must be given together");
         }
-        boolean hasEq = builder.a != null && builder.a.length > 0;
-        boolean hasIneq = builder.g != null && builder.g.length > 0;
-        this.p = hasEq ? builder.a.length : 0;
-        this.m = hasIneq ? builder.g.length : 0;
-        this.a = hasEq ? flatten("A", builder.a, p, n) : null;
+        boolean hasEq = builder.aTaken != null ? builder.aTaken.rows() > 0 : builder.a != null && builder.a.length > 0;
+        boolean hasIneq = builder.gTaken != null ? builder.gTaken.rows() > 0 : builder.g != null && builder.g.length > 0;
+        this.p = !hasEq ? 0 : builder.aTaken != null ? builder.aTaken.rows() : builder.a.length;
+        this.m = !hasIneq ? 0 : builder.gTaken != null ? builder.gTaken.rows() : builder.g.length;
+        this.a = !hasEq ? null : builder.aTaken != null ? builder.aTaken.checked("A", p, n) : flatten("A", builder.a, p, n);
         this.b = hasEq ? vector("b", builder.b, p) : new double[0];
         if (!hasEq && builder.b != null && builder.b.length > 0) {
             throw new InvalidProblemException("b", -1, -1, "b has length " + builder.b.length + " but A has 0 rows");
         }
-        this.g = hasIneq ? flatten("G", builder.g, m, n) : null;
+        this.g = !hasIneq ? null : builder.gTaken != null ? builder.gTaken.checked("G", m, n) : flatten("G", builder.g, m, n);
         this.h = hasIneq ? vector("h", builder.h, m) : new double[0];
         if (!hasIneq && builder.h != null && builder.h.length > 0) {
             throw new InvalidProblemException("h", -1, -1, "h has length " + builder.h.length + " but G has 0 rows");
@@ -286,6 +291,36 @@ public final class QuadraticProgram {
     /** The sparse symmetry check: |P − Pᵀ| ≤ tol entry-wise, then ½(P + Pᵀ). */
     private static SparseMatrix symmetric(SparseMatrix pm) {
         return pm.symmetricPart("P", SYMMETRY_TOLERANCE * pm.normInf());
+    }
+
+    /**
+     * A dense block given as one row-major array ({@link Builder#takeP}, …), kept by the problem that is built from it.
+     */
+    private record Taken(double[] values, int rows, int cols) {
+        /** @return the values, after the checks {@link #flatten} makes of rows (shape, then every entry) */
+        double[] checked(String block, int r, int c) {
+            if (rows != r) {
+                throw new InvalidProblemException(block, -1, -1, block + " has " + rows + " rows, expected " + r);
+            }
+            if (cols != c && r > 0) {
+                throw new InvalidProblemException(block, 0, -1, block + " row 0 has " + cols + " entries, expected " + c);
+            }
+            if (values.length != (long) r * c) {
+                throw new IllegalArgumentException(block + ": " + values.length + " values given for " + r + "×" + c);
+            }
+            for (int i = 0; i < r; i++) {
+                for (int j = 0; j < c; j++) {
+                    Limits.value(block, i, j, values[i * c + j]);
+                }
+            }
+            return values;
+        }
+
+        /** @return the block as rows of cols entries, after the checks of a block with n columns */
+        double[][] asRows(String block, int n) {
+            checked(block, rows, n);
+            return QuadraticProgram.rows(values, rows, cols);
+        }
     }
 
     private static double[] flatten(String block, double[][] rows, int r, int c) {
@@ -485,7 +520,10 @@ public final class QuadraticProgram {
         return out;
     }
 
-    /** Builder; every setter takes the data by reference until {@link #build()} copies it. */
+    /**
+     * Builder; every setter takes the data by reference until {@link #build()} copies it, except {@link #takeP},
+     * {@link #takeEqualities} and {@link #takeInequalities}, whose arrays the built problem keeps.
+     */
     public static final class Builder {
         private final int n;
         private String name = "qp";
@@ -498,16 +536,32 @@ public final class QuadraticProgram {
         private SparseMatrix pSparse;
         private SparseMatrix aSparse;
         private SparseMatrix gSparse;
+        private Taken pTaken;
+        private Taken aTaken;
+        private Taken gTaken;
 
         private Builder(int n) { this.n = n; }
 
         public Builder name(String name) { this.name = name == null ? "qp" : name; return this; }
 
         /** Quadratic term, n×n symmetric PSD; omit for an LP. */
-        public Builder P(double[][] pMatrix) { this.pMatrix = pMatrix; this.pSparse = null; return this; }
+        public Builder P(double[][] pMatrix) { this.pMatrix = pMatrix; this.pSparse = null; this.pTaken = null; return this; }
+
+        /**
+         * Quadratic term as one row-major array of rows×cols entries (it must be n×n), <b>taken over</b>: {@link #build()}
+         * checks it and stores ½(P + Pᵀ) in it, and the problem keeps it as its P instead of a copy. For a reader that
+         * made the array for this problem alone (a file reader: one copy of P in memory, not two). The caller must not
+         * use the array afterwards.
+         */
+        public Builder takeP(int rows, int cols, double[] rowMajor) {
+            this.pTaken = new Taken(Objects.requireNonNull(rowMajor, "rowMajor"), rows, cols);
+            this.pMatrix = null;
+            this.pSparse = null;
+            return this;
+        }
 
         /** Quadratic term as a sparse n×n symmetric PSD matrix (makes the problem sparse). */
-        public Builder sparseP(SparseMatrix pMatrix) { this.pSparse = pMatrix; this.pMatrix = null; return this; }
+        public Builder sparseP(SparseMatrix pMatrix) { this.pSparse = pMatrix; this.pMatrix = null; this.pTaken = null; return this; }
 
         /** Linear term, length n (zero if never set). */
         public Builder q(double[] q) { this.q = q; return this; }
@@ -515,6 +569,16 @@ public final class QuadraticProgram {
         /** Equality constraints Ax = b, A p×n, b length p. */
         public Builder equalities(double[][] a, double[] b) {
             this.a = a;
+            this.aSparse = null;
+            this.aTaken = null;
+            this.b = b;
+            return this;
+        }
+
+        /** Equality constraints with A (p×n) as one row-major array, taken over as {@link #takeP} takes P. */
+        public Builder takeEqualities(int rows, int cols, double[] aRowMajor, double[] b) {
+            this.aTaken = new Taken(Objects.requireNonNull(aRowMajor, "aRowMajor"), rows, cols);
+            this.a = null;
             this.aSparse = null;
             this.b = b;
             return this;
@@ -524,6 +588,7 @@ public final class QuadraticProgram {
         public Builder sparseEqualities(SparseMatrix a, double[] b) {
             this.aSparse = a;
             this.a = null;
+            this.aTaken = null;
             this.b = b;
             return this;
         }
@@ -531,6 +596,16 @@ public final class QuadraticProgram {
         /** Inequality constraints Gx ≤ h, G m×n, h length m. */
         public Builder inequalities(double[][] g, double[] h) {
             this.g = g;
+            this.gSparse = null;
+            this.gTaken = null;
+            this.h = h;
+            return this;
+        }
+
+        /** Inequality constraints with G (m×n) as one row-major array, taken over as {@link #takeP} takes P. */
+        public Builder takeInequalities(int rows, int cols, double[] gRowMajor, double[] h) {
+            this.gTaken = new Taken(Objects.requireNonNull(gRowMajor, "gRowMajor"), rows, cols);
+            this.g = null;
             this.gSparse = null;
             this.h = h;
             return this;
@@ -540,6 +615,7 @@ public final class QuadraticProgram {
         public Builder sparseInequalities(SparseMatrix g, double[] h) {
             this.gSparse = g;
             this.g = null;
+            this.gTaken = null;
             this.h = h;
             return this;
         }

@@ -79,10 +79,13 @@ package dev.altdiff.api;
  *                      definite for any PSD P and any [A; G] (an LP with fewer constraint rows than variables,
  *                      rank-deficient constraints) and x⁺ = H⁻¹(σx_k + …). σ &gt; 0 runs the full x-step (the
  *                      reduced one needs x only through [A; G]x). Quadratic programs only
+ * @param xStep         how a dense QP's x-step is evaluated ({@link XStepForm}: the same map up to rounding, different
+ *                      set-up, per-iteration cost and memory); {@link XStepForm#REUSED} unless set. Quadratic programs
+ *                      only
  */
 public record Settings(double rho, double tolerance, int maxIterations, Truncation truncation,
                        double infeasibilityTolerance, boolean polish, boolean adaptiveRho, int scaling,
-                       double timeLimit, double alpha, double equalityRhoScale, double sigma) {
+                       double timeLimit, double alpha, double equalityRhoScale, double sigma, XStepForm xStep) {
 
     /** Default ε_inf. */
     public static final double DEFAULT_INFEASIBILITY_TOLERANCE = 1e-5;
@@ -139,7 +142,7 @@ public record Settings(double rho, double tolerance, int maxIterations, Truncati
      * more iterations.
      */
     public static final Settings DEFAULTS = new Settings(1.0, 1e-7, 10_000, Truncation.RESIDUALS,
-            DEFAULT_INFEASIBILITY_TOLERANCE, false, true, 10, 0, 1.0, DEFAULT_EQUALITY_RHO_SCALE, 0);
+            DEFAULT_INFEASIBILITY_TOLERANCE, false, true, 10, 0, 1.0, DEFAULT_EQUALITY_RHO_SCALE, 0, XStepForm.REUSED);
 
     /**
      * The Alt-Diff paper's settings: fixed ρ = 1, its relative-change truncation rule at ε = 1e-6
@@ -180,6 +183,14 @@ public record Settings(double rho, double tolerance, int maxIterations, Truncati
                 timeLimit, 1.0, 1.0, 0);
     }
 
+    /** Settings with the x-step form of layers and batches ({@link XStepForm#REUSED}). */
+    public Settings(double rho, double tolerance, int maxIterations, Truncation truncation,
+                    double infeasibilityTolerance, boolean polish, boolean adaptiveRho, int scaling,
+                    double timeLimit, double alpha, double equalityRhoScale, double sigma) {
+        this(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho, scaling,
+                timeLimit, alpha, equalityRhoScale, sigma, XStepForm.REUSED);
+    }
+
     /**
      * Validates every field against its documented range.
      *
@@ -218,6 +229,9 @@ public record Settings(double rho, double tolerance, int maxIterations, Truncati
             throw new IllegalArgumentException("equalityRhoScale must be in [1, " + EQUALITY_RHO_SCALE_MAX
                     + "] (1: one ρ for every row), got " + equalityRhoScale);
         }
+        if (xStep == null) {
+            throw new IllegalArgumentException("xStep must not be null");
+        }
         if (!(sigma >= 0 && sigma <= SIGMA_MAX)) {
             throw new IllegalArgumentException("sigma (proximal weight) must be in [0, " + SIGMA_MAX + "] (0: none), got "
                     + sigma);
@@ -227,72 +241,78 @@ public record Settings(double rho, double tolerance, int maxIterations, Truncati
     /** @return a copy with ρ replaced */
     public Settings withRho(double rho) {
         return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
-                scaling, timeLimit, alpha, equalityRhoScale, sigma);
+                scaling, timeLimit, alpha, equalityRhoScale, sigma, xStep);
     }
 
     /** @return a copy with ε replaced */
     public Settings withTolerance(double tolerance) {
         return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
-                scaling, timeLimit, alpha, equalityRhoScale, sigma);
+                scaling, timeLimit, alpha, equalityRhoScale, sigma, xStep);
     }
 
     /** @return a copy with the iteration cap replaced */
     public Settings withMaxIterations(int maxIterations) {
         return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
-                scaling, timeLimit, alpha, equalityRhoScale, sigma);
+                scaling, timeLimit, alpha, equalityRhoScale, sigma, xStep);
     }
 
     /** @return a copy with the truncation rule replaced */
     public Settings withTruncation(Truncation truncation) {
         return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
-                scaling, timeLimit, alpha, equalityRhoScale, sigma);
+                scaling, timeLimit, alpha, equalityRhoScale, sigma, xStep);
     }
 
     /** @return a copy with ε_inf replaced (0 turns infeasibility detection off) */
     public Settings withInfeasibilityTolerance(double infeasibilityTolerance) {
         return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
-                scaling, timeLimit, alpha, equalityRhoScale, sigma);
+                scaling, timeLimit, alpha, equalityRhoScale, sigma, xStep);
     }
 
     /** @return a copy with polishing switched on or off */
     public Settings withPolish(boolean polish) {
         return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
-                scaling, timeLimit, alpha, equalityRhoScale, sigma);
+                scaling, timeLimit, alpha, equalityRhoScale, sigma, xStep);
     }
 
     /** @return a copy with adaptive ρ switched on or off */
     public Settings withAdaptiveRho(boolean adaptiveRho) {
         return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
-                scaling, timeLimit, alpha, equalityRhoScale, sigma);
+                scaling, timeLimit, alpha, equalityRhoScale, sigma, xStep);
     }
 
     /** @return a copy with the number of Ruiz equilibration passes replaced (0: off) */
     public Settings withScaling(int scaling) {
         return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
-                scaling, timeLimit, alpha, equalityRhoScale, sigma);
+                scaling, timeLimit, alpha, equalityRhoScale, sigma, xStep);
     }
 
     /** @return a copy with the time limit replaced (seconds, 0: none) */
     public Settings withTimeLimit(double timeLimit) {
         return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
-                scaling, timeLimit, alpha, equalityRhoScale, sigma);
+                scaling, timeLimit, alpha, equalityRhoScale, sigma, xStep);
     }
 
     /** @return a copy with the over-relaxation α replaced (1: none) */
     public Settings withAlpha(double alpha) {
         return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
-                scaling, timeLimit, alpha, equalityRhoScale, sigma);
+                scaling, timeLimit, alpha, equalityRhoScale, sigma, xStep);
     }
 
     /** @return a copy with the equality rows' penalty scale replaced (1: one ρ for every row) */
     public Settings withEqualityRhoScale(double equalityRhoScale) {
         return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
-                scaling, timeLimit, alpha, equalityRhoScale, sigma);
+                scaling, timeLimit, alpha, equalityRhoScale, sigma, xStep);
     }
 
     /** @return a copy with the proximal weight σ replaced */
     public Settings withSigma(double sigma) {
         return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
-                scaling, timeLimit, alpha, equalityRhoScale, sigma);
+                scaling, timeLimit, alpha, equalityRhoScale, sigma, xStep);
+    }
+
+    /** @return a copy with the x-step form replaced */
+    public Settings withXStep(XStepForm xStep) {
+        return new Settings(rho, tolerance, maxIterations, truncation, infeasibilityTolerance, polish, adaptiveRho,
+                scaling, timeLimit, alpha, equalityRhoScale, sigma, xStep);
     }
 }

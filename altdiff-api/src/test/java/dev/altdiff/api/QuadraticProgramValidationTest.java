@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -134,11 +135,79 @@ class QuadraticProgramValidationTest {
         assertEquals(1.0, Settings.DEFAULTS.alpha());
         assertEquals(Settings.DEFAULT_EQUALITY_RHO_SCALE, Settings.DEFAULTS.equalityRhoScale());
         assertEquals(1.6, Settings.DEFAULTS.withAlpha(1.6).alpha());
-        Settings relaxed = Settings.DEFAULTS.withAlpha(1.6).withEqualityRhoScale(10);
+        Settings relaxed = Settings.DEFAULTS.withAlpha(1.6).withEqualityRhoScale(10).withXStep(XStepForm.FULL);
         for (Settings copy : new Settings[]{relaxed.withRho(2), relaxed.withTolerance(1e-3), relaxed.withScaling(3),
-                relaxed.withPolish(true), relaxed.withTimeLimit(5), relaxed.withAdaptiveRho(false)}) {
+                relaxed.withPolish(true), relaxed.withTimeLimit(5), relaxed.withAdaptiveRho(false),
+                relaxed.withSigma(1e-6)}) {
             assertEquals(1.6, copy.alpha(), "the withers carry α");
             assertEquals(10.0, copy.equalityRhoScale(), "the withers carry the equality rows' scale");
+            assertEquals(XStepForm.FULL, copy.xStep(), "the withers carry the x-step's form");
         }
+    }
+
+    /**
+     * Blocks taken over as row-major arrays make the problem the rows make, entry for entry (P symmetrized in the array
+     * itself, which the problem keeps), with the rows' refusals: the same blocks, indices and messages.
+     */
+    @Test
+    void takenRowMajorBlocksAreTheRowsProblemWithoutACopy() {
+        double[][] pRows = {{2, 0.5 + 1e-12}, {0.5, 1}};
+        double[][] aRows = {{1, 1}};
+        double[][] gRows = {{1, 0}, {0, 1}, {-1, 0}};
+        QuadraticProgram fromRows = QuadraticProgram.builder(2).P(pRows).q(new double[]{1, -1})
+                .equalities(aRows, new double[]{1}).inequalities(gRows, new double[]{1, 1, 0}).build();
+        double[] pFlat = {2, 0.5 + 1e-12, 0.5, 1};
+        double[] aFlat = {1, 1};
+        double[] gFlat = {1, 0, 0, 1, -1, 0};
+        QuadraticProgram taken = QuadraticProgram.builder(2).takeP(2, 2, pFlat).q(new double[]{1, -1})
+                .takeEqualities(1, 2, aFlat, new double[]{1}).takeInequalities(3, 2, gFlat, new double[]{1, 1, 0})
+                .build();
+        for (Block block : Block.values()) {
+            assertArrayEquals(fromRows.rowMajor(block), taken.rowMajor(block), block.name());
+        }
+        assertSame(pFlat, taken.dense(Block.P).stored(), "P is kept, not copied");
+        assertSame(gFlat, taken.dense(Block.G).stored(), "G is kept, not copied");
+        assertEquals(pFlat[1], pFlat[2], "P is symmetrized in the array taken");
+
+        expect(reject(QuadraticProgram.builder(3).takeP(2, 3, new double[6])), "P", -1, -1, "P has 2 rows, expected 3");
+        expect(reject(QuadraticProgram.builder(3).takeP(3, 2, new double[6])), "P", 0, -1,
+                "P row 0 has 2 entries, expected 3");
+        expect(reject(QuadraticProgram.builder(2).takeInequalities(1, 3, new double[3], new double[]{1})), "G", 0, -1,
+                "G row 0 has 3 entries, expected 2");
+        expect(reject(QuadraticProgram.builder(2).takeEqualities(2, 2, new double[]{1, 0, 0, Double.NaN},
+                new double[]{1, 1})), "A", 1, 1, "A[1][1] is not finite");
+        expect(reject(QuadraticProgram.builder(2).takeEqualities(1, 2, new double[]{1, 1}, new double[]{1, 2})), "b",
+                -1, -1, "b has length 2, expected 1");
+        expect(reject(QuadraticProgram.builder(2).takeInequalities(1, 2, new double[]{1, 1}, null)), "h", -1, -1,
+                "h is missing");
+        assertThrows(IllegalArgumentException.class,
+                () -> QuadraticProgram.builder(2).takeP(2, 2, new double[3]).build(), "3 values for 2×2");
+
+        // beside a sparse block every block is stored sparse: the taken ones from their rows
+        QuadraticProgram mixed = QuadraticProgram.builder(2).takeP(2, 2, new double[]{2, 0.5, 0.5, 1})
+                .sparseInequalities(SparseMatrix.fromRows("G", gRows, 2), new double[]{1, 1, 0}).build();
+        assertTrue(mixed.isSparse());
+        assertArrayEquals(fromRows.rowMajor(Block.P), mixed.rowMajor(Block.P), 1e-12);
+    }
+
+    /** The x-step forms' choice ({@link XStepForm#reduced}) at the sizes their javadoc names. */
+    @Test
+    void theXStepFormsChooseAsDocumented() {
+        assertTrue(XStepForm.REUSED.reduced(2500, 1250));
+        assertFalse(XStepForm.REUSED.reduced(100, 101), "more constraint rows than variables: full");
+        assertFalse(XStepForm.ONE_RUN.reduced(2500, 1250), "n = 2500, p + m = 1250, one run: full");
+        assertFalse(XStepForm.ONE_RUN.reduced(1000, 700));
+        assertTrue(XStepForm.ONE_RUN.reduced(2000, 50), "few constraint rows: the set-up pays within the run");
+        assertTrue(XStepForm.ONE_RUN.reduced(200, 50), "a small problem with few constraint rows");
+        assertFalse(XStepForm.ONE_RUN.reduced(200, 150), "p + m = 0.75n: the set-up costs more than 100 iterations save");
+        assertFalse(XStepForm.ONE_RUN.reduced(100, 170), "M larger than H's factor");
+        assertTrue(XStepForm.REDUCED.reduced(10, 30));
+        assertFalse(XStepForm.FULL.reduced(2000, 50));
+        for (XStepForm form : XStepForm.values()) {
+            assertFalse(form.reduced(10, 0), form + ": nothing to reduce without constraints");
+        }
+        assertEquals(XStepForm.REUSED, Settings.DEFAULTS.xStep());
+        assertEquals(XStepForm.ONE_RUN, Settings.DEFAULTS.withXStep(XStepForm.ONE_RUN).xStep());
+        assertThrows(IllegalArgumentException.class, () -> Settings.DEFAULTS.withXStep(null));
     }
 }

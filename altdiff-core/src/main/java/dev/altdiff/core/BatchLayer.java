@@ -152,7 +152,7 @@ public final class BatchLayer implements AutoCloseable {
         Equilibration scaling = Equilibration.of(shared, List.of(batch.q()), settings.scaling());
         // the set-up is reused from an earlier call with the same matrices and factors (QpData#load)
         QpData data = QpData.load(scaling.scale(shared), backend, settings.rho(), settings.equalityRhoScale(),
-                settings.sigma(), scaling);
+                settings.sigma(), settings.xStep(), scaling);
         double[][] q = scaling.rowsOf(batch.q(), scaling::q);
         double[][] b = p > 0 ? scaling.rowsOf(batch.b(), scaling::b) : null;
         double[][] h = m > 0 ? scaling.rowsOf(batch.h(), scaling::h) : null;

@@ -7,6 +7,7 @@ import dev.altdiff.api.QuadraticProgram;
 import dev.altdiff.api.Settings;
 import dev.altdiff.api.SparseMatrix;
 import dev.altdiff.api.UnsupportedOptionException;
+import dev.altdiff.api.XStepForm;
 import dev.altdiff.api.linalg.Factorization;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.api.linalg.Matrix;
@@ -49,6 +50,8 @@ public final class QpData {
     public final double rhoEq;
     /** The proximal weight σ ({@link Settings#sigma()}), fixed for the data: H = P + σI + ρ_eqAᵀA + ρGᵀG. */
     public final double sigma;
+    /** How the x-step is evaluated ({@link Settings#xStep()}; {@link #reducedForm}), fixed for the data. */
+    public final XStepForm xStepForm;
     public final int n;
     public final int p;
     public final int m;
@@ -140,6 +143,17 @@ public final class QpData {
      */
     public QpData(QuadraticProgram scaled, LinearAlgebra la, double rho, double rhoScale, double sigma,
                   Equilibration scaling) {
+        this(scaled, la, rho, rhoScale, sigma, XStepForm.REUSED, scaling);
+    }
+
+    /**
+     * As {@link #QpData(QuadraticProgram, LinearAlgebra, double, double, double, Equilibration)}, with the x-step's
+     * form ({@link Settings#xStep()}).
+     *
+     * @throws UnsupportedOptionException for {@link XStepForm#REDUCED} on a sparse problem or with σ &gt; 0
+     */
+    public QpData(QuadraticProgram scaled, LinearAlgebra la, double rho, double rhoScale, double sigma,
+                  XStepForm xStepForm, Equilibration scaling) {
         this.problem = scaled;
         this.scaling = scaling;
         this.la = la;
@@ -147,6 +161,7 @@ public final class QpData {
         this.rhoScale = rhoScale;
         this.rhoEq = rhoScale * rho;
         this.sigma = sigma;
+        this.xStepForm = java.util.Objects.requireNonNull(xStepForm, "xStepForm");
         this.n = problem.n();
         this.p = problem.p();
         this.m = problem.m();
@@ -160,12 +175,17 @@ public final class QpData {
         this.b = p > 0 ? la.vector(problem.rowMajor(Block.b)) : null;
         this.h = m > 0 ? la.vector(problem.rowMajor(Block.h)) : null;
         this.sparseBlocks = sparse ? sparseBlocks(problem, la) : null;
+        if (xStepForm == XStepForm.REDUCED && (sparse || sigma > 0)) {
+            throw new UnsupportedOptionException("x-step reduced", sparse
+                    ? "the reduced x-step forms dense n×(p+m) matrices and is not available for sparse problems"
+                    : "the reduced x-step cannot carry the proximal term σ > 0", "the full x-step");
+        }
         this.owner = this;
         this.rows = new DenseRows();
-        checkPositiveSemidefinite();
+        double[] scratch = checkPositiveSemidefinite();
         this.hPlan = sparse ? SparseCholesky.planGramSum(n, problem.sparse(Block.P), problem.sparse(Block.A),
                 problem.sparse(Block.G)) : null;
-        this.setup = new Setup(factorH());
+        this.setup = new Setup(factorH(scratch));
         this.releasedSetup = new java.lang.ref.SoftReference<>(setup);
         this.factored = new java.util.HashMap<>();
         factored.put(rho, new java.lang.ref.SoftReference<>(this));
@@ -188,6 +208,7 @@ public final class QpData {
         this.rhoScale = other.rhoScale;
         this.rhoEq = rhoScale * rho;
         this.sigma = other.sigma;
+        this.xStepForm = other.xStepForm;
         this.n = other.n;
         this.p = other.p;
         this.m = other.m;
@@ -217,6 +238,7 @@ public final class QpData {
         this.rhoScale = owner.rhoScale;
         this.rhoEq = owner.rhoEq;
         this.sigma = owner.sigma;
+        this.xStepForm = owner.xStepForm;
         this.n = owner.n;
         this.p = owner.p;
         this.m = owner.m;
@@ -243,7 +265,7 @@ public final class QpData {
     public static QpData load(QuadraticProgram problem, LinearAlgebra la, Settings settings) {
         Equilibration scaling = Equilibration.of(problem, settings.scaling());
         return load(scaling.scale(problem), la, settings.rho(), settings.equalityRhoScale(), settings.sigma(),
-                scaling);
+                settings.xStep(), scaling);
     }
 
     /**
@@ -262,8 +284,17 @@ public final class QpData {
     /** {@link #load(QuadraticProgram, LinearAlgebra, double, double, Equilibration)} with the proximal weight σ. */
     public static QpData load(QuadraticProgram scaled, LinearAlgebra la, double rho, double rhoScale, double sigma,
                               Equilibration scaling) {
+        return load(scaled, la, rho, rhoScale, sigma, XStepForm.REUSED, scaling);
+    }
+
+    /**
+     * {@link #load(QuadraticProgram, LinearAlgebra, double, double, double, Equilibration)} with the x-step's form (a
+     * kept set-up is reused only for the same form).
+     */
+    public static QpData load(QuadraticProgram scaled, LinearAlgebra la, double rho, double rhoScale, double sigma,
+                              XStepForm xStepForm, Equilibration scaling) {
         if (scaled.isSparse()) {
-            return new QpData(scaled, la, rho, rhoScale, sigma, scaling);
+            return new QpData(scaled, la, rho, rhoScale, sigma, xStepForm, scaling);
         }
         synchronized (SETUPS) {
             for (java.util.Iterator<java.lang.ref.SoftReference<QpData>> it = SETUPS.iterator(); it.hasNext(); ) {
@@ -271,7 +302,7 @@ public final class QpData {
                 if (known == null) {
                     it.remove();
                 } else if (known.la == la && known.rho == rho && known.rhoScale == rhoScale && known.sigma == sigma
-                        && known.scaling.sameFactors(scaling)
+                        && known.xStepForm == xStepForm && known.scaling.sameFactors(scaling)
                         && known.problem.sameMatrices(scaled)) {
                     it.remove();
                     SETUPS.addFirst(new java.lang.ref.SoftReference<>(known));
@@ -279,7 +310,7 @@ public final class QpData {
                 }
             }
         }
-        QpData loaded = new QpData(scaled, la, rho, rhoScale, sigma, scaling);
+        QpData loaded = new QpData(scaled, la, rho, rhoScale, sigma, xStepForm, scaling);
         synchronized (SETUPS) {
             SETUPS.addFirst(new java.lang.ref.SoftReference<>(loaded));
             while (SETUPS.size() > SETUPS_KEPT) {
@@ -583,15 +614,21 @@ public final class QpData {
         }
     }
 
-    /** P is PSD (to rounding) iff P + δI is positive definite for a small δ relative to P's scale. */
-    private void checkPositiveSemidefinite() {
+    /**
+     * P is PSD (to rounding) iff P + δI is positive definite for a small δ relative to P's scale.
+     *
+     * @return the n×n array the dense check factored, which H is formed in next ({@link #factorH(double[])}: one n×n
+     *     allocated per problem, not two, and no n×n garbage beside the factor, which the collector would otherwise
+     *     grow the heap for); null for a sparse problem or when no factorization was made
+     */
+    private double[] checkPositiveSemidefinite() {
         if (!problem.hasP()) {
-            return;
+            return null;
         }
         if (sparse) { // the same check on P + δI in compressed columns
             double scale = la.normInf(sparseBlocks[0]);
             if (scale == 0) {
-                return;
+                return null;
             }
             SparseMatrix pm = problem.sparse(Block.P);
             Boolean diagonal = diagonalShiftedIsPositive(pm, PSD_SHIFT * scale);
@@ -599,7 +636,7 @@ public final class QpData {
                 if (!diagonal) {
                     throw notPositiveSemidefinite(scale);
                 }
-                return;
+                return null;
             }
             try {
                 SparseCholesky.factorGramSum(la, SparseCholesky.planGramSum(n, pm), n, PSD_SHIFT * scale, pm,
@@ -607,7 +644,7 @@ public final class QpData {
             } catch (NotPositiveDefiniteException e) {
                 throw notPositiveSemidefinite(scale);
             }
-            return;
+            return null;
         }
         double[] shifted = new double[Math.multiplyExact(n, n)]; // P in the JVM, the copy that is shifted and consumed
         double scale = 0;
@@ -618,16 +655,17 @@ public final class QpData {
             }
         }
         if (scale == 0) {
-            return;
+            return shifted;
         }
         for (int i = 0; i < n; i++) {
             shifted[i * n + i] += PSD_SHIFT * scale;
         }
         try {
-            la.cholesky(n, shifted);
+            la.cholesky(n, shifted); // the factor is not kept: the array is free again once it is made
         } catch (NotPositiveDefiniteException e) {
             throw notPositiveSemidefinite(scale);
         }
+        return shifted;
     }
 
     /**
@@ -666,6 +704,11 @@ public final class QpData {
     }
 
     private Factorization factorH() {
+        return factorH(null);
+    }
+
+    /** @param scratch an n×n array H is formed in (every entry is written), or null for a new one */
+    private Factorization factorH(double[] scratch) {
         try {
             if (sparse) {
                 // H = P + σI + ρ_eqAᵀA + ρGᵀG, formed as the upper triangle of H under its ordering: no full H
@@ -675,12 +718,14 @@ public final class QpData {
             // formed in the JVM from the problem's own blocks, the products added into it, and handed to the
             // factorization, which may factor it in place: one n×n at a time (no AᵀA + GᵀG kept for the switches:
             // two products per ρ against n² doubles held for the whole run)
-            double[] hRows = new double[Math.multiplyExact(n, n)];
+            double[] hRows = scratch != null ? scratch : new double[Math.multiplyExact(n, n)];
             if (problem.hasP()) {
                 DenseBlock pm = dense(Block.P);
                 for (int i = 0; i < n; i++) {
                     pm.row(i, hRows, i * n);
                 }
+            } else {
+                java.util.Arrays.fill(hRows, 0.0);
             }
             for (int i = 0; i < n; i++) {
                 hRows[i * n + i] += sigma;
@@ -726,11 +771,10 @@ public final class QpData {
     private static final int GRAM_ROWS = 512;
 
     /**
-     * The x-step map in the form the iterations use ({@link XStep}): reduced when
-     * 0 &lt; p + m ≤ n (it then costs at most about half the full form per iteration), full
-     * otherwise (more constraints than variables make M larger than H's factor). Built once.
-     * Always full for a sparse problem (the reduced form's W_A, W_G are dense n×p, n×m) and with σ &gt; 0 (the
-     * x-step then reads x_k in n-space: x⁺ = H⁻¹(σx_k + …)).
+     * The x-step map in the form the iterations use ({@link XStep}), as {@link #xStepForm} chooses it
+     * ({@link XStepForm#reduced}; by default reduced when 0 &lt; p + m ≤ n, where it costs at most about half the
+     * full form per iteration). Built once. Always full for a sparse problem (the reduced form's W_A, W_G are dense
+     * n×p, n×m) and with σ &gt; 0 (the x-step then reads x_k in n-space: x⁺ = H⁻¹(σx_k + …)).
      */
     XStep xStep() {
         return owner == this ? ownXStep() : owner.xStep();
@@ -749,9 +793,9 @@ public final class QpData {
         }
     }
 
-    /** @return whether {@link #xStep} is the reduced form, decided from the sizes and σ without forming it */
+    /** @return whether {@link #xStep} is the reduced form, decided from the sizes, σ and the form without forming it */
     boolean reducedForm() {
-        return !sparse && sigma == 0 && p + m > 0 && p + m <= n;
+        return !sparse && sigma == 0 && xStepForm.reduced(n, p + m);
     }
 
     /**

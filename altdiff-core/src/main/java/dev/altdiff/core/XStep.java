@@ -22,7 +22,8 @@ import dev.altdiff.api.linalg.Matrix;
  *       about n² + 2n(p+m) multiply-adds; the products run in the JVM on the problem's own A and G
  *       ({@link QpData#times}), the solve too, with the factor itself where it is in the JVM
  *       ({@link dev.altdiff.api.linalg.Factorization#solveInPlace}), else a row-major copy of L the backend gives
- *       ({@link dev.altdiff.api.linalg.Factorization#choleskyFactor}), else through the backend;</li>
+ *       ({@link dev.altdiff.api.linalg.Factorization#choleskyFactor}) up to order {@value #FULL_JVM_FACTOR_MAX_ORDER},
+ *       else through the backend;</li>
  *   <li><b>reduced</b>: with W_A = H⁻¹Aᵀ (n×p), W_G = H⁻¹Gᵀ (n×m) and the blocks of
  *       M = [A; G]H⁻¹[Aᵀ Gᵀ] (M_AA = AW_A, M_AG = AW_G, M_GA = M_AGᵀ, M_GG = GW_G), formed once
  *       by solves with p + m right-hand sides in W's own array and the JVM products of A and G with W:
@@ -32,8 +33,10 @@ import dev.altdiff.api.linalg.Matrix;
  *       four products.</li>
  * </ul>
  * Both give the same values up to rounding; no inverse of H is formed. The reduced form's
- * one-off cost n(p+m)(n + p + m) multiply-adds is blocked (matrix–matrix) work, amortized after a
- * few tens of iterations at the sizes where it is chosen. Immutable once built, so thread-safe.
+ * one-off cost n(p+m)(n + p + m) multiply-adds is blocked (matrix–matrix) work, amortized over
+ * the column-iterations of a batch and of later calls that reuse the set-up; one run of one column
+ * often does not reach them ({@link dev.altdiff.api.XStepForm}, {@link QpData#xStepForm}). Immutable once built, so
+ * thread-safe.
  */
 final class XStep {
     private final QpData d;
@@ -173,14 +176,22 @@ final class XStep {
     static final int JVM_FACTOR_MAX_ORDER = 1024;
 
     /**
-     * @return whether the x-step of order n solves in the JVM with a copy of the factor: always for the full form,
-     *     which solves at every iteration; for the reduced form, which solves a few times per run (once per ρ
-     *     segment and in the backward pass), only up to {@value #JVM_FACTOR_MAX_ORDER}, where the copy is small and
-     *     a batch's solves with many right-hand sides gain the most; above it the backend solves, and the copy's n²
-     *     doubles are not kept beside the backend's factor
+     * Orders up to which the full form keeps a JVM copy of the factor (n² doubles: 32 MiB). Above it one backend solve
+     * per iteration reads n² doubles, which costs more than the call into the backend, and the copy would double the
+     * factor's memory (the full form is the one that keeps memory down: {@link dev.altdiff.api.XStepForm#ONE_RUN}).
+     */
+    static final int FULL_JVM_FACTOR_MAX_ORDER = 2048;
+
+    /**
+     * @return whether the x-step of order n solves in the JVM with a copy of the factor (where the factor is not in
+     *     the JVM itself): for the full form, which solves at every iteration, up to {@value #FULL_JVM_FACTOR_MAX_ORDER};
+     *     for the reduced form, which solves a few times per run (once per ρ segment and in the backward pass), only up
+     *     to {@value #JVM_FACTOR_MAX_ORDER}, where the copy is small and a batch's solves with many right-hand sides
+     *     gain the most; above these the backend solves, and the copy's n² doubles are not kept beside the backend's
+     *     factor
      */
     static boolean jvmFactor(boolean reduced, int n) {
-        return !reduced || n <= JVM_FACTOR_MAX_ORDER;
+        return n <= (reduced ? JVM_FACTOR_MAX_ORDER : FULL_JVM_FACTOR_MAX_ORDER);
     }
 
     /** @return ‖W‖∞ = max_i Σ_j |W_ij| (reduced form only), which bounds ‖Wy‖∞ ≤ ‖W‖∞‖y‖∞ */

@@ -182,8 +182,10 @@ public interface LinearAlgebra {
 
     /**
      * Cholesky factorization of a symmetric positive definite matrix formed in the JVM (row-major, order n; only its
-     * lower triangle is read), which the call consumes: a backend may factor it in place, so the caller must not read
-     * or write the array afterwards (whether it throws or not). The default copies it into a backend matrix and
+     * lower triangle is read), which the call consumes: a backend may factor it in place and keep it as the factor's
+     * storage, so the caller must not read or write the array while the returned factorization is in use. Once that
+     * is dropped, or the call threw, the array is the caller's again, its contents unspecified (a caller may form its
+     * next matrix in it). The default copies it into a backend matrix and
      * factors that in its own storage ({@link #choleskyInPlace}).
      *
      * @throws NotPositiveDefiniteException when the matrix is not numerically positive definite

@@ -183,7 +183,7 @@ final class SolveCommand implements Callable<Integer>, UsageErrorReport {
         if (mode != null && !mode.equals("reverse")) {
             throw new InvalidInputException("a general objective supports --mode reverse only");
         }
-        for (String qpOnly : new String[] {"--polish", "--alpha", "--sigma"}) {
+        for (String qpOnly : new String[] {"--polish", "--alpha", "--sigma", "--x-step"}) {
             if (solver.given(qpOnly)) {
                 throw new InvalidInputException(qpOnly + " applies to QPs only, not to a general objective");
             }

@@ -1,6 +1,7 @@
 package dev.altdiff.examples.cli;
 
 import dev.altdiff.api.Settings;
+import dev.altdiff.api.XStepForm;
 import dev.altdiff.api.Truncation;
 import dev.altdiff.api.linalg.LinearAlgebra;
 import dev.altdiff.core.AltDiff;
@@ -27,7 +28,7 @@ public final class SolverOptions {
     /** Every option of the mixin, by its first name. */
     private static final List<String> OPTIONS = List.of("--backend", "--preset", "--rho", "--tol", "--max-iter",
             "--truncation", "--infeasibility-tol", "--polish", "--adaptive-rho", "--scaling", "--time-limit", "--alpha",
-            "--rho-eq-scale", "--sigma");
+            "--rho-eq-scale", "--sigma", "--x-step");
 
     /** The options that set a field of {@link Settings} (all but --backend and --preset). */
     private static final List<String> FIELDS = OPTIONS.subList(2, OPTIONS.size());
@@ -107,6 +108,14 @@ public final class SolverOptions {
                     + " constraints can be solved (1e-6 is OSQP's); QPs only")
     double sigma;
 
+    @Option(names = "--x-step", paramLabel = "FORM", order = 113,
+            description = "how a dense QP's x-step is evaluated (Settings.xStep; the same map up to rounding): reused"
+                    + " (W = H^-1 [A' G'] and M = [A; G] W formed at each rho when p + m <= n, cheap per iteration: for"
+                    + " batches and calls that reuse the set-up), one-run (that form only where its set-up pays within"
+                    + " one run, else one solve with H's factor per iteration: faster and leaner for one large problem),"
+                    + " full or reduced (default: ${DEFAULT-VALUE})")
+    String xStep;
+
     /**
      * @return the settings the options give: each option not given is the command's default, or with
      *     --preset the preset's field
@@ -117,7 +126,7 @@ public final class SolverOptions {
             Settings fields = new Settings(rho, tolerance, maxIterations, truncation(truncation),
                     infeasibilityTolerance, polish != null ? polish : row.polish(),
                     adaptiveRho != null ? adaptiveRho : row.adaptiveRho(), scaling, timeLimit, alpha, equalityRhoScale,
-                    sigma);
+                    sigma, xStep(xStep));
             if (preset == null) {
                 return fields;
             }
@@ -134,7 +143,8 @@ public final class SolverOptions {
             return out;
         } catch (IllegalArgumentException e) {
             throw new ParameterException(mixee.commandLine(), "bad option value (--rho, --tol, --max-iter,"
-                    + " --infeasibility-tol, --scaling, --time-limit, --alpha, --rho-eq-scale, --sigma): " + e.getMessage(), e);
+                    + " --infeasibility-tol, --scaling, --time-limit, --alpha, --rho-eq-scale, --sigma, --x-step): "
+                    + e.getMessage(), e);
         }
     }
 
@@ -153,6 +163,7 @@ public final class SolverOptions {
             case "--alpha" -> to.withAlpha(from.alpha());
             case "--rho-eq-scale" -> to.withEqualityRhoScale(from.equalityRhoScale());
             case "--sigma" -> to.withSigma(from.sigma());
+            case "--x-step" -> to.withXStep(from.xStep());
             default -> throw new IllegalStateException(option);
         };
     }
@@ -197,6 +208,20 @@ public final class SolverOptions {
         }
     }
 
+    private static XStepForm xStep(String form) {
+        for (XStepForm known : XStepForm.values()) {
+            if (name(known).equals(form.toLowerCase(Locale.ROOT))) {
+                return known;
+            }
+        }
+        throw new IllegalArgumentException("--x-step must be reused, one-run, full or reduced, got " + form);
+    }
+
+    /** @return the form as the option spells it: reused, one-run, full, reduced */
+    private static String name(XStepForm form) {
+        return form.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
     private static Truncation truncation(String rule) {
         return switch (rule.toLowerCase(Locale.ROOT)) {
             case "residuals" -> Truncation.RESIDUALS;
@@ -213,7 +238,8 @@ public final class SolverOptions {
      */
     public static final class Defaults implements IDefaultValueProvider {
         private static final Map<String, Settings> SETTINGS = Map.of(
-                "solve", Settings.DEFAULTS,
+                // one run of one problem: the x-step's reduced form only where its set-up pays within the run
+                "solve", Settings.DEFAULTS.withXStep(XStepForm.ONE_RUN),
                 // the robust defaults with polishing, 30 s per problem and an iteration cap the time limit reaches first
                 "maros", Settings.DEFAULTS.withPolish(true).withMaxIterations(1_000_000).withTimeLimit(30),
                 "bench", Settings.PAPER,
@@ -246,6 +272,7 @@ public final class SolverOptions {
                 case "--alpha" -> number(settings.alpha());
                 case "--rho-eq-scale" -> number(settings.equalityRhoScale());
                 case "--sigma" -> number(settings.sigma());
+                case "--x-step" -> name(settings.xStep());
                 default -> null;
             };
         }

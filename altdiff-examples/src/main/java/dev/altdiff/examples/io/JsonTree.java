@@ -18,7 +18,9 @@ import java.util.Map;
  * A JSON document read with Jackson's streaming parser into a small tree whose arrays of numbers
  * are primitive {@code double[]} ({@link Numbers}): a problem file costs about its own arrays in
  * memory (8 bytes per number: each array is read into a reused buffer and copied out at its exact
- * length), not a boxed node per number. Objects keep their keys in file order; duplicate keys, trailing tokens and
+ * length), not a boxed node per number. An array of rows of numbers, all of one length (a dense matrix), ends as one
+ * row-major {@code double[]} ({@link Rows}), which a reader can hand on without another copy: while it is
+ * formed, only that matrix is held twice, not every matrix of the file. Objects keep their keys in file order; duplicate keys, trailing tokens and
  * syntax errors are reported by the parser (as {@link com.fasterxml.jackson.core.JsonProcessingException}).
  * NaN, Infinity and -Infinity are accepted as numbers (the problem's validation reports them with
  * their block and index). Nesting deeper than {@link #MAX_DEPTH} and number literals longer than
@@ -55,6 +57,31 @@ final class JsonTree {
 
     /** A JSON array that is not all numbers: its elements as {@link Obj}, {@link Numbers}, {@link Num}, … */
     record Arr(List<Object> elements) {
+    }
+
+    /**
+     * An array of r ≥ 1 arrays of numbers, all of the same length c ≥ 1 (a dense matrix's rows), as one row-major
+     * array of r·c doubles (ints converted), made when the array ends.
+     */
+    record Rows(double[] values, int rows, int cols) {
+        /**
+         * @return the rows as an {@link Arr} of {@link Numbers} of doubles (copies, for messages and small matrices;
+         *     an entry counts as an int by its value, the file's spelling of it being gone)
+         */
+        Arr asArr() {
+            List<Object> elements = new ArrayList<>(rows);
+            for (int i = 0; i < rows; i++) {
+                double[] row = Arrays.copyOfRange(values, i * cols, (i + 1) * cols);
+                int firstNonInt = -1;
+                for (int j = 0; j < cols && firstNonInt < 0; j++) {
+                    if (!(row[j] == Math.rint(row[j]) && Math.abs(row[j]) <= Integer.MAX_VALUE)) {
+                        firstNonInt = j;
+                    }
+                }
+                elements.add(new Numbers(null, row, firstNonInt, firstNonInt < 0 ? null : numberText(row[firstNonInt])));
+            }
+            return new Arr(elements);
+        }
     }
 
     /** A number: its value, whether it is an integer that fits in an int, and its text (for messages). */
@@ -226,7 +253,31 @@ final class JsonTree {
         for (; t != JsonToken.END_ARRAY; t = p.nextToken()) {
             elements.add(value(p, t, depth, scratch));
         }
-        return new Arr(elements);
+        return size == 0 ? rowsOrArr(elements) : new Arr(elements);
+    }
+
+    /**
+     * @return the elements as {@link Rows} when they are arrays of numbers all of one length c ≥ 1 (and r·c fits in
+     *     one Java array), each row let go once copied; else as an {@link Arr}
+     */
+    private static Object rowsOrArr(List<Object> elements) {
+        int cols = elements.get(0) instanceof Numbers first ? first.length() : 0;
+        if (cols == 0 || (long) elements.size() * cols > dev.altdiff.api.Limits.MAX_ARRAY_LENGTH) {
+            return new Arr(elements);
+        }
+        for (Object element : elements) {
+            if (!(element instanceof Numbers row) || row.length() != cols) {
+                return new Arr(elements);
+            }
+        }
+        double[] values = new double[elements.size() * cols];
+        for (int i = 0; i < elements.size(); i++) {
+            Numbers row = (Numbers) elements.set(i, null);
+            for (int j = 0; j < cols; j++) {
+                values[i * cols + j] = row.get(j);
+            }
+        }
+        return new Rows(values, elements.size(), cols);
     }
 
     private static int grow(JsonParser p, int size) throws IOException {
@@ -244,7 +295,7 @@ final class JsonTree {
 
     /** @return how a value is named in messages: "an array", "a string ("x")", "a number (1.5)", … */
     static String kind(Object node) {
-        if (node instanceof Arr || node instanceof Numbers) {
+        if (node instanceof Arr || node instanceof Numbers || node instanceof Rows) {
             return "an array";
         }
         if (node instanceof Obj) {

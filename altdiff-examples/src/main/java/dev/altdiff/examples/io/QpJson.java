@@ -16,6 +16,7 @@ import dev.altdiff.api.objective.WeightedSum;
 import dev.altdiff.examples.io.JsonTree.Arr;
 import dev.altdiff.examples.io.JsonTree.Num;
 import dev.altdiff.examples.io.JsonTree.Numbers;
+import dev.altdiff.examples.io.JsonTree.Rows;
 import dev.altdiff.examples.io.JsonTree.Obj;
 
 import java.io.IOException;
@@ -159,7 +160,7 @@ public final class QpJson {
             case "linear" -> QuadraticObjective.linear(required(node, "q", where));
             case "softplus" -> new Softplus(required(node, "c", where));
             default -> {
-                List<Object> terms = node.get("terms") instanceof Arr arr ? arr.elements() : null;
+                List<Object> terms = generic(node.get("terms")) instanceof Arr arr ? arr.elements() : null;
                 if (terms == null || terms.isEmpty()) {
                     throw new InvalidInputException(where + ".terms must be a non-empty array of objectives");
                 }
@@ -218,20 +219,28 @@ public final class QpJson {
             builder.name(s);
         }
         builder.q(vector(root.get("q"), "q"));
+        // a dense block read as one row-major array (JsonTree.Rows) is handed over, not copied: the file's matrices are
+        // then held once, not as the tree's arrays and the problem's copies side by side
         if (root.get("P") instanceof Obj pNode) {
             builder.sparseP(triplets(pNode, "P", n, n));
+        } else if (root.get("P") instanceof Rows rows) {
+            builder.takeP(rows.rows(), rows.cols(), rows.values());
         } else {
             builder.P(matrix(root, "P"));
         }
         double[] b = vector(root.get("b"), "b");
         if (root.get("A") instanceof Obj aNode) {
             builder.sparseEqualities(triplets(aNode, "A", b == null ? -1 : b.length, n), b);
+        } else if (root.get("A") instanceof Rows rows) {
+            builder.takeEqualities(rows.rows(), rows.cols(), rows.values(), b);
         } else {
             builder.equalities(matrix(root, "A"), b);
         }
         double[] h = vector(root.get("h"), "h");
         if (root.get("G") instanceof Obj gNode) {
             builder.sparseInequalities(triplets(gNode, "G", h == null ? -1 : h.length, n), h);
+        } else if (root.get("G") instanceof Rows rows) {
+            builder.takeInequalities(rows.rows(), rows.cols(), rows.values(), h);
         } else {
             builder.inequalities(matrix(root, "G"), h);
         }
@@ -282,7 +291,8 @@ public final class QpJson {
         return (int) num.value();
     }
 
-    private static int[] indices(Object node, String where) {
+    private static int[] indices(Object value, String where) {
+        Object node = generic(value);
         if (node == null) {
             throw new InvalidInputException(where + " is missing (a triplet matrix needs rows, cols, i, j and x)");
         }
@@ -341,9 +351,14 @@ public final class QpJson {
         return root;
     }
 
+    /** @return the node, with a {@link Rows} as the {@link Arr} of its rows (where it is not a dense QP block) */
+    private static Object generic(Object node) {
+        return node instanceof Rows rows ? rows.asArr() : node;
+    }
+
     /** @return the block as rows, or null when the key is absent (the parsed rows are consumed) */
     private static double[][] matrix(Obj root, String block) {
-        Object node = root.get(block);
+        Object node = generic(root.get(block));
         if (node == null) {
             return null;
         }
@@ -361,7 +376,7 @@ public final class QpJson {
         List<Object> elements = arr.elements();
         double[][] rows = new double[elements.size()][];
         for (int i = 0; i < rows.length; i++) {
-            Object row = elements.get(i);
+            Object row = generic(elements.get(i));
             if (row instanceof Arr mixed) {
                 vector(mixed, block + "[" + i + "]"); // names the first entry that is not a number
             }
@@ -376,7 +391,8 @@ public final class QpJson {
     }
 
     /** @return the vector (the parsed array itself, not a copy), or null when node is null (key absent) */
-    private static double[] vector(Object node, String block) {
+    private static double[] vector(Object value, String block) {
+        Object node = generic(value);
         if (node == null) {
             return null;
         }

@@ -54,7 +54,8 @@ class SolverOptionsTest {
 
     @ParameterizedTest
     @CsvSource({"maros, --tol, 1e-7", "maros, --truncation, residuals", "solve, --tol, 1e-7", "bench, --backend, nd4j",
-            "bench-layer, --tol, 1e-4", "solve, --max-iter, 10000", "maros, --time-limit, 30", "solve, --time-limit, 0"})
+            "bench-layer, --tol, 1e-4", "solve, --max-iter, 10000", "maros, --time-limit, 30", "solve, --time-limit, 0",
+            "solve, --x-step, one-run", "bench-layer, --x-step, reused"})
     void helpShowsEachCommandsOwnDefault(String command, String option, String value) {
         Cli.Result r = Cli.run(command, "--help");
         assertEquals(0, r.exit(), r.toString());
@@ -74,6 +75,32 @@ class SolverOptionsTest {
         assertEquals(0, shortNames.exit(), shortNames.toString());
         assertEquals(shortNames.json().get("x"), longNames.json().get("x"));
         assertEquals(shortNames.json().get("iterations"), longNames.json().get("iterations"));
+    }
+
+    /**
+     * --x-step names the form of {@link dev.altdiff.api.XStepForm}: the same solution to the tolerance whichever runs
+     * (the same map up to rounding), a clear refusal for an unknown name.
+     */
+    @Test
+    void theXStepFormsGiveTheSameSolution() {
+        com.fasterxml.jackson.databind.JsonNode reference = null;
+        for (String form : List.of("one-run", "reused", "full", "reduced")) {
+            Cli.Result r = Cli.run("solve", SolveCommandTest.SAMPLE, "--tol", "1e-9", "--x-step", form);
+            assertEquals(0, r.exit(), r.toString());
+            if (reference == null) {
+                reference = r.json().get("x");
+                continue;
+            }
+            com.fasterxml.jackson.databind.JsonNode x = r.json().get("x");
+            assertEquals(reference.size(), x.size());
+            for (int i = 0; i < x.size(); i++) {
+                double a = reference.get(i).asDouble();
+                assertEquals(a, x.get(i).asDouble(), 1e-6 * (1 + Math.abs(a)), form + " x[" + i + "]");
+            }
+        }
+        Cli.Result bad = Cli.run("solve", SolveCommandTest.SAMPLE, "--x-step", "half");
+        assertEquals(2, bad.exit(), bad.toString());
+        assertTrue(bad.err().contains("--x-step must be reused, one-run, full or reduced, got half"), bad.err());
     }
 
     @ParameterizedTest

@@ -42,7 +42,9 @@ class JsonTreeTest {
         json.append("], \"mixed\": [1, 2.5, \"x\"]}");
         JsonTree.Obj root = (JsonTree.Obj) JsonTree.read(new ByteArrayInputStream(
                 json.toString().getBytes(StandardCharsets.UTF_8)));
-        List<Object> read = ((JsonTree.Arr) root.get("rows")).elements();
+        Object node = root.get("rows"); // rows all of one length ≥ 1 come as one row-major array (Rows)
+        List<Object> read = node instanceof JsonTree.Rows matrix ? matrix.asArr().elements()
+                : ((JsonTree.Arr) node).elements();
         assertEquals(rows, read.size());
         for (int i = 0; i < rows; i++) {
             JsonTree.Numbers numbers = assertInstanceOf(JsonTree.Numbers.class, read.get(i), "row " + i);
@@ -57,6 +59,9 @@ class JsonTreeTest {
             }
             assertEquals(row.length, numbers.length(), "row " + i);
             assertArrayEquals(expected, numbers.doubles(), "row " + i);
+            if (node instanceof JsonTree.Rows) { // the file's spelling of the numbers is not kept, only their values
+                continue;
+            }
             assertEquals(firstNonInt, numbers.firstNonInt(), "row " + i);
             if (firstNonInt < 0) {
                 assertNull(numbers.values(), "row " + i + " of ints");
@@ -66,6 +71,44 @@ class JsonTreeTest {
         }
         List<Object> mixed = ((JsonTree.Arr) root.get("mixed")).elements();
         assertEquals(List.of(new JsonTree.Num(1, true, "1"), new JsonTree.Num(2.5, false, "2.5"), "x"), mixed);
+    }
+
+    /**
+     * Rows of numbers all of one length c ≥ 1 end as one row-major array of their values (ints converted, NaN and the
+     * infinities kept), the same numbers the rows read alone give; rows of different lengths, an empty row, a row
+     * that is not all numbers, and numbers before the rows stay an array of elements.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {11, 12, 13, 14})
+    void rowsOfOneLengthAreOneRowMajorArray(long seed) throws IOException {
+        Random r = new Random(seed);
+        int rows = 1 + r.nextInt(30);
+        int cols = 1 + r.nextInt(r.nextBoolean() ? 5 : 700);
+        String[][] literals = new String[rows][cols];
+        StringBuilder json = new StringBuilder("{\"m\": [");
+        for (int i = 0; i < rows; i++) {
+            for (int k = 0; k < cols; k++) {
+                literals[i][k] = r.nextBoolean() ? Integer.toString(r.nextInt()) : literal(r);
+            }
+            json.append(i > 0 ? ", [" : "[").append(String.join(",", literals[i])).append(']');
+        }
+        json.append("], \"ragged\": [[1, 2], [3]], \"empty\": [[]], \"text\": [[1], [\"x\"]],"
+                + " \"prefix\": [1, [2]]}");
+        JsonTree.Obj root = (JsonTree.Obj) JsonTree.read(new ByteArrayInputStream(
+                json.toString().getBytes(StandardCharsets.UTF_8)));
+        JsonTree.Rows m = assertInstanceOf(JsonTree.Rows.class, root.get("m"));
+        assertEquals(rows, m.rows());
+        assertEquals(cols, m.cols());
+        double[] expected = new double[rows * cols];
+        for (int i = 0; i < rows; i++) {
+            for (int k = 0; k < cols; k++) {
+                expected[i * cols + k] = Double.parseDouble(literals[i][k]);
+            }
+        }
+        assertArrayEquals(expected, m.values());
+        for (String key : List.of("ragged", "empty", "text", "prefix")) {
+            assertInstanceOf(JsonTree.Arr.class, root.get(key), key);
+        }
     }
 
     private static boolean isInt(String literal) {
