@@ -23,8 +23,7 @@ import java.util.List;
  *       in absolute value ({@link #value}): the products of two entries then stay finite, so
  *       objectives and residuals never overflow to infinity or NaN.</li>
  *   <li><b>Memory.</b> {@link #estimate} (of a QP, and of a general program) adds up what a run allocates beyond the problem itself
- *       (dense: H = P + ρAᵀA + ρGᵀG formed in the JVM and its factor, W and M; sparse: the equilibration's
- *       working copy of the values and H's set-up; polishing and the KKT method: the (n+p+m)-square matrix and its LU;
+ *       (dense: H = P + ρAᵀA + ρGᵀG formed in the JVM and its factor, W and M; sparse: H's set-up; polishing and the KKT method: the (n+p+m)-square matrix and its LU;
  *       a gradient: the recorded trajectory, K·(n + p + 2m) doubles for K = {@link Settings#maxIterations()},
  *       and the gradients of P, A, G). {@link #require} compares it with
  *       {@link #availableBytes()} (the heap's maximum minus what is in use) and refuses with a
@@ -149,23 +148,14 @@ public final class Limits {
         long k = settings.maxIterations();
         List<Part> parts = new ArrayList<>();
         if (problem.isSparse()) {
-            long nnz = 0;
-            for (Block b : new Block[] {Block.P, Block.A, Block.G}) {
-                SparseMatrix s = problem.sparse(b);
-                nnz += s == null ? 0 : s.nonzeros();
-            }
-            // the scaled problem reads the caller's arrays through its factors (nothing of its own); the equilibration
-            // scales a copy of the values while it finds them; H's set-up holds H's pattern
+            // the scaled problem reads the caller's arrays through its factors (nothing of its own), and so do the
+            // equilibration's passes while they find them; H's set-up holds H's pattern
             // (for its ordering) or the upper triangle of its permutation and then the factor, never H whole: at least
             // P's entries and the diagonal (the Gram terms' fill is not known before it is formed)
             long h = (problem.hasP() ? problem.sparse(Block.P).nonzeros() : 0) + n;
             parts.add(new Part("H's set-up: its pattern, the upper triangle of its permutation (about two ints and a"
                     + " double per entry of H, at least nnz(P) + n = " + h + ")",
                     times(h, DOUBLE + 2L * Integer.BYTES)));
-            if (settings.scaling() > 0) {
-                parts.add(new Part("the equilibration's working copy of the values of P, A, G while it finds the"
-                        + " scaling (a double per entry, nnz = " + nnz + ")", times(nnz, DOUBLE)));
-            }
         } else {
             length("H", n * n, "the dense n×n matrices H = P + ρAᵀA + ρGᵀG and its factor, n×n = " + n + "×" + n);
             length(p >= m ? "A" : "G", Math.max(p, m) * n, "a dense constraint block, " + Math.max(p, m) + "×" + n);

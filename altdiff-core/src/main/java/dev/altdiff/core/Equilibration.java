@@ -140,7 +140,7 @@ public final class Equilibration {
     }
 
     /**
-     * The passes on copies of P, A, G in the problem's layout, scaled pass by pass.
+     * The passes on P, A, G in the problem's layout, read under the factors found so far ({@link MatrixBlock}).
      *
      * @param trace whether to keep what each pass read ({@link Trace}: a D step of n doubles per pass), which only
      *              factors kept for later calls replay: 160 MB at n = 2·10⁶ and 10 passes, for a run that never
@@ -323,8 +323,9 @@ public final class Equilibration {
     }
 
     /**
-     * The Ruiz passes and the cost normalization of the class comment on copies of P, A and G (scaled in
-     * place) and the q vectors, shared by the quadratic and the general programs' factors.
+     * The Ruiz passes and the cost normalization of the class comment on P, A and G (read under the factors
+     * accumulated so far, {@link MatrixBlock}: no copy of them) and copies of the q vectors, shared by the quadratic
+     * and the general programs' factors.
      *
      * @param passes at least 1
      */
@@ -816,10 +817,12 @@ public final class Equilibration {
     }
 
     /**
-     * A copy of one matrix block (P, A or G) in the problem's layout, scaled in place by one sweep over its
-     * entries that also takes the ∞-norms of the result's columns and rows: a dense problem's blocks
-     * row-major (O(rows·cols) per sweep), a sparse problem's in compressed columns (O(nnz), never
-     * densified), an absent block as an empty pattern. The passes of {@link Equilibration#of(QuadraticProgram,
+     * One matrix block (P, A or G) in the problem's layout, its entries read (never written) under the row and
+     * column factors its {@link #scale} calls have accumulated, by one sweep that takes the ∞-norms of the scaled
+     * block's columns and rows: a dense problem's blocks row-major (O(rows·cols) per sweep), a sparse problem's in
+     * compressed columns (O(nnz), never densified), an absent block as an empty pattern. The factors are powers of 2,
+     * so an entry read as a·(l_i·r_j) under the accumulated factors is the entry a copy scaled pass by pass would hold,
+     * bit for bit (products of powers of 2 are exact); the problem's own arrays are read, not copied. The passes of {@link Equilibration#of(QuadraticProgram,
      * List, int)}, {@link Equilibration#scale(QuadraticProgram)} and the residuals of {@link Equilibration#unscale}
      * are written once against this class; each layout has its own loops over its entries (one virtual call per
      * block and sweep, none per entry).
@@ -830,28 +833,36 @@ public final class Equilibration {
         /** ∞-norms of the columns (length cols) and rows (length rows) as of the last {@link #scale}. */
         final double[] colNorm;
         final double[] rowNorm;
+        /** The row and column factors accumulated by {@link #scale} (all 1 before the first). */
+        final double[] left;
+        final double[] right;
 
         MatrixBlock(int rows, int cols) {
             this.rows = rows;
             this.cols = cols;
             this.colNorm = new double[cols];
             this.rowNorm = new double[rows];
+            this.left = ones(rows);
+            this.right = ones(cols);
         }
 
-        /** @return a copy of the problem's P, A or G (n×n, p×n, m×n), in the problem's layout */
+        /**
+         * @return the problem's P, A or G (n×n, p×n, m×n) in the problem's layout, to be {@link #scale}d: its stored
+         *     arrays where it has them (a dense block's in place, {@link Dense#entries}; a sparse one's pattern and
+         *     values, {@link SparseMatrix#columns}), else its entries as read (a scaled problem's, a new array)
+         */
         static MatrixBlock of(QuadraticProgram problem, Block block) {
             int n = problem.n();
             int rows = block == Block.P ? n : block == Block.A ? problem.p() : problem.m();
             if (block == Block.P ? !problem.hasP() : rows == 0) {
                 return new CompressedColumns(rows, n, new int[n + 1], new int[0], new double[0]);
             }
-            if (problem.isSparse()) { // the entries copied, the pattern shared (it is never changed)
+            if (problem.isSparse()) {
                 SparseMatrix.Columns s = problem.sparse(block).columns();
-                double[] entries = s.entries();
-                return new CompressedColumns(rows, n, s.colStart(), s.rowIndex(), entries == s.values()
-                        ? entries.clone() : entries);
+                return new CompressedColumns(rows, n, s.colStart(), s.rowIndex(), s.entries());
             }
-            return new RowMajor(rows, n, problem.rowMajor(block));
+            double[] entries = Dense.entries(problem, block);
+            return new RowMajor(rows, n, entries != null ? entries : problem.rowMajor(block));
         }
 
         /**
@@ -869,13 +880,27 @@ public final class Equilibration {
             return entries == null ? of(problem, block) : new RowMajor(rows, problem.n(), entries);
         }
 
-        /** M ← alpha · diag(left) M diag(right), in place; {@link #colNorm} and {@link #rowNorm} become the new norms. */
-        abstract void scale(double[] left, double[] right, double alpha);
+        /**
+         * The block read as alpha · diag(left) M diag(right) from now on (the factors accumulated, the entries not
+         * written); {@link #colNorm} and {@link #rowNorm} become the new norms.
+         */
+        final void scale(double[] left, double[] right, double alpha) {
+            for (int i = 0; i < rows; i++) {
+                this.left[i] *= alpha * left[i];
+            }
+            for (int j = 0; j < cols; j++) {
+                this.right[j] *= right[j];
+            }
+            norms();
+        }
 
-        /** @return M x */
+        /** Sets {@link #colNorm} and {@link #rowNorm} to the norms of the entries read under the factors. */
+        abstract void norms();
+
+        /** @return M x (of the entries as given: a block that was never {@link #scale}d) */
         abstract double[] times(double[] x);
 
-        /** out += Mᵀ y */
+        /** out += Mᵀ y (of the entries as given: a block that was never {@link #scale}d) */
         abstract void addTransposeTimes(double[] y, double[] out);
 
     }
@@ -889,15 +914,14 @@ public final class Equilibration {
             this.entries = entries;
         }
 
-        @Override void scale(double[] left, double[] right, double alpha) {
+        @Override void norms() {
             java.util.Arrays.fill(colNorm, 0.0);
             for (int i = 0; i < rows; i++) { // entries are finite (checked on input): plain comparisons, which vectorize
-                double leftI = alpha * left[i];
+                double leftI = left[i];
                 int base = i * cols;
                 double rowMax = 0;
                 for (int j = 0; j < cols; j++) {
                     double v = entries[base + j] * (leftI * right[j]);
-                    entries[base + j] = v;
                     double abs = Math.abs(v);
                     colNorm[j] = abs > colNorm[j] ? abs : colNorm[j];
                     rowMax = abs > rowMax ? abs : rowMax;
@@ -929,14 +953,13 @@ public final class Equilibration {
             this.values = values;
         }
 
-        @Override void scale(double[] left, double[] right, double alpha) {
+        @Override void norms() {
             java.util.Arrays.fill(rowNorm, 0.0);
             for (int j = 0; j < cols; j++) {
                 double colMax = 0;
                 for (int k = colStart[j]; k < colStart[j + 1]; k++) {
                     int i = rowIndex[k];
-                    double v = values[k] * (alpha * left[i] * right[j]); // the dense product, factor for factor
-                    values[k] = v;
+                    double v = values[k] * (left[i] * right[j]); // the dense product, factor for factor
                     double abs = Math.abs(v);
                     colMax = abs > colMax ? abs : colMax;
                     rowNorm[i] = abs > rowNorm[i] ? abs : rowNorm[i];

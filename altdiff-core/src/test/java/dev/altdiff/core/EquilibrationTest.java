@@ -663,6 +663,138 @@ class EquilibrationTest {
         return out;
     }
 
+    /**
+     * The passes read P, A, G under the factors found so far instead of scaling a copy of them; the factors are those
+     * of the passes on a copy scaled in place pass by pass (written out here as the class comment states them, OSQP's
+     * Ruiz with the cost normalization), bit for bit, on data spread over 2·10⁻⁸⁰ to 10⁸⁰ (where a factor's product
+     * with an entry could lose bits if it were not exact).
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {31, 32, 33, 34})
+    void thePassesReadTheMatricesAsTheirScaledCopiesWouldHoldThem(long seed) {
+        Random r = new Random(seed);
+        int n = 5 + r.nextInt(20);
+        int p = r.nextInt(4);
+        int m = 1 + r.nextInt(12);
+        double[][] z = Gaussian.matrix(r, n, n);
+        double[][] pm = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j <= i; j++) {
+                double v = 0;
+                for (int k = 0; k < n; k++) {
+                    v += z[k][i] * z[k][j];
+                }
+                pm[i][j] = pm[j][i] = v * Math.pow(10, (i + j) % 7 * (seed % 2 == 0 ? 12 : -12));
+            }
+        }
+        double[][] a = Gaussian.matrix(r, p, n);
+        double[][] g = Gaussian.matrix(r, m, n);
+        for (double[] row : g) {
+            row[r.nextInt(n)] *= Math.pow(10, 80 * (r.nextDouble() - 0.5));
+        }
+        double[] q = Gaussian.vector(r, n);
+        QuadraticProgram qp = QuadraticProgram.builder(n).P(pm).q(q).equalities(a, new double[p])
+                .inequalities(g, new double[m]).build();
+        int passes = 1 + r.nextInt(12);
+        Equilibration e = Equilibration.computed(qp, List.of(qp.q()), passes);
+
+        double[][] pc = qp.P(); // the copies, scaled in place pass by pass
+        double[][] ac = p > 0 ? qp.A() : new double[0][n];
+        double[][] gc = qp.G();
+        double[] qc = qp.q();
+        double[] d = ones(n);
+        double[] eA = ones(p);
+        double[] eG = ones(m);
+        double c = 1;
+        for (int pass = 0; pass < passes; pass++) {
+            double[] dStep = new double[n];
+            for (int j = 0; j < n; j++) {
+                double norm = 0;
+                for (double[][] block : new double[][][]{pc, ac, gc}) {
+                    for (double[] row : block) {
+                        norm = Math.max(norm, Math.abs(row[j]));
+                    }
+                }
+                dStep[j] = step(norm);
+            }
+            double[] aStep = rowSteps(ac);
+            double[] gStep = rowSteps(gc);
+            scaleInPlace(pc, dStep, dStep);
+            scaleInPlace(ac, aStep, dStep);
+            scaleInPlace(gc, gStep, dStep);
+            double meanP = 0;
+            double qInf = 0;
+            for (int j = 0; j < n; j++) {
+                double column = 0;
+                for (double[] row : pc) {
+                    column = Math.max(column, Math.abs(row[j]));
+                }
+                meanP += column / n;
+                qc[j] *= dStep[j];
+                d[j] *= dStep[j];
+            }
+            for (double v : qc) {
+                qInf = Math.max(qInf, Math.abs(v));
+            }
+            for (int i = 0; i < p; i++) {
+                eA[i] *= aStep[i];
+            }
+            for (int i = 0; i < m; i++) {
+                eG[i] *= gStep[i];
+            }
+            double gamma = Equilibration.powerOfTwo(1.0 / limit(Math.max(meanP, limit(qInf))));
+            for (double[] row : pc) {
+                for (int j = 0; j < n; j++) {
+                    row[j] *= gamma;
+                }
+            }
+            for (int j = 0; j < n; j++) {
+                qc[j] *= gamma;
+            }
+            c *= gamma;
+        }
+        assertArrayEquals(d, e.d(), "D after " + passes + " passes");
+        assertArrayEquals(eA, e.eA(), "E_A");
+        assertArrayEquals(eG, e.eG(), "E_G");
+        assertEquals(c, e.c(), "c");
+    }
+
+    private static double[] ones(int length) {
+        double[] out = new double[length];
+        java.util.Arrays.fill(out, 1.0);
+        return out;
+    }
+
+    /** @return OSQP's limit_scaling ({@link Equilibration#MIN_NORM}, {@link Equilibration#MAX_NORM}) */
+    private static double limit(double norm) {
+        return norm < Equilibration.MIN_NORM ? 1.0 : Math.min(norm, Equilibration.MAX_NORM);
+    }
+
+    /** @return a pass's factor for a norm: the power of 2 nearest 1/√norm */
+    private static double step(double norm) {
+        return Equilibration.powerOfTwo(1.0 / Math.sqrt(limit(norm)));
+    }
+
+    private static double[] rowSteps(double[][] block) {
+        double[] out = new double[block.length];
+        for (int i = 0; i < block.length; i++) {
+            double norm = 0;
+            for (double v : block[i]) {
+                norm = Math.max(norm, Math.abs(v));
+            }
+            out[i] = step(norm);
+        }
+        return out;
+    }
+
+    private static void scaleInPlace(double[][] block, double[] left, double[] right) {
+        for (int i = 0; i < block.length; i++) {
+            for (int j = 0; j < right.length; j++) {
+                block[i][j] *= left[i] * right[j];
+            }
+        }
+    }
+
     private static void assertSameFactors(Equilibration a, Equilibration b) {
         assertArrayEquals(a.d(), b.d());
         assertArrayEquals(a.eA(), b.eA());
