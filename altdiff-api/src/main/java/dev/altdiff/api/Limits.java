@@ -23,7 +23,8 @@ import java.util.List;
  *       in absolute value ({@link #value}): the products of two entries then stay finite, so
  *       objectives and residuals never overflow to infinity or NaN.</li>
  *   <li><b>Memory.</b> {@link #estimate} (of a QP, and of a general program) adds up what a run allocates beyond the problem itself
- *       (dense: H = P + ρAᵀA + ρGᵀG formed in the JVM and its factor, W and M; sparse: H's set-up; polishing and the KKT method: the (n+p+m)-square matrix and its LU;
+ *       (dense: H = P + ρAᵀA + ρGᵀG formed in the JVM and its factor, W and M; sparse: H's set-up; polishing and
+ *       the KKT method: the (n+p+m)-square matrix and its LU;
  *       a gradient: the recorded trajectory, K·(n + p + 2m) doubles for K = {@link Settings#maxIterations()},
  *       and the gradients of P, A, G). {@link #require} compares it with
  *       {@link #availableBytes()} (the heap's maximum minus what is in use) and refuses with a

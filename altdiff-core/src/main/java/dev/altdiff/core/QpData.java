@@ -617,9 +617,9 @@ public final class QpData {
     /**
      * P is PSD (to rounding) iff P + δI is positive definite for a small δ relative to P's scale.
      *
-     * @return the n×n array the dense check factored, which H is formed in next ({@link #factorH(double[])}: one n×n
+     * @return the n×n array the dense check used, which H is formed in next ({@link #factorH(double[])}: one n×n
      *     allocated per problem, not two, and no n×n garbage beside the factor, which the collector would otherwise
-     *     grow the heap for); null for a sparse problem or when no factorization was made
+     *     grow the heap for); null for a sparse problem or without P
      */
     private double[] checkPositiveSemidefinite() {
         if (!problem.hasP()) {

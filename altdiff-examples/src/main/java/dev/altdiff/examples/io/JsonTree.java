@@ -18,10 +18,11 @@ import java.util.Map;
  * A JSON document read with Jackson's streaming parser into a small tree whose arrays of numbers
  * are primitive {@code double[]} ({@link Numbers}): a problem file costs about its own arrays in
  * memory (8 bytes per number: each array is read into a reused buffer and copied out at its exact
- * length), not a boxed node per number. An array of rows of numbers, all of one length (a dense matrix), ends as one
- * row-major {@code double[]} ({@link Rows}), which a reader can hand on without another copy: while it is
- * formed, only that matrix is held twice, not every matrix of the file. Objects keep their keys in file order; duplicate keys, trailing tokens and
- * syntax errors are reported by the parser (as {@link com.fasterxml.jackson.core.JsonProcessingException}).
+ * length), not a boxed node per number. An array of rows of numbers, all of one length (a dense matrix), ends as
+ * one row-major {@code double[]} ({@link Rows}), which a reader can hand on without another copy: while it is
+ * formed, only that matrix is held twice, not every matrix of the file. Objects keep their keys in file order;
+ * duplicate keys, trailing tokens and syntax errors are reported by the parser (as
+ * {@link com.fasterxml.jackson.core.JsonProcessingException}).
  * NaN, Infinity and -Infinity are accepted as numbers (the problem's validation reports them with
  * their block and index). Nesting deeper than {@link #MAX_DEPTH} and number literals longer than
  * {@link #MAX_NUMBER_LENGTH} characters are refused: neither occurs in a problem file, and both
